@@ -8,6 +8,11 @@ graph per thread, as ``tf.get_default_graph()``::
     with g.as_default():
         x = slimcore.placeholder(slimcore.float32, [None, 784], name="x")
         print(x.name, x.shape)          # x:0 (?, 784)
+
+It also keeps the default session stack (for ``Tensor.eval``) and the
+conversion functions ``convert_to_tensor`` consults. It imports no op
+module: ``ops/math_ops.py`` installs Tensor's operators and
+``ops/array_ops.py`` registers constant conversion when imported.
 """
 from __future__ import annotations
 
