@@ -1,7 +1,7 @@
-"""The seed MLP's training step vs PyTorch eager / TensorFlow (see slimcore.benchmarks.mlp)."""
+"""The seed MLP's training step vs PyTorch eager / TensorFlow (see slimcore.app.benchmarks.mlp)."""
 import argparse
 
-from slimcore.benchmarks import mlp
+from slimcore.app.benchmarks import mlp
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=mlp.__doc__)

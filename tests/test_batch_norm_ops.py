@@ -16,7 +16,7 @@ import pytest
 import slimcore as sc
 from gradcheck import check_gradients, run_op
 from slimcore import _core
-from slimcore.framework import _op
+from slimcore.framework.ops import _op
 
 DTYPES = [np.float32, np.float64]
 TOL = {np.float32: dict(rtol=2e-5, atol=2e-5), np.float64: dict(rtol=1e-11, atol=1e-11)}

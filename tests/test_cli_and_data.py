@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from slimcore import cli
-from slimcore.datasets import load_digits, load_npz
-from slimcore.training import TrainConfig, train_classifier
+from slimcore.app import cli
+from slimcore.app.datasets import load_digits, load_npz
+from slimcore.app.classifier_run import TrainConfig, train_classifier
 
 
 def test_digits_are_real_and_split_reproducibly():

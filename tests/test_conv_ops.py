@@ -375,7 +375,7 @@ def test_conv2d_error_padding(padding):
 
 def test_conv2d_error_padding_in_cpp():
     """The C++ op checks its attribute too (for C++ callers)."""
-    from slimcore.framework import _op1
+    from slimcore.framework.ops import _op1
     x = sc.placeholder(sc.float32, [1, 4, 4, 1])
     with pytest.raises(ValueError, match=r'padding must be "SAME" or "VALID", got "same"'):
         _op1("Conv2D", [x, np.ones((1, 1, 1, 1), np.float32)], {"strides": [1, 1], "padding": "same"})
@@ -425,7 +425,7 @@ def test_conv2d_error_missing_arguments():
 
 
 def test_conv2d_backprop_ops_check_grad_shape():
-    from slimcore.framework import _op1
+    from slimcore.framework.ops import _op1
     x = sc.placeholder(sc.float32, [2, 8, 8, 3])
     f = sc.placeholder(sc.float32, [3, 3, 3, 4])
     attrs = {"strides": [2, 2], "padding": "SAME", "dilations": [1, 1]}

@@ -133,7 +133,7 @@ HIDDEN = 64
 @pytest.fixture(scope="module")
 def digits_file(tmp_path_factory) -> Path:
     safetensors_numpy = pytest.importorskip("safetensors.numpy")
-    from slimcore.datasets import load_digits
+    from slimcore.app.datasets import load_digits
     data = load_digits()
     path = tmp_path_factory.mktemp("data") / "digits.safetensors"
     safetensors_numpy.save_file({"x_train": data.x_train, "y_train": data.y_train,
@@ -152,7 +152,7 @@ def _python_mlp():
 
 
 def test_cpp_trains_and_python_restores(digits_mlp, digits_file, tmp_path):
-    from slimcore.datasets import load_digits
+    from slimcore.app.datasets import load_digits
     ckpt = tmp_path / "cpp.safetensors"
     proc = _run([str(digits_mlp), "train", str(digits_file), str(ckpt), "--steps", "300",
                  "--hidden", str(HIDDEN)], timeout=300)
@@ -169,7 +169,7 @@ def test_cpp_trains_and_python_restores(digits_mlp, digits_file, tmp_path):
 
 
 def test_python_trains_and_cpp_evaluates(digits_mlp, digits_file, tmp_path):
-    from slimcore.datasets import load_digits
+    from slimcore.app.datasets import load_digits
     x, labels, logits, accuracy = _python_mlp()
     loss = slimcore.losses.sparse_softmax_cross_entropy(labels, logits)
     train = slimcore.train.AdamOptimizer(1e-3).minimize(loss)

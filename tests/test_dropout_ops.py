@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 import slimcore as sc
-from slimcore import random_ops
-from slimcore.framework import _op
+from slimcore.ops import random_ops
+from slimcore.framework.ops import _op
 
 
 def positive(shape, dtype=np.float32, seed=0):

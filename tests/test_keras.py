@@ -8,7 +8,8 @@ import pytest
 
 import slimcore
 import slimcore.compat.v1 as tf
-from slimcore import datasets, keras
+from slimcore import keras
+from slimcore.app import datasets
 
 needs_conv = pytest.mark.skipif(not hasattr(slimcore.nn, "conv2d"),
                                 reason="tf.nn.conv2d not merged into this branch yet")

@@ -289,7 +289,7 @@ def test_pool_window_larger_than_input_at_run_time():
 
 
 def test_pool_grad_ops_check_shapes():
-    from slimcore.framework import _op1
+    from slimcore.framework.ops import _op1
     x = sc.placeholder(sc.float32, [2, 8, 8, 3])
     attrs = {"ksize": [2, 2], "strides": [2, 2], "padding": "VALID"}
     good = sc.placeholder(sc.float32, [2, 4, 4, 3])

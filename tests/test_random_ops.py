@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import slimcore as sc
-from slimcore import random_ops
+from slimcore.ops import random_ops
 
 
 def _draw(op, runs=1, graph=None):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import slimcore as sc
-from slimcore.framework import _op1
+from slimcore.framework.ops import _op1
 from gradcheck import check_gradients, run_op
 
 NUMERIC = [np.float32, np.float64, np.int32, np.int64]

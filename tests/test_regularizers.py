@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import slimcore as sc
-from slimcore import nn_ops
+from slimcore.ops import nn_ops
 from slimcore import regularizers as reg
 
 from gradcheck import check_gradients

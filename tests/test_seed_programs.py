@@ -16,7 +16,7 @@ import pytest
 
 import slimcore
 import slimcore.compat.v1 as tf
-from slimcore import datasets
+from slimcore.app import datasets
 from slimcore.models import mobilenet_v2
 from slimcore.train import RegularizationNotAppliedWarning
 

@@ -145,8 +145,8 @@ def test_tf_layers_conv2d_names_and_valid_default():
 
 
 def test_lenet_trains_on_digits():
-    from slimcore.datasets import load_digits
-    from slimcore.training import TrainConfig, train_classifier
+    from slimcore.app.datasets import load_digits
+    from slimcore.app.classifier_run import TrainConfig, train_classifier
     result = train_classifier(load_digits(), TrainConfig(model="lenet", epochs=4, l2=1e-4), progress=False)
     assert result.test_accuracy > 0.85
     images = tf.placeholder(tf.float32, [None, 28, 28, 1])

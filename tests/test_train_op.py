@@ -12,7 +12,7 @@ import pytest
 import slimcore as tf
 import slimcore.slim as slim
 from slimcore import errors
-from slimcore.datasets import load_digits
+from slimcore.app.datasets import load_digits
 
 LR = 0.1
 

@@ -1,6 +1,6 @@
 """python -m slimcore: the `slimcore` command."""
 import sys
 
-from .cli import main
+from .app.cli import main
 
 sys.exit(main())

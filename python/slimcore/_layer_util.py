@@ -5,18 +5,17 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Optional, Union
 
-from . import math_ops
-from .array_ops import reshape
-from .framework import GraphKeys, Tensor, get_default_graph
+from .ops import math_ops
+from .ops.array_ops import reshape
+from .ops.nn_ops import bias_add
+from .framework.ops import GraphKeys, Tensor, get_default_graph
 from .variable_scope import get_variable, get_variable_scope, no_regularizer
-from .variables import Variable
+from .variables import ROLES, Variable
 
 __all__ = ["OptimizerHints", "layer_variable", "apply_dense", "add_to_collections_by_key",
            "collect_outputs", "ROLES", "set_no_decay_roles", "get_no_decay_roles"]
 
-# The roles layers give their variables.
-ROLES = ("weights", "depthwise_weights", "biases", "bn_gamma", "bn_beta", "moving_stats", "optimizer_slot",
-         "other")
+# ROLES (the roles layers give their variables) is defined beside Variable.
 # slimcore's own decay settings (a variable_scope's weight_decay default)
 # skip these roles unless a layer argument (biases_decay=, params_decay=)
 # asks otherwise -- dlib's and Caffe's practice. TF1-named optimizers are not
@@ -112,7 +111,6 @@ def apply_dense(inputs: Tensor, kernel: Variable, bias: Optional[Variable]) -> T
         flat = reshape(inputs, [-1, dims[-1]])
     out = math_ops.matmul(flat, kernel)
     if bias is not None:
-        from .nn_ops import bias_add
         out = bias_add(out, bias)
     if len(dims) > 2:
         out = reshape(out, [-1 if d is None else d for d in dims[:-1]] + [kernel.shape.as_list()[-1]])

@@ -48,9 +48,11 @@ from typing import Any, Optional
 
 import numpy as np
 
-from . import dtypes as _dtypes
-from .framework import Tensor, _core_shape
-from .random_ops import random_normal, random_uniform, truncated_normal
+from .framework import dtypes as _dtypes
+from .framework.ops import Tensor
+from .framework.tensor_shape import _core_shape
+from .ops.array_ops import constant, ones, zeros
+from .ops.random_ops import random_normal, random_uniform, truncated_normal
 
 __all__ = [
     "Initializer", "InitializerDTypeError", "Zeros", "Ones", "Constant", "RandomUniform",
@@ -128,7 +130,6 @@ class Zeros(Initializer):
         self.dtype = _dtypes.as_dtype(dtype)
 
     def __call__(self, shape, dtype=None, partition_info=None):
-        from .array_ops import zeros
         return zeros(shape, dtype or self.dtype)
 
     def get_config(self):
@@ -143,7 +144,6 @@ class Ones(Initializer):
         self.dtype = _dtypes.as_dtype(dtype)
 
     def __call__(self, shape, dtype=None, partition_info=None):
-        from .array_ops import ones
         return ones(shape, dtype or self.dtype)
 
     def get_config(self):
@@ -175,7 +175,6 @@ class Constant(Initializer):
         self.verify_shape = verify_shape
 
     def __call__(self, shape, dtype=None, partition_info=None):
-        from .array_ops import constant
         dims = _core_shape(shape)
         dtype = _dtypes.as_dtype(dtype or self.dtype)
         size = int(np.prod(dims))

@@ -16,18 +16,19 @@ from __future__ import annotations
 import math
 from typing import Any, Callable, Optional
 
-from . import math_ops, nn_ops
+from .ops import math_ops, nn_ops
 from ._layer_util import OptimizerHints, apply_dense, layer_variable
-from .framework import GraphKeys, Tensor, convert_to_tensor, get_default_graph, name_scope
+from .framework.ops import GraphKeys, Tensor, convert_to_tensor, get_default_graph, name_scope
 from .initializers import zeros_initializer
+from .ops.array_ops import ones_like
+from .slim import layers as slim_layers
 from .variable_scope import variable_scope
 
 __all__ = ["dense", "conv2d", "flatten", "dropout", "max_pooling2d", "average_pooling2d"]
 
 
 def _pair(value: Any, layer: str, arg: str) -> list:
-    from .slim.layers import _pair as slim_pair
-    return slim_pair(value, layer, arg)
+    return slim_layers._pair(value, layer, arg)
 
 
 def _activity_penalty(regularizer: Optional[Callable], outputs: Tensor) -> None:
@@ -39,7 +40,6 @@ def _activity_penalty(regularizer: Optional[Callable], outputs: Tensor) -> None:
             return
         dims = outputs.shape.as_list()
         per_example = float(math.prod(d for d in dims[1:] if d is not None)) if len(dims) > 1 else 1.0
-        from .array_ops import ones_like
         batch = math_ops.divide(math_ops.reduce_sum(ones_like(outputs)), per_example)
         penalty = math_ops.divide(penalty, batch)
     get_default_graph().add_to_collection(GraphKeys.REGULARIZATION_LOSSES, penalty)
@@ -98,7 +98,6 @@ def conv2d(inputs: Any, filters: int, kernel_size: Any, strides: Any = (1, 1), p
       ValueError: inputs not rank 4, non-positive sizes, an unknown padding,
         channels_first data, a kernel larger than a "valid" input.
     """
-    from .slim.layers import _check_valid_fits, _padding, _rank4
     layer = "conv2d"
     if isinstance(filters, bool) or not isinstance(filters, int) or filters < 1:
         raise ValueError(f"{layer}: filters must be a positive int, got {filters!r}")
@@ -109,11 +108,11 @@ def conv2d(inputs: Any, filters: int, kernel_size: Any, strides: Any = (1, 1), p
     kernel_hw = _pair(kernel_size, layer, "kernel_size")
     stride_hw = _pair(strides, layer, "strides")
     rate_hw = _pair(dilation_rate, layer, "dilation_rate")
-    padding = _padding(padding, layer)
+    padding = slim_layers._padding(padding, layer)
     with variable_scope(name, "conv2d", [inputs], reuse=reuse):
         inputs = convert_to_tensor(inputs)
-        dims = _rank4(inputs, layer)
-        _check_valid_fits(dims, kernel_hw, rate_hw, padding, layer)
+        dims = slim_layers._rank4(inputs, layer)
+        slim_layers._check_valid_fits(dims, kernel_hw, rate_hw, padding, layer)
         kernel, bias = _kernel_and_bias(kernel_hw + [dims[3], filters], inputs.dtype, use_bias,
                                         kernel_initializer, bias_initializer, kernel_regularizer,
                                         bias_regularizer, trainable)
@@ -128,34 +127,30 @@ def conv2d(inputs: Any, filters: int, kernel_size: Any, strides: Any = (1, 1), p
 
 def flatten(inputs: Any, name: Optional[str] = None) -> Tensor:
     """tf.layers.flatten: [N, ...] -> [N, prod(...)]."""
-    from .slim.layers import flatten as slim_flatten
-    return slim_flatten(inputs, scope=name or "flatten")
+    return slim_layers.flatten(inputs, scope=name or "flatten")
 
 
 def dropout(inputs: Any, rate: float = 0.5, noise_shape: Any = None, seed: Optional[int] = None,
             training: bool = False, name: Optional[str] = None) -> Tensor:
     """tf.layers.dropout: when training, drops each element with probability
     `rate` and scales the rest by 1/(1 - rate); identity otherwise (the default)."""
-    from .slim.layers import dropout as slim_dropout
     if not isinstance(rate, (int, float)) or not 0 <= rate < 1:
         raise ValueError(f"dropout: rate must be in [0, 1), got {rate!r}")
-    return slim_dropout(inputs, keep_prob=1.0 - rate, noise_shape=noise_shape, is_training=training,
+    return slim_layers.dropout(inputs, keep_prob=1.0 - rate, noise_shape=noise_shape, is_training=training,
                         scope=name or "dropout", seed=seed)
 
 
 def max_pooling2d(inputs: Any, pool_size: Any, strides: Any, padding: str = "valid",
                   data_format: str = "channels_last", name: Optional[str] = None) -> Tensor:
     """tf.layers.max_pooling2d."""
-    from .slim.layers import max_pool2d
     if data_format != "channels_last":
         raise ValueError(f"max_pooling2d: data_format must be 'channels_last', got {data_format!r}")
-    return max_pool2d(inputs, pool_size, strides, padding, scope=name or "max_pooling2d")
+    return slim_layers.max_pool2d(inputs, pool_size, strides, padding, scope=name or "max_pooling2d")
 
 
 def average_pooling2d(inputs: Any, pool_size: Any, strides: Any, padding: str = "valid",
                       data_format: str = "channels_last", name: Optional[str] = None) -> Tensor:
     """tf.layers.average_pooling2d (SAME excludes padded cells from the mean, as TF)."""
-    from .slim.layers import avg_pool2d
     if data_format != "channels_last":
         raise ValueError(f"average_pooling2d: data_format must be 'channels_last', got {data_format!r}")
-    return avg_pool2d(inputs, pool_size, strides, padding, scope=name or "average_pooling2d")
+    return slim_layers.avg_pool2d(inputs, pool_size, strides, padding, scope=name or "average_pooling2d")

@@ -28,12 +28,12 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from . import dtypes as _dtypes
-from . import math_ops
-from .array_ops import cast, ones_like, reshape, stop_gradient
-from .framework import GraphKeys, Tensor, convert_to_tensor, get_default_graph, name_scope
-from .nn_ops import (relu, sigmoid_cross_entropy_with_logits, softmax_cross_entropy_with_logits_v2,
-                     sparse_softmax_cross_entropy_with_logits)
+from .framework import dtypes as _dtypes
+from .ops import math_ops
+from .ops.array_ops import cast, constant, ones_like, reshape, stop_gradient
+from .framework.ops import GraphKeys, Tensor, convert_to_tensor, get_default_graph, name_scope
+from .ops.nn_ops import (relu, sigmoid_cross_entropy_with_logits, softmax_cross_entropy_with_logits_v2,
+                         sparse_softmax_cross_entropy_with_logits)
 
 __all__ = [
     "Reduction", "compute_weighted_loss", "absolute_difference", "cosine_distance", "hinge_loss",
@@ -94,7 +94,6 @@ def get_regularization_losses(scope: Optional[str] = None) -> list:
 
 def get_regularization_loss(scope: Optional[str] = None, name: str = "total_regularization_loss") -> Tensor:
     """tf.losses.get_regularization_loss: add_n of the regularization losses, or 0.0 if none."""
-    from .array_ops import constant
     losses = get_regularization_losses(scope)
     if losses:
         return math_ops.add_n(losses, name=name)

@@ -39,7 +39,11 @@ import numbers
 import warnings
 from typing import Any, Callable, Iterable, Optional
 
-from .framework import GraphKeys, Tensor, convert_to_tensor, get_default_graph, name_scope
+from .framework.ops import GraphKeys, Tensor, convert_to_tensor, get_default_graph, name_scope
+from .ops import math_ops
+from .ops.array_ops import constant
+from .ops.math_ops import add_n
+from .ops.nn_ops import l2_loss
 
 __all__ = ["Regularizer", "l1_regularizer", "l2_regularizer", "l1_l2_regularizer", "sum_regularizer",
            "apply_regularization", "keras_l1", "keras_l2", "keras_l1_l2", "l1", "l2", "l1_l2",
@@ -130,9 +134,6 @@ class Regularizer:
           weights: a float tensor or variable (or an activation tensor).
           name: overrides the name scope given at construction.
         """
-        from . import math_ops
-        from .array_ops import constant
-        from .nn_ops import l2_loss
         if self.half and _is_zero(self.l1) and _is_zero(self.l2):
             return None
         weights = convert_to_tensor(weights)
@@ -239,7 +240,6 @@ class _SumRegularizer:
         self.__name__ = "sum_regularizer"
 
     def __call__(self, weights: Any) -> Optional[Tensor]:
-        from .math_ops import add_n
         with name_scope(self.scope, "sum_regularizer", [weights]) as scope:
             tensors = [t for t in (reg(weights) for reg in self.members) if t is not None]
             return add_n(tensors, name=scope) if tensors else None
@@ -291,8 +291,6 @@ def apply_regularization(regularizer: Callable, weights_list: Optional[Iterable[
       ValueError: no weights to regularize; a penalty that is not a scalar.
       TypeError: a regularizer that is not callable (e.g. an empty sum_regularizer).
     """
-    from .array_ops import constant
-    from .math_ops import add_n
     if not callable(regularizer):
         raise TypeError(f"apply_regularization: regularizer must be callable, got {regularizer!r}")
     if weights_list:

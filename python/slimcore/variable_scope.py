@@ -41,8 +41,10 @@ from typing import Any, Iterator, Optional
 
 import numpy as np
 
-from . import dtypes as _dtypes
-from .framework import GraphKeys, Tensor, TensorShape, get_default_graph
+from .framework import dtypes as _dtypes
+from .framework.ops import GraphKeys, Tensor, get_default_graph
+from .framework.tensor_shape import TensorShape
+from .initializers import glorot_uniform_initializer, zeros_initializer
 from .variables import Variable
 
 __all__ = ["AUTO_REUSE", "VariableScope", "variable_scope", "get_variable", "get_variable_scope",
@@ -439,7 +441,6 @@ def get_variable(name: str, shape: Any = None, dtype: Any = None, initializer: A
                              f"but instead was {shape}.")
         variable_dtype = dtype or scope.dtype
         if initializer is None:
-            from .initializers import glorot_uniform_initializer, zeros_initializer
             if variable_dtype.is_floating:
                 initializer = glorot_uniform_initializer()
             elif variable_dtype.is_integer or variable_dtype.is_bool:

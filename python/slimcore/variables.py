@@ -15,14 +15,20 @@ from typing import Any, Callable, Iterable, Optional
 
 import numpy as np
 
-from . import dtypes as _dtypes
-from .framework import (GraphKeys, Operation, Tensor, _Operators, _op, _op1, convert_to_tensor,
-                        get_default_graph, name_scope)
+from .framework import dtypes as _dtypes
+from .framework.ops import (GraphKeys, Operation, Tensor, _Operators, _op, _op1, _session_for,
+                            convert_to_tensor, get_default_graph, name_scope)
+from .ops.control_flow_ops import group, no_op
+from .regularizers import Regularizer
 
 __all__ = ["Variable", "variables_with_roles", "global_variables", "trainable_variables", "local_variables",
            "model_variables", "global_variables_initializer", "variables_initializer",
            "initialize_all_variables", "assign", "assign_add", "assign_sub",
-           "is_variable_initialized", "report_uninitialized_variables"]
+           "is_variable_initialized", "report_uninitialized_variables", "ROLES"]
+
+# The roles layers give their variables (Variable.role; None reads as "other").
+ROLES = ("weights", "depthwise_weights", "biases", "bn_gamma", "bn_beta", "moving_stats", "optimizer_slot",
+         "other")
 
 
 class Variable(_Operators):
@@ -159,7 +165,6 @@ class Variable(_Operators):
 
     def load(self, value: Any, session: Any = None) -> None:
         """Writes `value` into the variable in `session` (default session)."""
-        from .session import _session_for
         sess = _session_for(session, self.graph)
         placeholder_value = np.asarray(value, dtype=self.dtype.as_numpy_dtype)
         sess.run(self._initializer_op, {self._initial_value: placeholder_value})
@@ -171,7 +176,6 @@ class Variable(_Operators):
         if not self._trainable:
             settings.append("trainable=False")
         if self.regularizer is not None:
-            from .regularizers import Regularizer
             shown = repr(self.regularizer) if isinstance(self.regularizer, Regularizer) else \
                 getattr(self.regularizer, "__name__", repr(self.regularizer))
             settings.append(f"regularizer={shown}")
@@ -247,7 +251,6 @@ def variables_with_roles(roles: Iterable[str], var_list: Optional[Iterable[Any]]
     Raises:
       ValueError: an unknown role name.
     """
-    from ._layer_util import ROLES
     roles = tuple(roles)
     unknown = [r for r in roles if r not in ROLES]
     if unknown:
@@ -258,7 +261,6 @@ def variables_with_roles(roles: Iterable[str], var_list: Optional[Iterable[Any]]
 
 def variables_initializer(var_list: Iterable[Variable], name: str = "init") -> Operation:
     """tf.variables_initializer: one op running the initializers of `var_list`."""
-    from .control_flow_ops import group, no_op
     var_list = list(var_list)
     for v in var_list:
         if not isinstance(v, Variable):
@@ -277,7 +279,6 @@ initialize_all_variables = global_variables_initializer
 
 
 def is_variable_initialized(variable: Variable, session: Any = None) -> bool:
-    from .session import _session_for
     sess = _session_for(session, variable.graph)
     return sess._c.variable_initialized(variable._variable._node)
 
@@ -285,7 +286,6 @@ def is_variable_initialized(variable: Variable, session: Any = None) -> bool:
 def report_uninitialized_variables(var_list: Optional[Iterable[Variable]] = None,
                                    session: Any = None) -> list:
     """Names of the variables not yet initialized in `session` (a Python list)."""
-    from .session import _session_for
     var_list = global_variables() if var_list is None else list(var_list)
     sess = _session_for(session, get_default_graph())
     return [v.op.name for v in var_list if not sess._c.variable_initialized(v._variable._node)]

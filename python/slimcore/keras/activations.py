@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional
 
-from .. import nn_ops
+from ..ops import nn_ops
 
 __all__ = ["get", "relu", "relu6", "tanh", "sigmoid", "softmax", "linear", "serialize"]
 

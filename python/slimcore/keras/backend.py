@@ -12,8 +12,8 @@ from __future__ import annotations
 import weakref
 from typing import Optional
 
-from ..framework import Graph, GraphKeys, get_default_graph, reset_default_graph
-from ..session import Session, get_default_session
+from ..framework.ops import Graph, GraphKeys, get_default_graph, reset_default_graph
+from ..framework.session import Session, get_default_session
 from ..variable_scope import _state
 
 __all__ = ["epsilon", "floatx", "get_session", "set_session", "clear_session", "unique_object_name",

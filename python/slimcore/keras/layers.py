@@ -30,7 +30,8 @@ from typing import Any, Callable, Optional
 import numpy as np
 
 from .. import layers as _tf_layers
-from ..framework import GraphKeys, Tensor, convert_to_tensor, get_default_graph
+from ..framework.ops import GraphKeys, Tensor, convert_to_tensor, get_default_graph
+from ..slim.layers import _pair
 from ..variable_scope import get_variable_scope, variable_scope
 from . import activations, backend, initializers, regularizers
 
@@ -309,7 +310,6 @@ class Conv2D(_Kernel):
                  bias_initializer: Any = "zeros", kernel_regularizer: Any = None, bias_regularizer: Any = None,
                  activity_regularizer: Any = None, kernel_constraint: Any = None, bias_constraint: Any = None,
                  **kwargs: Any) -> None:
-        from ..slim.layers import _pair
         self.filters = _positive_int(filters, "Conv2D", "filters")
         self.kernel_size = tuple(_pair(kernel_size, "Conv2D", "kernel_size"))
         self.strides = tuple(_pair(strides, "Conv2D", "strides"))
@@ -387,7 +387,6 @@ class _Pooling2D(Layer):
 
     def __init__(self, pool_size: Any = (2, 2), strides: Any = None, padding: str = "valid",
                  data_format: Optional[str] = None, **kwargs: Any) -> None:
-        from ..slim.layers import _pair
         kind = type(self).__name__
         self.pool_size = tuple(_pair(pool_size, kind, "pool_size"))
         self.strides = self.pool_size if strides is None else tuple(_pair(strides, kind, "strides"))

@@ -26,10 +26,10 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from .. import math_ops, nn_ops
-from ..array_ops import cast, reshape
-from ..dtypes import int64
-from ..framework import Tensor, convert_to_tensor
+from ..ops import math_ops, nn_ops
+from ..ops.array_ops import cast, reshape
+from ..framework.dtypes import int64
+from ..framework.ops import Tensor, convert_to_tensor
 from . import backend
 
 __all__ = ["sparse_categorical_crossentropy", "categorical_crossentropy", "binary_crossentropy",

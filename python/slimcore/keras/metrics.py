@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from .. import math_ops
-from ..array_ops import cast, reshape
-from ..dtypes import float32, int64
-from ..framework import Tensor, convert_to_tensor
+from ..ops import math_ops
+from ..ops.array_ops import cast, reshape
+from ..framework.dtypes import float32, int64
+from ..framework.ops import Tensor, convert_to_tensor
 from . import losses as _losses
 
 __all__ = ["binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy", "get"]

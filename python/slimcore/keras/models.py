@@ -39,10 +39,11 @@ from typing import Any, Optional
 
 import numpy as np
 
-from .. import math_ops
-from ..array_ops import constant, placeholder
-from ..dtypes import float32, int64
-from ..framework import GraphKeys, Tensor, get_default_graph, name_scope
+from ..ops import math_ops
+from ..ops.array_ops import constant, placeholder
+from ..framework.dtypes import float32, int64
+from ..framework.ops import GraphKeys, Tensor, get_default_graph, name_scope
+from ..train.accounting import decoupled_decay_magnitude
 from . import backend
 from . import losses as _losses
 from . import metrics as _metrics
@@ -380,7 +381,6 @@ class Sequential:
             # the training-path ones the loss holds: nothing is left out.
             check = "ignore" if separate and train_activity else None
             train_op = self.optimizer.minimize(train_loss, var_list=variables, regularization_check=check)
-            from ..train.accounting import decoupled_decay_magnitude
             accounting = [train_data, train_penalty, decoupled_decay_magnitude(train_op)]
         self._train_graph = _TrainGraph(target, train_loss, train_metrics, eval_loss, eval_metrics, train_op)
         self._train_graph.accounting = accounting

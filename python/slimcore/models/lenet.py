@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from .. import nn_ops, slim
+from ..ops import nn_ops
+from .. import slim
 from ..initializers import truncated_normal_initializer
 from ..variable_scope import variable_scope
 

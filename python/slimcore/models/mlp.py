@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional, Sequence
 
-from .. import nn_ops
+from ..ops import nn_ops
 from .. import slim
 from ..variable_scope import variable_scope
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from .. import math_ops, nn_ops, slim
-from ..array_ops import identity, reshape
+from ..ops import math_ops, nn_ops
+from .. import slim
+from ..ops.array_ops import identity, reshape
 from ..initializers import truncated_normal_initializer
 from ..variable_scope import variable_scope
 

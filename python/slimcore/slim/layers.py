@@ -21,12 +21,12 @@ import functools
 import math
 from typing import Any, Callable, Optional, Sequence
 
-from .. import dtypes as _dtypes
-from .. import math_ops, nn_ops
+from ..framework import dtypes as _dtypes
+from ..ops import math_ops, nn_ops
 from .._layer_util import OptimizerHints, add_to_collections_by_key, apply_dense, collect_outputs, layer_variable
-from ..array_ops import identity, reshape
-from ..control_flow_ops import group
-from ..framework import GraphKeys, Tensor, convert_to_tensor, get_default_graph, name_scope
+from ..ops.array_ops import identity, reshape
+from ..ops.control_flow_ops import group
+from ..framework.ops import GraphKeys, Tensor, convert_to_tensor, get_default_graph, name_scope
 from ..initializers import ones_initializer, xavier_initializer, zeros_initializer
 from ..variable_scope import variable_scope
 from .arg_scope import add_arg_scope

@@ -12,9 +12,9 @@ from __future__ import annotations
 import warnings
 from typing import Any, Iterable, Optional
 
-from ..array_ops import identity
-from ..control_flow_ops import no_op
-from ..framework import GraphKeys, Tensor, _op1, convert_to_tensor, get_default_graph, name_scope
+from ..ops.array_ops import identity
+from ..ops.control_flow_ops import no_op
+from ..framework.ops import GraphKeys, Tensor, _op1, convert_to_tensor, get_default_graph, name_scope
 from ..train.training_util import clip_by_norm, get_or_create_global_step
 from ..variables import Variable
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from .. import math_ops
-from ..array_ops import constant
-from ..framework import GraphKeys, Tensor, convert_to_tensor, get_default_graph
+from ..ops import math_ops
+from ..ops.array_ops import constant
+from ..framework.ops import GraphKeys, Tensor, convert_to_tensor, get_default_graph
 
 __all__ = ["LossAccounting", "decoupled_decay_magnitude"]
 

@@ -11,7 +11,7 @@ import sys
 import warnings
 from typing import Any, Iterable, Optional
 
-from ..framework import GraphKeys, Tensor
+from ..framework.ops import GraphKeys, Tensor
 
 __all__ = ["RegularizationNotAppliedWarning", "RegularizationNotAppliedError", "DoubleDecayWarning",
            "DoubleDecayError", "set_regularization_policy", "get_regularization_policy", "check_regularization",

@@ -10,7 +10,7 @@ import numbers
 import re
 from typing import Any, Iterable, Optional
 
-from ..framework import GraphKeys, get_default_graph
+from ..framework.ops import GraphKeys, get_default_graph
 
 __all__ = ["set_lr_multipliers", "set_weight_decay", "set_momentum"]
 

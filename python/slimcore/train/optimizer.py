@@ -21,15 +21,16 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 import warnings
 from typing import Any, Callable, Iterable, Optional
 
-from .. import dtypes as _dtypes
-from ..array_ops import constant
-from ..control_flow_ops import group
-from ..framework import GraphKeys, Operation, Tensor, _op, convert_to_tensor, get_default_graph, name_scope
-from ..gradients import gradients
-from ..variables import Variable, assign_add, trainable_variables
+from ..framework import dtypes as _dtypes
+from ..ops.array_ops import cast, constant
+from ..ops.control_flow_ops import group
+from ..framework.ops import GraphKeys, Operation, Tensor, _op, convert_to_tensor, get_default_graph, name_scope
+from ..ops.gradients import gradients
+from ..variables import ROLES, Variable, assign_add, trainable_variables
 from .guard import check_double_counting, check_regularization
 
 __all__ = ["Optimizer", "GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer",
@@ -286,7 +287,6 @@ class Optimizer:
             else constant(float(value), dtype=_dtypes.float32, name=name)
         if tensor.shape.ndims != 0:
             raise ValueError(f"{name} must be a scalar, got shape {tensor.shape}")
-        from ..array_ops import cast
         return tensor if tensor.dtype == _dtypes.float32 else cast(tensor, _dtypes.float32)
 
     def _create_slots(self, variables: list) -> None:
@@ -476,8 +476,6 @@ class DecoupledWeightDecayExtension:
                  exclude_roles: Iterable[str] = (), **kwargs: Any) -> None:
         if decay_convention not in DECAY_CONVENTIONS:
             raise ValueError(f"decay_convention must be one of {sorted(DECAY_CONVENTIONS)}, got {decay_convention!r}")
-        import re
-        from .._layer_util import ROLES
         self._exclude_patterns = []
         for pattern in ([exclude_from_weight_decay] if isinstance(exclude_from_weight_decay, str)
                         else list(exclude_from_weight_decay)):

@@ -15,7 +15,8 @@ import math
 import numbers
 from typing import Any, Optional
 
-from ..framework import GraphKeys, Operation, Tensor, get_default_graph
+from ..framework.ops import GraphKeys, Operation, Tensor, get_default_graph
+from .training_util import get_global_step
 
 __all__ = ["RegularizationReport", "regularization_report"]
 
@@ -139,7 +140,6 @@ def _learning_rate(optimizer: Any, session: Any, step: Optional[int]) -> Optiona
         return float(lr)
     if session is None or not isinstance(lr, Tensor):
         return None
-    from .training_util import get_global_step
     feed = {}
     global_step = get_global_step(lr.graph)
     if step is not None and global_step is not None:

@@ -17,7 +17,7 @@ import warnings
 from typing import Any, Optional
 
 from .. import _core
-from ..framework import GraphKeys, Tensor, get_default_graph
+from ..framework.ops import GraphKeys, Tensor, get_default_graph
 from ..variables import Variable
 
 __all__ = ["Saver", "latest_checkpoint", "checkpoint_path", "read_checkpoint", "CheckpointSettingsWarning",

@@ -21,7 +21,7 @@ import math
 import numbers
 from typing import Any, Optional, Sequence
 
-from ..framework import Tensor, _op1, convert_to_tensor
+from ..framework.ops import Tensor, _op1, convert_to_tensor
 
 __all__ = ["exponential_decay", "inverse_time_decay", "natural_exp_decay", "polynomial_decay",
            "cosine_decay", "cosine_decay_restarts", "piecewise_constant"]

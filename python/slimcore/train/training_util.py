@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from typing import Any, Optional, Sequence
 
-from .. import dtypes as _dtypes
-from .. import math_ops
-from ..framework import GraphKeys, Tensor, convert_to_tensor, get_default_graph, name_scope
+from ..framework import dtypes as _dtypes
+from ..ops import math_ops
+from ..framework.ops import GraphKeys, Tensor, convert_to_tensor, get_default_graph, name_scope
+from ..initializers import zeros_initializer
+from ..ops.nn_ops import l2_loss
+from ..variable_scope import get_variable
 
 __all__ = ["get_global_step", "create_global_step", "get_or_create_global_step", "global_norm",
            "clip_by_global_norm", "clip_by_norm"]
@@ -31,8 +34,6 @@ def create_global_step(graph: Any = None) -> Any:
     Raises:
       ValueError: a global step exists already.
     """
-    from ..variable_scope import get_variable
-    from ..initializers import zeros_initializer
     graph = graph or get_default_graph()
     if get_global_step(graph) is not None:
         raise ValueError('"global_step" already exists.')
@@ -51,7 +52,6 @@ def global_norm(t_list: Sequence[Any], name: Optional[str] = None) -> Tensor:
     tensors = [convert_to_tensor(t) for t in t_list if t is not None]
     if not tensors:
         raise ValueError("global_norm needs at least one tensor")
-    from ..nn_ops import l2_loss
     with name_scope(name, "global_norm", tensors) as scope:
         half_sums = [l2_loss(t) for t in tensors]
         return math_ops.sqrt(math_ops.multiply(math_ops.add_n(half_sums), 2.0), name=scope)

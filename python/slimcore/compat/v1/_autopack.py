@@ -12,8 +12,8 @@ import functools
 import inspect
 from typing import Any, Callable
 
-from ...array_ops import stack
-from ...framework import _tensor_or_none
+from ...ops.array_ops import stack
+from ...framework.ops import _tensor_or_none
 
 __all__ = ["autopack", "TENSOR_PARAMETERS"]
 

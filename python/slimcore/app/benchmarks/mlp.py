@@ -9,6 +9,9 @@ import warnings
 
 import numpy as np
 
+import slimcore as sc
+from slimcore import slim
+
 from ._util import ratio_line, steps_per_second
 
 SIZES = [784, 200, 200, 10]
@@ -21,8 +24,6 @@ def _data(batch: int):
 
 
 def slimcore_step(x_data, y_data):
-    import slimcore as sc
-    from slimcore import slim
     graph = sc.Graph()
     with graph.as_default():
         x = sc.placeholder(sc.float32, [None, SIZES[0]])
@@ -40,7 +41,7 @@ def slimcore_step(x_data, y_data):
 
 
 def torch_step(x_data, y_data):
-    import torch
+    import torch  # optional peer: benchmarked only when installed
     torch.manual_seed(0)
     layers = []
     for i, (a, b) in enumerate(zip(SIZES[:-1], SIZES[1:])):
@@ -62,7 +63,7 @@ def torch_step(x_data, y_data):
 
 
 def tensorflow_step(x_data, y_data):
-    import tensorflow as tf1  # noqa: F401
+    import tensorflow as tf1  # noqa: F401  (optional peer: benchmarked only when installed)
     tf = tf1.compat.v1
     tf.disable_eager_execution()
     graph = tf.Graph()
@@ -86,7 +87,7 @@ def run(seconds: float = 2.0, batch: int = 100) -> None:
     ours = steps_per_second(slimcore_step(x_data, y_data), seconds)
     print(f"{'slimcore':<28s}{ours:10.1f} steps/s")
     try:
-        import torch
+        import torch  # optional peer: benchmarked only when installed
         torch.set_num_threads(os.cpu_count() or 1)
         print(ratio_line("torch eager", steps_per_second(torch_step(x_data, y_data), seconds), ours))
     except ImportError:

@@ -1,8 +1,8 @@
 """A complete training run on a classification data set, shared by the
 `slimcore` command (train, sweep) and usable from Python::
 
-    from slimcore.datasets import load_digits
-    from slimcore.training import TrainConfig, train_classifier
+    from slimcore.app.datasets import load_digits
+    from slimcore.app.classifier_run import TrainConfig, train_classifier
     result = train_classifier(load_digits(), TrainConfig(l2=1e-4, epochs=20))
     print(result.test_accuracy, result.history[-1])
 
@@ -13,11 +13,17 @@ separately, per epoch.
 from __future__ import annotations
 
 import math
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
 import numpy as np
+
+import slimcore as sc
+
+from .. import slim, train
+from ..models import lenet, lenet_arg_scope, mlp, mobilenet_v2
 
 __all__ = ["TrainConfig", "TrainResult", "train_classifier", "OPTIMIZERS", "MODELS", "SCHEDULES"]
 
@@ -91,8 +97,6 @@ def _images(x: np.ndarray) -> np.ndarray:
 
 
 def _build(config: TrainConfig, inputs: Any, num_classes: int, is_training: bool) -> Any:
-    from . import slim
-    from .models import lenet, lenet_arg_scope, mlp
     regularizer = slim.l2_regularizer(float(config.l2)) if config.l2 > 0 else None
     decay = {"weights_decay": float(config.weight_decay)} if config.weight_decay > 0 else {}
     if config.model == "mlp":
@@ -101,14 +105,12 @@ def _build(config: TrainConfig, inputs: Any, num_classes: int, is_training: bool
         with slim.arg_scope(lenet_arg_scope(float(config.l2))):
             with slim.arg_scope([slim.conv2d, slim.fully_connected], **decay):
                 return lenet(inputs, num_classes, is_training=is_training, depth=16, fc_units=128)
-    from .models import mobilenet_v2
     with slim.arg_scope(mobilenet_v2.training_scope(is_training=is_training, weight_decay=float(config.l2))):
         logits, _ = mobilenet_v2.mobilenet(inputs, num_classes, depth_multiplier=0.35)
     return logits
 
 
 def _optimizer(config: TrainConfig, learning_rate: Any) -> Any:
-    from . import train
     name = config.optimizer
     if name == "sgd":
         return train.GradientDescentOptimizer(learning_rate)
@@ -126,13 +128,11 @@ def _optimizer(config: TrainConfig, learning_rate: Any) -> Any:
 
 def train_classifier(data: Any, config: TrainConfig, progress: bool = True, checkpoint_dir: Optional[str] = None,
                      log: Any = print) -> TrainResult:
-    """Trains config.model on data (a slimcore.datasets.Dataset) and evaluates it.
+    """Trains config.model on data (a slimcore.app.datasets.Dataset) and evaluates it.
 
     Raises:
       ValueError: a bad configuration or data that does not fit the model.
     """
-    import slimcore as sc
-    from . import slim
     config.validate()
     x_train, x_test = data.x_train, data.x_test
     if config.model != "mlp":
@@ -204,7 +204,6 @@ def train_classifier(data: Any, config: TrainConfig, progress: bool = True, chec
             result.history[-1]["test_accuracy"] = result.test_accuracy
             result.weight_norm = float(sess.run(weight_norm))
             if saver is not None:
-                import os
                 os.makedirs(checkpoint_dir, exist_ok=True)
                 result.checkpoint = saver.save(sess, os.path.join(checkpoint_dir, config.model), global_step=step)
     return result

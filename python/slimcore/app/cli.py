@@ -15,7 +15,13 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from .training import MODELS, OPTIMIZERS, SCHEDULES, TrainConfig
+import slimcore as sc
+
+from .. import slim
+from . import benchmarks
+from .classifier_run import (MODELS, OPTIMIZERS, SCHEDULES, TrainConfig, _build, _images, _optimizer,
+                             train_classifier)
+from .datasets import load_digits, load_npz
 
 
 def _positive_int(text: str) -> int:
@@ -49,7 +55,6 @@ def _scales(text: str) -> list:
 
 
 def _load(args: argparse.Namespace):
-    from .datasets import load_digits, load_npz
     if args.data:
         return load_npz(args.data, seed=args.seed, test_path=args.test_data)
     if args.test_data:
@@ -68,13 +73,11 @@ def _config(args: argparse.Namespace, **overrides) -> TrainConfig:
 
 def _threads(args: argparse.Namespace) -> None:
     if args.threads:
-        import slimcore
-        slimcore.set_num_threads(args.threads)
+        sc.set_num_threads(args.threads)
 
 
 def cmd_train(args: argparse.Namespace) -> int:
     """Trains one model and prints accuracies, the report and the checkpoint."""
-    from .training import train_classifier
     _threads(args)
     data = _load(args)
     config = _config(args)
@@ -95,7 +98,6 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Seed 002: the same network at several L2 scales; seed 001: L2 in the
     loss vs decoupled weight decay with Adam at equal strength."""
-    from .training import train_classifier
     _threads(args)
     data = _load(args)
     rows = []
@@ -131,9 +133,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def _plot(path: str, rows: list, compare: list, strength: float) -> None:
-    import matplotlib
+    import matplotlib  # only `sweep --plot` needs matplotlib, which is slow to import
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # after use("Agg"): no display needed
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
     labels = [f"{s:g}" for _, s, _ in rows]
     axes[0].bar(labels, [r.test_accuracy for _, _, r in rows], color="tab:blue")
@@ -152,9 +154,6 @@ def _plot(path: str, rows: list, compare: list, strength: float) -> None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Builds the model's train op and prints its regularization report."""
-    import slimcore as sc
-    from . import slim
-    from .training import _build, _images, _optimizer
     data = _load(args)
     config = _config(args)
     config.validate()
@@ -173,7 +172,6 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from . import benchmarks
     return benchmarks.main(args.which, seconds=args.seconds)
 
 

@@ -8,6 +8,11 @@ graph per thread, as ``tf.get_default_graph()``::
     with g.as_default():
         x = slimcore.placeholder(slimcore.float32, [None, 784], name="x")
         print(x.name, x.shape)          # x:0 (?, 784)
+
+It also keeps the default session stack (for ``Tensor.eval``) and the
+conversion functions ``convert_to_tensor`` consults. It imports no op
+module: ``ops/math_ops.py`` installs Tensor's operators and
+``ops/array_ops.py`` registers constant conversion when imported.
 """
 from __future__ import annotations
 
@@ -18,14 +23,15 @@ from typing import Any, Callable, Iterable, Iterator, Optional, Sequence, Union
 
 import numpy as np
 
-from . import _core
+from .. import _core
 from . import dtypes as _dtypes
+from .tensor_shape import TensorShape
 
 __all__ = [
-    "Graph", "Tensor", "Operation", "TensorShape", "Dimension", "GraphKeys",
+    "Graph", "Tensor", "Operation", "GraphKeys",
     "get_default_graph", "reset_default_graph", "name_scope", "control_dependencies",
     "add_to_collection", "add_to_collections", "get_collection", "get_collection_ref",
-    "convert_to_tensor",
+    "convert_to_tensor", "register_tensor_conversion_function", "get_default_session",
 ]
 
 
@@ -47,123 +53,6 @@ class GraphKeys:
     SUMMARIES = "summaries"
     INIT_OP = "init_op"
     TRAIN_OP = "train_op"
-
-
-# ---------------------------------------------------------------------------
-# Shapes
-# ---------------------------------------------------------------------------
-class Dimension:
-    """One dimension of a static shape; ``value`` is None when unknown."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: Optional[int]) -> None:
-        self.value = None if value is None or value < 0 else int(value)
-
-    def __int__(self) -> int:
-        if self.value is None:
-            raise ValueError("unknown dimension has no integer value")
-        return self.value
-
-    __index__ = __int__
-
-    def __eq__(self, other: object) -> bool:
-        other_value = other.value if isinstance(other, Dimension) else other
-        return self.value == other_value
-
-    def __hash__(self) -> int:
-        return hash(self.value)
-
-    def __repr__(self) -> str:
-        return f"Dimension({self.value})"
-
-    def __str__(self) -> str:
-        return "?" if self.value is None else str(self.value)
-
-
-class TensorShape:
-    """A static shape whose dimensions may be unknown (None), as tf.TensorShape."""
-
-    __slots__ = ("_dims",)
-
-    def __init__(self, dims: Optional[Iterable[Optional[int]]]) -> None:
-        if dims is None:
-            raise ValueError("slimcore shapes always have a known rank")
-        self._dims = [None if d is None or (isinstance(d, (int, np.integer)) and d < 0)
-                      else int(d) for d in (d.value if isinstance(d, Dimension) else d for d in dims)]
-
-    def as_list(self) -> list:
-        return list(self._dims)
-
-    @property
-    def dims(self) -> list:
-        return [Dimension(d) for d in self._dims]
-
-    @property
-    def ndims(self) -> int:
-        return len(self._dims)
-
-    rank = ndims
-
-    def is_fully_defined(self) -> bool:
-        return all(d is not None for d in self._dims)
-
-    def num_elements(self) -> Optional[int]:
-        return int(np.prod(self._dims)) if self.is_fully_defined() else None
-
-    def is_compatible_with(self, other: Any) -> bool:
-        other = other if isinstance(other, TensorShape) else TensorShape(other)
-        return len(self) == len(other) and all(
-            a is None or b is None or a == b for a, b in zip(self._dims, other._dims))
-
-    def __len__(self) -> int:
-        return len(self._dims)
-
-    def __iter__(self) -> Iterator[Dimension]:
-        return iter(self.dims)
-
-    def __getitem__(self, key):
-        if isinstance(key, slice):
-            return TensorShape(self._dims[key])
-        return Dimension(self._dims[key])
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, TensorShape):
-            return self._dims == other._dims
-        if isinstance(other, (list, tuple)):
-            return self._dims == [None if d is None else int(d) for d in other]
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(tuple(self._dims))
-
-    def __repr__(self) -> str:
-        return f"TensorShape({self._dims})"
-
-    def __str__(self) -> str:
-        inner = ", ".join("?" if d is None else str(d) for d in self._dims)
-        return f"({inner}{',' if len(self._dims) == 1 else ''})"
-
-
-def _core_shape(shape: Any) -> list:
-    """A shape argument (list with None / -1, TensorShape, int) as a list with -1."""
-    if shape is None:
-        raise ValueError("a shape is required")
-    if isinstance(shape, TensorShape):
-        return [-1 if d is None else d for d in shape.as_list()]
-    if isinstance(shape, (int, np.integer)):
-        return [int(shape)]
-    out = []
-    for d in shape:
-        if isinstance(d, Dimension):
-            d = d.value
-        if d is None:
-            out.append(-1)
-        elif isinstance(d, (int, np.integer)) and not isinstance(d, bool) and d >= -1:
-            out.append(int(d))
-        else:
-            raise ValueError(f"invalid dimension {d!r} in shape {shape!r}: expected an int >= 0 or None")
-    return out
 
 
 # ---------------------------------------------------------------------------
@@ -209,7 +98,6 @@ class Operation:
 
     def run(self, feed_dict: Optional[dict] = None, session: Any = None) -> None:
         """Runs this op in `session` (default: the default session)."""
-        from .session import _session_for
         _session_for(session, self.graph).run(self, feed_dict)
 
     def __eq__(self, other: object) -> bool:
@@ -224,24 +112,16 @@ class Operation:
 
 class _Operators:
     """``+ - * / @``, unary ``-`` and ``abs`` for tensors and variables, with
-    tensors or Python numbers on either side (so ``sum(list_of_tensors)`` works)."""
+    tensors or Python numbers on either side (so ``sum(list_of_tensors)`` works).
+
+    The arithmetic operators are installed by ``slimcore.ops.math_ops`` when it
+    is imported (``_override_operator``, as TF's math_ops does), so this module
+    does not depend on the math ops; ``import slimcore`` imports them."""
 
     __slots__ = ()
     __array_priority__ = 100  # numpy defers to our operators
 
-    def __add__(self, other): return _math().add(self, other, name="add")
-    def __radd__(self, other): return _math().add(other, self, name="add")
-    def __sub__(self, other): return _math().subtract(self, other, name="sub")
-    def __rsub__(self, other): return _math().subtract(other, self, name="sub")
-    def __mul__(self, other): return _math().multiply(self, other, name="mul")
-    def __rmul__(self, other): return _math().multiply(other, self, name="mul")
-    def __truediv__(self, other): return _math().divide(self, other, name="truediv")
-    def __rtruediv__(self, other): return _math().divide(other, self, name="truediv")
-    def __neg__(self): return _math().negative(self, name="Neg")
     def __pos__(self): return self
-    def __matmul__(self, other): return _math().matmul(self, other)
-    def __rmatmul__(self, other): return _math().matmul(other, self)
-    def __abs__(self): return _math().abs(self)
 
 
 
@@ -288,7 +168,6 @@ class Tensor(_Operators):
 
     def eval(self, feed_dict: Optional[dict] = None, session: Any = None) -> np.ndarray:
         """Computes this tensor in `session` (default: the default session)."""
-        from .session import _session_for
         return _session_for(session, self.graph).run(self, feed_dict)
 
     def __eq__(self, other: object) -> bool:
@@ -314,9 +193,21 @@ class Tensor(_Operators):
         return f"<slimcore.Tensor '{self.name}' shape={self.shape} dtype={self.dtype.name}>"
 
 
-def _math():
-    from . import math_ops
-    return math_ops
+def _override_operator(name: str, operator: Callable) -> None:
+    """Installs `operator` as the method `name` ("__add__", ...) of tensors and
+    variables (TF's Tensor._override_operator); math_ops calls it on import.
+
+    Raises:
+      ValueError: `name` is not an arithmetic operator method.
+    """
+    if name not in _OVERRIDABLE_OPERATORS:
+        raise ValueError(f"cannot override {name!r}: operators are {sorted(_OVERRIDABLE_OPERATORS)}")
+    setattr(_Operators, name, operator)
+
+
+_OVERRIDABLE_OPERATORS = frozenset({
+    "__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__", "__rtruediv__",
+    "__neg__", "__matmul__", "__rmatmul__", "__abs__"})
 
 
 # ---------------------------------------------------------------------------
@@ -506,6 +397,37 @@ def reset_default_graph() -> None:
         _global_default_graph = Graph()
 
 
+# ---------------------------------------------------------------------------
+# The default session (one stack per thread; Session pushes itself on it)
+# ---------------------------------------------------------------------------
+def _session_stack() -> list:
+    if not hasattr(_thread_state, "sessions"):
+        _thread_state.sessions = []
+    return _thread_state.sessions
+
+
+def get_default_session() -> Optional[Any]:
+    """The innermost session of ``with sess.as_default()`` / ``with Session()`` in this thread."""
+    stack = _session_stack()
+    return stack[-1] if stack else None
+
+
+def _session_for(session: Optional[Any], graph: Graph) -> Any:
+    """`session`, else the default session, checked to run `graph` (for eval() and run()).
+
+    Raises:
+      ValueError: no session is given and none is the default, or it runs another graph.
+    """
+    session = session or get_default_session()
+    if session is None:
+        raise ValueError("Cannot evaluate tensor using `eval()`: No default session is registered. "
+                         "Use `with sess.as_default()` or pass an explicit session")
+    if session.graph is not graph:
+        raise ValueError("Cannot use the given session to evaluate tensor: "
+                         "the tensor's graph is different from the session's graph")
+    return session
+
+
 @contextlib.contextmanager
 def name_scope(name: Optional[str], default_name: Optional[str] = None,
                values: Optional[Sequence[Any]] = None) -> Iterator[str]:
@@ -622,8 +544,35 @@ def convert_to_tensor(value: Any, dtype: Any = None, name: Optional[str] = None,
         return element
     if isinstance(element, Operation):
         raise TypeError(f"Can't convert Operation '{element.name}' to a Tensor")
-    from .array_ops import constant
-    return constant(value, dtype=want, name=name or "Const", graph=graph)
+    for _, base_type, conversion_func in _conversion_functions:
+        if isinstance(value, base_type):
+            return conversion_func(value, dtype=want, name=name or "Const", graph=graph)
+    raise TypeError(f"no tensor conversion function is registered for {type(value).__name__} "
+                    f"({value!r}); `import slimcore` registers constants for Python and numpy values")
+
+
+# (priority, base type, function): array_ops registers constant() for every
+# Python and numpy value, as TF's constant_op does.
+_conversion_functions: list = []
+
+
+def register_tensor_conversion_function(base_type: Any, conversion_func: Callable,
+                                        priority: int = 100) -> None:
+    """tf.register_tensor_conversion_function: convert_to_tensor calls
+    ``conversion_func(value, dtype=, name=, graph=)`` for values of
+    `base_type` (a type or tuple of types) that are not tensors; lower
+    priorities are tried first.
+
+    Raises:
+      TypeError: `base_type` is not a type or `conversion_func` not callable.
+    """
+    types = base_type if isinstance(base_type, tuple) else (base_type,)
+    if not types or not all(isinstance(t, type) for t in types):
+        raise TypeError(f"base_type must be a type or a tuple of types, got {base_type!r}")
+    if not callable(conversion_func):
+        raise TypeError(f"conversion_func must be callable, got {conversion_func!r}")
+    _conversion_functions.append((priority, base_type, conversion_func))
+    _conversion_functions.sort(key=lambda entry: entry[0])
 
 
 def _tensor_or_none(value: Any) -> Optional[Tensor]:

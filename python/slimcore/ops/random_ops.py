@@ -13,8 +13,9 @@ from __future__ import annotations
 import os
 from typing import Any, Optional
 
-from . import dtypes as _dtypes
-from .framework import Graph, Tensor, _core_shape, _op1, get_default_graph
+from ..framework import dtypes as _dtypes
+from ..framework.ops import Graph, Tensor, _op1, get_default_graph
+from ..framework.tensor_shape import _core_shape
 
 __all__ = ["set_random_seed", "get_seed", "random_uniform", "random_normal", "truncated_normal"]
 

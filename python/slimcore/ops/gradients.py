@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from .framework import Tensor, _graph_of, convert_to_tensor
+from ..framework.ops import Tensor, _graph_of, convert_to_tensor
 
 __all__ = ["gradients"]
 

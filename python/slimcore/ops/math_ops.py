@@ -11,9 +11,9 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
-from . import dtypes as _dtypes
-from .framework import Tensor, _binary_operands, _op1, convert_to_tensor
-from .framework import name_scope as _name_scope
+from ..framework import dtypes as _dtypes
+from ..framework.ops import Tensor, _binary_operands, _op1, _override_operator, convert_to_tensor
+from ..framework.ops import name_scope as _name_scope
 
 __all__ = [
     "add", "subtract", "multiply", "divide", "truediv", "div_no_nan", "squared_difference", "maximum", "minimum", "equal",
@@ -317,3 +317,28 @@ def argmax(input: Any, axis: Any = None, name: Optional[str] = None,  # noqa: A0
 
 
 __all__ += ["reduce_sum", "reduce_mean", "argmax"]
+
+
+def _install_operators() -> None:
+    """Tensors' and variables' ``+ - * / @``, unary ``-`` and ``abs()`` call
+    these ops (TF's math_ops overrides Tensor's operators the same way), with
+    TF1's op names ("add", "sub", "mul", "truediv", "Neg")."""
+    operators = {
+        "__add__": lambda x, y: add(x, y, name="add"),
+        "__radd__": lambda x, y: add(y, x, name="add"),
+        "__sub__": lambda x, y: subtract(x, y, name="sub"),
+        "__rsub__": lambda x, y: subtract(y, x, name="sub"),
+        "__mul__": lambda x, y: multiply(x, y, name="mul"),
+        "__rmul__": lambda x, y: multiply(y, x, name="mul"),
+        "__truediv__": lambda x, y: divide(x, y, name="truediv"),
+        "__rtruediv__": lambda x, y: divide(y, x, name="truediv"),
+        "__neg__": lambda x: negative(x, name="Neg"),
+        "__matmul__": lambda x, y: matmul(x, y),
+        "__rmatmul__": lambda x, y: matmul(y, x),
+        "__abs__": lambda x: abs(x),
+    }
+    for name, operator in operators.items():
+        _override_operator(name, operator)
+
+
+_install_operators()

@@ -27,7 +27,10 @@ from typing import Any, Optional
 
 import numpy as np
 
-from .framework import Tensor, _op, _op1, convert_to_tensor
+from ..framework.ops import Tensor, _op, _op1, convert_to_tensor, name_scope
+from .array_ops import constant, reshape, stop_gradient
+from .math_ops import _static_ints, reduce_mean, sqrt, squared_difference
+from .random_ops import get_seed
 
 __all__ = ["relu", "relu6", "tanh", "sigmoid", "softmax", "log_softmax", "bias_add", "l2_loss"]
 
@@ -277,7 +280,6 @@ def softmax_cross_entropy_with_logits(_sentinel: Any = None, labels: Any = None,
     """tf.nn.softmax_cross_entropy_with_logits (TF1's v1): as the _v2 form,
     but no gradient flows into labels (TF1 wrapped them in stop_gradient)."""
     _named_only("softmax_cross_entropy_with_logits", _sentinel, labels, logits)
-    from .array_ops import stop_gradient
     logits = convert_to_tensor(logits)
     labels = stop_gradient(convert_to_tensor(labels, dtype=logits.dtype))
     return softmax_cross_entropy_with_logits_v2(labels=labels, logits=logits,
@@ -413,7 +415,6 @@ def fused_batch_norm(x: Any, scale: Any, offset: Any, mean: Any = None, variance
     x = convert_to_tensor(x)
     scale, offset = _like(scale, x), _like(offset, x)
     if is_training:
-        from .array_ops import constant
         mean = variance = constant(np.zeros(0, x.dtype.as_numpy_dtype), name="empty", graph=x.graph)
     else:
         mean, variance = _like(mean, x), _like(variance, x)
@@ -450,8 +451,6 @@ def batch_normalization(x: Any, mean: Any, variance: Any, offset: Any, scale: An
       ValueError: shapes that do not broadcast.
       TypeError: arguments of different dtypes.
     """
-    from .math_ops import sqrt
-    from .framework import name_scope
     with name_scope(name, "batchnorm", [x, mean, variance, scale, offset]):
         x = convert_to_tensor(x)
         mean, variance = _like(mean, x), _like(variance, x)
@@ -465,7 +464,6 @@ def batch_normalization(x: Any, mean: Any, variance: Any, offset: Any, scale: An
 def _squeeze_axes(t: Tensor, axes: list) -> Optional[Tensor]:
     """t (a keepdims reduction) without its size-1 reduced axes, by a reshape;
     None when that needs more than one unknown dimension."""
-    from .array_ops import reshape
     rank = t.shape.ndims
     reduced = {a % rank for a in axes} if rank else set()
     dims = [d for i, d in enumerate(t.shape.as_list()) if i not in reduced]
@@ -500,9 +498,6 @@ def moments(x: Any, axes: Any, shift: Any = None, name: Optional[str] = None,
       ValueError: an axis out of range or repeated; keep_dims and keepdims disagreeing.
       TypeError: non-static axes, non-float x.
     """
-    from .array_ops import stop_gradient
-    from .framework import name_scope
-    from .math_ops import _static_ints, reduce_mean, squared_difference
     if keepdims is not None:
         if keep_dims and not keepdims:
             raise ValueError("moments: keep_dims and keepdims disagree; pass only one")
@@ -622,8 +617,6 @@ def dropout(x: Any, keep_prob: Any = None, noise_shape: Any = None, seed: Option
       TypeError: non-float x, a keep_prob tensor of another dtype, a bool or
         non-number keep_prob, a computed noise_shape tensor, a non-int seed.
     """
-    from .framework import name_scope
-    from .random_ops import get_seed
     with name_scope(name, "dropout", [x]) as scope:
         x = convert_to_tensor(x)
         if not x.dtype.is_floating:
@@ -915,7 +908,6 @@ def separable_conv2d(input: Any, depthwise_filter: Any, pointwise_filter: Any, s
         channel_multiplier, out_channels], or any error of depthwise_conv2d.
       TypeError: non-float input, or filters of another dtype.
     """
-    from .framework import name_scope
     _check_nhwc("separable_conv2d", data_format)
     input = convert_to_tensor(input)
     depthwise_filter = convert_to_tensor(_filter_like(depthwise_filter, input))

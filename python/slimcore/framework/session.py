@@ -10,40 +10,14 @@ same structure with numpy values (None for ops)::
 """
 from __future__ import annotations
 
-import threading
 from typing import Any, Optional
 
 import numpy as np
 
-from . import _core
-from .framework import Graph, Operation, Tensor, _graph_element, get_default_graph
+from .. import _core
+from .ops import Graph, Tensor, _graph_element, _session_stack, get_default_graph, get_default_session
 
 __all__ = ["Session", "InteractiveSession", "get_default_session"]
-
-_thread_state = threading.local()
-
-
-def _session_stack() -> list:
-    if not hasattr(_thread_state, "sessions"):
-        _thread_state.sessions = []
-    return _thread_state.sessions
-
-
-def get_default_session() -> Optional["Session"]:
-    """The innermost session of ``with sess.as_default()`` / ``with Session()`` in this thread."""
-    stack = _session_stack()
-    return stack[-1] if stack else None
-
-
-def _session_for(session: Optional["Session"], graph: Graph) -> "Session":
-    session = session or get_default_session()
-    if session is None:
-        raise ValueError("Cannot evaluate tensor using `eval()`: No default session is registered. "
-                         "Use `with sess.as_default()` or pass an explicit session")
-    if session.graph is not graph:
-        raise ValueError("Cannot use the given session to evaluate tensor: "
-                         "the tensor's graph is different from the session's graph")
-    return session
 
 
 class _Fetch:

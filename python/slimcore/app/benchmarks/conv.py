@@ -23,6 +23,8 @@ import os
 
 import numpy as np
 
+import slimcore as sc
+
 from ._util import steps_per_second as timed
 
 # (expansion t, output channels c, repeats n, first stride s) of MobileNetV2 at width 0.35,
@@ -39,7 +41,6 @@ def he(rng, shape, fan_in):
 # ---- slimcore ----------------------------------------------------------------------------------
 def slimcore_train_op(build, x_shape, lr):
     """Graph, session and train op of the model build(x, params) -> logits."""
-    import slimcore as sc
     graph = sc.Graph()
     with graph.as_default():
         x = sc.placeholder(sc.float32, [None, *x_shape])
@@ -146,7 +147,7 @@ def torch_mobilenet(torch):
 
 
 def torch_step(make, x_data, y_data, lr, channels_last):
-    import torch
+    import torch  # optional peer: benchmarked only when installed
     torch.manual_seed(0)
     model = make(torch)
     x = torch.from_numpy(np.ascontiguousarray(x_data.transpose(0, 3, 1, 2)))
@@ -185,9 +186,8 @@ def main(argv: Optional[list] = None) -> None:
     parser.add_argument("--models", nargs="+", default=list(MODELS), choices=list(MODELS))
     parser.add_argument("--threads", nargs="+", type=int, default=[os.cpu_count() or 1, 1])
     args = parser.parse_args(argv)
-    import slimcore as sc
     try:
-        import torch
+        import torch  # optional peer: benchmarked only when installed
     except ImportError:
         torch = None
         print("torch not installed: slimcore alone (pip install torch==2.13.0)")

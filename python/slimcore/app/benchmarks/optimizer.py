@@ -34,6 +34,8 @@ from typing import Callable, Optional
 
 import numpy as np
 
+import slimcore as sc
+
 BYTES_PER_PARAM = 28
 
 
@@ -52,7 +54,6 @@ def per_call(fn: Callable[[], None], target_seconds: float) -> float:
 
 # ---- contenders ----------------------------------------------------------------------------
 def slimcore_step(n: int, threads: int, check_finite: bool = True) -> tuple:
-    import slimcore as sc
     sc.set_num_threads(threads)
     rng = np.random.default_rng(0)
     graph = sc.Graph()
@@ -70,7 +71,7 @@ def slimcore_step(n: int, threads: int, check_finite: bool = True) -> tuple:
 
 def torch_step(n: int, threads: int, mode: str) -> Optional[Callable[[], None]]:
     try:
-        import torch
+        import torch  # optional peer: benchmarked only when installed
     except ImportError:
         return None
     torch.set_num_threads(threads)
@@ -167,7 +168,7 @@ def main(argv: Optional[list] = None) -> None:
     parser.add_argument("--unchecked", action="store_true", help="also time check_finite=False")
     args = parser.parse_args(argv)
     try:
-        import torch
+        import torch  # optional peer: benchmarked only when installed
         torch_version = torch.__version__
     except ImportError:
         torch_version = None

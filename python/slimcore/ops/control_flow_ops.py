@@ -4,7 +4,8 @@ from __future__ import annotations
 import builtins
 from typing import Any, Optional
 
-from .framework import Operation, _graph_of, _graph_element, _op, get_default_graph
+from ..framework.ops import Operation, _graph_of, _graph_element, _op, get_default_graph
+from .array_ops import identity
 
 __all__ = ["group", "no_op", "tuple"]
 
@@ -27,7 +28,6 @@ def group(*inputs: Any, name: Optional[str] = None) -> Operation:
 
 def tuple(tensors: list, name: Optional[str] = None, control_inputs: Optional[list] = None) -> list:  # noqa: A001
     """tf.tuple: identities of `tensors` that are available only after all of them are computed."""
-    from .array_ops import identity
     gate = group(*(list(tensors) + list(control_inputs or [])), name=name)
     graph = gate.graph
     with graph.control_dependencies([gate]):

@@ -6,10 +6,11 @@ from typing import Any, Optional
 
 import numpy as np
 
-from . import _core
-from . import dtypes as _dtypes
-from .framework import (Graph, Tensor, TensorShape, _core_shape, _graph_of, _infer_numpy, _op1,
-                        _tensor_or_none, convert_to_tensor, get_default_graph)
+from .. import _core
+from ..framework import dtypes as _dtypes
+from ..framework.ops import (Graph, Tensor, _graph_of, _infer_numpy, _op1, _tensor_or_none, convert_to_tensor,
+                             get_default_graph, register_tensor_conversion_function)
+from ..framework.tensor_shape import TensorShape, _core_shape
 
 __all__ = ["placeholder", "constant", "identity", "stop_gradient", "zeros", "ones", "zeros_like",
            "ones_like"]
@@ -406,3 +407,8 @@ def _static_int(value: Any, what: str) -> int:
 
 __all__ += ["reshape", "cast", "to_float", "to_double", "to_int32", "to_int64", "stack", "pack",
             "concat", "one_hot"]
+
+
+
+# convert_to_tensor makes Python and numpy values constants (TF's constant_op does the same).
+register_tensor_conversion_function(object, constant, priority=200)
