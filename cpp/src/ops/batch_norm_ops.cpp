@@ -461,9 +461,16 @@ std::vector<Output> batch_norm_grad(const GradContext& c) {
   return out;
 }
 
-OpRegistrar batch_norm_op({"FusedBatchNorm", 5, batch_norm_shape, batch_norm_kernel, batch_norm_grad});
+REGISTER_OP("FusedBatchNorm")
+    .inputs(5)
+    .shape(batch_norm_shape)
+    .kernel(batch_norm_kernel)
+    .gradient(batch_norm_grad);
 // No second derivatives: differentiating FusedBatchNormGrad is an error.
-OpRegistrar batch_norm_grad_op({"FusedBatchNormGrad", -1, batch_norm_grad_shape, batch_norm_grad_kernel, {}});
+REGISTER_OP("FusedBatchNormGrad")
+    .variadic_inputs()
+    .shape(batch_norm_grad_shape)
+    .kernel(batch_norm_grad_kernel);
 
 }  // namespace
 

@@ -444,11 +444,21 @@ std::vector<Output> conv2d_backprop_filter_grad(const GradContext& c) {
           Output(), ops::conv2d(c.input(0), g2, a.strides, a.padding, a.dilations)};
 }
 
-OpRegistrar conv2d_op({"Conv2D", 2, conv2d_shape, conv2d_kernel, conv2d_grad});
-OpRegistrar conv2d_backprop_input_op({"Conv2DBackpropInput", 3, conv2d_backprop_input_shape,
-                                      conv2d_backprop_input_kernel, conv2d_backprop_input_grad});
-OpRegistrar conv2d_backprop_filter_op({"Conv2DBackpropFilter", 3, conv2d_backprop_filter_shape,
-                                       conv2d_backprop_filter_kernel, conv2d_backprop_filter_grad});
+REGISTER_OP("Conv2D")
+    .inputs(2)
+    .shape(conv2d_shape)
+    .kernel(conv2d_kernel)
+    .gradient(conv2d_grad);
+REGISTER_OP("Conv2DBackpropInput")
+    .inputs(3)
+    .shape(conv2d_backprop_input_shape)
+    .kernel(conv2d_backprop_input_kernel)
+    .gradient(conv2d_backprop_input_grad);
+REGISTER_OP("Conv2DBackpropFilter")
+    .inputs(3)
+    .shape(conv2d_backprop_filter_shape)
+    .kernel(conv2d_backprop_filter_kernel)
+    .gradient(conv2d_backprop_filter_grad);
 
 
 }  // namespace

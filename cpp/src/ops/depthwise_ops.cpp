@@ -407,13 +407,21 @@ std::vector<Output> depthwise_backprop_filter_grad(const GradContext& c) {
           Output(), ops::depthwise_conv2d(c.input(0), g2, a.strides, a.padding, a.dilations)};
 }
 
-OpRegistrar depthwise_op({"DepthwiseConv2dNative", 2, depthwise_shape, depthwise_kernel, depthwise_grad});
-OpRegistrar depthwise_backprop_input_op({"DepthwiseConv2dNativeBackpropInput", 3,
-                                         depthwise_backprop_input_shape, depthwise_backprop_input_kernel,
-                                         depthwise_backprop_input_grad});
-OpRegistrar depthwise_backprop_filter_op({"DepthwiseConv2dNativeBackpropFilter", 3,
-                                          depthwise_backprop_filter_shape, depthwise_backprop_filter_kernel,
-                                          depthwise_backprop_filter_grad});
+REGISTER_OP("DepthwiseConv2dNative")
+    .inputs(2)
+    .shape(depthwise_shape)
+    .kernel(depthwise_kernel)
+    .gradient(depthwise_grad);
+REGISTER_OP("DepthwiseConv2dNativeBackpropInput")
+    .inputs(3)
+    .shape(depthwise_backprop_input_shape)
+    .kernel(depthwise_backprop_input_kernel)
+    .gradient(depthwise_backprop_input_grad);
+REGISTER_OP("DepthwiseConv2dNativeBackpropFilter")
+    .inputs(3)
+    .shape(depthwise_backprop_filter_shape)
+    .kernel(depthwise_backprop_filter_kernel)
+    .gradient(depthwise_backprop_filter_grad);
 
 
 }  // namespace

@@ -188,9 +188,21 @@ void l2_loss_kernel(KernelContext& c) {
 // d/dx = x * g (g a scalar).
 std::vector<Output> l2_loss_grad(const GradContext& c) { return {ops::mul(c.input(0), c.grad())}; }
 
-OpRegistrar bias_add_op({"BiasAdd", 2, bias_add_shape, bias_add_kernel, bias_add_grad_fn});
-OpRegistrar bias_add_grad_op({"BiasAddGrad", 1, bias_add_grad_shape, bias_add_grad_kernel, bias_add_grad_grad});
-OpRegistrar l2_loss_op({"L2Loss", 1, l2_loss_shape, l2_loss_kernel, l2_loss_grad});
+REGISTER_OP("BiasAdd")
+    .inputs(2)
+    .shape(bias_add_shape)
+    .kernel(bias_add_kernel)
+    .gradient(bias_add_grad_fn);
+REGISTER_OP("BiasAddGrad")
+    .inputs(1)
+    .shape(bias_add_grad_shape)
+    .kernel(bias_add_grad_kernel)
+    .gradient(bias_add_grad_grad);
+REGISTER_OP("L2Loss")
+    .inputs(1)
+    .shape(l2_loss_shape)
+    .kernel(l2_loss_kernel)
+    .gradient(l2_loss_grad);
 
 }  // namespace
 

@@ -368,7 +368,11 @@ void apply_kernel(KernelContext& c) {
   }
 }
 
-OpRegistrar apply_op({"ApplyOptimizer", -1, apply_shape, apply_kernel, {}, false, true});
+REGISTER_OP("ApplyOptimizer")
+    .variadic_inputs()
+    .shape(apply_shape)
+    .kernel(apply_kernel)
+    .not_differentiable();
 
 }  // namespace
 }  // namespace slimcore

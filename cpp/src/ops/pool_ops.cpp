@@ -260,11 +260,26 @@ std::vector<Output> avg_pool_grad_grad(const GradContext& c) {
   return {Output(), ops::avg_pool(c.grad(), a.ksize, a.strides, a.padding)};
 }
 
-OpRegistrar max_pool_op({"MaxPool", 1, pool_shape, max_pool_kernel, max_pool_grad_fn});
-OpRegistrar avg_pool_op({"AvgPool", 1, pool_shape, avg_pool_kernel, avg_pool_grad_fn});
+REGISTER_OP("MaxPool")
+    .inputs(1)
+    .shape(pool_shape)
+    .kernel(max_pool_kernel)
+    .gradient(max_pool_grad_fn);
+REGISTER_OP("AvgPool")
+    .inputs(1)
+    .shape(pool_shape)
+    .kernel(avg_pool_kernel)
+    .gradient(avg_pool_grad_fn);
 // MaxPoolGrad has no gradient of its own (TF's MaxPoolGradGrad is not implemented).
-OpRegistrar max_pool_grad_op({"MaxPoolGrad", 3, max_pool_grad_shape, max_pool_grad_kernel, nullptr});
-OpRegistrar avg_pool_grad_op({"AvgPoolGrad", 2, avg_pool_grad_shape, avg_pool_grad_kernel, avg_pool_grad_grad});
+REGISTER_OP("MaxPoolGrad")
+    .inputs(3)
+    .shape(max_pool_grad_shape)
+    .kernel(max_pool_grad_kernel);
+REGISTER_OP("AvgPoolGrad")
+    .inputs(2)
+    .shape(avg_pool_grad_shape)
+    .kernel(avg_pool_grad_kernel)
+    .gradient(avg_pool_grad_grad);
 
 Attrs node_attrs(std::vector<int64_t> ksize, std::vector<int64_t> strides, const std::string& padding) {
   return {{"ksize", std::move(ksize)}, {"strides", std::move(strides)}, {"padding", padding}};

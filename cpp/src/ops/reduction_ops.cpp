@@ -461,31 +461,45 @@ std::vector<Output> mean_grad(const GradContext& c) {
   return {c.graph.add("MeanGrad", {c.grad(), c.input(0)}, c.attrs())};
 }
 
-OpRegistrar sum_op({"Sum", 1, reduction_shape, [](KernelContext& c) { sum_into(c); }, sum_grad});
-OpRegistrar mean_op({"Mean", 1, reduction_shape, mean_kernel, mean_grad});
+REGISTER_OP("Sum")
+    .inputs(1)
+    .shape(reduction_shape)
+    .kernel([](KernelContext& c) { sum_into(c); })
+    .gradient(sum_grad);
+REGISTER_OP("Mean")
+    .inputs(1)
+    .shape(reduction_shape)
+    .kernel(mean_kernel)
+    .gradient(mean_grad);
 
 // SumGrad is linear in the gradient: its own gradient is the Sum again (and
 // MeanGrad's the Mean); x only gives the shape.
-OpRegistrar sum_grad_op({"SumGrad", 2, reduction_grad_shape, reduction_grad_kernel<false>,
-                         [](const GradContext& c) {
-                           return std::vector<Output>{c.graph.add("Sum", {c.grad()}, c.attrs()),
-                                                      Output()};
-                         }});
-OpRegistrar mean_grad_op({"MeanGrad", 2, reduction_grad_shape, reduction_grad_kernel<true>,
-                          [](const GradContext& c) {
-                            return std::vector<Output>{c.graph.add("Mean", {c.grad()}, c.attrs()),
-                                                       Output()};
-                          }});
+REGISTER_OP("SumGrad")
+    .inputs(2)
+    .shape(reduction_grad_shape)
+    .kernel(reduction_grad_kernel<false>)
+    .gradient([](const GradContext& c) {
+      return std::vector<Output>{c.graph.add("Sum", {c.grad()}, c.attrs()),
+                                 Output()};
+    });
+REGISTER_OP("MeanGrad")
+    .inputs(2)
+    .shape(reduction_grad_shape)
+    .kernel(reduction_grad_kernel<true>)
+    .gradient([](const GradContext& c) {
+      return std::vector<Output>{c.graph.add("Mean", {c.grad()}, c.attrs()),
+                                 Output()};
+    });
 
 // ---- SumToShapeOf(grad, like): the gradient rule of broadcasting -----------------
 // out[j] = sum of grad[i] over all i that broadcast to j: the reduced axes are
 // grad's leading extra axes and those where `like` has size 1.
-OpRegistrar sum_to_shape_op({
-    "SumToShapeOf", 2,
-    [](const InferContext& c) {
+REGISTER_OP("SumToShapeOf")
+    .inputs(2)
+    .shape([](const InferContext& c) {
       return std::vector<TensorSpec>{{c.input(0).dtype, c.input(1).shape}};
-    },
-    [](KernelContext& c) {
+    })
+    .kernel([](KernelContext& c) {
       const Tensor& grad = c.input(0);
       Tensor& out = c.output(0);
       const int offset = grad.rank() - out.rank();
@@ -506,8 +520,8 @@ OpRegistrar sum_to_shape_op({
         sum_planned(static_cast<const T*>(grad.raw()), grad.numel(), make_plan(grad.shape(), reduced),
                     static_cast<T*>(out.raw()));
       });
-    },
-    {}, false, true});
+    })
+    .not_differentiable();
 
 // ---- ArgMax --------------------------------------------------------------------------
 
@@ -585,9 +599,10 @@ template <typename T, typename I> void argmax_kernel(const T* x, int64_t a, int6
   }
 }
 
-OpRegistrar argmax_op({
-    "ArgMax", 1, argmax_shape,
-    [](KernelContext& c) {
+REGISTER_OP("ArgMax")
+    .inputs(1)
+    .shape(argmax_shape)
+    .kernel([](KernelContext& c) {
       const Tensor& x = c.input(0);
       Tensor& out = c.output(0);
       const int rank = x.rank();
@@ -602,8 +617,8 @@ OpRegistrar argmax_op({
         if (out.dtype() == DType::Int32) argmax_kernel(x.data<T>(), a, m, c_inner, out.data<int32_t>());
         else argmax_kernel(x.data<T>(), a, m, c_inner, out.data<int64_t>());
       });
-    },
-    {}, false, /*not_differentiable=*/true});
+    })
+    .not_differentiable();
 
 Attrs reduction_attrs(const ops::Axes& axes, bool keepdims) {
   Attrs attrs;
