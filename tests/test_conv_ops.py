@@ -285,10 +285,10 @@ def test_steady_state_training_allocates_nothing():
     with sc.Session() as sess:
         sess.run(sc.global_variables_initializer())
         sess.run(step, {x: data})
-        before = _core.allocation_count()
+        before = _core.testing.allocation_count()
         for _ in range(5):
             sess.run(step, {x: data})
-        assert _core.allocation_count() == before
+        assert _core.testing.allocation_count() == before
 
 
 def test_conv2d_accepts_int_and_pair_strides_and_filters_keyword():

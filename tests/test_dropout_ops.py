@@ -198,10 +198,10 @@ def test_steady_state_runs_allocate_no_buffers():
     with sc.Session() as sess:
         sess.run(sc.global_variables_initializer())
         sess.run(step.op, {x: data})
-        before = _core.allocation_count()
+        before = _core.testing.allocation_count()
         for _ in range(5):
             sess.run(step.op, {x: data})
-        assert _core.allocation_count() == before
+        assert _core.testing.allocation_count() == before
 
 
 def test_empty_and_scalar_inputs():

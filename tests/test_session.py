@@ -195,11 +195,11 @@ def test_steady_state_runs_allocate_nothing():
     with sc.Session() as sess:
         sess.run(sc.global_variables_initializer())
         sess.run(step.op, {x: data})  # plans and allocates
-        before = _core.allocation_count()
+        before = _core.testing.allocation_count()
         for _ in range(10):
             sess.run(step.op, {x: data})
-        assert _core.allocation_count() == before
+        assert _core.testing.allocation_count() == before
         sess.run([y, g], {x: data})
-        before = _core.allocation_count()
+        before = _core.testing.allocation_count()
         sess.run([y, g], {x: data})
-        assert _core.allocation_count() == before + 2  # the two returned copies
+        assert _core.testing.allocation_count() == before + 2  # the two returned copies

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import slimcore as sc
-from slimcore import errors
+from slimcore import _core, errors
 
 
 def test_variable_ops_are_named_as_tensorflow():
@@ -100,7 +100,7 @@ def test_trainable_float32_variables_share_one_arena():
         np.testing.assert_array_equal(sess.run(b), np.full(7, 2.0))
         np.testing.assert_array_equal(sess.run(d), np.full(4, 3.0))
         assert sess.run(c).dtype == np.float64
-        segments = sess._c.arena_segments()
+        segments = _core.testing.arena_segments(sess._c)
         assert [node for node, _, _ in segments] == [a.op._node, b.op._node, d.op._node]
         assert [size for _, _, size in segments] == [15, 7, 4]
         offsets = [offset for _, offset, _ in segments]
@@ -132,18 +132,18 @@ def test_gradients_are_written_into_the_gradient_arena():
         sess.run(sc.global_variables_initializer())
         expected = sess.run([g for g, _ in grads], {x: data})
         sess.run(train, {x: data})
-        arena = sess._c.gradient_arena()
-        segments = {node: (offset, size) for node, offset, size in sess._c.arena_segments()}
+        arena = _core.testing.gradient_arena(sess._c)
+        segments = {node: (offset, size) for node, offset, size in _core.testing.arena_segments(sess._c)}
         for g, v in zip(expected, (w, b)):
             offset, size = segments[v.op._node]
             np.testing.assert_allclose(arena[offset:offset + size], g.ravel(), rtol=1e-6)
-        momentum = sess._c.arena(1)  # slot 1 of every variable: its momentum accumulator
+        momentum = _core.testing.arena(sess._c, 1)  # slot 1 of every variable: its momentum accumulator
         offset, size = segments[w.op._node]
         np.testing.assert_allclose(momentum[offset:offset + size], expected[0].ravel(), rtol=1e-6)
         np.testing.assert_allclose(sess.run(opt.get_slot(w, "momentum")), expected[0], rtol=1e-6)
-        before = __import__("slimcore")._core.allocation_count()
+        before = _core.testing.allocation_count()
         sess.run(train, {x: data})
-        assert __import__("slimcore")._core.allocation_count() == before
+        assert _core.testing.allocation_count() == before
 
 
 def test_variables_ignore_outer_control_dependencies_and_fed_control_inputs_count_as_run():

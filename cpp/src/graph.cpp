@@ -155,27 +155,6 @@ void Graph::clear_collection(const std::string& key) { collections_.erase(key); 
 
 std::vector<int> Graph::variable_nodes() const { return variables_; }
 
-bool Graph::place_in_gradient_arena(TensorRef grad, int var) {
-  const Node& producer = node(grad.node);
-  const Node& v = node(var);
-  if (v.type != "VariableV2" || !v.attrs.get_or<bool>("trainable", true) || v.outputs[0].dtype != DType::Float32)
-    return false;
-  if (grad.index < 0 || grad.index >= static_cast<int>(producer.outputs.size())) return false;
-  const TensorSpec& spec = producer.outputs[static_cast<std::size_t>(grad.index)];
-  if (find_op(producer.type).sets_own_outputs || spec.dtype != DType::Float32 ||
-      !shape_compatible(spec.shape, v.outputs[0].shape) || gradient_placement_.count(grad))
-    return false;
-  for (const auto& [ref, placed_var] : gradient_placement_)
-    if (placed_var == var) return false;
-  gradient_placement_[grad] = var;
-  return true;
-}
-
-int Graph::gradient_placement(TensorRef ref) const {
-  auto it = gradient_placement_.find(ref);
-  return it == gradient_placement_.end() ? -1 : it->second;
-}
-
 std::vector<bool> Graph::ancestors(const std::vector<int>& targets) const {
   std::vector<bool> seen(nodes_.size(), false);
   for (int t : targets) seen.at(static_cast<std::size_t>(t)) = true;

@@ -1,10 +1,10 @@
-// Helpers shared by kernels: dtype dispatch, parallel loops, broadcasting.
+// Helpers shared by kernels: dtype dispatch, shapes (and, through
+// parallel.h, the parallel loops).
 #pragma once
-#include <omp.h>
-
 #include <cstdint>
 #include <type_traits>
 
+#include "parallel.h"
 #include "slimcore/dtype.h"
 #include "slimcore/errors.h"
 #include "slimcore/shape.h"
@@ -38,48 +38,6 @@ template <typename Fn> void dispatch_any(DType dtype, Fn&& fn) {
     return;
   }
   dispatch_numeric(dtype, fn);
-}
-
-// Below this many elements a loop stays on one thread: waking the team costs
-// more than it saves.
-constexpr int64_t kParallelThreshold = 32768;
-
-// Reductions keep one partial result per thread in a fixed-size array and
-// add them in thread order (repeatable for a given thread count).
-constexpr int kMaxReduceThreads = 64;
-
-// Threads for a reduction over n elements: one below kParallelThreshold.
-inline int reduce_team(int64_t n) {
-  const int threads = omp_get_max_threads();
-  return n >= kParallelThreshold ? (threads < kMaxReduceThreads ? threads : kMaxReduceThreads) : 1;
-}
-
-// Splits [0, n) into contiguous chunks, one per thread: body(begin, end).
-template <typename Body> void parallel_chunks(int64_t n, int64_t min_chunk, Body&& body) {
-  const int threads = (n >= 2 * min_chunk) ? omp_get_max_threads() : 1;
-  if (threads <= 1) {
-    body(int64_t{0}, n);
-    return;
-  }
-#pragma omp parallel num_threads(threads)
-  {
-    const int t = omp_get_thread_num();
-    const int team = omp_get_num_threads();
-    const int64_t begin = n * t / team, end = n * (t + 1) / team;
-    if (begin < end) body(begin, end);
-  }
-}
-
-// for (i in [0, n)) body(i), vectorized, split over the OpenMP team once n
-// reaches kParallelThreshold. Each chunk runs a local copy of `body`: the
-// pointers it captures become registers and the loop vectorizes (GCC does
-// not vectorize through the shared closure of an `omp parallel for simd`).
-template <typename Body> void parallel_for(int64_t n, const Body& body) {
-  parallel_chunks(n, kParallelThreshold / 2, [&body](int64_t begin, int64_t end) {
-    const Body local = body;
-#pragma omp simd
-    for (int64_t i = begin; i < end; ++i) local(i);
-  });
 }
 
 // Row-major strides of a shape, in elements.

@@ -82,9 +82,65 @@ void register_op(OpDef def);
 const OpDef& find_op(const std::string& type);
 bool has_op(const std::string& type);
 
-// Registers at load time:  static OpRegistrar r({...});
-struct OpRegistrar {
-  explicit OpRegistrar(OpDef def) { register_op(std::move(def)); }
+// Names every part of an op's definition:
+//
+//   REGISTER_OP("Conv2D")
+//       .inputs(2)
+//       .shape(conv2d_shape)
+//       .kernel(conv2d_kernel)
+//       .gradient(conv2d_grad);
+//
+// registers the op when the library loads. Left out: any number of inputs
+// (say so with .variadic_inputs()), no gradient (the op is not
+// differentiable), outputs written into buffers the executor allocated.
+class OpBuilder {
+ public:
+  explicit OpBuilder(std::string type) { def_.type = std::move(type); }
+  OpBuilder& inputs(int count) {
+    def_.num_inputs = count;
+    return *this;
+  }
+  OpBuilder& variadic_inputs() {
+    def_.num_inputs = -1;
+    return *this;
+  }
+  OpBuilder& shape(ShapeFn fn) {
+    def_.shape = std::move(fn);
+    return *this;
+  }
+  OpBuilder& kernel(KernelFn fn) {
+    def_.compute = std::move(fn);
+    return *this;
+  }
+  OpBuilder& gradient(GradFn fn) {
+    def_.grad = std::move(fn);
+    return *this;
+  }
+  // See OpDef::sets_own_outputs.
+  OpBuilder& sets_own_outputs() {
+    def_.sets_own_outputs = true;
+    return *this;
+  }
+  // See OpDef::not_differentiable.
+  OpBuilder& not_differentiable() {
+    def_.not_differentiable = true;
+    return *this;
+  }
+  const OpDef& def() const { return def_; }
+
+ private:
+  OpDef def_;
 };
+
+// Registers a built definition at load time (what REGISTER_OP expands to).
+struct OpRegistration {
+  OpRegistration(const OpBuilder& builder) { register_op(builder.def()); }  // NOLINT: implicit by design
+};
+
+#define SLIMCORE_OP_CONCAT_(a, b) a##b
+#define SLIMCORE_OP_CONCAT(a, b) SLIMCORE_OP_CONCAT_(a, b)
+#define REGISTER_OP(type)                                                                       \
+  static const ::slimcore::OpRegistration SLIMCORE_OP_CONCAT(op_registration_, __COUNTER__) = \
+      ::slimcore::OpBuilder(type)
 
 }  // namespace slimcore

@@ -7,12 +7,11 @@
 // training steps allocate nothing.
 #include "slimcore/session.h"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <atomic>
 
 #include "op_registry.h"
+#include "parallel.h"
 
 namespace slimcore {
 
@@ -23,12 +22,12 @@ std::atomic<int> g_num_threads{0};  // 0: OpenMP's default (all cores)
 void set_num_threads(int n) {
   if (n < 1) throw InvalidArgument("num_threads must be >= 1, got " + std::to_string(n));
   g_num_threads = n;
-  omp_set_num_threads(n);
+  configure_threads(n);
 }
 
 int get_num_threads() {
   const int n = g_num_threads;
-  return n > 0 ? n : omp_get_max_threads();
+  return n > 0 ? n : configured_threads();
 }
 
 // Where a node input comes from: a fed tensor or another node's output.
@@ -69,6 +68,41 @@ namespace {
 std::string feed_error(const Node& node, int index, const std::string& what) {
   return "Cannot feed value " + what + " for Tensor '" + node.name + ":" + std::to_string(index) +
          "'";
+}
+
+// The gradient arena: every ApplyOptimizer of the plan reads gradient input
+// i, the gradient of variable attrs["vars"][i], from that variable's slot in
+// the gradient arena, where the op producing it writes it directly (so a
+// data-parallel step can allreduce one buffer). A gradient keeps a buffer of
+// its own when its producer aliases its outputs (or it is fed), its dtype or
+// shape differs from the variable's, the variable is not a trainable float32
+// variable, or the tensor or the variable is placed already.
+void place_gradients(const Graph& graph, Plan& plan) {
+  std::vector<int> placed_vars;
+  for (const Step& update : plan.steps) {
+    if (update.node->type != "ApplyOptimizer") continue;
+    const auto& vars = update.node->attrs.get<std::vector<int64_t>>("vars");
+    for (std::size_t i = 0; i < vars.size() && i < update.inputs.size(); ++i) {
+      const int var = static_cast<int>(vars[i]);
+      const Source& src = update.inputs[i];
+      if (src.feed >= 0) continue;
+      Step& producer = plan.steps[static_cast<std::size_t>(src.step)];
+      const Node& v = graph.node(var);
+      if (v.type != "VariableV2" || !v.attrs.get_or<bool>("trainable", true) ||
+          v.outputs[0].dtype != DType::Float32)
+        continue;
+      const TensorSpec& spec = producer.node->outputs[static_cast<std::size_t>(src.index)];
+      if (producer.def->sets_own_outputs || spec.dtype != DType::Float32 ||
+          !shape_compatible(spec.shape, v.outputs[0].shape))
+        continue;
+      const bool tensor_placed = !producer.placements.empty() && producer.placements[src.index] >= 0;
+      if (tensor_placed || std::find(placed_vars.begin(), placed_vars.end(), var) != placed_vars.end())
+        continue;
+      producer.placements.resize(producer.outputs.size(), -1);
+      producer.placements[src.index] = var;
+      placed_vars.push_back(var);
+    }
+  }
 }
 
 std::unique_ptr<Plan> make_plan(const Graph& graph,
@@ -118,16 +152,10 @@ std::unique_ptr<Plan> make_plan(const Graph& graph,
       step.inputs.push_back(f >= 0 ? Source{f, -1, 0} : Source{-1, step_of[in.node], in.index});
     }
     step.outputs.resize(node.outputs.size());
-    for (std::size_t i = 0; i < node.outputs.size(); ++i) {
-      const int var = graph.gradient_placement(TensorRef{id, static_cast<int>(i)});
-      if (var >= 0) {
-        step.placements.resize(node.outputs.size(), -1);
-        step.placements[i] = var;
-      }
-    }
     step_of[static_cast<std::size_t>(id)] = static_cast<int>(plan->steps.size());
     plan->steps.push_back(std::move(step));
   }
+  place_gradients(graph, *plan);
   for (TensorRef ref : fetches) {
     const int f = fed_index(ref);
     plan->fetch_sources.push_back(f >= 0 ? Source{f, -1, 0} : Source{-1, step_of[ref.node], ref.index});
@@ -225,7 +253,7 @@ std::vector<Tensor> Session::run_refs(const std::vector<std::pair<TensorRef, Ten
   for (const auto& feed : feeds) check_feed(graph_->node(feed.first.node), feed.first.index, feed.second);
   for (TensorRef ref : fetches) graph_->output(ref.node, ref.index);  // validates
   for (int t : targets) graph_->node(t);
-  if (g_num_threads > 0 && omp_get_max_threads() != g_num_threads) omp_set_num_threads(g_num_threads);
+  if (g_num_threads > 0 && configured_threads() != g_num_threads) configure_threads(g_num_threads);
 
   Plan& plan = plan_for(feeds, fetches, targets);
   // Aliasing outputs are set anew by their kernels; dropping them first lets

@@ -122,7 +122,6 @@ TrainOp minimize(Output loss, const std::vector<Output>& vars, const OptimizerSp
               {"decay_extra", decay_extra}, {"l2", l2},
               {"decay_convention", spec.decay_convention == "contrib" ? std::string("none") : spec.decay_convention},
               {"nesterov", spec.nesterov}, {"centered", spec.centered}, {"check_finite", spec.check_finite}};
-  for (std::size_t i = 0; i < kept.size(); ++i) g.place_in_gradient_arena(kept_grads[i].ref(), kept[i].node_id());
   out.op = g.add_node("ApplyOptimizer", inputs, attrs, "update");
   return out;
 }

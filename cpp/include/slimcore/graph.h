@@ -133,15 +133,6 @@ class Graph {
 
   // Nodes of type VariableV2, in creation order.
   std::vector<int> variable_nodes() const;
-  // Asks the executor to write tensor `grad` (the gradient of variable `var`)
-  // straight into the sessions' gradient arena, at `var`'s offset, so that
-  // the optimizer reads it there and a data-parallel step can allreduce one
-  // buffer. Refused (false) when the producing op aliases its output, the
-  // dtype or shape differs from the variable's, `var` is not a trainable
-  // float32 variable, or either side is placed already.
-  bool place_in_gradient_arena(TensorRef grad, int var);
-  // The variable whose gradient-arena slot `ref` is written into, or -1.
-  int gradient_placement(TensorRef ref) const;
 
   // For every node: whether it is one of `nodes` or an ancestor of one
   // through data or control inputs (what running `nodes` would run).
@@ -159,7 +150,6 @@ class Graph {
   std::vector<ControlFrame> control_frames_;
   std::map<std::string, std::vector<TensorRef>> collections_;
   std::vector<int> variables_;
-  std::map<TensorRef, int> gradient_placement_;
 };
 
 // The collection keys of TF1's GraphKeys.

@@ -36,7 +36,7 @@ class VariableStore {
   // Index of `node`'s segment in segments(), or -1 when it is not in arena 0.
   int segment_of(int node) const;
   // The gradient arena (laid out as arena 0) and the view of `var`'s slot in
-  // it, where the executor writes placed gradients (Graph::place_in_gradient_arena).
+  // it, where the executor writes an optimizer's gradients (place_gradients in session.cpp).
   Tensor gradient_arena() const { return gradient_arena_; }
   Tensor gradient_view(int var);
   const Graph& graph() const { return graph_; }

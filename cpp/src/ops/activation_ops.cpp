@@ -305,33 +305,75 @@ std::vector<Output> sigmoid_grad_grad(const GradContext& c) {
   return {ops::mul(ops::mul(c.grad(), dy), 1.0 - 2.0 * y), grad_op(c, "SigmoidGrad", y, c.grad())};
 }
 
-OpRegistrar relu_op({"Relu", 1, numeric_unary_shape, relu_kernel, relu_grad});
-OpRegistrar relu6_op({"Relu6", 1, numeric_unary_shape, relu6_kernel, relu6_grad});
-OpRegistrar tanh_op({"Tanh", 1, float_unary_shape, tanh_kernel, tanh_grad});
-OpRegistrar sigmoid_op({"Sigmoid", 1, float_unary_shape, sigmoid_kernel, sigmoid_grad});
-OpRegistrar softmax_op({"Softmax", 1, last_axis_shape, softmax_kernel, softmax_grad});
-OpRegistrar log_softmax_op({"LogSoftmax", 1, last_axis_shape, log_softmax_kernel, log_softmax_grad});
+REGISTER_OP("Relu")
+    .inputs(1)
+    .shape(numeric_unary_shape)
+    .kernel(relu_kernel)
+    .gradient(relu_grad);
+REGISTER_OP("Relu6")
+    .inputs(1)
+    .shape(numeric_unary_shape)
+    .kernel(relu6_kernel)
+    .gradient(relu6_grad);
+REGISTER_OP("Tanh")
+    .inputs(1)
+    .shape(float_unary_shape)
+    .kernel(tanh_kernel)
+    .gradient(tanh_grad);
+REGISTER_OP("Sigmoid")
+    .inputs(1)
+    .shape(float_unary_shape)
+    .kernel(sigmoid_kernel)
+    .gradient(sigmoid_grad);
+REGISTER_OP("Softmax")
+    .inputs(1)
+    .shape(last_axis_shape)
+    .kernel(softmax_kernel)
+    .gradient(softmax_grad);
+REGISTER_OP("LogSoftmax")
+    .inputs(1)
+    .shape(last_axis_shape)
+    .kernel(log_softmax_kernel)
+    .gradient(log_softmax_grad);
 
-OpRegistrar relu_grad_op({"ReluGrad", 2, grad_pair_shape, relu_grad_kernel, relu_grad_grad});
-OpRegistrar relu6_grad_op({"Relu6Grad", 2, grad_pair_shape, relu6_grad_kernel, relu6_grad_grad});
-OpRegistrar tanh_grad_op({"TanhGrad", 2, grad_pair_shape, tanh_grad_kernel, tanh_grad_grad});
-OpRegistrar sigmoid_grad_op({"SigmoidGrad", 2, grad_pair_shape, sigmoid_grad_kernel, sigmoid_grad_grad});
+REGISTER_OP("ReluGrad")
+    .inputs(2)
+    .shape(grad_pair_shape)
+    .kernel(relu_grad_kernel)
+    .gradient(relu_grad_grad);
+REGISTER_OP("Relu6Grad")
+    .inputs(2)
+    .shape(grad_pair_shape)
+    .kernel(relu6_grad_kernel)
+    .gradient(relu6_grad_grad);
+REGISTER_OP("TanhGrad")
+    .inputs(2)
+    .shape(grad_pair_shape)
+    .kernel(tanh_grad_kernel)
+    .gradient(tanh_grad_grad);
+REGISTER_OP("SigmoidGrad")
+    .inputs(2)
+    .shape(grad_pair_shape)
+    .kernel(sigmoid_grad_kernel)
+    .gradient(sigmoid_grad_grad);
 // No second-order rule yet (it needs a row sum): differentiating these
 // raises "No gradient defined" instead of returning a wrong value.
-OpRegistrar softmax_grad_op({"SoftmaxGrad", 2,
-                             [](const InferContext& c) {
-                               std::vector<TensorSpec> out = grad_pair_shape(c);
-                               if (out[0].shape.empty()) c.fail("inputs must have rank >= 1");
-                               return out;
-                             },
-                             softmax_grad_kernel, /*grad=*/{}});
-OpRegistrar log_softmax_grad_op({"LogSoftmaxGrad", 2,
-                                 [](const InferContext& c) {
-                                   std::vector<TensorSpec> out = grad_pair_shape(c);
-                                   if (out[0].shape.empty()) c.fail("inputs must have rank >= 1");
-                                   return out;
-                                 },
-                                 log_softmax_grad_kernel, /*grad=*/{}});
+REGISTER_OP("SoftmaxGrad")
+    .inputs(2)
+    .shape([](const InferContext& c) {
+      std::vector<TensorSpec> out = grad_pair_shape(c);
+      if (out[0].shape.empty()) c.fail("inputs must have rank >= 1");
+      return out;
+    })
+    .kernel(softmax_grad_kernel);
+REGISTER_OP("LogSoftmaxGrad")
+    .inputs(2)
+    .shape([](const InferContext& c) {
+      std::vector<TensorSpec> out = grad_pair_shape(c);
+      if (out[0].shape.empty()) c.fail("inputs must have rank >= 1");
+      return out;
+    })
+    .kernel(log_softmax_grad_kernel);
 
 }  // namespace
 

@@ -14,47 +14,51 @@ namespace {
 
 std::vector<TensorSpec> same_as_input0(const InferContext& c) { return {c.input(0)}; }
 
-OpRegistrar placeholder_op({
-    "Placeholder", 0,
-    [](const InferContext& c) {
+REGISTER_OP("Placeholder")
+    .inputs(0)
+    .shape([](const InferContext& c) {
       return std::vector<TensorSpec>{
           {c.attrs().get<DType>("dtype"), c.attrs().get<std::vector<int64_t>>("shape")}};
-    },
-    [](KernelContext& c) -> void {
+    })
+    .kernel([](KernelContext& c) -> void {
       c.fail("a placeholder must be fed");  // the planner refuses this earlier
-    },
-    {}, false, true});
+    })
+    .not_differentiable();
 
-OpRegistrar const_op({
-    "Const", 0,
-    [](const InferContext& c) {
+REGISTER_OP("Const")
+    .inputs(0)
+    .shape([](const InferContext& c) {
       const Tensor& v = c.attrs().get<Tensor>("value");
       return std::vector<TensorSpec>{{v.dtype(), v.shape()}};
-    },
-    [](KernelContext& c) { c.outputs[0] = c.attrs().get<Tensor>("value"); },
-    {}, /*sets_own_outputs=*/true, /*not_differentiable=*/true});
+    })
+    .kernel([](KernelContext& c) { c.outputs[0] = c.attrs().get<Tensor>("value"); })
+    .sets_own_outputs()
+    .not_differentiable();
 
-OpRegistrar identity_op({
-    "Identity", 1, same_as_input0,
-    [](KernelContext& c) { c.outputs[0] = c.input(0); },
-    [](const GradContext& c) { return std::vector<Output>{c.grad()}; },
-    /*sets_own_outputs=*/true});
+REGISTER_OP("Identity")
+    .inputs(1)
+    .shape(same_as_input0)
+    .kernel([](KernelContext& c) { c.outputs[0] = c.input(0); })
+    .gradient([](const GradContext& c) { return std::vector<Output>{c.grad()}; })
+    .sets_own_outputs();
 
 // y = x, but no gradient flows back through it (tf.stop_gradient).
-OpRegistrar stop_gradient_op({
-    "StopGradient", 1, same_as_input0,
-    [](KernelContext& c) { c.outputs[0] = c.input(0); },
-    {}, /*sets_own_outputs=*/true, /*not_differentiable=*/true});
+REGISTER_OP("StopGradient")
+    .inputs(1)
+    .shape(same_as_input0)
+    .kernel([](KernelContext& c) { c.outputs[0] = c.input(0); })
+    .sets_own_outputs()
+    .not_differentiable();
 
 // y = x after checking that x holds no NaN or Inf (tf.check_numerics);
 // raises NonFiniteError with the op's message otherwise.
-OpRegistrar check_numerics_op({
-    "CheckNumerics", 1,
-    [](const InferContext& c) {
+REGISTER_OP("CheckNumerics")
+    .inputs(1)
+    .shape([](const InferContext& c) {
       if (!is_floating(c.input(0).dtype)) c.fail_type("check_numerics needs a float tensor");
       return std::vector<TensorSpec>{c.input(0)};
-    },
-    [](KernelContext& c) {
+    })
+    .kernel([](KernelContext& c) {
       const Tensor& x = c.input(0);
       bool finite = true;
       dispatch_float(x.dtype(), [&](auto zero) {
@@ -66,9 +70,9 @@ OpRegistrar check_numerics_op({
         throw NonFinite("op '" + c.node.name + "': " + c.attrs().get_or<std::string>("message", "") +
                         " : Tensor had NaN or Inf values");
       c.outputs[0] = x;
-    },
-    [](const GradContext& c) { return std::vector<Output>{c.grad()}; },
-    /*sets_own_outputs=*/true});
+    })
+    .gradient([](const GradContext& c) { return std::vector<Output>{c.grad()}; })
+    .sets_own_outputs();
 
 template <int kValue> void fill_constant(KernelContext& c) {
   Tensor& out = c.output(0);
@@ -79,8 +83,16 @@ template <int kValue> void fill_constant(KernelContext& c) {
   });
 }
 
-OpRegistrar ones_like_op({"OnesLike", 1, same_as_input0, fill_constant<1>, {}, false, true});
-OpRegistrar zeros_like_op({"ZerosLike", 1, same_as_input0, fill_constant<0>, {}, false, true});
+REGISTER_OP("OnesLike")
+    .inputs(1)
+    .shape(same_as_input0)
+    .kernel(fill_constant<1>)
+    .not_differentiable();
+REGISTER_OP("ZerosLike")
+    .inputs(1)
+    .shape(same_as_input0)
+    .kernel(fill_constant<0>)
+    .not_differentiable();
 
 }  // namespace
 

@@ -126,7 +126,7 @@ template <bool kGrad, typename T, typename Done>
 void centered_sums(const T* x, const T* dy, const T* center, int64_t rows, int64_t channels,
                    const Done& done) {
   const Blocks b = blocks_of(rows, channels);
-  const int team = reduce_team(b.n);
+  const int team = team_for_work(b.n);
   // The shift, then s1 and s2 of each thread, each padded to whole cache
   // lines so that threads never write to a shared line.
   constexpr int64_t kLine = 64 / sizeof(double);
@@ -134,17 +134,10 @@ void centered_sums(const T* x, const T* dy, const T* center, int64_t rows, int64
   double* buffer = scratch<double, kSums>(static_cast<std::size_t>((1 + 2 * team) * stride + kLine));
   double* k = buffer + (kLine - reinterpret_cast<uintptr_t>(buffer) / sizeof(double) % kLine) % kLine;
   for (int64_t j = 0; j < b.width; ++j) k[j] = static_cast<double>(center[j % channels]);
-  int used = 1;
-#pragma omp parallel num_threads(team) if (team > 1)
-  {
-    const int t = omp_get_thread_num();
-    const int n_threads = omp_get_num_threads();
-#pragma omp single
-    used = n_threads;
+  const int used = run_team(team, [&](int t, int nt) {
     double* s1 = k + (1 + 2 * t) * stride;
     double* s2 = s1 + stride;
-    const int64_t count = b.count();
-    const int64_t first = count * t / n_threads, last = count * (t + 1) / n_threads;
+    const int64_t first = slice_begin(b.count(), t, nt), last = slice_begin(b.count(), t + 1, nt);
     if (b.width <= kWidth) {
       // Narrow blocks: shift and sums in local arrays, which GCC keeps
       // closer than the shared buffer (measurably faster), copied out once.
@@ -157,7 +150,7 @@ void centered_sums(const T* x, const T* dy, const T* center, int64_t rows, int64
       std::fill(s1, s1 + 2 * stride, 0.0);
       accumulate_blocks<kGrad>(x, dy, b, first, last, k, s1, s2);
     }
-  }
+  });
   for (int64_t c = 0; c < channels; ++c) {
     double s1 = 0, s2 = 0;
     for (int t = 0; t < used; ++t) {
@@ -461,9 +454,16 @@ std::vector<Output> batch_norm_grad(const GradContext& c) {
   return out;
 }
 
-OpRegistrar batch_norm_op({"FusedBatchNorm", 5, batch_norm_shape, batch_norm_kernel, batch_norm_grad});
+REGISTER_OP("FusedBatchNorm")
+    .inputs(5)
+    .shape(batch_norm_shape)
+    .kernel(batch_norm_kernel)
+    .gradient(batch_norm_grad);
 // No second derivatives: differentiating FusedBatchNormGrad is an error.
-OpRegistrar batch_norm_grad_op({"FusedBatchNormGrad", -1, batch_norm_grad_shape, batch_norm_grad_kernel, {}});
+REGISTER_OP("FusedBatchNormGrad")
+    .variadic_inputs()
+    .shape(batch_norm_grad_shape)
+    .kernel(batch_norm_grad_kernel);
 
 }  // namespace
 

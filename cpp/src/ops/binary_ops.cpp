@@ -142,51 +142,67 @@ template <bool kMax> std::vector<Output> select_grad(const GradContext& c) {
   return {sum_to_shape_of(ga, a), sum_to_shape_of(gb, b)};
 }
 
-OpRegistrar add_op({"Add", 2, arithmetic_shape,
-                    [](KernelContext& c) { arithmetic_kernel(c, [](auto x, auto y) { return x + y; }); },
-                    add_grad});
-OpRegistrar sub_op({"Sub", 2, arithmetic_shape,
-                    [](KernelContext& c) { arithmetic_kernel(c, [](auto x, auto y) { return x - y; }); },
-                    sub_grad});
-OpRegistrar mul_op({"Mul", 2, arithmetic_shape,
-                    [](KernelContext& c) { arithmetic_kernel(c, [](auto x, auto y) { return x * y; }); },
-                    mul_grad});
-OpRegistrar div_op({"RealDiv", 2, arithmetic_shape,
-                    [](KernelContext& c) { arithmetic_kernel(c, [](auto x, auto y) { return x / y; }); },
-                    div_grad});
+REGISTER_OP("Add")
+    .inputs(2)
+    .shape(arithmetic_shape)
+    .kernel([](KernelContext& c) { arithmetic_kernel(c, [](auto x, auto y) { return x + y; }); })
+    .gradient(add_grad);
+REGISTER_OP("Sub")
+    .inputs(2)
+    .shape(arithmetic_shape)
+    .kernel([](KernelContext& c) { arithmetic_kernel(c, [](auto x, auto y) { return x - y; }); })
+    .gradient(sub_grad);
+REGISTER_OP("Mul")
+    .inputs(2)
+    .shape(arithmetic_shape)
+    .kernel([](KernelContext& c) { arithmetic_kernel(c, [](auto x, auto y) { return x * y; }); })
+    .gradient(mul_grad);
+REGISTER_OP("RealDiv")
+    .inputs(2)
+    .shape(arithmetic_shape)
+    .kernel([](KernelContext& c) { arithmetic_kernel(c, [](auto x, auto y) { return x / y; }); })
+    .gradient(div_grad);
 // x / y, and 0 where y == 0 (tf.div_no_nan: the safe mean of tf.losses).
 // d/dx = div_no_nan(g, y); d/dy = div_no_nan(-g x, y^2).
-OpRegistrar div_no_nan_op({"DivNoNan", 2, arithmetic_shape,
-                           [](KernelContext& c) {
-                             arithmetic_kernel(c, [](auto x, auto y) {
-                               return y == decltype(y)(0) ? decltype(y)(0) : x / y;
-                             });
-                           },
-                           [](const GradContext& c) {
-                             const Output& a = c.input(0);
-                             const Output& b = c.input(1);
-                             Graph& g = c.graph;
-                             Output ga = g.add("DivNoNan", {c.grad(), b});
-                             Output gb = g.add("DivNoNan", {ops::neg(ops::mul(c.grad(), a)), ops::square(b)});
-                             return std::vector<Output>{sum_to_shape_of(ga, a), sum_to_shape_of(gb, b)};
-                           }});
-OpRegistrar maximum_op({"Maximum", 2, arithmetic_shape,
-                        [](KernelContext& c) {
-                          arithmetic_kernel(c, [](auto x, auto y) { return x >= y ? x : y; });
-                        },
-                        select_grad<true>});
-OpRegistrar minimum_op({"Minimum", 2, arithmetic_shape,
-                        [](KernelContext& c) {
-                          arithmetic_kernel(c, [](auto x, auto y) { return x <= y ? x : y; });
-                        },
-                        select_grad<false>});
+REGISTER_OP("DivNoNan")
+    .inputs(2)
+    .shape(arithmetic_shape)
+    .kernel([](KernelContext& c) {
+      arithmetic_kernel(c, [](auto x, auto y) {
+        return y == decltype(y)(0) ? decltype(y)(0) : x / y;
+      });
+    })
+    .gradient([](const GradContext& c) {
+      const Output& a = c.input(0);
+      const Output& b = c.input(1);
+      Graph& g = c.graph;
+      Output ga = g.add("DivNoNan", {c.grad(), b});
+      Output gb = g.add("DivNoNan", {ops::neg(ops::mul(c.grad(), a)), ops::square(b)});
+      return std::vector<Output>{sum_to_shape_of(ga, a), sum_to_shape_of(gb, b)};
+    });
+REGISTER_OP("Maximum")
+    .inputs(2)
+    .shape(arithmetic_shape)
+    .kernel([](KernelContext& c) {
+      arithmetic_kernel(c, [](auto x, auto y) { return x >= y ? x : y; });
+    })
+    .gradient(select_grad<true>);
+REGISTER_OP("Minimum")
+    .inputs(2)
+    .shape(arithmetic_shape)
+    .kernel([](KernelContext& c) {
+      arithmetic_kernel(c, [](auto x, auto y) { return x <= y ? x : y; });
+    })
+    .gradient(select_grad<false>);
 
-#define SLIMCORE_COMPARISON(NAME, EXPR)                                                         \
-  OpRegistrar NAME##_op({#NAME, 2, comparison_shape,                                            \
-                         [](KernelContext& c) {                                                 \
-                           comparison_kernel(c, [](auto x, auto y) -> bool { return EXPR; }); \
-                         },                                                                     \
-                         {}, false, true});
+#define SLIMCORE_COMPARISON(NAME, EXPR)                                                   \
+  REGISTER_OP(#NAME)                                                                     \
+      .inputs(2)                                                                         \
+      .shape(comparison_shape)                                                           \
+      .kernel([](KernelContext& c) {                                                     \
+        comparison_kernel(c, [](auto x, auto y) -> bool { return EXPR; });              \
+      })                                                                                 \
+      .not_differentiable();
 SLIMCORE_COMPARISON(Equal, x == y)
 SLIMCORE_COMPARISON(NotEqual, x != y)
 SLIMCORE_COMPARISON(Greater, x > y)
@@ -196,9 +212,9 @@ SLIMCORE_COMPARISON(LessEqual, x <= y)
 #undef SLIMCORE_COMPARISON
 
 // ---- AddN: the sum of equally shaped tensors ----------------------------------------
-OpRegistrar add_n_op({
-    "AddN", -1,
-    [](const InferContext& c) {
+REGISTER_OP("AddN")
+    .variadic_inputs()
+    .shape([](const InferContext& c) {
       if (c.num_inputs() == 0) c.fail("needs at least one input");
       TensorSpec out = c.input(0);
       if (out.dtype == DType::Bool) c.fail_type("arithmetic on bool tensors is not supported");
@@ -214,8 +230,8 @@ OpRegistrar add_n_op({
           if (out.shape[d] < 0) out.shape[d] = s.shape[d];
       }
       return std::vector<TensorSpec>{out};
-    },
-    [](KernelContext& c) {
+    })
+    .kernel([](KernelContext& c) {
       Tensor& out = c.output(0);
       dispatch_numeric(out.dtype(), [&](auto zero) {
         using T = decltype(zero);
@@ -229,8 +245,8 @@ OpRegistrar add_n_op({
           o[i] = acc;
         });
       });
-    },
-    [](const GradContext& c) { return std::vector<Output>(c.inputs.size(), c.grad()); }});
+    })
+    .gradient([](const GradContext& c) { return std::vector<Output>(c.inputs.size(), c.grad()); });
 
 Output scalar_for(Output t, double v) { return ops::scalar(t.graph(), v, t.dtype()); }
 

@@ -5,9 +5,11 @@
 namespace slimcore {
 
 namespace {
-OpRegistrar no_op_op({
-    "NoOp", 0, [](const InferContext&) { return std::vector<TensorSpec>{}; },
-    [](KernelContext&) {}, {}, false, true});
+REGISTER_OP("NoOp")
+    .inputs(0)
+    .shape([](const InferContext&) { return std::vector<TensorSpec>{}; })
+    .kernel([](KernelContext&) {})
+    .not_differentiable();
 }  // namespace
 
 namespace ops {

@@ -42,6 +42,7 @@
 #include "kernel_util.h"
 #include "op_registry.h"
 #include "slimcore/ops.h"
+#include "conv_family.h"
 #include "window_util.h"
 
 namespace slimcore {
@@ -53,83 +54,6 @@ using window::Geometry;
 // Bytes of patch gradients (dcol) a thread computes before adding them back
 // into dx: they stay in the core's L2 cache in between.
 constexpr std::size_t kColBytes = std::size_t{1} << 20;
-
-// ---- shape rules ------------------------------------------------------------------------
-
-struct ConvSpec {
-  window::Attrs2D attrs;
-  TensorSpec output;
-};
-
-// Checks input [N, H, W, Cin] and filter [kh, kw, Cin, Cout] and computes the
-// output [N, OH, OW, Cout] (dimensions may be -1 at graph build time).
-ConvSpec conv_spec(const InferContext& c, const TensorSpec& input, const TensorSpec& filter) {
-  window::check_nhwc(c, "input", input);
-  if (filter.shape.size() != 4)
-    c.fail("filter must have rank 4 [filter_height, filter_width, in_channels, out_channels], got shape " +
-           shape_string(filter.shape) + " for input of shape " + shape_string(input.shape));
-  if (filter.dtype != input.dtype)
-    c.fail_type("input and filter must have the same dtype, got " + dtype_name(input.dtype) + " and " +
-                dtype_name(filter.dtype));
-  const int64_t cin = input.shape[3], fcin = filter.shape[2];
-  if (cin >= 0 && fcin >= 0 && cin != fcin)
-    c.fail("input channels (" + std::to_string(cin) + ", input shape " + shape_string(input.shape) +
-           ") do not match the filter's in_channels (" + std::to_string(fcin) + ", filter shape " +
-           shape_string(filter.shape) + ")");
-  for (int d = 0; d < 2; ++d)
-    if (filter.shape[d] == 0)
-      c.fail("filter must have a non-empty window, got shape " + shape_string(filter.shape));
-  ConvSpec s;
-  window::read_pair(c, "strides", s.attrs.sh, s.attrs.sw, true);
-  window::read_pair(c, "dilations", s.attrs.dh, s.attrs.dw, false);
-  s.attrs.padding = window::read_padding(c);
-  s.attrs.kh = filter.shape[0];
-  s.attrs.kw = filter.shape[1];
-  const window::Dim oh = window::dim_of(c, "height", input.shape[1], s.attrs.kh, s.attrs.sh,
-                                        s.attrs.dh, s.attrs.padding, input.shape);
-  const window::Dim ow = window::dim_of(c, "width", input.shape[2], s.attrs.kw, s.attrs.sw,
-                                        s.attrs.dw, s.attrs.padding, input.shape);
-  s.output = {input.dtype, {input.shape[0], oh.out, ow.out, filter.shape[3]}};
-  return s;
-}
-
-std::vector<TensorSpec> conv2d_shape(const InferContext& c) {
-  return {conv_spec(c, c.input(0), c.input(1)).output};
-}
-
-// The backward ops take (input, filter, grad): the forward op's inputs (for
-// their run-time shapes) and the gradient of its output, which must have the
-// forward output's shape.
-void check_grad(const InferContext& c, const TensorSpec& expected, const TensorSpec& grad) {
-  if (grad.dtype != expected.dtype)
-    c.fail_type("grad must have the dtype of input, got " + dtype_name(grad.dtype) + " and " +
-                dtype_name(expected.dtype));
-  if (grad.shape.size() != 4 || !shape_compatible(expected.shape, grad.shape) ||
-      !shape_compatible(grad.shape, expected.shape))
-    c.fail("grad of shape " + shape_string(grad.shape) +
-           " does not match the forward output shape " + shape_string(expected.shape));
-}
-
-std::vector<TensorSpec> conv2d_backprop_input_shape(const InferContext& c) {
-  check_grad(c, conv_spec(c, c.input(0), c.input(1)).output, c.input(2));
-  return {c.input(0)};
-}
-
-std::vector<TensorSpec> conv2d_backprop_filter_shape(const InferContext& c) {
-  check_grad(c, conv_spec(c, c.input(0), c.input(1)).output, c.input(2));
-  return {c.input(1)};
-}
-
-// Run-time geometry of a kernel whose inputs 0 and 1 are the forward input
-// and filter.
-Geometry geometry_of(const KernelContext& c) {
-  window::Attrs2D a;
-  window::read_pair(c, "strides", a.sh, a.sw, true);
-  window::read_pair(c, "dilations", a.dh, a.dw, false);
-  a.padding = window::read_padding(c);
-  const Shape& f = c.input(1).shape();
-  return window::make_geometry(c.input(0).shape(), f[0], f[1], a, f[3]);
-}
 
 bool is_pointwise(const Geometry& g) { return g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1; }
 
@@ -200,15 +124,15 @@ template <typename T> Patches<T> patches_of(const Geometry& g, const T* x) {
   const int64_t h = (g.oh - 1) * g.sh + (g.kh - 1) * g.dh + 1;  // rows the windows span
   const int64_t w = (g.ow - 1) * g.sw + (g.kw - 1) * g.dw + 1;
   if (g.pad_top == 0 && g.pad_left == 0 && h <= g.h && w <= g.w) return {g, x, g.h, g.w};
-  T* copy = window::scratch<T>(3, static_cast<std::size_t>(g.n * h * w * g.c));
+  T* copy = window::scratch<T>(window::Scratch::kPadded, static_cast<std::size_t>(g.n * h * w * g.c));
   return {g, copy, h, w, copy};
 }
 
 // Fills this thread's images of a padded copy, then waits for the team.
 template <typename T> void pad_in_team(const Patches<T>& patches, const T* x, int t, int nt) {
   if (!patches.padded) return;
-  patches.pad(x, window::slice_begin(patches.g.n, t, nt), window::slice_begin(patches.g.n, t + 1, nt));
-#pragma omp barrier
+  patches.pad(x, slice_begin(patches.g.n, t, nt), slice_begin(patches.g.n, t + 1, nt));
+team_barrier();
 }
 
 // Output pixels per block of the implicit products.
@@ -259,7 +183,7 @@ template <typename T> void matmul(int64_t m, int64_t n, int64_t k, const T* a, c
 
 // f [K, CO] transposed to [CO, K] in the calling thread's scratch.
 template <typename T> const T* transposed_filter(const T* f, int64_t K, int64_t CO) {
-  T* ft = window::scratch<T>(2, static_cast<std::size_t>(K * CO));
+  T* ft = window::scratch<T>(window::Scratch::kFilter, static_cast<std::size_t>(K * CO));
   for (int64_t k = 0; k < K; ++k)
     for (int64_t co = 0; co < CO; ++co) ft[co * K + k] = f[k * CO + co];
   return ft;
@@ -270,19 +194,19 @@ template <typename T> const T* transposed_filter(const T* f, int64_t K, int64_t 
 template <typename T> void conv2d_forward(const Geometry& g, const T* x, const T* f, T* y) {
   const int64_t K = g.kh * g.kw * g.c, CO = g.out_c, P = g.n * g.oh * g.ow;
   if (P == 0 || CO == 0) return;
-  const int team = window::team_for(2.0 * P * K * CO, P);
+  const int team = team_for_flops(2.0 * P * K * CO, P);
   if (is_pointwise(g) || K == 0) {
-    window::run_team(team, [&](int t, int nt) {
-      const int64_t p0 = window::slice_begin(P, t, nt), p1 = window::slice_begin(P, t + 1, nt);
+    run_team(team, [&](int t, int nt) {
+      const int64_t p0 = slice_begin(P, t, nt), p1 = slice_begin(P, t + 1, nt);
       matmul(p1 - p0, CO, K, x + p0 * K, f, y + p0 * CO);
     });
     return;
   }
   const Patches<T> patches = patches_of(g, x);
-  window::run_team(team, [&](int t, int nt) {
+  run_team(team, [&](int t, int nt) {
     pad_in_team(patches, x, t, nt);
-    const int64_t p0 = window::slice_begin(P, t, nt), p1 = window::slice_begin(P, t + 1, nt);
-    const T** starts = window::scratch<const T*>(0, static_cast<std::size_t>(kPixelBlock));
+    const int64_t p0 = slice_begin(P, t, nt), p1 = slice_begin(P, t + 1, nt);
+    const T** starts = window::scratch<const T*>(window::Scratch::kTables, static_cast<std::size_t>(kPixelBlock));
     for (int64_t a = p0; a < p1; a += kPixelBlock) {
       const int64_t b = std::min(p1, a + kPixelBlock);
       patches.starts(a, b, starts);
@@ -308,17 +232,17 @@ template <typename T> void conv2d_backprop_filter(const Geometry& g, const T* x,
   }
   const bool pointwise = is_pointwise(g);
   const Patches<T> patches = pointwise ? Patches<T>{g, x, g.h, g.w} : patches_of(g, x);
-  T* partials[window::kMaxThreads];
-  window::run_team(window::team_for(2.0 * P * K * CO, P), [&](int t, int nt) {
+  T* partials[kMaxThreads];
+  run_team(team_for_flops(2.0 * P * K * CO, P), [&](int t, int nt) {
     pad_in_team(patches, x, t, nt);
-    const int64_t p0 = window::slice_begin(P, t, nt), p1 = window::slice_begin(P, t + 1, nt);
-    T* acc = nt == 1 ? df : window::scratch<T>(1, static_cast<std::size_t>(K * CO));
+    const int64_t p0 = slice_begin(P, t, nt), p1 = slice_begin(P, t + 1, nt);
+    T* acc = nt == 1 ? df : window::scratch<T>(window::Scratch::kPartials, static_cast<std::size_t>(K * CO));
     if (p0 == p1) {
       std::fill(acc, acc + K * CO, T(0));
     } else if (pointwise) {  // x^T dy
       conv_gemm::gemm(K, CO, p1 - p0, conv_gemm::Strided<T>{x + p0 * K, 1, K}, dy + p0 * CO, CO, acc, CO, false);
     } else {
-      const T** starts = window::scratch<const T*>(0, static_cast<std::size_t>(kPixelBlock));
+      const T** starts = window::scratch<const T*>(window::Scratch::kTables, static_cast<std::size_t>(kPixelBlock));
       for (int64_t a = p0; a < p1; a += kPixelBlock) {
         const int64_t b = std::min(p1, a + kPixelBlock);
         patches.starts(a, b, starts);
@@ -332,8 +256,8 @@ template <typename T> void conv2d_backprop_filter(const Geometry& g, const T* x,
     if (nt == 1) return;
     // Sum the partials in thread order, each thread over its slice of df.
     partials[t] = acc;
-#pragma omp barrier
-    const int64_t e0 = window::slice_begin(K * CO, t, nt), e1 = window::slice_begin(K * CO, t + 1, nt);
+team_barrier();
+    const int64_t e0 = slice_begin(K * CO, t, nt), e1 = slice_begin(K * CO, t + 1, nt);
     std::copy(partials[0] + e0, partials[0] + e1, df + e0);
     for (int u = 1; u < nt; ++u) add_to(df + e0, partials[u] + e0, e1 - e0);
   });
@@ -356,16 +280,16 @@ template <typename T> void conv2d_backprop_input(const Geometry& g, const T* f, 
   const T* ft = transposed_filter(f, K, CO);  // [CO, K], shared by the threads
   const double flops = 2.0 * P * K * CO;
   if (is_pointwise(g)) {
-    window::run_team(window::team_for(flops, P), [&](int t, int nt) {
-      const int64_t p0 = window::slice_begin(P, t, nt), p1 = window::slice_begin(P, t + 1, nt);
+    run_team(team_for_flops(flops, P), [&](int t, int nt) {
+      const int64_t p0 = slice_begin(P, t, nt), p1 = slice_begin(P, t + 1, nt);
       matmul(p1 - p0, K, CO, dy + p0 * CO, ft, dx + p0 * K);
     });
     return;
   }
   const int64_t rows_per_chunk = std::max<int64_t>(1, chunk_rows(K, sizeof(T)) / g.ow);
   const int64_t R = g.n * g.h;  // input rows
-  window::run_team(window::team_for(flops, R), [&](int t, int nt) {
-    const int64_t r0 = window::slice_begin(R, t, nt), r1 = window::slice_begin(R, t + 1, nt);
+  run_team(team_for_flops(flops, R), [&](int t, int nt) {
+    const int64_t r0 = slice_begin(R, t, nt), r1 = slice_begin(R, t + 1, nt);
     T* dcol = nullptr;
     for (int64_t r = r0; r < r1;) {
       const int64_t n = r / g.h, h0 = r % g.h, h1 = std::min(g.h, h0 + (r1 - r));
@@ -374,7 +298,7 @@ template <typename T> void conv2d_backprop_input(const Geometry& g, const T* f, 
       const window::TapRange outs = window::outputs_touching(h0, h1, g.oh, g.kh, g.sh, g.dh, g.pad_top);
       for (int64_t a = outs.t0; a < outs.t1; a += rows_per_chunk) {
         const int64_t b = std::min(outs.t1, a + rows_per_chunk);
-        if (!dcol) dcol = window::scratch<T>(0, static_cast<std::size_t>(std::min(rows_per_chunk, g.oh) * g.ow * K));
+        if (!dcol) dcol = window::scratch<T>(window::Scratch::kRows, static_cast<std::size_t>(std::min(rows_per_chunk, g.oh) * g.ow * K));
         matmul((b - a) * g.ow, K, CO, dy + (n * g.oh + a) * g.ow * CO, ft, dcol);
         col2im_add(g, dcol, n, a, b, h0, h1, dx);
       }
@@ -382,94 +306,28 @@ template <typename T> void conv2d_backprop_input(const Geometry& g, const T* f, 
   });
 }
 
-void conv2d_kernel(KernelContext& c) {
-  const Geometry g = geometry_of(c);
-  dispatch_float(c.input(0).dtype(), [&](auto zero) {
-    using T = decltype(zero);
-    conv2d_forward<T>(g, c.input(0).data<T>(), c.input(1).data<T>(), c.output(0).data<T>());
-  });
-}
-
-void conv2d_backprop_input_kernel(KernelContext& c) {
-  const Geometry g = geometry_of(c);
-  dispatch_float(c.input(0).dtype(), [&](auto zero) {
-    using T = decltype(zero);
-    conv2d_backprop_input<T>(g, c.input(1).data<T>(), c.input(2).data<T>(), c.output(0).data<T>());
-  });
-}
-
-void conv2d_backprop_filter_kernel(KernelContext& c) {
-  const Geometry g = geometry_of(c);
-  dispatch_float(c.input(0).dtype(), [&](auto zero) {
-    using T = decltype(zero);
-    conv2d_backprop_filter<T>(g, c.input(0).data<T>(), c.input(2).data<T>(), c.output(0).data<T>());
-  });
-}
-
-// ---- gradients ------------------------------------------------------------------------------
-
-struct ConvAttrs {
-  std::vector<int64_t> strides, dilations;
-  std::string padding;
+// Conv2D, Conv2DBackpropInput and Conv2DBackpropFilter (conv_family.h).
+struct Conv2D {
+  static constexpr const char* kForward = "Conv2D";
+  static constexpr const char* kBackpropInput = "Conv2DBackpropInput";
+  static constexpr const char* kBackpropFilter = "Conv2DBackpropFilter";
+  static constexpr const char* kFilterLast = "out_channels";
+  static int64_t out_channels(int64_t, int64_t filter_last) { return filter_last; }
+  template <typename T> static void forward(const Geometry& g, const T* x, const T* f, T* y) {
+    conv2d_forward(g, x, f, y);
+  }
+  template <typename T> static void backprop_input(const Geometry& g, const T* f, const T* dy, T* dx) {
+    conv2d_backprop_input(g, f, dy, dx);
+  }
+  template <typename T> static void backprop_filter(const Geometry& g, const T* x, const T* dy, T* df) {
+    conv2d_backprop_filter(g, x, dy, df);
+  }
 };
-ConvAttrs conv_attrs(const GradContext& c) {
-  return {c.attrs().get<std::vector<int64_t>>("strides"),
-          c.attrs().get_or<std::vector<int64_t>>("dilations", {1, 1}),
-          c.attrs().get<std::string>("padding")};
-}
-
-// y = conv(x, f):  dx = Conv2DBackpropInput(x, f, g),  df = Conv2DBackpropFilter(x, f, g).
-std::vector<Output> conv2d_grad(const GradContext& c) {
-  const ConvAttrs a = conv_attrs(c);
-  return {ops::conv2d_backprop_input(c.input(0), c.input(1), c.grad(), a.strides, a.padding, a.dilations),
-          ops::conv2d_backprop_filter(c.input(0), c.input(1), c.grad(), a.strides, a.padding, a.dilations)};
-}
-
-// dx = BackpropInput(x, f, dy) is linear in f and dy (x gives only a shape):
-//   d/df = BackpropFilter(g2, f, dy),  d/ddy = conv(g2, f).
-std::vector<Output> conv2d_backprop_input_grad(const GradContext& c) {
-  const ConvAttrs a = conv_attrs(c);
-  const Output& g2 = c.grad();
-  return {Output(),
-          ops::conv2d_backprop_filter(g2, c.input(1), c.input(2), a.strides, a.padding, a.dilations),
-          ops::conv2d(g2, c.input(1), a.strides, a.padding, a.dilations)};
-}
-
-// df = BackpropFilter(x, f, dy) is linear in x and dy (f gives only a shape):
-//   d/dx = BackpropInput(x, g2, dy),  d/ddy = conv(x, g2).
-std::vector<Output> conv2d_backprop_filter_grad(const GradContext& c) {
-  const ConvAttrs a = conv_attrs(c);
-  const Output& g2 = c.grad();
-  return {ops::conv2d_backprop_input(c.input(0), g2, c.input(2), a.strides, a.padding, a.dilations),
-          Output(), ops::conv2d(c.input(0), g2, a.strides, a.padding, a.dilations)};
-}
-
-OpRegistrar conv2d_op({"Conv2D", 2, conv2d_shape, conv2d_kernel, conv2d_grad});
-OpRegistrar conv2d_backprop_input_op({"Conv2DBackpropInput", 3, conv2d_backprop_input_shape,
-                                      conv2d_backprop_input_kernel, conv2d_backprop_input_grad});
-OpRegistrar conv2d_backprop_filter_op({"Conv2DBackpropFilter", 3, conv2d_backprop_filter_shape,
-                                       conv2d_backprop_filter_kernel, conv2d_backprop_filter_grad});
-
+using Conv2DOps = window::ConvFamily<Conv2D>;
+const Conv2DOps::Registration conv2d_ops;
 
 }  // namespace
 
-namespace ops {
-Output conv2d(Output input, Output filter, std::vector<int64_t> strides, const std::string& padding,
-              std::vector<int64_t> dilations, const std::string& name) {
-  return input.graph().add("Conv2D", {input, filter},
-                           window_node_attrs(std::move(strides), padding, std::move(dilations)), name);
-}
-Output conv2d_backprop_input(Output input, Output filter, Output grad, std::vector<int64_t> strides,
-                             const std::string& padding, std::vector<int64_t> dilations,
-                             const std::string& name) {
-  return input.graph().add("Conv2DBackpropInput", {input, filter, grad},
-                           window_node_attrs(std::move(strides), padding, std::move(dilations)), name);
-}
-Output conv2d_backprop_filter(Output input, Output filter, Output grad, std::vector<int64_t> strides,
-                              const std::string& padding, std::vector<int64_t> dilations,
-                              const std::string& name) {
-  return input.graph().add("Conv2DBackpropFilter", {input, filter, grad},
-                           window_node_attrs(std::move(strides), padding, std::move(dilations)), name);
-}
-}  // namespace ops
 }  // namespace slimcore
+
+SLIMCORE_CONV_FAMILY_BUILDERS(slimcore::Conv2D, conv2d, conv2d_backprop_input, conv2d_backprop_filter)

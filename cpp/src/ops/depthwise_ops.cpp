@@ -25,6 +25,7 @@
 #include "kernel_util.h"
 #include "op_registry.h"
 #include "slimcore/ops.h"
+#include "conv_family.h"
 #include "window_util.h"
 
 namespace slimcore {
@@ -32,71 +33,6 @@ namespace slimcore {
 namespace {
 
 using window::Geometry;
-
-// ---- shape rules ------------------------------------------------------------------------
-
-// input [N, H, W, C], filter [kh, kw, C, M] -> output [N, OH, OW, C*M].
-TensorSpec depthwise_spec(const InferContext& c, const TensorSpec& input, const TensorSpec& filter) {
-  window::check_nhwc(c, "input", input);
-  if (filter.shape.size() != 4)
-    c.fail("filter must have rank 4 [filter_height, filter_width, in_channels, channel_multiplier], got shape " +
-           shape_string(filter.shape) + " for input of shape " + shape_string(input.shape));
-  if (filter.dtype != input.dtype)
-    c.fail_type("input and filter must have the same dtype, got " + dtype_name(input.dtype) + " and " +
-                dtype_name(filter.dtype));
-  const int64_t cin = input.shape[3], fcin = filter.shape[2];
-  if (cin >= 0 && fcin >= 0 && cin != fcin)
-    c.fail("input channels (" + std::to_string(cin) + ", input shape " + shape_string(input.shape) +
-           ") do not match the filter's in_channels (" + std::to_string(fcin) + ", filter shape " +
-           shape_string(filter.shape) + ")");
-  for (int d = 0; d < 2; ++d)
-    if (filter.shape[d] == 0)
-      c.fail("filter must have a non-empty window, got shape " + shape_string(filter.shape));
-  window::Attrs2D a;
-  window::read_pair(c, "strides", a.sh, a.sw, true);
-  window::read_pair(c, "dilations", a.dh, a.dw, false);
-  a.padding = window::read_padding(c);
-  const window::Dim oh =
-      window::dim_of(c, "height", input.shape[1], filter.shape[0], a.sh, a.dh, a.padding, input.shape);
-  const window::Dim ow =
-      window::dim_of(c, "width", input.shape[2], filter.shape[1], a.sw, a.dw, a.padding, input.shape);
-  const int64_t channels = cin >= 0 ? cin : fcin, mult = filter.shape[3];
-  const int64_t out_c = channels >= 0 && mult >= 0 ? channels * mult : -1;
-  return {input.dtype, {input.shape[0], oh.out, ow.out, out_c}};
-}
-
-std::vector<TensorSpec> depthwise_shape(const InferContext& c) {
-  return {depthwise_spec(c, c.input(0), c.input(1))};
-}
-
-void check_grad(const InferContext& c, const TensorSpec& expected, const TensorSpec& grad) {
-  if (grad.dtype != expected.dtype)
-    c.fail_type("grad must have the dtype of input, got " + dtype_name(grad.dtype) + " and " +
-                dtype_name(expected.dtype));
-  if (grad.shape.size() != 4 || !shape_compatible(expected.shape, grad.shape) ||
-      !shape_compatible(grad.shape, expected.shape))
-    c.fail("grad of shape " + shape_string(grad.shape) +
-           " does not match the forward output shape " + shape_string(expected.shape));
-}
-
-// Backward ops: (input, filter, grad) -> gradient of input or of filter.
-std::vector<TensorSpec> depthwise_backprop_input_shape(const InferContext& c) {
-  check_grad(c, depthwise_spec(c, c.input(0), c.input(1)), c.input(2));
-  return {c.input(0)};
-}
-std::vector<TensorSpec> depthwise_backprop_filter_shape(const InferContext& c) {
-  check_grad(c, depthwise_spec(c, c.input(0), c.input(1)), c.input(2));
-  return {c.input(1)};
-}
-
-Geometry geometry_of(const KernelContext& c) {
-  window::Attrs2D a;
-  window::read_pair(c, "strides", a.sh, a.sw, true);
-  window::read_pair(c, "dilations", a.dh, a.dw, false);
-  a.padding = window::read_padding(c);
-  const Shape& f = c.input(1).shape();
-  return window::make_geometry(c.input(0).shape(), f[0], f[1], a, f[2] * f[3]);
-}
 
 // ---- kernels ---------------------------------------------------------------------------
 
@@ -150,10 +86,10 @@ void depthwise_forward(const Geometry& g, int64_t mult, const T* x, const T* f, 
   const int64_t ow_a = std::min(g.ow, (g.pad_left + g.sw - 1) / g.sw);
   const int64_t last = g.w - 1 + g.pad_left - (g.kw - 1) * g.dw;
   const int64_t ow_b = std::max(ow_a, last < 0 ? int64_t{0} : std::min(g.ow, last / g.sw + 1));
-  window::run_team(window::team_for(flops, R), [&](int t, int nt) {
-    const int64_t r0 = window::slice_begin(R, t, nt), r1 = window::slice_begin(R, t + 1, nt);
-    T* buffer = mult > 1 ? window::scratch<T>(0, static_cast<std::size_t>(g.kh * g.w * CM)) : nullptr;
-    const T** rows = window::scratch<const T*>(0, static_cast<std::size_t>(g.kh));
+  run_team(team_for_flops(flops, R), [&](int t, int nt) {
+    const int64_t r0 = slice_begin(R, t, nt), r1 = slice_begin(R, t + 1, nt);
+    T* buffer = mult > 1 ? window::scratch<T>(window::Scratch::kRows, static_cast<std::size_t>(g.kh * g.w * CM)) : nullptr;
+    const T** rows = window::scratch<const T*>(window::Scratch::kTables, static_cast<std::size_t>(g.kh));
     for (int64_t r = r0; r < r1; ++r) {
       const int64_t n = r / g.oh, oh = r % g.oh;
       const window::TapRange ti = g.rows_of(oh);
@@ -192,12 +128,12 @@ void depthwise_backprop_filter(const Geometry& g, int64_t mult, const T* x, cons
     return;
   }
   const double flops = 2.0 * R * g.ow * g.kh * g.kw * CM;
-  T* partials[window::kMaxThreads];
-  window::run_team(window::team_for(flops, R), [&](int t, int nt) {
-    const int64_t r0 = window::slice_begin(R, t, nt), r1 = window::slice_begin(R, t + 1, nt);
-    T* acc_df = nt == 1 ? df : window::scratch<T>(2, static_cast<std::size_t>(F));
+  T* partials[kMaxThreads];
+  run_team(team_for_flops(flops, R), [&](int t, int nt) {
+    const int64_t r0 = slice_begin(R, t, nt), r1 = slice_begin(R, t + 1, nt);
+    T* acc_df = nt == 1 ? df : window::scratch<T>(window::Scratch::kPartials, static_cast<std::size_t>(F));
     std::fill(acc_df, acc_df + F, T(0));
-    T* buffer = mult > 1 ? window::scratch<T>(0, static_cast<std::size_t>(g.w * CM)) : nullptr;
+    T* buffer = mult > 1 ? window::scratch<T>(window::Scratch::kRows, static_cast<std::size_t>(g.w * CM)) : nullptr;
     for (int64_t r = r0; r < r1; ++r) {
       const int64_t n = r / g.oh, oh = r % g.oh;
       const window::TapRange ti = g.rows_of(oh);
@@ -224,8 +160,8 @@ void depthwise_backprop_filter(const Geometry& g, int64_t mult, const T* x, cons
     }
     if (nt == 1) return;
     partials[t] = acc_df;
-#pragma omp barrier
-    const int64_t e0 = window::slice_begin(F, t, nt), e1 = window::slice_begin(F, t + 1, nt);
+team_barrier();
+    const int64_t e0 = slice_begin(F, t, nt), e1 = slice_begin(F, t + 1, nt);
     std::copy(partials[0] + e0, partials[0] + e1, df + e0);
     for (int u = 1; u < nt; ++u) {
       const T* p = partials[u];
@@ -270,7 +206,7 @@ void depthwise_backprop_input(const Geometry& g, int64_t mult, const T* f, const
     t.ow = g.w;
     t.pad_top = (g.kh - 1) * g.dh - g.pad_top;
     t.pad_left = (g.kw - 1) * g.dw - g.pad_left;
-    T* flipped = window::scratch<T>(1, static_cast<std::size_t>(g.kh * g.kw * C));
+    T* flipped = window::scratch<T>(window::Scratch::kFilter, static_cast<std::size_t>(g.kh * g.kw * C));
     for (int64_t i = 0; i < g.kh; ++i)
       for (int64_t j = 0; j < g.kw; ++j)
         std::copy(f + (i * g.kw + j) * C, f + (i * g.kw + j + 1) * C,
@@ -279,17 +215,17 @@ void depthwise_backprop_input(const Geometry& g, int64_t mult, const T* f, const
     return;
   }
   const double flops = 2.0 * g.n * g.oh * g.ow * g.kh * g.kw * CM;
-  window::run_team(window::team_for(flops, R), [&](int t, int nt) {
-    const int64_t r0 = window::slice_begin(R, t, nt), r1 = window::slice_begin(R, t + 1, nt);
+  run_team(team_for_flops(flops, R), [&](int t, int nt) {
+    const int64_t r0 = slice_begin(R, t, nt), r1 = slice_begin(R, t + 1, nt);
     // Per input column iw: the count and the (tap j, output column ow) pairs
     // that read it, the same for every row; then the pairs of the current row.
     const int64_t kw = g.kw;
-    int64_t* lists = window::scratch<int64_t>(0, static_cast<std::size_t>(g.w * (1 + 2 * kw) + 2 * g.kh));
+    int64_t* lists = window::scratch<int64_t>(window::Scratch::kTables, static_cast<std::size_t>(g.w * (1 + 2 * kw) + 2 * g.kh));
     int64_t *col_count = lists, *col_taps = lists + g.w, *col_outs = col_taps + g.w * kw;
     int64_t *row_taps = col_outs + g.w * kw, *row_outs = row_taps + g.kh;
     for (int64_t iw = 0; iw < g.w; ++iw)
       col_count[iw] = taps_reading(iw, kw, g.sw, g.dw, g.pad_left, g.ow, col_taps + iw * kw, col_outs + iw * kw);
-    T* wide = mult > 1 ? window::scratch<T>(3, static_cast<std::size_t>(CM)) : nullptr;
+    T* wide = mult > 1 ? window::scratch<T>(window::Scratch::kSums, static_cast<std::size_t>(CM)) : nullptr;
     for (int64_t r = r0; r < r1; ++r) {
       const int64_t n = r / g.h, ih = r % g.h;
       const int64_t ni = taps_reading(ih, g.kh, g.sh, g.dh, g.pad_top, g.oh, row_taps, row_outs);
@@ -340,101 +276,32 @@ void depthwise_backprop_input(const Geometry& g, int64_t mult, const T* f, const
   });
 }
 
-int64_t multiplier_of(const KernelContext& c) { return c.input(1).dim(3); }
-
-void depthwise_kernel(KernelContext& c) {
-  const Geometry g = geometry_of(c);
-  dispatch_float(c.input(0).dtype(), [&](auto zero) {
-    using T = decltype(zero);
-    depthwise_forward<T>(g, multiplier_of(c), c.input(0).data<T>(), c.input(1).data<T>(),
-                         c.output(0).data<T>());
-  });
-}
-
-void depthwise_backprop_input_kernel(KernelContext& c) {
-  const Geometry g = geometry_of(c);
-  dispatch_float(c.input(0).dtype(), [&](auto zero) {
-    using T = decltype(zero);
-    depthwise_backprop_input<T>(g, multiplier_of(c), c.input(1).data<T>(), c.input(2).data<T>(),
-                                c.output(0).data<T>());
-  });
-}
-
-void depthwise_backprop_filter_kernel(KernelContext& c) {
-  const Geometry g = geometry_of(c);
-  dispatch_float(c.input(0).dtype(), [&](auto zero) {
-    using T = decltype(zero);
-    depthwise_backprop_filter<T>(g, multiplier_of(c), c.input(0).data<T>(), c.input(2).data<T>(),
-                                 c.output(0).data<T>());
-  });
-}
-
-// ---- gradients ------------------------------------------------------------------------------
-
-struct DepthwiseAttrs {
-  std::vector<int64_t> strides, dilations;
-  std::string padding;
+// DepthwiseConv2dNative and its two backward ops (conv_family.h); the
+// multiplier M is out_c / C (any value when the tensors are empty).
+struct Depthwise {
+  static constexpr const char* kForward = "DepthwiseConv2dNative";
+  static constexpr const char* kBackpropInput = "DepthwiseConv2dNativeBackpropInput";
+  static constexpr const char* kBackpropFilter = "DepthwiseConv2dNativeBackpropFilter";
+  static constexpr const char* kFilterLast = "channel_multiplier";
+  static int64_t out_channels(int64_t channels, int64_t mult) {
+    return channels >= 0 && mult >= 0 ? channels * mult : -1;
+  }
+  static int64_t multiplier(const Geometry& g) { return g.c > 0 ? g.out_c / g.c : 1; }
+  template <typename T> static void forward(const Geometry& g, const T* x, const T* f, T* y) {
+    depthwise_forward(g, multiplier(g), x, f, y);
+  }
+  template <typename T> static void backprop_input(const Geometry& g, const T* f, const T* dy, T* dx) {
+    depthwise_backprop_input(g, multiplier(g), f, dy, dx);
+  }
+  template <typename T> static void backprop_filter(const Geometry& g, const T* x, const T* dy, T* df) {
+    depthwise_backprop_filter(g, multiplier(g), x, dy, df);
+  }
 };
-DepthwiseAttrs depthwise_attrs(const GradContext& c) {
-  return {c.attrs().get<std::vector<int64_t>>("strides"),
-          c.attrs().get_or<std::vector<int64_t>>("dilations", {1, 1}),
-          c.attrs().get<std::string>("padding")};
-}
-
-// y = dwconv(x, f): dx = BackpropInput(x, f, g), df = BackpropFilter(x, f, g).
-std::vector<Output> depthwise_grad(const GradContext& c) {
-  const DepthwiseAttrs a = depthwise_attrs(c);
-  return {ops::depthwise_conv2d_backprop_input(c.input(0), c.input(1), c.grad(), a.strides, a.padding,
-                                               a.dilations),
-          ops::depthwise_conv2d_backprop_filter(c.input(0), c.input(1), c.grad(), a.strides, a.padding,
-                                                a.dilations)};
-}
-
-// Both backward ops are linear in their other two inputs (see conv_ops.cpp):
-//   BackpropInput(x, f, dy):  d/df = BackpropFilter(g2, f, dy),  d/ddy = dwconv(g2, f)
-//   BackpropFilter(x, f, dy): d/dx = BackpropInput(x, g2, dy),   d/ddy = dwconv(x, g2)
-std::vector<Output> depthwise_backprop_input_grad(const GradContext& c) {
-  const DepthwiseAttrs a = depthwise_attrs(c);
-  const Output& g2 = c.grad();
-  return {Output(),
-          ops::depthwise_conv2d_backprop_filter(g2, c.input(1), c.input(2), a.strides, a.padding, a.dilations),
-          ops::depthwise_conv2d(g2, c.input(1), a.strides, a.padding, a.dilations)};
-}
-std::vector<Output> depthwise_backprop_filter_grad(const GradContext& c) {
-  const DepthwiseAttrs a = depthwise_attrs(c);
-  const Output& g2 = c.grad();
-  return {ops::depthwise_conv2d_backprop_input(c.input(0), g2, c.input(2), a.strides, a.padding, a.dilations),
-          Output(), ops::depthwise_conv2d(c.input(0), g2, a.strides, a.padding, a.dilations)};
-}
-
-OpRegistrar depthwise_op({"DepthwiseConv2dNative", 2, depthwise_shape, depthwise_kernel, depthwise_grad});
-OpRegistrar depthwise_backprop_input_op({"DepthwiseConv2dNativeBackpropInput", 3,
-                                         depthwise_backprop_input_shape, depthwise_backprop_input_kernel,
-                                         depthwise_backprop_input_grad});
-OpRegistrar depthwise_backprop_filter_op({"DepthwiseConv2dNativeBackpropFilter", 3,
-                                          depthwise_backprop_filter_shape, depthwise_backprop_filter_kernel,
-                                          depthwise_backprop_filter_grad});
-
+using DepthwiseOps = window::ConvFamily<Depthwise>;
+const DepthwiseOps::Registration depthwise_ops;
 
 }  // namespace
 
-namespace ops {
-Output depthwise_conv2d(Output input, Output filter, std::vector<int64_t> strides, const std::string& padding,
-                        std::vector<int64_t> dilations, const std::string& name) {
-  return input.graph().add("DepthwiseConv2dNative", {input, filter},
-                           window_node_attrs(std::move(strides), padding, std::move(dilations)), name);
-}
-Output depthwise_conv2d_backprop_input(Output input, Output filter, Output grad, std::vector<int64_t> strides,
-                                       const std::string& padding, std::vector<int64_t> dilations,
-                                       const std::string& name) {
-  return input.graph().add("DepthwiseConv2dNativeBackpropInput", {input, filter, grad},
-                           window_node_attrs(std::move(strides), padding, std::move(dilations)), name);
-}
-Output depthwise_conv2d_backprop_filter(Output input, Output filter, Output grad, std::vector<int64_t> strides,
-                                        const std::string& padding, std::vector<int64_t> dilations,
-                                        const std::string& name) {
-  return input.graph().add("DepthwiseConv2dNativeBackpropFilter", {input, filter, grad},
-                           window_node_attrs(std::move(strides), padding, std::move(dilations)), name);
-}
-}  // namespace ops
 }  // namespace slimcore
+
+SLIMCORE_CONV_FAMILY_BUILDERS(slimcore::Depthwise, depthwise_conv2d, depthwise_conv2d_backprop_input, depthwise_conv2d_backprop_filter)

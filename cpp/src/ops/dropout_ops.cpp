@@ -179,7 +179,11 @@ std::vector<Output> dropout_grad(const GradContext& c) {
   return out;
 }
 
-OpRegistrar dropout_op({"Dropout", -1, dropout_shape, dropout_kernel, dropout_grad});
+REGISTER_OP("Dropout")
+    .variadic_inputs()
+    .shape(dropout_shape)
+    .kernel(dropout_kernel)
+    .gradient(dropout_grad);
 
 ops::DropoutOutputs add_dropout(Graph& g, const std::vector<Output>& inputs, Attrs attrs,
                                const std::optional<Shape>& noise_shape, const std::string& name) {

@@ -138,45 +138,51 @@ std::vector<Output> xent_grad(const GradContext& c, bool dense) {
   return out;
 }
 
-OpRegistrar dense_xent_op({"SoftmaxCrossEntropyWithLogits", 2, dense_xent_shape, dense_xent_kernel,
-                           [](const GradContext& c) { return xent_grad(c, true); }});
-OpRegistrar sparse_xent_op({"SparseSoftmaxCrossEntropyWithLogits", 2, sparse_xent_shape,
-                            sparse_xent_kernel, [](const GradContext& c) { return xent_grad(c, false); }});
+REGISTER_OP("SoftmaxCrossEntropyWithLogits")
+    .inputs(2)
+    .shape(dense_xent_shape)
+    .kernel(dense_xent_kernel)
+    .gradient([](const GradContext& c) { return xent_grad(c, true); });
+REGISTER_OP("SparseSoftmaxCrossEntropyWithLogits")
+    .inputs(2)
+    .shape(sparse_xent_shape)
+    .kernel(sparse_xent_kernel)
+    .gradient([](const GradContext& c) { return xent_grad(c, false); });
 
 // ExpandLast: x[..] -> x[.., 1] (a view), so a per-row gradient broadcasts
 // over the class axis. Its gradient reshapes back.
-OpRegistrar expand_last_op({
-    "ExpandLast", 1,
-    [](const InferContext& c) {
+REGISTER_OP("ExpandLast")
+    .inputs(1)
+    .shape([](const InferContext& c) {
       Shape s = c.input(0).shape;
       s.push_back(1);
       return std::vector<TensorSpec>{{c.input(0).dtype, s}};
-    },
-    [](KernelContext& c) {
+    })
+    .kernel([](KernelContext& c) {
       Shape s = c.input(0).shape();
       s.push_back(1);
       c.outputs[0] = c.input(0).reshaped(s);
-    },
-    [](const GradContext& c) {
+    })
+    .gradient([](const GradContext& c) {
       return std::vector<Output>{c.graph.add("SqueezeLast", {c.grad()})};
-    },
-    /*sets_own_outputs=*/true});
+    })
+    .sets_own_outputs();
 
-OpRegistrar squeeze_last_op({
-    "SqueezeLast", 1,
-    [](const InferContext& c) {
+REGISTER_OP("SqueezeLast")
+    .inputs(1)
+    .shape([](const InferContext& c) {
       Shape s = c.input(0).shape;
       if (s.empty() || (s.back() != 1 && s.back() >= 0)) c.fail("the last axis must have size 1");
       s.pop_back();
       return std::vector<TensorSpec>{{c.input(0).dtype, s}};
-    },
-    [](KernelContext& c) {
+    })
+    .kernel([](KernelContext& c) {
       Shape s = c.input(0).shape();
       s.pop_back();
       c.outputs[0] = c.input(0).reshaped(s);
-    },
-    [](const GradContext& c) { return std::vector<Output>{c.graph.add("ExpandLast", {c.grad()})}; },
-    /*sets_own_outputs=*/true});
+    })
+    .gradient([](const GradContext& c) { return std::vector<Output>{c.graph.add("ExpandLast", {c.grad()})}; })
+    .sets_own_outputs();
 
 // ---- sigmoid cross-entropy -------------------------------------------------------------
 std::vector<TensorSpec> sigmoid_xent_shape(const InferContext& c) {
@@ -196,27 +202,29 @@ template <typename F> KernelFn elementwise2(F f) {
   };
 }
 
-OpRegistrar sigmoid_xent_op({
-    "SigmoidCrossEntropyWithLogits", 2, sigmoid_xent_shape,
-    elementwise2([](auto x, auto z) {
+REGISTER_OP("SigmoidCrossEntropyWithLogits")
+    .inputs(2)
+    .shape(sigmoid_xent_shape)
+    .kernel(elementwise2([](auto x, auto z) {
       using T = decltype(x);
       return (x > T(0) ? x : T(0)) - x * z + std::log1p(std::exp(-std::fabs(x)));
-    }),
-    [](const GradContext& c) {
+    }))
+    .gradient([](const GradContext& c) {
       Output dx = c.graph.add("SigmoidCrossEntropyGrad", {c.input(0), c.input(1)});
       return std::vector<Output>{ops::mul(c.grad(), dx), ops::mul(c.grad(), ops::neg(c.input(0)))};
-    }});
+    });
 
 // sigmoid(x) - z, computed without overflow for large |x|.
-OpRegistrar sigmoid_xent_grad_op({
-    "SigmoidCrossEntropyGrad", 2, sigmoid_xent_shape,
-    elementwise2([](auto x, auto z) {
+REGISTER_OP("SigmoidCrossEntropyGrad")
+    .inputs(2)
+    .shape(sigmoid_xent_shape)
+    .kernel(elementwise2([](auto x, auto z) {
       using T = decltype(x);
       const T e = std::exp(-std::fabs(x));
       const T sigmoid = x >= T(0) ? T(1) / (T(1) + e) : e / (T(1) + e);
       return sigmoid - z;
-    }),
-    {}, false, true});
+    }))
+    .not_differentiable();
 
 }  // namespace
 }  // namespace slimcore

@@ -62,16 +62,17 @@ std::vector<Output> matmul_grad(const GradContext& c) {
   return {ops::matmul(b, g, true, true), ops::matmul(g, a, true, true)};
 }
 
-OpRegistrar matmul_op({
-    "MatMul", 2, matmul_shape,
-    [](KernelContext& c) {
+REGISTER_OP("MatMul")
+    .inputs(2)
+    .shape(matmul_shape)
+    .kernel([](KernelContext& c) {
       const bool ta = c.attrs().get_or<bool>("transpose_a", false);
       const bool tb = c.attrs().get_or<bool>("transpose_b", false);
       const Tensor& a = c.input(0);
       const Tensor& b = c.input(1);
       dispatch_float(a.dtype(), [&](auto zero) { matmul<decltype(zero)>(a, b, c.output(0), ta, tb); });
-    },
-    matmul_grad});
+    })
+    .gradient(matmul_grad);
 
 }  // namespace
 

@@ -92,7 +92,7 @@ void column_sums(const T* g, int64_t rows, int64_t channels, int64_t c0, int64_t
 
 template <typename T> void bias_add_grad(const T* g, int64_t rows, int64_t channels, T* out) {
   constexpr int64_t kNarrow = 64;
-  const int team = reduce_team(rows * channels);
+  const int team = team_for_work(rows * channels);
   if (team <= 1 || channels >= kNarrow) {
     // Wide rows (or a small tensor): threads take disjoint column ranges.
     const int64_t min_cols = team <= 1 ? std::max<int64_t>(channels, 1) : 16;
@@ -102,15 +102,9 @@ template <typename T> void bias_add_grad(const T* g, int64_t rows, int64_t chann
   }
   // Few channels, many rows: threads take row ranges, then the partial sums
   // are added in thread order.
-  Acc<T> partial[kMaxReduceThreads][kNarrow];
-  int used = 1;
-#pragma omp parallel num_threads(team)
-  {
-    const int t = omp_get_thread_num();
-    const int n_threads = omp_get_num_threads();
-#pragma omp single
-    used = n_threads;
-    const int64_t begin = rows * t / n_threads, end = rows * (t + 1) / n_threads;
+  Acc<T> partial[kMaxThreads][kNarrow];
+  const int used = run_team(team, [&](int t, int nt) {
+    const int64_t begin = slice_begin(rows, t, nt), end = slice_begin(rows, t + 1, nt);
     Acc<T>* acc = partial[t];
     std::fill(acc, acc + channels, Acc<T>(0));
     for (int64_t r = begin; r < end; ++r) {
@@ -118,7 +112,7 @@ template <typename T> void bias_add_grad(const T* g, int64_t rows, int64_t chann
 #pragma omp simd
       for (int64_t k = 0; k < channels; ++k) acc[k] += static_cast<Acc<T>>(gr[k]);
     }
-  }
+  });
   for (int64_t k = 0; k < channels; ++k) {
     Acc<T> sum = 0;
     for (int t = 0; t < used; ++t) sum += partial[t][k];
@@ -157,23 +151,12 @@ std::vector<TensorSpec> l2_loss_shape(const InferContext& c) {
 
 // sum(x^2) / 2, accumulated in double.
 template <typename T> double half_sum_of_squares(const T* x, int64_t n) {
-  double partial[kMaxReduceThreads];
-  const int team = reduce_team(n);
-  int used = 1;
-#pragma omp parallel num_threads(team) if (team > 1)
-  {
-    const int t = omp_get_thread_num();
-    const int n_threads = omp_get_num_threads();
-#pragma omp single
-    used = n_threads;
-    const int64_t begin = n * t / n_threads, end = n * (t + 1) / n_threads;
+  const double sum = sum_over_slices<double>(n, [x](int64_t begin, int64_t end) {
     double acc = 0;
 #pragma omp simd reduction(+ : acc)
     for (int64_t i = begin; i < end; ++i) acc += static_cast<double>(x[i]) * static_cast<double>(x[i]);
-    partial[t] = acc;
-  }
-  double sum = 0;
-  for (int t = 0; t < used; ++t) sum += partial[t];
+    return acc;
+  });
   return sum / 2;
 }
 
@@ -188,9 +171,21 @@ void l2_loss_kernel(KernelContext& c) {
 // d/dx = x * g (g a scalar).
 std::vector<Output> l2_loss_grad(const GradContext& c) { return {ops::mul(c.input(0), c.grad())}; }
 
-OpRegistrar bias_add_op({"BiasAdd", 2, bias_add_shape, bias_add_kernel, bias_add_grad_fn});
-OpRegistrar bias_add_grad_op({"BiasAddGrad", 1, bias_add_grad_shape, bias_add_grad_kernel, bias_add_grad_grad});
-OpRegistrar l2_loss_op({"L2Loss", 1, l2_loss_shape, l2_loss_kernel, l2_loss_grad});
+REGISTER_OP("BiasAdd")
+    .inputs(2)
+    .shape(bias_add_shape)
+    .kernel(bias_add_kernel)
+    .gradient(bias_add_grad_fn);
+REGISTER_OP("BiasAddGrad")
+    .inputs(1)
+    .shape(bias_add_grad_shape)
+    .kernel(bias_add_grad_kernel)
+    .gradient(bias_add_grad_grad);
+REGISTER_OP("L2Loss")
+    .inputs(1)
+    .shape(l2_loss_shape)
+    .kernel(l2_loss_kernel)
+    .gradient(l2_loss_grad);
 
 }  // namespace
 

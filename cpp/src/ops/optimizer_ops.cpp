@@ -237,21 +237,19 @@ void run_pass(const std::vector<Segment>& segments, const std::vector<Block>& bl
   const int64_t count = static_cast<int64_t>(blocks.size());
   int64_t total = 0;
   for (const Segment& s : segments) total += s.n;
-  const int threads = total >= kParallelThreshold ? omp_get_max_threads() : 1;
   // Dynamic: on a shared machine a descheduled thread's blocks go to the
   // others instead of holding up the step (blocks are large: 8192 floats).
-#pragma omp parallel for schedule(dynamic, 2) num_threads(threads)
-  for (int64_t b = 0; b < count; ++b) {
+  parallel_for_dynamic(count, total, [&](int64_t b) {
     const Block& blk = blocks[static_cast<std::size_t>(b)];
     const Segment& s = segments[static_cast<std::size_t>(blk.segment)];
     if (check && !finite_block(s.g, blk.begin, blk.end)) {
       char& flag = bad[static_cast<std::size_t>(blk.segment)];
 #pragma omp atomic write
       flag = 1;  // the block keeps its old values
-      continue;
+      return;
     }
     update_block<A>(s, h, blk.begin, blk.end);
-  }
+  });
 }
 
 std::vector<TensorSpec> apply_shape(const InferContext& c) {
@@ -368,7 +366,11 @@ void apply_kernel(KernelContext& c) {
   }
 }
 
-OpRegistrar apply_op({"ApplyOptimizer", -1, apply_shape, apply_kernel, {}, false, true});
+REGISTER_OP("ApplyOptimizer")
+    .variadic_inputs()
+    .shape(apply_shape)
+    .kernel(apply_kernel)
+    .not_differentiable();
 
 }  // namespace
 }  // namespace slimcore

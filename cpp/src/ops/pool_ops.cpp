@@ -91,8 +91,8 @@ template <typename T, bool kMax> void pool_forward(const Geometry& g, const T* x
   const int64_t C = g.c, R = g.n * g.oh;
   if (R * g.ow * C == 0) return;
   const double flops = static_cast<double>(R) * g.ow * g.kh * g.kw * C;
-  window::run_team(window::team_for(flops, R), [&](int t, int nt) {
-    const int64_t r0 = window::slice_begin(R, t, nt), r1 = window::slice_begin(R, t + 1, nt);
+  run_team(team_for_flops(flops, R), [&](int t, int nt) {
+    const int64_t r0 = slice_begin(R, t, nt), r1 = slice_begin(R, t + 1, nt);
     for (int64_t r = r0; r < r1; ++r) {
       const int64_t n = r / g.oh, oh = r % g.oh;
       const window::TapRange ti = g.rows_of(oh);
@@ -145,17 +145,17 @@ void pool_backward(const Geometry& g, const T* x, const T* y, const T* grad, T* 
   if (g.n * g.h * g.w * C == 0) return;
   const bool overlap = g.sh < g.kh || g.sw < g.kw;
   const double flops = static_cast<double>(g.n) * g.oh * g.ow * g.kh * g.kw * C;
-  const int team = window::team_for(flops, g.n * std::max<int64_t>(1, C / 16));
+  const int team = team_for_flops(flops, g.n * std::max<int64_t>(1, C / 16));
   const window::UnitSplit split = window::split_items_channels(g.n, C, team);
   const int64_t units = split.units();
   char* uncovered = nullptr;  // rows then columns
   if (!overlap) {
-    uncovered = window::scratch<char>(0, static_cast<std::size_t>(g.h + g.w));
+    uncovered = window::scratch<char>(window::Scratch::kTables, static_cast<std::size_t>(g.h + g.w));
     mark_uncovered(g.h, g.oh, g.kh, g.sh, g.pad_top, uncovered);
     mark_uncovered(g.w, g.ow, g.kw, g.sw, g.pad_left, uncovered + g.h);
   }
-  window::run_team(std::min<int64_t>(team, units), [&](int t, int nt) {
-    for (int64_t u = window::slice_begin(units, t, nt); u < window::slice_begin(units, t + 1, nt); ++u) {
+  run_team(std::min<int64_t>(team, units), [&](int t, int nt) {
+    for (int64_t u = slice_begin(units, t, nt); u < slice_begin(units, t + 1, nt); ++u) {
       const int64_t n = u / split.blocks, c0 = (u % split.blocks) * split.block;
       const int64_t c1 = std::min(C, c0 + split.block);
       const int64_t image = n * g.h * g.w * C;
@@ -260,11 +260,26 @@ std::vector<Output> avg_pool_grad_grad(const GradContext& c) {
   return {Output(), ops::avg_pool(c.grad(), a.ksize, a.strides, a.padding)};
 }
 
-OpRegistrar max_pool_op({"MaxPool", 1, pool_shape, max_pool_kernel, max_pool_grad_fn});
-OpRegistrar avg_pool_op({"AvgPool", 1, pool_shape, avg_pool_kernel, avg_pool_grad_fn});
+REGISTER_OP("MaxPool")
+    .inputs(1)
+    .shape(pool_shape)
+    .kernel(max_pool_kernel)
+    .gradient(max_pool_grad_fn);
+REGISTER_OP("AvgPool")
+    .inputs(1)
+    .shape(pool_shape)
+    .kernel(avg_pool_kernel)
+    .gradient(avg_pool_grad_fn);
 // MaxPoolGrad has no gradient of its own (TF's MaxPoolGradGrad is not implemented).
-OpRegistrar max_pool_grad_op({"MaxPoolGrad", 3, max_pool_grad_shape, max_pool_grad_kernel, nullptr});
-OpRegistrar avg_pool_grad_op({"AvgPoolGrad", 2, avg_pool_grad_shape, avg_pool_grad_kernel, avg_pool_grad_grad});
+REGISTER_OP("MaxPoolGrad")
+    .inputs(3)
+    .shape(max_pool_grad_shape)
+    .kernel(max_pool_grad_kernel);
+REGISTER_OP("AvgPoolGrad")
+    .inputs(2)
+    .shape(avg_pool_grad_shape)
+    .kernel(avg_pool_grad_kernel)
+    .gradient(avg_pool_grad_grad);
 
 Attrs node_attrs(std::vector<int64_t> ksize, std::vector<int64_t> strides, const std::string& padding) {
   return {{"ksize", std::move(ksize)}, {"strides", std::move(strides)}, {"padding", padding}};

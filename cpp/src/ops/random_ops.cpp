@@ -61,9 +61,21 @@ double sample_truncated(const Stream& s, uint64_t i, double mean, double stddev)
   }
 }
 
-OpRegistrar uniform_op({"RandomUniform", 0, random_shape, random_kernel(sample_uniform), {}, false, true});
-OpRegistrar normal_op({"RandomNormal", 0, random_shape, random_kernel(sample_normal), {}, false, true});
-OpRegistrar truncated_op({"TruncatedNormal", 0, random_shape, random_kernel(sample_truncated), {}, false, true});
+REGISTER_OP("RandomUniform")
+    .inputs(0)
+    .shape(random_shape)
+    .kernel(random_kernel(sample_uniform))
+    .not_differentiable();
+REGISTER_OP("RandomNormal")
+    .inputs(0)
+    .shape(random_shape)
+    .kernel(random_kernel(sample_normal))
+    .not_differentiable();
+REGISTER_OP("TruncatedNormal")
+    .inputs(0)
+    .shape(random_shape)
+    .kernel(random_kernel(sample_truncated))
+    .not_differentiable();
 
 Output random_op(const char* type, Graph& g, Shape shape, DType dtype, double a, double b,
                  int64_t seed, int64_t seed2, const std::string& name) {

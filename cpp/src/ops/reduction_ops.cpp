@@ -12,7 +12,6 @@
 //   [R, K]     columns (batch)     input rows added into the output row
 //   [K, R, K]  the middle          both of the above
 // Any other plan ([R, K, R], ...) goes through a general loop over output rows.
-#include <omp.h>
 
 #include <algorithm>
 #include <cmath>
@@ -115,7 +114,7 @@ ReducePlan make_plan(const Shape& shape, const std::vector<char>& reduced) {
   return p;
 }
 
-bool worth_parallel(int64_t work) { return work >= kParallelThreshold && omp_get_max_threads() > 1; }
+bool worth_parallel(int64_t work) { return team_for_work(work) > 1; }
 
 // ---- Sum kernels -------------------------------------------------------------------
 // T is float, double, or the unsigned twin of an integer type: integer sums
@@ -137,31 +136,18 @@ template <typename T> T sum_contiguous(const T* x, int64_t n) {
   return total;
 }
 
-constexpr int kMaxThreads = 256;
-
 // Sum of x[0..n) with one contiguous share per thread; the partial sums are
 // added in thread order, so a given thread count always gives the same bits.
 template <typename T> T sum_parallel(const T* x, int64_t n) {
   if (!worth_parallel(n)) return sum_contiguous(x, n);
-  T partial[kMaxThreads];
-  int team_size = 1;
-#pragma omp parallel num_threads(std::min(omp_get_max_threads(), kMaxThreads))
-  {
-    const int t = omp_get_thread_num(), team = omp_get_num_threads();
-    if (t == 0) team_size = team;
-    const int64_t begin = n * t / team, end = n * (t + 1) / team;
-    partial[t] = sum_contiguous(x + begin, end - begin);
-  }
-  T total = 0;
-  for (int t = 0; t < team_size; ++t) total += partial[t];
-  return total;
+  return sum_over_slices<T>(n, [x](int64_t begin, int64_t end) { return sum_contiguous(x + begin, end - begin); });
 }
 
 // [K, R]: out[p] = sum_i x[p*m + i].
 template <typename T> void sum_rows(const T* x, int64_t a, int64_t m, T* out) {
   if (!worth_parallel(a * m)) {
     for (int64_t p = 0; p < a; ++p) out[p] = sum_contiguous(x + p * m, m);
-  } else if (a >= omp_get_max_threads()) {
+  } else if (a >= max_threads()) {
     parallel_chunks(a, 1, [&](int64_t begin, int64_t end) {
       for (int64_t p = begin; p < end; ++p) out[p] = sum_contiguous(x + p * m, m);
     });
@@ -189,7 +175,7 @@ constexpr int64_t kWideRow = 1024;
 
 // [a, m, c] -> [a, c]: out[p*c + j] = sum_i x[(p*m + i)*c + j].
 template <typename T> void sum_middle(const T* x, int64_t a, int64_t m, int64_t c, T* out) {
-  const int threads = omp_get_max_threads();
+  const int threads = max_threads();
   if (!worth_parallel(a * m * c)) {
     for (int64_t p = 0; p < a; ++p) sum_row_block(x + p * m * c, c, 0, m, 0, c, out + p * c);
   } else if (a >= threads) {
@@ -206,20 +192,15 @@ template <typename T> void sum_middle(const T* x, int64_t a, int64_t m, int64_t 
       const T* xp = x + p * m * c;
       T* op = out + p * c;
       std::fill(op, op + c, T(0));
-#pragma omp parallel num_threads(std::min(threads, kMaxThreads))
-      {
-        const int t = omp_get_thread_num(), team = omp_get_num_threads();
-        const int64_t i0 = m * t / team, i1 = m * (t + 1) / team;
+      run_team(threads, [&](int t, int nt) {
+        const int64_t i0 = slice_begin(m, t, nt), i1 = slice_begin(m, t + 1, nt);
         T local[kWideRow];
         if (i0 < i1) sum_row_block(xp, c, i0, i1, 0, c, local);
-        // Thread t runs iteration t: the rows are added in thread order.
-#pragma omp for ordered schedule(static, 1)
-        for (int k = 0; k < team; ++k) {
-#pragma omp ordered
+        in_thread_order(t, nt, [&] {  // the rows are added in thread order
           if (i0 < i1)
             for (int64_t j = 0; j < c; ++j) op[j] += local[j];
-        }
-      }
+        });
+      });
     }
   }
 }
@@ -461,31 +442,45 @@ std::vector<Output> mean_grad(const GradContext& c) {
   return {c.graph.add("MeanGrad", {c.grad(), c.input(0)}, c.attrs())};
 }
 
-OpRegistrar sum_op({"Sum", 1, reduction_shape, [](KernelContext& c) { sum_into(c); }, sum_grad});
-OpRegistrar mean_op({"Mean", 1, reduction_shape, mean_kernel, mean_grad});
+REGISTER_OP("Sum")
+    .inputs(1)
+    .shape(reduction_shape)
+    .kernel([](KernelContext& c) { sum_into(c); })
+    .gradient(sum_grad);
+REGISTER_OP("Mean")
+    .inputs(1)
+    .shape(reduction_shape)
+    .kernel(mean_kernel)
+    .gradient(mean_grad);
 
 // SumGrad is linear in the gradient: its own gradient is the Sum again (and
 // MeanGrad's the Mean); x only gives the shape.
-OpRegistrar sum_grad_op({"SumGrad", 2, reduction_grad_shape, reduction_grad_kernel<false>,
-                         [](const GradContext& c) {
-                           return std::vector<Output>{c.graph.add("Sum", {c.grad()}, c.attrs()),
-                                                      Output()};
-                         }});
-OpRegistrar mean_grad_op({"MeanGrad", 2, reduction_grad_shape, reduction_grad_kernel<true>,
-                          [](const GradContext& c) {
-                            return std::vector<Output>{c.graph.add("Mean", {c.grad()}, c.attrs()),
-                                                       Output()};
-                          }});
+REGISTER_OP("SumGrad")
+    .inputs(2)
+    .shape(reduction_grad_shape)
+    .kernel(reduction_grad_kernel<false>)
+    .gradient([](const GradContext& c) {
+      return std::vector<Output>{c.graph.add("Sum", {c.grad()}, c.attrs()),
+                                 Output()};
+    });
+REGISTER_OP("MeanGrad")
+    .inputs(2)
+    .shape(reduction_grad_shape)
+    .kernel(reduction_grad_kernel<true>)
+    .gradient([](const GradContext& c) {
+      return std::vector<Output>{c.graph.add("Mean", {c.grad()}, c.attrs()),
+                                 Output()};
+    });
 
 // ---- SumToShapeOf(grad, like): the gradient rule of broadcasting -----------------
 // out[j] = sum of grad[i] over all i that broadcast to j: the reduced axes are
 // grad's leading extra axes and those where `like` has size 1.
-OpRegistrar sum_to_shape_op({
-    "SumToShapeOf", 2,
-    [](const InferContext& c) {
+REGISTER_OP("SumToShapeOf")
+    .inputs(2)
+    .shape([](const InferContext& c) {
       return std::vector<TensorSpec>{{c.input(0).dtype, c.input(1).shape}};
-    },
-    [](KernelContext& c) {
+    })
+    .kernel([](KernelContext& c) {
       const Tensor& grad = c.input(0);
       Tensor& out = c.output(0);
       const int offset = grad.rank() - out.rank();
@@ -506,8 +501,8 @@ OpRegistrar sum_to_shape_op({
         sum_planned(static_cast<const T*>(grad.raw()), grad.numel(), make_plan(grad.shape(), reduced),
                     static_cast<T*>(out.raw()));
       });
-    },
-    {}, false, true});
+    })
+    .not_differentiable();
 
 // ---- ArgMax --------------------------------------------------------------------------
 
@@ -575,7 +570,7 @@ template <typename T, typename I> void argmax_kernel(const T* x, int64_t a, int6
   };
   if (!parallel) {
     for (int64_t p = 0; p < a; ++p) columns(p, 0, c);
-  } else if (a >= omp_get_max_threads()) {
+  } else if (a >= max_threads()) {
     parallel_chunks(a, 1, [&](int64_t begin, int64_t end) {
       for (int64_t p = begin; p < end; ++p) columns(p, 0, c);
     });
@@ -585,9 +580,10 @@ template <typename T, typename I> void argmax_kernel(const T* x, int64_t a, int6
   }
 }
 
-OpRegistrar argmax_op({
-    "ArgMax", 1, argmax_shape,
-    [](KernelContext& c) {
+REGISTER_OP("ArgMax")
+    .inputs(1)
+    .shape(argmax_shape)
+    .kernel([](KernelContext& c) {
       const Tensor& x = c.input(0);
       Tensor& out = c.output(0);
       const int rank = x.rank();
@@ -602,8 +598,8 @@ OpRegistrar argmax_op({
         if (out.dtype() == DType::Int32) argmax_kernel(x.data<T>(), a, m, c_inner, out.data<int32_t>());
         else argmax_kernel(x.data<T>(), a, m, c_inner, out.data<int64_t>());
       });
-    },
-    {}, false, /*not_differentiable=*/true});
+    })
+    .not_differentiable();
 
 Attrs reduction_attrs(const ops::Axes& axes, bool keepdims) {
   Attrs attrs;

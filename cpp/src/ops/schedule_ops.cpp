@@ -69,20 +69,20 @@ double schedule_value(const std::string& kind, const std::vector<double>& a, dou
   throw InvalidArgument("unknown learning-rate schedule '" + kind + "'");
 }
 
-OpRegistrar schedule_op({
-    "LearningRateSchedule", 1,
-    [](const InferContext& c) {
+REGISTER_OP("LearningRateSchedule")
+    .inputs(1)
+    .shape([](const InferContext& c) {
       if (!c.input(0).shape.empty()) c.fail("global_step must be a scalar, got shape " + shape_string(c.input(0).shape));
       if (c.input(0).dtype == DType::Bool) c.fail_type("global_step must be numeric");
       return std::vector<TensorSpec>{{DType::Float32, {}}};
-    },
-    [](KernelContext& c) {
+    })
+    .kernel([](KernelContext& c) {
       const double value = schedule_value(c.attrs().get<std::string>("kind"),
                                           c.attrs().get<std::vector<double>>("params"),
                                           c.input(0).scalar_value());
       *c.output(0).data<float>() = static_cast<float>(value);
-    },
-    {}, false, true});
+    })
+    .not_differentiable();
 
 }  // namespace
 }  // namespace slimcore

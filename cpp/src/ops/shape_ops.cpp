@@ -93,27 +93,27 @@ template <typename Ctx> Shape resolve_reshape(const Ctx& c, const Shape& in, con
   return out;
 }
 
-OpRegistrar reshape_op({
-    "Reshape", 1,
-    [](const InferContext& c) {
+REGISTER_OP("Reshape")
+    .inputs(1)
+    .shape([](const InferContext& c) {
       const Shape& target = c.attrs().get<std::vector<int64_t>>("shape");
       return std::vector<TensorSpec>{{c.input(0).dtype, resolve_reshape(c, c.input(0).shape, target)}};
-    },
-    // The output is a view on the input's storage: no copy.
+    })
+    .kernel(// The output is a view on the input's storage: no copy.
     [](KernelContext& c) {
       const Tensor& x = c.input(0);
       c.outputs[0] = x.reshaped(resolve_reshape(c, x.shape(), c.attrs().get<std::vector<int64_t>>("shape")));
-    },
-    [](const GradContext& c) {
+    })
+    .gradient([](const GradContext& c) {
       return std::vector<Output>{c.graph.add("ReshapeLike", {c.grad(), c.input(0)})};
-    },
-    /*sets_own_outputs=*/true});
+    })
+    .sets_own_outputs();
 
 // ReshapeLike(x, like): x viewed with like's run-time shape (the gradient of
 // Reshape). Its gradient is the same op the other way.
-OpRegistrar reshape_like_op({
-    "ReshapeLike", 2,
-    [](const InferContext& c) {
+REGISTER_OP("ReshapeLike")
+    .inputs(2)
+    .shape([](const InferContext& c) {
       const TensorSpec& x = c.input(0);
       const TensorSpec& like = c.input(1);
       const int64_t a = num_elements(x.shape), b = num_elements(like.shape);
@@ -122,12 +122,12 @@ OpRegistrar reshape_like_op({
                " elements) like one of shape " + shape_string(like.shape) + " (" + std::to_string(b) +
                " elements)");
       return std::vector<TensorSpec>{{x.dtype, like.shape}};
-    },
-    [](KernelContext& c) { c.outputs[0] = c.input(0).reshaped(c.input(1).shape()); },
-    [](const GradContext& c) {
+    })
+    .kernel([](KernelContext& c) { c.outputs[0] = c.input(0).reshaped(c.input(1).shape()); })
+    .gradient([](const GradContext& c) {
       return std::vector<Output>{c.graph.add("ReshapeLike", {c.grad(), c.input(0)}), Output()};
-    },
-    /*sets_own_outputs=*/true});
+    })
+    .sets_own_outputs();
 
 // ---- Cast ----------------------------------------------------------------------------
 
@@ -148,12 +148,12 @@ template <typename D, typename S> D convert(S v) {
   }
 }
 
-OpRegistrar cast_op({
-    "Cast", 1,
-    [](const InferContext& c) {
+REGISTER_OP("Cast")
+    .inputs(1)
+    .shape([](const InferContext& c) {
       return std::vector<TensorSpec>{{c.attrs().get<DType>("DstT"), c.input(0).shape}};
-    },
-    [](KernelContext& c) {
+    })
+    .kernel([](KernelContext& c) {
       const Tensor& x = c.input(0);
       Tensor& out = c.output(0);
       dispatch_any(x.dtype(), [&](auto src_zero) {
@@ -165,14 +165,14 @@ OpRegistrar cast_op({
           parallel_for(out.numel(), [&](int64_t i) { o[i] = convert<D, S>(in[i]); });
         });
       });
-    },
-    // float -> float: the gradient cast back; no gradient through an integer
+    })
+    .gradient(// float -> float: the gradient cast back; no gradient through an integer
     // or bool side.
     [](const GradContext& c) {
       const DType src = c.input(0).dtype(), dst = c.output(0).dtype();
       if (!is_floating(src) || !is_floating(dst)) return std::vector<Output>{Output()};
       return std::vector<Output>{ops::cast(c.grad(), src)};
-    }});
+    });
 
 // ---- Pack (tf.stack) and its gradient StackSlice -----------------------------------------
 
@@ -200,9 +200,9 @@ std::string axis_range_text(int64_t axis, int rank, const std::string& what) {
          std::to_string(-rank) + ".." + std::to_string(rank - 1) + ")";
 }
 
-OpRegistrar pack_op({
-    "Pack", -1,
-    [](const InferContext& c) {
+REGISTER_OP("Pack")
+    .variadic_inputs()
+    .shape([](const InferContext& c) {
       TensorSpec spec = common_spec(c, "stack");
       const int rank = static_cast<int>(spec.shape.size()) + 1;
       const int64_t axis = c.attrs().get<int64_t>("axis");
@@ -210,8 +210,8 @@ OpRegistrar pack_op({
         c.fail(axis_range_text(axis, rank, "stacking tensors of shape " + shape_string(spec.shape)));
       spec.shape.insert(spec.shape.begin() + (axis < 0 ? axis + rank : axis), c.num_inputs());
       return std::vector<TensorSpec>{spec};
-    },
-    // out[o, k, i] = x_k[o, i] with o over the dimensions before the axis.
+    })
+    .kernel(// out[o, k, i] = x_k[o, i] with o over the dimensions before the axis.
     [](KernelContext& c) {
       Tensor& out = c.output(0);
       const int n = c.num_inputs();
@@ -229,21 +229,21 @@ OpRegistrar pack_op({
       };
       if (out.numel() >= kParallelThreshold) parallel_chunks(outer * n, 1, blocks);
       else blocks(0, outer * n);
-    },
-    [](const GradContext& c) {
+    })
+    .gradient([](const GradContext& c) {
       std::vector<Output> grads;
       for (std::size_t k = 0; k < c.inputs.size(); ++k)
         grads.push_back(c.graph.add("StackSlice", {c.grad()},
                                     {{"axis", c.attrs().get<int64_t>("axis")},
                                      {"index", static_cast<int64_t>(k)}}));
       return grads;
-    }});
+    });
 
 // StackSlice(x): x[..., index, ...] along `axis`, that dimension removed
 // (one output of tf.unstack; the gradient of Pack for input `index`).
-OpRegistrar stack_slice_op({
-    "StackSlice", 1,
-    [](const InferContext& c) {
+REGISTER_OP("StackSlice")
+    .inputs(1)
+    .shape([](const InferContext& c) {
       const TensorSpec& x = c.input(0);
       const int rank = static_cast<int>(x.shape.size());
       const int64_t axis = c.attrs().get<int64_t>("axis");
@@ -257,8 +257,8 @@ OpRegistrar stack_slice_op({
       Shape out = x.shape;
       out.erase(out.begin() + static_cast<std::ptrdiff_t>(d));
       return std::vector<TensorSpec>{{x.dtype, out}};
-    },
-    [](KernelContext& c) {
+    })
+    .kernel([](KernelContext& c) {
       const Tensor& x = c.input(0);
       Tensor& out = c.output(0);
       const std::size_t axis = axis_attr(c, x.rank(), "stack slice");
@@ -274,14 +274,13 @@ OpRegistrar stack_slice_op({
       };
       if (out.numel() >= kParallelThreshold) parallel_chunks(outer, 1, rows);
       else rows(0, outer);
-    },
-    {}});  // no second-order gradient: differentiating through it is an error, not a silent zero
+    });  // no second-order gradient: differentiating through it is an error, not a silent zero
 
 // ---- ConcatV2 (tf.concat) and its gradient ConcatSlice --------------------------------------
 
-OpRegistrar concat_op({
-    "ConcatV2", -1,
-    [](const InferContext& c) {
+REGISTER_OP("ConcatV2")
+    .variadic_inputs()
+    .shape([](const InferContext& c) {
       if (c.num_inputs() == 0) c.fail("concat needs at least one tensor");
       TensorSpec spec = c.input(0);
       const int rank = static_cast<int>(spec.shape.size());
@@ -308,8 +307,8 @@ OpRegistrar concat_op({
         }
       }
       return std::vector<TensorSpec>{spec};
-    },
-    // Each output row (one index of the dimensions before the axis) is the
+    })
+    .kernel(// Each output row (one index of the dimensions before the axis) is the
     // inputs' rows one after the other.
     [](KernelContext& c) {
       Tensor& out = c.output(0);
@@ -333,8 +332,8 @@ OpRegistrar concat_op({
       };
       if (out.numel() >= kParallelThreshold && outer > 1) parallel_chunks(outer, 1, rows);
       else rows(0, outer);
-    },
-    // Input k gets the slice of the gradient at its offset along the axis,
+    })
+    .gradient(// Input k gets the slice of the gradient at its offset along the axis,
     // both read from the inputs' run-time shapes.
     [](const GradContext& c) {
       std::vector<Output> grads;
@@ -344,13 +343,13 @@ OpRegistrar concat_op({
         grads.push_back(c.graph.add("ConcatSlice", slice_inputs, {{"axis", c.attrs().get<int64_t>("axis")}}));
       }
       return grads;
-    }});
+    });
 
 // ConcatSlice(grad, x_0, ..., x_k): the part of `grad` that concat took from
 // x_k: along `axis`, offset sum_{j<k} x_j.shape[axis] and size x_k.shape[axis].
-OpRegistrar concat_slice_op({
-    "ConcatSlice", -1,
-    [](const InferContext& c) {
+REGISTER_OP("ConcatSlice")
+    .variadic_inputs()
+    .shape([](const InferContext& c) {
       if (c.num_inputs() < 2) c.fail("needs the gradient and at least one concatenated tensor");
       const TensorSpec& grad = c.input(0);
       TensorSpec out{grad.dtype, c.input(c.num_inputs() - 1).shape};
@@ -363,8 +362,8 @@ OpRegistrar concat_slice_op({
       for (std::size_t d = 0; d < out.shape.size(); ++d)
         if (d != a && out.shape[d] < 0) out.shape[d] = grad.shape[d];
       return std::vector<TensorSpec>{out};
-    },
-    [](KernelContext& c) {
+    })
+    .kernel([](KernelContext& c) {
       const Tensor& grad = c.input(0);
       Tensor& out = c.output(0);
       const int k = c.num_inputs() - 1;
@@ -388,14 +387,13 @@ OpRegistrar concat_slice_op({
       };
       if (out.numel() >= kParallelThreshold && outer > 1) parallel_chunks(outer, 1, rows);
       else rows(0, outer);
-    },
-    {}});  // no second-order gradient: differentiating through it is an error, not a silent zero
+    });  // no second-order gradient: differentiating through it is an error, not a silent zero
 
 // ---- OneHot --------------------------------------------------------------------------------
 
-OpRegistrar one_hot_op({
-    "OneHot", 1,
-    [](const InferContext& c) {
+REGISTER_OP("OneHot")
+    .inputs(1)
+    .shape([](const InferContext& c) {
       const TensorSpec& indices = c.input(0);
       if (!is_integer(indices.dtype))
         c.fail_type("indices must be int32 or int64, got " + dtype_name(indices.dtype));
@@ -409,8 +407,8 @@ OpRegistrar one_hot_op({
       Shape out = indices.shape;
       out.insert(out.begin() + (axis < 0 ? rank : axis), depth);
       return std::vector<TensorSpec>{{c.attrs().get<DType>("dtype"), out}};
-    },
-    // out[o, d, i] = indices[o, i] == d ? on : off; an index outside
+    })
+    .kernel(// out[o, d, i] = indices[o, i] == d ? on : off; an index outside
     // [0, depth) gives a row of off values, as TensorFlow.
     [](KernelContext& c) {
       const Tensor& indices = c.input(0);
@@ -444,8 +442,8 @@ OpRegistrar one_hot_op({
         if (indices.dtype() == DType::Int32) place(int32_t{});
         else place(int64_t{});
       });
-    },
-    {}, false, /*not_differentiable=*/true});
+    })
+    .not_differentiable();
 
 }  // namespace
 

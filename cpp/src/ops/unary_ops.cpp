@@ -41,41 +41,61 @@ template <typename F> KernelFn float_kernel(F f) {
   };
 }
 
-OpRegistrar neg_op({"Neg", 1, numeric_same_shape, numeric_kernel([](auto x) { return -x; }),
-                    [](const GradContext& c) { return std::vector<Output>{ops::neg(c.grad())}; }});
+REGISTER_OP("Neg")
+    .inputs(1)
+    .shape(numeric_same_shape)
+    .kernel(numeric_kernel([](auto x) { return -x; }))
+    .gradient([](const GradContext& c) { return std::vector<Output>{ops::neg(c.grad())}; });
 
 // d(x^2) = 2 x g
-OpRegistrar square_op({"Square", 1, numeric_same_shape, numeric_kernel([](auto x) { return x * x; }),
-                       [](const GradContext& c) {
-                         return std::vector<Output>{ops::mul(c.grad(), 2.0 * c.input(0))};
-                       }});
+REGISTER_OP("Square")
+    .inputs(1)
+    .shape(numeric_same_shape)
+    .kernel(numeric_kernel([](auto x) { return x * x; }))
+    .gradient([](const GradContext& c) {
+      return std::vector<Output>{ops::mul(c.grad(), 2.0 * c.input(0))};
+    });
 
 // d|x| = sign(x) g (0 at 0, as TensorFlow)
-OpRegistrar abs_op({"Abs", 1, numeric_same_shape,
-                    numeric_kernel([](auto x) { return x < 0 ? -x : x; }),
-                    [](const GradContext& c) {
-                      return std::vector<Output>{ops::mul(c.grad(), c.graph.add("Sign", {c.input(0)}))};
-                    }});
-OpRegistrar sign_op({"Sign", 1, numeric_same_shape,
-                     numeric_kernel([](auto x) { return (x > 0) - (x < 0); }), {}, false, true});
+REGISTER_OP("Abs")
+    .inputs(1)
+    .shape(numeric_same_shape)
+    .kernel(numeric_kernel([](auto x) { return x < 0 ? -x : x; }))
+    .gradient([](const GradContext& c) {
+      return std::vector<Output>{ops::mul(c.grad(), c.graph.add("Sign", {c.input(0)}))};
+    });
+REGISTER_OP("Sign")
+    .inputs(1)
+    .shape(numeric_same_shape)
+    .kernel(numeric_kernel([](auto x) { return (x > 0) - (x < 0); }))
+    .not_differentiable();
 
 // d sqrt(x) = g / (2 sqrt(x))
-OpRegistrar sqrt_op({"Sqrt", 1, float_same_shape, float_kernel([](auto x) { return std::sqrt(x); }),
-                     [](const GradContext& c) {
-                       return std::vector<Output>{ops::div(c.grad(), 2.0 * c.output(0))};
-                     }});
+REGISTER_OP("Sqrt")
+    .inputs(1)
+    .shape(float_same_shape)
+    .kernel(float_kernel([](auto x) { return std::sqrt(x); }))
+    .gradient([](const GradContext& c) {
+      return std::vector<Output>{ops::div(c.grad(), 2.0 * c.output(0))};
+    });
 
 // d exp(x) = g exp(x)
-OpRegistrar exp_op({"Exp", 1, float_same_shape, float_kernel([](auto x) { return std::exp(x); }),
-                    [](const GradContext& c) {
-                      return std::vector<Output>{ops::mul(c.grad(), c.output(0))};
-                    }});
+REGISTER_OP("Exp")
+    .inputs(1)
+    .shape(float_same_shape)
+    .kernel(float_kernel([](auto x) { return std::exp(x); }))
+    .gradient([](const GradContext& c) {
+      return std::vector<Output>{ops::mul(c.grad(), c.output(0))};
+    });
 
 // d log(x) = g / x
-OpRegistrar log_op({"Log", 1, float_same_shape, float_kernel([](auto x) { return std::log(x); }),
-                    [](const GradContext& c) {
-                      return std::vector<Output>{ops::div(c.grad(), c.input(0))};
-                    }});
+REGISTER_OP("Log")
+    .inputs(1)
+    .shape(float_same_shape)
+    .kernel(float_kernel([](auto x) { return std::log(x); }))
+    .gradient([](const GradContext& c) {
+      return std::vector<Output>{ops::div(c.grad(), c.input(0))};
+    });
 
 }  // namespace
 

@@ -12,16 +12,16 @@ std::vector<TensorSpec> spec_from_attrs(const InferContext& c) {
   return {{c.attrs().get<DType>("dtype"), c.attrs().get<std::vector<int64_t>>("shape")}};
 }
 
-OpRegistrar variable_op({
-    "VariableV2", 0,
-    [](const InferContext& c) {
+REGISTER_OP("VariableV2")
+    .inputs(0)
+    .shape([](const InferContext& c) {
       auto specs = spec_from_attrs(c);
       if (!is_fully_defined(specs[0].shape))
         c.fail("a variable needs a fully defined shape, got " + shape_string(specs[0].shape));
       return specs;
-    },
-    [](KernelContext& c) { c.outputs[0] = c.variables.value(c.node.id); },
-    {}, /*sets_own_outputs=*/true});
+    })
+    .kernel([](KernelContext& c) { c.outputs[0] = c.variables.value(c.node.id); })
+    .sets_own_outputs();
 
 int var_of(const KernelContext& c) { return static_cast<int>(c.attrs().get<int64_t>("var")); }
 
@@ -47,9 +47,24 @@ template <int kSign> void assign_update_kernel(KernelContext& c) {
   c.outputs[0] = var;
 }
 
-OpRegistrar assign_op({"Assign", 1, spec_from_attrs, assign_kernel, {}, true, true});
-OpRegistrar assign_add_op({"AssignAdd", 1, spec_from_attrs, assign_update_kernel<1>, {}, true, true});
-OpRegistrar assign_sub_op({"AssignSub", 1, spec_from_attrs, assign_update_kernel<-1>, {}, true, true});
+REGISTER_OP("Assign")
+    .inputs(1)
+    .shape(spec_from_attrs)
+    .kernel(assign_kernel)
+    .sets_own_outputs()
+    .not_differentiable();
+REGISTER_OP("AssignAdd")
+    .inputs(1)
+    .shape(spec_from_attrs)
+    .kernel(assign_update_kernel<1>)
+    .sets_own_outputs()
+    .not_differentiable();
+REGISTER_OP("AssignSub")
+    .inputs(1)
+    .shape(spec_from_attrs)
+    .kernel(assign_update_kernel<-1>)
+    .sets_own_outputs()
+    .not_differentiable();
 
 Output make_update(const char* type, Output var, Output value, const std::string& name) {
   const Node& v = var.node();

@@ -1,6 +1,6 @@
 // Shared by the convolution, depthwise convolution and pooling ops (NHWC):
 // TensorFlow's SAME / VALID window geometry, attribute parsing and the checks
-// every such op makes, per-thread scratch buffers and the thread team helper.
+// every such op makes, per-thread scratch buffers and work splits.
 //
 //   SAME:  out = ceil(n / s)
 //          pad_total  = max((out - 1) * s + (k - 1) * d + 1 - n, 0)
@@ -13,8 +13,6 @@
 // for the window taps t in [0, k); taps that fall outside [0, n) are padding
 // (zeros for a convolution, skipped by the pools).
 #pragma once
-#include <omp.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
@@ -26,6 +24,7 @@
 
 #include "conv_gemm.h"
 #include "op_registry.h"
+#include "parallel.h"
 #include "slimcore/shape.h"
 
 namespace slimcore {
@@ -236,46 +235,30 @@ template <typename T, int64_t W, typename Body> inline void lanes(int64_t width,
 }
 template <typename T, int64_t W> constexpr int64_t kLanes = W > 0 ? W : kVector<T>;
 
-// ---- threads and scratch --------------------------------------------------------------
+// ---- scratch and work units --------------------------------------------------------------
 
-// A thread is worth waking for about this many floating-point operations.
-constexpr double kMinFlopsPerThread = 1 << 18;
-constexpr int kMaxThreads = 256;
-
-// Threads for `flops` of work over `units` independent units (at most one
-// thread per unit, all of OpenMP's threads for large work).
-inline int team_for(double flops, int64_t units) {
-  int64_t team = std::min<int64_t>(omp_get_max_threads(), kMaxThreads);
-  team = std::min<int64_t>(team, units);
-  team = std::min<int64_t>(team, static_cast<int64_t>(flops / kMinFlopsPerThread));
-  return static_cast<int>(std::max<int64_t>(team, 1));
-}
-
-// body(thread, team) on `team` OpenMP threads (inline when team is 1). The
-// body may use `#pragma omp barrier`.
-template <typename Body> void run_team(int team, Body&& body) {
-  if (team <= 1) {
-    body(0, 1);
-    return;
-  }
-#pragma omp parallel num_threads(team)
-  body(omp_get_thread_num(), omp_get_num_threads());
-}
-
-// Slice t of nt of [0, n): [n * t / nt, n * (t + 1) / nt).
-inline int64_t slice_begin(int64_t n, int t, int nt) { return n * t / nt; }
+// What a windowed kernel keeps in per-thread scratch: one buffer per slot
+// and element type, so buffers of different slots (or types) coexist.
+enum class Scratch {
+  kRows,      // rows being built: conv patch gradients (dcol), depthwise expanded input rows
+  kPartials,  // this thread's partial filter gradient
+  kFilter,    // a rearranged copy of the filter shared by the team (transposed, flipped)
+  kPadded,    // the zero-padded copy of the input shared by the team
+  kTables,    // pointer and index tables: patch starts, row pointers, tap lists, coverage marks
+  kSums,      // depthwise input gradient: one pixel's sums over all C*M channels
+  kCount
+};
 
 // A 64-byte aligned buffer per thread and slot that only grows: kernels
 // allocate on their first run and reuse the memory on every later run
 // (OpenMP keeps its worker threads alive between parallel regions).
-template <typename T> T* scratch(int slot, std::size_t count) {
+template <typename T> T* scratch(Scratch slot, std::size_t count) {
   struct Buffer {
     std::unique_ptr<T[], void (*)(void*)> data{nullptr, std::free};
     std::size_t capacity = 0;
   };
-  constexpr int kSlots = 4;
-  thread_local Buffer buffers[kSlots];
-  Buffer& b = buffers[slot];
+  thread_local Buffer buffers[static_cast<int>(Scratch::kCount)];
+  Buffer& b = buffers[static_cast<int>(slot)];
   if (count > b.capacity) {
     const std::size_t bytes = ((count * sizeof(T) + 63) / 64) * 64;
     T* p = static_cast<T*>(std::aligned_alloc(64, bytes));

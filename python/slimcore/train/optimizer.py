@@ -229,10 +229,6 @@ class Optimizer:
             }
             inputs = [g for g, _ in updates] + [lr] + hypers + [
                 self._scalar(weight_decay, "weight_decay"), self._scalar(multiplier, "decay_multiplier")]
-            # Each gradient is written straight into the gradient arena at its
-            # variable's offset (refused, harmlessly, for aliased or shared tensors).
-            for g, v in updates:
-                graph._c.place_in_gradient_arena(g._node, g._index, v._variable._node)
             update = _op("ApplyOptimizer", inputs, attrs, "update", graph=graph)
             if global_step is None:
                 train_op = group(update, name=scope)
