@@ -1,4 +1,4 @@
-"""Initializers: distribution parameters against SEMANTICS.md section 5, seeds, errors.
+"""Initializers: distribution parameters against docs/SEMANTICS.md section 5, seeds, errors.
 
 Every random initializer is drawn on a large dense [a, b] or conv
 [kh, kw, cin, cout] shape and checked against the formulas written out here,

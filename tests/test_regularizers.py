@@ -18,7 +18,7 @@ RNG = np.random.default_rng(20240601)
 W = RNG.uniform(0.1, 1.0, size=(5, 7)) * RNG.choice([-1.0, 1.0], size=(5, 7))  # no zeros
 
 
-# Independent formulas (SEMANTICS.md section 4).
+# Independent formulas (docs/SEMANTICS.md section 4).
 def np_l1(s, w):
     return s * np.sum(np.abs(w))
 

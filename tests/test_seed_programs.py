@@ -1,4 +1,5 @@
-"""The code blocks of /work/shared/seeds/*.txt, run on slimcore.
+"""The code blocks of the three user programs ("seeds" 000-002, docs/SEMANTICS.md appendix A),
+run on slimcore.
 
 Each test is one block, ported by changing the import to
 ``import slimcore.compat.v1 as tf`` (``tf.contrib.slim`` for slim); the data
