@@ -10,12 +10,6 @@ import slimcore
 import slimcore.compat.v1 as tf
 from slimcore import datasets, keras
 
-needs_conv = pytest.mark.skipif(not hasattr(slimcore.nn, "conv2d"),
-                                reason="tf.nn.conv2d not merged into this branch yet")
-needs_dropout = pytest.mark.skipif(not hasattr(slimcore.nn, "dropout"),
-                                   reason="tf.nn.dropout not merged into this branch yet")
-
-
 @pytest.fixture(scope="module")
 def digits():
     return datasets.load_digits()
@@ -39,6 +33,7 @@ def mlp(hidden=32, l2=1e-3, **first):
 
 
 # ---- the workflow on a real task --------------------------------------------------------
+@pytest.mark.slow
 def test_sequential_learns_digits(digits):
     model = mlp(input_shape=(64,))
     assert model.built and model.input.name == "dense_input:0"
@@ -229,6 +224,7 @@ def test_binary_targets_of_shape_n_and_binary_accuracy():
 
 # ---- optimizers ------------------------------------------------------------------------------
 @pytest.mark.parametrize("name", ["sgd", "adam", "rmsprop", "adagrad", "Adam"])
+@pytest.mark.slow
 def test_optimizer_names_train(digits, name):
     model = mlp(input_shape=(64,))
     model.compile(name, "sparse_categorical_crossentropy")
@@ -369,7 +365,7 @@ def test_set_weights_roundtrip_and_errors():
 
 
 # ---- layers whose kernels come from other branches ---------------------------------------------
-@needs_dropout
+@pytest.mark.slow
 def test_dropout_trains_only_inside_fit(digits):
     model = keras.models.Sequential([
         keras.layers.Dense(64, activation="relu", input_shape=(64,),
@@ -389,7 +385,6 @@ def test_dropout_trains_only_inside_fit(digits):
     assert model.evaluate(digits.x_test, digits.y_test, verbose=0)[1] > 0.85
 
 
-@needs_conv
 def test_conv2d_flatten_pooling_model(digits):
     x = digits.x_train.reshape(-1, 8, 8, 1)
     model = keras.models.Sequential([

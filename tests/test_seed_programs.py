@@ -23,9 +23,6 @@ from slimcore.train import RegularizationNotAppliedWarning
 
 slim = tf.contrib.slim
 
-needs_conv = pytest.mark.skipif(not hasattr(slimcore.nn, "conv2d"),
-                                reason="tf.nn.conv2d / depthwise kernels not merged into this branch yet")
-
 
 @pytest.fixture(scope="module")
 def digits():
@@ -84,7 +81,7 @@ def _seed000_program(digits, weight_decay, fixed, steps=30):
         return sess.run(kernels), start_penalty, sess.run(penalty)
 
 
-@needs_conv
+@pytest.mark.slow
 def test_seed000_weight_decay_does_nothing_when_training_on_the_cross_entropy(digits):
     with pytest.warns(RegularizationNotAppliedWarning, match="get_total_loss"):
         weak, _, _ = _seed000_program(digits, 0.001, fixed=False, steps=5)
@@ -95,7 +92,7 @@ def test_seed000_weight_decay_does_nothing_when_training_on_the_cross_entropy(di
         np.testing.assert_array_equal(a, b)
 
 
-@needs_conv
+@pytest.mark.slow
 def test_seed000_get_total_loss_makes_weight_decay_work(digits):
     with warnings.catch_warnings():
         warnings.simplefilter("error", RegularizationNotAppliedWarning)
@@ -461,6 +458,7 @@ def _easynet_program(digits, regu, steps):
     return main(None)
 
 
+@pytest.mark.slow
 def test_seed002_easynet_prints_and_regularization_strength(digits, capsys):
     accuracy_small, parts = _easynet_program(digits, 0.0001, steps=400)
     assert capsys.readouterr().out == EASYNET_OUTPUT
@@ -501,6 +499,7 @@ def test_seed002_layers_dense_and_get_regularization_loss():
     np.testing.assert_allclose(gk, gp + 0.001 * k, rtol=1e-5, atol=1e-8)   # the penalty's gradient
 
 
+@pytest.mark.slow
 def test_seed002_keras_sequential_needs_no_manual_penalties():
     keras = tf.keras
     NUM_WORDS = 500  # noqa: N806  (10000 in the tutorial; the IMDB data is made here)
@@ -546,7 +545,6 @@ def test_seed002_keras_sequential_needs_no_manual_penalties():
                                     "val_binary_crossentropy", "data_loss", "penalty", "decay"}
 
 
-@needs_conv
 def test_seed002_cnn_with_tf_layers_conv2d(digits):
     num_classes = 10
     input_layer = tf.constant(digits.x_train[:32].reshape(-1, 8, 8, 1))

@@ -144,6 +144,7 @@ def test_tf_layers_conv2d_names_and_valid_default():
     assert [t.name for t in tf.losses.get_regularization_losses()] == ["conv2d/kernel/Regularizer/l2_regularizer:0"]
 
 
+@pytest.mark.slow
 def test_lenet_trains_on_digits():
     from slimcore.datasets import load_digits
     from slimcore.training import TrainConfig, train_classifier
@@ -178,6 +179,7 @@ def test_mobilenet_v2_structure_matches_slim(multiplier, first, last_block):
     assert sum(1 for v in trainable if v.role == "depthwise_weights") == 17
 
 
+@pytest.mark.slow
 def test_mobilenet_v2_trains_small_inputs():
     tf.set_random_seed(0)
     images = tf.placeholder(tf.float32, [None, 32, 32, 3])
