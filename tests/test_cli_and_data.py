@@ -10,7 +10,7 @@ from slimcore.training import TrainConfig, train_classifier
 def test_digits_are_real_and_split_reproducibly():
     data = load_digits(seed=3)
     assert data.x_train.shape == (1438, 64) and data.x_test.shape == (359, 64)
-    assert data.x_train.dtype == np.float32 and 0.0 <= data.x_train.min() and data.x_train.max() <= 1.0
+    assert data.x_train.dtype == np.float32 and data.x_train.min() >= 0.0 and data.x_train.max() <= 1.0
     assert sorted(set(data.y_train.tolist())) == list(range(10)) and data.num_classes == 10
     again = load_digits(seed=3)
     np.testing.assert_array_equal(data.y_test, again.y_test)

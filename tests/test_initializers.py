@@ -417,9 +417,9 @@ def test_random_initializers_reject_non_float_dtypes(factory, dtype):
 
 
 def test_non_float_dtype_error_is_also_tf1_cores_value_error():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"expected a floating point dtype .* got int32"):
         sc.glorot_uniform_initializer(dtype=sc.int32)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"expected a floating point dtype .* got int32"):
         sc.get_variable("w", [2, 2], dtype=sc.int32, initializer=sc.glorot_uniform_initializer())
 
 

@@ -270,7 +270,6 @@ def test_slot_names_are_tf1s(make_opt, names, var_names):
 
 
 def test_adam_beta_powers_advance_per_step():
-    got, slots, opt, w = None, None, None, None
     w = tf.Variable(P0.astype(np.float32), name="w")
     opt = tf.train.AdamOptimizer(LR, beta1=0.8, beta2=0.95)
     train = opt.minimize(tf.reduce_sum(w * w))
@@ -422,7 +421,7 @@ def test_weight_decay_hint_replaces_the_optimizers_decay():
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         for t in range(STEPS):
-            sess.run(train, {g: GRADS[t] for g in gs})
+            sess.run(train, dict.fromkeys(gs, GRADS[t]))
         got = sess.run([w, b, c])
     for value, shrink in zip(got, (0.01, 0.0, 0.03)):
         np.testing.assert_allclose(value, np_adam(P0, GRADS, LR, shrink=shrink)[0][-1], rtol=2e-6, atol=2e-7)
@@ -668,27 +667,27 @@ def test_all_gradients_none_raises():
             tf.train.GradientDescentOptimizer(LR).apply_gradients([(None, w)])
 
 
-@pytest.mark.parametrize("make", [
-    lambda: tf.train.GradientDescentOptimizer(-0.1),
-    lambda: tf.train.GradientDescentOptimizer(float("nan")),
-    lambda: tf.train.GradientDescentOptimizer(float("inf")),
-    lambda: tf.train.MomentumOptimizer(LR, -0.9),
-    lambda: tf.train.MomentumOptimizer(LR, float("nan")),
-    lambda: tf.train.AdamOptimizer(-1e-3),
-    lambda: tf.train.AdamOptimizer(LR, beta1=1.0),
-    lambda: tf.train.AdamOptimizer(LR, beta2=-0.1),
-    lambda: tf.train.AdamOptimizer(LR, epsilon=float("nan")),
-    lambda: tf.train.RMSPropOptimizer(LR, decay=-0.1),
-    lambda: tf.train.RMSPropOptimizer(LR, decay=1.5),
-    lambda: tf.train.RMSPropOptimizer(LR, decay=float("nan")),
-    lambda: tf.train.AdagradOptimizer(-LR),
-    lambda: tf.train.AdamWOptimizer(-0.01, LR),
-    lambda: tf.train.AdamWOptimizer(float("nan"), LR),
-    lambda: tf.train.MomentumWOptimizer(-0.01, LR, 0.9),
-    lambda: tf.train.MomentumWOptimizer(0.01, -LR, 0.9),
+@pytest.mark.parametrize("argument,make", [
+    ("learning_rate", lambda: tf.train.GradientDescentOptimizer(-0.1)),
+    ("learning_rate", lambda: tf.train.GradientDescentOptimizer(float("nan"))),
+    ("learning_rate", lambda: tf.train.GradientDescentOptimizer(float("inf"))),
+    ("momentum", lambda: tf.train.MomentumOptimizer(LR, -0.9)),
+    ("momentum", lambda: tf.train.MomentumOptimizer(LR, float("nan"))),
+    ("learning_rate", lambda: tf.train.AdamOptimizer(-1e-3)),
+    ("beta1", lambda: tf.train.AdamOptimizer(LR, beta1=1.0)),
+    ("beta2", lambda: tf.train.AdamOptimizer(LR, beta2=-0.1)),
+    ("epsilon", lambda: tf.train.AdamOptimizer(LR, epsilon=float("nan"))),
+    ("decay", lambda: tf.train.RMSPropOptimizer(LR, decay=-0.1)),
+    ("decay", lambda: tf.train.RMSPropOptimizer(LR, decay=1.5)),
+    ("decay", lambda: tf.train.RMSPropOptimizer(LR, decay=float("nan"))),
+    ("learning_rate", lambda: tf.train.AdagradOptimizer(-LR)),
+    ("weight_decay", lambda: tf.train.AdamWOptimizer(-0.01, LR)),
+    ("weight_decay", lambda: tf.train.AdamWOptimizer(float("nan"), LR)),
+    ("weight_decay", lambda: tf.train.MomentumWOptimizer(-0.01, LR, 0.9)),
+    ("learning_rate", lambda: tf.train.MomentumWOptimizer(0.01, -LR, 0.9)),
 ])
-def test_bad_hyperparameters_raise_at_construction(make):
-    with pytest.raises(ValueError):
+def test_bad_hyperparameters_raise_at_construction(argument, make):
+    with pytest.raises(ValueError, match=rf"^{argument} must be finite, >= 0\.0"):  # names the argument
         make()
 
 

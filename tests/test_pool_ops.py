@@ -238,7 +238,7 @@ def test_pool_keywords_and_forms(kind):
     expected = ref_pool(x, (2, 2), (2, 2), "VALID", kind)
     fn = pool_fn(kind)
     for ksize, strides in ((2, 2), ([2], [2]), ([2, 2], [2, 2]), ([1, 2, 2, 1], (1, 2, 2, 1))):
-        np.testing.assert_allclose(run_op(lambda a: fn(a, ksize, strides, "VALID"), [x]), expected,
+        np.testing.assert_allclose(run_op(lambda a, k=ksize, s=strides: fn(a, k, s, "VALID"), [x]), expected,
                                    rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(run_op(lambda a: fn(input=a, ksize=2, strides=2, padding="VALID"), [x]),
                                expected, rtol=1e-5, atol=1e-6)

@@ -115,7 +115,7 @@ def test_notes_adaptive_coupled_and_double_counting_and_json():
 
 
 def test_scheduled_learning_rate_at_a_step():
-    w, loss = _single_weight()
+    _w, loss = _single_weight()
     step = tf.train.get_or_create_global_step()
     lr = tf.train.exponential_decay(0.1, step, 10, 0.5)
     train = tf.train.AdamWOptimizer(0.01, lr, decay_convention="lr", base_learning_rate=0.1).minimize(

@@ -158,7 +158,7 @@ def test_seed001_answer0_collection_of_weights():
     weights = tf.get_variable('weights', shape=[5, 3], collections=['variables', 'weights'])
     other = tf.get_variable('other', shape=[3], collections=['variables', 'weights'])
 
-    with tf.variable_scope('weights_norm') as scope:
+    with tf.variable_scope('weights_norm') as scope:  # noqa: F841 -- as the answer wrote it
         weights_norm = tf.reduce_sum(
           input_tensor = WEIGHT_DECAY_FACTOR*tf.pack(
               [tf.nn.l2_loss(i) for i in tf.get_collection('weights')]
@@ -322,7 +322,7 @@ def test_seed002_step_by_step_guide_tf_variable_route():
         assert sess.run(loss) == pytest.approx(2.0 + 0.7)
     # The collection now holds a variable and a penalty: get_regularization_loss
     # cannot add them (TF1's add_n fails with a shape error; slimcore names the entry).
-    with pytest.raises(TypeError, match="Variable:0.*not a scalar penalty"):
+    with pytest.raises(TypeError, match=r"Variable:0.*not a scalar penalty"):
         tf.losses.get_regularization_loss()
 
 
@@ -530,7 +530,7 @@ def test_seed002_keras_sequential_needs_no_manual_penalties():
     assert len(model.losses) == 2
     assert tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES) == model.losses
     slim_penalty = tf.contrib.layers.l2_regularizer(0.001)(model.weights[0])
-    loss, accuracy, bce = model.evaluate(test_data, test_labels, verbose=0)
+    loss, _accuracy, bce = model.evaluate(test_data, test_labels, verbose=0)
     sess = keras.backend.get_session()
     penalties, kernels, slim_value = sess.run([model.losses, model.weights[0::2], slim_penalty])
     for p, k in zip(penalties, kernels):                       # Keras: 0.001 * sum(W^2), no 1/2
@@ -592,7 +592,7 @@ def test_seed002_get_regularization_loss_and_an_activity_regularizer():
     loss = tf.reduce_mean(tf.square(tf.matmul(x, w)))
 
     reg_loss = tf.losses.get_regularization_loss()
-    total_loss = loss + reg_loss
+    total_loss = loss + reg_loss  # noqa: F841 -- as the answer wrote it
 
     #This will add an activity regularizer on y to the regloss collection
     regularizer = tf.contrib.layers.l2_regularizer(0.1)
