@@ -176,7 +176,9 @@ def test_conv2d_large_multithreaded(case, dtype):
     x = sample((n, h, w, cin), dtype)
     f = sample((kh, kw, cin, cout), dtype, seed=1)
     dy = sample(out_shape(x.shape, kh, kw, strides, padding, dilations, cout), dtype, seed=2)
-    build = lambda a, b: sc.nn.conv2d(a, b, strides, padding, dilations=dilations)  # noqa: E731
+    def build(a, b):
+        return sc.nn.conv2d(a, b, strides, padding, dilations=dilations)
+
     results = {}
     for threads in (1, 2, 3):
         sc.set_num_threads(threads)
@@ -511,7 +513,9 @@ def test_depthwise_large_multithreaded(case, dtype):
     x = sample((n, h, w, c), dtype)
     f = sample((kh, kw, c, m), dtype, seed=1)
     dy = sample(out_shape(x.shape, kh, kw, strides, padding, dilations, c * m), dtype, seed=2)
-    build = lambda a, b: sc.nn.depthwise_conv2d_native(a, b, strides, padding, dilations=dilations)  # noqa: E731
+    def build(a, b):
+        return sc.nn.depthwise_conv2d_native(a, b, strides, padding, dilations=dilations)
+
     for threads in (1, 2):
         sc.set_num_threads(threads)
         try:

@@ -27,8 +27,8 @@ def np_l2_tf(s, w):
     return s * np.sum(w ** 2) / 2.0
 
 
-def np_l2_keras(l, w):  # noqa: E741
-    return l * np.sum(w ** 2)
+def np_l2_keras(factor, w):
+    return factor * np.sum(w ** 2)
 
 
 def run(t, feed=None):

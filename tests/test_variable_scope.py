@@ -558,7 +558,9 @@ def test_non_numeric_hints(bad):
 
 @pytest.mark.parametrize("argument", ["partitioner", "custom_getter", "constraint"])
 def test_unsupported_arguments_raise(argument):
-    fn = lambda *a, **k: None  # noqa: E731
+    def fn(*args, **kwargs):
+        return None
+
     with pytest.raises(ValueError, match="not supported"):
         sc.get_variable("w", [2], **{argument: fn})
     with pytest.raises(ValueError, match="not supported"):
