@@ -6,7 +6,8 @@ the numeric one is (<r, f(x + h e_i)> - <r, f(x - h e_i)>) / 2h per element.
 """
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Sequence
+from typing import Callable
 
 import numpy as np
 

@@ -193,8 +193,8 @@ def test_softmax_axis_argument():
     x = sample((3, 4), np.float64)
     expected = np_softmax(x)
     for kwargs in ({}, {"axis": None}, {"axis": -1}, {"axis": 1}, {"dim": -1}, {"axis": 1, "dim": 1}):
-        np.testing.assert_allclose(run_op(lambda t: sc.nn.softmax(t, **kwargs), [x]), expected)
-        np.testing.assert_allclose(run_op(lambda t: sc.nn.log_softmax(t, **kwargs), [x]),
+        np.testing.assert_allclose(run_op(lambda t, kwargs=kwargs: sc.nn.softmax(t, **kwargs), [x]), expected)
+        np.testing.assert_allclose(run_op(lambda t, kwargs=kwargs: sc.nn.log_softmax(t, **kwargs), [x]),
                                    np.log(expected))
 
 

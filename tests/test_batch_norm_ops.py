@@ -178,10 +178,7 @@ def grad_reference(dy, x, scale, training, mean=None, variance=None, eps=1e-3):
     inv_std = 1 / np.sqrt(variance + eps)
     xhat = (rows - mean) * inv_std
     dscale, doffset = (dy * xhat).sum(axis=0), dy.sum(axis=0)
-    if training:
-        dx = scale * inv_std / n * (n * dy - doffset - xhat * dscale)
-    else:
-        dx = dy * scale * inv_std
+    dx = scale * inv_std / n * (n * dy - doffset - xhat * dscale) if training else dy * scale * inv_std
     return dx.reshape(x.shape), dscale, doffset
 
 
@@ -259,7 +256,7 @@ def test_saved_statistics_and_second_derivatives_are_not_differentiable():
     with pytest.raises(ValueError, match="saved_mean and saved_inv_std"):
         sc.gradients(y.op.outputs[3], [x])
     (dx,) = sc.gradients(y * y, [x])
-    with pytest.raises(ValueError, match="No gradient defined.*FusedBatchNormGrad"):
+    with pytest.raises(ValueError, match=r"No gradient defined.*FusedBatchNormGrad"):
         sc.gradients(dx, [x])
 
 
@@ -293,18 +290,18 @@ def test_python_argument_errors():
 
 def test_shape_and_dtype_errors():
     one, zero = np.ones(3, np.float32), np.zeros(3, np.float32)
-    with pytest.raises(ValueError, match="rank 2 .* or 4"):
+    with pytest.raises(ValueError, match=r"rank 2 .* or 4"):
         sc.nn.fused_batch_norm(sc.placeholder(sc.float32, [2, 4, 3]), one, zero)
     with pytest.raises(TypeError, match="float32 or float64"):
         sc.nn.fused_batch_norm(sc.placeholder(sc.int32, [2, 3]), [1, 1, 1], [0, 0, 0])
     x = sc.placeholder(sc.float32, [2, 3])
-    with pytest.raises(ValueError, match="scale has 4 values but x .* has 3 channels"):
+    with pytest.raises(ValueError, match=r"scale has 4 values but x .* has 3 channels"):
         sc.nn.fused_batch_norm(x, np.ones(4, np.float32), zero)
     with pytest.raises(ValueError, match="offset must be a vector"):
         sc.nn.fused_batch_norm(x, one, np.zeros((3, 1), np.float32))
     with pytest.raises(TypeError, match="scale must have x's dtype float32"):
         sc.nn.fused_batch_norm(x, sc.constant(np.ones(3)), zero)
-    with pytest.raises(ValueError, match="mean has 2 values .*inference"):
+    with pytest.raises(ValueError, match=r"mean has 2 values .*inference"):
         sc.nn.fused_batch_norm(x, one, zero, np.zeros(2, np.float32), one, is_training=False)
     with pytest.raises(ValueError, match="variance has 0 values"):  # [] is for training only
         sc.nn.fused_batch_norm(x, one, zero, zero, np.zeros(0, np.float32), is_training=False)
@@ -313,7 +310,7 @@ def test_shape_and_dtype_errors():
 def test_channel_mismatch_found_when_the_graph_runs():
     x = sc.placeholder(sc.float32, [None, None])
     y, _, _ = sc.nn.fused_batch_norm(x, np.ones(3, np.float32), np.zeros(3, np.float32))
-    with pytest.raises(ValueError, match="scale has 3 values but x .* has 4 channels"):
+    with pytest.raises(ValueError, match=r"scale has 3 values but x .* has 4 channels"):
         run(y, {x: np.zeros((2, 4), np.float32)})
 
 
@@ -321,7 +318,7 @@ def test_raw_op_errors():
     x = sc.constant(np.zeros((2, 3)))
     v = sc.constant(np.ones(3))
     empty = sc.constant(np.zeros(0))
-    with pytest.raises(ValueError, match="epsilon must be a finite number >= 0, got -1$"):
+    with pytest.raises(ValueError, match=r"epsilon must be a finite number >= 0, got -1$"):
         _op("FusedBatchNorm", [x, v, v, empty, empty], {"epsilon": -1.0, "is_training": True})
     with pytest.raises(ValueError, match="is_training"):
         _op("FusedBatchNorm", [x, v, v, empty, empty], {"epsilon": 1e-3})

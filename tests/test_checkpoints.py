@@ -59,7 +59,7 @@ def test_max_to_keep_and_latest_checkpoint(tmp_path):
 
 
 def test_var_list_dict_renames_and_subset(tmp_path):
-    w, b, _ = _model()
+    w, _b, _ = _model()
     saver = tf.train.Saver({"renamed": w})
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
@@ -87,14 +87,18 @@ def test_restore_errors_change_nothing(tmp_path):
                 tf.train.Saver([wrong]).restore(sess, prefix)
 
 
-@pytest.mark.parametrize("content", [b"", b"\x05\x00\x00\x00\x00\x00\x00\x00{}", b"\x02\x00\x00\x00\x00\x00\x00\x00[]",
-                                     b"\x40\x00\x00\x00\x00\x00\x00\x00" + b'{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}' + b" " * 9])
+@pytest.mark.parametrize("content", [
+    b"",
+    b"\x05\x00\x00\x00\x00\x00\x00\x00{}",
+    b"\x02\x00\x00\x00\x00\x00\x00\x00[]",
+    b"\x40\x00\x00\x00\x00\x00\x00\x00" + b'{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}' + b" " * 9,
+])
 def test_malformed_files_raise_clearly(tmp_path, content):
     w, _, _ = _model()
     path = tmp_path / "bad.safetensors"
     path.write_bytes(content)
     with tf.Session() as sess:
-        with pytest.raises(ValueError, match="not a valid safetensors file|not found"):
+        with pytest.raises(ValueError, match=r"not a valid safetensors file|not found"):
             tf.train.Saver([w]).restore(sess, str(path))
 
 
@@ -158,5 +162,6 @@ def test_metadata_records_decay_settings_and_restore_warns_on_differences(tmp_pa
         tf.train.Saver(tf.trainable_variables()).restore(sess, prefix)  # silent
     other = build(0.5, 1.0)
     with other.as_default(), tf.Session(graph=other) as sess:
-        with pytest.warns(tf.train.CheckpointSettingsWarning, match=r"fc/weights: scale 0.01 in the checkpoint, 0.5 now.*lr_mult 2.0"):
+        with pytest.warns(tf.train.CheckpointSettingsWarning,
+                          match=r"fc/weights: scale 0\.01 in the checkpoint, 0\.5 now.*lr_mult 2\.0"):
             tf.train.Saver(tf.trainable_variables()).restore(sess, prefix)

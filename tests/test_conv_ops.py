@@ -68,7 +68,7 @@ def ref_conv2d_grads(x, f, dy, strides, padding, dilations=(1, 1)):
 def ref_depthwise(x, f, strides, padding, dilations=(1, 1)):
     """y[..., c*M + m] = sum_{i,j} x[..., c] * f[i, j, c, m]."""
     x, f = x.astype(np.float64), f.astype(np.float64)
-    n, _, _, c = x.shape
+    _n, _, _, c = x.shape
     m = f.shape[3]
     y = np.zeros(out_shape(x.shape, f.shape[0], f.shape[1], strides, padding, dilations, c * m))
     for oh, ow, i, j, ih, iw in windows(x.shape, f.shape[0], f.shape[1], strides, padding, dilations):
@@ -176,7 +176,9 @@ def test_conv2d_large_multithreaded(case, dtype):
     x = sample((n, h, w, cin), dtype)
     f = sample((kh, kw, cin, cout), dtype, seed=1)
     dy = sample(out_shape(x.shape, kh, kw, strides, padding, dilations, cout), dtype, seed=2)
-    build = lambda a, b: sc.nn.conv2d(a, b, strides, padding, dilations=dilations)  # noqa: E731
+    def build(a, b):
+        return sc.nn.conv2d(a, b, strides, padding, dilations=dilations)
+
     results = {}
     for threads in (1, 2, 3):
         sc.set_num_threads(threads)
@@ -296,8 +298,8 @@ def test_conv2d_accepts_int_and_pair_strides_and_filters_keyword():
     f = sample((3, 3, 2, 2), np.float32, seed=1)
     expected = ref_conv2d(x, f, (2, 2), "SAME")
     for strides in (2, [2], [2, 2], [1, 2, 2, 1], (1, 2, 2, 1), np.array([1, 2, 2, 1])):
-        np.testing.assert_allclose(run_op(lambda a: sc.nn.conv2d(a, f, strides, "SAME"), [x]), expected,
-                                   rtol=1e-5, atol=1e-5)
+        got = run_op(lambda a, strides=strides: sc.nn.conv2d(a, f, strides, "SAME"), [x])
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(run_op(lambda a: sc.nn.conv2d(a, filters=f, strides=2, padding="same"), [x]),
                                expected, rtol=1e-5, atol=1e-5)
 
@@ -406,7 +408,7 @@ def test_conv2d_error_non_float(dtype):
 
 
 def test_conv2d_error_filter_dtype():
-    with pytest.raises(TypeError, match="same dtype.*float32 and float64"):
+    with pytest.raises(TypeError, match=r"same dtype.*float32 and float64"):
         conv([1, 4, 4, 1], [1, 1, 1, 1], f_dtype=sc.float64)
 
 
@@ -511,7 +513,9 @@ def test_depthwise_large_multithreaded(case, dtype):
     x = sample((n, h, w, c), dtype)
     f = sample((kh, kw, c, m), dtype, seed=1)
     dy = sample(out_shape(x.shape, kh, kw, strides, padding, dilations, c * m), dtype, seed=2)
-    build = lambda a, b: sc.nn.depthwise_conv2d_native(a, b, strides, padding, dilations=dilations)  # noqa: E731
+    def build(a, b):
+        return sc.nn.depthwise_conv2d_native(a, b, strides, padding, dilations=dilations)
+
     for threads in (1, 2):
         sc.set_num_threads(threads)
         try:
@@ -572,8 +576,8 @@ def test_depthwise_rate_and_dilations():
     f = sample((3, 3, 2, 2), np.float64, seed=1)
     expected = ref_depthwise(x, f, (1, 1), "SAME", (2, 2))
     for kw in ({"rate": [2, 2]}, {"rate": 2}, {"dilations": [2, 2]}, {"dilations": [1, 2, 2, 1]}):
-        np.testing.assert_allclose(run_op(lambda a: sc.nn.depthwise_conv2d(a, f, [1, 1, 1, 1], "SAME", **kw), [x]),
-                                   expected, rtol=1e-12, atol=1e-12)
+        got = run_op(lambda a, kw=kw: sc.nn.depthwise_conv2d(a, f, [1, 1, 1, 1], "SAME", **kw), [x])
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
 
 
 def dw(x_shape, f_shape, strides=(1, 1, 1, 1), padding="SAME", x_dtype=sc.float32, f_dtype=sc.float32, **kw):
@@ -605,7 +609,7 @@ def test_depthwise_errors():
         dw([1, 8, 8, 3], [3, 3, 3, 1], f_dtype=sc.float64)
     with pytest.raises(ValueError, match="data_format"):
         dw([1, 8, 8, 3], [3, 3, 3, 1], data_format="NCHW")
-    with pytest.raises(ValueError, match="strides.*together with rate.*depthwise_conv2d_native"):
+    with pytest.raises(ValueError, match=r"strides.*together with rate.*depthwise_conv2d_native"):
         dw([1, 8, 8, 3], [3, 3, 3, 1], strides=[1, 2, 2, 1], rate=2)
     with pytest.raises(ValueError, match="not both"):
         dw([1, 8, 8, 3], [3, 3, 3, 1], rate=2, dilations=[2, 2])

@@ -20,6 +20,8 @@ import pytest
 
 import slimcore
 
+pytestmark = pytest.mark.slow  # builds cpp/examples with CMake against the installed package
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "cpp" / "examples"
 SOURCE_HEADERS = ROOT / "cpp" / "include" / "slimcore"

@@ -32,7 +32,7 @@ def test_sgd_l2_equals_decoupled_decay_times_lr():
     coupled = trajectory(lambda: sc.train.GradientDescentOptimizer(lr), regularizers.l2_regularizer(lam))
     wd = sc.convert_decay(lam, "tf_l2", "decoupled", learning_rate=lr)
     assert wd == pytest.approx(lr * lam)
-    SGDW = sc.train.extend_with_decoupled_weight_decay(sc.train.GradientDescentOptimizer)
+    SGDW = sc.train.extend_with_decoupled_weight_decay(sc.train.GradientDescentOptimizer)  # noqa: N806 -- a class
     decoupled = trajectory(lambda: SGDW(wd, lr))
     np.testing.assert_allclose(decoupled, coupled, rtol=1e-5, atol=1e-6)
     no_decay = trajectory(lambda: sc.train.GradientDescentOptimizer(lr))
@@ -66,7 +66,7 @@ def test_round_trips(src, dst, lr):
 
 
 def test_refusals_explain():
-    with pytest.raises(ValueError, match="not equivalent under 'adam'.*only for plain SGD"):
+    with pytest.raises(ValueError, match=r"not equivalent under 'adam'.*only for plain SGD"):
         sc.convert_decay(1e-4, "tf_l2", "decoupled", learning_rate=0.1, optimizer="adam")
     with pytest.raises(ValueError, match="not equivalent under 'momentum'"):
         sc.convert_decay(1e-4, "decoupled_lr", "keras_l2", learning_rate=0.1, optimizer="momentum")

@@ -1,4 +1,4 @@
-"""Initializers: distribution parameters against SEMANTICS.md section 5, seeds, errors.
+"""Initializers: distribution parameters against docs/SEMANTICS.md section 5, seeds, errors.
 
 Every random initializer is drawn on a large dense [a, b] or conv
 [kh, kw, cin, cout] shape and checked against the formulas written out here,
@@ -417,9 +417,9 @@ def test_random_initializers_reject_non_float_dtypes(factory, dtype):
 
 
 def test_non_float_dtype_error_is_also_tf1_cores_value_error():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"expected a floating point dtype .* got int32"):
         sc.glorot_uniform_initializer(dtype=sc.int32)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"expected a floating point dtype .* got int32"):
         sc.get_variable("w", [2, 2], dtype=sc.int32, initializer=sc.glorot_uniform_initializer())
 
 

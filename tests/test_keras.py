@@ -11,12 +11,6 @@ import slimcore.compat.v1 as tf
 from slimcore import keras
 from slimcore.app import datasets
 
-needs_conv = pytest.mark.skipif(not hasattr(slimcore.nn, "conv2d"),
-                                reason="tf.nn.conv2d not merged into this branch yet")
-needs_dropout = pytest.mark.skipif(not hasattr(slimcore.nn, "dropout"),
-                                   reason="tf.nn.dropout not merged into this branch yet")
-
-
 @pytest.fixture(scope="module")
 def digits():
     return datasets.load_digits()
@@ -40,6 +34,7 @@ def mlp(hidden=32, l2=1e-3, **first):
 
 
 # ---- the workflow on a real task --------------------------------------------------------
+@pytest.mark.slow
 def test_sequential_learns_digits(digits):
     model = mlp(input_shape=(64,))
     assert model.built and model.input.name == "dense_input:0"
@@ -70,7 +65,7 @@ def test_builds_from_the_data_and_validation_split(digits):
     model = mlp()
     assert not model.built and model.losses == [] and model.weights == []
     with pytest.raises(AttributeError, match="not built"):
-        model.output
+        _ = model.output
     model.compile("sgd", "sparse_categorical_crossentropy", metrics=["acc"])
     history = model.fit(digits.x_train, digits.y_train, epochs=2, validation_split=0.25, verbose=0)
     assert model.built and model.input.shape.as_list() == [None, 64]
@@ -223,13 +218,14 @@ def test_binary_targets_of_shape_n_and_binary_accuracy():
     y = (x[:, 0] > 0).astype(np.float32)
     model = keras.models.Sequential([keras.layers.Dense(1, activation="sigmoid", input_shape=(3,))])
     model.compile("adam", "binary_crossentropy", metrics=["accuracy"])
-    loss, accuracy = model.evaluate(x, y, verbose=0)
+    _loss, accuracy = model.evaluate(x, y, verbose=0)
     p = model.predict(x)[:, 0]
     assert accuracy == pytest.approx(np.mean((p > 0.5) == y))
 
 
 # ---- optimizers ------------------------------------------------------------------------------
 @pytest.mark.parametrize("name", ["sgd", "adam", "rmsprop", "adagrad", "Adam"])
+@pytest.mark.slow
 def test_optimizer_names_train(digits, name):
     model = mlp(input_shape=(64,))
     model.compile(name, "sparse_categorical_crossentropy")
@@ -370,7 +366,7 @@ def test_set_weights_roundtrip_and_errors():
 
 
 # ---- layers whose kernels come from other branches ---------------------------------------------
-@needs_dropout
+@pytest.mark.slow
 def test_dropout_trains_only_inside_fit(digits):
     model = keras.models.Sequential([
         keras.layers.Dense(64, activation="relu", input_shape=(64,),
@@ -390,7 +386,6 @@ def test_dropout_trains_only_inside_fit(digits):
     assert model.evaluate(digits.x_test, digits.y_test, verbose=0)[1] > 0.85
 
 
-@needs_conv
 def test_conv2d_flatten_pooling_model(digits):
     x = digits.x_train.reshape(-1, 8, 8, 1)
     model = keras.models.Sequential([
@@ -421,9 +416,10 @@ def test_fit_history_splits_data_loss_penalty_and_decay():
         keras.layers.Dense(8, activation="relu", input_shape=(6,), kernel_regularizer=keras.regularizers.l2(0.01)),
         keras.layers.Dense(3, kernel_regularizer=keras.regularizers.l2(0.01)),
     ])
-    with pytest.warns(tf.train.DoubleDecayWarning):  # L2 penalties and AdamW's decay on the same kernels
+    # L2 penalties and AdamW's decay on the same kernels: compile builds the train op and warns.
+    with pytest.warns(tf.train.DoubleDecayWarning, match=r"dense/kernel, dense_1/kernel .* counted twice"):
         model.compile(optimizer=tf.train.AdamWOptimizer(1e-3, 0.01), loss="sparse_categorical_crossentropy")
-        history = model.fit(x, y, epochs=2, batch_size=16, verbose=0).history
+    history = model.fit(x, y, epochs=2, batch_size=16, verbose=0).history
     for key in ("loss", "data_loss", "penalty", "decay"):
         assert len(history[key]) == 2, key
     for total, data, penalty in zip(history["loss"], history["data_loss"], history["penalty"]):

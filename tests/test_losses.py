@@ -245,7 +245,7 @@ def test_bad_input():
     labels = sc.placeholder(sc.int64, [None])
     loss = sc.losses.sparse_softmax_cross_entropy(labels, logits)
     with sc.Session() as sess:
-        with pytest.raises(ValueError, match="label value of 7.*\\[0, 3\\)"):
+        with pytest.raises(ValueError, match=r"label value of 7.*\[0, 3\)"):
             sess.run(loss, {logits: np.zeros((2, 3)), labels: [0, 7]})
         with pytest.raises(ValueError, match="label value of -1"):
             sess.run(loss, {logits: np.zeros((2, 3)), labels: [-1, 0]})

@@ -1,5 +1,5 @@
 """Optimizers: trajectories against independent numpy implementations of
-TF1's (and TF contrib's) update rules, SEMANTICS.md section 6, with its setup
+TF1's (and TF contrib's) update rules, docs/SEMANTICS.md section 6, with its setup
 (p0 = [1, -0.5, 0.25, 2, -1.5], lr 0.1, five gradient vectors whose
 coordinate 2 is ~1e-3 so epsilon matters and coordinate 4 is always 0 so only
 weight decay moves it); slots, per-variable hints, decay conventions, L2
@@ -26,7 +26,7 @@ GRADS = np.array([
 ])
 LR = 0.1
 STEPS = len(GRADS)
-# Cosine schedule of SEMANTICS 6.5: lr_t = 0.1 * (1 + cos(pi t / 5)) / 2, t = 0..4.
+# Cosine schedule of docs/SEMANTICS.md section 6.5: lr_t = 0.1 * (1 + cos(pi t / 5)) / 2, t = 0..4.
 COSINE_LRS = [LR * 0.5 * (1 + math.cos(math.pi * t / STEPS)) for t in range(STEPS)]
 
 
@@ -190,7 +190,7 @@ def test_every_case_moves_the_weights():
 
 
 def test_decayed_zero_gradient_coordinate_matches_semantics():
-    # SEMANTICS 6.4: contrib AdamW(wd=0.01) moves the g=0 coordinate to -1.42648508.
+    # docs/SEMANTICS.md section 6.4: contrib AdamW(wd=0.01) moves the g=0 coordinate to -1.42648508.
     got, _, _, _ = trajectory(lambda: tf.train.AdamWOptimizer(0.01, LR))
     assert got[-1, 4] == pytest.approx(-1.42648508, abs=1e-6)
     plain, _, _, _ = trajectory(lambda: tf.train.AdamOptimizer(LR))
@@ -198,13 +198,13 @@ def test_decayed_zero_gradient_coordinate_matches_semantics():
 
 
 def test_adam_uses_epsilon_hat_not_torch_placement():
-    # eps = 1e-3 with |g| ~ 1e-3 makes the placement visible (SEMANTICS trap 7).
+    # eps = 1e-3 with |g| ~ 1e-3 makes the placement visible (docs/SEMANTICS.md trap 8.7).
     got, _, _, _ = trajectory(lambda: tf.train.AdamOptimizer(LR, epsilon=1e-3))
     tf1, _ = np_adam(P0, GRADS, LR, eps=1e-3)
     torch_like, _ = np_adam_torch(P0, GRADS, LR, eps=1e-3)
     np.testing.assert_allclose(got, tf1, rtol=2e-6, atol=2e-7)
     gap = np.abs(got - torch_like).max()
-    assert gap > 0.04, gap  # SEMANTICS: 0.051 with its gradients
+    assert gap > 0.04, gap  # docs/SEMANTICS.md: 0.051 with its gradients
     # The conversion eps_hat = eps * sqrt(1 - b2^t) would make them agree: not what TF1 does.
     assert np.abs(tf1 - torch_like)[:, 2].max() > 0.01
 
@@ -225,7 +225,7 @@ def test_rmsprop_rms_starts_at_one_and_adagrad_at_initial_value():
 
 
 def test_rmsprop_differs_from_torch_rmsprop():
-    # SEMANTICS trap 8: rms starting at 0, eps outside the sqrt gives another algorithm.
+    # docs/SEMANTICS.md trap 8.8: rms starting at 0, eps outside the sqrt gives another algorithm.
     got, _, _, _ = trajectory(lambda: tf.train.RMSPropOptimizer(LR, decay=0.99, epsilon=1e-8))
     p, sq = P0.copy(), np.zeros(5)
     for g in GRADS:
@@ -270,7 +270,6 @@ def test_slot_names_are_tf1s(make_opt, names, var_names):
 
 
 def test_adam_beta_powers_advance_per_step():
-    got, slots, opt, w = None, None, None, None
     w = tf.Variable(P0.astype(np.float32), name="w")
     opt = tf.train.AdamOptimizer(LR, beta1=0.8, beta2=0.95)
     train = opt.minimize(tf.reduce_sum(w * w))
@@ -422,7 +421,7 @@ def test_weight_decay_hint_replaces_the_optimizers_decay():
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         for t in range(STEPS):
-            sess.run(train, {g: GRADS[t] for g in gs})
+            sess.run(train, dict.fromkeys(gs, GRADS[t]))
         got = sess.run([w, b, c])
     for value, shrink in zip(got, (0.01, 0.0, 0.03)):
         np.testing.assert_allclose(value, np_adam(P0, GRADS, LR, shrink=shrink)[0][-1], rtol=2e-6, atol=2e-7)
@@ -503,7 +502,7 @@ def test_decay_conventions_under_a_cosine_schedule(convention, wd, shrinks):
                                                          base_learning_rate=LR))
     want, _ = np_adam(P0, GRADS, COSINE_LRS, shrink=shrinks)
     np.testing.assert_allclose(got, want, rtol=2e-6, atol=2e-7)
-    # The g=0 coordinate shows the decay alone: SEMANTICS 6.5's -1.42649 (constant) / -1.45549 (scheduled).
+    # The g=0 coordinate shows the decay alone: docs/SEMANTICS.md 6.5's -1.42649 (constant) / -1.45549 (scheduled).
     expected = {"contrib": -1.42649, "lr": -1.45549, "schedule": -1.45549}[convention]
     assert got[-1, 4] == pytest.approx(expected, abs=2e-5)
 
@@ -522,7 +521,7 @@ def test_conversion_rule_contrib_equals_lr_times_torch_decay():
     contrib, _, _, _ = trajectory(lambda: tf.train.AdamWOptimizer(LR * 0.1, LR))
     torch_style, _, _, _ = trajectory(lambda: tf.train.AdamWOptimizer(0.1, LR, decay_convention="lr"))
     np.testing.assert_allclose(contrib, torch_style, rtol=1e-6, atol=1e-7)
-    # Porting the number unchanged is the trap: 1/lr times the decay (SEMANTICS trap 3: 0.654).
+    # Porting the number unchanged is the trap: 1/lr times the decay (docs/SEMANTICS.md trap 8.3: 0.654).
     same_number, _, _, _ = trajectory(lambda: tf.train.AdamWOptimizer(0.1, LR))
     assert np.abs(same_number - torch_style).max() > 0.5
     m_contrib, _, _, _ = trajectory(lambda: tf.train.MomentumWOptimizer(LR * 0.1, LR, 0.9))
@@ -607,7 +606,7 @@ def test_l2_differs_from_decoupled_decay_with_momentum_and_adam(name, make_coupl
     gap = np.abs(coupled - decoupled).max()
     assert gap == pytest.approx(np.abs(np.array(want_coupled) - want_decoupled).max(), rel=1e-3)
     assert gap > min_gap, f"{name}: L2 vs decoupled decay differ by {gap}"
-    # On the g=0 coordinate Adam's coupled L2 is normalised away (SEMANTICS trap 2: -1.0044 vs -1.4265).
+    # On the g=0 coordinate Adam's coupled L2 is normalised away (docs/SEMANTICS.md trap 8.2: -1.0044 vs -1.4265).
     if name == "adam":
         assert coupled[-1, 4] > decoupled[-1, 4] + 0.2
 
@@ -668,27 +667,27 @@ def test_all_gradients_none_raises():
             tf.train.GradientDescentOptimizer(LR).apply_gradients([(None, w)])
 
 
-@pytest.mark.parametrize("make", [
-    lambda: tf.train.GradientDescentOptimizer(-0.1),
-    lambda: tf.train.GradientDescentOptimizer(float("nan")),
-    lambda: tf.train.GradientDescentOptimizer(float("inf")),
-    lambda: tf.train.MomentumOptimizer(LR, -0.9),
-    lambda: tf.train.MomentumOptimizer(LR, float("nan")),
-    lambda: tf.train.AdamOptimizer(-1e-3),
-    lambda: tf.train.AdamOptimizer(LR, beta1=1.0),
-    lambda: tf.train.AdamOptimizer(LR, beta2=-0.1),
-    lambda: tf.train.AdamOptimizer(LR, epsilon=float("nan")),
-    lambda: tf.train.RMSPropOptimizer(LR, decay=-0.1),
-    lambda: tf.train.RMSPropOptimizer(LR, decay=1.5),
-    lambda: tf.train.RMSPropOptimizer(LR, decay=float("nan")),
-    lambda: tf.train.AdagradOptimizer(-LR),
-    lambda: tf.train.AdamWOptimizer(-0.01, LR),
-    lambda: tf.train.AdamWOptimizer(float("nan"), LR),
-    lambda: tf.train.MomentumWOptimizer(-0.01, LR, 0.9),
-    lambda: tf.train.MomentumWOptimizer(0.01, -LR, 0.9),
+@pytest.mark.parametrize("argument,make", [
+    ("learning_rate", lambda: tf.train.GradientDescentOptimizer(-0.1)),
+    ("learning_rate", lambda: tf.train.GradientDescentOptimizer(float("nan"))),
+    ("learning_rate", lambda: tf.train.GradientDescentOptimizer(float("inf"))),
+    ("momentum", lambda: tf.train.MomentumOptimizer(LR, -0.9)),
+    ("momentum", lambda: tf.train.MomentumOptimizer(LR, float("nan"))),
+    ("learning_rate", lambda: tf.train.AdamOptimizer(-1e-3)),
+    ("beta1", lambda: tf.train.AdamOptimizer(LR, beta1=1.0)),
+    ("beta2", lambda: tf.train.AdamOptimizer(LR, beta2=-0.1)),
+    ("epsilon", lambda: tf.train.AdamOptimizer(LR, epsilon=float("nan"))),
+    ("decay", lambda: tf.train.RMSPropOptimizer(LR, decay=-0.1)),
+    ("decay", lambda: tf.train.RMSPropOptimizer(LR, decay=1.5)),
+    ("decay", lambda: tf.train.RMSPropOptimizer(LR, decay=float("nan"))),
+    ("learning_rate", lambda: tf.train.AdagradOptimizer(-LR)),
+    ("weight_decay", lambda: tf.train.AdamWOptimizer(-0.01, LR)),
+    ("weight_decay", lambda: tf.train.AdamWOptimizer(float("nan"), LR)),
+    ("weight_decay", lambda: tf.train.MomentumWOptimizer(-0.01, LR, 0.9)),
+    ("learning_rate", lambda: tf.train.MomentumWOptimizer(0.01, -LR, 0.9)),
 ])
-def test_bad_hyperparameters_raise_at_construction(make):
-    with pytest.raises(ValueError):
+def test_bad_hyperparameters_raise_at_construction(argument, make):
+    with pytest.raises(ValueError, match=rf"^{argument} must be finite, >= 0\.0"):  # names the argument
         make()
 
 

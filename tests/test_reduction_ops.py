@@ -100,8 +100,8 @@ LARGE = [([70001], [0]),
 def test_large_inputs_use_the_parallel_paths(threads, shape, axes, dtype):
     x = random_array(shape, dtype, seed=1)
     for keepdims in (False, True):
-        got_sum, got_mean = run_op(lambda t: [sc.reduce_sum(t, axes, keepdims=keepdims),
-                                              sc.reduce_mean(t, axes, keepdims=keepdims)], [x])
+        got_sum, got_mean = run_op(lambda t, keepdims=keepdims: [sc.reduce_sum(t, axes, keepdims=keepdims),
+                                                                 sc.reduce_mean(t, axes, keepdims=keepdims)], [x])
         assert_reduction(got_sum, x, axes, keepdims, np_sum)
         assert_reduction(got_mean, x, axes, keepdims, np_mean)
 
@@ -202,7 +202,7 @@ def test_gradients_every_axis_combination(op, shape):
     x = random_array(shape, np.float64, seed=2)
     for axes in all_axis_lists(len(shape)):
         for keepdims in (False, True):
-            check_gradients(lambda t: nonscalar(op(t, axes, keepdims=keepdims)), [x])
+            check_gradients(lambda t, axes=axes, keepdims=keepdims: nonscalar(op(t, axes, keepdims=keepdims)), [x])
     check_gradients(lambda t: nonscalar(op(t)), [x])
 
 
@@ -231,7 +231,8 @@ def test_second_order_sum_grad_is_linear():
     for op_type in ("SumGrad", "MeanGrad"):
         for keepdims in (False, True):
             g = random_array([2, 1, 4] if keepdims else [2, 4], np.float64, seed=6)
-            check_gradients(lambda gt, xt: _op1(op_type, [gt, xt], {"axes": [1], "keepdims": keepdims}),
+            attrs = {"axes": [1], "keepdims": keepdims}
+            check_gradients(lambda gt, xt, op_type=op_type, attrs=attrs: _op1(op_type, [gt, xt], attrs),
                             [g, x], wrt=[0])
 
 

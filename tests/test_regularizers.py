@@ -18,7 +18,7 @@ RNG = np.random.default_rng(20240601)
 W = RNG.uniform(0.1, 1.0, size=(5, 7)) * RNG.choice([-1.0, 1.0], size=(5, 7))  # no zeros
 
 
-# Independent formulas (SEMANTICS.md section 4).
+# Independent formulas (docs/SEMANTICS.md section 4).
 def np_l1(s, w):
     return s * np.sum(np.abs(w))
 
@@ -27,8 +27,8 @@ def np_l2_tf(s, w):
     return s * np.sum(w ** 2) / 2.0
 
 
-def np_l2_keras(l, w):  # noqa: E741
-    return l * np.sum(w ** 2)
+def np_l2_keras(factor, w):
+    return factor * np.sum(w ** 2)
 
 
 def run(t, feed=None):
@@ -160,9 +160,10 @@ def test_non_numeric_scale_raises_type_error():
         reg.l2_regularizer("0.1")
 
 
-@pytest.mark.parametrize("s1, s2", [(1, 0.5), (0.5, 1), (-0.5, 0.5), (0.5, -0.5)])
-def test_l1_l2_validation(s1, s2):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize("s1, s2, message", [(1, 0.5, "cannot be an integer: 1"), (0.5, 1, "cannot be an integer: 1"),
+                                              (-0.5, 0.5, "less than 0"), (0.5, -0.5, "less than 0")])
+def test_l1_l2_validation(s1, s2, message):
+    with pytest.raises(ValueError, match=f"l1_l2_regularizer: .*{message}"):
         reg.l1_l2_regularizer(s1, s2)
 
 
@@ -177,7 +178,7 @@ def test_zero_scale_returns_none_but_reports_itself_and_warns(factory, kind):
 
 
 def test_zero_scale_regularizer_adds_nothing_in_get_variable():
-    with pytest.warns(UserWarning):
+    with pytest.warns(UserWarning, match="scale 0 disables regularization"):
         zero = reg.l2_regularizer(0.0)
     v = sc.get_variable("v", [3], regularizer=zero)
     assert sc.get_collection(REG) == [] and v.regularization_loss is None
@@ -202,7 +203,7 @@ def test_l1_l2_with_one_zero_scale_is_the_single_regularizer():
     v2, v1 = run([p2, p1], {x: W})
     assert v2 == pytest.approx(np_l2_tf(0.5, W), rel=1e-12)
     assert v1 == pytest.approx(np_l1(0.3, W), rel=1e-12)
-    with pytest.warns(UserWarning):
+    with pytest.warns(UserWarning, match="scale 0 disables regularization"):
         assert reg.l1_l2_regularizer(0.0, 0.0)(x) is None
 
 
@@ -260,7 +261,7 @@ def test_sum_regularizer_drops_none_members():
 
 
 def test_sum_regularizer_skips_members_returning_none():
-    with pytest.warns(UserWarning):
+    with pytest.warns(UserWarning, match="scale 0 disables regularization"):
         zero = reg.l2_regularizer(0.0)
     x = sc.constant(W)
     assert run(reg.sum_regularizer([reg.l1_regularizer(0.1), zero])(x)) == \
@@ -321,7 +322,7 @@ def test_apply_regularization_without_weights_raises():
 
 
 def test_apply_regularization_counts_none_penalties_as_zero():
-    with pytest.warns(UserWarning):
+    with pytest.warns(UserWarning, match="scale 0 disables regularization"):
         zero = reg.l2_regularizer(0.0)
     x = sc.constant(W)
     total = reg.apply_regularization(zero, [x])

@@ -9,7 +9,7 @@ import pytest
 
 import slimcore as tf
 
-STEPS = list(range(0, 161)) + [199, 200, 201, 1000, 12345]
+STEPS = list(range(161)) + [199, 200, 201, 1000, 12345]
 
 
 def evaluate(make, steps=STEPS):
@@ -117,7 +117,7 @@ def test_schedule_matches_numpy(case):
 
 
 def test_staircase_is_flat_within_a_period_and_drops_at_its_end():
-    got = evaluate(lambda st: tf.train.exponential_decay(0.1, st, 10, 0.5, staircase=True), range(0, 31))
+    got = evaluate(lambda st: tf.train.exponential_decay(0.1, st, 10, 0.5, staircase=True), range(31))
     assert np.all(got[0:10] == np.float32(0.1))
     assert np.all(got[10:20] == np.float32(0.05))
     assert np.all(got[20:30] == np.float32(0.025))

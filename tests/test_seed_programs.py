@@ -1,4 +1,5 @@
-"""The code blocks of /work/shared/seeds/*.txt, run on slimcore.
+"""The code blocks of the three user programs ("seeds" 000-002, docs/SEMANTICS.md appendix A),
+run on slimcore.
 
 Each test is one block, ported by changing the import to
 ``import slimcore.compat.v1 as tf`` (``tf.contrib.slim`` for slim); the data
@@ -21,9 +22,6 @@ from slimcore.models import mobilenet_v2
 from slimcore.train import RegularizationNotAppliedWarning
 
 slim = tf.contrib.slim
-
-needs_conv = pytest.mark.skipif(not hasattr(slimcore.nn, "conv2d"),
-                                reason="tf.nn.conv2d / depthwise kernels not merged into this branch yet")
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +81,7 @@ def _seed000_program(digits, weight_decay, fixed, steps=30):
         return sess.run(kernels), start_penalty, sess.run(penalty)
 
 
-@needs_conv
+@pytest.mark.slow
 def test_seed000_weight_decay_does_nothing_when_training_on_the_cross_entropy(digits):
     with pytest.warns(RegularizationNotAppliedWarning, match="get_total_loss"):
         weak, _, _ = _seed000_program(digits, 0.001, fixed=False, steps=5)
@@ -94,7 +92,7 @@ def test_seed000_weight_decay_does_nothing_when_training_on_the_cross_entropy(di
         np.testing.assert_array_equal(a, b)
 
 
-@needs_conv
+@pytest.mark.slow
 def test_seed000_get_total_loss_makes_weight_decay_work(digits):
     with warnings.catch_warnings():
         warnings.simplefilter("error", RegularizationNotAppliedWarning)
@@ -160,7 +158,7 @@ def test_seed001_answer0_collection_of_weights():
     weights = tf.get_variable('weights', shape=[5, 3], collections=['variables', 'weights'])
     other = tf.get_variable('other', shape=[3], collections=['variables', 'weights'])
 
-    with tf.variable_scope('weights_norm') as scope:
+    with tf.variable_scope('weights_norm') as scope:  # noqa: F841 -- as the answer wrote it
         weights_norm = tf.reduce_sum(
           input_tensor = WEIGHT_DECAY_FACTOR*tf.pack(
               [tf.nn.l2_loss(i) for i in tf.get_collection('weights')]
@@ -324,7 +322,7 @@ def test_seed002_step_by_step_guide_tf_variable_route():
         assert sess.run(loss) == pytest.approx(2.0 + 0.7)
     # The collection now holds a variable and a penalty: get_regularization_loss
     # cannot add them (TF1's add_n fails with a shape error; slimcore names the entry).
-    with pytest.raises(TypeError, match="Variable:0.*not a scalar penalty"):
+    with pytest.raises(TypeError, match=r"Variable:0.*not a scalar penalty"):
         tf.losses.get_regularization_loss()
 
 
@@ -460,6 +458,7 @@ def _easynet_program(digits, regu, steps):
     return main(None)
 
 
+@pytest.mark.slow
 def test_seed002_easynet_prints_and_regularization_strength(digits, capsys):
     accuracy_small, parts = _easynet_program(digits, 0.0001, steps=400)
     assert capsys.readouterr().out == EASYNET_OUTPUT
@@ -500,6 +499,7 @@ def test_seed002_layers_dense_and_get_regularization_loss():
     np.testing.assert_allclose(gk, gp + 0.001 * k, rtol=1e-5, atol=1e-8)   # the penalty's gradient
 
 
+@pytest.mark.slow
 def test_seed002_keras_sequential_needs_no_manual_penalties():
     keras = tf.keras
     NUM_WORDS = 500  # noqa: N806  (10000 in the tutorial; the IMDB data is made here)
@@ -530,7 +530,7 @@ def test_seed002_keras_sequential_needs_no_manual_penalties():
     assert len(model.losses) == 2
     assert tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES) == model.losses
     slim_penalty = tf.contrib.layers.l2_regularizer(0.001)(model.weights[0])
-    loss, accuracy, bce = model.evaluate(test_data, test_labels, verbose=0)
+    loss, _accuracy, bce = model.evaluate(test_data, test_labels, verbose=0)
     sess = keras.backend.get_session()
     penalties, kernels, slim_value = sess.run([model.losses, model.weights[0::2], slim_penalty])
     for p, k in zip(penalties, kernels):                       # Keras: 0.001 * sum(W^2), no 1/2
@@ -545,7 +545,6 @@ def test_seed002_keras_sequential_needs_no_manual_penalties():
                                     "val_binary_crossentropy", "data_loss", "penalty", "decay"}
 
 
-@needs_conv
 def test_seed002_cnn_with_tf_layers_conv2d(digits):
     num_classes = 10
     input_layer = tf.constant(digits.x_train[:32].reshape(-1, 8, 8, 1))
@@ -593,7 +592,7 @@ def test_seed002_get_regularization_loss_and_an_activity_regularizer():
     loss = tf.reduce_mean(tf.square(tf.matmul(x, w)))
 
     reg_loss = tf.losses.get_regularization_loss()
-    total_loss = loss + reg_loss
+    total_loss = loss + reg_loss  # noqa: F841 -- as the answer wrote it
 
     #This will add an activity regularizer on y to the regloss collection
     regularizer = tf.contrib.layers.l2_regularizer(0.1)

@@ -47,7 +47,7 @@ def test_feeds_accept_arrays_lists_scalars_and_convert_dtype():
 
 
 def test_any_tensor_can_be_fed():
-    x, y = _affine()
+    _x, y = _affine()
     z = y * 2.0
     with sc.Session() as sess:
         # y is fed, so x is not needed.
@@ -78,7 +78,7 @@ def test_results_are_copies():
 
 
 def test_missing_feed_names_the_placeholder():
-    x, y = _affine()
+    _x, y = _affine()
     with sc.Session() as sess:
         with pytest.raises(ValueError, match=r"feed a value for placeholder tensor 'x'.*float32.*\[\?, 2\]"):
             sess.run(y)
@@ -101,7 +101,7 @@ def test_wrong_feed_shape_and_dtype():
             sess.run(y, {x: [["a", "b"]]})
         with pytest.raises(ValueError, match="fit"):
             sess.run(i, {i: np.array([2**40, 0, 0])})
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="cannot feed list to Tensor 'x:0'"):
             sess.run(y, {x: [[1, 2], [3]]})  # ragged
 
 
@@ -144,7 +144,49 @@ def test_context_manager_sets_default_session_and_graph():
     assert sc.get_default_session() is None
 
 
-def test_runs_release_the_gil_and_are_thread_safe():
+def test_a_long_run_lets_other_python_threads_run():
+    """Session.run releases the GIL while the graph runs in C++: a Python
+    thread that needs the GIL for each step of its count keeps counting during
+    a long run. It sleeps 1 ms between steps, so it never holds the GIL long;
+    were the GIL held through the run, it could take a step only while the
+    main thread executes the few Python lines around the C++ call (a step per
+    5 ms switch interval at most), and the count would stay where it was.
+    Counts are compared, not times; a loaded machine gets a few attempts."""
+    x = sc.placeholder(sc.float32, [None, 256])
+    w = sc.constant(np.ones((256, 256), np.float32) / 256)
+    y = x
+    for _ in range(20):  # ~0.7 GFLOP: tens to hundreds of milliseconds in C++
+        y = sc.matmul(y, w)
+    data = np.ones((256, 256), np.float32)
+    count = 0
+    started, stop = threading.Event(), threading.Event()
+
+    def counter():
+        nonlocal count
+        started.set()
+        while not stop.wait(0.001):  # sleeps without the GIL, then needs it for one step
+            count += 1
+
+    thread = threading.Thread(target=counter, daemon=True)
+    thread.start()
+    try:
+        assert started.wait(timeout=60)
+        steps_during_run = []
+        with sc.Session() as sess:
+            for _ in range(5):
+                before = count
+                result = sess.run(y, {x: data})
+                steps_during_run.append(count - before)
+                if steps_during_run[-1] >= 10:
+                    break
+    finally:
+        stop.set()
+        thread.join()
+    np.testing.assert_allclose(result, np.ones((256, 256)), rtol=1e-5)
+    assert max(steps_during_run) >= 10, f"the counting thread stalled during Session.run: {steps_during_run}"
+
+
+def test_concurrent_runs_of_one_session_are_thread_safe():
     x = sc.placeholder(sc.float32, [None, 64])
     w = sc.constant(np.ones((64, 64), np.float32) / 64)
     y = x
@@ -169,16 +211,20 @@ def test_runs_release_the_gil_and_are_thread_safe():
 def test_num_threads():
     before = sc.get_num_threads()
     assert before >= 1
-    sc.set_num_threads(1)
-    assert sc.get_num_threads() == 1
-    x, y = _affine()
-    with sc.Session() as sess:
-        np.testing.assert_allclose(sess.run(y, {x: [[1, 0]]}), [[1, 2]])
-    sc.set_num_threads(before)
-    with pytest.raises(ValueError):
-        sc.set_num_threads(0)
-    with pytest.raises(TypeError):
-        sc.set_num_threads(1.5)
+    try:
+        sc.set_num_threads(1)
+        assert sc.get_num_threads() == 1
+        x, y = _affine()
+        with sc.Session() as sess:
+            np.testing.assert_allclose(sess.run(y, {x: [[1, 0]]}), [[1, 2]])
+        with pytest.raises(ValueError, match="num_threads must be >= 1, got 0"):
+            sc.set_num_threads(0)
+        with pytest.raises(TypeError, match=r"expects an int, got 1\.5"):
+            sc.set_num_threads(1.5)
+        assert sc.get_num_threads() == 1  # a refused value changes nothing
+    finally:
+        sc.set_num_threads(before)  # the setting is process-wide: later tests see the default
+    assert sc.get_num_threads() == before
 
 
 def test_steady_state_runs_allocate_nothing():

@@ -367,8 +367,8 @@ def test_concat_errors():
         sc.concat([a, a], 2)
     with pytest.raises(ValueError, match="axis -3 is out of range for a tensor of rank 2"):
         sc.concat([a], -3)
+    s = sc.reshape(sc.placeholder(sc.float32, [1]), [])
     with pytest.raises(ValueError, match="cannot concatenate scalars"):
-        s = sc.reshape(sc.placeholder(sc.float32, [1]), [])
         sc.concat([s, s], 0)
     with pytest.raises(ValueError, match="non-empty list"):
         sc.concat([], 0)
@@ -428,7 +428,7 @@ def test_one_hot_dtype_inference_as_tf():
 def test_one_hot_large(threads):
     indices = np.random.default_rng(1).integers(-1, 11, size=[4001, 9]).astype(np.int64)
     for axis in (-1, 1):
-        np.testing.assert_array_equal(run_op(lambda t: sc.one_hot(t, 10, axis=axis), [indices]),
+        np.testing.assert_array_equal(run_op(lambda t, axis=axis: sc.one_hot(t, 10, axis=axis), [indices]),
                                       np_one_hot(indices, 10, 1, 0, axis, np.float32))
 
 

@@ -1,6 +1,5 @@
 """slim convolution, pooling, batch-norm and dropout layers; tf.layers.conv2d;
 the LeNet and MobileNetV2 models."""
-import warnings
 
 import numpy as np
 import pytest
@@ -14,7 +13,7 @@ RNG = np.random.default_rng(0)
 
 def naive_conv(x, w, stride, padding):
     """NHWC cross-correlation with TF's SAME rule, written independently."""
-    n, h, wd, c = x.shape
+    n, h, wd, _c = x.shape
     kh, kw, _, out = w.shape
     if padding == "SAME":
         oh, ow = -(-h // stride), -(-wd // stride)
@@ -51,15 +50,15 @@ def test_conv2d_layer_matches_numpy_and_names(padding, stride):
 def test_conv2d_defaults_relu_and_layer_errors():
     images = tf.placeholder(tf.float32, [None, 6, 6, 2])
     assert slim.conv2d(images, 3, 3).op.type == "Relu"
-    with pytest.raises(ValueError, match="conv2d.*rank 4"):
+    with pytest.raises(ValueError, match=r"conv2d.*rank 4"):
         slim.conv2d(tf.placeholder(tf.float32, [None, 6, 2]), 3, 3)
-    with pytest.raises(ValueError, match="conv2d.*padding"):
+    with pytest.raises(ValueError, match=r"conv2d.*padding"):
         slim.conv2d(images, 3, 3, padding="FULL")
-    with pytest.raises(ValueError, match="conv2d.*kernel_size.*larger"):
+    with pytest.raises(ValueError, match=r"conv2d.*kernel_size.*larger"):
         slim.conv2d(images, 3, 7, padding="VALID")
-    with pytest.raises(ValueError, match="conv2d.*kernel_size.*positive"):
+    with pytest.raises(ValueError, match=r"conv2d.*kernel_size.*positive"):
         slim.conv2d(images, 3, 0)
-    with pytest.raises(ValueError, match="max_pool2d.*stride"):
+    with pytest.raises(ValueError, match=r"max_pool2d.*stride"):
         slim.max_pool2d(images, 2, stride=-1)
 
 
@@ -144,6 +143,7 @@ def test_tf_layers_conv2d_names_and_valid_default():
     assert [t.name for t in tf.losses.get_regularization_losses()] == ["conv2d/kernel/Regularizer/l2_regularizer:0"]
 
 
+@pytest.mark.slow
 def test_lenet_trains_on_digits():
     from slimcore.app.datasets import load_digits
     from slimcore.app.classifier_run import TrainConfig, train_classifier
@@ -178,6 +178,7 @@ def test_mobilenet_v2_structure_matches_slim(multiplier, first, last_block):
     assert sum(1 for v in trainable if v.role == "depthwise_weights") == 17
 
 
+@pytest.mark.slow
 def test_mobilenet_v2_trains_small_inputs():
     tf.set_random_seed(0)
     images = tf.placeholder(tf.float32, [None, 32, 32, 3])

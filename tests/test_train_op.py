@@ -87,7 +87,7 @@ def test_seed000_cross_entropy_alone_warns_and_trains_without_decay():
 
 
 def test_adding_get_regularization_loss_also_satisfies_the_guard():
-    x, y, cross_entropy = _seed000_graph(0.05)
+    _x, _y, cross_entropy = _seed000_graph(0.05)
     with warnings.catch_warnings():
         warnings.simplefilter("error", tf.train.RegularizationNotAppliedWarning)
         slim.learning.create_train_op(cross_entropy + tf.losses.get_regularization_loss(),
@@ -96,7 +96,7 @@ def test_adding_get_regularization_loss_also_satisfies_the_guard():
 
 
 def test_guard_only_names_trained_variables():
-    x, y, cross_entropy = _seed000_graph(0.05)
+    _x, _y, cross_entropy = _seed000_graph(0.05)
     fc2 = [v for v in tf.trainable_variables() if v.op.name.startswith("fc2")]
     with pytest.warns(tf.train.RegularizationNotAppliedWarning) as record:
         slim.learning.create_train_op(cross_entropy, tf.train.GradientDescentOptimizer(LR), variables_to_train=fc2)
@@ -104,13 +104,13 @@ def test_guard_only_names_trained_variables():
 
 
 def test_guard_also_runs_in_minimize():
-    x, y, cross_entropy = _seed000_graph(0.05)
+    _x, _y, cross_entropy = _seed000_graph(0.05)
     with pytest.warns(tf.train.RegularizationNotAppliedWarning, match="fc1/weights"):
         tf.train.AdamOptimizer(LR).minimize(cross_entropy)
 
 
 def test_policy_error_and_ignore_globally(policy):
-    x, y, cross_entropy = _seed000_graph(0.05)
+    _x, _y, cross_entropy = _seed000_graph(0.05)
     policy("error")
     with pytest.raises(tf.train.RegularizationNotAppliedError, match="fc1/weights"):
         slim.learning.create_train_op(cross_entropy, tf.train.GradientDescentOptimizer(LR))
@@ -127,7 +127,7 @@ def test_policy_error_and_ignore_globally(policy):
 
 
 def test_policy_per_call_overrides_the_global_one(policy):
-    x, y, cross_entropy = _seed000_graph(0.05)
+    _x, _y, cross_entropy = _seed000_graph(0.05)
     with pytest.raises(tf.train.RegularizationNotAppliedError):
         slim.learning.create_train_op(cross_entropy, tf.train.GradientDescentOptimizer(LR),
                                       regularization_check="error")
@@ -144,7 +144,7 @@ def test_policy_per_call_overrides_the_global_one(policy):
 
 
 def test_no_regularizers_no_warning():
-    x, y, cross_entropy = _seed000_graph(0.0)
+    _x, _y, cross_entropy = _seed000_graph(0.0)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         slim.learning.create_train_op(cross_entropy, tf.train.GradientDescentOptimizer(LR))
@@ -368,7 +368,7 @@ def test_clip_by_norm_and_global_norm():
         np.testing.assert_allclose(sess.run(tf.train.clip_by_norm(t, 1.0)), [[0.6, 0.0], [0.0, 0.8]], rtol=1e-6)
         np.testing.assert_allclose(sess.run(tf.train.clip_by_norm(t, 10.0)), [[3.0, 0.0], [0.0, 4.0]])
         assert sess.run(tf.train.global_norm([t, None, tf.constant([12.0])])) == pytest.approx(13.0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="global_norm needs at least one tensor"):
         tf.train.global_norm([None])
     for bad in (0.0, -1.0, float("nan")):
         with pytest.raises(ValueError, match="clip_norm"):

@@ -82,9 +82,8 @@ def test_tf_variable_takes_the_name_scope():
 def test_existing_variable_without_reuse_raises_tf1_message():
     with sc.variable_scope("a"):
         sc.get_variable("w", [2])
-        with pytest.raises(ValueError) as e:
+        with pytest.raises(ValueError, match="Variable a/w already exists, disallowed") as e:
             sc.get_variable("w", [2])
-    assert "Variable a/w already exists, disallowed" in str(e.value)
     assert "reuse=True or reuse=tf.AUTO_REUSE" in str(e.value)
 
 
@@ -100,10 +99,9 @@ def test_reuse_true_returns_the_same_variable():
 
 def test_reuse_true_of_a_missing_variable_raises_tf1_message():
     with sc.variable_scope("foo", reuse=True):
-        with pytest.raises(ValueError) as e:
+        with pytest.raises(ValueError,
+                           match=r"Variable foo/missing does not exist, or was not created with tf\.get_variable\(\)"):
             sc.get_variable("missing", [1])
-    assert "Variable foo/missing does not exist, or was not created with tf.get_variable()" \
-        in str(e.value)
 
 
 def test_reuse_true_does_not_find_a_tf_variable():
@@ -321,10 +319,9 @@ def test_default_name_with_reuse_raises():
 
 
 def test_scope_is_restored_after_an_exception():
-    with pytest.raises(RuntimeError):
-        with sc.variable_scope("boom"):
-            with sc.variable_scope(None, default_name="d"):
-                raise RuntimeError("inside")
+    with pytest.raises(RuntimeError, match="inside"), sc.variable_scope("boom"):
+        with sc.variable_scope(None, default_name="d"):
+            raise RuntimeError("inside")
     assert sc.get_variable_scope().name == ""
     assert sc.get_default_graph().get_name_scope() == ""
     with sc.variable_scope("boom"):
@@ -390,7 +387,7 @@ def test_reuse_checks_explicit_hints_against_the_variable():
     with sc.variable_scope("h", reuse=True):
         assert sc.get_variable("w", [2]).lr_mult == 2.0
         assert sc.get_variable("w", [2], lr_mult=2.0).lr_mult == 2.0
-        with pytest.raises(ValueError, match="specified lr_mult 1.0 and found lr_mult 2.0"):
+        with pytest.raises(ValueError, match=r"specified lr_mult 1\.0 and found lr_mult 2\.0"):
             sc.get_variable("w", [2], lr_mult=1.0)
 
 
@@ -561,7 +558,9 @@ def test_non_numeric_hints(bad):
 
 @pytest.mark.parametrize("argument", ["partitioner", "custom_getter", "constraint"])
 def test_unsupported_arguments_raise(argument):
-    fn = lambda *a, **k: None  # noqa: E731
+    def fn(*args, **kwargs):
+        return None
+
     with pytest.raises(ValueError, match="not supported"):
         sc.get_variable("w", [2], **{argument: fn})
     with pytest.raises(ValueError, match="not supported"):

@@ -108,9 +108,9 @@ def test_trainable_float32_variables_share_one_arena():
 
 
 def test_variable_arguments_are_validated():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="needs an initial_value"):
         sc.Variable(None)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"must have a fully defined shape, got \(\?, 2\)"):
         sc.Variable(sc.placeholder(sc.float32, [None, 2]))
     with pytest.raises(TypeError):
         sc.Variable(1.0, caching_device="gpu")

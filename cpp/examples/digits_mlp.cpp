@@ -1,4 +1,4 @@
-// digits_mlp: seed 002's network in C++ -- 64-200-200-10 (input size follows
+// digits_mlp: seed 002's network (docs/SEMANTICS.md appendix A) in C++ -- 64-200-200-10 (input size follows
 // the data), tanh, xavier-uniform weights, l2_regularizer on every weight
 // matrix and decoupled weight decay (AdamW, TF contrib's rule) -- trained on
 // data from a safetensors file, with checkpoints Python's Saver reads and

@@ -1,7 +1,7 @@
 """Weight-decay conventions and the conversion between them.
 
-The same number means different things across frameworks (SEMANTICS.md
-section 8, traps 1-3). Each convention below is named; ``convert_decay``
+The same number means different things across frameworks (docs/SEMANTICS.md
+section 8, traps 8.1-8.3). Each convention below is named; ``convert_decay``
 moves a value between them where they are equivalent and refuses, with the
 reason, where they are not.
 

@@ -24,7 +24,7 @@ contrib ``xavier_initializer(uniform=True)``  contrib variance scaling, factor 1
 =====================================  ============================================
 
 The two variance-scaling families give different numbers for the same
-argument (SEMANTICS.md 8.13): contrib's truncated normal has parameter
+argument (docs/SEMANTICS.md trap 8.13): contrib's truncated normal has parameter
 sigma = sqrt(1.3 factor / n), realised std sqrt(1.0058 factor / n); core's has
 sigma = sqrt(s) / 0.8796, realised std exactly sqrt(scale / n). Mode strings are
 upper case in contrib ('FAN_IN') and lower case in core ("fan_in").

@@ -2,7 +2,7 @@
 collections (``get_total_loss`` and friends).
 
 Each loss computes a per-element loss L, then ``compute_weighted_loss``
-weights and reduces it (SEMANTICS.md section 1). With W = weights broadcast
+weights and reduces it (docs/SEMANTICS.md section 1). With W = weights broadcast
 to L's shape and S = sum(L * W):
 
 =================================  ============================================
@@ -20,8 +20,8 @@ the result cast back to the input dtype, as TF1 did. Every loss, whatever its
 reduction, is added to ``loss_collection`` (default GraphKeys.LOSSES;
 None: not collected).
 
-The trap of shared/seeds/000: layers put their penalties in
-REGULARIZATION_LOSSES, never in the value a loss function returns. Train on
+The trap of slim programs that train on the cross-entropy alone (docs/SEMANTICS.md
+trap 8.4): layers put their penalties in REGULARIZATION_LOSSES, never in the value a loss function returns. Train on
 ``get_total_loss()`` (or add ``get_regularization_loss()``) to include them.
 """
 from __future__ import annotations

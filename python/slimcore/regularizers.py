@@ -1,8 +1,8 @@
 """Regularizers: tf.contrib.layers' (TF1 / slim) and Keras' under their own names.
 
 A regularizer maps a weight tensor to a scalar penalty tensor (or None).
-The two families differ by a factor of two for L2 -- the trap of
-SEMANTICS.md section 8.1 -- so both are here, named, side by side:
+The two families differ by a factor of two for L2 -- trap 8.1 of
+docs/SEMANTICS.md -- so both are here, named, side by side:
 
 =================================  ==============================  =====================
 call                                penalty of w                    gradient added to w

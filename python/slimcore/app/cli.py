@@ -1,7 +1,7 @@
 """The `slimcore` command.
 
-    slimcore train     train a model (default: the seed-002 MLP on the shipped digits)
-    slimcore sweep     seed 002's regularization sweep and seed 001's L2-vs-decay comparison
+    slimcore train     train a model (default: the sweep's MLP on the shipped digits)
+    slimcore sweep     the regularization sweep over L2 scales and the L2-vs-decoupled-decay comparison
     slimcore report    the regularization report of a model
     slimcore bench     the benchmarks, with ratios against PyTorch / TensorFlow when installed
 """
@@ -204,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--checkpoint-dir", default="checkpoints")
     p.set_defaults(run=cmd_train)
 
-    p = commands.add_parser("sweep", help="the regularization sweep of seeds 002 and 001")
+    p = commands.add_parser("sweep", help="the regularization sweep over L2 scales and L2 penalty vs decoupled decay")
     training_args(p, epochs=20)
     p.add_argument("--scales", type=_scales, default=[0.0, 1e-4, 1e-2, 1.0])
     p.add_argument("--compare-strength", type=_number(0.0, False), default=1e-2,

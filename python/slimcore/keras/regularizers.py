@@ -11,7 +11,7 @@ call                           penalty of w                  gradient
 
 Keras ``l2(x)`` is twice ``tf.contrib.layers.l2_regularizer(x)`` (which is
 x * sum(w^2) / 2): porting the number unchanged between the two doubles or
-halves the penalty (SEMANTICS.md 8.1).
+halves the penalty (docs/SEMANTICS.md trap 8.1).
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The network of seed 002 (its "easier_network"): flatten, fully connected
+"""The network of seed 002 (docs/SEMANTICS.md appendix A; its "easier_network"): flatten, fully connected
 layers with tanh, xavier-uniform weights and a weights_regularizer on every
 layer, linear logits."""
 from __future__ import annotations

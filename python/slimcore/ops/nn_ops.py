@@ -640,7 +640,7 @@ def dropout(x: Any, keep_prob: Any = None, noise_shape: Any = None, seed: Option
 __all__ += ["fused_batch_norm", "batch_normalization", "moments", "dropout"]
 # ---- convolution and pooling (conv_ops.cpp, depthwise_ops.cpp, pool_ops.cpp) -------------
 #
-# NHWC only. TF's SAME / VALID rule for every op here (SEMANTICS.md section 7):
+# NHWC only. TF's SAME / VALID rule for every op here (docs/SEMANTICS.md section 7):
 #   SAME:  out = ceil(n / s), pad_total = max((out - 1) * s + (k - 1) * d + 1 - n, 0),
 #          pad_before = pad_total // 2 (the extra row / column at the bottom / right)
 #   VALID: out = (n - ((k - 1) * d + 1)) // s + 1, no padding

@@ -1,7 +1,7 @@
 """The regularization guard: a train op built from a loss that leaves out the
-REGULARIZATION_LOSSES of variables it trains -- the bug of shared/seeds/000,
-where ``create_train_op(cross_entropy, opt)`` trains with no weight decay at
-all -- warns (or raises, or stays silent: one policy, set globally with
+REGULARIZATION_LOSSES of variables it trains -- the bug of seed 000 (docs/SEMANTICS.md
+appendix A), where ``create_train_op(cross_entropy, opt)`` trains with no weight decay at all --
+warns (or raises, or stays silent: one policy, set globally with
 ``set_regularization_policy`` or per call with ``regularization_check=``).
 """
 from __future__ import annotations
