@@ -11,6 +11,8 @@
 namespace py = pybind11;
 using namespace slimcore;
 
+void bind_train(py::module_& m);  // train_bindings.cpp
+
 namespace {
 
 py::dtype numpy_dtype(DType dtype) {
@@ -262,4 +264,5 @@ PYBIND11_MODULE(_core, m) {
         "Tensor buffers allocated so far by the engine in this process");
   m.def("set_num_threads", &set_num_threads, py::arg("n"));
   m.def("get_num_threads", &get_num_threads);
+  bind_train(m);
 }
