@@ -107,11 +107,7 @@ void bind_train(py::module_& m) {
       .def_property_readonly("decay_scale",
                              [](const optimizer::VariableUpdate& u) { return optimizer::decay_scale_name(u.decay_scale); },
                              "s of p <- p - s*d*p: '1', 'lr*lr_mult' or 'lr_t/lr_0'")
-      .def_readonly("role", &optimizer::VariableUpdate::role, "layer role")
-      .def_readonly("penalty", &optimizer::VariableUpdate::penalty, "coupled penalty kind ('' for none)")
-      .def_readonly("penalty_convention", &optimizer::VariableUpdate::penalty_convention, "'half' or 'full'")
-      .def_readonly("l1", &optimizer::VariableUpdate::l1, "the penalty's l1 scale")
-      .def_readonly("l2", &optimizer::VariableUpdate::l2, "the penalty's l2 scale");
+      .def_readonly("settings", &optimizer::VariableUpdate::settings, "the variable's settings record");
   py::class_<optimizer::UpdatePlan>(m, "UpdatePlan", "the resolved update of an ApplyOptimizer op")
       .def_readonly("op", &optimizer::UpdatePlan::op, "the ApplyOptimizer node")
       .def_readonly("algorithm", &optimizer::UpdatePlan::algorithm, "sgd, momentum, adam, rmsprop, adagrad")

@@ -183,7 +183,6 @@ UpdatePlan update_plan(const Graph& g, int op) {
   const auto& from_input = a.get<std::vector<int64_t>>("decay_from_input");
   for (std::size_t i = 0; i < vars.size(); ++i) {
     const int var = static_cast<int>(vars[i]);
-    const VariableSettings& s = g.variable_settings(var);
     VariableUpdate u;
     u.var = var;
     u.lr_mult = lr_mult[i];
@@ -195,11 +194,7 @@ UpdatePlan update_plan(const Graph& g, int op) {
     u.decay = u.decay_from_input ? plan.scalar("weight_decay").value : std::optional<double>(decay[i]);
     u.decay_convention = convention;
     u.decay_scale = scale;
-    u.role = s.role;
-    u.penalty = s.regularizer;
-    u.penalty_convention = s.penalty_convention;
-    u.l1 = s.l1;
-    u.l2 = s.l2;
+    u.settings = g.variable_settings(var);
     plan.variables.push_back(std::move(u));
   }
   return plan;

@@ -111,9 +111,9 @@ struct VariableUpdate {
   bool decay_from_input = false;
   std::string decay_convention;
   DecayScale decay_scale = DecayScale::kOne;
-  // The coupled penalty and role, from the variable's settings record.
-  std::string role, penalty, penalty_convention;
-  std::optional<double> l1, l2;
+  // The variable's settings record as it is now: role and coupled penalty
+  // (kind, scales, convention).
+  VariableSettings settings;
 };
 
 struct UpdatePlan {

@@ -165,8 +165,9 @@ def plan_of(graph: Any, node: int) -> UpdatePlan:
             variable=graph._variables[u.var], lr_mult=u.lr_mult,
             momentum=_f32(u.momentum) if u.momentum_from_input else u.momentum,
             decay=_f32(u.decay) if u.decay_from_input else u.decay, decay_tensor=scalars["weight_decay"][0] if u.decay_from_input else None,
-            decay_convention=u.decay_convention, decay_scale=u.decay_scale, penalty=u.penalty or None,
-            penalty_scale=(u.l1, u.l2), penalty_convention=u.penalty_convention or None, role=u.role or None,
+            decay_convention=u.decay_convention, decay_scale=u.decay_scale,
+            penalty=u.settings.regularizer or None, penalty_scale=(u.settings.l1, u.settings.l2),
+            penalty_convention=u.settings.penalty_convention or None, role=u.settings.role or None,
             _plan=plan))
     return plan
 
