@@ -8,7 +8,6 @@ import math
 
 import numpy as np
 import pytest
-
 import slimcore as tf
 import slimcore.slim as slim
 from slimcore import _core

@@ -25,8 +25,14 @@ from .. import _core, math_ops
 from ..array_ops import constant
 from ..framework import Operation, Tensor
 
-__all__ = ["UpdatePlan", "VariableUpdate", "update_plan", "graph_update_plans", "penalty_settings",
-           "penalty_summary"]
+__all__ = [
+    "UpdatePlan",
+    "VariableUpdate",
+    "graph_update_plans",
+    "penalty_settings",
+    "penalty_summary",
+    "update_plan",
+]
 
 
 def penalty_settings(variable: Any) -> tuple:
@@ -44,8 +50,12 @@ def penalty_summary(variable: Any) -> dict:
     kind, l1, l2, convention = penalty_settings(variable)
     if kind is None:
         return {"kind": None, "scale": None, "convention": None}
-    scale = [l1, l2] if "l1_l2" in kind else l1 if kind.startswith("l1") else l2 if kind.startswith("l2") else None
-    return {"kind": kind, "scale": scale, "convention": convention}
+    return {"kind": kind, "scale": _kind_scale(kind, l1, l2), "convention": convention}
+
+
+def _kind_scale(kind: str, l1: Optional[float], l2: Optional[float]) -> Any:
+    """The scale a penalty of `kind` is known by: l1, l2, or [l1, l2] for l1_l2 (None: custom)."""
+    return [l1, l2] if "l1_l2" in kind else l1 if kind.startswith("l1") else l2 if kind.startswith("l2") else None
 
 
 @dataclass(frozen=True)
@@ -104,7 +114,8 @@ class VariableUpdate:
             parts.append(f"momentum={self.momentum}")
         parts.append(f"decay={decay} s={self.decay_scale} ({self.decay_convention})")
         if self.penalty:
-            parts.append(f"penalty={self.penalty}{self.penalty_scale} {self.penalty_convention}")
+            parts.append(f"penalty={self.penalty}({_kind_scale(self.penalty, *self.penalty_scale)}) "
+                         f"{self.penalty_convention}")
         if self.role:
             parts.append(f"role={self.role}")
         return f"<VariableUpdate '{self.variable.op.name}' {' '.join(parts)}>"
