@@ -42,3 +42,30 @@ def test_no_decay_is_zero_and_bad_train_op():
         assert sess.run(accounting.fetches)["decay"] == 0.0
     with pytest.raises(ValueError, match="not built by a slimcore optimizer"):
         tf.train.decoupled_decay_magnitude(tf.no_op())
+
+
+@pytest.mark.parametrize("convention", ["contrib", "lr", "schedule"])
+def test_decay_column_is_the_measured_step_under_every_convention(convention):
+    # Two variables the data loss does not move (their gradient is 0), one
+    # with lr_mult 4: the "decay" LossAccounting fetches is the size of the
+    # step the kernel takes, sqrt(sum ||w_before - w_after||^2).
+    a = tf.Variable(np.array([1.0, -2.0], np.float32), name="a")
+    b = tf.Variable(np.array([3.0], np.float32), name="b")
+    b.lr_mult = 4.0
+    data_loss = 0.0 * (tf.reduce_sum(a) + tf.reduce_sum(b))
+    if convention == "schedule":
+        lr = tf.train.exponential_decay(0.1, tf.Variable(2, trainable=False), 1, 0.5)  # 0.025
+        opt = tf.train.MomentumWOptimizer(0.2, lr, 0.9, decay_convention=convention, base_learning_rate=0.1)
+    else:
+        opt = tf.train.MomentumWOptimizer(0.2, 0.025, 0.9, decay_convention=convention)
+    train = opt.minimize(data_loss)
+    accounting = tf.train.LossAccounting(data_loss, train)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        before = np.concatenate(sess.run([a, b]))
+        decay = sess.run(accounting.fetches)["decay"]
+        sess.run(train)
+        after = np.concatenate(sess.run([a, b]))
+    s = {"contrib": np.ones(3), "lr": 0.025 * np.array([1.0, 1.0, 4.0]), "schedule": np.full(3, 0.25)}[convention]
+    np.testing.assert_allclose(before - after, s * 0.2 * before, rtol=1e-5)
+    np.testing.assert_allclose(decay, np.linalg.norm(before - after), rtol=1e-5)

@@ -154,7 +154,7 @@ def test_metadata_records_decay_settings_and_restore_warns_on_differences(tmp_pa
     w = settings["variables"]["fc/weights"]
     assert (w["regularizer"], w["scale"], w["lr_mult"], w["role"]) == ("l2_regularizer", 0.01, 2.0, "weights")
     assert "half" in w["convention"]
-    assert settings["optimizer"] == {"class": "AdamWOptimizer", "weight_decay": 0.0001,
+    assert settings["optimizer"] == {"algorithm": "adam", "weight_decay": 0.0001,
                                      "decay_convention": "contrib"}
     same = build(0.01, 2.0)
     with same.as_default(), tf.Session(graph=same) as sess, _warnings.catch_warnings():

@@ -32,8 +32,7 @@ def test_report_of_a_train_op_shows_missing_penalties_and_decay():
     assert list(rows) == ["fc1/weights", "fc1/biases", "fc2/weights", "fc2/biases"]
     w1 = rows["fc1/weights"]
     # slim's l2_regularizer is TF1's half-sum convention, s * sum(w^2) / 2, named as such.
-    assert w1["penalty"] == {"kind": "l2_regularizer", "scale": 0.1,
-                             "convention": "half: s*sum(w^2)/2 (TF1, slim, Caffe, PyTorch weight_decay)"}
+    assert w1["penalty"] == {"kind": "l2_regularizer", "scale": 0.1, "convention": "half"}
     assert w1["in_loss"] is False  # the seed-000 trap, visible
     assert w1["decay"] == 1e-4 and w1["convention"] == "contrib" and w1["lr_mult"] == 2.0
     assert w1["updated"] is True and w1["role"] == "weights"

@@ -13,6 +13,8 @@
 namespace py = pybind11;
 using namespace slimcore;
 
+void bind_train(py::module_& m);  // train_bindings.cpp
+
 namespace {
 
 py::dtype numpy_dtype(DType dtype) {
@@ -272,4 +274,5 @@ PYBIND11_MODULE(_core, m) {
   m.def("set_num_threads", &set_num_threads, py::arg("n"),
         "threads every parallel kernel may use from now on (n >= 1)");
   m.def("get_num_threads", &get_num_threads, "threads the parallel kernels use");
+  bind_train(m);
 }

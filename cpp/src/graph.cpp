@@ -67,7 +67,10 @@ int Graph::add_node(const std::string& type, const std::vector<Output>& inputs, 
   // Only a node that was accepted takes its name.
   if (!exact) node.name = unique_name(name.empty() ? type : name, /*mark_as_used=*/true);
   node_by_name_[node.name] = node.id;
-  if (type == "VariableV2") variables_.push_back(node.id);
+  if (type == "VariableV2") {
+    variables_.push_back(node.id);
+    settings_[node.id] = VariableSettings{};
+  }
   nodes_.push_back(std::move(node));
   return nodes_.back().id;
 }

@@ -57,7 +57,7 @@ void VariableStore::layout(int extra_arena) {
     if (placement(var).arena != 0) continue;
     const int64_t size = num_elements(var.outputs[0].shape);
     index[id] = static_cast<int>(segments.size());
-    segments.push_back({id, offset, size});
+    segments.push_back({id, offset, size, &graph_.variable_settings(id)});
     offset += (static_cast<std::size_t>(size) + kSegmentAlign - 1) / kSegmentAlign * kSegmentAlign;
   }
   std::size_t count = std::max<std::size_t>(arenas_.size(), static_cast<std::size_t>(extra_arena) + 1);

@@ -256,3 +256,203 @@ class testing:
         """
         a copy of the session's gradient arena (None before a train op ran)
         """
+class VariableSettings:
+    """
+    A variable's settings record (slimcore/variable_settings.h); None is unset
+    """
+    def __init__(self) -> None:
+        ...
+    @property
+    def l1(self) -> float | None:
+        """
+        the penalty's l1 scale
+        """
+    @l1.setter
+    def l1(self, arg0: float | None) -> None:
+        ...
+    @property
+    def l2(self) -> float | None:
+        """
+        the penalty's l2 scale
+        """
+    @l2.setter
+    def l2(self, arg0: float | None) -> None:
+        ...
+    @property
+    def lr_mult(self) -> float | None:
+        """
+        learning-rate multiplier
+        """
+    @lr_mult.setter
+    def lr_mult(self, arg0: float | None) -> None:
+        ...
+    @property
+    def momentum(self) -> float | None:
+        """
+        momentum override
+        """
+    @momentum.setter
+    def momentum(self, arg0: float | None) -> None:
+        ...
+    @property
+    def penalty_convention(self) -> str:
+        """
+        'half', 'full' or ''
+        """
+    @penalty_convention.setter
+    def penalty_convention(self, arg0: str) -> None:
+        ...
+    @property
+    def regularizer(self) -> str:
+        """
+        coupled penalty kind ('' for none)
+        """
+    @regularizer.setter
+    def regularizer(self, arg0: str) -> None:
+        ...
+    @property
+    def role(self) -> str:
+        """
+        layer role ('' for none)
+        """
+    @role.setter
+    def role(self, arg0: str) -> None:
+        ...
+    @property
+    def weight_decay(self) -> float | None:
+        """
+        decoupled decay coefficient
+        """
+    @weight_decay.setter
+    def weight_decay(self, arg0: float | None) -> None:
+        ...
+class PlanScalar:
+    """
+    one scalar input of an ApplyOptimizer op
+    """
+    @property
+    def input(self) -> tuple[int, int]:
+        """
+        (node, index) of the input tensor
+        """
+    @property
+    def name(self) -> str:
+        """
+        hyperparameter name
+        """
+    @property
+    def value(self) -> float | None:
+        """
+        its value when a Const, else None
+        """
+class VariableUpdate:
+    """
+    what one step does to one variable
+    """
+    @property
+    def decay(self) -> float | None:
+        """
+        decoupled decay coefficient (None: a tensor)
+        """
+    @property
+    def decay_convention(self) -> str:
+        """
+        contrib, lr or schedule
+        """
+    @property
+    def decay_from_input(self) -> bool:
+        """
+        the decay is the op's weight_decay input
+        """
+    @property
+    def decay_scale(self) -> str:
+        """
+        s of p <- p - s*d*p: '1', 'lr*lr_mult' or 'lr_t/lr_0'
+        """
+    @property
+    def lr_mult(self) -> float:
+        """
+        learning-rate multiplier
+        """
+    @property
+    def momentum(self) -> float | None:
+        """
+        resolved momentum (None: unknown/none)
+        """
+    @property
+    def momentum_from_input(self) -> bool:
+        """
+        the momentum is the op's momentum input
+        """
+    @property
+    def settings(self) -> VariableSettings:
+        """
+        the variable's settings record
+        """
+    @property
+    def var(self) -> int:
+        """
+        the variable node
+        """
+class UpdatePlan:
+    """
+    the resolved update of an ApplyOptimizer op
+    """
+    @property
+    def algorithm(self) -> str:
+        """
+        sgd, momentum, adam, rmsprop, adagrad
+        """
+    @property
+    def centered(self) -> bool:
+        """
+        centered RMSProp
+        """
+    @property
+    def nesterov(self) -> bool:
+        """
+        Nesterov momentum
+        """
+    @property
+    def op(self) -> int:
+        """
+        the ApplyOptimizer node
+        """
+    @property
+    def scalars(self) -> list[PlanScalar]:
+        """
+        the scalar inputs, in input order
+        """
+    @property
+    def variables(self) -> list[VariableUpdate]:
+        """
+        per variable, in update order
+        """
+def optimizer_apply(graph: Graph, algorithm: str, grads: collections.abc.Sequence[tuple[int, int]], vars: collections.abc.Sequence[int], slots: collections.abc.Sequence[collections.abc.Sequence[int]], nonslot: collections.abc.Sequence[int], hyper: collections.abc.Mapping[str, tuple[int, int]], decayed: collections.abc.Sequence[bool], decay_convention: str, nesterov: bool, centered: bool, check_finite: bool, name: str) -> int:
+    """
+    adds the fused ApplyOptimizer node (optimizer::apply); returns its id
+    """
+def optimizer_hyperparameter_names(algorithm: str) -> list[str]:
+    """
+    the op's scalar inputs by name, in input order
+    """
+def optimizer_nonslot_plan(algorithm: str) -> list[tuple[str, str]]:
+    """
+    [(non-slot variable name, hyperparameter giving its initial value)]
+    """
+def optimizer_slot_plan(algorithm: str, centered: bool = False, initial_accumulator: float = 0.1, initial_rms: float = 1.0) -> list[tuple[str, float]]:
+    """
+    [(TF1 slot name, initial value)] in creation order
+    """
+def set_variable_settings(graph: Graph, node: int, settings: VariableSettings) -> None:
+    """
+    validates and replaces the settings record of variable `node`
+    """
+def update_plan(graph: Graph, op: int) -> UpdatePlan:
+    """
+    the resolved update plan of ApplyOptimizer node `op` (optimizer::update_plan)
+    """
+def variable_settings(graph: Graph, node: int) -> VariableSettings:
+    """
+    a copy of the settings record of variable `node`
+    """

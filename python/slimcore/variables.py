@@ -11,10 +11,12 @@ creates the ops ``v`` (the variable), ``v/Assign`` (its initializer) and
 """
 from __future__ import annotations
 
+import numbers
 from typing import Any, Callable, Iterable, Optional
 
 import numpy as np
 
+from . import _core
 from .framework import dtypes as _dtypes
 from .framework.ops import (GraphKeys, Operation, Tensor, _Operators, _op, _op1, _session_for,
                             convert_to_tensor, get_default_graph, name_scope)
@@ -29,6 +31,29 @@ __all__ = ["Variable", "variables_with_roles", "global_variables", "trainable_va
 # The roles layers give their variables (Variable.role; None reads as "other").
 ROLES = ("weights", "depthwise_weights", "biases", "bn_gamma", "bn_beta", "moving_stats", "optimizer_slot",
          "other")
+
+
+def _hint(field: str, doc: str) -> property:
+    """A property reading and writing one optional number of the variable's
+    C++ settings record (None: unset, the optimizer's default applies).
+
+    Raises (on assignment):
+      TypeError: a value that is not a number (or None).
+      ValueError: a negative or non-finite value.
+    """
+    def fget(self: "Variable") -> Optional[float]:
+        return getattr(self._settings(), field)
+
+    def fset(self: "Variable", value: Optional[float]) -> None:
+        if value is not None:
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise TypeError(f"{self.op.name}: {field} must be a number or None, got {value!r}")
+            value = float(value)
+        settings = self._settings()
+        setattr(settings, field, value)
+        self._store_settings(settings)
+
+    return property(fget, fset, doc=doc)
 
 
 class Variable(_Operators):
@@ -85,23 +110,66 @@ class Variable(_Operators):
             self._initializer_op = assign(self._variable, init, name="Assign").op
             self._snapshot = _op1("Identity", [self._variable], {}, "read")
         graph._variables[self._variable._node] = self
-        # Set by get_variable (and layers): the penalty in the loss and the
-        # optimizer hints. None means "not set" (optimizer defaults apply).
-        self.regularizer: Optional[Callable] = None
+        # Set by get_variable (and layers): the penalty in the loss; its kind
+        # and scale, the role and the optimizer hints live in the graph's C++
+        # settings record (the properties below).
+        self._regularizer: Optional[Callable] = None
         self.regularization_loss: Optional[Tensor] = None
-        self.lr_mult: Optional[float] = None
-        self.momentum: Optional[float] = None
-        self.weight_decay: Optional[float] = None
-        # What the variable is to the layer that made it ("weights", "biases",
-        # "bn_gamma", "bn_beta", "moving_stats", "depthwise_weights"); None
-        # for variables made by hand.
-        self.role: Optional[str] = None
         if collections is None:
             collections = [GraphKeys.GLOBAL_VARIABLES]
         collections = list(collections)
         if self._trainable and GraphKeys.TRAINABLE_VARIABLES not in collections:
             collections.append(GraphKeys.TRAINABLE_VARIABLES)
         graph.add_to_collections(collections, self)
+
+    # ---- per-variable settings: the graph's C++ record ------------------------
+    def _settings(self) -> Any:
+        return _core.variable_settings(self.graph._c, self._variable._node)
+
+    def _store_settings(self, settings: Any) -> None:
+        _core.set_variable_settings(self.graph._c, self._variable._node, settings)
+
+    lr_mult = _hint("lr_mult", "Learning-rate multiplier: this variable's rate is lr * lr_mult (None: 1).")
+    momentum = _hint("momentum", "Momentum override for this variable (None: the optimizer's).")
+    weight_decay = _hint("weight_decay", "Decoupled decay d, p <- p - s*d*p per step, replacing the "
+                         "optimizer's weight_decay for this variable (0: never decayed; None: the optimizer's).")
+
+    @property
+    def role(self) -> Optional[str]:
+        """What the variable is to the layer that made it ("weights", "biases",
+        "bn_gamma", "bn_beta", "moving_stats", "depthwise_weights",
+        "optimizer_slot"); None for variables made by hand."""
+        return self._settings().role or None
+
+    @role.setter
+    def role(self, value: Optional[str]) -> None:
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"{self.op.name}: role must be a string or None, got {value!r}")
+        settings = self._settings()
+        settings.role = value or ""
+        self._store_settings(settings)
+
+    @property
+    def regularizer(self) -> Optional[Callable]:
+        """The penalty function attached to the variable (its kind, scales and
+        convention are recorded in the settings record)."""
+        return self._regularizer
+
+    @regularizer.setter
+    def regularizer(self, reg: Optional[Callable]) -> None:
+        settings = self._settings()
+        kind = None if reg is None else getattr(reg, "kind", getattr(reg, "__name__", type(reg).__name__))
+        if kind == "no_regularizer":
+            kind = None
+        def scale(name: str) -> Optional[float]:
+            value = getattr(reg, name, None)
+            return float(value) if isinstance(value, numbers.Real) and not isinstance(value, bool) else None
+        settings.regularizer = kind or ""
+        settings.l1, settings.l2 = (scale("l1"), scale("l2")) if kind else (None, None)
+        settings.penalty_convention = ("half" if getattr(reg, "half", True) else "full") \
+            if kind and hasattr(reg, "half") else ""
+        self._store_settings(settings)
+        self._regularizer = reg
 
     # ---- TF1 attributes ------------------------------------------------------
     @property

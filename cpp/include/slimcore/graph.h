@@ -12,6 +12,7 @@
 #include "slimcore/dtype.h"
 #include "slimcore/shape.h"
 #include "slimcore/tensor.h"
+#include "slimcore/variable_settings.h"
 
 namespace slimcore {
 
@@ -133,6 +134,13 @@ class Graph {
 
   // Nodes of type VariableV2, in creation order.
   std::vector<int> variable_nodes() const;
+  // The settings record of variable node `var` (slimcore/variable_settings.h),
+  // created with the node, all unset. Throws InvalidArgument when `var` is
+  // not a VariableV2 node. The optimizer builder validates what it reads.
+  const VariableSettings& variable_settings(int var) const;
+  VariableSettings& variable_settings(int var);
+  // Replaces the record of `var` after validate_settings (InvalidArgument).
+  void set_variable_settings(int var, const VariableSettings& settings);
 
   // For every node: whether it is one of `nodes` or an ancestor of one
   // through data or control inputs (what running `nodes` would run).
@@ -150,6 +158,7 @@ class Graph {
   std::vector<ControlFrame> control_frames_;
   std::map<std::string, std::vector<TensorRef>> collections_;
   std::vector<int> variables_;
+  std::map<int, VariableSettings> settings_;  // a map: references stay valid as variables are added
 };
 
 // The collection keys of TF1's GraphKeys.

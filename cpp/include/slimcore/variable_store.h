@@ -14,11 +14,14 @@
 
 namespace slimcore {
 
-// Where a trainable variable lives in the arenas.
+// Where a trainable variable lives in the arenas, and its settings (lr
+// multiplier, momentum, decay, penalty: the graph's record, read together
+// with the segment).
 struct ArenaSegment {
   int node = -1;           // the VariableV2 node
   std::size_t offset = 0;  // in elements
   int64_t size = 0;        // elements
+  const VariableSettings* settings = nullptr;  // the graph's record of `node`
 };
 
 class VariableStore {

@@ -3,22 +3,23 @@
 // writing the variable and its slots in place (variables and slots are
 // views into the session's parallel arenas).
 //
-// Per variable i, with g' = g + l2_i * p (a coupled L2 penalty's gradient
-// folded into the pass) and keep_i = 1 - d_i * s (decoupled decay d_i, scaled
-// by s = 1 (TF contrib's rule), the current learning rate (PyTorch/Keras) or
-// the schedule multiplier (the paper)), TF1's update rules:
-//   sgd       p <- keep p - lr g'
-//   momentum  a <- mu a + g';  p <- keep p - lr a   (nesterov: keep p - lr (g' + mu a))
-//   adam      m <- b1 m + (1-b1) g';  v <- b2 v + (1-b2) g'^2;
+// Per variable i, with keep_i = 1 - d_i * s (decoupled decay d_i, scaled by
+// s = 1 ("contrib": TF contrib's rule), the current learning rate lr * lr_mult
+// ("lr": PyTorch/Keras) or the schedule multiplier lr_t / lr_0 ("schedule":
+// the paper)), TF1's update rules:
+//   sgd       p <- keep p - lr g
+//   momentum  a <- mu a + g;  p <- keep p - lr a   (nesterov: keep p - lr (g + mu a))
+//   adam      m <- b1 m + (1-b1) g;  v <- b2 v + (1-b2) g^2;
 //             p <- keep p - lr sqrt(1-b2^t)/(1-b1^t) m / (sqrt(v) + eps)   (TF1's eps-hat)
-//   rmsprop   ms <- rho ms + (1-rho) g'^2;  [centered: mg <- rho mg + (1-rho) g', D = ms - mg^2]
-//             mom <- mu mom + lr g' / sqrt(D + eps);  p <- keep p - mom
-//   adagrad   acc <- acc + g'^2;  p <- keep p - lr g' / sqrt(acc)
+//   rmsprop   ms <- rho ms + (1-rho) g^2;  [centered: mg <- rho mg + (1-rho) g, D = ms - mg^2]
+//             mom <- mu mom + lr g / sqrt(D + eps);  p <- keep p - mom
+//   adagrad   acc <- acc + g^2;  p <- keep p - lr g / sqrt(acc)
 // lr is the learning rate times the variable's lr multiplier; mu its
 // momentum (the optimizer's unless the variable overrides it). The decay is
 // applied to the weight before the base update, the base update using the
 // gradient computed at the undecayed point (TF contrib's
-// DecoupledWeightDecayExtension).
+// DecoupledWeightDecayExtension). A coupled penalty (L2 in the loss) reaches
+// this pass only through g.
 //
 // Work is split in blocks of 8192 floats, dynamically over the OpenMP team;
 // each block first checks its gradients (a NaN or Inf leaves the block
@@ -27,17 +28,20 @@
 // moves 28 bytes per parameter and runs at the memory's speed
 // (bench/bench_optimizer.py).
 //
-// Inputs: the n gradients, then the scalars lr, [momentum | beta1, beta2,
-// epsilon | rho, momentum, epsilon], weight_decay, decay_multiplier.
+// Inputs, attributes and slots are those slimcore/optimizer.h's builder
+// (optimizer::apply) writes: the n gradients, then the scalars named by
+// optimizer::hyperparameter_names(algorithm).
 #if defined(__SSE2__)
 #include <immintrin.h>
 #endif
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "kernel_util.h"
 #include "op_registry.h"
+#include "slimcore/optimizer.h"
 
 namespace slimcore {
 
@@ -54,15 +58,6 @@ Algorithm algorithm_of(const std::string& name) {
   throw InvalidArgument("unknown optimizer algorithm '" + name + "'");
 }
 
-int hyper_count(Algorithm a) {
-  switch (a) {
-    case Algorithm::kMomentum: return 1;
-    case Algorithm::kAdam: return 3;
-    case Algorithm::kRmsProp: return 3;
-    default: return 0;
-  }
-}
-
 // One variable's update in this step.
 struct Segment {
   float* p;
@@ -74,7 +69,6 @@ struct Segment {
   float lr;
   float mu;
   float keep;
-  float l2;
 };
 
 struct Hyper {
@@ -162,35 +156,35 @@ void update_block(const Segment& s, const Hyper& h, int64_t begin, int64_t end) 
   float* __restrict s1 = s.s1;
   float* __restrict s2 = s.s2;
   // Scalars in locals: read through `s` they could alias the stores.
-  const float lr_ = s.lr, keep_ = s.keep, l2_ = s.l2, mu_ = s.mu;
+  const float lr_ = s.lr, keep_ = s.keep, mu_ = s.mu;
   const float b1_ = h.b1, b2_ = h.b2, eps_ = h.eps, rho_ = h.rho;
   const bool nesterov = h.nesterov, centered = h.centered;
   for_each_lane_group(begin, end, [=](auto lanes, int64_t i) {
     using V = decltype(lanes);
-    const V lr = V::splat(lr_), keep = V::splat(keep_), l2 = V::splat(l2_);
+    const V lr = V::splat(lr_), keep = V::splat(keep_);
     const V pi = V::load(p + i);
-    const V gi = V::load(g + i) + l2 * pi;  // g' = g + l2 p
+    const V gi = V::load(g + i);
     if constexpr (A == Algorithm::kSgd) {
       (keep * pi - lr * gi).store(p + i);
     } else if constexpr (A == Algorithm::kMomentum) {
       const V mu = V::splat(mu_);
-      const V a = mu * V::load(s0 + i) + gi;  // a <- mu a + g'
+      const V a = mu * V::load(s0 + i) + gi;  // a <- mu a + g
       a.store(s0 + i);
       (keep * pi - lr * (nesterov ? gi + mu * a : a)).store(p + i);
     } else if constexpr (A == Algorithm::kAdam) {
       const V b1 = V::splat(b1_), b2 = V::splat(b2_), eps = V::splat(eps_);
       const V c1 = V::splat(1.0f - b1_), c2 = V::splat(1.0f - b2_);
-      const V m = b1 * V::load(s0 + i) + c1 * gi;       // m <- b1 m + (1-b1) g'
-      const V v = b2 * V::load(s1 + i) + c2 * gi * gi;  // v <- b2 v + (1-b2) g'^2
+      const V m = b1 * V::load(s0 + i) + c1 * gi;       // m <- b1 m + (1-b1) g
+      const V v = b2 * V::load(s1 + i) + c2 * gi * gi;  // v <- b2 v + (1-b2) g^2
       m.store(s0 + i);
       v.store(s1 + i);
       (keep * pi - lr * m / (sqrt(v) + eps)).store(p + i);  // lr includes sqrt(1-b2^t)/(1-b1^t)
     } else if constexpr (A == Algorithm::kRmsProp) {
       const V rho = V::splat(rho_), c = V::splat(1.0f - rho_), eps = V::splat(eps_), mu = V::splat(mu_);
-      const V ms = rho * V::load(s0 + i) + c * gi * gi;  // ms <- rho ms + (1-rho) g'^2
+      const V ms = rho * V::load(s0 + i) + c * gi * gi;  // ms <- rho ms + (1-rho) g^2
       V denom = ms;
       if (centered) {
-        const V mg = rho * V::load(s2 + i) + c * gi;  // mg <- rho mg + (1-rho) g'
+        const V mg = rho * V::load(s2 + i) + c * gi;  // mg <- rho mg + (1-rho) g
         mg.store(s2 + i);
         denom = ms - mg * mg;
       }
@@ -199,7 +193,7 @@ void update_block(const Segment& s, const Hyper& h, int64_t begin, int64_t end) 
       mom.store(s1 + i);
       (keep * pi - mom).store(p + i);
     } else {
-      const V acc = V::load(s0 + i) + gi * gi;  // acc <- acc + g'^2
+      const V acc = V::load(s0 + i) + gi * gi;  // acc <- acc + g^2
       acc.store(s0 + i);
       (keep * pi - lr * gi / sqrt(acc)).store(p + i);
     }
@@ -254,8 +248,13 @@ void run_pass(const std::vector<Segment>& segments, const std::vector<Block>& bl
 
 std::vector<TensorSpec> apply_shape(const InferContext& c) {
   const auto& vars = c.attrs().get<std::vector<int64_t>>("vars");
-  const Algorithm a = algorithm_of(c.attrs().get<std::string>("algorithm"));
-  const int expected = static_cast<int>(vars.size()) + 1 + hyper_count(a) + 2;
+  const std::string& algorithm = c.attrs().get<std::string>("algorithm");
+  algorithm_of(algorithm);
+  if (!optimizer::is_decay_convention(c.attrs().get<std::string>("decay_convention")))
+    c.fail("decay_convention must be contrib, lr or schedule, got '" +
+           c.attrs().get<std::string>("decay_convention") + "'");
+  const int expected =
+      static_cast<int>(vars.size() + optimizer::hyperparameter_names(algorithm).size());
   if (c.num_inputs() != expected)
     c.fail("expected " + std::to_string(expected) + " inputs (gradients and hyperparameters), got " +
            std::to_string(c.num_inputs()));
@@ -274,33 +273,29 @@ void apply_kernel(KernelContext& c) {
   const auto& slots = attrs.get<std::vector<int64_t>>("slots");
   const auto& lr_mult = attrs.get<std::vector<double>>("lr_mult");
   const auto& mu_override = attrs.get<std::vector<double>>("momentum_override");
-  const auto& decay_factor = attrs.get<std::vector<double>>("decay_factor");
-  const auto& decay_extra = attrs.get<std::vector<double>>("decay_extra");
-  const auto& l2 = attrs.get<std::vector<double>>("l2");
+  const auto& own_decay = attrs.get<std::vector<double>>("decay");
+  const auto& decay_from_input = attrs.get<std::vector<int64_t>>("decay_from_input");
   const std::string& convention = attrs.get<std::string>("decay_convention");
   const std::size_t n = vars.size();
   const std::size_t per_var = n ? slots.size() / n : 0;
 
-  std::size_t next = n;
-  auto scalar = [&]() { return c.input(static_cast<int>(next++)).scalar_value(); };
-  const double lr = scalar();
+  // The scalar inputs by name, in the builder's order.
+  const std::vector<std::string> hypers = optimizer::hyperparameter_names(attrs.get<std::string>("algorithm"));
+  auto scalar = [&](const char* name) {
+    const auto at = std::find(hypers.begin(), hypers.end(), name);
+    return at == hypers.end() ? 0.0 : c.input(static_cast<int>(n + (at - hypers.begin()))).scalar_value();
+  };
+  const double lr = scalar("learning_rate");
+  const double mu = scalar("momentum");
   Hyper h;
-  double mu = 0;
   h.nesterov = attrs.get_or<bool>("nesterov", false);
   h.centered = attrs.get_or<bool>("centered", false);
-  if (a == Algorithm::kMomentum) mu = scalar();
-  if (a == Algorithm::kAdam) {
-    h.b1 = static_cast<float>(scalar());
-    h.b2 = static_cast<float>(scalar());
-    h.eps = static_cast<float>(scalar());
-  }
-  if (a == Algorithm::kRmsProp) {
-    h.rho = static_cast<float>(scalar());
-    mu = scalar();
-    h.eps = static_cast<float>(scalar());
-  }
-  const double weight_decay = scalar();
-  const double multiplier = scalar();
+  h.b1 = static_cast<float>(scalar("beta1"));
+  h.b2 = static_cast<float>(scalar("beta2"));
+  h.eps = static_cast<float>(scalar("epsilon"));
+  h.rho = static_cast<float>(scalar("rho"));
+  const double weight_decay = scalar("weight_decay");
+  const double multiplier = scalar("decay_multiplier");
   if (!(lr >= 0) || !std::isfinite(lr)) c.fail("learning rate must be finite and >= 0, got " + std::to_string(lr));
   if (!(weight_decay >= 0) || !std::isfinite(weight_decay))
     c.fail("weight_decay must be finite and >= 0, got " + std::to_string(weight_decay));
@@ -333,12 +328,12 @@ void apply_kernel(KernelContext& c) {
     for (std::size_t k = 0; k < per_var && k < 3; ++k)
       s[k] = c.variables.value(static_cast<int>(slots[i * per_var + k])).data<float>();
     const double var_lr = lr * lr_mult[i];
-    const double decay = decay_factor[i] * weight_decay + decay_extra[i];
+    const double decay = decay_from_input[i] ? weight_decay : own_decay[i];
     const double scale = convention == "lr" ? var_lr : convention == "schedule" ? multiplier : 1.0;
     const double var_mu = std::isnan(mu_override[i]) ? mu : mu_override[i];
     segments.push_back({value.data<float>(), grad.data<float>(), s[0], s[1], s[2], value.numel(),
                         static_cast<float>(var_lr * bias_correction), static_cast<float>(var_mu),
-                        static_cast<float>(1.0 - decay * scale), static_cast<float>(l2[i])});
+                        static_cast<float>(1.0 - decay * scale)});
     for (int64_t b = 0; b < value.numel(); b += kBlock)
       blocks.push_back({static_cast<int>(i), b, std::min(value.numel(), b + kBlock)});
   }

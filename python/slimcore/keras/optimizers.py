@@ -104,8 +104,7 @@ class RMSprop(RMSPropOptimizer):
         super().__init__(_learning_rate(learning_rate, lr, 0.001), rho, momentum, epsilon,
                          centered=centered, name=name)
 
-    def _slot_initial(self, slot: str) -> float:
-        return 0.0  # Keras' mean square starts at 0 (tf.train's at 1)
+    _initial_rms = 0.0  # Keras' mean square starts at 0 (tf.train's at 1)
 
 
 class Adagrad(AdagradOptimizer):

@@ -9,6 +9,7 @@ from .optimizer import (DECAY_CONVENTIONS, AdagradOptimizer, AdamOptimizer, Adam
                         DecoupledWeightDecayExtension, GradientDescentOptimizer, MomentumOptimizer,
                         MomentumWOptimizer, NoGradientWarning, Optimizer, RMSPropOptimizer,
                         extend_with_decoupled_weight_decay)
+from .plan import UpdatePlan, VariableUpdate, update_plan
 from .report import RegularizationReport, regularization_report
 from .saver import (CheckpointSettingsWarning, Saver, checkpoint_path, decay_settings, latest_checkpoint,
                     read_checkpoint)
@@ -29,4 +30,5 @@ __all__ = [
     "check_double_counting", "RegularizationReport", "regularization_report",
     "Saver", "latest_checkpoint", "checkpoint_path", "read_checkpoint", "CheckpointSettingsWarning",
     "decay_settings", "set_lr_multipliers", "set_momentum", "set_weight_decay", "LossAccounting", "decoupled_decay_magnitude",
+    "update_plan", "UpdatePlan", "VariableUpdate",
 ]

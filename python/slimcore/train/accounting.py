@@ -9,9 +9,9 @@ penalty loss and the decoupled-decay magnitude, reported separately::
         print(accounting.end_epoch())   # {'data_loss':..., 'penalty':..., 'decay':..., 'loss':...}
 
 ``penalty`` is the sum of REGULARIZATION_LOSSES; ``decay`` the size of the
-decoupled decay step, sqrt(sum_i (s_i * ||w_i||)^2) with s_i the fraction
-variable i loses per step (weight_decay, times the learning rate under the
-"lr" convention); ``loss`` = data_loss + penalty, what get_total_loss gives.
+decoupled decay step, sqrt(sum_i (f_i * ||w_i||)^2) with f_i = s_i * d_i the
+fraction variable i loses per step (decoupled_decay_magnitude); ``loss`` =
+data_loss + penalty, what get_total_loss gives.
 """
 from __future__ import annotations
 
@@ -19,43 +19,30 @@ from typing import Any, Optional
 
 from ..ops import math_ops
 from ..ops.array_ops import constant
-from ..framework.ops import GraphKeys, Tensor, convert_to_tensor, get_default_graph
+from ..framework.ops import GraphKeys, Tensor, convert_to_tensor
+from .plan import update_plan
 
 __all__ = ["LossAccounting", "decoupled_decay_magnitude"]
 
 
 def decoupled_decay_magnitude(train_op: Any) -> Tensor:
-    """sqrt(sum_i (s_i * ||w_i||)^2) for the variables `train_op` decays (0 if none).
+    """The size of the decoupled decay step one run of `train_op` takes,
+    sqrt(sum_i (s_i * d_i * ||w_i||)^2) over the variables it decays (0 if
+    none), read from its update plan (update_plan): d_i the variable's decay
+    coefficient and s_i its scale, 1 ("contrib"), lr * lr_mult_i ("lr") or
+    lr_t / lr_0 ("schedule"), each the op's own input tensor -- the step the
+    kernel takes, p <- p - s_i * d_i * p. (The decay of Keras' AdamW or of
+    PyTorch's weight_decay has the "lr" form.)
 
     Raises:
       ValueError: a train op that no slimcore optimizer built.
     """
     op = train_op.op if isinstance(train_op, Tensor) else train_op
     graph = op.graph
-    in_run = graph._c.ancestors([op._node])
-    records = [r for r in graph.get_collection("_slimcore_train_ops") if in_run[r.op._node]]
-    if not records:
-        raise ValueError(f"{op.name} was not built by a slimcore optimizer")
-    record = records[-1]
-    optimizer = record.optimizer
-    convention = getattr(optimizer, "_decay_convention", "contrib")
-    terms = []
+    entries = [e for plan in update_plan(train_op) for e in plan.variables if e.decays]
     with graph.as_default():
-        for _, v in record.updates:
-            if v.weight_decay is not None:
-                decay: Any = float(v.weight_decay)
-            elif id(v) in record.decayed and getattr(optimizer, "_weight_decay", None) is not None:
-                decay = optimizer._weight_decay
-            else:
-                continue
-            if isinstance(decay, float) and decay == 0.0:
-                continue
-            step = optimizer._scalar(decay, "weight_decay")
-            if convention == "lr":
-                step = math_ops.multiply(step, optimizer._scalar(optimizer._learning_rate, "learning_rate"))
-                if v.lr_mult is not None:
-                    step = math_ops.multiply(step, float(v.lr_mult))
-            terms.append(math_ops.multiply(math_ops.square(step), math_ops.reduce_sum(math_ops.square(v))))
+        terms = [math_ops.multiply(math_ops.square(e.decay_step()), math_ops.reduce_sum(math_ops.square(e.variable)))
+                 for e in entries]
         if not terms:
             return constant(0.0)
         return math_ops.sqrt(math_ops.add_n(terms), name="decoupled_decay_magnitude")

@@ -101,14 +101,21 @@ def check_regularization(loss: Tensor, var_list: Iterable[Any], policy: Optional
     return variables
 
 
-def check_double_counting(loss: Optional[Tensor], decayed: Iterable[Any], policy: Optional[str] = None) -> list:
+def check_double_counting(loss: Optional[Tensor], plans: Iterable[Any], policy: Optional[str] = None) -> list:
     """Variables that get decoupled decay from the optimizer while their
     penalty is also part of `loss` (decay counted twice); warns / raises /
-    ignores by policy. Returns them."""
+    ignores by policy. Returns them.
+
+    Args:
+      loss: the trained loss (None: nothing to check).
+      plans: the update plans of the train op (train.update_plan): who is
+        decayed is read from them.
+    """
     policy = policy or _policy
     if policy == "ignore" or loss is None:
         return []
-    decayed = [v for v in decayed if getattr(v, "regularization_loss", None) is not None]
+    decayed = [e.variable for plan in plans for e in plan.variables
+               if e.decays and getattr(e.variable, "regularization_loss", None) is not None]
     if not decayed:
         return []
     in_loss = loss.graph._c.ancestors([loss.op._node])

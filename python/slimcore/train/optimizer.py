@@ -25,13 +25,15 @@ import re
 import warnings
 from typing import Any, Callable, Iterable, Optional
 
+from .. import _core
 from ..framework import dtypes as _dtypes
 from ..ops.array_ops import cast, constant
 from ..ops.control_flow_ops import group
-from ..framework.ops import GraphKeys, Operation, Tensor, _op, convert_to_tensor, get_default_graph, name_scope
+from ..framework.ops import GraphKeys, Operation, Tensor, convert_to_tensor, get_default_graph, name_scope
 from ..ops.gradients import gradients
 from ..variables import ROLES, Variable, assign_add, trainable_variables
 from .guard import check_double_counting, check_regularization
+from .plan import plan_of
 
 __all__ = ["Optimizer", "GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer",
            "RMSPropOptimizer", "AdagradOptimizer", "DecoupledWeightDecayExtension",
@@ -68,7 +70,6 @@ class Optimizer:
     """Base class: compute_gradients, apply_gradients, minimize, slots (tf.train.Optimizer)."""
 
     _algorithm = ""
-    _slot_names: tuple = ()
 
     def __init__(self, use_locking: bool = False, name: str = "Optimizer", check_finite: bool = True) -> None:
         if not name:
@@ -82,9 +83,6 @@ class Optimizer:
     def _hyper_values(self) -> list:
         """The algorithm's scalar inputs after the learning rate, in kernel order."""
         return []
-
-    def _slot_initial(self, slot: str) -> float:
-        return 0.0
 
     def _attrs(self) -> dict:
         return {}
@@ -104,7 +102,13 @@ class Optimizer:
 
     def get_slot_names(self) -> list:
         """TF1's slot names: "momentum"; "m", "v" (Adam); "rms", "momentum", "mg" (RMSProp); "accumulator"."""
-        return sorted(self._slot_names)
+        return sorted(name for name, _ in self._slot_plan())
+
+    def _slot_plan(self) -> list:
+        """[(slot name, initial value)] in TF1's creation order, from the C++ optimizer builder."""
+        return _core.optimizer_slot_plan(self._algorithm, bool(self._attrs().get("centered", False)),
+                                         getattr(self, "_initial_accumulator_value", 0.1),
+                                         getattr(self, "_initial_rms", 1.0))
 
     def get_slot(self, var: Variable, name: str) -> Optional[Variable]:
         """The slot variable `name` of `var` (None if it has none), as TF1."""
@@ -191,6 +195,10 @@ class Optimizer:
 
     def _apply(self, graph: Any, updates: list, seen: set, global_step: Any, name: Optional[str],
                decay_var_list: Any) -> Operation:
+        """Creates the slots (the C++ builder's slot plan) and hands gradients,
+        variables, slots and the named hyperparameter tensors to the C++
+        optimizer builder, which resolves each variable's settings record
+        (lr_mult, momentum, weight_decay) into one ApplyOptimizer op."""
         variables = [v for _, v in updates]
         # Slots are initialised by global_variables_initializer: their initial
         # values must not inherit the caller's control dependencies (TF1's
@@ -198,10 +206,11 @@ class Optimizer:
         with graph.control_dependencies(None):
             self._create_slots(variables)
         with name_scope(name, self._name) as scope:
-            lr = self._scalar(self._learning_rate, "learning_rate")
-            hypers = [self._scalar(h, n) for n, h in self._hyper_values()]
+            hyper = {"learning_rate": self._scalar(self._learning_rate, "learning_rate")}
+            hyper.update({n: self._scalar(h, n) for n, h in self._hyper_values()})
             convention, weight_decay, multiplier, decayed = self._decay(decay_var_list, variables)
-            slots = [self._slots[s][v]._variable._node for v in variables for s in self._kernel_slots()]
+            hyper["weight_decay"] = self._scalar(weight_decay, "weight_decay")
+            hyper["decay_multiplier"] = self._scalar(multiplier, "decay_multiplier")
             if decayed:
                 strangers = [v.name if isinstance(v, Variable) else repr(v) for v in decayed if v not in seen]
                 if strangers:
@@ -209,36 +218,23 @@ class Optimizer:
                                      f"op updates ({[v.name for v in variables]})")
             decayed_set = set(id(v) for v in (variables if decayed is None else decayed))
             self._check_momentum_hints(variables)
-            attrs = {
-                "algorithm": self._algorithm,
-                "vars": [v._variable._node for v in variables],
-                "slots": slots,
-                "nonslot": [self._non_slot[k]._variable._node for k in sorted(self._non_slot)],
-                "lr_mult": [float(v.lr_mult if v.lr_mult is not None else 1.0) for v in variables],
-                "momentum_override": [float(v.momentum) if v.momentum is not None else math.nan
-                                      for v in variables],
-                # A variable's own weight_decay replaces the optimizer's (0.0: never decayed).
-                "decay_factor": [1.0 if id(v) in decayed_set and v.weight_decay is None else 0.0
-                                 for v in variables],
-                "decay_extra": [float(v.weight_decay) if v.weight_decay is not None else 0.0
-                                for v in variables],
-                "l2": [0.0 for _ in variables],
-                "decay_convention": "none" if convention == "contrib" else convention,
-                "check_finite": self._check_finite,
-                **self._attrs(),
-            }
-            inputs = [g for g, _ in updates] + [lr] + hypers + [
-                self._scalar(weight_decay, "weight_decay"), self._scalar(multiplier, "decay_multiplier")]
-            update = _op("ApplyOptimizer", inputs, attrs, "update", graph=graph)
+            with graph._lock:
+                node = _core.optimizer_apply(
+                    graph._c, self._algorithm, [g._ref for g, _ in updates],
+                    [v._variable._node for v in variables],
+                    [[self._slots[s][v]._variable._node for s, _ in self._slot_plan()] for v in variables],
+                    [self._non_slot[k]._variable._node for k, _ in _core.optimizer_nonslot_plan(self._algorithm)],
+                    {k: t._ref for k, t in hyper.items()}, [id(v) in decayed_set for v in variables],
+                    convention, bool(self._attrs().get("nesterov", False)),
+                    bool(self._attrs().get("centered", False)), self._check_finite, "update")
+            update = Operation(graph, node)
             if global_step is None:
                 train_op = group(update, name=scope)
             else:
                 with graph.control_dependencies([update]):
                     train_op = assign_add(global_step, 1, name=scope).op
-        graph.add_to_collection("_slimcore_train_ops", _TrainOpRecord(train_op, self, updates, decayed_set))
-        decays = [v for v in variables if (v.weight_decay if v.weight_decay is not None
-                                           else (weight_decay if id(v) in decayed_set else 0.0))]
-        check_double_counting(getattr(self, "_last_loss", None), decays, getattr(self, "_last_policy", None))
+        check_double_counting(getattr(self, "_last_loss", None), [plan_of(graph, node)],
+                              getattr(self, "_last_policy", None))
         return train_op
 
     def minimize(self, loss: Any, global_step: Any = None, var_list: Optional[Iterable[Any]] = None,
@@ -273,9 +269,6 @@ class Optimizer:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} '{self._name}' {' '.join(self._settings())}>"
 
-    def _kernel_slots(self) -> tuple:
-        return self._slot_names
-
     def _scalar(self, value: Any, name: str) -> Tensor:
         if callable(value) and not isinstance(value, Tensor) and not hasattr(value, "_as_tensor"):
             value = value()
@@ -288,7 +281,7 @@ class Optimizer:
     def _create_slots(self, variables: list) -> None:
         graph = get_default_graph()
         counts = graph.__dict__.setdefault("_slot_counts", {})
-        for slot in self._slot_names:
+        for slot, initial_value in self._slot_plan():
             per_var = self._slots.setdefault(slot, {})
             for v in variables:
                 if v in per_var:
@@ -296,18 +289,19 @@ class Optimizer:
                 index = counts.get(v._variable._node, 0) + 1
                 counts[v._variable._node] = index
                 with graph.name_scope(""):
-                    initial = constant(self._slot_initial(slot), dtype=v.dtype, shape=v.shape.as_list())
+                    initial = constant(initial_value, dtype=v.dtype, shape=v.shape.as_list())
                     per_var[v] = Variable(initial, trainable=False, name=f"{v.op.name}/{self._name}",
                                           _attrs={"slot_of": v._variable._node, "slot_index": index})
                 per_var[v].role = "optimizer_slot"
-
-
-class _TrainOpRecord:
-    """What a train op applies, for regularization_report."""
-
-    def __init__(self, op: Operation, optimizer: Optimizer, updates: list, decayed: set) -> None:
-        self.op, self.optimizer, self.updates, self.decayed = op, optimizer, updates, decayed
-        self.name = op.name
+        hypers = dict(self._hyper_values())
+        for key, initial_from in _core.optimizer_nonslot_plan(self._algorithm):
+            if key in self._non_slot:
+                continue
+            value = hypers[initial_from]
+            value = value() if callable(value) and not isinstance(value, Tensor) else value
+            with graph.name_scope(""):
+                self._non_slot[key] = Variable(self._scalar(value, key) if isinstance(value, Tensor) else float(value),
+                                               trainable=False, name=key, dtype=_dtypes.float32)
 
 
 class GradientDescentOptimizer(Optimizer):
@@ -326,7 +320,6 @@ class MomentumOptimizer(Optimizer):
     (use_nesterov: p <- p - lr (g + mu a)). Slot "momentum"."""
 
     _algorithm = "momentum"
-    _slot_names = ("momentum",)
     _uses_momentum = True
 
     def __init__(self, learning_rate: Any, momentum: Any, use_locking: bool = False, name: str = "Momentum",
@@ -353,7 +346,6 @@ class AdamOptimizer(Optimizer):
     Slots "m", "v"; non-slot variables beta1_power, beta2_power."""
 
     _algorithm = "adam"
-    _slot_names = ("m", "v")
 
     def __init__(self, learning_rate: Any = 0.001, beta1: Any = 0.9, beta2: Any = 0.999, epsilon: Any = 1e-08,
                  use_locking: bool = False, name: str = "Adam", check_finite: bool = True) -> None:
@@ -365,17 +357,6 @@ class AdamOptimizer(Optimizer):
 
     def _hyper_values(self):
         return [("beta1", self._beta1), ("beta2", self._beta2), ("epsilon", self._epsilon)]
-
-    def _create_slots(self, variables):
-        super()._create_slots(variables)
-        if not self._non_slot:
-            graph = get_default_graph()
-            with graph.name_scope(""):
-                for key, beta in (("beta1_power", self._beta1), ("beta2_power", self._beta2)):
-                    value = beta() if callable(beta) and not isinstance(beta, Tensor) else beta
-                    self._non_slot[key] = Variable(self._scalar(value, key) if isinstance(value, Tensor)
-                                                   else float(value), trainable=False, name=key,
-                                                   dtype=_dtypes.float32)
 
     def _get_beta_accumulators(self) -> tuple:
         return self._non_slot.get("beta1_power"), self._non_slot.get("beta2_power")
@@ -400,16 +381,9 @@ class RMSPropOptimizer(Optimizer):
         self._momentum = _check_hyper(momentum, "momentum")
         self._epsilon = _check_hyper(epsilon, "epsilon")
         self._centered = bool(centered)
-        self._slot_names = ("rms", "mg", "momentum") if centered else ("rms", "momentum")
-
-    def _kernel_slots(self):
-        return ("rms", "momentum", "mg") if self._centered else ("rms", "momentum")
-
-    def _slot_initial(self, slot):
-        return 1.0 if slot == "rms" else 0.0
 
     def _hyper_values(self):
-        return [("decay", self._decay_rate), ("momentum", self._momentum), ("epsilon", self._epsilon)]
+        return [("rho", self._decay_rate), ("momentum", self._momentum), ("epsilon", self._epsilon)]
 
     def _attrs(self):
         return {"centered": self._centered}
@@ -423,7 +397,6 @@ class AdagradOptimizer(Optimizer):
     acc <- acc + g^2 ("accumulator"); p <- p - lr g / sqrt(acc) (no epsilon)."""
 
     _algorithm = "adagrad"
-    _slot_names = ("accumulator",)
 
     def __init__(self, learning_rate: Any, initial_accumulator_value: float = 0.1, use_locking: bool = False,
                  name: str = "Adagrad", check_finite: bool = True) -> None:
@@ -432,9 +405,6 @@ class AdagradOptimizer(Optimizer):
         if not isinstance(initial_accumulator_value, numbers.Real) or not initial_accumulator_value > 0:
             raise ValueError(f"initial_accumulator_value must be positive: {initial_accumulator_value}")
         self._initial_accumulator_value = float(initial_accumulator_value)
-
-    def _slot_initial(self, slot):
-        return self._initial_accumulator_value
 
     def _settings(self):
         return super()._settings() + [f"initial_accumulator_value={self._initial_accumulator_value!r}"]

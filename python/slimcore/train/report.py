@@ -12,33 +12,13 @@ from __future__ import annotations
 
 import json
 import math
-import numbers
 from typing import Any, Optional
 
-from ..framework.ops import GraphKeys, Operation, Tensor, get_default_graph
+from ..framework.ops import GraphKeys, Tensor, get_default_graph
+from .plan import penalty_settings, penalty_summary, update_plan
 from .training_util import get_global_step
 
 __all__ = ["RegularizationReport", "regularization_report"]
-
-
-def _penalty(variable: Any) -> dict:
-    reg = getattr(variable, "regularizer", None)
-    if reg is None or getattr(reg, "__name__", "") == "no_regularizer":
-        return {"kind": None, "scale": None, "convention": None}
-    kind = getattr(reg, "kind", getattr(reg, "__name__", type(reg).__name__))
-    scale = getattr(reg, "scale", None)
-    if isinstance(scale, Tensor):
-        scale = scale.name
-    convention = getattr(reg, "convention", None)
-    return {"kind": kind, "scale": scale, "convention": convention}
-
-
-def _number_or_name(value: Any) -> Any:
-    if isinstance(value, numbers.Real):
-        return float(value)
-    if isinstance(value, Tensor):
-        return value.name
-    return repr(value)
 
 
 class RegularizationReport:
@@ -123,34 +103,47 @@ class RegularizationReport:
     __repr__ = __str__
 
 
-def _lambda_grad(variable: Any) -> Optional[float]:
-    """The coupled penalty's gradient coefficient on w (None: none, L1 or a tensor scale)."""
-    reg = getattr(variable, "regularizer", None)
-    l2 = getattr(reg, "l2", None)
-    if reg is None or not isinstance(l2, numbers.Real):
+def _lambda_grad(penalty: dict, variable: Any) -> Optional[float]:
+    """The coupled penalty's gradient coefficient on w: l2 for TF's half
+    convention, 2*l2 for Keras' full one (None: none, L1 only or a tensor scale)."""
+    _, l1, l2, convention = penalty_settings(variable)
+    if penalty["kind"] is None or l2 is None:
         return None
-    if l2 == 0 and not getattr(reg, "l1", 0):
+    if l2 == 0 and not l1:
         return 0.0
-    return float(l2) * (1.0 if getattr(reg, "half", True) else 2.0) if l2 else None
+    return l2 * (1.0 if convention == "half" else 2.0) if l2 else None
 
 
-def _learning_rate(optimizer: Any, session: Any, step: Optional[int]) -> Optional[float]:
-    lr = getattr(optimizer, "_learning_rate", None)
-    if isinstance(lr, numbers.Real):
-        return float(lr)
-    if session is None or not isinstance(lr, Tensor):
-        return None
+def _scalar_value(plan: Any, name: str, session: Any, step: Optional[int]) -> Optional[float]:
+    """The value of the op's scalar input `name`: a constant's, else evaluated
+    in `session` (at global step `step` when given), else None."""
+    value = plan.value(name)
+    if value is not None or session is None:
+        return value
+    tensor = plan.scalar(name)
     feed = {}
-    global_step = get_global_step(lr.graph)
+    global_step = get_global_step(tensor.graph)
     if step is not None and global_step is not None:
         feed[global_step.value()] = step
-    return float(session.run(lr, feed))
+    return float(session.run(tensor, feed))
+
+
+def _decay_scale(entry: Any, lr: Optional[float], multiplier: Optional[float]) -> Optional[float]:
+    """s of p <- p - s*d*p for a plan entry (None: unknown without a session)."""
+    if entry.decay_scale == "lr*lr_mult":
+        return None if lr is None else lr * entry.lr_mult
+    if entry.decay_scale == "lr_t/lr_0":
+        return multiplier
+    return 1.0
 
 
 def regularization_report(train_op: Any = None, graph: Any = None, session: Any = None,
                           step: Optional[int] = None) -> RegularizationReport:
     """The report for `train_op` (an Operation or the tensor create_train_op
-    returns) or, without one, for the trainable variables of `graph`.
+    returns) or, without one, for the trainable variables of `graph`. What
+    the train op does is read from its update plan (update_plan): the
+    decoupled shrink per step is s * d (p <- p - s*d*p), the coupled one
+    lr * lr_mult * lambda_grad / (1 - mu) for SGD and momentum (steady state).
 
     Args:
       session, step: evaluate a scheduled learning rate (at global step
@@ -161,58 +154,47 @@ def regularization_report(train_op: Any = None, graph: Any = None, session: Any 
     """
     op = train_op.op if isinstance(train_op, Tensor) else train_op
     graph = op.graph if op is not None else (graph or get_default_graph())
-    record = None
+    plan = None
     in_run = None
     if op is not None:
         in_run = graph._c.ancestors([op._node])
-        records = [r for r in graph.get_collection("_slimcore_train_ops") if in_run[r.op._node]]
-        if not records:
-            raise ValueError(f"{op.name} was not built by a slimcore optimizer (minimize, apply_gradients "
-                             "or create_train_op)")
-        record = records[-1]
-    optimizer = record.optimizer if record is not None else None
-    algorithm = getattr(optimizer, "_algorithm", None)
-    lr = _learning_rate(optimizer, session, step) if optimizer is not None else None
-    momentum = getattr(optimizer, "_momentum", 0.0) if algorithm == "momentum" else 0.0
-    convention = getattr(optimizer, "_decay_convention", "contrib")
+        plan = update_plan(op)[-1]
+    algorithm = plan.algorithm if plan is not None else None
+    lr = _scalar_value(plan, "learning_rate", session, step) if plan is not None else None
+    multiplier = _scalar_value(plan, "decay_multiplier", session, step) if plan is not None else None
     variables = list(graph.get_collection(GraphKeys.TRAINABLE_VARIABLES))
-    if record is not None:
-        variables += [v for _, v in record.updates if v not in variables]
-    updated = {id(v) for _, v in record.updates} if record is not None else set()
+    if plan is not None:
+        variables += [e.variable for e in plan.variables if e.variable not in variables]
     rows, notes = [], []
     adaptive_coupled, double = [], []
     for v in variables:
-        penalty = _penalty(v)
+        entry = plan.entry(v) if plan is not None else None
+        penalty = penalty_summary(v)
         loss = getattr(v, "regularization_loss", None)
-        in_loss = bool(in_run[loss.op._node]) if record is not None and loss is not None else None
-        decay = None
-        if record is not None and id(v) in updated:
-            if v.weight_decay is not None:
-                decay = float(v.weight_decay)
-            elif id(v) in record.decayed and getattr(optimizer, "_weight_decay", None) is not None:
-                decay = _number_or_name(optimizer._weight_decay)
-        elif record is None and v.weight_decay:
+        in_loss = bool(in_run[loss.op._node]) if plan is not None and loss is not None else None
+        decay: Any = None
+        if entry is not None and entry.decays:
+            decay = entry.decay if entry.decay is not None else entry.decay_tensor.name
+        elif plan is None and v.weight_decay:
             decay = float(v.weight_decay)
-        decay = decay or None
-        lam = _lambda_grad(v) if penalty["kind"] is not None else None
+        lam = _lambda_grad(penalty, v)
         coupled_active = bool(lam) and in_loss is not False
         mechanism = ("both" if coupled_active and decay else "loss penalty" if coupled_active
                      else "decoupled decay" if decay else "none")
         if penalty["kind"] is not None and in_loss is False:
             mechanism += " (penalty NOT in the loss)"
-        lr_eff = None if lr is None else lr * (v.lr_mult if v.lr_mult is not None else 1.0)
+        lr_mult = entry.lr_mult if entry is not None else (v.lr_mult if v.lr_mult is not None else 1.0)
+        lr_eff = None if lr is None else lr * lr_mult
         shrink_decoupled = None
         if isinstance(decay, float):
-            scale = {"lr": lr_eff, "schedule": (None if lr is None else lr / float(
-                getattr(optimizer, "_base_learning_rate", None) or lr))}.get(convention, 1.0)
+            scale = _decay_scale(entry, lr, multiplier) if entry is not None else 1.0
             shrink_decoupled = None if scale is None else decay * scale
         shrink = None
-        if record is not None and lr_eff is not None:
+        if plan is not None and lr_eff is not None:
             factor = 1.0 - (shrink_decoupled or 0.0)
             if coupled_active:
                 if algorithm in ("sgd", "momentum"):
-                    mu = v.momentum if v.momentum is not None else momentum
-                    mu = mu if isinstance(mu, numbers.Real) else 0.0
+                    mu = entry.momentum if entry is not None and entry.momentum is not None else 0.0
                     factor *= 1.0 - lr_eff * lam / (1.0 - mu)
                 else:
                     factor = None
@@ -226,13 +208,13 @@ def regularization_report(train_op: Any = None, graph: Any = None, session: Any 
         rows.append({
             "variable": v.op.name, "shape": v.shape.as_list(), "role": v.role, "penalty": penalty,
             "lambda_grad": lam, "in_loss": in_loss, "decay": decay,
-            "convention": convention if decay else None, "shrink_decoupled": shrink_decoupled,
-            "mechanism": mechanism, "shrink_per_step": shrink, "half_life": half_life,
-            "lr_mult": v.lr_mult if v.lr_mult is not None else 1.0, "momentum": v.momentum,
-            "updated": (id(v) in updated) if record is not None else None,
+            "convention": entry.decay_convention if decay and entry is not None else None,
+            "shrink_decoupled": shrink_decoupled, "mechanism": mechanism, "shrink_per_step": shrink,
+            "half_life": half_life, "lr_mult": lr_mult, "momentum": v.momentum,
+            "updated": (entry is not None) if plan is not None else None,
         })
     if adaptive_coupled:
-        notes.append(f"{type(optimizer).__name__} rescales gradients per coordinate, so a coupled L2 penalty on "
+        notes.append(f"{algorithm} rescales gradients per coordinate, so a coupled L2 penalty on "
                      f"{', '.join(adaptive_coupled[:4])}{' ...' if len(adaptive_coupled) > 4 else ''} is not weight "
                      "decay (Loshchilov & Hutter): its shrink depends on the gradient history. For a decay that "
                      "shrinks every weight alike use the decoupled form (AdamWOptimizer; "
@@ -244,5 +226,4 @@ def regularization_report(train_op: Any = None, graph: Any = None, session: Any 
     if missing:
         notes.append(f"the penalties of {', '.join(missing[:4])}{' ...' if len(missing) > 4 else ''} are not in "
                      "the trained loss: train on tf.losses.get_total_loss().")
-    return RegularizationReport(rows, op.name if op is not None else None, lr,
-                                type(optimizer).__name__ if optimizer is not None else None, notes)
+    return RegularizationReport(rows, op.name if op is not None else None, lr, algorithm, notes)

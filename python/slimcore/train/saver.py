@@ -31,26 +31,27 @@ class CheckpointSettingsWarning(UserWarning):
 
 
 def decay_settings(variables: list, names: list) -> dict:
-    """What a checkpoint records per variable: its penalty (kind, scale,
-    convention), decoupled decay, learning-rate multiplier and role; and the
-    graph's last optimizer and its decay convention."""
-    def number(x: Any) -> Any:
-        return x if x is None or isinstance(x, (int, float, str)) else repr(x)
+    """What a checkpoint records per variable, read from its settings record:
+    its penalty (kind, scale, convention "half"/"full"), decoupled decay,
+    learning-rate multiplier, momentum and role; and the algorithm, weight
+    decay and decay convention of the graph's last optimizer update (its
+    update plan)."""
+    from .plan import graph_update_plans, penalty_summary
     out: dict = {"variables": {}}
     for name, v in zip(names, variables):
-        reg = getattr(v, "regularizer", None)
+        penalty = penalty_summary(v)
         out["variables"][name] = {
-            "regularizer": None if reg is None else getattr(reg, "kind", getattr(reg, "__name__", "custom")),
-            "scale": number(getattr(reg, "scale", None)) if reg is not None else None,
-            "convention": getattr(reg, "convention", None) if reg is not None else None,
-            "weight_decay": v.weight_decay, "lr_mult": v.lr_mult, "role": v.role,
+            "regularizer": penalty["kind"], "scale": penalty["scale"], "convention": penalty["convention"],
+            "weight_decay": v.weight_decay, "lr_mult": v.lr_mult, "momentum": v.momentum, "role": v.role,
         }
-    records = v.graph.get_collection("_slimcore_train_ops") if variables else []
-    if records:
-        opt = records[-1].optimizer
-        out["optimizer"] = {"class": type(opt).__name__,
-                            "weight_decay": number(getattr(opt, "_weight_decay", None)),
-                            "decay_convention": getattr(opt, "_decay_convention", None)}
+    plans = graph_update_plans(variables[0].graph) if variables else []
+    if plans:
+        plan = plans[-1]
+        weight_decay = plan.value("weight_decay")
+        out["optimizer"] = {"algorithm": plan.algorithm,
+                            "weight_decay": weight_decay if weight_decay is not None else
+                            plan.scalar("weight_decay").name,
+                            "decay_convention": plan.variables[0].decay_convention}
     return out
 
 SUFFIX = ".safetensors"
