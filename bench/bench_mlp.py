@@ -1,4 +1,5 @@
 """The seed MLP's training step vs PyTorch eager / TensorFlow (see slimcore.app.benchmarks.mlp)."""
+
 import argparse
 
 from slimcore.app.benchmarks import mlp

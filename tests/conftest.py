@@ -1,4 +1,5 @@
 """Every test starts with a fresh default graph."""
+
 import pytest
 
 import slimcore

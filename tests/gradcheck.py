@@ -4,6 +4,7 @@ For an op y = f(x1, ..., xk) and a random cotangent r, the analytic
 gradient of <r, y> is what slimcore.gradients(y, xs, grad_ys=r) returns;
 the numeric one is (<r, f(x + h e_i)> - <r, f(x - h e_i)>) / 2h per element.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -24,8 +25,15 @@ def run_op(fn: Callable, inputs: Sequence[np.ndarray]) -> np.ndarray:
             return sess.run(y, dict(zip(placeholders, inputs)))
 
 
-def check_gradients(fn: Callable, inputs: Sequence[np.ndarray], wrt: Sequence[int] | None = None,
-                    eps: float = 1e-6, rtol: float = 1e-6, atol: float = 1e-8, seed: int = 0) -> None:
+def check_gradients(
+    fn: Callable,
+    inputs: Sequence[np.ndarray],
+    wrt: Sequence[int] | None = None,
+    eps: float = 1e-6,
+    rtol: float = 1e-6,
+    atol: float = 1e-8,
+    seed: int = 0,
+) -> None:
     """Asserts that slimcore's gradients of fn match finite differences.
 
     Args:
@@ -61,5 +69,6 @@ def check_gradients(fn: Callable, inputs: Sequence[np.ndarray], wrt: Sequence[in
                     fp = np.asarray(sess.run(y, dict(zip(placeholders, plus))))
                     fm = np.asarray(sess.run(y, dict(zip(placeholders, minus))))
                     flat[k] = np.sum(cotangent * (fp - fm)) / (2 * eps)
-                np.testing.assert_allclose(np.asarray(g), numeric, rtol=rtol, atol=atol,
-                                           err_msg=f"gradient of input {i}")
+                np.testing.assert_allclose(
+                    np.asarray(g), numeric, rtol=rtol, atol=atol, err_msg=f"gradient of input {i}"
+                )

@@ -1,4 +1,5 @@
 """LossAccounting: data loss, penalty and decoupled-decay magnitude reported apart."""
+
 import numpy as np
 import pytest
 
@@ -11,8 +12,9 @@ def test_split_accounting_in_a_hand_written_loop():
     y = tf.placeholder(tf.int64, [None])
     logits = slim.fully_connected(x, 3, activation_fn=None, weights_regularizer=slim.l2_regularizer(0.1))
     data_loss = tf.losses.sparse_softmax_cross_entropy(y, logits)
-    train = tf.train.AdamWOptimizer(0.01, 0.05, decay_convention="lr").minimize(tf.losses.get_total_loss(),
-                                                                                 regularization_check="ignore")
+    train = tf.train.AdamWOptimizer(0.01, 0.05, decay_convention="lr").minimize(
+        tf.losses.get_total_loss(), regularization_check="ignore"
+    )
     accounting = tf.train.LossAccounting(data_loss, train)
     w, b = tf.trainable_variables()
     rng = np.random.default_rng(0)

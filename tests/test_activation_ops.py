@@ -4,6 +4,7 @@ Forward values against independent numpy formulas (float32 and float64,
 awkward sizes, tensors large enough for the OpenMP path), gradients against
 finite differences, extreme logits, and every error path.
 """
+
 import numpy as np
 import pytest
 
@@ -79,10 +80,8 @@ def test_elementwise_forward(name, fn, ref, shape, dtype):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_elementwise_special_values(dtype):
-    x = np.array([0.0, -0.0, 6.0, -6.0, 1e-30, -1e-30, 50.0, -50.0, 1e4, -1e4, np.inf, -np.inf],
-                 dtype)
-    for fn, ref in [(sc.nn.relu, np_relu), (sc.nn.relu6, np_relu6), (sc.tanh, np.tanh),
-                    (sc.sigmoid, np_sigmoid)]:
+    x = np.array([0.0, -0.0, 6.0, -6.0, 1e-30, -1e-30, 50.0, -50.0, 1e4, -1e4, np.inf, -np.inf], dtype)
+    for fn, ref in [(sc.nn.relu, np_relu), (sc.nn.relu6, np_relu6), (sc.tanh, np.tanh), (sc.sigmoid, np_sigmoid)]:
         with np.errstate(over="ignore"):
             expected = ref(x.astype(np.float64))
         np.testing.assert_allclose(run_op(fn, [x]), expected, **tol(dtype))
@@ -92,8 +91,9 @@ def test_elementwise_special_values(dtype):
 def test_sigmoid_tails_keep_relative_precision(dtype):
     # sigmoid(-80) ~ 1.8e-35 is a normal float32; 1 / (1 + e^80) would overflow e^80.
     x = np.array([-80.0, -30.0, -10.0, 10.0, 30.0, 80.0], dtype)
-    np.testing.assert_allclose(run_op(sc.sigmoid, [x]), np_sigmoid(x.astype(np.float64)),
-                               rtol=2e-6 if dtype == np.float32 else 1e-13)
+    np.testing.assert_allclose(
+        run_op(sc.sigmoid, [x]), np_sigmoid(x.astype(np.float64)), rtol=2e-6 if dtype == np.float32 else 1e-13
+    )
 
 
 def test_relu_nan_propagates():
@@ -139,11 +139,9 @@ def test_log_softmax_forward(shape, dtype):
     np.testing.assert_allclose(y, np_log_softmax(x.astype(np.float64)), rtol=2e-6, atol=atol)
 
 
-EXTREME = np.array([[1e4, -1e4, 0.0],
-                    [-1e4, -1e4, -1e4],
-                    [1e4, 1e4, -1e4],
-                    [1e4, 1e4 - 1.0, 1e4 - 2.0],
-                    [-3e4, 2e4, 0.0]])
+EXTREME = np.array(
+    [[1e4, -1e4, 0.0], [-1e4, -1e4, -1e4], [1e4, 1e4, -1e4], [1e4, 1e4 - 1.0, 1e4 - 2.0], [-3e4, 2e4, 0.0]]
+)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -170,8 +168,7 @@ def test_softmax_with_masked_logits(dtype):
     # -inf logits (masking) get probability 0 and log-probability -inf; the rest stays finite.
     x = np.array([[-np.inf, 0.0, 1.0], [2.0, -np.inf, -np.inf]], dtype)
     y = run_op(sc.nn.softmax, [x])
-    np.testing.assert_allclose(y, [[0.0, 1 / (1 + np.e), np.e / (1 + np.e)], [1.0, 0.0, 0.0]],
-                               **tol(dtype))
+    np.testing.assert_allclose(y, [[0.0, 1 / (1 + np.e), np.e / (1 + np.e)], [1.0, 0.0, 0.0]], **tol(dtype))
     ly = run_op(sc.nn.log_softmax, [x])
     assert np.isneginf(ly[0, 0]) and np.isneginf(ly[1, 1:]).all()
     np.testing.assert_allclose(ly[0, 1:], np.log(y[0, 1:]), rtol=1e-6)
@@ -194,8 +191,9 @@ def test_softmax_axis_argument():
     expected = np_softmax(x)
     for kwargs in ({}, {"axis": None}, {"axis": -1}, {"axis": 1}, {"dim": -1}, {"axis": 1, "dim": 1}):
         np.testing.assert_allclose(run_op(lambda t, kwargs=kwargs: sc.nn.softmax(t, **kwargs), [x]), expected)
-        np.testing.assert_allclose(run_op(lambda t, kwargs=kwargs: sc.nn.log_softmax(t, **kwargs), [x]),
-                                   np.log(expected))
+        np.testing.assert_allclose(
+            run_op(lambda t, kwargs=kwargs: sc.nn.log_softmax(t, **kwargs), [x]), np.log(expected)
+        )
 
 
 def test_top_level_aliases():
@@ -206,9 +204,14 @@ def test_top_level_aliases():
 
 def test_op_types_and_names():
     x = sc.placeholder(sc.float32, [None, 3])
-    for fn, op_type in [(sc.nn.relu, "Relu"), (sc.nn.relu6, "Relu6"), (sc.tanh, "Tanh"),
-                        (sc.sigmoid, "Sigmoid"), (sc.nn.softmax, "Softmax"),
-                        (sc.nn.log_softmax, "LogSoftmax")]:
+    for fn, op_type in [
+        (sc.nn.relu, "Relu"),
+        (sc.nn.relu6, "Relu6"),
+        (sc.tanh, "Tanh"),
+        (sc.sigmoid, "Sigmoid"),
+        (sc.nn.softmax, "Softmax"),
+        (sc.nn.log_softmax, "LogSoftmax"),
+    ]:
         y = fn(x)
         assert y.op.type == op_type and y.name == f"{op_type}:0"
         assert y.shape.as_list() == [None, 3] and y.dtype == sc.float32
@@ -217,9 +220,14 @@ def test_op_types_and_names():
 
 def test_gradient_ops_are_dedicated_kernels():
     x = sc.placeholder(sc.float64, [2, 3])
-    for fn, grad_type in [(sc.nn.relu, "ReluGrad"), (sc.nn.relu6, "Relu6Grad"),
-                          (sc.tanh, "TanhGrad"), (sc.sigmoid, "SigmoidGrad"),
-                          (sc.nn.softmax, "SoftmaxGrad"), (sc.nn.log_softmax, "LogSoftmaxGrad")]:
+    for fn, grad_type in [
+        (sc.nn.relu, "ReluGrad"),
+        (sc.nn.relu6, "Relu6Grad"),
+        (sc.tanh, "TanhGrad"),
+        (sc.sigmoid, "SigmoidGrad"),
+        (sc.nn.softmax, "SoftmaxGrad"),
+        (sc.nn.log_softmax, "LogSoftmaxGrad"),
+    ]:
         (g,) = sc.gradients(fn(x), [x])
         assert g.op.type == grad_type
 
@@ -287,8 +295,14 @@ def test_backward_kernels_against_formulas_large(dtype):
         "softmax": (dy64 - (dy64 * s).sum(-1, keepdims=True)) * s,
         "log_softmax": dy64 - np.exp(ls) * dy64.sum(-1, keepdims=True),
     }
-    fns = {"relu": sc.nn.relu, "relu6": sc.nn.relu6, "tanh": sc.tanh, "sigmoid": sc.sigmoid,
-           "softmax": sc.nn.softmax, "log_softmax": sc.nn.log_softmax}
+    fns = {
+        "relu": sc.nn.relu,
+        "relu6": sc.nn.relu6,
+        "tanh": sc.tanh,
+        "sigmoid": sc.sigmoid,
+        "softmax": sc.nn.softmax,
+        "log_softmax": sc.nn.log_softmax,
+    }
     tx = sc.placeholder(dtype, shape)
     tdy = sc.placeholder(dtype, shape)
     grads = {k: sc.gradients(f(tx), [tx], grad_ys=tdy)[0] for k, f in fns.items()}
@@ -297,14 +311,15 @@ def test_backward_kernels_against_formulas_large(dtype):
     for k, ref in refs.items():
         # log_softmax's gradient subtracts a row sum of 1001 terms: absolute error scales with it.
         atol = (2e-5 if k == "log_softmax" else 1e-6) if dtype == np.float32 else 1e-12
-        np.testing.assert_allclose(out[k], ref, rtol=2e-5 if dtype == np.float32 else 1e-11,
-                                   atol=atol, err_msg=k)
+        np.testing.assert_allclose(out[k], ref, rtol=2e-5 if dtype == np.float32 else 1e-11, atol=atol, err_msg=k)
 
 
 # ---- second order: the backward kernels are differentiable themselves ----------------
-@pytest.mark.parametrize("fn,kinks", [(sc.nn.relu, [0.0]), (sc.nn.relu6, [0.0, 6.0]),
-                                      (sc.tanh, []), (sc.sigmoid, [])],
-                         ids=["relu", "relu6", "tanh", "sigmoid"])
+@pytest.mark.parametrize(
+    "fn,kinks",
+    [(sc.nn.relu, [0.0]), (sc.nn.relu6, [0.0, 6.0]), (sc.tanh, []), (sc.sigmoid, [])],
+    ids=["relu", "relu6", "tanh", "sigmoid"],
+)
 def test_second_order_gradients(fn, kinks):
     x = away_from(sample((2, 3), np.float64, scale=3.0, seed=10) + 1.0, kinks)
     dy = sample((2, 3), np.float64, scale=1.0, seed=11)

@@ -1,8 +1,8 @@
 """slim.arg_scope, following tf_slim's own arg_scope tests."""
+
 import pytest
 
-from slimcore.slim import (add_arg_scope, arg_scope, arg_scoped_arguments, current_arg_scope,
-                           has_arg_scope)
+from slimcore.slim import add_arg_scope, arg_scope, arg_scoped_arguments, current_arg_scope, has_arg_scope
 
 
 @add_arg_scope

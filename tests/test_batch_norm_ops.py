@@ -8,6 +8,7 @@ variance, precision with a large mean, the backward kernel against TF's
 closed form on large tensors, gradients against finite differences (float64),
 and every error path.
 """
+
 import warnings
 
 import numpy as np
@@ -23,8 +24,21 @@ TOL = {np.float32: dict(rtol=2e-5, atol=2e-5), np.float64: dict(rtol=1e-11, atol
 # Rank 2 and 4; C = 1; one row; 64 and 65 channels (the two layouts);
 # (3000, 17), (70001, 1), (4, 9, 9, 130) and (8, 16, 16, 3) exceed the
 # parallel threshold with few (block-split) and many (channel-split) channels.
-SHAPES = [(1, 1), (1, 5), (5, 1), (3, 5), (2, 64), (3, 65), (2, 3, 3, 4), (2, 1, 1, 7),
-          (3, 2, 5, 1), (3000, 17), (70001, 1), (4, 9, 9, 130), (8, 16, 16, 3)]
+SHAPES = [
+    (1, 1),
+    (1, 5),
+    (5, 1),
+    (3, 5),
+    (2, 64),
+    (3, 65),
+    (2, 3, 3, 4),
+    (2, 1, 1, 7),
+    (3, 2, 5, 1),
+    (3000, 17),
+    (70001, 1),
+    (4, 9, 9, 130),
+    (8, 16, 16, 3),
+]
 
 
 def sample(shape, dtype, seed=0, loc=0.0, scale=1.0):
@@ -44,8 +58,7 @@ def reference(x, scale, offset, eps):
 
 def params(channels, dtype, seed=1):
     rng = np.random.default_rng(seed)
-    return (rng.uniform(0.5, 2.0, channels).astype(dtype),
-            rng.standard_normal(channels).astype(dtype))
+    return (rng.uniform(0.5, 2.0, channels).astype(dtype), rng.standard_normal(channels).astype(dtype))
 
 
 def run(fetches, feed=None):
@@ -97,15 +110,13 @@ def test_statistics_keep_precision_with_a_large_mean(loc):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("shape", [(1, 1, 1, 5), (1, 1), (1, 3), (4, 1), (2, 3, 3, 4), (3000, 17),
-                                   (4, 9, 9, 130)])
+@pytest.mark.parametrize("shape", [(1, 1, 1, 5), (1, 1), (1, 3), (4, 1), (2, 3, 3, 4), (3000, 17), (4, 9, 9, 130)])
 def test_inference_uses_the_given_statistics(shape, dtype):
     x = sample(shape, dtype)
     scale, offset = params(shape[-1], dtype)
     mean = sample(shape[-1:], dtype, seed=5)
     variance = np.abs(sample(shape[-1:], dtype, seed=6)) + 0.1
-    y, bm, bv = run(list(sc.nn.fused_batch_norm(x, scale, offset, mean, variance, epsilon=0.01,
-                                                is_training=False)))
+    y, bm, bv = run(list(sc.nn.fused_batch_norm(x, scale, offset, mean, variance, epsilon=0.01, is_training=False)))
     expected = (x.astype(np.float64) - mean) / np.sqrt(variance.astype(np.float64) + 0.01) * scale + offset
     np.testing.assert_allclose(y, expected, **TOL[dtype])
     np.testing.assert_array_equal(bm, mean)  # passed through, as TF
@@ -184,8 +195,7 @@ def grad_reference(dy, x, scale, training, mean=None, variance=None, eps=1e-3):
 
 @pytest.mark.parametrize("training", [True, False])
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("shape", [(1, 3), (5, 1), (2, 3, 3, 4), (3, 65), (3000, 17), (70001, 1),
-                                   (4, 9, 9, 130)])
+@pytest.mark.parametrize("shape", [(1, 3), (5, 1), (2, 3, 3, 4), (3, 65), (3000, 17), (70001, 1), (4, 9, 9, 130)])
 def test_backward_kernel_matches_tf_formula(shape, dtype, training):
     x = sample(shape, dtype, loc=-1.0, scale=3.0)
     dy = sample(shape, dtype, seed=2)
@@ -202,8 +212,11 @@ def test_backward_kernel_matches_tf_formula(shape, dtype, training):
     assert grads[0].op.type == "FusedBatchNormGrad"
     got = run(grads, {tx: x, tdy: dy})
     want = grad_reference(dy, x, scale, training, mean, variance)
-    tol = dict(rtol=1e-4, atol=1e-4 * max(1.0, np.sqrt(x.size / shape[-1]))) if dtype == np.float32 \
+    tol = (
+        dict(rtol=1e-4, atol=1e-4 * max(1.0, np.sqrt(x.size / shape[-1])))
+        if dtype == np.float32
         else dict(rtol=1e-9, atol=1e-9)
+    )
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, **tol)
 
@@ -213,8 +226,7 @@ def test_backward_kernel_matches_tf_formula(shape, dtype, training):
 def test_training_gradients(shape):
     x = sample(shape, np.float64, loc=0.5, scale=2.0)
     scale, offset = params(shape[-1], np.float64)
-    check_gradients(lambda x, s, o: sc.nn.fused_batch_norm(x, s, o)[0], [x, scale, offset],
-                    rtol=1e-5, atol=1e-7)
+    check_gradients(lambda x, s, o: sc.nn.fused_batch_norm(x, s, o)[0], [x, scale, offset], rtol=1e-5, atol=1e-7)
 
 
 @pytest.mark.parametrize("shape", [(4, 3), (2, 2, 2, 3), (3, 1), (1, 2)])
@@ -228,11 +240,13 @@ def test_training_gradients_through_the_batch_statistics(shape):
     def fn(x, s, o):
         y, m, v = sc.nn.fused_batch_norm(x, s, o)
         return y + sc.reduce_sum(m * wm) + sc.reduce_sum(v * wv)
+
     check_gradients(fn, [x, scale, offset], rtol=1e-5, atol=1e-7)
 
     def stats_only(x):
         _, m, v = sc.nn.fused_batch_norm(x, np.ones(shape[-1]), np.zeros(shape[-1]))
         return m * wm + v * wv
+
     check_gradients(stats_only, [x], rtol=1e-5, atol=1e-7)
 
 
@@ -247,6 +261,7 @@ def test_inference_gradients_include_mean_and_variance(shape):
     def fn(x, s, o, m, v):
         y, bm, bv = sc.nn.fused_batch_norm(x, s, o, m, v, is_training=False)
         return y + sc.reduce_sum(bm * wm) + sc.reduce_sum(bv)
+
     check_gradients(fn, [x, scale, offset, mean, variance], rtol=1e-5, atol=1e-7)
 
 
@@ -327,21 +342,20 @@ def test_raw_op_errors():
     with pytest.raises(ValueError, match="only taken in training"):
         _op("FusedBatchNormGrad", [x, x, v, v, v, v, v], {"is_training": False})
     with pytest.raises(TypeError, match="x must have dy's dtype"):
-        _op("FusedBatchNormGrad", [x, sc.constant(np.zeros((2, 3), np.float32)), v, v, v],
-            {"is_training": True})
+        _op("FusedBatchNormGrad", [x, sc.constant(np.zeros((2, 3), np.float32)), v, v, v], {"is_training": True})
     with pytest.raises(ValueError, match="dy and x must have the same shape"):
         _op("FusedBatchNormGrad", [sc.constant(np.zeros((3, 3))), x, v, v, v], {"is_training": True})
     with pytest.raises(ValueError, match=r"saved_inv_std must have shape \[3\]"):
         _op("FusedBatchNormGrad", [x, x, v, v, sc.constant(np.ones(2))], {"is_training": True})
     with pytest.raises(TypeError, match="scale must have dy's dtype"):
-        _op("FusedBatchNormGrad", [x, x, sc.constant(np.ones(3, np.float32)), v, v],
-            {"is_training": True})
+        _op("FusedBatchNormGrad", [x, x, sc.constant(np.ones(3, np.float32)), v, v], {"is_training": True})
 
 
 # ---- moments -------------------------------------------------------------------------------
 @pytest.mark.parametrize("keep_dims", [False, True])
-@pytest.mark.parametrize("shape,axes", [((4, 5, 6, 3), [0, 1, 2]), ((6, 7), [0]), ((3, 4, 5), [1]),
-                                        ((3, 4, 5), [-1, 0]), ((8,), [0])])
+@pytest.mark.parametrize(
+    "shape,axes", [((4, 5, 6, 3), [0, 1, 2]), ((6, 7), [0]), ((3, 4, 5), [1]), ((3, 4, 5), [-1, 0]), ((8,), [0])]
+)
 def test_moments_match_numpy(shape, axes, keep_dims):
     x = sample(shape, np.float64, loc=2.0)
     mean, var = run_op(lambda t: sc.nn.moments(t, axes, keep_dims=keep_dims), [x])
@@ -374,6 +388,7 @@ def test_moments_feed_batch_normalization_like_the_fused_op():
     def composed(t):
         mean, var = sc.nn.moments(t, [0, 1, 2])
         return sc.nn.batch_normalization(t, mean, var, offset, scale, 1e-3)
+
     np.testing.assert_allclose(run_op(composed, [x]), reference(x, scale, offset, 1e-3)[0], rtol=1e-12)
 
 
@@ -410,8 +425,11 @@ def test_batch_normalization_gradients():
     x = sample((3, 4), np.float64)
     mean, var = sample(4, np.float64, seed=2), np.abs(sample(4, np.float64, seed=3)) + 0.1
     scale, offset = params(4, np.float64)
-    check_gradients(lambda *t: sc.nn.batch_normalization(t[0], t[1], t[2], t[3], t[4], 1e-3),
-                    [x, mean, var, offset, scale], rtol=1e-5)
+    check_gradients(
+        lambda *t: sc.nn.batch_normalization(t[0], t[1], t[2], t[3], t[4], 1e-3),
+        [x, mean, var, offset, scale],
+        rtol=1e-5,
+    )
 
 
 def test_batch_normalization_errors():

@@ -1,5 +1,6 @@
 """Elementwise binary ops with broadcasting, comparisons and add_n: forward
 against numpy, gradients against finite differences."""
+
 import numpy as np
 import pytest
 
@@ -15,15 +16,28 @@ ARITHMETIC = [
     (sc.minimum, np.minimum),
 ]
 COMPARISONS = [
-    (sc.equal, np.equal), (sc.not_equal, np.not_equal), (sc.greater, np.greater),
-    (sc.greater_equal, np.greater_equal), (sc.less, np.less), (sc.less_equal, np.less_equal),
+    (sc.equal, np.equal),
+    (sc.not_equal, np.not_equal),
+    (sc.greater, np.greater),
+    (sc.greater_equal, np.greater_equal),
+    (sc.less, np.less),
+    (sc.less_equal, np.less_equal),
 ]
 # (shape of a, shape of b): same shape, scalars, rows, columns, inner and
 # outer broadcasting, rank change, one element, empty, the OpenMP path.
 SHAPES = [
-    ((3, 4), (3, 4)), ((3, 4), ()), ((), (3, 4)), ((3, 4), (4,)), ((3, 1), (1, 4)),
-    ((2, 3, 5), (3, 1)), ((1,), (1,)), ((5, 1, 3), (1, 4, 1)), ((0, 3), (3,)),
-    ((200, 300), (300,)), ((40000,), ()), ((2, 1, 4, 1), (3, 1, 5)),
+    ((3, 4), (3, 4)),
+    ((3, 4), ()),
+    ((), (3, 4)),
+    ((3, 4), (4,)),
+    ((3, 1), (1, 4)),
+    ((2, 3, 5), (3, 1)),
+    ((1,), (1,)),
+    ((5, 1, 3), (1, 4, 1)),
+    ((0, 3), (3,)),
+    ((200, 300), (300,)),
+    ((40000,), ()),
+    ((2, 1, 4, 1), (3, 1, 5)),
 ]
 
 
@@ -65,8 +79,9 @@ def test_comparisons_give_bool(sc_fn, np_fn):
 
 
 @pytest.mark.parametrize("sc_fn,_", ARITHMETIC)
-@pytest.mark.parametrize("shapes", [((3, 4), (3, 4)), ((3, 4), ()), ((3, 4), (4,)), ((3, 1), (1, 4)),
-                                    ((2, 3, 2), (3, 1)), ((1,), (2, 2))])
+@pytest.mark.parametrize(
+    "shapes", [((3, 4), (3, 4)), ((3, 4), ()), ((3, 4), (4,)), ((3, 1), (1, 4)), ((2, 3, 2), (3, 1)), ((1,), (2, 2))]
+)
 def test_arithmetic_gradients(sc_fn, _, shapes):
     rng = np.random.default_rng(2)
     a = _operand(shapes[0], np.float64, rng)

@@ -1,5 +1,6 @@
 """Saver: safetensors files, TF names, max_to_keep, latest_checkpoint, atomic
 writes (a killed save leaves the previous checkpoint intact), bad files."""
+
 import os
 import signal
 import subprocess
@@ -87,12 +88,15 @@ def test_restore_errors_change_nothing(tmp_path):
                 tf.train.Saver([wrong]).restore(sess, prefix)
 
 
-@pytest.mark.parametrize("content", [
-    b"",
-    b"\x05\x00\x00\x00\x00\x00\x00\x00{}",
-    b"\x02\x00\x00\x00\x00\x00\x00\x00[]",
-    b"\x40\x00\x00\x00\x00\x00\x00\x00" + b'{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}' + b" " * 9,
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"\x05\x00\x00\x00\x00\x00\x00\x00{}",
+        b"\x02\x00\x00\x00\x00\x00\x00\x00[]",
+        b"\x40\x00\x00\x00\x00\x00\x00\x00" + b'{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}' + b" " * 9,
+    ],
+)
 def test_malformed_files_raise_clearly(tmp_path, content):
     w, _, _ = _model()
     path = tmp_path / "bad.safetensors"
@@ -112,7 +116,7 @@ def test_a_killed_save_leaves_the_previous_checkpoint_intact(tmp_path):
         with tf.Session() as sess:
             sess.run(big.initializer)
             print("ready", flush=True)
-            saver.save(sess, {str(tmp_path / 'model')!r})
+            saver.save(sess, {str(tmp_path / "model")!r})
             print("saved", flush=True)
     """)
     env = dict(os.environ)
@@ -132,17 +136,20 @@ def test_a_killed_save_leaves_the_previous_checkpoint_intact(tmp_path):
 def test_metadata_records_decay_settings_and_restore_warns_on_differences(tmp_path):
     import json
     import warnings as _warnings
+
     import slimcore.slim as slim
 
     def build(scale, lr_mult):
         graph = tf.Graph()
         with graph.as_default():
             x = tf.placeholder(tf.float32, [None, 3])
-            slim.fully_connected(x, 2, weights_regularizer=slim.l2_regularizer(scale), weights_lr_mult=lr_mult,
-                                 scope="fc")
+            slim.fully_connected(
+                x, 2, weights_regularizer=slim.l2_regularizer(scale), weights_lr_mult=lr_mult, scope="fc"
+            )
             opt = tf.train.AdamWOptimizer(1e-4, 0.01)
-            opt.minimize(tf.losses.get_total_loss(), var_list=tf.trainable_variables()[:1],
-                         regularization_check="ignore")
+            opt.minimize(
+                tf.losses.get_total_loss(), var_list=tf.trainable_variables()[:1], regularization_check="ignore"
+            )
         return graph
 
     g1 = build(0.01, 2.0)
@@ -154,14 +161,15 @@ def test_metadata_records_decay_settings_and_restore_warns_on_differences(tmp_pa
     w = settings["variables"]["fc/weights"]
     assert (w["regularizer"], w["scale"], w["lr_mult"], w["role"]) == ("l2_regularizer", 0.01, 2.0, "weights")
     assert "half" in w["convention"]
-    assert settings["optimizer"] == {"algorithm": "adam", "weight_decay": 0.0001,
-                                     "decay_convention": "contrib"}
+    assert settings["optimizer"] == {"algorithm": "adam", "weight_decay": 0.0001, "decay_convention": "contrib"}
     same = build(0.01, 2.0)
     with same.as_default(), tf.Session(graph=same) as sess, _warnings.catch_warnings():
         _warnings.simplefilter("error")
         tf.train.Saver(tf.trainable_variables()).restore(sess, prefix)  # silent
     other = build(0.5, 1.0)
     with other.as_default(), tf.Session(graph=other) as sess:
-        with pytest.warns(tf.train.CheckpointSettingsWarning,
-                          match=r"fc/weights: scale 0\.01 in the checkpoint, 0\.5 now.*lr_mult 2\.0"):
+        with pytest.warns(
+            tf.train.CheckpointSettingsWarning,
+            match=r"fc/weights: scale 0\.01 in the checkpoint, 0\.5 now.*lr_mult 2\.0",
+        ):
             tf.train.Saver(tf.trainable_variables()).restore(sess, prefix)

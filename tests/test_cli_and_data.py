@@ -1,10 +1,11 @@
 """The slimcore command, datasets and training runs on the shipped digits."""
+
 import numpy as np
 import pytest
 
 from slimcore.app import cli
-from slimcore.app.datasets import load_digits, load_npz
 from slimcore.app.classifier_run import TrainConfig, train_classifier
+from slimcore.app.datasets import load_digits, load_npz
 
 
 def test_digits_are_real_and_split_reproducibly():
@@ -78,9 +79,24 @@ def test_config_validation():
 @pytest.mark.slow
 def test_train_command_writes_a_checkpoint(tmp_path, capsys):
     from slimcore.train import DoubleDecayWarning
+
     with pytest.warns(DoubleDecayWarning):  # --l2 and --weight-decay together: counted twice, and said so
-        code = cli.main(["train", "--epochs", "2", "--quiet", "--optimizer", "adamw", "--weight-decay", "1e-4",
-                         "--l2", "1e-4", "--checkpoint-dir", str(tmp_path)])
+        code = cli.main(
+            [
+                "train",
+                "--epochs",
+                "2",
+                "--quiet",
+                "--optimizer",
+                "adamw",
+                "--weight-decay",
+                "1e-4",
+                "--l2",
+                "1e-4",
+                "--checkpoint-dir",
+                str(tmp_path),
+            ]
+        )
     out = capsys.readouterr().out
     assert code == 0 and "test accuracy" in out and "penalty" in out
     files = list(tmp_path.glob("*.safetensors"))
@@ -98,6 +114,7 @@ def test_sweep_command_table_and_plot(tmp_path, capsys):
 
 def test_report_command_flags_the_seed_000_bug(capsys):
     from slimcore.train import RegularizationNotAppliedWarning
+
     with pytest.warns(RegularizationNotAppliedWarning, match="EasyNet/fully_connected/weights"):
         assert cli.main(["report", "--l2", "0.01", "--data-loss-only"]) == 0
     out = capsys.readouterr().out
@@ -105,8 +122,13 @@ def test_report_command_flags_the_seed_000_bug(capsys):
 
 
 def test_bad_arguments_are_refused(tmp_path, capsys):
-    for argv in (["train", "--epochs", "0"], ["train", "--learning-rate", "-1"], ["train", "--model", "vgg"],
-                 ["sweep", "--scales", "a,b"], ["train", "--l2", "nan"]):
+    for argv in (
+        ["train", "--epochs", "0"],
+        ["train", "--learning-rate", "-1"],
+        ["train", "--model", "vgg"],
+        ["sweep", "--scales", "a,b"],
+        ["train", "--l2", "nan"],
+    ):
         with pytest.raises(SystemExit) as exit_info:
             cli.main(argv)
         assert exit_info.value.code == 2

@@ -1,5 +1,6 @@
 """slimcore.compat.v1: TF 1.x's namespace is slimcore's objects under TF's
 names, every import form works, and lists of tensors auto-pack."""
+
 import importlib
 
 import numpy as np
@@ -10,13 +11,33 @@ import slimcore.compat.v1 as tf
 
 
 def test_top_level_is_slimcore():
-    for name in ["Graph", "Session", "placeholder", "constant", "Variable", "get_variable", "variable_scope",
-                 "name_scope", "GraphKeys", "get_collection", "add_to_collection", "trainable_variables",
-                 "global_variables_initializer", "gradients", "add_n", "stack", "float32", "int64", "bool",
-                 "set_random_seed", "one_hot", "AUTO_REUSE"]:
+    for name in [
+        "Graph",
+        "Session",
+        "placeholder",
+        "constant",
+        "Variable",
+        "get_variable",
+        "variable_scope",
+        "name_scope",
+        "GraphKeys",
+        "get_collection",
+        "add_to_collection",
+        "trainable_variables",
+        "global_variables_initializer",
+        "gradients",
+        "add_n",
+        "stack",
+        "float32",
+        "int64",
+        "bool",
+        "set_random_seed",
+        "one_hot",
+        "AUTO_REUSE",
+    ]:
         assert getattr(tf, name) is getattr(slimcore, name), name
     for name in ["reduce_sum", "reduce_mean", "cast", "matmul", "square", "convert_to_tensor"]:
-        assert getattr(tf, name).__wrapped__ is getattr(slimcore, name), name   # auto-packing wrappers
+        assert getattr(tf, name).__wrapped__ is getattr(slimcore, name), name  # auto-packing wrappers
     assert tf.pack is slimcore.stack
     assert set(slimcore.__all__) <= set(tf.__all__)
 
@@ -37,13 +58,16 @@ def test_submodules():
     assert tf.contrib.opt.extend_with_decoupled_weight_decay is slimcore.train.extend_with_decoupled_weight_decay
 
 
-@pytest.mark.parametrize("module,expected", [
-    ("slimcore.compat.v1.contrib.layers", "contrib.layers"),
-    ("slimcore.compat.v1.contrib.slim", slimcore.slim),
-    ("slimcore.compat.v1.losses", slimcore.losses),
-    ("slimcore.compat.v1.keras", slimcore.keras),
-    ("slimcore.compat.v1.keras.layers", slimcore.keras.layers),
-])
+@pytest.mark.parametrize(
+    "module,expected",
+    [
+        ("slimcore.compat.v1.contrib.layers", "contrib.layers"),
+        ("slimcore.compat.v1.contrib.slim", slimcore.slim),
+        ("slimcore.compat.v1.losses", slimcore.losses),
+        ("slimcore.compat.v1.keras", slimcore.keras),
+        ("slimcore.compat.v1.keras.layers", slimcore.keras.layers),
+    ],
+)
 def test_import_forms(module, expected):
     imported = importlib.import_module(module)
     if isinstance(expected, str):
@@ -58,7 +82,7 @@ def test_lists_of_tensors_auto_pack_as_tf1():
     nested = tf.reduce_mean([[a, 3.0], [b, 4.0]], axis=1)
     keyword = tf.reduce_sum(input_tensor=[a, b], name="s")
     assert nested.shape.as_list() == [2] and keyword.name == "s:0"
-    plain = tf.reduce_sum([1.0, 2.0])                 # numbers: a constant, as before
+    plain = tf.reduce_sum([1.0, 2.0])  # numbers: a constant, as before
     with tf.Session() as sess:
         assert sess.run(total) == 3.0 and sess.run(keyword) == 3.0 and sess.run(plain) == 3.0
         np.testing.assert_array_equal(sess.run(nested), [2.0, 3.0])
@@ -73,9 +97,21 @@ def test_collections_keep_lists_as_given():
 
 
 def test_initializers_short_names():
-    names = ["zeros", "ones", "constant", "random_uniform", "random_normal", "truncated_normal",
-             "variance_scaling", "glorot_uniform", "glorot_normal", "he_normal", "he_uniform", "lecun_normal",
-             "lecun_uniform"]
+    names = [
+        "zeros",
+        "ones",
+        "constant",
+        "random_uniform",
+        "random_normal",
+        "truncated_normal",
+        "variance_scaling",
+        "glorot_uniform",
+        "glorot_normal",
+        "he_normal",
+        "he_uniform",
+        "lecun_normal",
+        "lecun_uniform",
+    ]
     for name in names:
         assert callable(getattr(tf.initializers, name))
     w = tf.get_variable("w", [400, 300], initializer=tf.initializers.he_uniform(seed=1))

@@ -10,6 +10,7 @@ multi-threaded and multi-chunk paths), gradients against finite differences,
 second derivatives, unknown dimensions at build time, steady-state runs that
 allocate nothing, and every error path.
 """
+
 import numpy as np
 import pytest
 
@@ -110,21 +111,21 @@ def run_with_grads(build, x, f, dy):
 
 # (N, H, W, Cin, kh, kw, Cout, strides, padding, dilations)
 CONV_CASES = [
-    (2, 8, 8, 3, 3, 3, 4, (2, 2), "SAME", (1, 1)),    # pad 0 top / 1 bottom
-    (2, 7, 7, 3, 3, 3, 4, (2, 2), "SAME", (1, 1)),    # pad 1 / 1
+    (2, 8, 8, 3, 3, 3, 4, (2, 2), "SAME", (1, 1)),  # pad 0 top / 1 bottom
+    (2, 7, 7, 3, 3, 3, 4, (2, 2), "SAME", (1, 1)),  # pad 1 / 1
     (1, 8, 7, 2, 3, 3, 5, (1, 1), "SAME", (1, 1)),
     (3, 9, 10, 2, 3, 2, 3, (3, 3), "SAME", (1, 1)),
     (2, 9, 9, 3, 3, 3, 2, (1, 1), "VALID", (1, 1)),
     (2, 10, 11, 2, 3, 3, 3, (2, 3), "VALID", (1, 1)),
-    (1, 9, 9, 2, 3, 3, 2, (1, 1), "SAME", (2, 2)),    # dilated: window spans 5
+    (1, 9, 9, 2, 3, 3, 2, (1, 1), "SAME", (2, 2)),  # dilated: window spans 5
     (2, 10, 9, 2, 3, 2, 3, (2, 1), "VALID", (2, 2)),
     (2, 6, 6, 2, 2, 2, 3, (2, 2), "SAME", (2, 1)),
-    (2, 5, 6, 4, 1, 1, 3, (1, 1), "SAME", (1, 1)),    # 1x1, stride 1: plain GEMM
+    (2, 5, 6, 4, 1, 1, 3, (1, 1), "SAME", (1, 1)),  # 1x1, stride 1: plain GEMM
     (2, 5, 6, 4, 1, 1, 3, (1, 1), "VALID", (1, 1)),
-    (2, 7, 6, 3, 1, 1, 2, (2, 2), "SAME", (1, 1)),    # 1x1, strided: im2col
-    (1, 4, 4, 2, 4, 4, 3, (1, 1), "VALID", (1, 1)),   # kernel = whole input
-    (2, 5, 5, 1, 5, 5, 2, (1, 1), "SAME", (1, 1)),    # Cin 1, 5x5 as in LeNet
-    (1, 3, 3, 2, 5, 5, 2, (2, 2), "SAME", (1, 1)),    # kernel larger than a SAME input
+    (2, 7, 6, 3, 1, 1, 2, (2, 2), "SAME", (1, 1)),  # 1x1, strided: im2col
+    (1, 4, 4, 2, 4, 4, 3, (1, 1), "VALID", (1, 1)),  # kernel = whole input
+    (2, 5, 5, 1, 5, 5, 2, (1, 1), "SAME", (1, 1)),  # Cin 1, 5x5 as in LeNet
+    (1, 3, 3, 2, 5, 5, 2, (2, 2), "SAME", (1, 1)),  # kernel larger than a SAME input
 ]
 
 
@@ -136,7 +137,8 @@ def test_conv2d_forward_and_grads_match_loops(case, dtype):
     f = sample((kh, kw, cin, cout), dtype, seed=1)
     dy = sample(out_shape(x.shape, kh, kw, strides, padding, dilations, cout), dtype, seed=2)
     y, gx, gf = run_with_grads(
-        lambda a, b: sc.nn.conv2d(a, b, [1, *strides, 1], padding, dilations=[1, *dilations, 1]), x, f, dy)
+        lambda a, b: sc.nn.conv2d(a, b, [1, *strides, 1], padding, dilations=[1, *dilations, 1]), x, f, dy
+    )
     assert y.dtype == dtype and gx.dtype == dtype and gf.dtype == dtype
     np.testing.assert_allclose(y, ref_conv2d(x, f, strides, padding, dilations), **tol(dtype))
     rdx, rdf = ref_conv2d_grads(x, f, dy, strides, padding, dilations)
@@ -164,18 +166,22 @@ def test_conv2d_is_cross_correlation():
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("case", [
-    (5, 17, 15, 32, 3, 3, 24, (1, 1), "SAME", (1, 1)),   # several im2col chunks per thread
-    (1, 30, 30, 16, 3, 3, 8, (2, 2), "SAME", (1, 1)),    # batch 1: threads split one image's rows
-    (3, 16, 16, 40, 1, 1, 36, (1, 1), "SAME", (1, 1)),   # large 1x1
-    (2, 21, 19, 8, 5, 5, 16, (1, 1), "SAME", (2, 2)),
-    (1, 40, 37, 16, 5, 5, 4, (1, 1), "SAME", (1, 1)),    # input gradient in several row chunks
-])
+@pytest.mark.parametrize(
+    "case",
+    [
+        (5, 17, 15, 32, 3, 3, 24, (1, 1), "SAME", (1, 1)),  # several im2col chunks per thread
+        (1, 30, 30, 16, 3, 3, 8, (2, 2), "SAME", (1, 1)),  # batch 1: threads split one image's rows
+        (3, 16, 16, 40, 1, 1, 36, (1, 1), "SAME", (1, 1)),  # large 1x1
+        (2, 21, 19, 8, 5, 5, 16, (1, 1), "SAME", (2, 2)),
+        (1, 40, 37, 16, 5, 5, 4, (1, 1), "SAME", (1, 1)),  # input gradient in several row chunks
+    ],
+)
 def test_conv2d_large_multithreaded(case, dtype):
     n, h, w, cin, kh, kw, cout, strides, padding, dilations = case
     x = sample((n, h, w, cin), dtype)
     f = sample((kh, kw, cin, cout), dtype, seed=1)
     dy = sample(out_shape(x.shape, kh, kw, strides, padding, dilations, cout), dtype, seed=2)
+
     def build(a, b):
         return sc.nn.conv2d(a, b, strides, padding, dilations=dilations)
 
@@ -197,21 +203,27 @@ def test_conv2d_large_multithreaded(case, dtype):
             np.testing.assert_allclose(a, b, **t)
 
 
-@pytest.mark.parametrize("case", [
-    ((1, 5, 5, 2), (3, 3, 2, 3), (2, 2), "SAME", (1, 1)),
-    ((2, 4, 5, 2), (3, 2, 2, 2), (1, 1), "SAME", (1, 1)),
-    ((1, 6, 6, 2), (3, 3, 2, 2), (1, 2), "VALID", (1, 1)),
-    ((1, 6, 7, 1), (2, 2, 1, 2), (1, 1), "SAME", (2, 2)),
-    ((2, 3, 4, 3), (1, 1, 3, 2), (1, 1), "VALID", (1, 1)),
-])
+@pytest.mark.parametrize(
+    "case",
+    [
+        ((1, 5, 5, 2), (3, 3, 2, 3), (2, 2), "SAME", (1, 1)),
+        ((2, 4, 5, 2), (3, 2, 2, 2), (1, 1), "SAME", (1, 1)),
+        ((1, 6, 6, 2), (3, 3, 2, 2), (1, 2), "VALID", (1, 1)),
+        ((1, 6, 7, 1), (2, 2, 1, 2), (1, 1), "SAME", (2, 2)),
+        ((2, 3, 4, 3), (1, 1, 3, 2), (1, 1), "VALID", (1, 1)),
+    ],
+)
 def test_conv2d_gradients_finite_differences(case):
     xs, fs, strides, padding, dilations = case
-    check_gradients(lambda a, b: sc.nn.conv2d(a, b, strides, padding, dilations=dilations),
-                    [sample(xs, np.float64), sample(fs, np.float64, seed=1)])
+    check_gradients(
+        lambda a, b: sc.nn.conv2d(a, b, strides, padding, dilations=dilations),
+        [sample(xs, np.float64), sample(fs, np.float64, seed=1)],
+    )
 
 
 def test_conv2d_second_derivatives():
     """The backward ops are differentiable: d/dx and d/df of a gradient."""
+
     def grad_x(x, f):
         y = sc.nn.conv2d(x, f, [1, 2, 2, 1], "SAME")
         return sc.gradients(sc.reduce_sum(y * y), [x])[0]
@@ -272,6 +284,7 @@ def test_steady_state_training_allocates_nothing():
     """Scratch (padded copies, patch gradients, per-thread partials) is reused:
     after the first step, conv / depthwise / pool steps allocate no tensors."""
     from slimcore import _core
+
     x = sc.placeholder(sc.float32, [None, 12, 12, 4])
     f1 = sc.Variable(sample((3, 3, 4, 8), np.float32) * 0.1)
     dw = sc.Variable(sample((3, 3, 8, 2), np.float32) * 0.1)
@@ -300,8 +313,9 @@ def test_conv2d_accepts_int_and_pair_strides_and_filters_keyword():
     for strides in (2, [2], [2, 2], [1, 2, 2, 1], (1, 2, 2, 1), np.array([1, 2, 2, 1])):
         got = run_op(lambda a, strides=strides: sc.nn.conv2d(a, f, strides, "SAME"), [x])
         np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
-    np.testing.assert_allclose(run_op(lambda a: sc.nn.conv2d(a, filters=f, strides=2, padding="same"), [x]),
-                               expected, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(
+        run_op(lambda a: sc.nn.conv2d(a, filters=f, strides=2, padding="same"), [x]), expected, rtol=1e-5, atol=1e-5
+    )
 
 
 def test_conv2d_list_filter_takes_input_dtype():
@@ -317,8 +331,16 @@ def test_conv2d_op_name():
 
 
 # ---- conv2d errors ----------------------------------------------------------------------------
-def conv(x_shape, f_shape, strides=(1, 1, 1, 1), padding="SAME", dilations=(1, 1, 1, 1),
-         x_dtype=sc.float32, f_dtype=sc.float32, **kw):
+def conv(
+    x_shape,
+    f_shape,
+    strides=(1, 1, 1, 1),
+    padding="SAME",
+    dilations=(1, 1, 1, 1),
+    x_dtype=sc.float32,
+    f_dtype=sc.float32,
+    **kw,
+):
     x = sc.placeholder(x_dtype, x_shape)
     f = sc.placeholder(f_dtype, f_shape)
     return sc.nn.conv2d(x, f, strides, padding, dilations=dilations, **kw)
@@ -378,6 +400,7 @@ def test_conv2d_error_padding(padding):
 def test_conv2d_error_padding_in_cpp():
     """The C++ op checks its attribute too (for C++ callers)."""
     from slimcore.framework.ops import _op1
+
     x = sc.placeholder(sc.float32, [1, 4, 4, 1])
     with pytest.raises(ValueError, match=r'padding must be "SAME" or "VALID", got "same"'):
         _op1("Conv2D", [x, np.ones((1, 1, 1, 1), np.float32)], {"strides": [1, 1], "padding": "same"})
@@ -428,17 +451,22 @@ def test_conv2d_error_missing_arguments():
 
 def test_conv2d_backprop_ops_check_grad_shape():
     from slimcore.framework.ops import _op1
+
     x = sc.placeholder(sc.float32, [2, 8, 8, 3])
     f = sc.placeholder(sc.float32, [3, 3, 3, 4])
     attrs = {"strides": [2, 2], "padding": "SAME", "dilations": [1, 1]}
     for op in ("Conv2DBackpropInput", "Conv2DBackpropFilter"):
-        with pytest.raises(ValueError, match=r"grad of shape \[2, 8, 8, 4\] does not match the forward "
-                                             r"output shape \[2, 4, 4, 4\]"):
+        with pytest.raises(
+            ValueError,
+            match=r"grad of shape \[2, 8, 8, 4\] does not match the forward "
+            r"output shape \[2, 4, 4, 4\]",
+        ):
             _op1(op, [x, f, sc.placeholder(sc.float32, [2, 8, 8, 4])], attrs)
         with pytest.raises(TypeError, match="grad must have the dtype"):
             _op1(op, [x, f, sc.placeholder(sc.float64, [2, 4, 4, 4])], attrs)
-        assert _op1(op, [x, f, sc.placeholder(sc.float32, [2, 4, 4, 4])], attrs).shape.as_list() == \
-            ([2, 8, 8, 3] if op.endswith("Input") else [3, 3, 3, 4])
+        assert _op1(op, [x, f, sc.placeholder(sc.float32, [2, 4, 4, 4])], attrs).shape.as_list() == (
+            [2, 8, 8, 3] if op.endswith("Input") else [3, 3, 3, 4]
+        )
 
 
 # ---- atrous_conv2d ------------------------------------------------------------------------------
@@ -483,8 +511,11 @@ def test_depthwise_forward_and_grads_match_loops(case, dtype):
     f = sample((kh, kw, c, m), dtype, seed=1)
     dy = sample(out_shape(x.shape, kh, kw, strides, padding, dilations, c * m), dtype, seed=2)
     y, gx, gf = run_with_grads(
-        lambda a, b: sc.nn.depthwise_conv2d_native(a, b, [1, *strides, 1], padding,
-                                                   dilations=[1, *dilations, 1]), x, f, dy)
+        lambda a, b: sc.nn.depthwise_conv2d_native(a, b, [1, *strides, 1], padding, dilations=[1, *dilations, 1]),
+        x,
+        f,
+        dy,
+    )
     assert y.dtype == dtype
     np.testing.assert_allclose(y, ref_depthwise(x, f, strides, padding, dilations), **tol(dtype))
     rdx, rdf = ref_depthwise_grads(x, f, dy, strides, padding, dilations)
@@ -502,17 +533,21 @@ def test_depthwise_channel_order_is_c_times_m_plus_m():
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("case", [
-    (4, 14, 13, 70, 3, 3, 1, (1, 1), "SAME", (1, 1)),   # a full channel block and a partial one
-    (1, 24, 24, 48, 3, 3, 1, (2, 2), "SAME", (1, 1)),   # batch 1, threads over rows
-    (2, 12, 11, 21, 3, 3, 3, (1, 1), "SAME", (1, 1)),   # C*M = 63
-    (3, 13, 13, 40, 5, 5, 2, (2, 2), "VALID", (1, 1)),
-])
+@pytest.mark.parametrize(
+    "case",
+    [
+        (4, 14, 13, 70, 3, 3, 1, (1, 1), "SAME", (1, 1)),  # a full channel block and a partial one
+        (1, 24, 24, 48, 3, 3, 1, (2, 2), "SAME", (1, 1)),  # batch 1, threads over rows
+        (2, 12, 11, 21, 3, 3, 3, (1, 1), "SAME", (1, 1)),  # C*M = 63
+        (3, 13, 13, 40, 5, 5, 2, (2, 2), "VALID", (1, 1)),
+    ],
+)
 def test_depthwise_large_multithreaded(case, dtype):
     n, h, w, c, kh, kw, m, strides, padding, dilations = case
     x = sample((n, h, w, c), dtype)
     f = sample((kh, kw, c, m), dtype, seed=1)
     dy = sample(out_shape(x.shape, kh, kw, strides, padding, dilations, c * m), dtype, seed=2)
+
     def build(a, b):
         return sc.nn.depthwise_conv2d_native(a, b, strides, padding, dilations=dilations)
 
@@ -529,16 +564,21 @@ def test_depthwise_large_multithreaded(case, dtype):
         np.testing.assert_allclose(gf, rdf, **t)
 
 
-@pytest.mark.parametrize("case", [
-    ((1, 5, 5, 2), (3, 3, 2, 1), (2, 2), "SAME", (1, 1)),
-    ((2, 4, 5, 2), (3, 2, 2, 2), (1, 1), "SAME", (1, 1)),
-    ((1, 6, 6, 3), (3, 3, 3, 2), (1, 2), "VALID", (1, 1)),
-    ((1, 6, 7, 1), (2, 2, 1, 3), (1, 1), "SAME", (2, 2)),
-])
+@pytest.mark.parametrize(
+    "case",
+    [
+        ((1, 5, 5, 2), (3, 3, 2, 1), (2, 2), "SAME", (1, 1)),
+        ((2, 4, 5, 2), (3, 2, 2, 2), (1, 1), "SAME", (1, 1)),
+        ((1, 6, 6, 3), (3, 3, 3, 2), (1, 2), "VALID", (1, 1)),
+        ((1, 6, 7, 1), (2, 2, 1, 3), (1, 1), "SAME", (2, 2)),
+    ],
+)
 def test_depthwise_gradients_finite_differences(case):
     xs, fs, strides, padding, dilations = case
-    check_gradients(lambda a, b: sc.nn.depthwise_conv2d_native(a, b, strides, padding, dilations=dilations),
-                    [sample(xs, np.float64), sample(fs, np.float64, seed=1)])
+    check_gradients(
+        lambda a, b: sc.nn.depthwise_conv2d_native(a, b, strides, padding, dilations=dilations),
+        [sample(xs, np.float64), sample(fs, np.float64, seed=1)],
+    )
 
 
 def test_depthwise_second_derivatives():
@@ -614,8 +654,9 @@ def test_depthwise_errors():
     with pytest.raises(ValueError, match="not both"):
         dw([1, 8, 8, 3], [3, 3, 3, 1], rate=2, dilations=[2, 2])
     with pytest.raises(ValueError, match="data_format"):
-        sc.nn.depthwise_conv2d_native(sc.placeholder(sc.float32, [1, 4, 4, 1]), np.ones((1, 1, 1, 1)), 1, "SAME",
-                                      data_format="NCHW")
+        sc.nn.depthwise_conv2d_native(
+            sc.placeholder(sc.float32, [1, 4, 4, 1]), np.ones((1, 1, 1, 1)), 1, "SAME", data_format="NCHW"
+        )
 
 
 def test_depthwise_native_allows_strides_with_dilations():
@@ -626,8 +667,10 @@ def test_depthwise_native_allows_strides_with_dilations():
 
 
 # ---- separable_conv2d -----------------------------------------------------------------------------
-@pytest.mark.parametrize("strides,padding,rate", [((1, 1), "SAME", None), ((2, 2), "SAME", None),
-                                                  ((1, 1), "VALID", [2, 2]), ((2, 1), "VALID", None)])
+@pytest.mark.parametrize(
+    "strides,padding,rate",
+    [((1, 1), "SAME", None), ((2, 2), "SAME", None), ((1, 1), "VALID", [2, 2]), ((2, 1), "VALID", None)],
+)
 def test_separable_conv2d(strides, padding, rate):
     x = sample((2, 9, 8, 3), np.float64)
     df = sample((3, 3, 3, 2), np.float64, seed=1)
@@ -639,9 +682,14 @@ def test_separable_conv2d(strides, padding, rate):
 
 
 def test_separable_conv2d_gradients():
-    check_gradients(lambda a, b, c: sc.nn.separable_conv2d(a, b, c, [1, 2, 2, 1], "SAME"),
-                    [sample((1, 5, 4, 2), np.float64), sample((3, 3, 2, 2), np.float64, seed=1),
-                     sample((1, 1, 4, 3), np.float64, seed=2)])
+    check_gradients(
+        lambda a, b, c: sc.nn.separable_conv2d(a, b, c, [1, 2, 2, 1], "SAME"),
+        [
+            sample((1, 5, 4, 2), np.float64),
+            sample((3, 3, 2, 2), np.float64, seed=1),
+            sample((1, 1, 4, 3), np.float64, seed=2),
+        ],
+    )
 
 
 def test_separable_conv2d_names_and_errors():
@@ -658,6 +706,13 @@ def test_separable_conv2d_names_and_errors():
 
 
 def test_nn_namespace_exports():
-    for name in ("conv2d", "atrous_conv2d", "depthwise_conv2d", "depthwise_conv2d_native",
-                 "separable_conv2d", "max_pool", "avg_pool"):
+    for name in (
+        "conv2d",
+        "atrous_conv2d",
+        "depthwise_conv2d",
+        "depthwise_conv2d_native",
+        "separable_conv2d",
+        "max_pool",
+        "avg_pool",
+    ):
         assert name in sc.nn.__all__ and callable(getattr(sc.nn, name))

@@ -2,6 +2,7 @@
 and type checkers; this test fails when a binding is added or renamed
 without the stub following (regenerate it with pybind11-stubgen, see the
 stub's header)."""
+
 import ast
 import inspect
 import pathlib

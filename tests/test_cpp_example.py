@@ -6,6 +6,7 @@ configured in a temporary folder with ``-Dslimcore_DIR`` from
 ``slimcore::slimcore`` target and ``libslimcore.so`` of the wheel, never the
 source tree. The executable then trains an MLP and must print falling losses.
 """
+
 from __future__ import annotations
 
 import math
@@ -46,8 +47,10 @@ def _run(cmd: list[str], timeout: float, **kwargs) -> subprocess.CompletedProces
     """Runs cmd; a non-zero exit fails the test with the command's output."""
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, **kwargs)
     if proc.returncode != 0:
-        pytest.fail(f"{' '.join(cmd)} exited with {proc.returncode}\n"
-                    f"--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}", pytrace=False)
+        pytest.fail(
+            f"{' '.join(cmd)} exited with {proc.returncode}\n--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}",
+            pytrace=False,
+        )
     return proc
 
 
@@ -60,8 +63,18 @@ def examples(tmp_path_factory) -> Path:
     if _cxx_compiler() is None:
         pytest.skip("no C++ compiler ($CXX, c++, g++ or clang++) is installed")
     build = tmp_path_factory.mktemp("examples-build")
-    _run([cmake, "-S", str(EXAMPLES), "-B", str(build), "-DCMAKE_BUILD_TYPE=Release",
-          f"-Dslimcore_DIR={slimcore.get_cmake_dir()}"], timeout=300)
+    _run(
+        [
+            cmake,
+            "-S",
+            str(EXAMPLES),
+            "-B",
+            str(build),
+            "-DCMAKE_BUILD_TYPE=Release",
+            f"-Dslimcore_DIR={slimcore.get_cmake_dir()}",
+        ],
+        timeout=300,
+    )
     _run([cmake, "--build", str(build), "--parallel", "2"], timeout=600)
     return build
 
@@ -136,16 +149,19 @@ HIDDEN = 64
 def digits_file(tmp_path_factory) -> Path:
     safetensors_numpy = pytest.importorskip("safetensors.numpy")
     from slimcore.app.datasets import load_digits
+
     data = load_digits()
     path = tmp_path_factory.mktemp("data") / "digits.safetensors"
-    safetensors_numpy.save_file({"x_train": data.x_train, "y_train": data.y_train,
-                                 "x_test": data.x_test, "y_test": data.y_test}, str(path))
+    safetensors_numpy.save_file(
+        {"x_train": data.x_train, "y_train": data.y_train, "x_test": data.x_test, "y_test": data.y_test}, str(path)
+    )
     return path
 
 
 def _python_mlp():
     """slimcore.models.mlp with the C++ program's sizes and names (EasyNet/...)."""
     from slimcore.models import mlp
+
     x = slimcore.placeholder(slimcore.float32, [None, 64])
     labels = slimcore.placeholder(slimcore.int64, [None])
     logits = mlp(x, 10, hidden_units=(HIDDEN, HIDDEN))
@@ -155,9 +171,11 @@ def _python_mlp():
 
 def test_cpp_trains_and_python_restores(digits_mlp, digits_file, tmp_path):
     from slimcore.app.datasets import load_digits
+
     ckpt = tmp_path / "cpp.safetensors"
-    proc = _run([str(digits_mlp), "train", str(digits_file), str(ckpt), "--steps", "300",
-                 "--hidden", str(HIDDEN)], timeout=300)
+    proc = _run(
+        [str(digits_mlp), "train", str(digits_file), str(ckpt), "--steps", "300", "--hidden", str(HIDDEN)], timeout=300
+    )
     losses = [float(v) for v in re.findall(r"data loss (\S+)", proc.stdout)]
     assert losses[-1] < losses[0] / 4, proc.stdout
     cpp_accuracy = float(ACCURACY_LINE.findall(proc.stdout)[-1])
@@ -172,6 +190,7 @@ def test_cpp_trains_and_python_restores(digits_mlp, digits_file, tmp_path):
 
 def test_python_trains_and_cpp_evaluates(digits_mlp, digits_file, tmp_path):
     from slimcore.app.datasets import load_digits
+
     x, labels, logits, accuracy = _python_mlp()
     loss = slimcore.losses.sparse_softmax_cross_entropy(labels, logits)
     train = slimcore.train.AdamOptimizer(1e-3).minimize(loss)
@@ -184,15 +203,20 @@ def test_python_trains_and_cpp_evaluates(digits_mlp, digits_file, tmp_path):
             sess.run(train, {x: data.x_train[idx], labels: data.y_train[idx]})
         py_accuracy = sess.run(accuracy, {x: data.x_test, labels: data.y_test})
         prefix = saver.save(sess, str(tmp_path / "py"))
-    proc = _run([str(digits_mlp), "eval", str(digits_file), prefix + ".safetensors", "--hidden", str(HIDDEN)],
-                timeout=120)
+    proc = _run(
+        [str(digits_mlp), "eval", str(digits_file), prefix + ".safetensors", "--hidden", str(HIDDEN)], timeout=120
+    )
     assert abs(float(ACCURACY_LINE.findall(proc.stdout)[-1]) - py_accuracy) < 1e-3, proc.stdout
     assert py_accuracy > 0.8
 
 
 def test_cpp_program_refuses_bad_input(digits_mlp, digits_file, tmp_path):
-    bad = subprocess.run([str(digits_mlp), "eval", str(digits_file), str(tmp_path / "missing.safetensors")],
-                         capture_output=True, text=True, timeout=60)
+    bad = subprocess.run(
+        [str(digits_mlp), "eval", str(digits_file), str(tmp_path / "missing.safetensors")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode == 2 and "does not exist" in bad.stderr
     usage = subprocess.run([str(digits_mlp)], capture_output=True, text=True, timeout=60)
     assert usage.returncode == 2 and "usage" in usage.stderr
@@ -207,6 +231,7 @@ def per_variable_settings(examples) -> Path:
 def _python_per_variable_settings(algorithm: str, convention: str, steps: int) -> dict:
     """cpp/examples/per_variable_settings.cpp's model, settings and optimizer in Python."""
     import numpy as np
+
     tf = slimcore
     x = tf.constant((0.1 * np.arange(12) - 0.5).reshape(4, 3).astype(np.float32))
     y = tf.constant(np.array([0.2 * (k // 2 - k % 2) for k in range(8)], np.float32).reshape(4, 2))
@@ -217,12 +242,17 @@ def _python_per_variable_settings(algorithm: str, convention: str, steps: int) -
     w.lr_mult, w.momentum, w.weight_decay = 0.5, 0.5, 0.1
     b.lr_mult, b.weight_decay = 2.0, 0.0
     z.lr_mult = 3.0
-    base = {"sgd": tf.train.GradientDescentOptimizer, "momentum": tf.train.MomentumOptimizer,
-            "adam": tf.train.AdamOptimizer, "rmsprop": tf.train.RMSPropOptimizer,
-            "adagrad": tf.train.AdagradOptimizer}[algorithm]
+    base = {
+        "sgd": tf.train.GradientDescentOptimizer,
+        "momentum": tf.train.MomentumOptimizer,
+        "adam": tf.train.AdamOptimizer,
+        "rmsprop": tf.train.RMSPropOptimizer,
+        "adagrad": tf.train.AdagradOptimizer,
+    }[algorithm]
     hypers = {"momentum": {"momentum": 0.9}, "rmsprop": {"momentum": 0.9, "epsilon": 1e-8}}.get(algorithm, {})
     opt = tf.train.extend_with_decoupled_weight_decay(base)(0.05, 0.1, decay_convention=convention, **hypers)
     import warnings
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # sgd/adam/adagrad: w's momentum hint is ignored, as in C++
         train = opt.minimize(loss)
@@ -233,10 +263,20 @@ def _python_per_variable_settings(algorithm: str, convention: str, steps: int) -
         return dict(zip(["dense/weights", "dense/biases", "z"], sess.run([w, b, z])))
 
 
-@pytest.mark.parametrize("algorithm,convention", [("momentum", "contrib"), ("momentum", "lr"), ("adam", "lr"),
-                                                  ("rmsprop", "schedule"), ("sgd", "lr"), ("adagrad", "contrib")])
+@pytest.mark.parametrize(
+    "algorithm,convention",
+    [
+        ("momentum", "contrib"),
+        ("momentum", "lr"),
+        ("adam", "lr"),
+        ("rmsprop", "schedule"),
+        ("sgd", "lr"),
+        ("adagrad", "contrib"),
+    ],
+)
 def test_cpp_and_python_per_variable_settings_agree(per_variable_settings, tmp_path, algorithm, convention):
     import numpy as np
+
     out = tmp_path / "final.safetensors"
     _run([str(per_variable_settings), str(out), algorithm, convention, "20"], timeout=120)
     cpp, _ = slimcore.train.read_checkpoint(str(out))

@@ -1,4 +1,5 @@
 """convert_decay: conversions give the same training trajectories; refusals explain."""
+
 import numpy as np
 import pytest
 
@@ -58,8 +59,15 @@ def test_decoupled_conventions_convert_with_the_learning_rate():
     assert sc.convert_decay(0.01, "decoupled", "decoupled_schedule") == 0.01
 
 
-@pytest.mark.parametrize("src,dst,lr", [("tf_l2", "keras_l2", None), ("decoupled", "decoupled_lr", 0.1),
-                                         ("tf_l2", "decoupled", 0.1), ("keras_l2", "decoupled_lr", 0.3)])
+@pytest.mark.parametrize(
+    "src,dst,lr",
+    [
+        ("tf_l2", "keras_l2", None),
+        ("decoupled", "decoupled_lr", 0.1),
+        ("tf_l2", "decoupled", 0.1),
+        ("keras_l2", "decoupled_lr", 0.3),
+    ],
+)
 def test_round_trips(src, dst, lr):
     there = sc.convert_decay(0.0123, src, dst, learning_rate=lr)
     assert sc.convert_decay(there, dst, src, learning_rate=lr) == pytest.approx(0.0123)

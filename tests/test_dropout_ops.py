@@ -7,12 +7,13 @@ sessions, which repeat the mask), determinism across sessions, new masks on
 successive runs, TF1's seed rules, thread-count independence, noise_shape
 broadcasting, keep_prob as a tensor, and every error path.
 """
+
 import numpy as np
 import pytest
 
 import slimcore as sc
-from slimcore.ops import random_ops
 from slimcore.framework.ops import _op
+from slimcore.ops import random_ops
 
 
 def positive(shape, dtype=np.float32, seed=0):
@@ -81,6 +82,7 @@ def test_finite_differences_in_fresh_sessions():
 
     def f(xv, kv):
         return np.sum(r * run(y, {x: xv, keep: kv}))
+
     ax, ak = run([gx, gk], {x: x0, keep: 0.7})
     h = 1e-6
     num = np.zeros_like(x0)
@@ -109,6 +111,7 @@ def test_graph_seed_rules():
             random_ops.set_random_seed(11)
             x = sc.constant(positive((32, 32)))
             return g, [sc.nn.dropout(x, 0.5), sc.nn.dropout(x, 0.5)]
+
     (g1, ys1), (g2, ys2) = build(), build()
     with sc.Session(graph=g1) as s1, sc.Session(graph=g2) as s2:
         v1, v2 = s1.run(ys1), s2.run(ys2)
@@ -134,17 +137,20 @@ def test_mask_does_not_depend_on_the_thread_count():
     np.testing.assert_array_equal(one[1], two[1])
 
 
-@pytest.mark.parametrize("shape,noise_shape", [
-    ((8, 5, 5, 16), [8, 1, 1, 16]),     # whole feature maps
-    ((8, 5, 5, 16), [None, 1, 1, None]),
-    ((8, 5, 5, 16), [16]),              # aligned right: one draw per channel
-    ((6, 7, 9), [6, 1, 9]),
-    ((6, 7, 9), [1, 7, 1]),
-    ((6, 7, 9), [1, 1, 1]),             # all or nothing
-    ((6, 7, 9), [6, 7, 1]),
-    ((300, 1, 257), [300, 1, 1]),       # above the parallel threshold, broadcast inner run
-    ((1, 4, 1, 3), [1, 4, 1, 1]),
-])
+@pytest.mark.parametrize(
+    "shape,noise_shape",
+    [
+        ((8, 5, 5, 16), [8, 1, 1, 16]),  # whole feature maps
+        ((8, 5, 5, 16), [None, 1, 1, None]),
+        ((8, 5, 5, 16), [16]),  # aligned right: one draw per channel
+        ((6, 7, 9), [6, 1, 9]),
+        ((6, 7, 9), [1, 7, 1]),
+        ((6, 7, 9), [1, 1, 1]),  # all or nothing
+        ((6, 7, 9), [6, 7, 1]),
+        ((300, 1, 257), [300, 1, 1]),  # above the parallel threshold, broadcast inner run
+        ((1, 4, 1, 3), [1, 4, 1, 1]),
+    ],
+)
 def test_noise_shape_broadcasts_one_draw(shape, noise_shape):
     x = positive(shape)
     y = sc.nn.dropout(x, 0.5, noise_shape=noise_shape, seed=12)
@@ -189,6 +195,7 @@ def test_keep_prob_tensor_fed_at_run_time():
 
 def test_steady_state_runs_allocate_no_buffers():
     from slimcore import _core
+
     x = sc.placeholder(sc.float32, [None, 32])
     w = sc.Variable(np.ones(32, np.float32))
     y = sc.nn.dropout(x * w, 0.8, seed=1)

@@ -1,4 +1,5 @@
 """tf.gradients: structure, seeds, variables, higher order, errors."""
+
 import numpy as np
 import pytest
 

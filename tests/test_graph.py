@@ -1,5 +1,6 @@
 """Graph construction: names, scopes, tensors' static attributes, default graphs,
 control dependencies and collections."""
+
 import threading
 
 import numpy as np

@@ -7,12 +7,14 @@ most of the library in one fixed order; so a fresh interpreter checks
 (the application side, compat, models) on its own, where a cycle that only
 works in one import order fails. A pool of two runs them in parallel.
 """
+
 import ast
 import concurrent.futures
 import importlib
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -38,6 +40,7 @@ def _modules() -> list:
 
 MODULES = _modules()
 
+
 def _run_fresh(code: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, SKBUILD_EDITABLE_SKIP="1")  # this process already rebuilt an editable install
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
@@ -55,13 +58,19 @@ def test_every_module_imports_in_a_fresh_interpreter():
     with_package = set(proc.stdout.split())
     assert "slimcore.ops.math_ops" in with_package and "slimcore.app.cli" not in with_package
     # A package is imported first whenever one of its modules is: its own run is a prefix of theirs.
-    alone = [name for name in MODULES if name not in with_package
-             and not any(other.startswith(name + ".") for other in MODULES)]
+    alone = [
+        name
+        for name in MODULES
+        if name not in with_package and not any(other.startswith(name + ".") for other in MODULES)
+    ]
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(_import_fresh, alone))
     assert len(results) >= 10  # the app/ modules at least
-    failures = [f"{name}:\n{stderr.strip().splitlines()[-1] if stderr.strip() else ''}"
-                for name, code, stderr in results if code != 0]
+    failures = [
+        f"{name}:\n{stderr.strip().splitlines()[-1] if stderr.strip() else ''}"
+        for name, code, stderr in results
+        if code != 0
+    ]
     assert not failures, "modules that fail to import on their own:\n" + "\n".join(failures)
 
 
@@ -80,10 +89,10 @@ def _slimcore_imports(path: str, module: str) -> set:
     """The slimcore modules that the file imports (relative imports resolved)."""
     package = module if path.endswith("__init__.py") else module.rsplit(".", 1)[0]
     found = set()
-    for node in ast.walk(ast.parse(open(path).read(), path)):
+    for node in ast.walk(ast.parse(Path(path).read_text(), path)):
         if isinstance(node, ast.ImportFrom):
             if node.level:
-                base = package.split(".")[:len(package.split(".")) - node.level + 1]
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
                 target = ".".join(base + ([node.module] if node.module else []))
             else:
                 target = node.module or ""
@@ -99,10 +108,13 @@ def _file_of(module: str) -> str:
     return os.path.join(path, "__init__.py") if os.path.isdir(path) else path + ".py"
 
 
-@pytest.mark.parametrize("layer, allowed", [
-    ("slimcore.framework", ("slimcore._core", "slimcore.framework")),
-    ("slimcore.ops", ("slimcore._core", "slimcore.framework", "slimcore.ops")),
-])
+@pytest.mark.parametrize(
+    "layer, allowed",
+    [
+        ("slimcore.framework", ("slimcore._core", "slimcore.framework")),
+        ("slimcore.ops", ("slimcore._core", "slimcore.framework", "slimcore.ops")),
+    ],
+)
 def test_lower_layers_import_nothing_above_them(layer, allowed):
     """framework/ imports no op module and no session-level code from above
     it; ops/ builds on framework/ only (TF's own layering)."""
@@ -163,41 +175,141 @@ def test_convert_to_tensor_consults_registered_conversion_functions():
 # DESIGN.md's Python API map: module -> names it must hold.
 API_MAP = {
     "slimcore": [
-        "Graph", "Session", "placeholder", "constant", "Variable", "get_variable", "variable_scope",
-        "name_scope", "GraphKeys", "add_to_collection", "get_collection", "trainable_variables",
-        "global_variables_initializer", "gradients", "matmul", "add_n", "reduce_sum", "reduce_mean",
-        "square", "cast", "stack", "constant_initializer", "truncated_normal_initializer", "float32", "int32",
-        "set_num_threads", "get_cmake_dir", "Tensor", "TensorShape", "Operation", "convert_to_tensor",
-        "InteractiveSession", "get_default_session", "get_default_graph", "reset_default_graph",
+        "Graph",
+        "Session",
+        "placeholder",
+        "constant",
+        "Variable",
+        "get_variable",
+        "variable_scope",
+        "name_scope",
+        "GraphKeys",
+        "add_to_collection",
+        "get_collection",
+        "trainable_variables",
+        "global_variables_initializer",
+        "gradients",
+        "matmul",
+        "add_n",
+        "reduce_sum",
+        "reduce_mean",
+        "square",
+        "cast",
+        "stack",
+        "constant_initializer",
+        "truncated_normal_initializer",
+        "float32",
+        "int32",
+        "set_num_threads",
+        "get_cmake_dir",
+        "Tensor",
+        "TensorShape",
+        "Operation",
+        "convert_to_tensor",
+        "InteractiveSession",
+        "get_default_session",
+        "get_default_graph",
+        "reset_default_graph",
     ],
-    "slimcore.nn": ["relu", "tanh", "sigmoid", "softmax", "softmax_cross_entropy_with_logits",
-                    "sparse_softmax_cross_entropy_with_logits", "sigmoid_cross_entropy_with_logits",
-                    "l2_loss", "conv2d", "max_pool", "avg_pool"],
-    "slimcore.losses": ["Reduction", "add_loss", "get_losses", "get_regularization_loss",
-                        "get_regularization_losses", "get_total_loss", "softmax_cross_entropy",
-                        "sparse_softmax_cross_entropy", "mean_squared_error", "compute_weighted_loss"],
-    "slimcore.regularizers": ["l1_regularizer", "l2_regularizer", "l1_l2_regularizer", "sum_regularizer",
-                              "apply_regularization", "l1", "l2", "l1_l2"],
+    "slimcore.nn": [
+        "relu",
+        "tanh",
+        "sigmoid",
+        "softmax",
+        "softmax_cross_entropy_with_logits",
+        "sparse_softmax_cross_entropy_with_logits",
+        "sigmoid_cross_entropy_with_logits",
+        "l2_loss",
+        "conv2d",
+        "max_pool",
+        "avg_pool",
+    ],
+    "slimcore.losses": [
+        "Reduction",
+        "add_loss",
+        "get_losses",
+        "get_regularization_loss",
+        "get_regularization_losses",
+        "get_total_loss",
+        "softmax_cross_entropy",
+        "sparse_softmax_cross_entropy",
+        "mean_squared_error",
+        "compute_weighted_loss",
+    ],
+    "slimcore.regularizers": [
+        "l1_regularizer",
+        "l2_regularizer",
+        "l1_l2_regularizer",
+        "sum_regularizer",
+        "apply_regularization",
+        "l1",
+        "l2",
+        "l1_l2",
+    ],
     "slimcore.layers": ["dense", "conv2d", "flatten", "dropout", "max_pooling2d", "average_pooling2d"],
     "slimcore.initializers": ["glorot_uniform_initializer", "zeros_initializer", "xavier_initializer"],
-    "slimcore.slim": ["arg_scope", "add_arg_scope", "fully_connected", "conv2d", "separable_conv2d",
-                      "batch_norm", "dropout", "flatten", "max_pool2d", "avg_pool2d", "repeat", "stack",
-                      "xavier_initializer", "learning", "losses", "get_or_create_global_step",
-                      "l2_regularizer"],
+    "slimcore.slim": [
+        "arg_scope",
+        "add_arg_scope",
+        "fully_connected",
+        "conv2d",
+        "separable_conv2d",
+        "batch_norm",
+        "dropout",
+        "flatten",
+        "max_pool2d",
+        "avg_pool2d",
+        "repeat",
+        "stack",
+        "xavier_initializer",
+        "learning",
+        "losses",
+        "get_or_create_global_step",
+        "l2_regularizer",
+    ],
     "slimcore.slim.learning": ["create_train_op"],
-    "slimcore.train": ["GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer", "RMSPropOptimizer",
-                       "AdagradOptimizer", "AdamWOptimizer", "MomentumWOptimizer", "exponential_decay",
-                       "piecewise_constant", "cosine_decay", "Saver", "latest_checkpoint",
-                       "get_or_create_global_step", "regularization_report"],
+    "slimcore.train": [
+        "GradientDescentOptimizer",
+        "MomentumOptimizer",
+        "AdamOptimizer",
+        "RMSPropOptimizer",
+        "AdagradOptimizer",
+        "AdamWOptimizer",
+        "MomentumWOptimizer",
+        "exponential_decay",
+        "piecewise_constant",
+        "cosine_decay",
+        "Saver",
+        "latest_checkpoint",
+        "get_or_create_global_step",
+        "regularization_report",
+    ],
     "slimcore.models": ["mlp", "lenet", "mobilenet_v2"],
     "slimcore.models.mobilenet_v2": ["training_scope", "mobilenet"],
     "slimcore.keras": ["Sequential", "layers", "regularizers", "optimizers", "losses"],
-    "slimcore.compat.v1": ["Session", "placeholder", "get_variable", "contrib", "losses", "nn", "train",
-                           "layers", "keras", "errors", "initializers"],
+    "slimcore.compat.v1": [
+        "Session",
+        "placeholder",
+        "get_variable",
+        "contrib",
+        "losses",
+        "nn",
+        "train",
+        "layers",
+        "keras",
+        "errors",
+        "initializers",
+    ],
     "slimcore.compat.v1.contrib.layers": ["l2_regularizer", "fully_connected", "xavier_initializer"],
     "slimcore.compat.v1.contrib.slim": ["arg_scope", "conv2d"],
-    "slimcore.errors": ["InvalidArgumentError", "TypeMismatchError", "FailedPreconditionError",
-                        "NonFiniteError", "NotFoundError", "OpError"],
+    "slimcore.errors": [
+        "InvalidArgumentError",
+        "TypeMismatchError",
+        "FailedPreconditionError",
+        "NonFiniteError",
+        "NotFoundError",
+        "OpError",
+    ],
     "slimcore.dtypes": ["float32", "float64", "int32", "int64", "as_dtype", "DType"],
 }
 

@@ -6,6 +6,7 @@ independently of slimcore: the support (uniform limits, truncation at 2 sigma,
 pinned to 0.2% from both sides, which separates contrib's sigma from core's),
 the standard deviation (1%) and the mean.
 """
+
 import math
 
 import numpy as np
@@ -16,8 +17,8 @@ from slimcore import initializers as init
 
 TRUNC_STD = 0.87962566103423978  # std of N(0, 1) cut at +-2
 
-DENSE = [300, 700]           # fan_in 300, fan_out 700
-CONV = [5, 5, 48, 96]        # fan_in 5*5*48 = 1200, fan_out 5*5*96 = 2400
+DENSE = [300, 700]  # fan_in 300, fan_out 700
+CONV = [5, 5, 48, 96]  # fan_in 5*5*48 = 1200, fan_out 5*5*96 = 2400
 FANS = {tuple(DENSE): (300, 700), tuple(CONV): (1200, 2400)}
 
 
@@ -62,10 +63,17 @@ def assert_normal(v, std, mean=0.0):
 
 
 # ---- fans ---------------------------------------------------------------------------
-@pytest.mark.parametrize("shape, fans", [
-    ([], (1, 1)), ([7], (7, 7)), ([3, 5], (3, 5)), ([5, 5, 48, 96], (1200, 2400)),
-    ([2, 3, 4, 5, 6], (2 * 3 * 4 * 5, 2 * 3 * 4 * 6)), (sc.TensorShape([4, 9]), (4, 9)),
-])
+@pytest.mark.parametrize(
+    "shape, fans",
+    [
+        ([], (1, 1)),
+        ([7], (7, 7)),
+        ([3, 5], (3, 5)),
+        ([5, 5, 48, 96], (1200, 2400)),
+        ([2, 3, 4, 5, 6], (2 * 3 * 4 * 5, 2 * 3 * 4 * 6)),
+        (sc.TensorShape([4, 9]), (4, 9)),
+    ],
+)
 def test_compute_fans(shape, fans):
     assert init.compute_fans(shape) == fans
 
@@ -157,7 +165,7 @@ def test_contrib_variance_scaling_normal_sigma_is_sqrt_1_3_factor_over_n(shape, 
     sigma = math.sqrt(1.3 * factor / n)
     assert_truncated(v, sigma)
     # The realised std is sqrt(1.0058 factor / n), not sqrt(factor / n) (trap 8.13).
-    assert v.std() == pytest.approx(math.sqrt(1.3 * TRUNC_STD ** 2 * factor / n), rel=0.01)
+    assert v.std() == pytest.approx(math.sqrt(1.3 * TRUNC_STD**2 * factor / n), rel=0.01)
 
 
 @pytest.mark.parametrize("shape", [DENSE, CONV])
@@ -266,8 +274,9 @@ def test_constant_rejects_tensors_and_strings():
         sc.constant_initializer("one")
 
 
-@pytest.mark.parametrize("dtype, np_dtype", [(sc.float32, np.float32), (sc.float64, np.float64),
-                                              (sc.int32, np.int32), (sc.int64, np.int64)])
+@pytest.mark.parametrize(
+    "dtype, np_dtype", [(sc.float32, np.float32), (sc.float64, np.float64), (sc.int32, np.int32), (sc.int64, np.int64)]
+)
 def test_zeros_and_ones_with_dtypes(dtype, np_dtype):
     z = draw(sc.zeros_initializer(dtype=dtype), [2, 3])
     o = draw(sc.ones_initializer(dtype=dtype), [4])
@@ -291,6 +300,7 @@ def test_same_initializer_seed_same_values_in_new_sessions_and_graphs():
         with g.as_default():
             v = sc.get_variable("w", [50, 40], initializer=sc.glorot_uniform_initializer(seed=7))
         return g, v
+
     g1, v1 = build()
     first = _initial_values(g1, [v1])[0]
     again = _initial_values(g1, [v1])[0]
@@ -322,10 +332,13 @@ def test_graph_seed_makes_a_whole_graph_repeat():
         with g.as_default():
             sc.set_random_seed(seed)
             with sc.variable_scope("net"):
-                vs = [sc.get_variable("w1", [30, 20]),  # default glorot_uniform
-                      sc.get_variable("w2", [20, 10], initializer=init.xavier_initializer(False)),
-                      sc.get_variable("w3", [10], initializer=sc.random_normal_initializer())]
+                vs = [
+                    sc.get_variable("w1", [30, 20]),  # default glorot_uniform
+                    sc.get_variable("w2", [20, 10], initializer=init.xavier_initializer(False)),
+                    sc.get_variable("w3", [10], initializer=sc.random_normal_initializer()),
+                ]
         return g, vs
+
     run1 = _initial_values(*build(1234))
     run2 = _initial_values(*build(1234))
     run3 = _initial_values(*build(4321))
@@ -343,6 +356,7 @@ def test_no_seed_at_all_differs_between_graphs():
         with g.as_default():
             v = sc.get_variable("w", [20, 20])
         return _initial_values(g, [v])[0]
+
     assert not np.array_equal(build(), build())
 
 

@@ -1,6 +1,7 @@
 """slimcore.keras: Sequential build/fit/evaluate/predict, Keras' penalties
 (model.losses, REGULARIZATION_LOSSES, the training loss), losses and
 optimizers against numpy, names, and every error path."""
+
 import warnings
 
 import numpy as np
@@ -10,6 +11,7 @@ import slimcore
 import slimcore.compat.v1 as tf
 from slimcore import keras
 from slimcore.app import datasets
+
 
 @pytest.fixture(scope="module")
 def digits():
@@ -28,9 +30,12 @@ def softmax(z):
 
 
 def mlp(hidden=32, l2=1e-3, **first):
-    return keras.models.Sequential([
-        keras.layers.Dense(hidden, activation="relu", kernel_regularizer=keras.regularizers.l2(l2), **first),
-        keras.layers.Dense(10, activation="softmax")])
+    return keras.models.Sequential(
+        [
+            keras.layers.Dense(hidden, activation="relu", kernel_regularizer=keras.regularizers.l2(l2), **first),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
 
 
 # ---- the workflow on a real task --------------------------------------------------------
@@ -39,8 +44,7 @@ def test_sequential_learns_digits(digits):
     model = mlp(input_shape=(64,))
     assert model.built and model.input.name == "dense_input:0"
     assert model.output.shape.as_list() == [None, 10]
-    assert [v.name for v in model.weights] == ["dense/kernel:0", "dense/bias:0", "dense_1/kernel:0",
-                                               "dense_1/bias:0"]
+    assert [v.name for v in model.weights] == ["dense/kernel:0", "dense/bias:0", "dense_1/kernel:0", "dense_1/bias:0"]
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     history = model.fit(digits.x_train, digits.y_train, batch_size=32, epochs=8, verbose=0)
     assert list(history.history) == ["loss", "accuracy", "data_loss", "penalty", "decay"]
@@ -94,38 +98,55 @@ def test_summary_and_count_params(capsys):
 def test_model_losses_use_keras_scaling():
     rng = np.random.default_rng(1)
     x = rng.standard_normal((7, 5)).astype(np.float32)
-    model = keras.models.Sequential([
-        keras.layers.Dense(4, input_shape=(5,), activation="tanh", kernel_regularizer=keras.regularizers.l1(0.02),
-                           bias_regularizer=keras.regularizers.l2(0.3), bias_initializer="ones"),
-        keras.layers.Dense(3, kernel_regularizer=keras.regularizers.l1_l2(l1=0.01, l2=0.05),
-                           activity_regularizer=keras.regularizers.l2(0.1)),
-    ])
+    model = keras.models.Sequential(
+        [
+            keras.layers.Dense(
+                4,
+                input_shape=(5,),
+                activation="tanh",
+                kernel_regularizer=keras.regularizers.l1(0.02),
+                bias_regularizer=keras.regularizers.l2(0.3),
+                bias_initializer="ones",
+            ),
+            keras.layers.Dense(
+                3,
+                kernel_regularizer=keras.regularizers.l1_l2(l1=0.01, l2=0.05),
+                activity_regularizer=keras.regularizers.l2(0.1),
+            ),
+        ]
+    )
     assert len(model.losses) == 4
     sess = keras.backend.get_session()
     keras.backend.initialize_uninitialized(sess)
     w1, b1, w2, b2 = model.get_weights()
     values = sess.run(model.losses, {model.input: x})
     y = np.tanh(x @ w1 + b1) @ w2 + b2
-    np.testing.assert_allclose(values, [
-        0.02 * np.abs(w1).sum(),                                     # l1: l1 * sum|w|
-        0.3 * np.sum(b1 ** 2),                                       # l2: l2 * sum(w^2), no 1/2
-        0.01 * np.abs(w2).sum() + 0.05 * np.sum(w2 ** 2),
-        0.1 * np.sum(y ** 2) / len(x),                               # activity: divided by the batch size
-    ], rtol=1e-5)
+    np.testing.assert_allclose(
+        values,
+        [
+            0.02 * np.abs(w1).sum(),  # l1: l1 * sum|w|
+            0.3 * np.sum(b1**2),  # l2: l2 * sum(w^2), no 1/2
+            0.01 * np.abs(w2).sum() + 0.05 * np.sum(w2**2),
+            0.1 * np.sum(y**2) / len(x),  # activity: divided by the batch size
+        ],
+        rtol=1e-5,
+    )
 
 
 def test_penalties_are_in_the_collection_with_every_layer_family():
     x = tf.placeholder(tf.float32, [None, 6])
-    h = tf.layers.dense(x, 5, kernel_regularizer=tf.contrib.layers.l2_regularizer(0.1))       # "dense"
-    model = keras.models.Sequential([keras.layers.Dense(4, input_shape=(5,),
-                                                        kernel_regularizer=keras.regularizers.l2(0.1))])
-    out = tf.contrib.slim.fully_connected(h, 3,
-                                          weights_regularizer=tf.contrib.slim.l2_regularizer(0.1), scope="fc")
-    assert model.layers[0].name == "dense_1"                          # no clash with tf.layers' "dense"
+    h = tf.layers.dense(x, 5, kernel_regularizer=tf.contrib.layers.l2_regularizer(0.1))  # "dense"
+    model = keras.models.Sequential(
+        [keras.layers.Dense(4, input_shape=(5,), kernel_regularizer=keras.regularizers.l2(0.1))]
+    )
+    out = tf.contrib.slim.fully_connected(h, 3, weights_regularizer=tf.contrib.slim.l2_regularizer(0.1), scope="fc")
+    assert model.layers[0].name == "dense_1"  # no clash with tf.layers' "dense"
     penalties = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)
-    assert [p.name for p in penalties] == ["dense/kernel/Regularizer/l2_regularizer:0",
-                                           "dense_1/kernel/Regularizer/l2:0",
-                                           "fc/kernel/Regularizer/l2_regularizer:0"]
+    assert [p.name for p in penalties] == [
+        "dense/kernel/Regularizer/l2_regularizer:0",
+        "dense_1/kernel/Regularizer/l2:0",
+        "fc/kernel/Regularizer/l2_regularizer:0",
+    ]
     assert penalties[1] is model.losses[0]
     tf.losses.mean_squared_error(tf.zeros_like(out), out)
     total = tf.losses.get_total_loss()
@@ -135,7 +156,7 @@ def test_penalties_are_in_the_collection_with_every_layer_family():
         data = np.random.default_rng(2).random((3, 6)).astype(np.float32)
         k1, k2, k3 = sess.run(kernels)
         value, mse = sess.run([total, tf.get_collection(tf.GraphKeys.LOSSES)[0]], {x: data})
-    expected = mse + 0.1 * np.sum(k1 ** 2) / 2 + 0.1 * np.sum(k2 ** 2) + 0.1 * np.sum(k3 ** 2) / 2
+    expected = mse + 0.1 * np.sum(k1**2) / 2 + 0.1 * np.sum(k2**2) + 0.1 * np.sum(k3**2) / 2
     assert value == pytest.approx(expected, rel=1e-5)
 
 
@@ -146,8 +167,9 @@ def test_fit_loss_and_step_include_the_penalties():
     x = rng.standard_normal((20, 4)).astype(np.float32)
     y = rng.integers(0, 3, 20)
     l2, lr = 0.05, 0.5
-    model = keras.models.Sequential([keras.layers.Dense(3, activation="softmax", input_shape=(4,),
-                                                        kernel_regularizer=keras.regularizers.l2(l2))])
+    model = keras.models.Sequential(
+        [keras.layers.Dense(3, activation="softmax", input_shape=(4,), kernel_regularizer=keras.regularizers.l2(l2))]
+    )
     model.compile(keras.optimizers.SGD(learning_rate=lr), "sparse_categorical_crossentropy")
     w0, b0 = model.get_weights()
     history = model.fit(x, y, batch_size=20, epochs=1, shuffle=False, verbose=0)
@@ -186,7 +208,7 @@ def test_crossentropies_from_softmax_logits_and_from_probabilities():
     x = rng.standard_normal((9, 4)).astype(np.float32)
     y = rng.integers(0, 3, 9)
     onehot = np.eye(3, dtype=np.float32)[y]
-    for activation in ("softmax", lambda z: tf.nn.softmax(z) * 1.0):    # fused path / clipped-log path
+    for activation in ("softmax", lambda z: tf.nn.softmax(z) * 1.0):  # fused path / clipped-log path
         keras.backend.clear_session()
         model = keras.models.Sequential([keras.layers.Dense(3, activation=activation, input_shape=(4,))])
         loss, p = _evaluate(model, "sparse_categorical_crossentropy", x, y)
@@ -250,7 +272,7 @@ def test_keras_optimizer_defaults_and_rmsprop_starts_at_zero():
         sess.run(tf.global_variables_initializer())
         sess.run(step)
         g = np.array([0.5, 3.0])
-        np.testing.assert_allclose(sess.run(w), [1.0, -2.0] - 0.01 * g / np.sqrt(0.1 * g ** 2 + 1e-7), rtol=1e-5)
+        np.testing.assert_allclose(sess.run(w), [1.0, -2.0] - 0.01 * g / np.sqrt(0.1 * g**2 + 1e-7), rtol=1e-5)
 
 
 def test_optimizer_errors():
@@ -368,32 +390,44 @@ def test_set_weights_roundtrip_and_errors():
 # ---- layers whose kernels come from other branches ---------------------------------------------
 @pytest.mark.slow
 def test_dropout_trains_only_inside_fit(digits):
-    model = keras.models.Sequential([
-        keras.layers.Dense(64, activation="relu", input_shape=(64,),
-                           activity_regularizer=keras.regularizers.l2(1e-4)),
-        keras.layers.Dropout(0.5),
-        keras.layers.Dense(10, activation="softmax")])
+    model = keras.models.Sequential(
+        [
+            keras.layers.Dense(
+                64, activation="relu", input_shape=(64,), activity_regularizer=keras.regularizers.l2(1e-4)
+            ),
+            keras.layers.Dropout(0.5),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
     model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
     history = model.fit(digits.x_train, digits.y_train, epochs=5, verbose=0)
     assert history.history["loss"][-1] < history.history["loss"][0]
     # the inference path's activity penalty stays the only one in the collection
     assert tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES) == model.losses
     first, second = model.predict(digits.x_test), model.predict(digits.x_test)
-    np.testing.assert_array_equal(first, second)                     # no dropout at inference
+    np.testing.assert_array_equal(first, second)  # no dropout at inference
     w1, b1, w2, b2 = model.get_weights()
-    np.testing.assert_allclose(first, softmax(np.maximum(digits.x_test @ w1 + b1, 0) @ w2 + b2),
-                               rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(first, softmax(np.maximum(digits.x_test @ w1 + b1, 0) @ w2 + b2), rtol=1e-4, atol=1e-6)
     assert model.evaluate(digits.x_test, digits.y_test, verbose=0)[1] > 0.85
 
 
 def test_conv2d_flatten_pooling_model(digits):
     x = digits.x_train.reshape(-1, 8, 8, 1)
-    model = keras.models.Sequential([
-        keras.layers.Conv2D(8, (3, 3), padding="same", activation="relu", input_shape=(8, 8, 1),
-                            kernel_regularizer=keras.regularizers.l2(1e-3)),
-        keras.layers.MaxPooling2D((2, 2)),
-        keras.layers.Flatten(),
-        keras.layers.Dense(10, activation="softmax")])
+    model = keras.models.Sequential(
+        [
+            keras.layers.Conv2D(
+                8,
+                (3, 3),
+                padding="same",
+                activation="relu",
+                input_shape=(8, 8, 1),
+                kernel_regularizer=keras.regularizers.l2(1e-3),
+            ),
+            keras.layers.MaxPooling2D((2, 2)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
     assert [v.name for v in model.weights][:2] == ["conv2d/kernel:0", "conv2d/bias:0"]
     assert model.layers[1].output_shape == (None, 4, 4, 8)
     model.compile("adam", "sparse_categorical_crossentropy", metrics=["acc"])
@@ -408,14 +442,18 @@ def test_conv2d_flatten_pooling_model(digits):
 def test_fit_history_splits_data_loss_penalty_and_decay():
     import numpy as np
     import pytest
+
     import slimcore.compat.v1 as tf
+
     keras = tf.keras
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(64, 6)).astype(np.float32), rng.integers(0, 3, 64)
-    model = keras.models.Sequential([
-        keras.layers.Dense(8, activation="relu", input_shape=(6,), kernel_regularizer=keras.regularizers.l2(0.01)),
-        keras.layers.Dense(3, kernel_regularizer=keras.regularizers.l2(0.01)),
-    ])
+    model = keras.models.Sequential(
+        [
+            keras.layers.Dense(8, activation="relu", input_shape=(6,), kernel_regularizer=keras.regularizers.l2(0.01)),
+            keras.layers.Dense(3, kernel_regularizer=keras.regularizers.l2(0.01)),
+        ]
+    )
     # L2 penalties and AdamW's decay on the same kernels: compile builds the train op and warns.
     with pytest.warns(tf.train.DoubleDecayWarning, match=r"dense/kernel, dense_1/kernel .* counted twice"):
         model.compile(optimizer=tf.train.AdamWOptimizer(1e-3, 0.01), loss="sparse_categorical_crossentropy")
@@ -430,10 +468,13 @@ def test_fit_history_splits_data_loss_penalty_and_decay():
 def test_hand_written_loop_forgetting_model_losses_warns():
     import numpy as np
     import pytest
+
     import slimcore.compat.v1 as tf
+
     keras = tf.keras
-    model = keras.models.Sequential([keras.layers.Dense(3, input_shape=(4,),
-                                                        kernel_regularizer=keras.regularizers.l2(0.1))])
+    model = keras.models.Sequential(
+        [keras.layers.Dense(3, input_shape=(4,), kernel_regularizer=keras.regularizers.l2(0.1))]
+    )
     labels = tf.placeholder(tf.int64, [None])
     data_loss = tf.losses.sparse_softmax_cross_entropy(labels, model.output)
     assert len(model.losses) == 1 and model.losses[0] in tf.losses.get_regularization_losses()
@@ -441,6 +482,7 @@ def test_hand_written_loop_forgetting_model_losses_warns():
         tf.train.GradientDescentOptimizer(0.1).minimize(data_loss)
     total = data_loss + tf.add_n(model.losses)
     import warnings
+
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         tf.train.GradientDescentOptimizer(0.1).minimize(total)

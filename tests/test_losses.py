@@ -1,5 +1,6 @@
 """tf.losses: per-element formulas, weighting and all reductions against
 independent numpy, gradients, collections and names, and the seed-000 trap."""
+
 import numpy as np
 import pytest
 
@@ -14,8 +15,10 @@ def _reduce(losses, weights, reduction):
     """TF1's compute_weighted_loss, written independently in numpy."""
     w = np.broadcast_to(np.asarray(weights, np.float64), losses.shape)
     s = np.sum(losses * w)
+
     def div(a, b):
         return 0.0 if b == 0 else a / b
+
     return {
         R.NONE: losses * w,
         R.SUM: s,
@@ -40,16 +43,30 @@ BINARY = (RNG.uniform(0, 1, (B, D)) > 0.5).astype(np.float64)
 ELEMENTWISE = {
     "absolute_difference": (sc.losses.absolute_difference, lambda y, p: np.abs(p - y), LABELS, PREDS),
     "mean_squared_error": (sc.losses.mean_squared_error, lambda y, p: (p - y) ** 2, LABELS, PREDS),
-    "huber_loss": (lambda y, p, **k: sc.losses.huber_loss(y, p, delta=0.3, **k),
-                   lambda y, p: np.where(np.abs(p - y) <= 0.3, 0.5 * (p - y) ** 2,
-                                         0.3 * (np.abs(p - y) - 0.3) + 0.5 * 0.09), LABELS, PREDS),
-    "log_loss": (sc.losses.log_loss,
-                 lambda y, p: -y * np.log(p + 1e-7) - (1 - y) * np.log(1 - p + 1e-7), BINARY, PREDS),
-    "hinge_loss": (lambda y, x, **k: sc.losses.hinge_loss(y, x, **k),
-                   lambda y, x: np.maximum(0, 1 - (2 * y - 1) * x), BINARY, LOGITS),
-    "sigmoid_cross_entropy": (lambda y, x, **k: sc.losses.sigmoid_cross_entropy(y, x, **k),
-                              lambda z, x: np.maximum(x, 0) - x * z + np.log1p(np.exp(-np.abs(x))),
-                              BINARY, LOGITS),
+    "huber_loss": (
+        lambda y, p, **k: sc.losses.huber_loss(y, p, delta=0.3, **k),
+        lambda y, p: np.where(np.abs(p - y) <= 0.3, 0.5 * (p - y) ** 2, 0.3 * (np.abs(p - y) - 0.3) + 0.5 * 0.09),
+        LABELS,
+        PREDS,
+    ),
+    "log_loss": (
+        sc.losses.log_loss,
+        lambda y, p: -y * np.log(p + 1e-7) - (1 - y) * np.log(1 - p + 1e-7),
+        BINARY,
+        PREDS,
+    ),
+    "hinge_loss": (
+        lambda y, x, **k: sc.losses.hinge_loss(y, x, **k),
+        lambda y, x: np.maximum(0, 1 - (2 * y - 1) * x),
+        BINARY,
+        LOGITS,
+    ),
+    "sigmoid_cross_entropy": (
+        lambda y, x, **k: sc.losses.sigmoid_cross_entropy(y, x, **k),
+        lambda z, x: np.maximum(x, 0) - x * z + np.log1p(np.exp(-np.abs(x))),
+        BINARY,
+        LOGITS,
+    ),
 }
 WEIGHTS = {
     "scalar": 2.5,
@@ -66,8 +83,12 @@ WEIGHTS = {
 def test_elementwise_losses_all_reductions_and_weights(name, weights, reduction):
     build, formula, labels, preds = ELEMENTWISE[name]
     w = WEIGHTS[weights]
-    loss = build(sc.constant(labels, dtype=sc.float32), sc.constant(preds, dtype=sc.float32),
-                 weights=w if np.isscalar(w) else sc.constant(w, dtype=sc.float32), reduction=reduction)
+    loss = build(
+        sc.constant(labels, dtype=sc.float32),
+        sc.constant(preds, dtype=sc.float32),
+        weights=w if np.isscalar(w) else sc.constant(w, dtype=sc.float32),
+        reduction=reduction,
+    )
     with sc.Session() as sess:
         got = sess.run(loss)
     want = _reduce(formula(labels, preds), w, reduction)
@@ -82,10 +103,12 @@ def test_cross_entropies(weights, reduction):
     ids = onehot.argmax(1)
     w = {"scalar": 0.7, "per_example": np.array([1.0, 0.0, 2.0, 3.0]), "zeros": np.zeros(B)}[weights]
     per_example = -(onehot * np.log(_softmax(LOGITS))).sum(-1)
-    dense = sc.losses.softmax_cross_entropy(onehot, sc.constant(LOGITS, dtype=sc.float32), weights=w,
-                                            reduction=reduction)
-    sparse = sc.losses.sparse_softmax_cross_entropy(ids, sc.constant(LOGITS, dtype=sc.float32), weights=w,
-                                                    reduction=reduction)
+    dense = sc.losses.softmax_cross_entropy(
+        onehot, sc.constant(LOGITS, dtype=sc.float32), weights=w, reduction=reduction
+    )
+    sparse = sc.losses.sparse_softmax_cross_entropy(
+        ids, sc.constant(LOGITS, dtype=sc.float32), weights=w, reduction=reduction
+    )
     with sc.Session() as sess:
         got_dense, got_sparse = sess.run([dense, sparse])
     want = _reduce(per_example, w, reduction)
@@ -96,18 +119,15 @@ def test_cross_entropies(weights, reduction):
 @pytest.mark.parametrize("smoothing", [0.1, 0.2])
 def test_label_smoothing_formulas_differ_per_loss(smoothing):
     onehot = np.eye(D)[[0, 2, 1, 1]]
-    soft = sc.losses.softmax_cross_entropy(onehot, sc.constant(LOGITS, dtype=sc.float32),
-                                           label_smoothing=smoothing)
-    sig = sc.losses.sigmoid_cross_entropy(onehot, sc.constant(LOGITS, dtype=sc.float32),
-                                          label_smoothing=smoothing)
+    soft = sc.losses.softmax_cross_entropy(onehot, sc.constant(LOGITS, dtype=sc.float32), label_smoothing=smoothing)
+    sig = sc.losses.sigmoid_cross_entropy(onehot, sc.constant(LOGITS, dtype=sc.float32), label_smoothing=smoothing)
     with sc.Session() as sess:
         got_soft, got_sig = sess.run([soft, sig])
     z = onehot * (1 - smoothing) + smoothing / D
     np.testing.assert_allclose(got_soft, np.mean(-(z * np.log(_softmax(LOGITS))).sum(-1)), rtol=1e-5)
     z = onehot * (1 - smoothing) + 0.5 * smoothing
     x = LOGITS
-    np.testing.assert_allclose(got_sig, np.mean(np.maximum(x, 0) - x * z + np.log1p(np.exp(-np.abs(x)))),
-                               rtol=1e-5)
+    np.testing.assert_allclose(got_sig, np.mean(np.maximum(x, 0) - x * z + np.log1p(np.exp(-np.abs(x)))), rtol=1e-5)
 
 
 def test_cosine_distance_and_pairwise():
@@ -115,19 +135,20 @@ def test_cosine_distance_and_pairwise():
     y /= np.linalg.norm(y, axis=2, keepdims=True)
     p = RNG.normal(size=(2, 5, 3))
     p /= np.linalg.norm(p, axis=2, keepdims=True)
-    cos = sc.losses.cosine_distance(sc.constant(y, dtype=sc.float32), sc.constant(p, dtype=sc.float32),
-                                    axis=2, reduction=R.NONE)
+    cos = sc.losses.cosine_distance(
+        sc.constant(y, dtype=sc.float32), sc.constant(p, dtype=sc.float32), axis=2, reduction=R.NONE
+    )
     assert cos.shape.as_list() == [2, 5, 1]
     lab, pred = RNG.normal(size=(3, 4)), RNG.normal(size=(3, 4))
-    pair = sc.losses.mean_pairwise_squared_error(sc.constant(lab, dtype=sc.float32),
-                                                 sc.constant(pred, dtype=sc.float32))
+    pair = sc.losses.mean_pairwise_squared_error(
+        sc.constant(lab, dtype=sc.float32), sc.constant(pred, dtype=sc.float32)
+    )
     with sc.Session() as sess:
         got_cos, got_pair = sess.run([cos, pair])
     np.testing.assert_allclose(got_cos, 1 - (y * p).sum(2, keepdims=True), rtol=1e-5, atol=1e-6)
     d = pred - lab
     n = d.shape[1]
-    want = sum(np.mean([(d[b, i] - d[b, j]) ** 2 for i in range(n) for j in range(n) if i != j])
-               for b in range(3))
+    want = sum(np.mean([(d[b, i] - d[b, j]) ** 2 for i in range(n) for j in range(n) if i != j]) for b in range(3))
     np.testing.assert_allclose(got_pair, want, rtol=1e-5)
     with pytest.raises(ValueError, match="axis"):
         sc.losses.cosine_distance(y, p)
@@ -154,25 +175,37 @@ def test_nan_propagates():
         assert np.isnan(sess.run(loss))
 
 
-@pytest.mark.parametrize("name", ["mean_squared_error", "huber_loss", "log_loss", "sigmoid_cross_entropy",
-                                  "absolute_difference"])
+@pytest.mark.parametrize(
+    "name", ["mean_squared_error", "huber_loss", "log_loss", "sigmoid_cross_entropy", "absolute_difference"]
+)
 def test_gradients_against_finite_differences(name):
     build, _, labels, preds = ELEMENTWISE[name]
     w = WEIGHTS["per_element"]
     # Losses compute in float32 as TF1 does, so the check is at float32 precision.
-    check_gradients(lambda p: sc.cast(build(sc.constant(labels, dtype=sc.float32), sc.cast(p, sc.float32),
-                                             weights=sc.constant(w, dtype=sc.float32)), sc.float64),
-                    [preds + 0.013], eps=1e-3, rtol=2e-2, atol=2e-3)
+    check_gradients(
+        lambda p: sc.cast(
+            build(
+                sc.constant(labels, dtype=sc.float32), sc.cast(p, sc.float32), weights=sc.constant(w, dtype=sc.float32)
+            ),
+            sc.float64,
+        ),
+        [preds + 0.013],
+        eps=1e-3,
+        rtol=2e-2,
+        atol=2e-3,
+    )
 
 
 def test_cross_entropy_gradients():
     onehot = np.eye(D)[[0, 2, 1, 1]]
-    check_gradients(lambda x: sc.nn.softmax_cross_entropy_with_logits_v2(labels=onehot, logits=x),
-                    [LOGITS.copy()])
-    check_gradients(lambda x: sc.nn.sparse_softmax_cross_entropy_with_logits(labels=np.array([0, 2, 1, 1]),
-                                                                            logits=x), [LOGITS.copy()])
-    check_gradients(lambda x, z: sc.nn.sigmoid_cross_entropy_with_logits(labels=z, logits=x),
-                    [LOGITS.copy(), BINARY * 0.8 + 0.1])
+    check_gradients(lambda x: sc.nn.softmax_cross_entropy_with_logits_v2(labels=onehot, logits=x), [LOGITS.copy()])
+    check_gradients(
+        lambda x: sc.nn.sparse_softmax_cross_entropy_with_logits(labels=np.array([0, 2, 1, 1]), logits=x),
+        [LOGITS.copy()],
+    )
+    check_gradients(
+        lambda x, z: sc.nn.sigmoid_cross_entropy_with_logits(labels=z, logits=x), [LOGITS.copy(), BINARY * 0.8 + 0.1]
+    )
     # v2 sends gradient into soft labels; v1 does not.
     soft = _softmax(RNG.normal(size=(B, D)))
     check_gradients(lambda y: sc.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=LOGITS), [soft])
@@ -197,6 +230,7 @@ def test_seed_000_trap_cross_entropy_vs_total_loss():
     """The loss a tf.losses function returns leaves out the penalties; the
     total loss adds exactly the sum of REGULARIZATION_LOSSES."""
     from slimcore import regularizers
+
     x = sc.placeholder(sc.float32, [None, 4])
     labels = sc.placeholder(sc.int64, [None])
     with sc.variable_scope("net", regularizer=regularizers.l2_regularizer(0.05)):
@@ -208,7 +242,9 @@ def test_seed_000_trap_cross_entropy_vs_total_loss():
     reg_total = sc.losses.get_regularization_loss()
     assert len(sc.losses.get_regularization_losses()) == 2
     assert [t.name for t in sc.losses.get_regularization_losses()] == [
-        "net/w1/Regularizer/l2_regularizer:0", "net/w2/Regularizer/l2_regularizer:0"]
+        "net/w1/Regularizer/l2_regularizer:0",
+        "net/w2/Regularizer/l2_regularizer:0",
+    ]
     with sc.Session() as sess:
         sess.run(sc.global_variables_initializer())
         feed = {x: RNG.normal(size=(6, 4)), labels: RNG.integers(0, 3, 6)}

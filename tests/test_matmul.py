@@ -1,4 +1,5 @@
 """MatMul with transpose flags: forward against numpy, gradients against finite differences."""
+
 import numpy as np
 import pytest
 

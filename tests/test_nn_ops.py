@@ -4,6 +4,7 @@ Forward values against numpy (float32, float64 and integers, ranks 2..4,
 awkward sizes, tensors above the OpenMP threshold on both bias-gradient
 paths), gradients against finite differences, and every error path.
 """
+
 import numpy as np
 import pytest
 
@@ -13,8 +14,18 @@ from gradcheck import check_gradients, run_op
 DTYPES = [np.float32, np.float64]
 # Rank 2..4, one element, odd sizes; (3000, 17) and (4, 9, 9, 130) exceed the
 # parallel threshold with few (row-split) and many (column-split) channels.
-BIAS_SHAPES = [(1, 1), (1, 7), (5, 1), (3, 5), (2, 3, 5), (2, 3, 3, 4), (3000, 17),
-               (4, 9, 9, 130), (70001, 1), (1, 40001)]
+BIAS_SHAPES = [
+    (1, 1),
+    (1, 7),
+    (5, 1),
+    (3, 5),
+    (2, 3, 5),
+    (2, 3, 3, 4),
+    (3000, 17),
+    (4, 9, 9, 130),
+    (70001, 1),
+    (1, 40001),
+]
 
 
 def sample(shape, dtype, seed=0, scale=1.0):
@@ -84,8 +95,9 @@ def test_bias_add_grad_kernel(shape, dtype):
     expected = dy.astype(np.float64).reshape(-1, shape[-1]).sum(axis=0)
     assert gb.dtype == dtype and gb.shape == shape[-1:]
     # Sums are accumulated in float64 and rounded once.
-    np.testing.assert_allclose(gb, expected, rtol=1e-6 if dtype == np.float32 else 1e-12,
-                               atol=1e-6 if dtype == np.float32 else 1e-12)
+    np.testing.assert_allclose(
+        gb, expected, rtol=1e-6 if dtype == np.float32 else 1e-12, atol=1e-6 if dtype == np.float32 else 1e-12
+    )
 
 
 @pytest.mark.parametrize("shape", [(1, 1), (3, 5), (2, 3, 2), (2, 2, 1, 3)])
@@ -96,8 +108,7 @@ def test_bias_add_gradient(shape):
 def test_bias_add_grad_second_order():
     # BiasAddGrad is linear in the incoming gradient: its own gradient broadcasts back.
     x, b, dy = sample((3, 4), np.float64), sample((4,), np.float64, 1), sample((3, 4), np.float64, 2)
-    check_gradients(lambda tx, tb, tdy: sc.gradients(sc.nn.bias_add(tx, tb), [tb], grad_ys=tdy)[0],
-                    [x, b, dy], wrt=[2])
+    check_gradients(lambda tx, tb, tdy: sc.gradients(sc.nn.bias_add(tx, tb), [tb], grad_ys=tdy)[0], [x, b, dy], wrt=[2])
 
 
 # ---- bias_add errors -------------------------------------------------------------------
@@ -141,8 +152,7 @@ def test_bias_add_rejects_other_data_formats(data_format):
 
 # ---- l2_loss ---------------------------------------------------------------------------
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("shape", [(1,), (7,), (3, 5), (2, 3, 5), (2, 3, 3, 4), (70001,),
-                                   (3, 11, 1031)])
+@pytest.mark.parametrize("shape", [(1,), (7,), (3, 5), (2, 3, 5), (2, 3, 3, 4), (70001,), (3, 11, 1031)])
 def test_l2_loss_forward(shape, dtype):
     x = sample(shape, dtype, scale=2.0)
     y = run_op(sc.nn.l2_loss, [x])

@@ -5,6 +5,7 @@ coordinate 2 is ~1e-3 so epsilon matters and coordinate 4 is always 0 so only
 weight decay moves it); slots, per-variable hints, decay conventions, L2
 regularization vs decoupled decay, and the API's error paths.
 """
+
 import math
 import warnings
 
@@ -13,17 +14,18 @@ import pytest
 
 import slimcore as tf
 import slimcore.slim as slim
-from slimcore import errors
-from slimcore import regularizers
+from slimcore import errors, regularizers
 
 P0 = np.array([1.0, -0.5, 0.25, 2.0, -1.5])
-GRADS = np.array([
-    [0.30, -0.20, 1.0e-3, 0.50, 0.0],
-    [-0.10, 0.40, -2.0e-3, 0.20, 0.0],
-    [0.25, -0.30, 1.5e-3, -0.40, 0.0],
-    [0.05, 0.10, -1.0e-3, 0.30, 0.0],
-    [-0.20, 0.15, 1.2e-3, 0.10, 0.0],
-])
+GRADS = np.array(
+    [
+        [0.30, -0.20, 1.0e-3, 0.50, 0.0],
+        [-0.10, 0.40, -2.0e-3, 0.20, 0.0],
+        [0.25, -0.30, 1.5e-3, -0.40, 0.0],
+        [0.05, 0.10, -1.0e-3, 0.30, 0.0],
+        [-0.20, 0.15, 1.2e-3, 0.10, 0.0],
+    ]
+)
 LR = 0.1
 STEPS = len(GRADS)
 # Cosine schedule of docs/SEMANTICS.md section 6.5: lr_t = 0.1 * (1 + cos(pi t / 5)) / 2, t = 0..4.
@@ -68,7 +70,7 @@ def np_adam(p, grads, lr, b1=0.9, b2=0.999, eps=1e-8, shrink=None):
         p = p - d * p
         m = b1 * m + (1 - b1) * g
         v = b2 * v + (1 - b2) * g * g
-        p = p - a * math.sqrt(1 - b2 ** t) / (1 - b1 ** t) * m / (np.sqrt(v) + eps)
+        p = p - a * math.sqrt(1 - b2**t) / (1 - b1**t) * m / (np.sqrt(v) + eps)
         out.append(p)
     return np.array(out), {"m": m, "v": v}
 
@@ -80,7 +82,7 @@ def np_adam_torch(p, grads, lr, b1=0.9, b2=0.999, eps=1e-8, shrink=None):
         p = p - d * p
         m = b1 * m + (1 - b1) * g
         v = b2 * v + (1 - b2) * g * g
-        p = p - a / (1 - b1 ** t) * m / (np.sqrt(v) / math.sqrt(1 - b2 ** t) + eps)
+        p = p - a / (1 - b1**t) * m / (np.sqrt(v) / math.sqrt(1 - b2**t) + eps)
         out.append(p)
     return np.array(out), {}
 
@@ -138,33 +140,52 @@ def trajectory(make_opt, grads=GRADS, p0=P0, feeds=None, **apply_kwargs):
 TRAJECTORIES = {
     "sgd": (lambda: tf.train.GradientDescentOptimizer(LR), lambda: np_sgd(P0, GRADS, LR)),
     "momentum": (lambda: tf.train.MomentumOptimizer(LR, 0.9), lambda: np_momentum(P0, GRADS, LR, 0.9)),
-    "nesterov": (lambda: tf.train.MomentumOptimizer(LR, 0.9, use_nesterov=True),
-                 lambda: np_momentum(P0, GRADS, LR, 0.9, nesterov=True)),
+    "nesterov": (
+        lambda: tf.train.MomentumOptimizer(LR, 0.9, use_nesterov=True),
+        lambda: np_momentum(P0, GRADS, LR, 0.9, nesterov=True),
+    ),
     "adam": (lambda: tf.train.AdamOptimizer(LR), lambda: np_adam(P0, GRADS, LR)),
-    "adam_eps1e-3": (lambda: tf.train.AdamOptimizer(LR, epsilon=1e-3),
-                     lambda: np_adam(P0, GRADS, LR, eps=1e-3)),
-    "adam_betas": (lambda: tf.train.AdamOptimizer(LR, beta1=0.5, beta2=0.9),
-                   lambda: np_adam(P0, GRADS, LR, b1=0.5, b2=0.9)),
+    "adam_eps1e-3": (lambda: tf.train.AdamOptimizer(LR, epsilon=1e-3), lambda: np_adam(P0, GRADS, LR, eps=1e-3)),
+    "adam_betas": (
+        lambda: tf.train.AdamOptimizer(LR, beta1=0.5, beta2=0.9),
+        lambda: np_adam(P0, GRADS, LR, b1=0.5, b2=0.9),
+    ),
     "rmsprop": (lambda: tf.train.RMSPropOptimizer(LR), lambda: np_rmsprop(P0, GRADS, LR)),
-    "rmsprop_momentum": (lambda: tf.train.RMSPropOptimizer(LR, decay=0.8, momentum=0.7, epsilon=1e-6),
-                         lambda: np_rmsprop(P0, GRADS, LR, rho=0.8, mu=0.7, eps=1e-6)),
-    "rmsprop_centered": (lambda: tf.train.RMSPropOptimizer(LR, momentum=0.5, centered=True),
-                         lambda: np_rmsprop(P0, GRADS, LR, mu=0.5, centered=True)),
+    "rmsprop_momentum": (
+        lambda: tf.train.RMSPropOptimizer(LR, decay=0.8, momentum=0.7, epsilon=1e-6),
+        lambda: np_rmsprop(P0, GRADS, LR, rho=0.8, mu=0.7, eps=1e-6),
+    ),
+    "rmsprop_centered": (
+        lambda: tf.train.RMSPropOptimizer(LR, momentum=0.5, centered=True),
+        lambda: np_rmsprop(P0, GRADS, LR, mu=0.5, centered=True),
+    ),
     "adagrad": (lambda: tf.train.AdagradOptimizer(LR), lambda: np_adagrad(P0, GRADS, LR)),
-    "adagrad_init": (lambda: tf.train.AdagradOptimizer(LR, initial_accumulator_value=0.01),
-                     lambda: np_adagrad(P0, GRADS, LR, init=0.01)),
+    "adagrad_init": (
+        lambda: tf.train.AdagradOptimizer(LR, initial_accumulator_value=0.01),
+        lambda: np_adagrad(P0, GRADS, LR, init=0.01),
+    ),
     # TF contrib's decoupled decay: p <- p - wd p, not scaled by the learning rate.
     "adamw": (lambda: tf.train.AdamWOptimizer(0.01, LR), lambda: np_adam(P0, GRADS, LR, shrink=0.01)),
-    "momentumw": (lambda: tf.train.MomentumWOptimizer(0.01, LR, 0.9),
-                  lambda: np_momentum(P0, GRADS, LR, 0.9, shrink=0.01)),
-    "momentumw_nesterov": (lambda: tf.train.MomentumWOptimizer(0.01, LR, 0.9, use_nesterov=True),
-                           lambda: np_momentum(P0, GRADS, LR, 0.9, nesterov=True, shrink=0.01)),
-    "sgdw": (lambda: tf.train.extend_with_decoupled_weight_decay(tf.train.GradientDescentOptimizer)(0.02, LR),
-             lambda: np_sgd(P0, GRADS, LR, shrink=0.02)),
-    "rmspropw": (lambda: tf.train.extend_with_decoupled_weight_decay(tf.train.RMSPropOptimizer)(
-        0.02, LR, centered=True), lambda: np_rmsprop(P0, GRADS, LR, centered=True, shrink=0.02)),
-    "adagradw": (lambda: tf.train.extend_with_decoupled_weight_decay(tf.train.AdagradOptimizer)(0.02, LR),
-                 lambda: np_adagrad(P0, GRADS, LR, shrink=0.02)),
+    "momentumw": (
+        lambda: tf.train.MomentumWOptimizer(0.01, LR, 0.9),
+        lambda: np_momentum(P0, GRADS, LR, 0.9, shrink=0.01),
+    ),
+    "momentumw_nesterov": (
+        lambda: tf.train.MomentumWOptimizer(0.01, LR, 0.9, use_nesterov=True),
+        lambda: np_momentum(P0, GRADS, LR, 0.9, nesterov=True, shrink=0.01),
+    ),
+    "sgdw": (
+        lambda: tf.train.extend_with_decoupled_weight_decay(tf.train.GradientDescentOptimizer)(0.02, LR),
+        lambda: np_sgd(P0, GRADS, LR, shrink=0.02),
+    ),
+    "rmspropw": (
+        lambda: tf.train.extend_with_decoupled_weight_decay(tf.train.RMSPropOptimizer)(0.02, LR, centered=True),
+        lambda: np_rmsprop(P0, GRADS, LR, centered=True, shrink=0.02),
+    ),
+    "adagradw": (
+        lambda: tf.train.extend_with_decoupled_weight_decay(tf.train.AdagradOptimizer)(0.02, LR),
+        lambda: np_adagrad(P0, GRADS, LR, shrink=0.02),
+    ),
 }
 
 
@@ -241,17 +262,26 @@ def test_adagrad_initial_accumulator_must_be_positive(bad):
 
 
 # ---- slots -------------------------------------------------------------------------------
-@pytest.mark.parametrize("make_opt, names, var_names", [
-    (lambda: tf.train.MomentumOptimizer(LR, 0.9), ["momentum"], {"momentum": "w/Momentum:0"}),
-    (lambda: tf.train.AdamOptimizer(LR), ["m", "v"], {"m": "w/Adam:0", "v": "w/Adam_1:0"}),
-    (lambda: tf.train.RMSPropOptimizer(LR), ["momentum", "rms"],
-     {"rms": "w/RMSProp:0", "momentum": "w/RMSProp_1:0"}),
-    (lambda: tf.train.RMSPropOptimizer(LR, centered=True), ["mg", "momentum", "rms"],
-     {"rms": "w/RMSProp:0", "mg": "w/RMSProp_1:0", "momentum": "w/RMSProp_2:0"}),
-    (lambda: tf.train.AdagradOptimizer(LR), ["accumulator"], {"accumulator": "w/Adagrad:0"}),
-    (lambda: tf.train.GradientDescentOptimizer(LR), [], {}),
-    (lambda: tf.train.AdamWOptimizer(0.01, LR), ["m", "v"], {"m": "w/AdamW:0", "v": "w/AdamW_1:0"}),
-])
+@pytest.mark.parametrize(
+    "make_opt, names, var_names",
+    [
+        (lambda: tf.train.MomentumOptimizer(LR, 0.9), ["momentum"], {"momentum": "w/Momentum:0"}),
+        (lambda: tf.train.AdamOptimizer(LR), ["m", "v"], {"m": "w/Adam:0", "v": "w/Adam_1:0"}),
+        (
+            lambda: tf.train.RMSPropOptimizer(LR),
+            ["momentum", "rms"],
+            {"rms": "w/RMSProp:0", "momentum": "w/RMSProp_1:0"},
+        ),
+        (
+            lambda: tf.train.RMSPropOptimizer(LR, centered=True),
+            ["mg", "momentum", "rms"],
+            {"rms": "w/RMSProp:0", "mg": "w/RMSProp_1:0", "momentum": "w/RMSProp_2:0"},
+        ),
+        (lambda: tf.train.AdagradOptimizer(LR), ["accumulator"], {"accumulator": "w/Adagrad:0"}),
+        (lambda: tf.train.GradientDescentOptimizer(LR), [], {}),
+        (lambda: tf.train.AdamWOptimizer(0.01, LR), ["m", "v"], {"m": "w/AdamW:0", "v": "w/AdamW_1:0"}),
+    ],
+)
 def test_slot_names_are_tf1s(make_opt, names, var_names):
     w = tf.Variable(P0.astype(np.float32), name="w")
     other = tf.Variable(P0.astype(np.float32), name="other")
@@ -278,8 +308,8 @@ def test_adam_beta_powers_advance_per_step():
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         for t in range(1, 4):
-            assert sess.run(b1p) == pytest.approx(0.8 ** t, rel=1e-6)
-            assert sess.run(b2p) == pytest.approx(0.95 ** t, rel=1e-6)
+            assert sess.run(b1p) == pytest.approx(0.8**t, rel=1e-6)
+            assert sess.run(b2p) == pytest.approx(0.95**t, rel=1e-6)
             sess.run(train)
 
 
@@ -297,20 +327,29 @@ def test_two_variables_share_one_fused_step():
         for t in range(STEPS):
             sess.run(train, {pa: ga[t].astype(np.float32), pb: gb[t].astype(np.float32)})
         got_a, got_b = sess.run([a, b])
-    np.testing.assert_allclose(got_a, np_adam(a0.ravel(), ga.reshape(STEPS, -1), LR)[0][-1].reshape(37, 3),
-                               rtol=2e-5, atol=2e-6)
+    np.testing.assert_allclose(
+        got_a, np_adam(a0.ravel(), ga.reshape(STEPS, -1), LR)[0][-1].reshape(37, 3), rtol=2e-5, atol=2e-6
+    )
     np.testing.assert_allclose(got_b, np_adam(b0, gb, LR)[0][-1], rtol=2e-5, atol=2e-6)
 
 
 AWKWARD = {
-    "momentumw": (lambda: tf.train.MomentumWOptimizer(0.01, LR, 0.9),
-                  lambda p0, grads: np_momentum(p0, grads, LR, 0.9, shrink=0.01)),
-    "nesterov": (lambda: tf.train.MomentumOptimizer(LR, 0.9, use_nesterov=True),
-                 lambda p0, grads: np_momentum(p0, grads, LR, 0.9, nesterov=True)),
-    "adamw": (lambda: tf.train.AdamWOptimizer(0.01, LR, epsilon=1e-3),
-              lambda p0, grads: np_adam(p0, grads, LR, eps=1e-3, shrink=0.01)),
-    "rmsprop_centered": (lambda: tf.train.RMSPropOptimizer(LR, momentum=0.5, centered=True),
-                         lambda p0, grads: np_rmsprop(p0, grads, LR, mu=0.5, centered=True)),
+    "momentumw": (
+        lambda: tf.train.MomentumWOptimizer(0.01, LR, 0.9),
+        lambda p0, grads: np_momentum(p0, grads, LR, 0.9, shrink=0.01),
+    ),
+    "nesterov": (
+        lambda: tf.train.MomentumOptimizer(LR, 0.9, use_nesterov=True),
+        lambda p0, grads: np_momentum(p0, grads, LR, 0.9, nesterov=True),
+    ),
+    "adamw": (
+        lambda: tf.train.AdamWOptimizer(0.01, LR, epsilon=1e-3),
+        lambda p0, grads: np_adam(p0, grads, LR, eps=1e-3, shrink=0.01),
+    ),
+    "rmsprop_centered": (
+        lambda: tf.train.RMSPropOptimizer(LR, momentum=0.5, centered=True),
+        lambda p0, grads: np_rmsprop(p0, grads, LR, mu=0.5, centered=True),
+    ),
     "adagrad": (lambda: tf.train.AdagradOptimizer(LR), lambda p0, grads: np_adagrad(p0, grads, LR)),
     "sgd": (lambda: tf.train.GradientDescentOptimizer(LR), lambda p0, grads: np_sgd(p0, grads, LR)),
 }
@@ -349,17 +388,19 @@ def test_nan_in_one_block_leaves_that_block_only():
             sess.run(train, {g: grad})
         got = sess.run(w)
     assert np.all(np.isfinite(got))
-    np.testing.assert_array_equal(got[8192:2 * 8192], 1.0)  # the block with the NaN is untouched
+    np.testing.assert_array_equal(got[8192 : 2 * 8192], 1.0)  # the block with the NaN is untouched
 
 
 # ---- hyperparameters as numbers, tensors and callables ---------------------------------------
 def test_hyperparameters_as_numbers_tensors_and_callables_agree():
     want, _ = np_adam(P0, GRADS, LR, b1=0.8, b2=0.99, eps=1e-4)
     as_numbers, _, _, _ = trajectory(lambda: tf.train.AdamOptimizer(LR, 0.8, 0.99, 1e-4))
-    as_tensors, _, _, _ = trajectory(lambda: tf.train.AdamOptimizer(
-        tf.constant(LR), tf.constant(0.8), tf.constant(0.99), tf.constant(1e-4)))
-    as_callables, _, _, _ = trajectory(lambda: tf.train.AdamOptimizer(
-        lambda: LR, lambda: 0.8, lambda: 0.99, lambda: 1e-4))
+    as_tensors, _, _, _ = trajectory(
+        lambda: tf.train.AdamOptimizer(tf.constant(LR), tf.constant(0.8), tf.constant(0.99), tf.constant(1e-4))
+    )
+    as_callables, _, _, _ = trajectory(
+        lambda: tf.train.AdamOptimizer(lambda: LR, lambda: 0.8, lambda: 0.99, lambda: 1e-4)
+    )
     for got in (as_numbers, as_tensors, as_callables):
         np.testing.assert_allclose(got, want, rtol=2e-6, atol=2e-7)
 
@@ -396,8 +437,7 @@ def test_negative_learning_rate_tensor_fails_at_run():
 def test_lr_mult_momentum_and_weight_decay_hints():
     rng = np.random.default_rng(1)
     gw, gb = rng.normal(size=(STEPS, 5)), rng.normal(size=(STEPS, 5))
-    w = tf.get_variable("w", [5], initializer=tf.constant_initializer(P0), lr_mult=2.0, momentum=0.5,
-                        weight_decay=0.01)
+    w = tf.get_variable("w", [5], initializer=tf.constant_initializer(P0), lr_mult=2.0, momentum=0.5, weight_decay=0.01)
     b = tf.get_variable("b", [5], initializer=tf.constant_initializer(P0))
     pw, pb = tf.placeholder(tf.float32, [5]), tf.placeholder(tf.float32, [5])
     train = tf.train.MomentumOptimizer(LR, 0.9).apply_gradients([(pw, w), (pb, b)])
@@ -429,8 +469,15 @@ def test_weight_decay_hint_replaces_the_optimizers_decay():
 
 def test_slim_layer_hints_reach_the_optimizer():
     x = tf.constant(np.ones((1, 3), np.float32))
-    y = slim.fully_connected(x, 2, activation_fn=None, weights_initializer=tf.constant_initializer(1.0),
-                                weights_lr_mult=3.0, biases_lr_mult=0.0, scope="fc")
+    y = slim.fully_connected(
+        x,
+        2,
+        activation_fn=None,
+        weights_initializer=tf.constant_initializer(1.0),
+        weights_lr_mult=3.0,
+        biases_lr_mult=0.0,
+        scope="fc",
+    )
     w, b = tf.trainable_variables()
     train = tf.train.GradientDescentOptimizer(LR).minimize(tf.reduce_sum(y))
     with tf.Session() as sess:
@@ -492,14 +539,16 @@ def _cosine_run(make_opt):
     return trajectory(lambda: make_opt(lr), global_step=step)[0]
 
 
-@pytest.mark.parametrize("convention, wd, shrinks", [
-    ("contrib", 0.01, [0.01] * STEPS),                          # constant: does not follow the schedule
-    ("lr", 0.1, [a * 0.1 for a in COSINE_LRS]),                 # PyTorch/Keras: lr_t * wd
-    ("schedule", 0.01, [a / LR * 0.01 for a in COSINE_LRS]),    # the paper: (lr_t / lr_0) * wd
-])
+@pytest.mark.parametrize(
+    "convention, wd, shrinks",
+    [
+        ("contrib", 0.01, [0.01] * STEPS),  # constant: does not follow the schedule
+        ("lr", 0.1, [a * 0.1 for a in COSINE_LRS]),  # PyTorch/Keras: lr_t * wd
+        ("schedule", 0.01, [a / LR * 0.01 for a in COSINE_LRS]),  # the paper: (lr_t / lr_0) * wd
+    ],
+)
 def test_decay_conventions_under_a_cosine_schedule(convention, wd, shrinks):
-    got = _cosine_run(lambda lr: tf.train.AdamWOptimizer(wd, lr, decay_convention=convention,
-                                                         base_learning_rate=LR))
+    got = _cosine_run(lambda lr: tf.train.AdamWOptimizer(wd, lr, decay_convention=convention, base_learning_rate=LR))
     want, _ = np_adam(P0, GRADS, COSINE_LRS, shrink=shrinks)
     np.testing.assert_allclose(got, want, rtol=2e-6, atol=2e-7)
     # The g=0 coordinate shows the decay alone: docs/SEMANTICS.md 6.5's -1.42649 (constant) / -1.45549 (scheduled).
@@ -538,8 +587,7 @@ def test_lr_convention_scales_by_the_variables_lr_mult():
         for t in range(STEPS):
             sess.run(train, {g: GRADS[t]})
         got = sess.run(w)
-    np.testing.assert_allclose(got, np_adam(P0, GRADS, LR * 0.5, shrink=LR * 0.5 * 0.1)[0][-1],
-                               rtol=2e-6, atol=2e-7)
+    np.testing.assert_allclose(got, np_adam(P0, GRADS, LR * 0.5, shrink=LR * 0.5 * 0.1)[0][-1], rtol=2e-6, atol=2e-7)
 
 
 # ---- L2 regularization vs decoupled decay ----------------------------------------------------
@@ -574,11 +622,18 @@ def test_l2_equals_decoupled_decay_lambda_lr_with_plain_sgd():
     assert np.abs(coupled - _l2_run(lambda: tf.train.GradientDescentOptimizer(LR), 0.0)).max() > 0.1
 
 
-@pytest.mark.parametrize("name, make_coupled, make_decoupled, min_gap", [
-    ("momentum", lambda: tf.train.MomentumOptimizer(LR, 0.9),
-     lambda wd: tf.train.MomentumWOptimizer(wd, LR, 0.9), 0.05),
-    ("adam", lambda: tf.train.AdamOptimizer(LR), lambda wd: tf.train.AdamWOptimizer(wd, LR), 0.2),
-])
+@pytest.mark.parametrize(
+    "name, make_coupled, make_decoupled, min_gap",
+    [
+        (
+            "momentum",
+            lambda: tf.train.MomentumOptimizer(LR, 0.9),
+            lambda wd: tf.train.MomentumWOptimizer(wd, LR, 0.9),
+            0.05,
+        ),
+        ("adam", lambda: tf.train.AdamOptimizer(LR), lambda wd: tf.train.AdamWOptimizer(wd, LR), 0.2),
+    ],
+)
 def test_l2_differs_from_decoupled_decay_with_momentum_and_adam(name, make_coupled, make_decoupled, min_gap):
     lam = 0.3
     coupled = _l2_run(make_coupled, lam)
@@ -598,7 +653,7 @@ def test_l2_differs_from_decoupled_decay_with_momentum_and_adam(name, make_coupl
         for t, g in enumerate(GRADS, 1):
             g = g + lam * p
             m, v = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g * g
-            p = p - LR * math.sqrt(1 - 0.999 ** t) / (1 - 0.9 ** t) * m / (np.sqrt(v) + 1e-8)
+            p = p - LR * math.sqrt(1 - 0.999**t) / (1 - 0.9**t) * m / (np.sqrt(v) + 1e-8)
             want_coupled.append(p)
         want_decoupled, _ = np_adam(P0, GRADS, LR, shrink=lam * LR)
     np.testing.assert_allclose(coupled, np.array(want_coupled), rtol=2e-6, atol=2e-6)
@@ -633,11 +688,11 @@ def test_compute_gradients_then_apply_gradients():
     train = opt.apply_gradients([(g * 0.5, v) for g, v in grads_and_vars])
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
-        np.testing.assert_allclose(sess.run(grads_and_vars[0][0]), 3 * P0 ** 2, rtol=1e-6)
+        np.testing.assert_allclose(sess.run(grads_and_vars[0][0]), 3 * P0**2, rtol=1e-6)
         p, acc = P0.copy(), np.zeros(5)
         for _ in range(STEPS):
             sess.run(train)
-            acc = 0.9 * acc + 0.5 * 3 * p ** 2
+            acc = 0.9 * acc + 0.5 * 3 * p**2
             p = p - LR * acc
         np.testing.assert_allclose(sess.run(w), p, rtol=1e-5)
 
@@ -667,25 +722,28 @@ def test_all_gradients_none_raises():
             tf.train.GradientDescentOptimizer(LR).apply_gradients([(None, w)])
 
 
-@pytest.mark.parametrize("argument,make", [
-    ("learning_rate", lambda: tf.train.GradientDescentOptimizer(-0.1)),
-    ("learning_rate", lambda: tf.train.GradientDescentOptimizer(float("nan"))),
-    ("learning_rate", lambda: tf.train.GradientDescentOptimizer(float("inf"))),
-    ("momentum", lambda: tf.train.MomentumOptimizer(LR, -0.9)),
-    ("momentum", lambda: tf.train.MomentumOptimizer(LR, float("nan"))),
-    ("learning_rate", lambda: tf.train.AdamOptimizer(-1e-3)),
-    ("beta1", lambda: tf.train.AdamOptimizer(LR, beta1=1.0)),
-    ("beta2", lambda: tf.train.AdamOptimizer(LR, beta2=-0.1)),
-    ("epsilon", lambda: tf.train.AdamOptimizer(LR, epsilon=float("nan"))),
-    ("decay", lambda: tf.train.RMSPropOptimizer(LR, decay=-0.1)),
-    ("decay", lambda: tf.train.RMSPropOptimizer(LR, decay=1.5)),
-    ("decay", lambda: tf.train.RMSPropOptimizer(LR, decay=float("nan"))),
-    ("learning_rate", lambda: tf.train.AdagradOptimizer(-LR)),
-    ("weight_decay", lambda: tf.train.AdamWOptimizer(-0.01, LR)),
-    ("weight_decay", lambda: tf.train.AdamWOptimizer(float("nan"), LR)),
-    ("weight_decay", lambda: tf.train.MomentumWOptimizer(-0.01, LR, 0.9)),
-    ("learning_rate", lambda: tf.train.MomentumWOptimizer(0.01, -LR, 0.9)),
-])
+@pytest.mark.parametrize(
+    "argument,make",
+    [
+        ("learning_rate", lambda: tf.train.GradientDescentOptimizer(-0.1)),
+        ("learning_rate", lambda: tf.train.GradientDescentOptimizer(float("nan"))),
+        ("learning_rate", lambda: tf.train.GradientDescentOptimizer(float("inf"))),
+        ("momentum", lambda: tf.train.MomentumOptimizer(LR, -0.9)),
+        ("momentum", lambda: tf.train.MomentumOptimizer(LR, float("nan"))),
+        ("learning_rate", lambda: tf.train.AdamOptimizer(-1e-3)),
+        ("beta1", lambda: tf.train.AdamOptimizer(LR, beta1=1.0)),
+        ("beta2", lambda: tf.train.AdamOptimizer(LR, beta2=-0.1)),
+        ("epsilon", lambda: tf.train.AdamOptimizer(LR, epsilon=float("nan"))),
+        ("decay", lambda: tf.train.RMSPropOptimizer(LR, decay=-0.1)),
+        ("decay", lambda: tf.train.RMSPropOptimizer(LR, decay=1.5)),
+        ("decay", lambda: tf.train.RMSPropOptimizer(LR, decay=float("nan"))),
+        ("learning_rate", lambda: tf.train.AdagradOptimizer(-LR)),
+        ("weight_decay", lambda: tf.train.AdamWOptimizer(-0.01, LR)),
+        ("weight_decay", lambda: tf.train.AdamWOptimizer(float("nan"), LR)),
+        ("weight_decay", lambda: tf.train.MomentumWOptimizer(-0.01, LR, 0.9)),
+        ("learning_rate", lambda: tf.train.MomentumWOptimizer(0.01, -LR, 0.9)),
+    ],
+)
 def test_bad_hyperparameters_raise_at_construction(argument, make):
     with pytest.raises(ValueError, match=rf"^{argument} must be finite, >= 0\.0"):  # names the argument
         make()
@@ -841,7 +899,8 @@ def test_optimizer_on_two_train_ops_shares_its_slots():
 def test_optimizer_repr_shows_its_settings():
     assert repr(tf.train.AdamWOptimizer(0.01, LR)) == (
         "<AdamWOptimizer 'AdamW' learning_rate=0.1 beta1=0.9 beta2=0.999 epsilon=1e-08 weight_decay=0.01 "
-        "decay_convention='contrib'>")
+        "decay_convention='contrib'>"
+    )
     assert "use_nesterov=True" in repr(tf.train.MomentumOptimizer(LR, 0.9, use_nesterov=True))
     assert "centered=True" in repr(tf.train.RMSPropOptimizer(LR, centered=True))
     assert "initial_accumulator_value=0.1" in repr(tf.train.AdagradOptimizer(LR))
@@ -849,7 +908,13 @@ def test_optimizer_repr_shows_its_settings():
 
 def test_optimizer_repr_and_decay_conventions_are_documented():
     assert set(tf.train.DECAY_CONVENTIONS) == {"contrib", "lr", "schedule"}
-    for cls in (tf.train.GradientDescentOptimizer, tf.train.MomentumOptimizer, tf.train.AdamOptimizer,
-                tf.train.RMSPropOptimizer, tf.train.AdagradOptimizer, tf.train.AdamWOptimizer,
-                tf.train.MomentumWOptimizer):
+    for cls in (
+        tf.train.GradientDescentOptimizer,
+        tf.train.MomentumOptimizer,
+        tf.train.AdamOptimizer,
+        tf.train.RMSPropOptimizer,
+        tf.train.AdagradOptimizer,
+        tf.train.AdamWOptimizer,
+        tf.train.MomentumWOptimizer,
+    ):
         assert "<-" in cls.__doc__, cls  # the formula is in the docstring

@@ -9,6 +9,7 @@ are not counted by the mean; the max gradient goes to the first maximal
 cell. Finite differences, second derivatives of avg_pool, unknown batch
 dimensions and every error path.
 """
+
 import numpy as np
 import pytest
 
@@ -30,14 +31,19 @@ def real_windows(shape, ksize, strides, padding):
     ow_n, pl = out_and_pad(w, ksize[1], strides[1], padding)
     for oh in range(oh_n):
         for ow in range(ow_n):
-            cells = [(oh * strides[0] - pt + i, ow * strides[1] - pl + j)
-                     for i in range(ksize[0]) for j in range(ksize[1])]
+            cells = [
+                (oh * strides[0] - pt + i, ow * strides[1] - pl + j) for i in range(ksize[0]) for j in range(ksize[1])
+            ]
             yield oh, ow, [(ih, iw) for ih, iw in cells if 0 <= ih < h and 0 <= iw < w]
 
 
 def pooled_shape(shape, ksize, strides, padding):
-    return (shape[0], out_and_pad(shape[1], ksize[0], strides[0], padding)[0],
-            out_and_pad(shape[2], ksize[1], strides[1], padding)[0], shape[3])
+    return (
+        shape[0],
+        out_and_pad(shape[1], ksize[0], strides[0], padding)[0],
+        out_and_pad(shape[2], ksize[1], strides[1], padding)[0],
+        shape[3],
+    )
 
 
 def ref_pool(x, ksize, strides, padding, kind):
@@ -84,18 +90,18 @@ def run_pool_with_grad(kind, x, dy, ksize, strides, padding):
 
 # (N, H, W, C, ksize, strides, padding)
 POOL_CASES = [
-    (2, 8, 8, 3, (3, 3), (2, 2), "SAME"),    # pad 0 top / 1 bottom
-    (2, 7, 7, 3, (3, 3), (2, 2), "SAME"),    # pad 1 / 1
+    (2, 8, 8, 3, (3, 3), (2, 2), "SAME"),  # pad 0 top / 1 bottom
+    (2, 7, 7, 3, (3, 3), (2, 2), "SAME"),  # pad 1 / 1
     (1, 8, 9, 2, (2, 2), (2, 2), "SAME"),
     (1, 8, 9, 2, (2, 2), (2, 2), "VALID"),
     (3, 9, 10, 5, (3, 2), (3, 3), "SAME"),
     (2, 10, 11, 4, (3, 3), (2, 3), "VALID"),
     (2, 6, 5, 1, (1, 1), (1, 1), "SAME"),
     (2, 6, 7, 3, (1, 1), (2, 2), "VALID"),
-    (1, 5, 5, 2, (5, 5), (1, 1), "SAME"),    # every window clipped
-    (1, 5, 6, 2, (5, 6), (1, 1), "VALID"),   # one window = the whole input
-    (2, 4, 4, 2, (2, 2), (3, 3), "SAME"),    # stride larger than the window
-    (1, 6, 6, 70, (3, 3), (2, 2), "SAME"),   # a full channel block and a partial one
+    (1, 5, 5, 2, (5, 5), (1, 1), "SAME"),  # every window clipped
+    (1, 5, 6, 2, (5, 6), (1, 1), "VALID"),  # one window = the whole input
+    (2, 4, 4, 2, (2, 2), (3, 3), "SAME"),  # stride larger than the window
+    (1, 6, 6, 70, (3, 3), (2, 2), "SAME"),  # a full channel block and a partial one
 ]
 
 
@@ -170,8 +176,13 @@ def test_max_pool_grad_with_partial_ties():
 @pytest.mark.parametrize("kind", ["max", "avg"])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("shape", [(1, 33, 31, 96), (4, 17, 18, 20), (3, 24, 24, 1)])
-@pytest.mark.parametrize("window", [((3, 3), (2, 2), "SAME"),    # overlapping windows: dx zeroed, then added
-                                    ((2, 2), (3, 3), "VALID")])  # disjoint: written once, gaps zeroed
+@pytest.mark.parametrize(
+    "window",
+    [
+        ((3, 3), (2, 2), "SAME"),  # overlapping windows: dx zeroed, then added
+        ((2, 2), (3, 3), "VALID"),
+    ],
+)  # disjoint: written once, gaps zeroed
 def test_pool_large_multithreaded(shape, window, kind, dtype):
     """Batch 1 splits the channels over threads; larger batches split images."""
     ksize, strides, padding = window
@@ -192,8 +203,10 @@ def test_pool_large_multithreaded(shape, window, kind, dtype):
 
 
 @pytest.mark.parametrize("kind", ["max", "avg"])
-@pytest.mark.parametrize("ksize,strides,padding", [((2, 2), (2, 2), "VALID"), ((3, 3), (2, 2), "SAME"),
-                                                   ((3, 2), (1, 2), "SAME"), ((2, 3), (3, 1), "VALID")])
+@pytest.mark.parametrize(
+    "ksize,strides,padding",
+    [((2, 2), (2, 2), "VALID"), ((3, 3), (2, 2), "SAME"), ((3, 2), (1, 2), "SAME"), ((2, 3), (3, 1), "VALID")],
+)
 def test_pool_gradients_finite_differences(kind, ksize, strides, padding):
     # Distinct values far apart (> 2 * eps): no window's max changes under the perturbation.
     x = np.random.default_rng(0).permutation(2 * 7 * 6 * 2).astype(np.float64).reshape(2, 7, 6, 2) * 0.01
@@ -204,6 +217,7 @@ def test_avg_pool_second_derivatives():
     def grad(x):
         y = sc.nn.avg_pool(x, [1, 3, 3, 1], [1, 2, 2, 1], "SAME")
         return sc.gradients(sc.reduce_sum(y * y), [x])[0]
+
     check_gradients(grad, [sample((1, 5, 6, 2), np.float64)], rtol=1e-5, atol=1e-7)
 
 
@@ -238,10 +252,12 @@ def test_pool_keywords_and_forms(kind):
     expected = ref_pool(x, (2, 2), (2, 2), "VALID", kind)
     fn = pool_fn(kind)
     for ksize, strides in ((2, 2), ([2], [2]), ([2, 2], [2, 2]), ([1, 2, 2, 1], (1, 2, 2, 1))):
-        np.testing.assert_allclose(run_op(lambda a, k=ksize, s=strides: fn(a, k, s, "VALID"), [x]), expected,
-                                   rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(run_op(lambda a: fn(input=a, ksize=2, strides=2, padding="VALID"), [x]),
-                               expected, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(
+            run_op(lambda a, k=ksize, s=strides: fn(a, k, s, "VALID"), [x]), expected, rtol=1e-5, atol=1e-6
+        )
+    np.testing.assert_allclose(
+        run_op(lambda a: fn(input=a, ksize=2, strides=2, padding="VALID"), [x]), expected, rtol=1e-5, atol=1e-6
+    )
     tx = sc.placeholder(sc.float32, [2, 6, 6, 3])
     assert fn(tx, 2, 2, "VALID").op.type == ("MaxPool" if kind == "max" else "AvgPool")
     assert fn(tx, 2, 2, "VALID", name="pool1").op.name == "pool1"
@@ -291,12 +307,16 @@ def test_pool_window_larger_than_input_at_run_time():
 
 def test_pool_grad_ops_check_shapes():
     from slimcore.framework.ops import _op1
+
     x = sc.placeholder(sc.float32, [2, 8, 8, 3])
     attrs = {"ksize": [2, 2], "strides": [2, 2], "padding": "VALID"}
     good = sc.placeholder(sc.float32, [2, 4, 4, 3])
     bad = sc.placeholder(sc.float32, [2, 8, 8, 3])
-    with pytest.raises(ValueError, match=r"grad of shape \[2, 8, 8, 3\] does not match the pooled output "
-                                         r"shape \[2, 4, 4, 3\]"):
+    with pytest.raises(
+        ValueError,
+        match=r"grad of shape \[2, 8, 8, 3\] does not match the pooled output "
+        r"shape \[2, 4, 4, 3\]",
+    ):
         _op1("AvgPoolGrad", [x, bad], attrs)
     with pytest.raises(ValueError, match=r"orig_output of shape \[2, 8, 8, 3\]"):
         _op1("MaxPoolGrad", [x, bad, good], attrs)

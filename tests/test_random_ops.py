@@ -1,4 +1,5 @@
 """Random ops: distributions, TF1 seeding rules, determinism."""
+
 import numpy as np
 import pytest
 
@@ -47,6 +48,7 @@ def test_graph_seed_makes_whole_programs_repeat():
         with g.as_default():
             random_ops.set_random_seed(42)
             return g, [random_ops.random_normal([4]), random_ops.random_normal([4])]
+
     g1, ops1 = build()
     g2, ops2 = build()
     v1 = _draw(ops1, graph=g1)[0]

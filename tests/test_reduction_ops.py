@@ -3,14 +3,15 @@ every axis combination of ranks 1..4 (negative axes, keepdims), awkward
 sizes (1 element, odd sizes, > 32768 elements so the OpenMP paths run, with
 1, 2 and 4 threads), finite-difference gradients, an unknown batch
 dimension, and every error path."""
+
 import itertools
 
 import numpy as np
 import pytest
 
 import slimcore as sc
-from slimcore.framework.ops import _op1
 from gradcheck import check_gradients, run_op
+from slimcore.framework.ops import _op1
 
 NUMERIC = [np.float32, np.float64, np.int32, np.int64]
 
@@ -32,8 +33,12 @@ def all_axis_lists(rank):
 
 
 def np_sum(x, axes, keepdims):
-    return np.sum(x.astype(np.float64) if x.dtype.kind == "f" else x, axis=tuple(axes),
-                  keepdims=keepdims, dtype=None if x.dtype.kind == "f" else x.dtype)
+    return np.sum(
+        x.astype(np.float64) if x.dtype.kind == "f" else x,
+        axis=tuple(axes),
+        keepdims=keepdims,
+        dtype=None if x.dtype.kind == "f" else x.dtype,
+    )
 
 
 def np_mean(x, axes, keepdims):
@@ -70,8 +75,7 @@ SHAPES = [[1], [7], [2, 3], [1, 5], [3, 1, 4], [2, 3, 5], [2, 1, 3, 2], [3, 4, 5
 
 @pytest.mark.parametrize("dtype", NUMERIC, ids=lambda d: np.dtype(d).name)
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
-@pytest.mark.parametrize("op,reference", [(sc.reduce_sum, np_sum), (sc.reduce_mean, np_mean)],
-                         ids=["sum", "mean"])
+@pytest.mark.parametrize("op,reference", [(sc.reduce_sum, np_sum), (sc.reduce_mean, np_mean)], ids=["sum", "mean"])
 def test_every_axis_combination(op, reference, shape, dtype):
     x = random_array(shape, dtype)
     cases = [(axes, keepdims) for axes in all_axis_lists(len(shape)) for keepdims in (False, True)]
@@ -88,11 +92,20 @@ def test_every_axis_combination(op, reference, shape, dtype):
 # Shapes past the parallel threshold (32768 elements), chosen so that each
 # plan and each split strategy runs: all, rows (few and many), columns narrow
 # and wide, the middle, and the general path ([R, K, R], [K, R, K, R]).
-LARGE = [([70001], [0]),
-         ([3, 20011], [1]), ([400, 301], [1]), ([301, 400], [-1]),
-         ([40001, 3], [0]), ([31, 2001], [0]), ([2, 20001, 3], [1]), ([7, 3001, 5], [1]),
-         ([30, 41, 50], [0, 2]), ([5, 60, 7, 31], [1, 3]), ([9, 11, 13, 31], [0, 2]),
-         ([333, 199], [0, 1])]
+LARGE = [
+    ([70001], [0]),
+    ([3, 20011], [1]),
+    ([400, 301], [1]),
+    ([301, 400], [-1]),
+    ([40001, 3], [0]),
+    ([31, 2001], [0]),
+    ([2, 20001, 3], [1]),
+    ([7, 3001, 5], [1]),
+    ([30, 41, 50], [0, 2]),
+    ([5, 60, 7, 31], [1, 3]),
+    ([9, 11, 13, 31], [0, 2]),
+    ([333, 199], [0, 1]),
+]
 
 
 @pytest.mark.parametrize("dtype", NUMERIC, ids=lambda d: np.dtype(d).name)
@@ -100,8 +113,13 @@ LARGE = [([70001], [0]),
 def test_large_inputs_use_the_parallel_paths(threads, shape, axes, dtype):
     x = random_array(shape, dtype, seed=1)
     for keepdims in (False, True):
-        got_sum, got_mean = run_op(lambda t, keepdims=keepdims: [sc.reduce_sum(t, axes, keepdims=keepdims),
-                                                                 sc.reduce_mean(t, axes, keepdims=keepdims)], [x])
+        got_sum, got_mean = run_op(
+            lambda t, keepdims=keepdims: [
+                sc.reduce_sum(t, axes, keepdims=keepdims),
+                sc.reduce_mean(t, axes, keepdims=keepdims),
+            ],
+            [x],
+        )
         assert_reduction(got_sum, x, axes, keepdims, np_sum)
         assert_reduction(got_mean, x, axes, keepdims, np_mean)
 
@@ -128,8 +146,14 @@ def scalar_of(t):
 
 
 def test_scalar_input():
-    got = run_op(lambda t: [sc.reduce_sum(scalar_of(t)), sc.reduce_mean(scalar_of(t), []),
-                            sc.reduce_sum(scalar_of(t), keepdims=True)], [np.array([2.5])])
+    got = run_op(
+        lambda t: [
+            sc.reduce_sum(scalar_of(t)),
+            sc.reduce_mean(scalar_of(t), []),
+            sc.reduce_sum(scalar_of(t), keepdims=True),
+        ],
+        [np.array([2.5])],
+    )
     assert [g.shape for g in got] == [(), (), ()]
     assert [float(g) for g in got] == [2.5, 2.5, 2.5]
 
@@ -190,6 +214,7 @@ def test_deprecated_aliases_warn_at_the_callers_line_and_agree():
 
 # ---- gradients --------------------------------------------------------------------------
 
+
 def nonscalar(y):
     """y, or y reshaped to [1] when it is a scalar: check_gradients feeds the
     cotangent, and the core cannot feed 0-d arrays yet."""
@@ -219,8 +244,7 @@ def test_large_gradients_broadcast_back(threads, op, kind, shape, axes):
         got = sess.run(g, {ph: x})
     count = np.prod([shape[a] for a in axes]) if kind == "mean" else 1
     kept = [d for d in range(len(shape)) if d not in [a % len(shape) for a in axes]]
-    want = np.broadcast_to(r.reshape([shape[d] if d in kept else 1 for d in range(len(shape))]),
-                           shape) / count
+    want = np.broadcast_to(r.reshape([shape[d] if d in kept else 1 for d in range(len(shape))]), shape) / count
     np.testing.assert_array_equal(got, want)
 
 
@@ -232,8 +256,9 @@ def test_second_order_sum_grad_is_linear():
         for keepdims in (False, True):
             g = random_array([2, 1, 4] if keepdims else [2, 4], np.float64, seed=6)
             attrs = {"axes": [1], "keepdims": keepdims}
-            check_gradients(lambda gt, xt, op_type=op_type, attrs=attrs: _op1(op_type, [gt, xt], attrs),
-                            [g, x], wrt=[0])
+            check_gradients(
+                lambda gt, xt, op_type=op_type, attrs=attrs: _op1(op_type, [gt, xt], attrs), [g, x], wrt=[0]
+            )
 
 
 def test_argmax_is_not_differentiable():
@@ -242,6 +267,7 @@ def test_argmax_is_not_differentiable():
 
 
 # ---- unknown batch dimension -----------------------------------------------------------
+
 
 def test_unknown_batch_static_shapes():
     x = sc.placeholder(sc.float32, [None, 3])
@@ -276,6 +302,7 @@ def test_unknown_batch_mean_counts_at_run_time():
 
 # ---- argmax --------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("dtype", NUMERIC, ids=lambda d: np.dtype(d).name)
 @pytest.mark.parametrize("shape", [[1], [9], [3, 1], [4, 5], [2, 3, 4], [3, 1, 4, 2]], ids=str)
 def test_argmax_every_axis(shape, dtype):
@@ -298,8 +325,9 @@ def test_argmax_nan_is_the_maximum_as_numpy():
     np.testing.assert_array_equal(run_op(lambda t: sc.argmax(t, 0), [x]), np.argmax(x, 0))
 
 
-@pytest.mark.parametrize("shape,axis", [([3, 20011], 1), ([40001, 3], 0), ([2, 30001, 3], 1),
-                                        ([3, 11, 2001], 1), ([70001], 0)], ids=str)
+@pytest.mark.parametrize(
+    "shape,axis", [([3, 20011], 1), ([40001, 3], 0), ([2, 30001, 3], 1), ([3, 11, 2001], 1), ([70001], 0)], ids=str
+)
 def test_argmax_large(threads, shape, axis):
     x = np.random.default_rng(8).integers(0, 1000, size=shape).astype(np.float32)
     np.testing.assert_array_equal(run_op(lambda t: sc.argmax(t, axis), [x]), np.argmax(x, axis))
@@ -318,11 +346,11 @@ def test_argmax_axis_none_is_axis_zero_as_tf1():
 
 # ---- errors --------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("op", [sc.reduce_sum, sc.reduce_mean], ids=["sum", "mean"])
 def test_bad_axes_name_the_axis_and_rank(op):
     x = sc.placeholder(sc.float32, [None, 3])
-    with pytest.raises(ValueError,
-                       match=r"axis 2 is out of range for a tensor of rank 2 \(valid axes are -2..1\)"):
+    with pytest.raises(ValueError, match=r"axis 2 is out of range for a tensor of rank 2 \(valid axes are -2..1\)"):
         op(x, 2)
     with pytest.raises(ValueError, match=r"axis -3 is out of range for a tensor of rank 2"):
         op(x, [0, -3])

@@ -1,16 +1,16 @@
 """Regularizers: values and gradients against independent numpy formulas, TF1's
 validation, sum_regularizer / apply_regularization, REGULARIZATION_LOSSES, and
 the seed programs' regularization code (seeds 001 and 002)."""
+
 import warnings
 
 import numpy as np
 import pytest
 
 import slimcore as sc
-from slimcore.ops import nn_ops
-from slimcore import regularizers as reg
-
 from gradcheck import check_gradients
+from slimcore import regularizers as reg
+from slimcore.ops import nn_ops
 
 REG = sc.GraphKeys.REGULARIZATION_LOSSES
 
@@ -24,11 +24,11 @@ def np_l1(s, w):
 
 
 def np_l2_tf(s, w):
-    return s * np.sum(w ** 2) / 2.0
+    return s * np.sum(w**2) / 2.0
 
 
 def np_l2_keras(factor, w):
-    return factor * np.sum(w ** 2)
+    return factor * np.sum(w**2)
 
 
 def run(t, feed=None):
@@ -47,22 +47,39 @@ CASES = [
     # (regularizer, penalty formula, gradient formula)
     (lambda: reg.l1_regularizer(0.3), lambda w: np_l1(0.3, w), lambda w: 0.3 * np.sign(w)),
     (lambda: reg.l2_regularizer(0.3), lambda w: np_l2_tf(0.3, w), lambda w: 0.3 * w),
-    (lambda: reg.l1_l2_regularizer(0.3, 0.7), lambda w: np_l1(0.3, w) + np_l2_tf(0.7, w),
-     lambda w: 0.3 * np.sign(w) + 0.7 * w),
+    (
+        lambda: reg.l1_l2_regularizer(0.3, 0.7),
+        lambda w: np_l1(0.3, w) + np_l2_tf(0.7, w),
+        lambda w: 0.3 * np.sign(w) + 0.7 * w,
+    ),
     (lambda: reg.keras_l1(0.3), lambda w: np_l1(0.3, w), lambda w: 0.3 * np.sign(w)),
     (lambda: reg.keras_l2(0.3), lambda w: np_l2_keras(0.3, w), lambda w: 2 * 0.3 * w),
-    (lambda: reg.keras_l1_l2(0.3, 0.7), lambda w: np_l1(0.3, w) + np_l2_keras(0.7, w),
-     lambda w: 0.3 * np.sign(w) + 2 * 0.7 * w),
+    (
+        lambda: reg.keras_l1_l2(0.3, 0.7),
+        lambda w: np_l1(0.3, w) + np_l2_keras(0.7, w),
+        lambda w: 0.3 * np.sign(w) + 2 * 0.7 * w,
+    ),
     (lambda: reg.l1(), lambda w: np_l1(0.01, w), lambda w: 0.01 * np.sign(w)),
     (lambda: reg.l2(), lambda w: np_l2_keras(0.01, w), lambda w: 0.02 * w),
-    (lambda: reg.l1_l2(), lambda w: np_l1(0.01, w) + np_l2_keras(0.01, w),
-     lambda w: 0.01 * np.sign(w) + 0.02 * w),
+    (lambda: reg.l1_l2(), lambda w: np_l1(0.01, w) + np_l2_keras(0.01, w), lambda w: 0.01 * np.sign(w) + 0.02 * w),
     (lambda: reg.L1(0.2), lambda w: np_l1(0.2, w), lambda w: 0.2 * np.sign(w)),
     (lambda: reg.L2(0.2), lambda w: np_l2_keras(0.2, w), lambda w: 0.4 * w),
     (lambda: reg.L1L2(l2=0.2), lambda w: np_l2_keras(0.2, w), lambda w: 0.4 * w),
 ]
-IDS = ["l1", "l2", "l1_l2", "keras_l1", "keras_l2", "keras_l1_l2", "l1_default", "l2_default",
-       "l1_l2_default", "L1", "L2", "L1L2"]
+IDS = [
+    "l1",
+    "l2",
+    "l1_l2",
+    "keras_l1",
+    "keras_l2",
+    "keras_l1_l2",
+    "l1_default",
+    "l2_default",
+    "l1_l2_default",
+    "L1",
+    "L2",
+    "L1L2",
+]
 
 
 @pytest.mark.parametrize("make, penalty, grad", CASES, ids=IDS)
@@ -115,8 +132,7 @@ def test_penalty_of_a_variable_and_of_numpy():
 def test_seed_001_constant_tensor_scale_in_get_variable():
     # Seed 001, answer 1, as written.
     weight_decay = sc.constant(0.0005, dtype=sc.float32)
-    w = sc.get_variable(name="weight", shape=[4, 4, 256, 512],
-                        regularizer=reg.l2_regularizer(weight_decay))
+    w = sc.get_variable(name="weight", shape=[4, 4, 256, 512], regularizer=reg.l2_regularizer(weight_decay))
     (loss,) = sc.get_collection(REG)
     assert loss.name == "weight/Regularizer/l2_regularizer:0"
     with sc.Session() as sess:
@@ -160,15 +176,23 @@ def test_non_numeric_scale_raises_type_error():
         reg.l2_regularizer("0.1")
 
 
-@pytest.mark.parametrize("s1, s2, message", [(1, 0.5, "cannot be an integer: 1"), (0.5, 1, "cannot be an integer: 1"),
-                                              (-0.5, 0.5, "less than 0"), (0.5, -0.5, "less than 0")])
+@pytest.mark.parametrize(
+    "s1, s2, message",
+    [
+        (1, 0.5, "cannot be an integer: 1"),
+        (0.5, 1, "cannot be an integer: 1"),
+        (-0.5, 0.5, "less than 0"),
+        (0.5, -0.5, "less than 0"),
+    ],
+)
 def test_l1_l2_validation(s1, s2, message):
     with pytest.raises(ValueError, match=f"l1_l2_regularizer: .*{message}"):
         reg.l1_l2_regularizer(s1, s2)
 
 
-@pytest.mark.parametrize("factory, kind", [(reg.l1_regularizer, "l1_regularizer"),
-                                           (reg.l2_regularizer, "l2_regularizer")])
+@pytest.mark.parametrize(
+    "factory, kind", [(reg.l1_regularizer, "l1_regularizer"), (reg.l2_regularizer, "l2_regularizer")]
+)
 def test_zero_scale_returns_none_but_reports_itself_and_warns(factory, kind):
     with pytest.warns(UserWarning, match="disables regularization"):
         r = factory(0.0)
@@ -264,8 +288,7 @@ def test_sum_regularizer_skips_members_returning_none():
     with pytest.warns(UserWarning, match="scale 0 disables regularization"):
         zero = reg.l2_regularizer(0.0)
     x = sc.constant(W)
-    assert run(reg.sum_regularizer([reg.l1_regularizer(0.1), zero])(x)) == \
-        pytest.approx(np_l1(0.1, W), rel=1e-12)
+    assert run(reg.sum_regularizer([reg.l1_regularizer(0.1), zero])(x)) == pytest.approx(np_l1(0.1, W), rel=1e-12)
     assert reg.sum_regularizer([zero])(x) is None
 
 
@@ -346,8 +369,7 @@ def test_manual_weight_decay_equals_apply_regularization():
     sc.get_variable("w1", [6, 4])
     sc.get_variable("w2", [4, 2])
     weight_decay = 0.001
-    manual = weight_decay * sc.add_n([nn_ops.l2_loss(sc.cast(v, sc.float32))
-                                      for v in sc.trainable_variables()])
+    manual = weight_decay * sc.add_n([nn_ops.l2_loss(sc.cast(v, sc.float32)) for v in sc.trainable_variables()])
     applied = reg.apply_regularization(reg.l2_regularizer(weight_decay), sc.trainable_variables())
     with sc.Session() as sess:
         sess.run(sc.global_variables_initializer())
@@ -366,9 +388,11 @@ def test_scope_regularizer_applies_to_every_get_variable():
             var3 = sc.get_variable(name="v3", shape=[2, 2])
         var4 = sc.get_variable(name="b", shape=[2], regularizer=sc.no_regularizer)
     reg_losses = sc.get_collection(REG)
-    assert [t.name for t in reg_losses] == ["x/v1/Regularizer/l2_regularizer:0",
-                                            "x/v2/Regularizer/l2_regularizer:0",
-                                            "x/inner/v3/Regularizer/l2_regularizer:0"]
+    assert [t.name for t in reg_losses] == [
+        "x/v1/Regularizer/l2_regularizer:0",
+        "x/v2/Regularizer/l2_regularizer:0",
+        "x/inner/v3/Regularizer/l2_regularizer:0",
+    ]
     with sc.Session() as sess:
         sess.run(sc.global_variables_initializer())
         losses, vs = sess.run([reg_losses, [var1, var2, var3, var4]])
@@ -378,10 +402,12 @@ def test_scope_regularizer_applies_to_every_get_variable():
 
 
 def test_keras_regularizer_in_get_variable_doubles_the_penalty():
-    a = sc.get_variable("a", [3, 3], initializer=sc.constant_initializer(W[:3, :3].ravel()),
-                        regularizer=reg.l2_regularizer(0.05))
-    b = sc.get_variable("b", [3, 3], initializer=sc.constant_initializer(W[:3, :3].ravel()),
-                        regularizer=reg.keras_l2(0.05))
+    a = sc.get_variable(
+        "a", [3, 3], initializer=sc.constant_initializer(W[:3, :3].ravel()), regularizer=reg.l2_regularizer(0.05)
+    )
+    b = sc.get_variable(
+        "b", [3, 3], initializer=sc.constant_initializer(W[:3, :3].ravel()), regularizer=reg.keras_l2(0.05)
+    )
     with sc.Session() as sess:
         sess.run(sc.global_variables_initializer())
         pa, pb = sess.run([a.regularization_loss, b.regularization_loss])
@@ -415,7 +441,7 @@ def test_seed_002_answer_3_regularizes_the_penalties_themselves():
         w, penalty, term = sess.run([weights, reg_variables[0], reg_term])
     expected_penalty = np_l2_tf(0.1, w.astype(np.float64))
     assert penalty == pytest.approx(expected_penalty, rel=1e-6)
-    assert term == pytest.approx(0.1 * expected_penalty ** 2 / 2, rel=1e-5)
+    assert term == pytest.approx(0.1 * expected_penalty**2 / 2, rel=1e-5)
     assert term != pytest.approx(penalty)
 
 

@@ -1,8 +1,8 @@
 """regularization_report: rows, what the train op applies, the text table."""
+
 import warnings
 
 import numpy as np
-
 import pytest
 
 import slimcore as tf
@@ -16,8 +16,9 @@ def _network():
         h = slim.fully_connected(x, 8, scope="fc1", weights_lr_mult=2.0, biases_decay=0.0)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            logits = slim.fully_connected(h, 3, activation_fn=None, scope="fc2",
-                                          weights_regularizer=slim.l2_regularizer(0.0))
+            logits = slim.fully_connected(
+                h, 3, activation_fn=None, scope="fc2", weights_regularizer=slim.l2_regularizer(0.0)
+            )
     return tf.losses.sparse_softmax_cross_entropy(y, logits)
 
 
@@ -98,6 +99,7 @@ def test_shrink_factor_matches_a_measured_sgd_step_of_l2_penalty():
 
 def test_notes_adaptive_coupled_and_double_counting_and_json():
     import json
+
     w, loss = _single_weight(tf.regularizers.keras_l2(0.1))
     w.weight_decay = 1e-3
     with pytest.warns(tf.train.DoubleDecayWarning) as caught:
@@ -118,7 +120,8 @@ def test_scheduled_learning_rate_at_a_step():
     step = tf.train.get_or_create_global_step()
     lr = tf.train.exponential_decay(0.1, step, 10, 0.5)
     train = tf.train.AdamWOptimizer(0.01, lr, decay_convention="lr", base_learning_rate=0.1).minimize(
-        loss, global_step=step)
+        loss, global_step=step
+    )
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         at_10 = tf.train.regularization_report(train, session=sess, step=10)
@@ -152,7 +155,11 @@ def test_hints_by_name_pattern():
     matched = tf.train.set_lr_multipliers({"biases": 2.0, "fc2/": 0.5})
     assert [v.op.name for v in matched["biases"]] == ["fc1/biases", "fc2/biases"]
     assert {v.op.name: v.lr_mult for v in tf.trainable_variables()} == {
-        "fc1/weights": 2.0, "fc1/biases": 2.0, "fc2/weights": 0.5, "fc2/biases": 0.5}
+        "fc1/weights": 2.0,
+        "fc1/biases": 2.0,
+        "fc2/weights": 0.5,
+        "fc2/biases": 0.5,
+    }
     tf.train.set_weight_decay({"weights": 1e-4})
     tf.train.set_momentum({"fc1": 0.5})
     assert tf.trainable_variables()[0].weight_decay == 1e-4 and tf.trainable_variables()[0].momentum == 0.5

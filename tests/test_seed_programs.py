@@ -9,6 +9,7 @@ defined here. Where a block does not run as written on TensorFlow 1 either,
 the test checks that slimcore refuses it too, then runs it with the evident
 fix (said in a comment). Then each test checks what the block claims.
 """
+
 import types
 import warnings
 
@@ -31,9 +32,11 @@ def digits():
 
 def digits_784(d):
     """The 8x8 digits upsampled to MNIST's 28x28 (3x3 blocks, 2-pixel border), one-hot labels."""
+
     def up(x):
         images = np.kron(x.reshape(-1, 8, 8), np.ones((1, 3, 3), np.float32))
         return np.pad(images, ((0, 0), (2, 2), (2, 2))).reshape(len(x), 784)
+
     eye = np.eye(10, dtype=np.float32)
     return up(d.x_train), eye[d.y_train], up(d.x_test), eye[d.y_test]
 
@@ -53,12 +56,12 @@ def _seed000_program(digits, weight_decay, fixed, steps=30):
     or after it (on tf.contrib.slim.losses.get_total_loss())."""
     tf.reset_default_graph()
     tf.set_random_seed(1)
-    images = tf.constant(digits.x_train[:64].reshape(-1, 8, 8, 1))   # the input pipeline's batch
+    images = tf.constant(digits.x_train[:64].reshape(-1, 8, 8, 1))  # the input pipeline's batch
     labels = tf.constant(digits.y_train[:64])
-    opt = tf.train.MomentumOptimizer(0.05, 0.9)                       # `opt` is not defined in the post
+    opt = tf.train.MomentumOptimizer(0.05, 0.9)  # `opt` is not defined in the post
 
     # ---- the post's code ----
-    with tf.contrib.slim.arg_scope(mobilenet_v2.training_scope(weight_decay = weight_decay)):
+    with tf.contrib.slim.arg_scope(mobilenet_v2.training_scope(weight_decay=weight_decay)):
         logits, _ = mobilenet_v2.mobilenet(images, NUM_CLASSES)
 
     cross_entropy = tf.losses.sparse_softmax_cross_entropy(labels=labels, logits=logits)
@@ -66,10 +69,10 @@ def _seed000_program(digits, weight_decay, fixed, steps=30):
 
     global_step = tf.contrib.framework.get_or_create_global_step()
     if not fixed:
-        train_op = tf.contrib.slim.learning.create_train_op(cross_entropy, opt, global_step = global_step)
+        train_op = tf.contrib.slim.learning.create_train_op(cross_entropy, opt, global_step=global_step)
     else:
         loss = tf.contrib.slim.losses.get_total_loss()
-        train_op = tf.contrib.slim.learning.create_train_op(loss, opt, global_step = global_step)
+        train_op = tf.contrib.slim.learning.create_train_op(loss, opt, global_step=global_step)
     # ---- end ----
     kernels = [v for v in tf.trainable_variables() if v.op.name.endswith("weights")]
     penalty = tf.losses.get_regularization_loss()
@@ -98,8 +101,8 @@ def test_seed000_get_total_loss_makes_weight_decay_work(digits):
         warnings.simplefilter("error", RegularizationNotAppliedWarning)
         weak, _, _ = _seed000_program(digits, 0.001, fixed=True)
         strong, before, after = _seed000_program(digits, 0.5, fixed=True)
-    assert l2(*strong) < 0.7 * l2(*weak)     # the decay now shrinks the weights
-    assert after < 0.9 * before              # and the penalty in the loss falls
+    assert l2(*strong) < 0.7 * l2(*weak)  # the decay now shrinks the weights
+    assert after < 0.9 * before  # and the penalty in the loss falls
 
 
 def test_seed000_what_the_tensorflow_sources_show():
@@ -113,16 +116,18 @@ def test_seed000_what_the_tensorflow_sources_show():
     cross_entropy = tf.losses.sparse_softmax_cross_entropy(labels=labels, logits=logits)
     extra = tf.losses.mean_squared_error(labels=tf.zeros_like(h), predictions=h, loss_collection=None)
     assert cross_entropy.name == "sparse_softmax_cross_entropy_loss/value:0"
-    assert tf.get_collection(tf.GraphKeys.LOSSES) == [cross_entropy]            # util.add_loss
-    assert extra not in tf.get_collection(tf.GraphKeys.LOSSES)                 # loss_collection=None
+    assert tf.get_collection(tf.GraphKeys.LOSSES) == [cross_entropy]  # util.add_loss
+    assert extra not in tf.get_collection(tf.GraphKeys.LOSSES)  # loss_collection=None
     reg = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)
-    assert [r.name for r in reg] == ["dense/kernel/Regularizer/l2_regularizer:0",
-                                     "fc/kernel/Regularizer/l2_regularizer:0"]
+    assert [r.name for r in reg] == [
+        "dense/kernel/Regularizer/l2_regularizer:0",
+        "fc/kernel/Regularizer/l2_regularizer:0",
+    ]
     assert not set(reg) & set(tf.get_collection(tf.GraphKeys.LOSSES))
     total = tf.losses.get_total_loss()
     without = tf.losses.get_total_loss(add_regularization_losses=False)
     assert total.name == "total_loss:0"
-    tf.losses.add_loss(extra)                                                   # losses.add_loss
+    tf.losses.add_loss(extra)  # losses.add_loss
     assert tf.get_collection(tf.GraphKeys.LOSSES) == [cross_entropy, extra]
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
@@ -138,45 +143,41 @@ def test_seed001_answer0_collection_of_weights():
     WEIGHT_DECAY_FACTOR = 0.0005  # noqa: N806  (undefined in the answer)
     # As written, get_variable has no shape: TF1 refuses, so does slimcore.
     with pytest.raises(ValueError, match="must be fully defined"):
-        weights = tf.get_variable('weights', collections=['variables'])
+        weights = tf.get_variable("weights", collections=["variables"])
     # With a shape it runs, but reads collection 'weights' while the variable
     # went to 'variables': tf.pack([]) of nothing fails loudly.
-    weights = tf.get_variable('weights', shape=[5, 3], collections=['variables'])
-    assert tf.get_collection('weights') == []
+    weights = tf.get_variable("weights", shape=[5, 3], collections=["variables"])
+    assert tf.get_collection("weights") == []
     with pytest.raises(ValueError, match="non-empty"):
-        with tf.variable_scope('weights_norm') as scope:
+        with tf.variable_scope("weights_norm") as scope:
             weights_norm = tf.reduce_sum(
-                input_tensor = WEIGHT_DECAY_FACTOR*tf.pack(
-                    [tf.nn.l2_loss(i) for i in tf.get_collection('weights')]
-                ),
-                name='weights_norm'
+                input_tensor=WEIGHT_DECAY_FACTOR * tf.pack([tf.nn.l2_loss(i) for i in tf.get_collection("weights")]),
+                name="weights_norm",
             )
 
     # The answer's intent: the variables in collection 'weights' as well.
     tf.reset_default_graph()
     # Create your variables
-    weights = tf.get_variable('weights', shape=[5, 3], collections=['variables', 'weights'])
-    other = tf.get_variable('other', shape=[3], collections=['variables', 'weights'])
+    weights = tf.get_variable("weights", shape=[5, 3], collections=["variables", "weights"])
+    other = tf.get_variable("other", shape=[3], collections=["variables", "weights"])
 
-    with tf.variable_scope('weights_norm') as scope:  # noqa: F841 -- as the answer wrote it
+    with tf.variable_scope("weights_norm") as scope:  # noqa: F841 -- as the answer wrote it
         weights_norm = tf.reduce_sum(
-          input_tensor = WEIGHT_DECAY_FACTOR*tf.pack(
-              [tf.nn.l2_loss(i) for i in tf.get_collection('weights')]
-          ),
-          name='weights_norm'
-      )
+            input_tensor=WEIGHT_DECAY_FACTOR * tf.pack([tf.nn.l2_loss(i) for i in tf.get_collection("weights")]),
+            name="weights_norm",
+        )
 
     # Add the weight decay loss to another collection called losses
-    tf.add_to_collection('losses', weights_norm)
+    tf.add_to_collection("losses", weights_norm)
 
     # Add the other loss components to the collection losses
     data_loss = tf.losses.mean_squared_error(labels=tf.ones([2, 3]), predictions=tf.zeros([2, 3]))
 
     # To calculate your total loss
-    total = tf.add_n(tf.get_collection('losses'), name='total_loss')
+    total = tf.add_n(tf.get_collection("losses"), name="total_loss")
 
     assert weights_norm.name == "weights_norm/weights_norm:0"
-    assert tf.get_collection(tf.GraphKeys.LOSSES) == [weights_norm, data_loss]   # 'losses' is LOSSES
+    assert tf.get_collection(tf.GraphKeys.LOSSES) == [weights_norm, data_loss]  # 'losses' is LOSSES
     # collections=['variables'] is GLOBAL_VARIABLES; trainable=True still adds TRAINABLE_VARIABLES.
     assert weights in tf.global_variables() and weights in tf.trainable_variables()
     with tf.Session() as sess:
@@ -188,12 +189,27 @@ def test_seed001_answer0_collection_of_weights():
 
 def test_seed001_answer1_get_variable_regularizer():
     import inspect
-    listed = ["name", "shape", "dtype", "initializer", "regularizer", "trainable", "collections",
-              "caching_device", "partitioner", "validate_shape", "use_resource", "custom_getter"]
-    assert list(inspect.signature(tf.get_variable).parameters)[:len(listed)] == listed
 
-    weight_decay = tf.constant(0.0005, dtype=tf.float32) # your weight decay rate, must be a scalar tensor.
-    W = tf.get_variable(name='weight', shape=[4, 4, 256, 512], regularizer=tf.contrib.layers.l2_regularizer(weight_decay))  # noqa: N806,E501
+    listed = [
+        "name",
+        "shape",
+        "dtype",
+        "initializer",
+        "regularizer",
+        "trainable",
+        "collections",
+        "caching_device",
+        "partitioner",
+        "validate_shape",
+        "use_resource",
+        "custom_getter",
+    ]
+    assert list(inspect.signature(tf.get_variable).parameters)[: len(listed)] == listed
+
+    weight_decay = tf.constant(0.0005, dtype=tf.float32)  # your weight decay rate, must be a scalar tensor.
+    W = tf.get_variable(  # noqa: N806 (the answer's name)
+        name="weight", shape=[4, 4, 256, 512], regularizer=tf.contrib.layers.l2_regularizer(weight_decay)
+    )
 
     (penalty,) = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)
     assert penalty.name == "weight/Regularizer/l2_regularizer:0"
@@ -220,22 +236,24 @@ def test_seed001_answer2_decay_step_after_the_train_op():
     # which slim's arg_scope refuses: it is not an @add_arg_scope function (TF1 too).
     assert not hasattr(layers, "dense")
     with pytest.raises(ValueError, match="add_arg_scope"):
-        with tf.contrib.framework.arg_scope([layers.conv2d, tf.layers.dense],
-                                            weights_regularizer=layers.l2_regularizer(weight_decay)):
+        with tf.contrib.framework.arg_scope(
+            [layers.conv2d, tf.layers.dense], weights_regularizer=layers.l2_regularizer(weight_decay)
+        ):
             pass
     # So the network uses layers.fully_connected in place of layers.dense.
     global_step = tf.train.get_or_create_global_step()
     optimizer = tf.train.MomentumOptimizer(0.1, 0.9)
 
     # In the network definition:
-    with tf.contrib.framework.arg_scope([layers.conv2d, layers.fully_connected],
-                                        weights_regularizer=layers.l2_regularizer(weight_decay)):
+    with tf.contrib.framework.arg_scope(
+        [layers.conv2d, layers.fully_connected], weights_regularizer=layers.l2_regularizer(weight_decay)
+    ):
         # define the network.
         h = layers.fully_connected(x, 8, scope="fc1")
         logits = layers.fully_connected(h, 3, activation_fn=None, scope="fc2")
 
     loss = tf.losses.softmax_cross_entropy(onehot, logits)  # compute the actual loss of your problem.
-    with pytest.warns(RegularizationNotAppliedWarning):     # slimcore says the loss leaves them out
+    with pytest.warns(RegularizationNotAppliedWarning):  # slimcore says the loss leaves them out
         train_op = optimizer.minimize(loss, global_step=global_step)
     if args.weight_decay not in (None, 0):
         with tf.control_dependencies([train_op]):
@@ -282,23 +300,26 @@ def test_seed001_answer2_the_pr_it_mentions_decoupled_momentum():
 # seed 002: "How to add regularizations in TensorFlow?" (answers, in order)
 # =====================================================================================
 def test_seed002_two_methods():
-    #1.adding all regs by hand
-    var1 = tf.get_variable(name='v1',shape=[1],dtype=tf.float32)
-    var2 = tf.Variable(name='v2',initial_value=1.0,dtype=tf.float32)
+    # 1.adding all regs by hand
+    var1 = tf.get_variable(name="v1", shape=[1], dtype=tf.float32)
+    var2 = tf.Variable(name="v2", initial_value=1.0, dtype=tf.float32)
     regularizer = tf.contrib.layers.l1_regularizer(0.1)
-    reg_term = tf.contrib.layers.apply_regularization(regularizer,[var1,var2])
-    #here reg_term is a scalar
-    #2.auto added and read,but using get_variable
-    with tf.variable_scope('x', regularizer=tf.contrib.layers.l2_regularizer(0.1)):
-        var1 = tf.get_variable(name='v1',shape=[1],dtype=tf.float32)
-        var2 = tf.get_variable(name='v2',shape=[1],dtype=tf.float32)
+    reg_term = tf.contrib.layers.apply_regularization(regularizer, [var1, var2])
+    # here reg_term is a scalar
+    # 2.auto added and read,but using get_variable
+    with tf.variable_scope("x", regularizer=tf.contrib.layers.l2_regularizer(0.1)):
+        var1 = tf.get_variable(name="v1", shape=[1], dtype=tf.float32)
+        var2 = tf.get_variable(name="v2", shape=[1], dtype=tf.float32)
     reg_losses = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)
-    #here reg_losses is a list,should be summed
+    # here reg_losses is a list,should be summed
 
     assert reg_term.shape.as_list() == []
     # apply_regularization also puts its sum into the collection (as TF1 does).
-    assert [r.name for r in reg_losses] == [reg_term.name, "x/v1/Regularizer/l2_regularizer:0",
-                                            "x/v2/Regularizer/l2_regularizer:0"]
+    assert [r.name for r in reg_losses] == [
+        reg_term.name,
+        "x/v1/Regularizer/l2_regularizer:0",
+        "x/v2/Regularizer/l2_regularizer:0",
+    ]
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         v1, term, losses, x1, x2 = sess.run([tf.global_variables()[0], reg_term, reg_losses, var1, var2])
@@ -328,8 +349,9 @@ def test_seed002_step_by_step_guide_tf_variable_route():
 
 def test_seed002_step_by_step_guide_get_variable_route_regularizes_twice():
     regularizer = tf.contrib.layers.l2_regularizer(scale=0.1)
-    weights = tf.get_variable(name="weights", regularizer=regularizer,
-                              initializer=np.array([1.0, -2.0, 3.0], np.float32))
+    weights = tf.get_variable(
+        name="weights", regularizer=regularizer, initializer=np.array([1.0, -2.0, 3.0], np.float32)
+    )
     loss = tf.reduce_sum(weights)
     reg_variables = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)
     reg_term = tf.contrib.layers.apply_regularization(regularizer, reg_variables)
@@ -341,7 +363,7 @@ def test_seed002_step_by_step_guide_get_variable_route_regularizes_twice():
         sess.run(tf.global_variables_initializer())
         p = sess.run(reg_variables[0])
         assert p == pytest.approx(0.7)
-        assert sess.run(reg_term) == pytest.approx(0.1 * p ** 2 / 2)
+        assert sess.run(reg_term) == pytest.approx(0.1 * p**2 / 2)
         assert sess.run(reg_term) != pytest.approx(p)
 
 
@@ -355,7 +377,7 @@ def test_seed002_sum_of_the_collection_times_a_constant():
     loss = my_normal_loss + reg_constant * sum(reg_losses)
 
     with warnings.catch_warnings():
-        warnings.simplefilter("error", RegularizationNotAppliedWarning)   # the loss has them
+        warnings.simplefilter("error", RegularizationNotAppliedWarning)  # the loss has them
         tf.train.GradientDescentOptimizer(0.1).minimize(loss)
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
@@ -391,29 +413,38 @@ def _easynet_program(digits, regu, steps):
             index = self._rng.integers(0, len(self.images), n)
             return self.images[index], self.labels[index]
 
-    input_data = types.SimpleNamespace(read_data_sets=lambda data_dir, one_hot: types.SimpleNamespace(
-        train=_Split(x_train, y_train), test=_Split(x_test, y_test)))
+    input_data = types.SimpleNamespace(
+        read_data_sets=lambda data_dir, one_hot: types.SimpleNamespace(
+            train=_Split(x_train, y_train), test=_Split(x_test, y_test)
+        )
+    )
     FLAGS = types.SimpleNamespace(data_dir="MNIST_data", regu=regu)  # noqa: N806
 
     def easier_network(x, reg):
-        """ A network based on tf.contrib.learn, with input `x`. """
-        with tf.variable_scope('EasyNet'):
+        """A network based on tf.contrib.learn, with input `x`."""
+        with tf.variable_scope("EasyNet"):
             out = layers.flatten(x)
-            out = layers.fully_connected(out,
+            out = layers.fully_connected(
+                out,
                 num_outputs=200,
-                weights_initializer = layers.xavier_initializer(uniform=True),
-                weights_regularizer = layers.l2_regularizer(scale=reg),
-                activation_fn = tf.nn.tanh)
-            out = layers.fully_connected(out,
+                weights_initializer=layers.xavier_initializer(uniform=True),
+                weights_regularizer=layers.l2_regularizer(scale=reg),
+                activation_fn=tf.nn.tanh,
+            )
+            out = layers.fully_connected(
+                out,
                 num_outputs=200,
-                weights_initializer = layers.xavier_initializer(uniform=True),
-                weights_regularizer = layers.l2_regularizer(scale=reg),
-                activation_fn = tf.nn.tanh)
-            out = layers.fully_connected(out,
-                num_outputs=10, # Because there are ten digits!
-                weights_initializer = layers.xavier_initializer(uniform=True),
-                weights_regularizer = layers.l2_regularizer(scale=reg),
-                activation_fn = None)
+                weights_initializer=layers.xavier_initializer(uniform=True),
+                weights_regularizer=layers.l2_regularizer(scale=reg),
+                activation_fn=tf.nn.tanh,
+            )
+            out = layers.fully_connected(
+                out,
+                num_outputs=10,  # Because there are ten digits!
+                weights_initializer=layers.xavier_initializer(uniform=True),
+                weights_regularizer=layers.l2_regularizer(scale=reg),
+                activation_fn=None,
+            )
             return out
 
     def main(_):
@@ -423,21 +454,20 @@ def _easynet_program(digits, regu, steps):
 
         # Make a network with regularization
         y_conv = easier_network(x, FLAGS.regu)
-        weights = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, 'EasyNet')
+        weights = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, "EasyNet")
         print("")
         for w in weights:
             shp = w.get_shape().as_list()
             print("- {} shape:{} size:{}".format(w.name, shp, np.prod(shp)))
         print("")
-        reg_ws = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES, 'EasyNet')
+        reg_ws = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES, "EasyNet")
         for w in reg_ws:
             shp = w.get_shape().as_list()
             print("- {} shape:{} size:{}".format(w.name, shp, np.prod(shp)))
         print("")
 
         # Make the loss function `loss_fn` with regularization.
-        cross_entropy = tf.reduce_mean(
-            tf.nn.softmax_cross_entropy_with_logits(labels=y_, logits=y_conv))
+        cross_entropy = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=y_, logits=y_conv))
         loss_fn = cross_entropy + tf.reduce_sum(reg_ws)
         train_step = tf.train.AdamOptimizer(1e-4).minimize(loss_fn)
 
@@ -463,7 +493,7 @@ def test_seed002_easynet_prints_and_regularization_strength(digits, capsys):
     accuracy_small, parts = _easynet_program(digits, 0.0001, steps=400)
     assert capsys.readouterr().out == EASYNET_OUTPUT
     ce, loss_fn, penalties, kernels = parts[0], parts[1], parts[2:5], parts[5::2]
-    for p, w in zip(penalties, kernels):                 # each: 0.0001 * sum(W^2) / 2
+    for p, w in zip(penalties, kernels):  # each: 0.0001 * sum(W^2) / 2
         assert p == pytest.approx(0.0001 * l2(w) / 2, rel=1e-5)
     assert loss_fn == pytest.approx(ce + sum(penalties), rel=1e-6)
     # "0.9468 ... 0.1135 with 1.0": a small penalty learns, a large one does not.
@@ -478,11 +508,11 @@ def test_seed002_layers_dense_and_get_regularization_loss():
     with pytest.raises(TypeError, match="units"):
         tf.layers.dense(x, kernel_regularizer=tf.contrib.layers.l2_regularizer(0.001))
     with pytest.raises(ValueError, match="fully defined"):
-        tf.get_variable('a', regularizer=tf.contrib.layers.l2_regularizer(0.001))
+        tf.get_variable("a", regularizer=tf.contrib.layers.l2_regularizer(0.001))
 
     out = tf.layers.dense(x, 3, kernel_regularizer=tf.contrib.layers.l2_regularizer(0.001))
     # or
-    a = tf.get_variable('a', shape=[3], regularizer=tf.contrib.layers.l2_regularizer(0.001))
+    a = tf.get_variable("a", shape=[3], regularizer=tf.contrib.layers.l2_regularizer(0.001))
     ordinary_loss = tf.reduce_mean(tf.square(out - a))
     loss = ordinary_loss + tf.losses.get_regularization_loss()
 
@@ -496,7 +526,7 @@ def test_seed002_layers_dense_and_get_regularization_loss():
         sess.run(tf.global_variables_initializer())
         k, av, base, total, gk, gp = sess.run([kernel, a, ordinary_loss, loss, g_kernel, g_plain])
     assert total == pytest.approx(base + 0.001 * (l2(k) + l2(av)) / 2, rel=1e-5)
-    np.testing.assert_allclose(gk, gp + 0.001 * k, rtol=1e-5, atol=1e-8)   # the penalty's gradient
+    np.testing.assert_allclose(gk, gp + 0.001 * k, rtol=1e-5, atol=1e-8)  # the penalty's gradient
 
 
 @pytest.mark.slow
@@ -512,37 +542,55 @@ def test_seed002_keras_sequential_needs_no_manual_penalties():
     tf.set_random_seed(3)
     np.random.seed(3)  # fit shuffles with numpy's global RNG, as Keras
 
-    model = keras.models.Sequential([
-        keras.layers.Dense(16, kernel_regularizer=keras.regularizers.l2(0.001),
-                           activation=tf.nn.relu, input_shape=(NUM_WORDS,)),
-        keras.layers.Dense(16, kernel_regularizer=keras.regularizers.l2(0.001),
-                           activation=tf.nn.relu),
-        keras.layers.Dense(1, activation=tf.nn.sigmoid)
-    ])
+    model = keras.models.Sequential(
+        [
+            keras.layers.Dense(
+                16, kernel_regularizer=keras.regularizers.l2(0.001), activation=tf.nn.relu, input_shape=(NUM_WORDS,)
+            ),
+            keras.layers.Dense(16, kernel_regularizer=keras.regularizers.l2(0.001), activation=tf.nn.relu),
+            keras.layers.Dense(1, activation=tf.nn.sigmoid),
+        ]
+    )
 
     # The rest of the tutorial's program.
-    model.compile(optimizer='adam', loss='binary_crossentropy', metrics=['accuracy', 'binary_crossentropy'])
-    history = model.fit(train_data, train_labels, epochs=20, batch_size=512,
-                        validation_data=(test_data, test_labels), verbose=0)
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy", "binary_crossentropy"])
+    history = model.fit(
+        train_data, train_labels, epochs=20, batch_size=512, validation_data=(test_data, test_labels), verbose=0
+    )
 
-    assert [v.name for v in model.weights] == ["dense/kernel:0", "dense/bias:0", "dense_1/kernel:0",
-                                               "dense_1/bias:0", "dense_2/kernel:0", "dense_2/bias:0"]
+    assert [v.name for v in model.weights] == [
+        "dense/kernel:0",
+        "dense/bias:0",
+        "dense_1/kernel:0",
+        "dense_1/bias:0",
+        "dense_2/kernel:0",
+        "dense_2/bias:0",
+    ]
     assert len(model.losses) == 2
     assert tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES) == model.losses
     slim_penalty = tf.contrib.layers.l2_regularizer(0.001)(model.weights[0])
     loss, _accuracy, bce = model.evaluate(test_data, test_labels, verbose=0)
     sess = keras.backend.get_session()
     penalties, kernels, slim_value = sess.run([model.losses, model.weights[0::2], slim_penalty])
-    for p, k in zip(penalties, kernels):                       # Keras: 0.001 * sum(W^2), no 1/2
+    for p, k in zip(penalties, kernels):  # Keras: 0.001 * sum(W^2), no 1/2
         assert p == pytest.approx(0.001 * l2(k), rel=1e-5)
-    assert penalties[0] == pytest.approx(2 * slim_value, rel=1e-6)   # twice slim's for the same number
+    assert penalties[0] == pytest.approx(2 * slim_value, rel=1e-6)  # twice slim's for the same number
     # "No need to add the regularization losses manually": fit/evaluate's loss has them.
     assert loss == pytest.approx(bce + sum(penalties), rel=1e-5)
     assert all(lo > b for lo, b in zip(history.history["loss"], history.history["binary_crossentropy"]))
     assert history.history["accuracy"][-1] > 0.8 and history.history["val_accuracy"][-1] > 0.6
     assert history.history["loss"][-1] < history.history["loss"][0]
-    assert set(history.history) == {"loss", "accuracy", "binary_crossentropy", "val_loss", "val_accuracy",
-                                    "val_binary_crossentropy", "data_loss", "penalty", "decay"}
+    assert set(history.history) == {
+        "loss",
+        "accuracy",
+        "binary_crossentropy",
+        "val_loss",
+        "val_accuracy",
+        "val_binary_crossentropy",
+        "data_loss",
+        "penalty",
+        "decay",
+    }
 
 
 def test_seed002_cnn_with_tf_layers_conv2d(digits):
@@ -552,18 +600,29 @@ def test_seed002_cnn_with_tf_layers_conv2d(digits):
     # As written, kernel_initializer='xavier' is not an initializer: TF1 raises
     # ("Unknown initializer: xavier"), slimcore raises too.
     with pytest.raises(ValueError, match="'xavier' is a string, not an initializer"):
-        tf.layers.conv2d(inputs=input_layer, filters=32, kernel_size=[3, 3], kernel_initializer='xavier',
-                         kernel_regularizer=tf.contrib.layers.l2_regularizer(1e-5), padding="same",
-                         activation=None)
+        tf.layers.conv2d(
+            inputs=input_layer,
+            filters=32,
+            kernel_size=[3, 3],
+            kernel_initializer="xavier",
+            kernel_regularizer=tf.contrib.layers.l2_regularizer(1e-5),
+            padding="same",
+            activation=None,
+        )
     tf.reset_default_graph()
     input_layer = tf.constant(digits.x_train[:32].reshape(-1, 8, 8, 1))
     labels = tf.constant(digits.y_train[:32])
 
     # In your model function (with the Xavier initializer the answer means):
-    conv = tf.layers.conv2d(inputs=input_layer, filters=32, kernel_size=[3, 3],
-                            kernel_initializer=tf.contrib.layers.xavier_initializer(),
-                            kernel_regularizer=tf.contrib.layers.l2_regularizer(1e-5),
-                            padding="same", activation=None)
+    conv = tf.layers.conv2d(
+        inputs=input_layer,
+        filters=32,
+        kernel_size=[3, 3],
+        kernel_initializer=tf.contrib.layers.xavier_initializer(),
+        kernel_regularizer=tf.contrib.layers.l2_regularizer(1e-5),
+        padding="same",
+        activation=None,
+    )
     logits = tf.layers.dense(tf.layers.flatten(tf.nn.relu(conv)), num_classes)
 
     # In your loss function:
@@ -579,8 +638,9 @@ def test_seed002_cnn_with_tf_layers_conv2d(digits):
         step = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
-        kernel, penalty, ce, total = sess.run([tf.trainable_variables()[0], regularization_losses[0],
-                                               tf.get_collection(tf.GraphKeys.LOSSES)[0], loss])
+        kernel, penalty, ce, total = sess.run(
+            [tf.trainable_variables()[0], regularization_losses[0], tf.get_collection(tf.GraphKeys.LOSSES)[0], loss]
+        )
         sess.run(step)
     assert penalty == pytest.approx(1e-5 * l2(kernel) / 2, rel=1e-5)
     assert total == pytest.approx(ce + penalty, rel=1e-6)
@@ -594,7 +654,7 @@ def test_seed002_get_regularization_loss_and_an_activity_regularizer():
     reg_loss = tf.losses.get_regularization_loss()
     total_loss = loss + reg_loss  # noqa: F841 -- as the answer wrote it
 
-    #This will add an activity regularizer on y to the regloss collection
+    # This will add an activity regularizer on y to the regloss collection
     regularizer = tf.contrib.layers.l2_regularizer(0.1)
     y = tf.nn.sigmoid(x)
     act_reg = regularizer(y)
@@ -609,7 +669,7 @@ def test_seed002_get_regularization_loss_and_an_activity_regularizer():
         sess.run(tf.global_variables_initializer())
         wv, r0, r1, a, gy, gx = sess.run([w, reg_loss, reg_loss_now, act_reg, g_y, g_x], feed)
     s = 1 / (1 + np.exp(-np.array([0.0, 10.0])))
-    assert a == pytest.approx(0.1 * np.sum(s ** 2) / 2, rel=1e-6)
+    assert a == pytest.approx(0.1 * np.sum(s**2) / 2, rel=1e-6)
     assert r0 == pytest.approx(0.01 * l2(wv) / 2, rel=1e-6)
     assert r1 == pytest.approx(r0 + a, rel=1e-6)
     # "more effective to regularize x, since y flattens for large x":
@@ -640,17 +700,19 @@ def test_seed002_l2_loss_over_all_trainable_variables():
     logits = tf.layers.dense(h, 3, bias_initializer=tf.constant_initializer(-0.5))
     weight_decay = 0.01
 
-    cross_entropy = tf.losses.softmax_cross_entropy(
-        logits=logits, onehot_labels=labels)
-    l2_loss = weight_decay * tf.add_n(
-        [tf.nn.l2_loss(tf.cast(v, tf.float32)) for v in tf.trainable_variables()])
+    cross_entropy = tf.losses.softmax_cross_entropy(logits=logits, onehot_labels=labels)
+    l2_loss = weight_decay * tf.add_n([tf.nn.l2_loss(tf.cast(v, tf.float32)) for v in tf.trainable_variables()])
     loss = cross_entropy + l2_loss
 
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         ce, penalty, total, values = sess.run([cross_entropy, l2_loss, loss, tf.trainable_variables()])
-    assert [v.op.name for v in tf.trainable_variables()] == ["dense/kernel", "dense/bias", "dense_1/kernel",
-                                                              "dense_1/bias"]
+    assert [v.op.name for v in tf.trainable_variables()] == [
+        "dense/kernel",
+        "dense/bias",
+        "dense_1/kernel",
+        "dense_1/bias",
+    ]
     # Unlike kernel_regularizer, this decays the biases too.
     assert penalty == pytest.approx(weight_decay * l2(*values) / 2, rel=1e-5)
     assert penalty > weight_decay * l2(values[0], values[2]) / 2 * 1.05

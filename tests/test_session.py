@@ -1,4 +1,5 @@
 """Session.run: fetch structures, feeds, buffer reuse, threads and errors."""
+
 import collections
 import sys
 import threading
@@ -198,9 +199,11 @@ def test_concurrent_runs_of_one_session_are_thread_safe():
     data = np.ones((256, 64), np.float32)
     results = []
     with sc.Session() as sess:
+
         def work():
             for _ in range(5):
                 results.append(sess.run(y, {x: data}))
+
         threads = [threading.Thread(target=work) for _ in range(4)]
         for t in threads:
             t.start()
@@ -234,6 +237,7 @@ def test_steady_state_runs_allocate_nothing():
     """Buffers are planned once per input shape and reused: after a warm-up
     run, a training step allocates no tensor buffers; fetches cost one copy each."""
     from slimcore import _core
+
     x = sc.placeholder(sc.float32, [None, 8], name="x")
     w = sc.Variable(np.full((8, 4), 0.1, np.float32))
     y = sc.matmul(x, w) + 1.0

@@ -2,6 +2,7 @@
 formulas: dtypes, ranks, negative axes, awkward sizes (0 and 1 elements,
 > 32768 elements for the parallel paths), finite-difference gradients, an
 unknown batch dimension, and every error path."""
+
 import numpy as np
 import pytest
 
@@ -30,9 +31,20 @@ def threads(request):
 
 # ---- reshape ---------------------------------------------------------------------------------
 
-RESHAPES = [([6], [2, 3]), ([2, 3], [-1]), ([2, 3], [3, -1]), ([2, 3, 4], [4, -1, 2]),
-            ([1], []), ([1, 1, 1], [1]), ([5, 7], [7, 5]), ([0, 3], [3, 0]), ([0, 3], [-1, 3]),
-            ([4, 2, 3], [2, 2, 2, 3]), ([70007], [-1, 7]), ([2, 1], [1, 2, 1])]
+RESHAPES = [
+    ([6], [2, 3]),
+    ([2, 3], [-1]),
+    ([2, 3], [3, -1]),
+    ([2, 3, 4], [4, -1, 2]),
+    ([1], []),
+    ([1, 1, 1], [1]),
+    ([5, 7], [7, 5]),
+    ([0, 3], [3, 0]),
+    ([0, 3], [-1, 3]),
+    ([4, 2, 3], [2, 2, 2, 3]),
+    ([70007], [-1, 7]),
+    ([2, 1], [1, 2, 1]),
+]
 
 
 @pytest.mark.parametrize("dtype", ALL_DTYPES, ids=lambda d: np.dtype(d).name)
@@ -83,8 +95,11 @@ def test_reshape_unknown_batch():
 
 def test_reshape_errors():
     x = sc.placeholder(sc.float32, [2, 3])
-    with pytest.raises(ValueError, match=r"cannot reshape a tensor of 6 elements \(shape \[2, 3\]\) "
-                                         r"to shape \[4\] \(4 elements\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"cannot reshape a tensor of 6 elements \(shape \[2, 3\]\) "
+        r"to shape \[4\] \(4 elements\)",
+    ):
         sc.reshape(x, [4])
     with pytest.raises(ValueError, match=r"the -1 cannot be inferred, 6 is not a multiple of 4"):
         sc.reshape(x, [4, -1])
@@ -118,6 +133,7 @@ def test_reshape_errors():
 
 # ---- cast -----------------------------------------------------------------------------------
 
+
 def np_cast(x, dtype):
     """numpy's astype, with TF's rules where numpy's differ or are undefined."""
     dtype = np.dtype(dtype)
@@ -143,10 +159,9 @@ def test_cast_every_pair(src, dst):
 def test_cast_float_to_int_truncates_toward_zero_as_tf():
     x = np.array([1.9, -1.9, 0.5, -0.5, 3e9, -3e9, np.nan, np.inf, -np.inf, 2147483520.0], np.float32)
     got32 = run_op(lambda t: sc.to_int32(t), [x])
-    np.testing.assert_array_equal(got32, [1, -1, 0, 0] + [-2**31] * 5 + [2147483520])
+    np.testing.assert_array_equal(got32, [1, -1, 0, 0] + [-(2**31)] * 5 + [2147483520])
     got64 = run_op(lambda t: sc.to_int64(t), [x])
-    np.testing.assert_array_equal(got64, [1, -1, 0, 0, 3000000000, -3000000000] + [-2**63] * 3
-                                  + [2147483520])
+    np.testing.assert_array_equal(got64, [1, -1, 0, 0, 3000000000, -3000000000] + [-(2**63)] * 3 + [2147483520])
 
 
 def test_cast_wraps_int64_to_int32_and_maps_to_bool():
@@ -157,15 +172,18 @@ def test_cast_wraps_int64_to_int32_and_maps_to_bool():
 
 
 def test_cast_large(threads):
-    x = (random_array([40001], np.float64, seed=9) * 1000)
+    x = random_array([40001], np.float64, seed=9) * 1000
     np.testing.assert_array_equal(run_op(lambda t: sc.cast(t, sc.int32), [x]), np_cast(x, np.int32))
     np.testing.assert_array_equal(run_op(lambda t: sc.to_float(t), [x]), x.astype(np.float32))
 
 
 def test_cast_helpers_names_and_identity():
     x = sc.placeholder(sc.int32, [None, 3])
-    for fn, dtype, name in [(sc.to_float, sc.float32, "ToFloat"), (sc.to_double, sc.float64, "ToDouble"),
-                            (sc.to_int64, sc.int64, "ToInt64")]:
+    for fn, dtype, name in [
+        (sc.to_float, sc.float32, "ToFloat"),
+        (sc.to_double, sc.float64, "ToDouble"),
+        (sc.to_int64, sc.int64, "ToInt64"),
+    ]:
         y = fn(x)
         assert (y.dtype, y.op.name, y.op.type, y.shape.as_list()) == (dtype, name, "Cast", [None, 3])
     assert sc.to_int32(x) is x  # already int32: returned as is, as TF
@@ -183,8 +201,12 @@ def test_cast_gradients():
     rv = random_array([2, 3], np.float32)
     with sc.Session() as sess:
         np.testing.assert_array_equal(sess.run(g, {x: np.ones([2, 3]), r: rv}), rv.astype(np.float64))
-    check_gradients(lambda t: sc.cast(sc.cast(t, sc.float32), sc.float64) * 2.0,
-                    [random_array([4], np.float64)], rtol=1e-3, eps=1e-3)
+    check_gradients(
+        lambda t: sc.cast(sc.cast(t, sc.float32), sc.float64) * 2.0,
+        [random_array([4], np.float64)],
+        rtol=1e-3,
+        eps=1e-3,
+    )
     # through an integer: no gradient, as TF
     y = sc.cast(sc.cast(x, sc.int32), sc.float64)
     assert sc.gradients(y, [x]) == [None]
@@ -198,6 +220,7 @@ def test_cast_unknown_dtype_is_a_type_error():
 
 
 # ---- stack -----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("dtype", ALL_DTYPES, ids=lambda d: np.dtype(d).name)
 @pytest.mark.parametrize("shape", [[1], [3], [2, 3], [2, 1, 3], [0, 2]], ids=str)
@@ -215,8 +238,7 @@ def test_stack_every_axis(n, shape, dtype):
 
 def test_stack_of_scalars():
     # scalars by reshape: the core cannot feed 0-d arrays yet
-    got = run_op(lambda a, b: sc.stack([sc.reshape(a, []), sc.reshape(b, [])]),
-                 [np.array([1.5]), np.array([-2.0])])
+    got = run_op(lambda a, b: sc.stack([sc.reshape(a, []), sc.reshape(b, [])]), [np.array([1.5]), np.array([-2.0])])
     np.testing.assert_array_equal(got, [1.5, -2.0])
 
 
@@ -266,15 +288,17 @@ def test_stack_unknown_batch():
 
 def test_stack_errors():
     a = sc.placeholder(sc.float32, [2, 3])
-    with pytest.raises(ValueError,
-                       match=r"same shape: input 0 has shape \[2, 3\], input 1 has shape \[3, 2\]"):
+    with pytest.raises(ValueError, match=r"same shape: input 0 has shape \[2, 3\], input 1 has shape \[3, 2\]"):
         sc.stack([a, sc.placeholder(sc.float32, [3, 2])])
     with pytest.raises(ValueError, match=r"input 0 has shape \[2, 3\], input 1 has shape \[2\]"):
         sc.stack([a, sc.placeholder(sc.float32, [2])])
     with pytest.raises(TypeError, match="input 0 has float32, input 1 has int32"):
         sc.stack([a, sc.placeholder(sc.int32, [2, 3])])
-    with pytest.raises(ValueError, match=r"axis 3 is out of range for stacking tensors of shape \[2, 3\] "
-                                         r"\(valid axes are -3..2\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"axis 3 is out of range for stacking tensors of shape \[2, 3\] "
+        r"\(valid axes are -3..2\)",
+    ):
         sc.stack([a, a], axis=3)
     with pytest.raises(ValueError, match="axis -4 is out of range"):
         sc.stack([a, a], axis=-4)
@@ -288,18 +312,32 @@ def test_stack_errors():
     b = sc.placeholder(sc.float32, [None, 3])
     c = sc.placeholder(sc.float32, [None, 3])
     y = sc.stack([b, c])
-    with sc.Session() as sess, \
-            pytest.raises(ValueError, match=r"input 0 has shape \[2, 3\], input 1 has shape \[4, 3\]"):
+    with (
+        sc.Session() as sess,
+        pytest.raises(ValueError, match=r"input 0 has shape \[2, 3\], input 1 has shape \[4, 3\]"),
+    ):
         sess.run(y, {b: np.ones([2, 3]), c: np.ones([4, 3])})
 
 
 # ---- concat ----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("dtype", ALL_DTYPES, ids=lambda d: np.dtype(d).name)
-@pytest.mark.parametrize("shapes,axis", [
-    ([[3], [4]], 0), ([[2], [0], [1]], -1), ([[2, 3], [4, 3]], 0), ([[2, 3], [2, 1], [2, 5]], 1),
-    ([[2, 3], [2, 3]], -2), ([[2, 3, 4], [2, 1, 4]], 1), ([[2, 3, 4], [2, 3, 2], [2, 3, 1]], -1),
-    ([[1, 1, 1], [1, 1, 1]], 2), ([[0, 3], [2, 3]], 0)], ids=str)
+@pytest.mark.parametrize(
+    "shapes,axis",
+    [
+        ([[3], [4]], 0),
+        ([[2], [0], [1]], -1),
+        ([[2, 3], [4, 3]], 0),
+        ([[2, 3], [2, 1], [2, 5]], 1),
+        ([[2, 3], [2, 3]], -2),
+        ([[2, 3, 4], [2, 1, 4]], 1),
+        ([[2, 3, 4], [2, 3, 2], [2, 3, 1]], -1),
+        ([[1, 1, 1], [1, 1, 1]], 2),
+        ([[0, 3], [2, 3]], 0),
+    ],
+    ids=str,
+)
 def test_concat_forward(shapes, axis, dtype):
     xs = [random_array(s, dtype, seed=k) for k, s in enumerate(shapes)]
     got = run_op(lambda *ts: sc.concat(list(ts), axis), xs)
@@ -311,12 +349,14 @@ def test_concat_forward(shapes, axis, dtype):
 @pytest.mark.parametrize("axis", [0, 1, -1])
 def test_concat_large(threads, axis):
     xs = [random_array([150, 131], np.float32, seed=1), random_array([150, 131], np.float32, seed=2)]
-    np.testing.assert_array_equal(run_op(lambda *ts: sc.concat(list(ts), axis), xs),
-                                  np.concatenate(xs, axis))
+    np.testing.assert_array_equal(run_op(lambda *ts: sc.concat(list(ts), axis), xs), np.concatenate(xs, axis))
 
 
-@pytest.mark.parametrize("shapes,axis", [([[2, 3], [1, 3], [3, 3]], 0), ([[2, 1], [2, 4]], 1),
-                                         ([[2, 3, 2], [2, 1, 2]], -2), ([[4], [1]], 0)], ids=str)
+@pytest.mark.parametrize(
+    "shapes,axis",
+    [([[2, 3], [1, 3], [3, 3]], 0), ([[2, 1], [2, 4]], 1), ([[2, 3, 2], [2, 1, 2]], -2), ([[4], [1]], 0)],
+    ids=str,
+)
 def test_concat_gradient(shapes, axis):
     xs = [random_array(s, np.float64, seed=k) for k, s in enumerate(shapes)]
     check_gradients(lambda *ts: sc.concat(list(ts), axis), xs)
@@ -355,15 +395,17 @@ def test_concat_single_tensor_python_values_and_names():
 
 def test_concat_errors():
     a = sc.placeholder(sc.float32, [2, 3])
-    with pytest.raises(ValueError, match=r"shapes \[2, 3\] \(input 0\) and \[3, 4\] \(input 1\) must match "
-                                         r"in every dimension except axis 0"):
+    with pytest.raises(
+        ValueError,
+        match=r"shapes \[2, 3\] \(input 0\) and \[3, 4\] \(input 1\) must match "
+        r"in every dimension except axis 0",
+    ):
         sc.concat([a, sc.placeholder(sc.float32, [3, 4])], 0)
     with pytest.raises(ValueError, match=r"shapes \[2, 3\] \(input 0\) and \[2, 3, 1\] \(input 1\)"):
         sc.concat([a, sc.placeholder(sc.float32, [2, 3, 1])], 1)
     with pytest.raises(TypeError, match="input 0 has float32, input 1 has float64"):
         sc.concat([a, sc.placeholder(sc.float64, [2, 3])], 0)
-    with pytest.raises(ValueError,
-                       match=r"axis 2 is out of range for tensors of rank 2 \(valid axes are -2..1\)"):
+    with pytest.raises(ValueError, match=r"axis 2 is out of range for tensors of rank 2 \(valid axes are -2..1\)"):
         sc.concat([a, a], 2)
     with pytest.raises(ValueError, match="axis -3 is out of range for a tensor of rank 2"):
         sc.concat([a], -3)
@@ -381,6 +423,7 @@ def test_concat_errors():
 
 
 # ---- one_hot ---------------------------------------------------------------------------------
+
 
 def np_one_hot(indices, depth, on, off, axis, dtype):
     indices = np.asarray(indices)
@@ -400,13 +443,27 @@ def test_one_hot_every_axis(shape, depth, index_dtype):
         np.testing.assert_array_equal(g, np_one_hot(indices, depth, 1, 0, a, np.float32), err_msg=f"axis {a}")
 
 
-@pytest.mark.parametrize("dtype,on,off", [(sc.float64, 0.9, 0.1 / 3), (sc.int32, 7, -1),
-                                          (sc.int64, np.int64(2**40), np.int64(3)),
-                                          (sc.bool, True, False), (sc.float32, -1.5, 2.0)], ids=str)
+@pytest.mark.parametrize(
+    "dtype,on,off",
+    [
+        (sc.float64, 0.9, 0.1 / 3),
+        (sc.int32, 7, -1),
+        (sc.int64, np.int64(2**40), np.int64(3)),
+        (sc.bool, True, False),
+        (sc.float32, -1.5, 2.0),
+    ],
+    ids=str,
+)
 def test_one_hot_values_and_dtypes(dtype, on, off):
     indices = np.array([[0, 3], [-1, 2]], np.int64)
-    got = run_op(lambda t: sc.one_hot(t, 3, on_value=on, off_value=off, dtype=dtype) if dtype != sc.float64
-                 else sc.one_hot(t, 3, on_value=np.float64(on), off_value=np.float64(off)), [indices])
+    got = run_op(
+        lambda t: (
+            sc.one_hot(t, 3, on_value=on, off_value=off, dtype=dtype)
+            if dtype != sc.float64
+            else sc.one_hot(t, 3, on_value=np.float64(on), off_value=np.float64(off))
+        ),
+        [indices],
+    )
     assert got.dtype == dtype.as_numpy_dtype
     np.testing.assert_array_equal(got, np_one_hot(indices, 3, on, off, -1, dtype.as_numpy_dtype))
 
@@ -428,8 +485,10 @@ def test_one_hot_dtype_inference_as_tf():
 def test_one_hot_large(threads):
     indices = np.random.default_rng(1).integers(-1, 11, size=[4001, 9]).astype(np.int64)
     for axis in (-1, 1):
-        np.testing.assert_array_equal(run_op(lambda t, axis=axis: sc.one_hot(t, 10, axis=axis), [indices]),
-                                      np_one_hot(indices, 10, 1, 0, axis, np.float32))
+        np.testing.assert_array_equal(
+            run_op(lambda t, axis=axis: sc.one_hot(t, 10, axis=axis), [indices]),
+            np_one_hot(indices, 10, 1, 0, axis, np.float32),
+        )
 
 
 def test_one_hot_is_not_differentiable_but_does_not_block_other_paths():
@@ -448,8 +507,11 @@ def test_one_hot_errors():
         sc.one_hot(i, -1)
     with pytest.raises(TypeError, match="depth must be an int"):
         sc.one_hot(i, 2.0)
-    with pytest.raises(ValueError, match=r"axis 3 is out of range for indices of rank 2 "
-                                         r"\(valid: -1 for the last, or 0..2\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"axis 3 is out of range for indices of rank 2 "
+        r"\(valid: -1 for the last, or 0..2\)",
+    ):
         sc.one_hot(i, 4, axis=3)
     with pytest.raises(ValueError, match="axis -2 is out of range"):
         sc.one_hot(i, 4, axis=-2)

@@ -25,7 +25,7 @@ def naive_conv(x, w, stride, padding):
     y = np.zeros((n, oh, ow, out))
     for i in range(oh):
         for j in range(ow):
-            patch = x[:, i * stride:i * stride + kh, j * stride:j * stride + kw, :]
+            patch = x[:, i * stride : i * stride + kh, j * stride : j * stride + kw, :]
             y[:, i, j, :] = np.tensordot(patch, w, axes=([1, 2, 3], [0, 1, 2]))
     return y
 
@@ -35,8 +35,15 @@ def naive_conv(x, w, stride, padding):
 def test_conv2d_layer_matches_numpy_and_names(padding, stride):
     x = RNG.normal(size=(2, 8, 7, 3)).astype(np.float32)
     images = tf.placeholder(tf.float32, [None, 8, 7, 3])
-    y = slim.conv2d(images, 4, [3, 3], stride=stride, padding=padding, activation_fn=None,
-                    weights_regularizer=slim.l2_regularizer(0.1))
+    y = slim.conv2d(
+        images,
+        4,
+        [3, 3],
+        stride=stride,
+        padding=padding,
+        activation_fn=None,
+        weights_regularizer=slim.l2_regularizer(0.1),
+    )
     w, b = tf.trainable_variables()
     assert (w.name, b.name) == ("Conv/weights:0", "Conv/biases:0")
     assert w.shape.as_list() == [3, 3, 3, 4]
@@ -68,8 +75,13 @@ def test_separable_and_pools_shapes_and_names():
     sep = slim.separable_conv2d(images, 5, [3, 3], stride=2, scope="sep")
     assert dw.shape.as_list() == [None, 8, 8, 6] and sep.shape.as_list() == [None, 4, 4, 5]
     names = [v.op.name for v in tf.trainable_variables()]
-    assert names == ["dw/depthwise_weights", "dw/biases", "sep/depthwise_weights", "sep/pointwise_weights",
-                     "sep/biases"]
+    assert names == [
+        "dw/depthwise_weights",
+        "dw/biases",
+        "sep/depthwise_weights",
+        "sep/pointwise_weights",
+        "sep/biases",
+    ]
     assert slim.max_pool2d(images, 2).shape.as_list() == [None, 4, 4, 3]
     assert slim.avg_pool2d(images, 3, stride=2, padding="SAME").shape.as_list() == [None, 4, 4, 3]
     x = RNG.normal(size=(1, 8, 8, 3)).astype(np.float32)
@@ -116,8 +128,7 @@ def test_batch_norm_in_place_updates_and_inference():
         np.testing.assert_allclose(sess.run(mm), 0.5 * x.mean(0), rtol=1e-4)
         np.testing.assert_allclose(sess.run(mv), 0.5 + 0.5 * x.var(0), rtol=1e-4)
         got = sess.run(infer, {inputs: x})
-    np.testing.assert_allclose(got, (x - 0.5 * x.mean(0)) / np.sqrt(0.5 + 0.5 * x.var(0) + 0.001), rtol=1e-3,
-                               atol=1e-4)
+    np.testing.assert_allclose(got, (x - 0.5 * x.mean(0)) / np.sqrt(0.5 + 0.5 * x.var(0) + 0.001), rtol=1e-3, atol=1e-4)
 
 
 def test_dropout_layer():
@@ -145,8 +156,9 @@ def test_tf_layers_conv2d_names_and_valid_default():
 
 @pytest.mark.slow
 def test_lenet_trains_on_digits():
-    from slimcore.app.datasets import load_digits
     from slimcore.app.classifier_run import TrainConfig, train_classifier
+    from slimcore.app.datasets import load_digits
+
     result = train_classifier(load_digits(), TrainConfig(model="lenet", epochs=4, l2=1e-4), progress=False)
     assert result.test_accuracy > 0.85
     images = tf.placeholder(tf.float32, [None, 28, 28, 1])

@@ -1,5 +1,6 @@
 """slim layers: names, variables, collections, regularization, numbers, errors.
 (Convolution, pooling and batch norm layers are in test_slim_conv_layers.py.)"""
+
 import numpy as np
 import pytest
 
@@ -11,12 +12,27 @@ def easy_network(x, reg):
     """Seed 002's network, verbatim."""
     with tf.variable_scope("EasyNet"):
         out = slim.flatten(x)
-        out = slim.fully_connected(out, num_outputs=200, weights_initializer=slim.xavier_initializer(uniform=True),
-                                   weights_regularizer=slim.l2_regularizer(scale=reg), activation_fn=tf.nn.tanh)
-        out = slim.fully_connected(out, num_outputs=200, weights_initializer=slim.xavier_initializer(uniform=True),
-                                   weights_regularizer=slim.l2_regularizer(scale=reg), activation_fn=tf.nn.tanh)
-        out = slim.fully_connected(out, num_outputs=10, weights_initializer=slim.xavier_initializer(uniform=True),
-                                   weights_regularizer=slim.l2_regularizer(scale=reg), activation_fn=None)
+        out = slim.fully_connected(
+            out,
+            num_outputs=200,
+            weights_initializer=slim.xavier_initializer(uniform=True),
+            weights_regularizer=slim.l2_regularizer(scale=reg),
+            activation_fn=tf.nn.tanh,
+        )
+        out = slim.fully_connected(
+            out,
+            num_outputs=200,
+            weights_initializer=slim.xavier_initializer(uniform=True),
+            weights_regularizer=slim.l2_regularizer(scale=reg),
+            activation_fn=tf.nn.tanh,
+        )
+        out = slim.fully_connected(
+            out,
+            num_outputs=10,
+            weights_initializer=slim.xavier_initializer(uniform=True),
+            weights_regularizer=slim.l2_regularizer(scale=reg),
+            activation_fn=None,
+        )
         return out
 
 
@@ -25,14 +41,19 @@ def test_seed_002_easy_network_variables_and_penalties():
     y = easy_network(x, 0.01)
     weights = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, "EasyNet")
     assert [(w.name, w.get_shape().as_list()) for w in weights] == [
-        ("EasyNet/fully_connected/weights:0", [784, 200]), ("EasyNet/fully_connected/biases:0", [200]),
-        ("EasyNet/fully_connected_1/weights:0", [200, 200]), ("EasyNet/fully_connected_1/biases:0", [200]),
-        ("EasyNet/fully_connected_2/weights:0", [200, 10]), ("EasyNet/fully_connected_2/biases:0", [10])]
+        ("EasyNet/fully_connected/weights:0", [784, 200]),
+        ("EasyNet/fully_connected/biases:0", [200]),
+        ("EasyNet/fully_connected_1/weights:0", [200, 200]),
+        ("EasyNet/fully_connected_1/biases:0", [200]),
+        ("EasyNet/fully_connected_2/weights:0", [200, 10]),
+        ("EasyNet/fully_connected_2/biases:0", [10]),
+    ]
     reg_ws = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES, "EasyNet")
     assert [(r.name, r.get_shape().as_list()) for r in reg_ws] == [
         ("EasyNet/fully_connected/kernel/Regularizer/l2_regularizer:0", []),
         ("EasyNet/fully_connected_1/kernel/Regularizer/l2_regularizer:0", []),
-        ("EasyNet/fully_connected_2/kernel/Regularizer/l2_regularizer:0", [])]
+        ("EasyNet/fully_connected_2/kernel/Regularizer/l2_regularizer:0", []),
+    ]
     assert tf.get_collection(tf.GraphKeys.MODEL_VARIABLES) == weights
     assert y.shape.as_list() == [None, 10]
     data = np.random.default_rng(0).random((5, 784)).astype(np.float32)
@@ -52,8 +73,9 @@ def test_fully_connected_defaults_relu_and_scope_names():
     x = tf.constant(np.array([[-1.0, 2.0]], np.float32))
     y = slim.fully_connected(x, 3, weights_initializer=tf.constant_initializer(1.0))
     assert y.op.type == "Relu" and y.name == "fully_connected/Relu:0"
-    linear = slim.fully_connected(x, 3, activation_fn=None, scope="lin",
-                                  weights_initializer=tf.constant_initializer(-1.0))
+    linear = slim.fully_connected(
+        x, 3, activation_fn=None, scope="lin", weights_initializer=tf.constant_initializer(-1.0)
+    )
     assert linear.name.startswith("lin/")
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
@@ -84,8 +106,15 @@ def test_normalizer_drops_bias_and_collections():
     def normalizer(t, **params):
         calls.append(params)
         return t * 2.0
-    slim.fully_connected(x, 4, normalizer_fn=normalizer, normalizer_params={"p": 1},
-                         variables_collections={"weights": ["my_weights"]}, outputs_collections=["outs"])
+
+    slim.fully_connected(
+        x,
+        4,
+        normalizer_fn=normalizer,
+        normalizer_params={"p": 1},
+        variables_collections={"weights": ["my_weights"]},
+        outputs_collections=["outs"],
+    )
     assert calls == [{"p": 1}]
     assert [v.name for v in tf.trainable_variables()] == ["fully_connected/weights:0"]
     assert [v.name for v in tf.get_collection("my_weights")] == ["fully_connected/weights:0"]
@@ -94,8 +123,9 @@ def test_normalizer_drops_bias_and_collections():
 
 def test_optimizer_hints_through_arg_scope_and_scope_regularizer():
     x = tf.placeholder(tf.float32, [None, 3])
-    with slim.arg_scope([slim.fully_connected], weights_lr_mult=2.0, biases_lr_mult=4.0,
-                        weights_decay=1e-4, biases_decay=0.0):
+    with slim.arg_scope(
+        [slim.fully_connected], weights_lr_mult=2.0, biases_lr_mult=4.0, weights_decay=1e-4, biases_decay=0.0
+    ):
         slim.fully_connected(x, 4, scope="a")
     w, b = tf.trainable_variables()
     assert (w.lr_mult, w.weight_decay, w.role) == (2.0, 1e-4, "weights")
@@ -105,8 +135,10 @@ def test_optimizer_hints_through_arg_scope_and_scope_regularizer():
     with tf.variable_scope("scoped", regularizer=slim.l2_regularizer(0.5)):
         slim.fully_connected(x, 2)
     names = [t.name for t in tf.losses.get_regularization_losses()]
-    assert names == ["scoped/fully_connected/weights/Regularizer/l2_regularizer:0",
-                     "scoped/fully_connected/biases/Regularizer/l2_regularizer:0"]
+    assert names == [
+        "scoped/fully_connected/weights/Regularizer/l2_regularizer:0",
+        "scoped/fully_connected/biases/Regularizer/l2_regularizer:0",
+    ]
 
 
 def test_flatten_repeat_stack():
@@ -120,8 +152,13 @@ def test_flatten_repeat_stack():
     slim.repeat(v, 3, slim.fully_connected, 8, scope="rep")
     slim.stack(v, slim.fully_connected, [16, 4], scope="st")
     names = [w.name for w in tf.trainable_variables() if w.name.endswith("weights:0")]
-    assert names == ["rep/rep_1/weights:0", "rep/rep_2/weights:0", "rep/rep_3/weights:0",
-                     "st/st_1/weights:0", "st/st_2/weights:0"]
+    assert names == [
+        "rep/rep_1/weights:0",
+        "rep/rep_2/weights:0",
+        "rep/rep_3/weights:0",
+        "st/st_1/weights:0",
+        "st/st_2/weights:0",
+    ]
     with pytest.raises(ValueError, match="list or tuple"):
         slim.stack(v, slim.fully_connected, 16)
 
@@ -138,6 +175,7 @@ def test_fully_connected_bad_input():
 
 def test_scope_weight_decay_skips_biases_by_default_and_roles_select():
     from slimcore import _layer_util
+
     x = tf.placeholder(tf.float32, [None, 3])
     with tf.variable_scope("net", weight_decay=1e-4):
         slim.fully_connected(x, 4, scope="a")

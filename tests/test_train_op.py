@@ -4,6 +4,7 @@ cross-entropy alone trains without weight decay; slimcore warns and names the
 variables), the warn / error / ignore policies, UPDATE_OPS ordering,
 gradient_multipliers, clip_gradient_norm, check_numerics, clip_by_global_norm
 against numpy."""
+
 import warnings
 
 import numpy as np
@@ -41,8 +42,11 @@ def _seed000_graph(scale):
     x = tf.placeholder(tf.float32, [None, 64], name="images")
     y = tf.placeholder(tf.int64, [None], name="labels")
     regularizer = slim.l2_regularizer(scale) if scale else None
-    with slim.arg_scope([slim.fully_connected], weights_regularizer=regularizer,
-                        weights_initializer=tf.truncated_normal_initializer(stddev=0.3, seed=7)):
+    with slim.arg_scope(
+        [slim.fully_connected],
+        weights_regularizer=regularizer,
+        weights_initializer=tf.truncated_normal_initializer(stddev=0.3, seed=7),
+    ):
         net = slim.fully_connected(x, 32, scope="fc1")
         logits = slim.fully_connected(net, DIGITS.num_classes, activation_fn=None, scope="fc2")
     cross_entropy = tf.losses.sparse_softmax_cross_entropy(labels=y, logits=logits)
@@ -55,7 +59,7 @@ def _train(train_op, x, y, steps=60):
     with _sess_init() as sess:
         for i in range(steps):
             lo = (i * 100) % 1400
-            sess.run(train_op, {x: DIGITS.x_train[lo:lo + 100], y: DIGITS.y_train[lo:lo + 100]})
+            sess.run(train_op, {x: DIGITS.x_train[lo : lo + 100], y: DIGITS.y_train[lo : lo + 100]})
         values = sess.run(weights)
     return float(np.sqrt(sum(np.sum(w.astype(np.float64) ** 2) for w in values)))
 
@@ -90,8 +94,9 @@ def test_adding_get_regularization_loss_also_satisfies_the_guard():
     _x, _y, cross_entropy = _seed000_graph(0.05)
     with warnings.catch_warnings():
         warnings.simplefilter("error", tf.train.RegularizationNotAppliedWarning)
-        slim.learning.create_train_op(cross_entropy + tf.losses.get_regularization_loss(),
-                                      tf.train.GradientDescentOptimizer(LR))
+        slim.learning.create_train_op(
+            cross_entropy + tf.losses.get_regularization_loss(), tf.train.GradientDescentOptimizer(LR)
+        )
         tf.train.GradientDescentOptimizer(LR).minimize(tf.losses.get_total_loss())
 
 
@@ -129,15 +134,17 @@ def test_policy_error_and_ignore_globally(policy):
 def test_policy_per_call_overrides_the_global_one(policy):
     _x, _y, cross_entropy = _seed000_graph(0.05)
     with pytest.raises(tf.train.RegularizationNotAppliedError):
-        slim.learning.create_train_op(cross_entropy, tf.train.GradientDescentOptimizer(LR),
-                                      regularization_check="error")
+        slim.learning.create_train_op(
+            cross_entropy, tf.train.GradientDescentOptimizer(LR), regularization_check="error"
+        )
     with pytest.raises(tf.train.RegularizationNotAppliedError):
         tf.train.GradientDescentOptimizer(LR).minimize(cross_entropy, regularization_check="error")
     policy("error")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        slim.learning.create_train_op(cross_entropy, tf.train.GradientDescentOptimizer(LR),
-                                      regularization_check="ignore")
+        slim.learning.create_train_op(
+            cross_entropy, tf.train.GradientDescentOptimizer(LR), regularization_check="ignore"
+        )
         tf.train.GradientDescentOptimizer(LR).compute_gradients(cross_entropy, regularization_check="ignore")
     with pytest.raises(ValueError, match="regularization_check"):
         tf.train.GradientDescentOptimizer(LR).minimize(cross_entropy, regularization_check="sometimes")
@@ -161,14 +168,15 @@ def test_returns_the_loss_and_increments_the_global_step():
         assert sess.run(train_op) == pytest.approx(5.0)  # the loss before the update
         assert sess.run(step) == 1
         np.testing.assert_allclose(sess.run(w), [0.8, 1.6], rtol=1e-6)
-        assert sess.run(train_op) == pytest.approx(0.8 ** 2 + 1.6 ** 2, rel=1e-6)
+        assert sess.run(train_op) == pytest.approx(0.8**2 + 1.6**2, rel=1e-6)
         assert sess.run(step) == 2
 
 
 def test_global_step_none_does_not_count():
     w = tf.Variable(np.array([1.0, 2.0], np.float32), name="w")
-    train_op = slim.learning.create_train_op(tf.reduce_sum(w * w), tf.train.GradientDescentOptimizer(LR),
-                                             global_step=None)
+    train_op = slim.learning.create_train_op(
+        tf.reduce_sum(w * w), tf.train.GradientDescentOptimizer(LR), global_step=None
+    )
     assert tf.train.get_global_step() is None
     with _sess_init() as sess:
         sess.run(train_op)
@@ -178,8 +186,9 @@ def test_global_step_none_does_not_count():
 def test_variables_to_train():
     w = tf.Variable(np.array([1.0, 2.0], np.float32), name="w")
     b = tf.Variable(np.array([3.0], np.float32), name="b")
-    train_op = slim.learning.create_train_op(tf.reduce_sum(w * w) + tf.reduce_sum(b * b),
-                                             tf.train.GradientDescentOptimizer(LR), variables_to_train=[b])
+    train_op = slim.learning.create_train_op(
+        tf.reduce_sum(w * w) + tf.reduce_sum(b * b), tf.train.GradientDescentOptimizer(LR), variables_to_train=[b]
+    )
     with _sess_init() as sess:
         sess.run(train_op)
         np.testing.assert_array_equal(sess.run(w), [1.0, 2.0])
@@ -207,8 +216,9 @@ def test_explicit_update_ops_missing_some_warns():
     counter = tf.Variable(0.0, trainable=False, name="counter")
     tf.add_to_collection(tf.GraphKeys.UPDATE_OPS, tf.assign_add(counter, 1.0))
     with pytest.warns(UserWarning, match="UPDATE_OPS"):
-        train_op = slim.learning.create_train_op(tf.reduce_sum(w * w), tf.train.GradientDescentOptimizer(LR),
-                                                 update_ops=[])
+        train_op = slim.learning.create_train_op(
+            tf.reduce_sum(w * w), tf.train.GradientDescentOptimizer(LR), update_ops=[]
+        )
     with _sess_init() as sess:
         sess.run(train_op)
         assert sess.run(counter) == 0.0
@@ -218,8 +228,9 @@ def test_gradient_multipliers():
     w = tf.Variable(np.array([1.0, 2.0], np.float32), name="w")
     b = tf.Variable(np.array([3.0], np.float32), name="b")
     loss = tf.reduce_sum(w) + tf.reduce_sum(b)  # gradients 1
-    train_op = slim.learning.create_train_op(loss, tf.train.GradientDescentOptimizer(LR),
-                                             gradient_multipliers={w: 3.0, "b": 0.5})
+    train_op = slim.learning.create_train_op(
+        loss, tf.train.GradientDescentOptimizer(LR), gradient_multipliers={w: 3.0, "b": 0.5}
+    )
     with _sess_init() as sess:
         sess.run(train_op)
         np.testing.assert_allclose(sess.run(w), [1.0 - 0.3, 2.0 - 0.3], rtol=1e-6)
@@ -229,8 +240,9 @@ def test_gradient_multipliers():
 def test_gradient_multiplier_tensor():
     w = tf.Variable(np.array([1.0, 2.0], np.float32), name="w")
     m = tf.placeholder(tf.float32, [])
-    train_op = slim.learning.create_train_op(tf.reduce_sum(w), tf.train.GradientDescentOptimizer(LR),
-                                             gradient_multipliers={w: m})
+    train_op = slim.learning.create_train_op(
+        tf.reduce_sum(w), tf.train.GradientDescentOptimizer(LR), gradient_multipliers={w: m}
+    )
     with _sess_init() as sess:
         sess.run(train_op, {m: 2.0})
         np.testing.assert_allclose(sess.run(w), [0.8, 1.8], rtol=1e-6)
@@ -239,8 +251,9 @@ def test_gradient_multiplier_tensor():
 def test_gradient_multiplier_key_matching_nothing_raises():
     w = tf.Variable(np.array([1.0, 2.0], np.float32), name="w")
     with pytest.raises(ValueError, match="weights"):
-        slim.learning.create_train_op(tf.reduce_sum(w), tf.train.GradientDescentOptimizer(LR),
-                                      gradient_multipliers={"weights": 2.0})
+        slim.learning.create_train_op(
+            tf.reduce_sum(w), tf.train.GradientDescentOptimizer(LR), gradient_multipliers={"weights": 2.0}
+        )
     with pytest.raises(ValueError, match="gradient_multipliers"):
         slim.learning.multiply_gradients([(tf.constant([1.0, 1.0]), w)], {})
 
@@ -253,7 +266,7 @@ def test_clip_gradient_norm_is_per_gradient():
     with _sess_init() as sess:
         sess.run(train_op)
         np.testing.assert_allclose(sess.run(w), [-0.6, -0.8], rtol=1e-6)  # clipped to norm 1
-        np.testing.assert_allclose(sess.run(b), [-0.5], rtol=1e-6)        # below the norm: kept
+        np.testing.assert_allclose(sess.run(b), [-0.5], rtol=1e-6)  # below the norm: kept
 
 
 def test_check_numerics_on_the_loss():
@@ -270,8 +283,9 @@ def test_check_numerics_on_the_loss():
     tf.reset_default_graph()
     w = tf.Variable(np.array([1.0, 2.0], np.float32), name="w")
     offset = tf.placeholder(tf.float32, [])
-    train_op = slim.learning.create_train_op(tf.reduce_sum(w) + offset, tf.train.GradientDescentOptimizer(LR),
-                                             check_numerics=False)
+    train_op = slim.learning.create_train_op(
+        tf.reduce_sum(w) + offset, tf.train.GradientDescentOptimizer(LR), check_numerics=False
+    )
     with _sess_init() as sess:
         assert np.isnan(sess.run(train_op, {offset: np.nan}))
         np.testing.assert_allclose(sess.run(w), [0.9, 1.9], rtol=1e-6)
@@ -280,8 +294,7 @@ def test_check_numerics_on_the_loss():
 def test_nan_gradient_in_create_train_op_keeps_weights_finite():
     w = tf.Variable(np.array([1.0, 2.0], np.float32), name="w")
     scale = tf.placeholder(tf.float32, [])
-    train_op = slim.learning.create_train_op(tf.reduce_sum(w * scale), tf.train.AdamOptimizer(LR),
-                                             check_numerics=False)
+    train_op = slim.learning.create_train_op(tf.reduce_sum(w * scale), tf.train.AdamOptimizer(LR), check_numerics=False)
     with _sess_init() as sess:
         with pytest.raises(errors.NonFiniteError, match="w"):
             sess.run(train_op, {scale: np.inf})
@@ -309,7 +322,7 @@ def test_global_step_helpers():
 def test_clip_by_global_norm_against_numpy():
     rng = np.random.default_rng(0)
     arrays = [rng.normal(size=(3, 4)), rng.normal(size=7), rng.normal(size=())]
-    norm = np.sqrt(sum(np.sum(a ** 2) for a in arrays))
+    norm = np.sqrt(sum(np.sum(a**2) for a in arrays))
     for clip in (0.5 * norm, 2.0 * norm):
         tf.reset_default_graph()
         tensors = [tf.constant(a.astype(np.float32)) for a in arrays]

@@ -1,4 +1,5 @@
 """Elementwise unary math: forward against numpy, gradients against finite differences."""
+
 import numpy as np
 import pytest
 

@@ -4,10 +4,12 @@ The decay a plan reports (and decoupled_decay_magnitude) must be the step the
 fused kernel takes: checked against one measured step on variables whose
 gradient is zero, so that only the decoupled decay p <- p - s*d*p moves them.
 """
+
 import math
 
 import numpy as np
 import pytest
+
 import slimcore as tf
 import slimcore.slim as slim
 from slimcore import _core
@@ -16,13 +18,14 @@ LR, BASE_LR, WD, OWN_WD, LR_MULT = 0.05, 0.1, 0.2, 0.3, 2.5
 
 OPTIMIZERS = {
     "sgd": lambda lr, **kw: tf.train.extend_with_decoupled_weight_decay(tf.train.GradientDescentOptimizer)(
-        WD, lr, **kw),
+        WD, lr, **kw
+    ),
     "momentum": lambda lr, **kw: tf.train.MomentumWOptimizer(WD, lr, 0.9, **kw),
     "adam": lambda lr, **kw: tf.train.AdamWOptimizer(WD, lr, **kw),
     "rmsprop": lambda lr, **kw: tf.train.extend_with_decoupled_weight_decay(tf.train.RMSPropOptimizer)(
-        WD, lr, momentum=0.5, **kw),
-    "adagrad": lambda lr, **kw: tf.train.extend_with_decoupled_weight_decay(tf.train.AdagradOptimizer)(
-        WD, lr, **kw),
+        WD, lr, momentum=0.5, **kw
+    ),
+    "adagrad": lambda lr, **kw: tf.train.extend_with_decoupled_weight_decay(tf.train.AdagradOptimizer)(WD, lr, **kw),
 }
 
 
@@ -80,7 +83,8 @@ def test_issue_numbers_schedule_convention():
     step = tf.Variable(1, trainable=False)
     lr = tf.train.exponential_decay(0.1, step, 1, 0.5)
     train = tf.train.AdamWOptimizer(0.2, lr, decay_convention="schedule", base_learning_rate=0.1).minimize(
-        0.0 * tf.reduce_sum(v))
+        0.0 * tf.reduce_sum(v)
+    )
     magnitude = tf.train.decoupled_decay_magnitude(train)
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
@@ -101,7 +105,7 @@ def test_plan_of_plain_optimizers_and_momentum_overrides():
 
 
 def test_update_plan_errors():
-    with pytest.raises(ValueError, match="'NoOp.*' was not built|NoOp"):
+    with pytest.raises(ValueError, match=r"'NoOp.*' was not built|NoOp"):
         tf.train.update_plan(tf.no_op())
     with pytest.raises(TypeError, match="Operation or a Tensor"):
         tf.train.update_plan("train")
@@ -116,14 +120,23 @@ def test_settings_live_in_the_cpp_record():
         a = tf.get_variable("a", [2], weight_decay=0.01)
     b = tf.get_variable("b", [2], lr_mult=0.5, regularizer=tf.regularizers.l2_regularizer(0.1))
     x = tf.placeholder(tf.float32, [None, 2])
-    with slim.arg_scope([slim.fully_connected], weights_lr_mult=2.0, biases_decay=0.0,
-                        weights_regularizer=tf.regularizers.keras_l2(0.05)):
+    with slim.arg_scope(
+        [slim.fully_connected],
+        weights_lr_mult=2.0,
+        biases_decay=0.0,
+        weights_regularizer=tf.regularizers.keras_l2(0.05),
+    ):
         slim.fully_connected(x, 3, scope="fc")
     c = tf.get_variable("c", [2])
     tf.train.set_lr_multipliers({"^c$": 4.0}, var_list=[c])
     weights, biases = tf.get_collection(tf.GraphKeys.MODEL_VARIABLES, "fc")
-    for v, want in [(a, (3.0, 0.7, 0.01)), (b, (0.5, None, None)), (weights, (2.0, None, None)),
-                    (biases, (None, None, 0.0)), (c, (4.0, None, None))]:
+    for v, want in [
+        (a, (3.0, 0.7, 0.01)),
+        (b, (0.5, None, None)),
+        (weights, (2.0, None, None)),
+        (biases, (None, None, 0.0)),
+        (c, (4.0, None, None)),
+    ]:
         record = _record(v)
         assert (v.lr_mult, v.momentum, v.weight_decay) == want
         assert (record.lr_mult, record.momentum, record.weight_decay) == want
@@ -133,8 +146,9 @@ def test_settings_live_in_the_cpp_record():
     assert "lr_mult=2.0" in repr(weights) and "role=weights" in repr(weights)
     # what the optimizer builder resolved is what the record says
     with pytest.warns(UserWarning, match="has no momentum"):
-        train = tf.train.GradientDescentOptimizer(0.1).minimize(tf.reduce_sum(a * a) + tf.reduce_sum(c * c),
-                                                                var_list=[a, c])
+        train = tf.train.GradientDescentOptimizer(0.1).minimize(
+            tf.reduce_sum(a * a) + tf.reduce_sum(c * c), var_list=[a, c]
+        )
     [plan] = tf.train.update_plan(train)
     assert [e.lr_mult for e in plan.variables] == [3.0, 4.0]
     assert plan.entry(a).decay == 0.01

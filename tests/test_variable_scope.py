@@ -1,12 +1,12 @@
 """variable_scope / get_variable: TF1's naming and reuse rules, scope defaults,
 slimcore's optimizer hints, and every error path."""
+
 import math
 
 import numpy as np
 import pytest
 
 import slimcore as sc
-from slimcore import initializers as init
 from slimcore import regularizers as reg
 
 REG = sc.GraphKeys.REGULARIZATION_LOSSES
@@ -99,8 +99,9 @@ def test_reuse_true_returns_the_same_variable():
 
 def test_reuse_true_of_a_missing_variable_raises_tf1_message():
     with sc.variable_scope("foo", reuse=True):
-        with pytest.raises(ValueError,
-                           match=r"Variable foo/missing does not exist, or was not created with tf\.get_variable\(\)"):
+        with pytest.raises(
+            ValueError, match=r"Variable foo/missing does not exist, or was not created with tf\.get_variable\(\)"
+        ):
             sc.get_variable("missing", [1])
 
 
@@ -116,6 +117,7 @@ def test_auto_reuse_creates_then_returns():
     def foo():
         with sc.variable_scope("foo", reuse=sc.AUTO_REUSE):
             return sc.get_variable("v", [1])
+
     v1, v2 = foo(), foo()
     assert v1 is v2
     assert [v.name for v in sc.global_variables()] == ["foo/v:0"]
@@ -266,8 +268,7 @@ def test_default_name_is_made_unique():
             names.append(s.name)
             sc.get_variable("kernel", [2, 2])
     assert names == ["dense", "dense_1", "dense_2"]
-    assert [v.name for v in sc.global_variables()] == \
-        ["dense/kernel:0", "dense_1/kernel:0", "dense_2/kernel:0"]
+    assert [v.name for v in sc.global_variables()] == ["dense/kernel:0", "dense_1/kernel:0", "dense_2/kernel:0"]
 
 
 def test_default_name_counts_explicitly_named_scopes():
@@ -333,15 +334,28 @@ def test_scope_is_restored_after_an_exception():
 def test_scope_defaults_are_inherited_and_overridden():
     l2 = reg.l2_regularizer(0.1)
     l1 = reg.l1_regularizer(0.2)
-    with sc.variable_scope("outer", initializer=sc.constant_initializer(1.5), regularizer=l2,
-                           dtype=sc.float64, lr_mult=2.0, momentum=0.5, weight_decay=1e-4):
+    with sc.variable_scope(
+        "outer",
+        initializer=sc.constant_initializer(1.5),
+        regularizer=l2,
+        dtype=sc.float64,
+        lr_mult=2.0,
+        momentum=0.5,
+        weight_decay=1e-4,
+    ):
         a = sc.get_variable("a", [2])
-        with sc.variable_scope("inner", initializer=sc.ones_initializer(), regularizer=l1,
-                               lr_mult=0.1):
+        with sc.variable_scope("inner", initializer=sc.ones_initializer(), regularizer=l1, lr_mult=0.1):
             b = sc.get_variable("b", [2])
-            c = sc.get_variable("c", [2], dtype=sc.float32, initializer=sc.zeros_initializer(),
-                                regularizer=sc.no_regularizer,
-                                lr_mult=3.0, momentum=0.0, weight_decay=0.0)
+            c = sc.get_variable(
+                "c",
+                [2],
+                dtype=sc.float32,
+                initializer=sc.zeros_initializer(),
+                regularizer=sc.no_regularizer,
+                lr_mult=3.0,
+                momentum=0.0,
+                weight_decay=0.0,
+            )
     assert a.dtype == sc.float64 and b.dtype == sc.float64 and c.dtype == sc.float32
     va, vb, vc = values(a, b, c)
     np.testing.assert_array_equal(va, [1.5, 1.5])
@@ -352,8 +366,10 @@ def test_scope_defaults_are_inherited_and_overridden():
     assert (b.lr_mult, b.momentum, b.weight_decay) == (0.1, 0.5, 1e-4)
     assert (c.lr_mult, c.momentum, c.weight_decay) == (3.0, 0.0, 0.0)
     losses = sc.get_collection(REG)
-    assert [t.name for t in losses] == ["outer/a/Regularizer/l2_regularizer:0",
-                                        "outer/inner/b/Regularizer/l1_regularizer:0"]
+    assert [t.name for t in losses] == [
+        "outer/a/Regularizer/l2_regularizer:0",
+        "outer/inner/b/Regularizer/l1_regularizer:0",
+    ]
 
 
 def test_hints_default_to_none():
@@ -528,8 +544,11 @@ def test_scope_repr_shows_its_defaults():
 
 # ---- errors -----------------------------------------------------------------------------------
 def test_shape_none_for_a_new_variable():
-    with pytest.raises(ValueError, match=r"Shape of a new variable \(w\) must be fully defined, "
-                                         r"but instead was None"):
+    with pytest.raises(
+        ValueError,
+        match=r"Shape of a new variable \(w\) must be fully defined, "
+        r"but instead was None",
+    ):
         sc.get_variable("w")
 
 

@@ -1,4 +1,5 @@
 """tf.Variable: naming, collections, initialization, assignment, the arena."""
+
 import numpy as np
 import pytest
 
@@ -136,10 +137,10 @@ def test_gradients_are_written_into_the_gradient_arena():
         segments = {node: (offset, size) for node, offset, size in _core.testing.arena_segments(sess._c)}
         for g, v in zip(expected, (w, b)):
             offset, size = segments[v.op._node]
-            np.testing.assert_allclose(arena[offset:offset + size], g.ravel(), rtol=1e-6)
+            np.testing.assert_allclose(arena[offset : offset + size], g.ravel(), rtol=1e-6)
         momentum = _core.testing.arena(sess._c, 1)  # slot 1 of every variable: its momentum accumulator
         offset, size = segments[w.op._node]
-        np.testing.assert_allclose(momentum[offset:offset + size], expected[0].ravel(), rtol=1e-6)
+        np.testing.assert_allclose(momentum[offset : offset + size], expected[0].ravel(), rtol=1e-6)
         np.testing.assert_allclose(sess.run(opt.get_slot(w, "momentum")), expected[0], rtol=1e-6)
         before = _core.testing.allocation_count()
         sess.run(train, {x: data})

@@ -60,11 +60,13 @@ AttrValue to_attr(const py::handle& value) {
 }
 
 py::object from_attr(const AttrValue& value) {
-  return std::visit([](const auto& v) -> py::object {
-    using V = std::decay_t<decltype(v)>;
-    if constexpr (std::is_same_v<V, Tensor>) return to_numpy(v.clone());
-    else return py::cast(v);
-  }, value);
+  return std::visit(
+      [](const auto& v) -> py::object {
+        using V = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<V, Tensor>) return to_numpy(v.clone());
+        else return py::cast(v);
+      },
+      value);
 }
 
 std::vector<Output> outputs_of(Graph& g, const std::vector<std::pair<int, int>>& refs) {
@@ -108,47 +110,58 @@ PYBIND11_MODULE(_core, m) {
              return tensor_view(contiguous, dtype).clone();
            }),
            py::arg("array"), py::arg("dtype"), "a tensor of `dtype` holding a copy of `array`")
-      .def("numpy", [](const Tensor& t) { return to_numpy(t.clone()); }, "a numpy copy of the tensor")
+      .def(
+          "numpy", [](const Tensor& t) { return to_numpy(t.clone()); }, "a numpy copy of the tensor")
       .def_property_readonly("dtype", &Tensor::dtype, "the tensor's DType")
       .def_property_readonly("shape", &Tensor::shape, "the tensor's shape, a list of ints");
 
   py::class_<Graph, std::shared_ptr<Graph>>(m, "Graph")
       .def(py::init<>(), "an empty graph")
-      .def("add_node",
-           [](Graph& g, const std::string& type, const std::vector<std::pair<int, int>>& inputs,
-              const py::dict& attrs, const std::string& name) {
-             Attrs a;
-             for (auto item : attrs) a.set(item.first.cast<std::string>(), to_attr(item.second));
-             return g.add_node(type, outputs_of(g, inputs), std::move(a), name);
-           },
-           py::arg("type"), py::arg("inputs"), py::arg("attrs"), py::arg("name"),
-           "adds a node of op `type` on (node, index) `inputs`; returns its node id")
+      .def(
+          "add_node",
+          [](Graph& g, const std::string& type, const std::vector<std::pair<int, int>>& inputs, const py::dict& attrs,
+             const std::string& name) {
+            Attrs a;
+            for (auto item : attrs) a.set(item.first.cast<std::string>(), to_attr(item.second));
+            return g.add_node(type, outputs_of(g, inputs), std::move(a), name);
+          },
+          py::arg("type"), py::arg("inputs"), py::arg("attrs"), py::arg("name"),
+          "adds a node of op `type` on (node, index) `inputs`; returns its node id")
       .def("num_nodes", &Graph::num_nodes, "how many nodes the graph holds")
-      .def("node_name", [](const Graph& g, int id) { return g.node(id).name; }, py::arg("node"),
-           "the unique name of node `node`")
-      .def("node_type", [](const Graph& g, int id) { return g.node(id).type; }, py::arg("node"),
-           "the op type of node `node`")
-      .def("node_inputs",
-           [](const Graph& g, int id) {
-             std::vector<std::pair<int, int>> out;
-             for (TensorRef r : g.node(id).inputs) out.emplace_back(r.node, r.index);
-             return out;
-           },
-           py::arg("node"), "the (node, index) data inputs of node `node`")
-      .def("node_control_inputs", [](const Graph& g, int id) { return g.node(id).control_inputs; },
-           py::arg("node"), "the node ids node `node` waits for")
-      .def("node_attr", [](const Graph& g, int id, const std::string& key) {
-             const Attrs& attrs = g.node(id).attrs;
-             if (!attrs.has(key)) return py::object(py::none());
-             return from_attr(attrs.all().at(key));
-           },
-           py::arg("node"), py::arg("key"), "attribute `key` of node `node`, or None")
-      .def("num_outputs", [](const Graph& g, int id) { return g.node(id).outputs.size(); }, py::arg("node"),
-           "how many outputs node `node` has")
-      .def("output_dtype", [](const Graph& g, int id, int i) { return g.node(id).outputs.at(i).dtype; },
-           py::arg("node"), py::arg("index"), "the DType of output `index` of node `node`")
-      .def("output_shape", [](const Graph& g, int id, int i) { return g.node(id).outputs.at(i).shape; },
-           py::arg("node"), py::arg("index"), "the static shape of output `index` of node `node` (-1: unknown)")
+      .def(
+          "node_name", [](const Graph& g, int id) { return g.node(id).name; }, py::arg("node"),
+          "the unique name of node `node`")
+      .def(
+          "node_type", [](const Graph& g, int id) { return g.node(id).type; }, py::arg("node"),
+          "the op type of node `node`")
+      .def(
+          "node_inputs",
+          [](const Graph& g, int id) {
+            std::vector<std::pair<int, int>> out;
+            for (TensorRef r : g.node(id).inputs) out.emplace_back(r.node, r.index);
+            return out;
+          },
+          py::arg("node"), "the (node, index) data inputs of node `node`")
+      .def(
+          "node_control_inputs", [](const Graph& g, int id) { return g.node(id).control_inputs; }, py::arg("node"),
+          "the node ids node `node` waits for")
+      .def(
+          "node_attr",
+          [](const Graph& g, int id, const std::string& key) {
+            const Attrs& attrs = g.node(id).attrs;
+            if (!attrs.has(key)) return py::object(py::none());
+            return from_attr(attrs.all().at(key));
+          },
+          py::arg("node"), py::arg("key"), "attribute `key` of node `node`, or None")
+      .def(
+          "num_outputs", [](const Graph& g, int id) { return g.node(id).outputs.size(); }, py::arg("node"),
+          "how many outputs node `node` has")
+      .def(
+          "output_dtype", [](const Graph& g, int id, int i) { return g.node(id).outputs.at(i).dtype; }, py::arg("node"),
+          py::arg("index"), "the DType of output `index` of node `node`")
+      .def(
+          "output_shape", [](const Graph& g, int id, int i) { return g.node(id).outputs.at(i).shape; }, py::arg("node"),
+          py::arg("index"), "the static shape of output `index` of node `node` (-1: unknown)")
       .def("find_node", &Graph::find_node, py::arg("name"), "the id of the node named `name`, or -1")
       .def("unique_name", &Graph::unique_name, py::arg("name"), py::arg("mark_as_used") = true,
            "tf.Graph.unique_name: `name` under the name stack, suffixed _1, _2... when taken")
@@ -157,120 +170,132 @@ PYBIND11_MODULE(_core, m) {
       .def("enter_name_scope", &Graph::enter_name_scope, py::arg("name"),
            "tf.name_scope: makes `name` unique and returns the new name stack")
       .def("push_control_dependencies", &Graph::push_control_dependencies, py::arg("nodes"),
-           py::arg("clear_outer") = false, "nodes added from now on wait for `nodes` (and the outer ones unless cleared)")
-      .def("pop_control_dependencies", &Graph::pop_control_dependencies,
-           "ends the innermost push_control_dependencies")
-      .def("add_to_collection",
-           [](Graph& g, const std::string& key, int node, int index) {
-             g.add_to_collection(key, TensorRef{node, index});
-           },
-           py::arg("key"), py::arg("node"), py::arg("index"), "appends output (node, index) to collection `key`")
-      .def("collection",
-           [](const Graph& g, const std::string& key) {
-             std::vector<std::pair<int, int>> out;
-             for (TensorRef r : g.collection(key)) out.emplace_back(r.node, r.index);
-             return out;
-           },
-           py::arg("key"), "the (node, index) members of collection `key`, in insertion order")
+           py::arg("clear_outer") = false,
+           "nodes added from now on wait for `nodes` (and the outer ones unless cleared)")
+      .def("pop_control_dependencies", &Graph::pop_control_dependencies, "ends the innermost push_control_dependencies")
+      .def(
+          "add_to_collection",
+          [](Graph& g, const std::string& key, int node, int index) {
+            g.add_to_collection(key, TensorRef{node, index});
+          },
+          py::arg("key"), py::arg("node"), py::arg("index"), "appends output (node, index) to collection `key`")
+      .def(
+          "collection",
+          [](const Graph& g, const std::string& key) {
+            std::vector<std::pair<int, int>> out;
+            for (TensorRef r : g.collection(key)) out.emplace_back(r.node, r.index);
+            return out;
+          },
+          py::arg("key"), "the (node, index) members of collection `key`, in insertion order")
       .def("collection_keys", &Graph::collection_keys, "the keys of the non-empty collections")
       .def("clear_collection", &Graph::clear_collection, py::arg("key"), "empties collection `key`")
       .def("variable_nodes", &Graph::variable_nodes, "the VariableV2 node ids, in creation order")
-      .def("ancestors", &Graph::ancestors, py::arg("nodes"),
-           "for every node, whether running `nodes` would run it")
-      .def("gradients",
-           [](std::shared_ptr<Graph> g, const std::vector<std::pair<int, int>>& ys,
-              const std::vector<std::pair<int, int>>& xs,
-              const std::vector<std::optional<std::pair<int, int>>>& grad_ys) {
-             std::vector<Output> seeds;
-             for (const auto& s : grad_ys)
-               seeds.push_back(s ? g->output(s->first, s->second) : Output());
-             std::vector<py::object> out;
-             for (const Output& o : gradients(outputs_of(*g, ys), outputs_of(*g, xs), seeds))
-               out.push_back(ref_or_none(o));
-             return out;
-           },
-           py::arg("ys"), py::arg("xs"), py::arg("grad_ys"),
-           "tf.gradients: adds the gradient nodes of sum(ys) w.r.t. xs; (node, index) or None per x");
+      .def("ancestors", &Graph::ancestors, py::arg("nodes"), "for every node, whether running `nodes` would run it")
+      .def(
+          "gradients",
+          [](std::shared_ptr<Graph> g, const std::vector<std::pair<int, int>>& ys,
+             const std::vector<std::pair<int, int>>& xs,
+             const std::vector<std::optional<std::pair<int, int>>>& grad_ys) {
+            std::vector<Output> seeds;
+            for (const auto& s : grad_ys) seeds.push_back(s ? g->output(s->first, s->second) : Output());
+            std::vector<py::object> out;
+            for (const Output& o : gradients(outputs_of(*g, ys), outputs_of(*g, xs), seeds))
+              out.push_back(ref_or_none(o));
+            return out;
+          },
+          py::arg("ys"), py::arg("xs"), py::arg("grad_ys"),
+          "tf.gradients: adds the gradient nodes of sum(ys) w.r.t. xs; (node, index) or None per x");
 
   py::class_<Session>(m, "Session")
       .def(py::init<std::shared_ptr<Graph>>(), py::arg("graph"), "a session that runs `graph`")
-      .def("run",
-           [](Session& s, const std::vector<std::tuple<int, int, py::array>>& feeds,
-              const std::vector<std::pair<int, int>>& fetches, const std::vector<int>& targets) {
-             // The arrays (already converted to the right dtype, C-contiguous)
-             // stay referenced by `feeds` while the graph runs without the GIL.
-             std::vector<std::pair<TensorRef, Tensor>> feed_tensors;
-             for (const auto& [node, index, array] : feeds) {
-               const DType dtype = s.graph().node(node).outputs.at(index).dtype;
-               if (!array.dtype().is(numpy_dtype(dtype)) ||
-                   !(array.flags() & py::array::c_style))
-                 throw TypeMismatch("feed for " + s.graph().node(node).name +
-                                    " must be a C-contiguous " + dtype_name(dtype) + " array");
-               feed_tensors.emplace_back(TensorRef{node, index}, tensor_view(array, dtype));
-             }
-             std::vector<TensorRef> fetch_refs;
-             for (auto [node, index] : fetches) fetch_refs.push_back(TensorRef{node, index});
-             std::vector<Tensor> results;
-             {
-               py::gil_scoped_release release;
-               results = s.run_refs(feed_tensors, fetch_refs, targets);
-             }
-             std::vector<py::array> out;
-             for (const Tensor& t : results) out.push_back(to_numpy(t));
-             return out;
-           },
-           py::arg("feeds"), py::arg("fetches"), py::arg("targets"),
-           "runs the graph (GIL released): feeds (node, index, array), returns the fetched arrays")
-      .def("variable_initialized", [](Session& s, int node) { return s.variables().initialized(node); },
-           py::arg("node"), "whether variable node `node` holds a value in this session");
+      .def(
+          "run",
+          [](Session& s, const std::vector<std::tuple<int, int, py::array>>& feeds,
+             const std::vector<std::pair<int, int>>& fetches, const std::vector<int>& targets) {
+            // The arrays (already converted to the right dtype, C-contiguous)
+            // stay referenced by `feeds` while the graph runs without the GIL.
+            std::vector<std::pair<TensorRef, Tensor>> feed_tensors;
+            for (const auto& [node, index, array] : feeds) {
+              const DType dtype = s.graph().node(node).outputs.at(index).dtype;
+              if (!array.dtype().is(numpy_dtype(dtype)) || !(array.flags() & py::array::c_style))
+                throw TypeMismatch("feed for " + s.graph().node(node).name + " must be a C-contiguous " +
+                                   dtype_name(dtype) + " array");
+              feed_tensors.emplace_back(TensorRef{node, index}, tensor_view(array, dtype));
+            }
+            std::vector<TensorRef> fetch_refs;
+            for (auto [node, index] : fetches) fetch_refs.push_back(TensorRef{node, index});
+            std::vector<Tensor> results;
+            {
+              py::gil_scoped_release release;
+              results = s.run_refs(feed_tensors, fetch_refs, targets);
+            }
+            std::vector<py::array> out;
+            for (const Tensor& t : results) out.push_back(to_numpy(t));
+            return out;
+          },
+          py::arg("feeds"), py::arg("fetches"), py::arg("targets"),
+          "runs the graph (GIL released): feeds (node, index, array), returns the fetched arrays")
+      .def(
+          "variable_initialized", [](Session& s, int node) { return s.variables().initialized(node); }, py::arg("node"),
+          "whether variable node `node` holds a value in this session");
 
   py::module_ testing = m.def_submodule("testing", "Engine internals that only tests read");
-  testing.def("gradient_arena", [](Session& s) {
+  testing.def(
+      "gradient_arena",
+      [](Session& s) {
         const Tensor arena = s.variables().gradient_arena();
         return arena.is_null() ? py::object(py::none()) : py::object(to_numpy(arena.clone()));
-      }, py::arg("session"), "a copy of the session's gradient arena (None before a train op ran)");
-  testing.def("arena", [](Session& s, int k) {
+      },
+      py::arg("session"), "a copy of the session's gradient arena (None before a train op ran)");
+  testing.def(
+      "arena",
+      [](Session& s, int k) {
         const Tensor arena = s.variables().arena(k);
         return arena.is_null() ? py::object(py::none()) : py::object(to_numpy(arena.clone()));
-      }, py::arg("session"), py::arg("k") = 0, "a copy of arena k (0: variables, k >= 1: optimizer slot k)");
-  testing.def("arena_segments", [](Session& s) {
+      },
+      py::arg("session"), py::arg("k") = 0, "a copy of arena k (0: variables, k >= 1: optimizer slot k)");
+  testing.def(
+      "arena_segments",
+      [](Session& s) {
         std::vector<std::tuple<int, std::size_t, int64_t>> out;
-        for (const ArenaSegment& seg : s.variables().segments())
-          out.emplace_back(seg.node, seg.offset, seg.size);
+        for (const ArenaSegment& seg : s.variables().segments()) out.emplace_back(seg.node, seg.offset, seg.size);
         return out;
-      }, py::arg("session"), "(variable node, offset, size) of each trainable float32 variable in the arena");
+      },
+      py::arg("session"), "(variable node, offset, size) of each trainable float32 variable in the arena");
   testing.def("allocation_count", &Tensor::allocation_count,
               "Tensor buffers allocated so far by the engine in this process");
 
-  m.def("save_variables",
-        [](Session& s, const std::string& path, const std::vector<int>& nodes,
-           const std::vector<std::string>& names, const std::map<std::string, std::string>& metadata) {
+  m.def(
+      "save_variables",
+      [](Session& s, const std::string& path, const std::vector<int>& nodes, const std::vector<std::string>& names,
+         const std::map<std::string, std::string>& metadata) {
+        py::gil_scoped_release release;
+        save_variables(s, path, nodes, names, metadata);
+      },
+      py::arg("session"), py::arg("path"), py::arg("nodes"), py::arg("names"), py::arg("metadata"),
+      "writes variables `nodes` under `names` to a safetensors file, atomically");
+  m.def(
+      "restore_variables",
+      [](Session& s, const std::string& path, const std::vector<int>& nodes, const std::vector<std::string>& names) {
+        py::gil_scoped_release release;
+        restore_variables(s, path, nodes, names);
+      },
+      py::arg("session"), py::arg("path"), py::arg("nodes"), py::arg("names"),
+      "assigns variables `nodes` the tensors `names` of a safetensors file");
+  m.def(
+      "read_safetensors",
+      [](const std::string& path) {
+        std::map<std::string, std::string> metadata;
+        NamedTensors tensors;
+        {
           py::gil_scoped_release release;
-          save_variables(s, path, nodes, names, metadata);
-        },
-        py::arg("session"), py::arg("path"), py::arg("nodes"), py::arg("names"), py::arg("metadata"),
-        "writes variables `nodes` under `names` to a safetensors file, atomically");
-  m.def("restore_variables",
-        [](Session& s, const std::string& path, const std::vector<int>& nodes,
-           const std::vector<std::string>& names) {
-          py::gil_scoped_release release;
-          restore_variables(s, path, nodes, names);
-        },
-        py::arg("session"), py::arg("path"), py::arg("nodes"), py::arg("names"),
-        "assigns variables `nodes` the tensors `names` of a safetensors file");
-  m.def("read_safetensors",
-        [](const std::string& path) {
-          std::map<std::string, std::string> metadata;
-          NamedTensors tensors;
-          {
-            py::gil_scoped_release release;
-            tensors = load_safetensors(path, &metadata);
-          }
-          py::dict out;
-          for (const auto& [name, t] : tensors) out[py::str(name)] = to_numpy(t);
-          return py::make_tuple(out, metadata);
-        },
-        py::arg("path"), "(tensors as numpy arrays, metadata) of a safetensors file");
+          tensors = load_safetensors(path, &metadata);
+        }
+        py::dict out;
+        for (const auto& [name, t] : tensors) out[py::str(name)] = to_numpy(t);
+        return py::make_tuple(out, metadata);
+      },
+      py::arg("path"), "(tensors as numpy arrays, metadata) of a safetensors file");
   m.def("set_num_threads", &set_num_threads, py::arg("n"),
         "threads every parallel kernel may use from now on (n >= 1)");
   m.def("get_num_threads", &get_num_threads, "threads the parallel kernels use");

@@ -14,7 +14,9 @@ namespace {
 
 using Ref = std::pair<int, int>;  // (node, output index)
 
-Ref ref_tuple(TensorRef r) { return {r.node, r.index}; }
+Ref ref_tuple(TensorRef r) {
+  return {r.node, r.index};
+}
 
 std::vector<Output> outputs(Graph& g, const std::vector<Ref>& refs) {
   std::vector<Output> out;
@@ -37,62 +39,66 @@ void bind_train(py::module_& m) {
       .def_readwrite("l2", &VariableSettings::l2, "the penalty's l2 scale")
       .def_readwrite("penalty_convention", &VariableSettings::penalty_convention, "'half', 'full' or ''");
 
-  m.def("variable_settings", [](const Graph& g, int node) { return g.variable_settings(node); },
-        py::arg("graph"), py::arg("node"), "a copy of the settings record of variable `node`");
-  m.def("set_variable_settings", &Graph::set_variable_settings, py::arg("graph"), py::arg("node"),
-        py::arg("settings"), "validates and replaces the settings record of variable `node`");
+  m.def(
+      "variable_settings", [](const Graph& g, int node) { return g.variable_settings(node); }, py::arg("graph"),
+      py::arg("node"), "a copy of the settings record of variable `node`");
+  m.def("set_variable_settings", &Graph::set_variable_settings, py::arg("graph"), py::arg("node"), py::arg("settings"),
+        "validates and replaces the settings record of variable `node`");
 
-  m.def("optimizer_slot_plan",
-        [](const std::string& algorithm, bool centered, double initial_accumulator, double initial_rms) {
-          std::vector<std::pair<std::string, double>> out;
-          for (const auto& s : optimizer::slot_plan(algorithm, centered, initial_accumulator, initial_rms))
-            out.emplace_back(s.name, s.initial);
-          return out;
-        },
-        py::arg("algorithm"), py::arg("centered") = false, py::arg("initial_accumulator") = 0.1,
-        py::arg("initial_rms") = 1.0, "[(TF1 slot name, initial value)] in creation order");
-  m.def("optimizer_nonslot_plan",
-        [](const std::string& algorithm) {
-          std::vector<std::pair<std::string, std::string>> out;
-          for (const auto& s : optimizer::nonslot_plan(algorithm)) out.emplace_back(s.name, s.initial_from);
-          return out;
-        },
-        py::arg("algorithm"), "[(non-slot variable name, hyperparameter giving its initial value)]");
+  m.def(
+      "optimizer_slot_plan",
+      [](const std::string& algorithm, bool centered, double initial_accumulator, double initial_rms) {
+        std::vector<std::pair<std::string, double>> out;
+        for (const auto& s : optimizer::slot_plan(algorithm, centered, initial_accumulator, initial_rms))
+          out.emplace_back(s.name, s.initial);
+        return out;
+      },
+      py::arg("algorithm"), py::arg("centered") = false, py::arg("initial_accumulator") = 0.1,
+      py::arg("initial_rms") = 1.0, "[(TF1 slot name, initial value)] in creation order");
+  m.def(
+      "optimizer_nonslot_plan",
+      [](const std::string& algorithm) {
+        std::vector<std::pair<std::string, std::string>> out;
+        for (const auto& s : optimizer::nonslot_plan(algorithm)) out.emplace_back(s.name, s.initial_from);
+        return out;
+      },
+      py::arg("algorithm"), "[(non-slot variable name, hyperparameter giving its initial value)]");
   m.def("optimizer_hyperparameter_names", &optimizer::hyperparameter_names, py::arg("algorithm"),
         "the op's scalar inputs by name, in input order");
-  m.def("optimizer_apply",
-        [](Graph& g, const std::string& algorithm, const std::vector<Ref>& grads, const std::vector<int>& vars,
-           const std::vector<std::vector<int>>& slots, const std::vector<int>& nonslot,
-           const std::map<std::string, Ref>& hyper, const std::vector<bool>& decayed,
-           const std::string& decay_convention, bool nesterov, bool centered, bool check_finite,
-           const std::string& name) {
-          optimizer::ApplyRequest r;
-          r.algorithm = algorithm;
-          r.grads = outputs(g, grads);
-          for (int v : vars) r.vars.push_back(g.output(v));
-          for (const auto& per_var : slots) {
-            r.slots.emplace_back();
-            for (int s : per_var) r.slots.back().push_back(g.output(s));
-          }
-          for (int v : nonslot) r.nonslot.push_back(g.output(v));
-          for (const auto& [key, ref] : hyper) r.hyper[key] = g.output(ref.first, ref.second);
-          r.decayed = decayed;
-          r.decay_convention = decay_convention;
-          r.nesterov = nesterov;
-          r.centered = centered;
-          r.check_finite = check_finite;
-          r.name = name;
-          return optimizer::apply(g, r);
-        },
-        py::arg("graph"), py::arg("algorithm"), py::arg("grads"), py::arg("vars"), py::arg("slots"),
-        py::arg("nonslot"), py::arg("hyper"), py::arg("decayed"), py::arg("decay_convention"),
-        py::arg("nesterov"), py::arg("centered"), py::arg("check_finite"), py::arg("name"),
-        "adds the fused ApplyOptimizer node (optimizer::apply); returns its id");
+  m.def(
+      "optimizer_apply",
+      [](Graph& g, const std::string& algorithm, const std::vector<Ref>& grads, const std::vector<int>& vars,
+         const std::vector<std::vector<int>>& slots, const std::vector<int>& nonslot,
+         const std::map<std::string, Ref>& hyper, const std::vector<bool>& decayed, const std::string& decay_convention,
+         bool nesterov, bool centered, bool check_finite, const std::string& name) {
+        optimizer::ApplyRequest r;
+        r.algorithm = algorithm;
+        r.grads = outputs(g, grads);
+        for (int v : vars) r.vars.push_back(g.output(v));
+        for (const auto& per_var : slots) {
+          r.slots.emplace_back();
+          for (int s : per_var) r.slots.back().push_back(g.output(s));
+        }
+        for (int v : nonslot) r.nonslot.push_back(g.output(v));
+        for (const auto& [key, ref] : hyper) r.hyper[key] = g.output(ref.first, ref.second);
+        r.decayed = decayed;
+        r.decay_convention = decay_convention;
+        r.nesterov = nesterov;
+        r.centered = centered;
+        r.check_finite = check_finite;
+        r.name = name;
+        return optimizer::apply(g, r);
+      },
+      py::arg("graph"), py::arg("algorithm"), py::arg("grads"), py::arg("vars"), py::arg("slots"), py::arg("nonslot"),
+      py::arg("hyper"), py::arg("decayed"), py::arg("decay_convention"), py::arg("nesterov"), py::arg("centered"),
+      py::arg("check_finite"), py::arg("name"),
+      "adds the fused ApplyOptimizer node (optimizer::apply); returns its id");
 
   py::class_<optimizer::PlanScalar>(m, "PlanScalar", "one scalar input of an ApplyOptimizer op")
       .def_readonly("name", &optimizer::PlanScalar::name, "hyperparameter name")
-      .def_property_readonly("input", [](const optimizer::PlanScalar& s) { return ref_tuple(s.input); },
-                             "(node, index) of the input tensor")
+      .def_property_readonly(
+          "input", [](const optimizer::PlanScalar& s) { return ref_tuple(s.input); },
+          "(node, index) of the input tensor")
       .def_readonly("value", &optimizer::PlanScalar::value, "its value when a Const, else None");
   py::class_<optimizer::VariableUpdate>(m, "VariableUpdate", "what one step does to one variable")
       .def_readonly("var", &optimizer::VariableUpdate::var, "the variable node")
@@ -104,9 +110,9 @@ void bind_train(py::module_& m) {
       .def_readonly("decay_from_input", &optimizer::VariableUpdate::decay_from_input,
                     "the decay is the op's weight_decay input")
       .def_readonly("decay_convention", &optimizer::VariableUpdate::decay_convention, "contrib, lr or schedule")
-      .def_property_readonly("decay_scale",
-                             [](const optimizer::VariableUpdate& u) { return optimizer::decay_scale_name(u.decay_scale); },
-                             "s of p <- p - s*d*p: '1', 'lr*lr_mult' or 'lr_t/lr_0'")
+      .def_property_readonly(
+          "decay_scale", [](const optimizer::VariableUpdate& u) { return optimizer::decay_scale_name(u.decay_scale); },
+          "s of p <- p - s*d*p: '1', 'lr*lr_mult' or 'lr_t/lr_0'")
       .def_readonly("settings", &optimizer::VariableUpdate::settings, "the variable's settings record");
   py::class_<optimizer::UpdatePlan>(m, "UpdatePlan", "the resolved update of an ApplyOptimizer op")
       .def_readonly("op", &optimizer::UpdatePlan::op, "the ApplyOptimizer node")

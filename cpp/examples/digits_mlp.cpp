@@ -33,8 +33,9 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   if (argc < 4 || (std::strcmp(argv[1], "train") != 0 && std::strcmp(argv[1], "eval") != 0))
-    throw sc::InvalidArgument("usage: digits_mlp train|eval DATA.safetensors CKPT.safetensors [--steps N] "
-                              "[--hidden H] [--l2 S] [--weight-decay D] [--lr LR]");
+    throw sc::InvalidArgument(
+        "usage: digits_mlp train|eval DATA.safetensors CKPT.safetensors [--steps N] "
+        "[--hidden H] [--l2 S] [--weight-decay D] [--lr LR]");
   Options o{argv[1], argv[2], argv[3]};
   for (int i = 4; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
@@ -91,11 +92,13 @@ Model build(sc::Graph& g, int64_t features, int hidden, double l2) {
     const double limit = std::sqrt(6.0 / static_cast<double>(in + out));  // xavier uniform
     m.initializers.push_back(
         ops::assign(w, ops::random_uniform(g, {in, out}, sc::DType::Float32, -limit, limit, 42, layer)).node_id());
-    m.initializers.push_back(ops::assign(b, ops::constant(g, [&] {
-                                            sc::Tensor z(sc::DType::Float32, {out});
-                                            z.fill_zero();
-                                            return z;
-                                          }())).node_id());
+    m.initializers.push_back(ops::assign(b, ops::constant(g,
+                                                          [&] {
+                                                            sc::Tensor z(sc::DType::Float32, {out});
+                                                            z.fill_zero();
+                                                            return z;
+                                                          }()))
+                                 .node_id());
     net = ops::bias_add(ops::matmul(net, w), b);
     if (layer < 2) net = ops::tanh(net);
     if (l2 > 0) {
@@ -170,8 +173,8 @@ int main(int argc, char** argv) {
       std::vector<int64_t> idx(order.begin() + static_cast<long>(cursor),
                                order.begin() + static_cast<long>(cursor + opt.batch));
       cursor += opt.batch;
-      const auto feeds = std::vector<std::pair<Output, sc::Tensor>>{{m.x, rows(x_train, idx)},
-                                                                   {m.labels, rows(data["y_train"], idx)}};
+      const auto feeds =
+          std::vector<std::pair<Output, sc::Tensor>>{{m.x, rows(x_train, idx)}, {m.labels, rows(data["y_train"], idx)}};
       if (s % (opt.steps / 5 > 0 ? opt.steps / 5 : 1) == 0) {
         auto values = session.run(feeds, {m.data_loss, m.total_loss});
         std::printf("step %5d  data loss %.4f  total loss %.4f\n", s, values[0].scalar_value(),

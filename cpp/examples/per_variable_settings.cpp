@@ -50,8 +50,7 @@ sc::Output variable(sc::Graph& g, const std::string& name, const sc::Tensor& ini
 }
 
 int usage(const char* message) {
-  std::fprintf(stderr, "%s\nusage: per_variable_settings OUT.safetensors [algorithm] [convention] [steps]\n",
-               message);
+  std::fprintf(stderr, "%s\nusage: per_variable_settings OUT.safetensors [algorithm] [convention] [steps]\n", message);
   return 2;
 }
 
@@ -69,19 +68,19 @@ int main(int argc, char** argv) {
     // The data: 4 samples of 3 features, 2 targets.
     const sc::Output x = ops::constant(g, filled({4, 3}, [](int64_t k) { return 0.1 * k - 0.5; }));
     const sc::Output y = ops::constant(g, filled({4, 2}, [](int64_t k) { return 0.2 * (k / 2 - k % 2); }));
-    const sc::Output w = variable(g, "dense/weights", filled({3, 2}, [](int64_t k) { return 0.1 * (k + 1) - 0.3; }),
-                                  inits);
+    const sc::Output w =
+        variable(g, "dense/weights", filled({3, 2}, [](int64_t k) { return 0.1 * (k + 1) - 0.3; }), inits);
     const sc::Output b = variable(g, "dense/biases", filled({2}, [](int64_t k) { return k ? -0.05 : 0.05; }), inits);
     const sc::Output z = variable(g, "z", filled({2}, [](int64_t k) { return k ? -2.0 : 1.0; }), inits);
     const sc::Output loss =
         ops::reduce_mean(ops::square(ops::matmul(x, w) + b - y)) + ops::reduce_sum(z) * ops::scalar(g, 0.0);
 
-    train::settings(w).lr_mult = 0.5;  // epsW = 0.5 * lr
-    train::settings(w).momentum = 0.5;  // momW
+    train::settings(w).lr_mult = 0.5;       // epsW = 0.5 * lr
+    train::settings(w).momentum = 0.5;      // momW
     train::settings(w).weight_decay = 0.1;  // wc
-    train::settings(b).lr_mult = 2.0;  // epsB = 2 * lr
+    train::settings(b).lr_mult = 2.0;       // epsB = 2 * lr
     train::settings(b).weight_decay = 0.0;  // biases are not decayed
-    train::settings(z).lr_mult = 3.0;  // the optimizer's decay under its convention
+    train::settings(z).lr_mult = 3.0;       // the optimizer's decay under its convention
 
     train::OptimizerSpec spec;
     spec.algorithm = argc > 2 ? argv[2] : "momentum";

@@ -85,8 +85,8 @@ struct Dense {
 
 // Creates a layer's variables and appends to `init` the ops that give them
 // their first value (assign from a constant, as TF1's initializers do).
-Dense dense_variables(sc::Graph& g, const std::string& name, int64_t fan_in, int64_t fan_out,
-                      std::mt19937& rng, std::vector<int>& init) {
+Dense dense_variables(sc::Graph& g, const std::string& name, int64_t fan_in, int64_t fan_out, std::mt19937& rng,
+                      std::vector<int>& init) {
   Dense d{ops::variable(g, name + "/weights", kF32, {fan_in, fan_out}),
           ops::variable(g, name + "/biases", kF32, {fan_out})};
   init.push_back(ops::assign(d.weights, ops::constant(g, glorot_uniform(rng, fan_in, fan_out))).node_id());
@@ -153,12 +153,11 @@ int train(int steps) {
     }
   }
   if (!(final_loss < initial)) {
-    std::fprintf(stderr, "train_mlp: the loss did not fall: %.6f at step 0, %.6f at step %d\n",
-                 initial, final_loss, steps);
+    std::fprintf(stderr, "train_mlp: the loss did not fall: %.6f at step 0, %.6f at step %d\n", initial, final_loss,
+                 steps);
     return 1;
   }
-  std::printf("final loss %.6f, %.1fx below the initial %.6f\n", final_loss, initial / final_loss,
-              initial);
+  std::printf("final loss %.6f, %.1fx below the initial %.6f\n", final_loss, initial / final_loss, initial);
   return 0;
 }
 

@@ -74,8 +74,8 @@ class Parser {
 
  private:
   [[noreturn]] void fail(const std::string& what) {
-    throw InvalidArgument(path_ + ": not a valid safetensors file: " + what + " (header byte " +
-                          std::to_string(i_) + ")");
+    throw InvalidArgument(path_ + ": not a valid safetensors file: " + what + " (header byte " + std::to_string(i_) +
+                          ")");
   }
   void skip() {
     while (i_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[i_]))) ++i_;
@@ -164,7 +164,9 @@ class Parser {
         if (i_ >= s_.size()) fail("bad escape");
         const char e = s_[i_++];
         switch (e) {
-          case '"': case '\\': case '/': out += e; break;
+          case '"':
+          case '\\':
+          case '/': out += e; break;
           case 'n': out += '\n'; break;
           case 't': out += '\t'; break;
           case 'r': out += '\r'; break;
@@ -328,8 +330,7 @@ void save_variables(Session& session, const std::string& path, const std::vector
                     const std::vector<std::string>& names, const std::map<std::string, std::string>& metadata) {
   if (nodes.size() != names.size()) throw InvalidArgument("save_variables: one name per variable");
   NamedTensors tensors;
-  for (std::size_t i = 0; i < nodes.size(); ++i)
-    tensors.emplace_back(names[i], session.variables().value(nodes[i]));
+  for (std::size_t i = 0; i < nodes.size(); ++i) tensors.emplace_back(names[i], session.variables().value(nodes[i]));
   save_safetensors(path, tensors, metadata);
 }
 
@@ -342,13 +343,12 @@ void restore_variables(Session& session, const std::string& path, const std::vec
   // Check everything before assigning anything: a failed restore changes nothing.
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     auto it = by_name.find(names[i]);
-    if (it == by_name.end())
-      throw NotFound("Key " + names[i] + " not found in checkpoint " + path);
+    if (it == by_name.end()) throw NotFound("Key " + names[i] + " not found in checkpoint " + path);
     const TensorSpec& spec = session.graph().node(nodes[i]).outputs[0];
     if (it->second->dtype() != spec.dtype || it->second->shape() != spec.shape)
-      throw InvalidArgument("checkpoint " + path + ": '" + names[i] + "' is " + dtype_name(it->second->dtype()) +
-                            " " + shape_string(it->second->shape()) + ", the variable is " +
-                            dtype_name(spec.dtype) + " " + shape_string(spec.shape));
+      throw InvalidArgument("checkpoint " + path + ": '" + names[i] + "' is " + dtype_name(it->second->dtype()) + " " +
+                            shape_string(it->second->shape()) + ", the variable is " + dtype_name(spec.dtype) + " " +
+                            shape_string(spec.shape));
   }
   for (std::size_t i = 0; i < nodes.size(); ++i) session.variables().assign(nodes[i], *by_name.at(names[i]));
 }

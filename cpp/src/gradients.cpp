@@ -57,10 +57,9 @@ std::vector<Output> gradients(const std::vector<Output>& ys, const std::vector<O
   std::map<TensorRef, std::vector<Output>> pending;
   for (std::size_t i = 0; i < ys.size(); ++i) {
     if (!is_floating(ys[i].dtype()))
-      throw TypeMismatch("gradients: y " + ys[i].name() + " has dtype " +
-                         dtype_name(ys[i].dtype()) + "; only float tensors can be differentiated");
-    pending[ys[i].ref()].push_back(grad_ys.empty() || !grad_ys[i].valid() ? ones_like(ys[i])
-                                                                          : grad_ys[i]);
+      throw TypeMismatch("gradients: y " + ys[i].name() + " has dtype " + dtype_name(ys[i].dtype()) +
+                         "; only float tensors can be differentiated");
+    pending[ys[i].ref()].push_back(grad_ys.empty() || !grad_ys[i].valid() ? ones_like(ys[i]) : grad_ys[i]);
   }
 
   int top = -1;
@@ -93,14 +92,13 @@ std::vector<Output> gradients(const std::vector<Output>& ys, const std::vector<O
     const OpDef& def = find_op(node.type);
     if (def.not_differentiable) continue;
     if (!def.grad)
-      throw InvalidArgument("No gradient defined for operation '" + node.name + "' (op type: " +
-                            node.type + ")");
+      throw InvalidArgument("No gradient defined for operation '" + node.name + "' (op type: " + node.type + ")");
     for (TensorRef in : node.inputs) ctx.inputs.push_back(g.output(in.node, in.index));
     g.set_name_stack(scope + node.name + "_grad");
     std::vector<Output> grads = def.grad(ctx);
     if (grads.size() != node.inputs.size())
-      throw Error("gradient of op type " + node.type + " returned " + std::to_string(grads.size()) +
-                  " gradients for " + std::to_string(node.inputs.size()) + " inputs");
+      throw Error("gradient of op type " + node.type + " returned " + std::to_string(grads.size()) + " gradients for " +
+                  std::to_string(node.inputs.size()) + " inputs");
     for (std::size_t i = 0; i < node.inputs.size(); ++i) {
       const TensorRef in = node.inputs[i];
       if (!grads[i].valid() || !from_x[static_cast<std::size_t>(in.node)]) continue;

@@ -12,12 +12,16 @@ Graph& Output::graph() const {
   if (!graph_) throw InvalidArgument("use of an empty Output (no tensor)");
   return *graph_;
 }
-const Node& Output::node() const { return graph().node(ref_.node); }
+const Node& Output::node() const {
+  return graph().node(ref_.node);
+}
 const TensorSpec& Output::spec() const {
   const Node& n = node();
   return n.outputs.at(static_cast<std::size_t>(ref_.index));
 }
-std::string Output::name() const { return node().name + ":" + std::to_string(ref_.index); }
+std::string Output::name() const {
+  return node().name + ":" + std::to_string(ref_.index);
+}
 
 namespace {
 std::string lower(std::string s) {
@@ -26,8 +30,7 @@ std::string lower(std::string s) {
 }
 }  // namespace
 
-int Graph::add_node(const std::string& type, const std::vector<Output>& inputs, Attrs attrs,
-                    const std::string& name) {
+int Graph::add_node(const std::string& type, const std::vector<Output>& inputs, Attrs attrs, const std::string& name) {
   const OpDef& def = find_op(type);
   Node node;
   node.id = num_nodes();
@@ -36,31 +39,26 @@ int Graph::add_node(const std::string& type, const std::vector<Output>& inputs, 
   // A name ending in "/" is an exact name taken from a name scope (how TF
   // names a variable after its scope); any other name is made unique.
   const bool exact = !name.empty() && name.back() == '/';
-  node.name = exact ? name.substr(0, name.size() - 1)
-                    : unique_name(name.empty() ? type : name, /*mark_as_used=*/false);
+  node.name = exact ? name.substr(0, name.size() - 1) : unique_name(name.empty() ? type : name, /*mark_as_used=*/false);
   if (exact && node_by_name_.count(node.name))
     throw InvalidArgument("Duplicate node name in graph: '" + node.name + "'");
   if (def.num_inputs >= 0 && static_cast<int>(inputs.size()) != def.num_inputs)
-    throw InvalidArgument("op '" + node.name + "' (" + type + ") takes " +
-                          std::to_string(def.num_inputs) + " inputs, got " +
-                          std::to_string(inputs.size()));
+    throw InvalidArgument("op '" + node.name + "' (" + type + ") takes " + std::to_string(def.num_inputs) +
+                          " inputs, got " + std::to_string(inputs.size()));
   std::vector<TensorSpec> input_specs;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const Output& in = inputs[i];
     if (!in.valid())
-      throw InvalidArgument("op '" + node.name + "' (" + type + "): input " +
-                            std::to_string(i) + " is None");
+      throw InvalidArgument("op '" + node.name + "' (" + type + "): input " + std::to_string(i) + " is None");
     if (&in.graph() != this)
-      throw InvalidArgument("op '" + node.name + "' (" + type + "): input " + in.name() +
-                            " belongs to another graph");
+      throw InvalidArgument("op '" + node.name + "' (" + type + "): input " + in.name() + " belongs to another graph");
     node.inputs.push_back(in.ref());
     input_specs.push_back(in.spec());
   }
   for (const ControlFrame& frame : control_frames_) {
     if (frame.clear_outer) node.control_inputs.clear();
     for (int dep : frame.nodes)
-      if (std::find(node.control_inputs.begin(), node.control_inputs.end(), dep) ==
-          node.control_inputs.end())
+      if (std::find(node.control_inputs.begin(), node.control_inputs.end(), dep) == node.control_inputs.end())
         node.control_inputs.push_back(dep);
   }
   node.outputs = def.shape(InferContext{node, input_specs});
@@ -75,14 +73,12 @@ int Graph::add_node(const std::string& type, const std::vector<Output>& inputs, 
   return nodes_.back().id;
 }
 
-Output Graph::add(const std::string& type, const std::vector<Output>& inputs, Attrs attrs,
-                  const std::string& name) {
+Output Graph::add(const std::string& type, const std::vector<Output>& inputs, Attrs attrs, const std::string& name) {
   return output(add_node(type, inputs, std::move(attrs), name), 0);
 }
 
 const Node& Graph::node(int id) const {
-  if (id < 0 || id >= num_nodes())
-    throw NotFound("node " + std::to_string(id) + " is not in this graph");
+  if (id < 0 || id >= num_nodes()) throw NotFound("node " + std::to_string(id) + " is not in this graph");
   return nodes_[static_cast<std::size_t>(id)];
 }
 
@@ -154,9 +150,13 @@ std::vector<std::string> Graph::collection_keys() const {
   return out;
 }
 
-void Graph::clear_collection(const std::string& key) { collections_.erase(key); }
+void Graph::clear_collection(const std::string& key) {
+  collections_.erase(key);
+}
 
-std::vector<int> Graph::variable_nodes() const { return variables_; }
+std::vector<int> Graph::variable_nodes() const {
+  return variables_;
+}
 
 std::vector<bool> Graph::ancestors(const std::vector<int>& targets) const {
   std::vector<bool> seen(nodes_.size(), false);

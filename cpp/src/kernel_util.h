@@ -43,8 +43,7 @@ template <typename Fn> void dispatch_any(DType dtype, Fn&& fn) {
 // Row-major strides of a shape, in elements.
 inline Shape strides_of(const Shape& shape) {
   Shape strides(shape.size(), 1);
-  for (int i = static_cast<int>(shape.size()) - 2; i >= 0; --i)
-    strides[i] = strides[i + 1] * shape[i + 1];
+  for (int i = static_cast<int>(shape.size()) - 2; i >= 0; --i) strides[i] = strides[i + 1] * shape[i + 1];
   return strides;
 }
 

@@ -28,7 +28,9 @@ const OpDef& find_op(const std::string& type) {
   return it->second;
 }
 
-bool has_op(const std::string& type) { return registry().count(type) > 0; }
+bool has_op(const std::string& type) {
+  return registry().count(type) > 0;
+}
 
 void InferContext::fail(const std::string& message) const {
   throw InvalidArgument(node_label(node) + ": " + message);
@@ -36,7 +38,9 @@ void InferContext::fail(const std::string& message) const {
 void InferContext::fail_type(const std::string& message) const {
   throw TypeMismatch(node_label(node) + ": " + message);
 }
-std::string KernelContext::node_name(int id) const { return variables.graph().node(id).name; }
+std::string KernelContext::node_name(int id) const {
+  return variables.graph().node(id).name;
+}
 
 void KernelContext::fail(const std::string& message) const {
   throw InvalidArgument(node_label(node) + ": " + message);

@@ -139,7 +139,7 @@ struct OpRegistration {
 
 #define SLIMCORE_OP_CONCAT_(a, b) a##b
 #define SLIMCORE_OP_CONCAT(a, b) SLIMCORE_OP_CONCAT_(a, b)
-#define REGISTER_OP(type)                                                                       \
+#define REGISTER_OP(type)                                                                     \
   static const ::slimcore::OpRegistration SLIMCORE_OP_CONCAT(op_registration_, __COUNTER__) = \
       ::slimcore::OpBuilder(type)
 

@@ -31,7 +31,9 @@ std::vector<std::string> kernel_slot_order(const std::string& algorithm, bool ce
   return out;
 }
 
-bool has_momentum(const std::string& algorithm) { return algorithm == "momentum" || algorithm == "rmsprop"; }
+bool has_momentum(const std::string& algorithm) {
+  return algorithm == "momentum" || algorithm == "rmsprop";
+}
 
 std::optional<double> const_value(const Graph& g, TensorRef ref) {
   const Node& n = g.node(ref.node);

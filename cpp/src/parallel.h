@@ -22,16 +22,24 @@ constexpr int kMaxThreads = 64;
 
 // The thread count parallel regions start from (all cores unless the
 // session set one).
-inline int configured_threads() { return omp_get_max_threads(); }
-inline void configure_threads(int n) { omp_set_num_threads(n); }
+inline int configured_threads() {
+  return omp_get_max_threads();
+}
+inline void configure_threads(int n) {
+  omp_set_num_threads(n);
+}
 
 // Threads a parallel region may use: configured_threads(), at most
 // kMaxThreads.
-inline int max_threads() { return std::min(configured_threads(), kMaxThreads); }
+inline int max_threads() {
+  return std::min(configured_threads(), kMaxThreads);
+}
 
 // Threads for a loop over `work` elements: one below kParallelThreshold,
 // max_threads() from there.
-inline int team_for_work(int64_t work) { return work >= kParallelThreshold ? max_threads() : 1; }
+inline int team_for_work(int64_t work) {
+  return work >= kParallelThreshold ? max_threads() : 1;
+}
 
 // A thread is worth waking for about this many floating-point operations.
 constexpr double kMinFlopsPerThread = 1 << 18;
@@ -45,7 +53,9 @@ inline int team_for_flops(double flops, int64_t units) {
 }
 
 // Slice t of nt of [0, n): [n * t / nt, n * (t + 1) / nt).
-inline int64_t slice_begin(int64_t n, int t, int nt) { return n * t / nt; }
+inline int64_t slice_begin(int64_t n, int t, int nt) {
+  return n * t / nt;
+}
 
 // body(thread, team) on up to `team` threads (inline when team is 1); returns
 // how many ran, which is what a reduction over per-thread partials must add.

@@ -56,8 +56,7 @@ struct Plan {
   std::vector<Source> fetch_sources;
 };
 
-Session::Session(std::shared_ptr<Graph> graph)
-    : graph_(std::move(graph)), variables_(*graph_) {
+Session::Session(std::shared_ptr<Graph> graph) : graph_(std::move(graph)), variables_(*graph_) {
   if (!graph_) throw InvalidArgument("Session needs a graph");
 }
 
@@ -66,8 +65,7 @@ Session::~Session() = default;
 namespace {
 
 std::string feed_error(const Node& node, int index, const std::string& what) {
-  return "Cannot feed value " + what + " for Tensor '" + node.name + ":" + std::to_string(index) +
-         "'";
+  return "Cannot feed value " + what + " for Tensor '" + node.name + ":" + std::to_string(index) + "'";
 }
 
 // The gradient arena: every ApplyOptimizer of the plan reads gradient input
@@ -88,16 +86,14 @@ void place_gradients(const Graph& graph, Plan& plan) {
       if (src.feed >= 0) continue;
       Step& producer = plan.steps[static_cast<std::size_t>(src.step)];
       const Node& v = graph.node(var);
-      if (v.type != "VariableV2" || !v.attrs.get_or<bool>("trainable", true) ||
-          v.outputs[0].dtype != DType::Float32)
+      if (v.type != "VariableV2" || !v.attrs.get_or<bool>("trainable", true) || v.outputs[0].dtype != DType::Float32)
         continue;
       const TensorSpec& spec = producer.node->outputs[static_cast<std::size_t>(src.index)];
       if (producer.def->sets_own_outputs || spec.dtype != DType::Float32 ||
           !shape_compatible(spec.shape, v.outputs[0].shape))
         continue;
       const bool tensor_placed = !producer.placements.empty() && producer.placements[src.index] >= 0;
-      if (tensor_placed || std::find(placed_vars.begin(), placed_vars.end(), var) != placed_vars.end())
-        continue;
+      if (tensor_placed || std::find(placed_vars.begin(), placed_vars.end(), var) != placed_vars.end()) continue;
       producer.placements.resize(producer.outputs.size(), -1);
       producer.placements[src.index] = var;
       placed_vars.push_back(var);
@@ -105,10 +101,8 @@ void place_gradients(const Graph& graph, Plan& plan) {
   }
 }
 
-std::unique_ptr<Plan> make_plan(const Graph& graph,
-                                const std::vector<std::pair<TensorRef, Tensor>>& feeds,
-                                const std::vector<TensorRef>& fetches,
-                                const std::vector<int>& targets) {
+std::unique_ptr<Plan> make_plan(const Graph& graph, const std::vector<std::pair<TensorRef, Tensor>>& feeds,
+                                const std::vector<TensorRef>& fetches, const std::vector<int>& targets) {
   auto plan = std::make_unique<Plan>();
   plan->fetches = fetches;
   plan->targets = targets;
@@ -141,9 +135,8 @@ std::unique_ptr<Plan> make_plan(const Graph& graph,
     if (!needed[static_cast<std::size_t>(id)]) continue;
     const Node& node = graph.node(id);
     if (node.type == "Placeholder")
-      throw InvalidArgument("You must feed a value for placeholder tensor '" + node.name +
-                            "' with dtype " + dtype_name(node.outputs[0].dtype) + " and shape " +
-                            shape_string(node.outputs[0].shape));
+      throw InvalidArgument("You must feed a value for placeholder tensor '" + node.name + "' with dtype " +
+                            dtype_name(node.outputs[0].dtype) + " and shape " + shape_string(node.outputs[0].shape));
     Step step;
     step.node = &node;
     step.def = &find_op(node.type);
@@ -166,8 +159,7 @@ std::unique_ptr<Plan> make_plan(const Graph& graph,
 // Gives `out` the spec's shape, reusing its buffer when the size matches and
 // nothing outside the plan shares it.
 void prepare_buffer(Tensor& out, const TensorSpec& spec) {
-  if (!out.is_null() && out.dtype() == spec.dtype && out.numel() == num_elements(spec.shape) &&
-      out.storage_unique()) {
+  if (!out.is_null() && out.dtype() == spec.dtype && out.numel() == num_elements(spec.shape) && out.storage_unique()) {
     if (out.shape() != spec.shape) out = out.reshaped(spec.shape);
     return;
   }
@@ -177,11 +169,11 @@ void prepare_buffer(Tensor& out, const TensorSpec& spec) {
 void check_feed(const Node& node, int index, const Tensor& value) {
   const TensorSpec& spec = node.outputs.at(static_cast<std::size_t>(index));
   if (value.dtype() != spec.dtype)
-    throw TypeMismatch(feed_error(node, index, "of dtype " + dtype_name(value.dtype())) +
-                       ", which has dtype " + dtype_name(spec.dtype));
+    throw TypeMismatch(feed_error(node, index, "of dtype " + dtype_name(value.dtype())) + ", which has dtype " +
+                       dtype_name(spec.dtype));
   if (!shape_compatible(spec.shape, value.shape()))
-    throw InvalidArgument(feed_error(node, index, "of shape " + shape_string(value.shape())) +
-                          ", which has shape " + shape_string(spec.shape));
+    throw InvalidArgument(feed_error(node, index, "of shape " + shape_string(value.shape())) + ", which has shape " +
+                          shape_string(spec.shape));
 }
 
 template <typename E> [[noreturn]] void rethrow_in(const Node& node, const E& e) {
@@ -191,9 +183,8 @@ template <typename E> [[noreturn]] void rethrow_in(const Node& node, const E& e)
   throw E(label + " (" + node.type + "): " + what);
 }
 
-void run_step(Step& step, const std::vector<std::pair<TensorRef, Tensor>>& feeds,
-              std::vector<Step>& steps, VariableStore& variables,
-              std::map<int, uint64_t>& op_counters) {
+void run_step(Step& step, const std::vector<std::pair<TensorRef, Tensor>>& feeds, std::vector<Step>& steps,
+              VariableStore& variables, std::map<int, uint64_t>& op_counters) {
   std::vector<const Tensor*> inputs(step.inputs.size());
   bool shapes_changed = !step.inferred;
   for (std::size_t i = 0; i < step.inputs.size(); ++i) {
@@ -201,8 +192,7 @@ void run_step(Step& step, const std::vector<std::pair<TensorRef, Tensor>>& feeds
     const Tensor* t = src.feed >= 0 ? &feeds[static_cast<std::size_t>(src.feed)].second
                                     : &steps[static_cast<std::size_t>(src.step)].outputs[src.index];
     inputs[i] = t;
-    if (!shapes_changed && (step.input_specs[i].shape != t->shape() ||
-                            step.input_specs[i].dtype != t->dtype()))
+    if (!shapes_changed && (step.input_specs[i].shape != t->shape() || step.input_specs[i].dtype != t->dtype()))
       shapes_changed = true;
   }
   if (shapes_changed) {
@@ -233,11 +223,10 @@ void run_step(Step& step, const std::vector<std::pair<TensorRef, Tensor>>& feeds
 
 }  // namespace
 
-Plan& Session::plan_for(const std::vector<std::pair<TensorRef, Tensor>>& feeds,
-                        const std::vector<TensorRef>& fetches, const std::vector<int>& targets) {
+Plan& Session::plan_for(const std::vector<std::pair<TensorRef, Tensor>>& feeds, const std::vector<TensorRef>& fetches,
+                        const std::vector<int>& targets) {
   for (auto& plan : plans_) {
-    if (plan->fetches != fetches || plan->targets != targets || plan->fed.size() != feeds.size())
-      continue;
+    if (plan->fetches != fetches || plan->targets != targets || plan->fed.size() != feeds.size()) continue;
     bool same = true;
     for (std::size_t i = 0; i < feeds.size() && same; ++i) same = plan->fed[i] == feeds[i].first;
     if (same) return *plan;
@@ -247,8 +236,7 @@ Plan& Session::plan_for(const std::vector<std::pair<TensorRef, Tensor>>& feeds,
 }
 
 std::vector<Tensor> Session::run_refs(const std::vector<std::pair<TensorRef, Tensor>>& feeds,
-                                      const std::vector<TensorRef>& fetches,
-                                      const std::vector<int>& targets) {
+                                      const std::vector<TensorRef>& fetches, const std::vector<int>& targets) {
   std::lock_guard<std::mutex> lock(mutex_);
   for (const auto& feed : feeds) check_feed(graph_->node(feed.first.node), feed.first.index, feed.second);
   for (TensorRef ref : fetches) graph_->output(ref.node, ref.index);  // validates
@@ -279,9 +267,8 @@ std::vector<Tensor> Session::run_refs(const std::vector<std::pair<TensorRef, Ten
   std::vector<Tensor> results;
   results.reserve(fetches.size());
   for (const Source& src : plan.fetch_sources)
-    results.push_back(src.feed >= 0
-                          ? feeds[static_cast<std::size_t>(src.feed)].second.clone()
-                          : plan.steps[static_cast<std::size_t>(src.step)].outputs[src.index].clone());
+    results.push_back(src.feed >= 0 ? feeds[static_cast<std::size_t>(src.feed)].second.clone()
+                                    : plan.steps[static_cast<std::size_t>(src.step)].outputs[src.index].clone());
   return results;
 }
 

@@ -31,8 +31,12 @@ std::string dtype_name(DType dtype) {
   return "unknown";
 }
 
-bool is_floating(DType dtype) { return dtype == DType::Float32 || dtype == DType::Float64; }
-bool is_integer(DType dtype) { return dtype == DType::Int32 || dtype == DType::Int64; }
+bool is_floating(DType dtype) {
+  return dtype == DType::Float32 || dtype == DType::Float64;
+}
+bool is_integer(DType dtype) {
+  return dtype == DType::Int32 || dtype == DType::Int64;
+}
 
 int64_t num_elements(const Shape& shape) {
   int64_t n = 1;
@@ -43,7 +47,9 @@ int64_t num_elements(const Shape& shape) {
   return n;
 }
 
-bool is_fully_defined(const Shape& shape) { return num_elements(shape) >= 0; }
+bool is_fully_defined(const Shape& shape) {
+  return num_elements(shape) >= 0;
+}
 
 std::string shape_string(const Shape& shape) {
   std::string s = "[";
@@ -80,14 +86,13 @@ std::shared_ptr<void> allocate_aligned(std::size_t bytes) {
 }
 }  // namespace
 
-uint64_t Tensor::allocation_count() { return g_allocations.load(std::memory_order_relaxed); }
+uint64_t Tensor::allocation_count() {
+  return g_allocations.load(std::memory_order_relaxed);
+}
 
-Tensor::Tensor(DType dtype, Shape shape)
-    : dtype_(dtype), shape_(std::move(shape)), has_shape_(true) {
+Tensor::Tensor(DType dtype, Shape shape) : dtype_(dtype), shape_(std::move(shape)), has_shape_(true) {
   numel_ = num_elements(shape_);
-  if (numel_ < 0)
-    throw InvalidArgument("cannot allocate a tensor of partially known shape " +
-                          shape_string(shape_));
+  if (numel_ < 0) throw InvalidArgument("cannot allocate a tensor of partially known shape " + shape_string(shape_));
   storage_ = allocate_aligned(nbytes());
 }
 
@@ -103,8 +108,8 @@ Tensor Tensor::external(DType dtype, Shape shape, void* data) {
 
 Tensor Tensor::reshaped(Shape shape) const {
   if (num_elements(shape) != numel_)
-    throw InvalidArgument("cannot reshape a tensor of " + std::to_string(numel_) +
-                          " elements to shape " + shape_string(shape));
+    throw InvalidArgument("cannot reshape a tensor of " + std::to_string(numel_) + " elements to shape " +
+                          shape_string(shape));
   Tensor t = *this;
   t.shape_ = std::move(shape);
   return t;
@@ -132,8 +137,7 @@ Tensor Tensor::scalar(float value) {
 }
 
 double Tensor::scalar_value() const {
-  if (numel_ != 1)
-    throw InvalidArgument("expected a single value, got shape " + shape_string(shape_));
+  if (numel_ != 1) throw InvalidArgument("expected a single value, got shape " + shape_string(shape_));
   double v = 0;
   dispatch_any(dtype_, [&](auto zero) {
     using T = decltype(zero);
@@ -154,8 +158,7 @@ void Tensor::copy_from(const Tensor& src) {
 
 void Tensor::check_dtype(DType expected) const {
   if (expected != dtype_)
-    throw TypeMismatch("tensor holds " + dtype_name(dtype_) + ", accessed as " +
-                       dtype_name(expected));
+    throw TypeMismatch("tensor holds " + dtype_name(dtype_) + ", accessed as " + dtype_name(expected));
 }
 
 }  // namespace slimcore

@@ -49,8 +49,10 @@ namespace {
 // names the slots ("w/Adam", "w/Adam_1").
 std::string optimizer_name(const OptimizerSpec& s) {
   if (!s.name.empty()) return s.name;
-  static const std::map<std::string, std::string> names{{"sgd", "GradientDescent"}, {"momentum", "Momentum"},
-                                                        {"adam", "Adam"}, {"rmsprop", "RMSProp"},
+  static const std::map<std::string, std::string> names{{"sgd", "GradientDescent"},
+                                                        {"momentum", "Momentum"},
+                                                        {"adam", "Adam"},
+                                                        {"rmsprop", "RMSProp"},
                                                         {"adagrad", "Adagrad"}};
   auto it = names.find(s.algorithm);
   return it == names.end() ? s.algorithm : it->second;
@@ -114,10 +116,14 @@ TrainOp minimize(Output loss, const std::vector<Output>& vars, const OptimizerSp
     for (const Output& d : decayed) decays = decays || d.node_id() == v.node_id();
     request.decayed.push_back(decays);
   }
-  const std::map<std::string, double> values{
-      {"learning_rate", spec.learning_rate}, {"momentum", spec.momentum}, {"beta1", spec.beta1},
-      {"beta2", spec.beta2}, {"epsilon", spec.epsilon}, {"rho", spec.rho},
-      {"weight_decay", spec.weight_decay}, {"decay_multiplier", 1.0}};
+  const std::map<std::string, double> values{{"learning_rate", spec.learning_rate},
+                                             {"momentum", spec.momentum},
+                                             {"beta1", spec.beta1},
+                                             {"beta2", spec.beta2},
+                                             {"epsilon", spec.epsilon},
+                                             {"rho", spec.rho},
+                                             {"weight_decay", spec.weight_decay},
+                                             {"decay_multiplier", 1.0}};
   for (const optimizer::NonSlotSpec& nonslot : optimizer::nonslot_plan(spec.algorithm)) {
     auto [var, init] = filled_variable(g, nonslot.name, {}, values.at(nonslot.initial_from), {});
     request.nonslot.push_back(var);

@@ -17,8 +17,7 @@ void validate_settings(const VariableSettings& s, const std::string& variable) {
   check(s.weight_decay, "weight_decay");
   check(s.l1, "l1 scale");
   check(s.l2, "l2 scale");
-  if (!s.penalty_convention.empty() && s.penalty_convention != kPenaltyHalf &&
-      s.penalty_convention != kPenaltyFull)
+  if (!s.penalty_convention.empty() && s.penalty_convention != kPenaltyHalf && s.penalty_convention != kPenaltyFull)
     throw InvalidArgument(variable + ": penalty_convention must be '" + kPenaltyHalf + "' or '" + kPenaltyFull +
                           "', got '" + s.penalty_convention + "'");
 }

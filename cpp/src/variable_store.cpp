@@ -71,8 +71,8 @@ void VariableStore::layout(int extra_arena) {
     const Placement p = placement(graph_.node(node));
     if (p.arena < 0) continue;
     const ArenaSegment& seg = segments[static_cast<std::size_t>(index.at(p.primary))];
-    Tensor view = arenas[static_cast<std::size_t>(p.arena)].view(
-        DType::Float32, graph_.node(node).outputs[0].shape, seg.offset * sizeof(float));
+    Tensor view = arenas[static_cast<std::size_t>(p.arena)].view(DType::Float32, graph_.node(node).outputs[0].shape,
+                                                                 seg.offset * sizeof(float));
     if (initialized(node)) view.copy_from(tensor);
     tensor = view;
   }
@@ -97,25 +97,25 @@ void VariableStore::assign(int node, const Tensor& value) {
   const Node& var = graph_.node(node);
   const TensorSpec& spec = var.outputs[0];
   if (value.dtype() != spec.dtype)
-    throw TypeMismatch("cannot assign a " + dtype_name(value.dtype()) + " value to variable " +
-                       var.name + " of dtype " + dtype_name(spec.dtype));
+    throw TypeMismatch("cannot assign a " + dtype_name(value.dtype()) + " value to variable " + var.name +
+                       " of dtype " + dtype_name(spec.dtype));
   if (value.shape() != spec.shape)
-    throw InvalidArgument("cannot assign a value of shape " + shape_string(value.shape()) +
-                          " to variable " + var.name + " of shape " + shape_string(spec.shape));
+    throw InvalidArgument("cannot assign a value of shape " + shape_string(value.shape()) + " to variable " + var.name +
+                          " of shape " + shape_string(spec.shape));
   if (!values_.count(node)) {
     const Placement p = placement(var);
     if (p.arena < 0) {
       values_[node] = Tensor(spec.dtype, spec.shape);
     } else {
       values_[node] = Tensor(spec.dtype, spec.shape);  // placeholder until laid out
-      const bool need_layout = segment_of(p.primary) < 0 || arena(p.arena).is_null() ||
-                               arena(p.arena).numel() < arena(0).numel();
+      const bool need_layout =
+          segment_of(p.primary) < 0 || arena(p.arena).is_null() || arena(p.arena).numel() < arena(0).numel();
       if (need_layout) {
         layout(p.arena);
       } else {
         const ArenaSegment& seg = segments_[static_cast<std::size_t>(segment_of(p.primary))];
-        values_[node] = arenas_[static_cast<std::size_t>(p.arena)].view(DType::Float32, spec.shape,
-                                                                        seg.offset * sizeof(float));
+        values_[node] =
+            arenas_[static_cast<std::size_t>(p.arena)].view(DType::Float32, spec.shape, seg.offset * sizeof(float));
       }
     }
   }

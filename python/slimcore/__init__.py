@@ -11,47 +11,86 @@ Port a TF1 program by changing its import; the graph runs in C++::
         sess.run(tf.global_variables_initializer())
         print(sess.run(y, {x: [[1, 2, 3]]}))     # [[6.]]
 """
+
 from __future__ import annotations
 
 import os
 import sys
 
-from . import _core
+# TF1's API modules and subpackages built on them.
+from . import (
+    _core,
+    initializers,
+    keras,  # after the modules it builds on
+    layers,
+    losses,
+    nn,
+    regularizers,
+    train,
+)
+from .decay import convert_decay
+
 # The graph core: Graph, Tensor, Operation, shapes, dtypes, Session, errors.
 from .framework import dtypes, errors
 from .framework.dtypes import DType, as_dtype, bool_, double, float32, float64, int32, int64
-from .framework.ops import (Graph, GraphKeys, Operation, Tensor, add_to_collection, add_to_collections,
-                            control_dependencies, convert_to_tensor, get_collection, get_collection_ref,
-                            get_default_graph, name_scope, register_tensor_conversion_function,
-                            reset_default_graph)
-from .framework.tensor_shape import Dimension, TensorShape
+from .framework.ops import (
+    Graph,
+    GraphKeys,
+    Operation,
+    Tensor,
+    add_to_collection,
+    add_to_collections,
+    control_dependencies,
+    convert_to_tensor,
+    get_collection,
+    get_collection_ref,
+    get_default_graph,
+    name_scope,
+    register_tensor_conversion_function,
+    reset_default_graph,
+)
 from .framework.session import InteractiveSession, Session, get_default_session
+from .framework.tensor_shape import Dimension, TensorShape
+from .initializers import (
+    constant_initializer,
+    glorot_normal_initializer,
+    glorot_uniform_initializer,
+    ones_initializer,
+    random_normal_initializer,
+    random_uniform_initializer,
+    truncated_normal_initializer,
+    variance_scaling_initializer,
+    zeros_initializer,
+)
+
 # The ops. Importing array_ops registers constant conversion (convert_to_tensor
 # of Python and numpy values) and math_ops installs the tensor operators (+ - * / @).
-from .ops.array_ops import *  # noqa: F401,F403
+from .ops.array_ops import *  # noqa: F403
 from .ops.array_ops import __all__ as _array_all
 from .ops.control_flow_ops import group, no_op, tuple  # noqa: A004
 from .ops.gradients import gradients
-from .ops.math_ops import *  # noqa: F401,F403
+from .ops.math_ops import *  # noqa: F403
 from .ops.math_ops import __all__ as _math_all
 from .ops.nn_ops import sigmoid, tanh
 from .ops.random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
-# TF1's API modules and subpackages built on them.
-from . import initializers, layers, losses, nn, regularizers, train
-from .decay import convert_decay
-from .initializers import (constant_initializer, glorot_normal_initializer,
-                           glorot_uniform_initializer, ones_initializer, random_normal_initializer,
-                           random_uniform_initializer, truncated_normal_initializer,
-                           variance_scaling_initializer, zeros_initializer)
 from .train.training_util import clip_by_global_norm, clip_by_norm, global_norm
-from .variable_scope import (AUTO_REUSE, VariableScope, get_variable, get_variable_scope,
-                             no_regularizer, variable_scope)
-from .variables import (Variable, assign, assign_add, assign_sub, global_variables,
-                        global_variables_initializer, initialize_all_variables,
-                        is_variable_initialized, local_variables, model_variables,
-                        report_uninitialized_variables, trainable_variables,
-                        variables_initializer, variables_with_roles)
-from . import keras  # after the modules it builds on
+from .variable_scope import AUTO_REUSE, VariableScope, get_variable, get_variable_scope, no_regularizer, variable_scope
+from .variables import (
+    Variable,
+    assign,
+    assign_add,
+    assign_sub,
+    global_variables,
+    global_variables_initializer,
+    initialize_all_variables,
+    is_variable_initialized,
+    local_variables,
+    model_variables,
+    report_uninitialized_variables,
+    trainable_variables,
+    variables_initializer,
+    variables_with_roles,
+)
 
 # `import slimcore.errors` and `import slimcore.dtypes` as TF1 programs write
 # them (tf.errors, tf.dtypes): the modules live in framework/.
@@ -68,7 +107,7 @@ def set_num_threads(n: int) -> None:
     Raises:
       ValueError: n < 1.
     """
-    if not isinstance(n, int) or isinstance(n, type(True)):
+    if not isinstance(n, int) or isinstance(n, type(True)):  # noqa: UP003 (`bool` here is slimcore's dtype)
         raise TypeError(f"set_num_threads expects an int, got {n!r}")
     _core.set_num_threads(n)
 
@@ -92,21 +131,91 @@ def get_cmake_dir() -> str:
     return path
 
 
-__all__ = sorted(set(_array_all) | set(_math_all) | {
-    "DType", "as_dtype", "bool", "double", "float32", "float64", "int32", "int64",
-    "Dimension", "Graph", "GraphKeys", "Operation", "Tensor", "TensorShape",
-    "add_to_collection", "add_to_collections", "control_dependencies", "convert_to_tensor",
-    "register_tensor_conversion_function", "get_collection", "get_collection_ref", "get_default_graph", "name_scope",
-    "reset_default_graph", "gradients", "Session", "InteractiveSession", "get_default_session",
-    "Variable", "assign", "assign_add", "assign_sub", "global_variables",
-    "global_variables_initializer", "initialize_all_variables", "is_variable_initialized",
-    "local_variables", "model_variables", "report_uninitialized_variables",
-    "trainable_variables", "variables_initializer", "variables_with_roles", "group", "no_op", "tuple",
-    "set_num_threads", "get_num_threads", "get_cmake_dir", "convert_decay", "dtypes", "errors", "keras", "layers", "losses", "nn", "regularizers", "train", "tanh", "sigmoid",
-    "clip_by_global_norm", "clip_by_norm", "global_norm", "random_normal", "random_uniform", "set_random_seed", "truncated_normal",
-    "AUTO_REUSE", "VariableScope", "get_variable", "get_variable_scope", "no_regularizer",
-    "variable_scope", "initializers", "constant_initializer", "glorot_normal_initializer",
-    "glorot_uniform_initializer", "ones_initializer", "random_normal_initializer",
-    "random_uniform_initializer", "truncated_normal_initializer", "variance_scaling_initializer",
-    "zeros_initializer",
-})
+__all__ = sorted(
+    set(_array_all)
+    | set(_math_all)
+    | {
+        "DType",
+        "as_dtype",
+        "bool",
+        "double",
+        "float32",
+        "float64",
+        "int32",
+        "int64",
+        "Dimension",
+        "Graph",
+        "GraphKeys",
+        "Operation",
+        "Tensor",
+        "TensorShape",
+        "add_to_collection",
+        "add_to_collections",
+        "control_dependencies",
+        "convert_to_tensor",
+        "register_tensor_conversion_function",
+        "get_collection",
+        "get_collection_ref",
+        "get_default_graph",
+        "name_scope",
+        "reset_default_graph",
+        "gradients",
+        "Session",
+        "InteractiveSession",
+        "get_default_session",
+        "Variable",
+        "assign",
+        "assign_add",
+        "assign_sub",
+        "global_variables",
+        "global_variables_initializer",
+        "initialize_all_variables",
+        "is_variable_initialized",
+        "local_variables",
+        "model_variables",
+        "report_uninitialized_variables",
+        "trainable_variables",
+        "variables_initializer",
+        "variables_with_roles",
+        "group",
+        "no_op",
+        "tuple",
+        "set_num_threads",
+        "get_num_threads",
+        "get_cmake_dir",
+        "convert_decay",
+        "dtypes",
+        "errors",
+        "keras",
+        "layers",
+        "losses",
+        "nn",
+        "regularizers",
+        "train",
+        "tanh",
+        "sigmoid",
+        "clip_by_global_norm",
+        "clip_by_norm",
+        "global_norm",
+        "random_normal",
+        "random_uniform",
+        "set_random_seed",
+        "truncated_normal",
+        "AUTO_REUSE",
+        "VariableScope",
+        "get_variable",
+        "get_variable_scope",
+        "no_regularizer",
+        "variable_scope",
+        "initializers",
+        "constant_initializer",
+        "glorot_normal_initializer",
+        "glorot_uniform_initializer",
+        "ones_initializer",
+        "random_normal_initializer",
+        "random_uniform_initializer",
+        "truncated_normal_initializer",
+        "variance_scaling_initializer",
+        "zeros_initializer",
+    }
+)

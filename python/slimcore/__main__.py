@@ -1,4 +1,5 @@
 """python -m slimcore: the `slimcore` command."""
+
 import sys
 
 from .app.cli import main

@@ -6,36 +6,47 @@ folded in below as a class). Regenerate after changing cpp/bindings:
     pybind11-stubgen slimcore._core -o /tmp/stubs
 tests/test_core_stub.py fails when a binding is missing here.
 """
+
 from __future__ import annotations
+
 import collections.abc
-import numpy
 import typing
+
+import numpy
+
 class Error(RuntimeError):
     pass
+
 class InvalidArgumentError(ValueError):
     pass
+
 class TypeMismatchError(TypeError):
     pass
+
 class NotFoundError(KeyError):
     pass
+
 class FailedPreconditionError(RuntimeError):
     pass
+
 class NonFiniteError(FloatingPointError):
     pass
+
 class DType:
     """
     Members:
-    
+
       float32
-    
+
       float64
-    
+
       int32
-    
+
       int64
-    
+
       bool
     """
+
     __members__: typing.ClassVar[dict[str, DType]]
     bool: typing.ClassVar[DType]
     float32: typing.ClassVar[DType]
@@ -43,39 +54,26 @@ class DType:
     int32: typing.ClassVar[DType]
     int64: typing.ClassVar[DType]
     @typing.overload
-    def __eq__(self, other: DType) -> bool:
-        ...
+    def __eq__(self, other: DType) -> bool: ...
     @typing.overload
-    def __eq__(self, other: typing.Any) -> bool:
-        ...
-    def __getstate__(self) -> int:
-        ...
-    def __hash__(self) -> int:
-        ...
-    def __index__(self) -> int:
-        ...
-    def __init__(self, value: int) -> None:
-        ...
-    def __int__(self) -> int:
-        ...
+    def __eq__(self, other: typing.Any) -> bool: ...
+    def __getstate__(self) -> int: ...
+    def __hash__(self) -> int: ...
+    def __index__(self) -> int: ...
+    def __init__(self, value: int) -> None: ...
+    def __int__(self) -> int: ...
     @typing.overload
-    def __ne__(self, other: DType) -> bool:
-        ...
+    def __ne__(self, other: DType) -> bool: ...
     @typing.overload
-    def __ne__(self, other: typing.Any) -> bool:
-        ...
-    def __repr__(self) -> str:
-        ...
-    def __setstate__(self, state: int) -> None:
-        ...
-    def __str__(self) -> str:
-        ...
+    def __ne__(self, other: typing.Any) -> bool: ...
+    def __repr__(self) -> str: ...
+    def __setstate__(self, state: int) -> None: ...
+    def __str__(self) -> str: ...
     @property
-    def name(self) -> str:
-        ...
+    def name(self) -> str: ...
     @property
-    def value(self) -> int:
-        ...
+    def value(self) -> int: ...
+
 class Tensor:
     """
     A C++ tensor (holds a copy of a numpy array)
@@ -98,6 +96,7 @@ class Tensor:
         """
         the tensor's shape, a list of ints
         """
+
 class Graph:
     def __init__(self) -> None:
         """
@@ -135,7 +134,12 @@ class Graph:
         """
         the id of the node named `name`, or -1
         """
-    def gradients(self, ys: collections.abc.Sequence[tuple[int, int]], xs: collections.abc.Sequence[tuple[int, int]], grad_ys: collections.abc.Sequence[tuple[int, int] | None]) -> list[tuple[int, int] | None]:
+    def gradients(
+        self,
+        ys: collections.abc.Sequence[tuple[int, int]],
+        xs: collections.abc.Sequence[tuple[int, int]],
+        grad_ys: collections.abc.Sequence[tuple[int, int] | None],
+    ) -> list[tuple[int, int] | None]:
         """
         tf.gradients: adds the gradient nodes of sum(ys) w.r.t. xs; (node, index) or None per x
         """
@@ -197,14 +201,19 @@ class Graph:
         the current name scope prefix ('' at the top)
         """
     @name_stack.setter
-    def name_stack(self, arg1: str) -> None:
-        ...
+    def name_stack(self, arg1: str) -> None: ...
+
 class Session:
     def __init__(self, graph: Graph) -> None:
         """
         a session that runs `graph`
         """
-    def run(self, feeds: collections.abc.Sequence[tuple[int, int, numpy.ndarray]], fetches: collections.abc.Sequence[tuple[int, int]], targets: collections.abc.Sequence[int]) -> list[numpy.ndarray]:
+    def run(
+        self,
+        feeds: collections.abc.Sequence[tuple[int, int, numpy.ndarray]],
+        fetches: collections.abc.Sequence[tuple[int, int]],
+        targets: collections.abc.Sequence[int],
+    ) -> list[numpy.ndarray]:
         """
         runs the graph (GIL released): feeds (node, index, array), returns the fetched arrays
         """
@@ -212,26 +221,40 @@ class Session:
         """
         whether variable node `node` holds a value in this session
         """
+
 def get_num_threads() -> int:
     """
     threads the parallel kernels use
     """
+
 def read_safetensors(path: str) -> tuple[dict[str, numpy.ndarray], dict[str, str]]:
     """
     (tensors as numpy arrays, metadata) of a safetensors file
     """
-def restore_variables(session: Session, path: str, nodes: collections.abc.Sequence[int], names: collections.abc.Sequence[str]) -> None:
+
+def restore_variables(
+    session: Session, path: str, nodes: collections.abc.Sequence[int], names: collections.abc.Sequence[str]
+) -> None:
     """
     assigns variables `nodes` the tensors `names` of a safetensors file
     """
-def save_variables(session: Session, path: str, nodes: collections.abc.Sequence[int], names: collections.abc.Sequence[str], metadata: collections.abc.Mapping[str, str]) -> None:
+
+def save_variables(
+    session: Session,
+    path: str,
+    nodes: collections.abc.Sequence[int],
+    names: collections.abc.Sequence[str],
+    metadata: collections.abc.Mapping[str, str],
+) -> None:
     """
     writes variables `nodes` under `names` to a safetensors file, atomically
     """
+
 def set_num_threads(n: int) -> None:
     """
     threads every parallel kernel may use from now on (n >= 1)
     """
+
 class testing:
     """
     The submodule _core.testing: engine internals that only tests read.
@@ -256,76 +279,69 @@ class testing:
         """
         a copy of the session's gradient arena (None before a train op ran)
         """
+
 class VariableSettings:
     """
     A variable's settings record (slimcore/variable_settings.h); None is unset
     """
-    def __init__(self) -> None:
-        ...
+    def __init__(self) -> None: ...
     @property
     def l1(self) -> float | None:
         """
         the penalty's l1 scale
         """
     @l1.setter
-    def l1(self, arg0: float | None) -> None:
-        ...
+    def l1(self, arg0: float | None) -> None: ...
     @property
     def l2(self) -> float | None:
         """
         the penalty's l2 scale
         """
     @l2.setter
-    def l2(self, arg0: float | None) -> None:
-        ...
+    def l2(self, arg0: float | None) -> None: ...
     @property
     def lr_mult(self) -> float | None:
         """
         learning-rate multiplier
         """
     @lr_mult.setter
-    def lr_mult(self, arg0: float | None) -> None:
-        ...
+    def lr_mult(self, arg0: float | None) -> None: ...
     @property
     def momentum(self) -> float | None:
         """
         momentum override
         """
     @momentum.setter
-    def momentum(self, arg0: float | None) -> None:
-        ...
+    def momentum(self, arg0: float | None) -> None: ...
     @property
     def penalty_convention(self) -> str:
         """
         'half', 'full' or ''
         """
     @penalty_convention.setter
-    def penalty_convention(self, arg0: str) -> None:
-        ...
+    def penalty_convention(self, arg0: str) -> None: ...
     @property
     def regularizer(self) -> str:
         """
         coupled penalty kind ('' for none)
         """
     @regularizer.setter
-    def regularizer(self, arg0: str) -> None:
-        ...
+    def regularizer(self, arg0: str) -> None: ...
     @property
     def role(self) -> str:
         """
         layer role ('' for none)
         """
     @role.setter
-    def role(self, arg0: str) -> None:
-        ...
+    def role(self, arg0: str) -> None: ...
     @property
     def weight_decay(self) -> float | None:
         """
         decoupled decay coefficient
         """
     @weight_decay.setter
-    def weight_decay(self, arg0: float | None) -> None:
-        ...
+    def weight_decay(self, arg0: float | None) -> None: ...
+
 class PlanScalar:
     """
     one scalar input of an ApplyOptimizer op
@@ -345,6 +361,7 @@ class PlanScalar:
         """
         its value when a Const, else None
         """
+
 class VariableUpdate:
     """
     what one step does to one variable
@@ -394,6 +411,7 @@ class VariableUpdate:
         """
         the variable node
         """
+
 class UpdatePlan:
     """
     the resolved update of an ApplyOptimizer op
@@ -428,30 +446,53 @@ class UpdatePlan:
         """
         per variable, in update order
         """
-def optimizer_apply(graph: Graph, algorithm: str, grads: collections.abc.Sequence[tuple[int, int]], vars: collections.abc.Sequence[int], slots: collections.abc.Sequence[collections.abc.Sequence[int]], nonslot: collections.abc.Sequence[int], hyper: collections.abc.Mapping[str, tuple[int, int]], decayed: collections.abc.Sequence[bool], decay_convention: str, nesterov: bool, centered: bool, check_finite: bool, name: str) -> int:
+
+def optimizer_apply(
+    graph: Graph,
+    algorithm: str,
+    grads: collections.abc.Sequence[tuple[int, int]],
+    vars: collections.abc.Sequence[int],
+    slots: collections.abc.Sequence[collections.abc.Sequence[int]],
+    nonslot: collections.abc.Sequence[int],
+    hyper: collections.abc.Mapping[str, tuple[int, int]],
+    decayed: collections.abc.Sequence[bool],
+    decay_convention: str,
+    nesterov: bool,
+    centered: bool,
+    check_finite: bool,
+    name: str,
+) -> int:
     """
     adds the fused ApplyOptimizer node (optimizer::apply); returns its id
     """
+
 def optimizer_hyperparameter_names(algorithm: str) -> list[str]:
     """
     the op's scalar inputs by name, in input order
     """
+
 def optimizer_nonslot_plan(algorithm: str) -> list[tuple[str, str]]:
     """
     [(non-slot variable name, hyperparameter giving its initial value)]
     """
-def optimizer_slot_plan(algorithm: str, centered: bool = False, initial_accumulator: float = 0.1, initial_rms: float = 1.0) -> list[tuple[str, float]]:
+
+def optimizer_slot_plan(
+    algorithm: str, centered: bool = False, initial_accumulator: float = 0.1, initial_rms: float = 1.0
+) -> list[tuple[str, float]]:
     """
     [(TF1 slot name, initial value)] in creation order
     """
+
 def set_variable_settings(graph: Graph, node: int, settings: VariableSettings) -> None:
     """
     validates and replaces the settings record of variable `node`
     """
+
 def update_plan(graph: Graph, op: int) -> UpdatePlan:
     """
     the resolved update plan of ApplyOptimizer node `op` (optimizer::update_plan)
     """
+
 def variable_settings(graph: Graph, node: int) -> VariableSettings:
     """
     a copy of the settings record of variable `node`

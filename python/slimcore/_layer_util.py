@@ -1,19 +1,29 @@
 """What slim layers, tf.layers and the Keras-style layers share: creating a
 layer's variables (with TF's names for variables and penalties, roles and
 optimizer hints) and applying a dense kernel to inputs of any rank."""
+
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Optional, Union
+from collections.abc import Iterable
+from typing import Any, Callable
 
+from .framework.ops import GraphKeys, Tensor, get_default_graph
 from .ops import math_ops
 from .ops.array_ops import reshape
 from .ops.nn_ops import bias_add
-from .framework.ops import GraphKeys, Tensor, get_default_graph
 from .variable_scope import get_variable, get_variable_scope, no_regularizer
 from .variables import ROLES, Variable
 
-__all__ = ["OptimizerHints", "layer_variable", "apply_dense", "add_to_collections_by_key",
-           "collect_outputs", "ROLES", "set_no_decay_roles", "get_no_decay_roles"]
+__all__ = [
+    "OptimizerHints",
+    "layer_variable",
+    "apply_dense",
+    "add_to_collections_by_key",
+    "collect_outputs",
+    "ROLES",
+    "set_no_decay_roles",
+    "get_no_decay_roles",
+]
 
 # ROLES (the roles layers give their variables) is defined beside Variable.
 # slimcore's own decay settings (a variable_scope's weight_decay default)
@@ -49,18 +59,28 @@ class OptimizerHints:
 
     __slots__ = ("lr_mult", "momentum", "weight_decay")
 
-    def __init__(self, lr_mult: Optional[float] = None, momentum: Optional[float] = None,
-                 weight_decay: Optional[float] = None) -> None:
+    def __init__(
+        self, lr_mult: float | None = None, momentum: float | None = None, weight_decay: float | None = None
+    ) -> None:
         self.lr_mult, self.momentum, self.weight_decay = lr_mult, momentum, weight_decay
 
     def as_kwargs(self) -> dict:
         return {"lr_mult": self.lr_mult, "momentum": self.momentum, "weight_decay": self.weight_decay}
 
 
-def layer_variable(name: str, shape: list, dtype: Any, initializer: Any, regularizer: Optional[Callable],
-                   role: str, trainable: bool = True, penalty_name: Optional[str] = None,
-                   collections: Optional[Iterable[str]] = None, model_variable: bool = True,
-                   hints: Optional[OptimizerHints] = None) -> Variable:
+def layer_variable(
+    name: str,
+    shape: list,
+    dtype: Any,
+    initializer: Any,
+    regularizer: Callable | None,
+    role: str,
+    trainable: bool = True,
+    penalty_name: str | None = None,
+    collections: Iterable[str] | None = None,
+    model_variable: bool = True,
+    hints: OptimizerHints | None = None,
+) -> Variable:
     """get_variable for a layer: "<scope>/<name>", in MODEL_VARIABLES when
     `model_variable` (slim's model_variable), with `role` and `hints`.
 
@@ -75,13 +95,23 @@ def layer_variable(name: str, shape: list, dtype: Any, initializer: Any, regular
     cols += [c for c in (collections or []) if c not in cols]
     existing = len(graph._variables)
     hint_kwargs = (hints or OptimizerHints()).as_kwargs()
-    if hint_kwargs["weight_decay"] is None and role in _no_decay_roles and \
-            get_variable_scope().weight_decay is not None:
+    if (
+        hint_kwargs["weight_decay"] is None
+        and role in _no_decay_roles
+        and get_variable_scope().weight_decay is not None
+    ):
         hint_kwargs["weight_decay"] = 0.0  # not the scope's default: see set_no_decay_roles
     # Without a regularizer of its own, the variable scope's applies (get_variable's rule).
-    variable = get_variable(name, shape, dtype=dtype, initializer=initializer, trainable=trainable,
-                            collections=cols, regularizer=no_regularizer if regularizer else None,
-                            **hint_kwargs)
+    variable = get_variable(
+        name,
+        shape,
+        dtype=dtype,
+        initializer=initializer,
+        trainable=trainable,
+        collections=cols,
+        regularizer=no_regularizer if regularizer else None,
+        **hint_kwargs,
+    )
     created = len(graph._variables) > existing
     if not created:
         return variable
@@ -98,7 +128,7 @@ def layer_variable(name: str, shape: list, dtype: Any, initializer: Any, regular
     return variable
 
 
-def apply_dense(inputs: Tensor, kernel: Variable, bias: Optional[Variable]) -> Tensor:
+def apply_dense(inputs: Tensor, kernel: Variable, bias: Variable | None) -> Tensor:
     """inputs @ kernel + bias on the last axis; inputs of rank > 2 are
     flattened to [-1, in] and restored (TF's tensordot on the last axis)."""
     dims = inputs.shape.as_list()
@@ -117,7 +147,7 @@ def apply_dense(inputs: Tensor, kernel: Variable, bias: Optional[Variable]) -> T
     return out
 
 
-def add_to_collections_by_key(variable: Variable, collections: Union[None, list, dict], key: str) -> None:
+def add_to_collections_by_key(variable: Variable, collections: list | dict | None, key: str) -> None:
     """slim's variables_collections: a list (every variable) or a dict keyed by 'weights', 'biases'..."""
     if collections is None:
         return
@@ -126,7 +156,7 @@ def add_to_collections_by_key(variable: Variable, collections: Union[None, list,
         get_default_graph().add_to_collections(names if not isinstance(names, str) else [names], variable)
 
 
-def collect_outputs(collections: Optional[Iterable[str]], outputs: Tensor) -> Tensor:
+def collect_outputs(collections: Iterable[str] | None, outputs: Tensor) -> Tensor:
     """slim's collect_named_outputs: adds `outputs` to each collection."""
     if collections:
         get_default_graph().add_to_collections(list(collections), outputs)

@@ -25,11 +25,11 @@ w - lr*(g + v*w) = w - lr*v*w - lr*g: decoupled = lr * tf_l2. With momentum or
 an adaptive optimizer (Adam, RMSProp, Adagrad) an L2 penalty's gradient is
 accumulated or rescaled per coordinate and no decoupled decay reproduces it.
 """
+
 from __future__ import annotations
 
 import math
 import numbers
-from typing import Optional
 
 __all__ = ["CONVENTIONS", "convert_decay"]
 
@@ -43,7 +43,7 @@ CONVENTIONS = {
 _EQUIVALENT_OPTIMIZERS = ("sgd", "gradient_descent")
 
 
-def _check(name: str, value: Optional[float], positive: bool) -> float:
+def _check(name: str, value: float | None, positive: bool) -> float:
     if value is None or isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
         raise ValueError(f"convert_decay: {name} must be a finite number, got {value!r}")
     if value < 0 or (positive and value == 0):
@@ -51,8 +51,9 @@ def _check(name: str, value: Optional[float], positive: bool) -> float:
     return float(value)
 
 
-def convert_decay(value: float, src: str, dst: str, learning_rate: Optional[float] = None,
-                  optimizer: str = "sgd") -> float:
+def convert_decay(
+    value: float, src: str, dst: str, learning_rate: float | None = None, optimizer: str = "sgd"
+) -> float:
     """Converts a decay strength from convention `src` to `dst` (module table).
 
     Args:
@@ -95,7 +96,8 @@ def convert_decay(value: float, src: str, dst: str, learning_rate: Optional[floa
                 f"{optimizer!r}: with momentum or an adaptive optimizer the L2 gradient v*w is accumulated "
                 "or divided per coordinate by the gradient's running scale, while decoupled decay shrinks "
                 "every weight by the same fraction. They coincide only for plain SGD "
-                "(decoupled = lr * tf_l2); choose one mechanism and tune it.")
+                "(decoupled = lr * tf_l2); choose one mechanism and tune it."
+            )
         canonical = canonical * need_lr() if family_src == "coupled" else canonical / need_lr()
     if dst == "tf_l2":
         return canonical

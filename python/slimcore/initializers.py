@@ -40,11 +40,12 @@ Errors: a random initializer for a non-float dtype raises
 ``_assert_float_dtype`` raises) and a TypeError (what contrib raises), so code
 written against either keeps working.
 """
+
 from __future__ import annotations
 
 import math
 import numbers
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
@@ -55,12 +56,30 @@ from .ops.array_ops import constant, ones, zeros
 from .ops.random_ops import random_normal, random_uniform, truncated_normal
 
 __all__ = [
-    "Initializer", "InitializerDTypeError", "Zeros", "Ones", "Constant", "RandomUniform",
-    "RandomNormal", "TruncatedNormal", "VarianceScaling", "GlorotUniform", "GlorotNormal",
-    "zeros_initializer", "ones_initializer", "constant_initializer", "random_uniform_initializer",
-    "random_normal_initializer", "truncated_normal_initializer", "variance_scaling_initializer",
-    "glorot_uniform_initializer", "glorot_normal_initializer", "xavier_initializer",
-    "contrib_variance_scaling_initializer", "xavier_initializer_conv2d", "compute_fans",
+    "Initializer",
+    "InitializerDTypeError",
+    "Zeros",
+    "Ones",
+    "Constant",
+    "RandomUniform",
+    "RandomNormal",
+    "TruncatedNormal",
+    "VarianceScaling",
+    "GlorotUniform",
+    "GlorotNormal",
+    "zeros_initializer",
+    "ones_initializer",
+    "constant_initializer",
+    "random_uniform_initializer",
+    "random_normal_initializer",
+    "truncated_normal_initializer",
+    "variance_scaling_initializer",
+    "glorot_uniform_initializer",
+    "glorot_normal_initializer",
+    "xavier_initializer",
+    "contrib_variance_scaling_initializer",
+    "xavier_initializer_conv2d",
+    "compute_fans",
 ]
 
 # Standard deviation of N(0, 1) truncated to [-2, 2].
@@ -94,7 +113,8 @@ def _float_dtype(dtype: Any, who: str) -> _dtypes.DType:
     if not dtype.is_floating:
         raise InitializerDTypeError(
             f"{who}: expected a floating point dtype (float32 or float64), got {dtype.name}; "
-            "use zeros_initializer / ones_initializer / constant_initializer for integer variables")
+            "use zeros_initializer / ones_initializer / constant_initializer for integer variables"
+        )
     return dtype
 
 
@@ -179,12 +199,13 @@ class Constant(Initializer):
         dtype = _dtypes.as_dtype(dtype or self.dtype)
         size = int(np.prod(dims))
         if self.verify_shape and list(self.value.shape) != dims:
-            raise TypeError(f"constant_initializer: expected shape {dims}, "
-                            f"value has {list(self.value.shape)}")
+            raise TypeError(f"constant_initializer: expected shape {dims}, value has {list(self.value.shape)}")
         flat = self.value.reshape(-1)
         if flat.size > size:
-            raise ValueError(f"constant_initializer: too many elements provided: shape {dims} holds "
-                             f"at most {size}, but received {flat.size}")
+            raise ValueError(
+                f"constant_initializer: too many elements provided: shape {dims} holds "
+                f"at most {size}, but received {flat.size}"
+            )
         if flat.size == 0 and size > 0:
             raise ValueError(f"constant_initializer: an empty value cannot fill shape {dims}")
         if 0 < flat.size < size:
@@ -205,13 +226,13 @@ class RandomUniform(Initializer):
         slimcore's random ops are float only).
     """
 
-    def __init__(self, minval: float = 0, maxval: Optional[float] = None, seed: Optional[int] = None,
-                 dtype: Any = _dtypes.float32) -> None:
+    def __init__(
+        self, minval: float = 0, maxval: float | None = None, seed: int | None = None, dtype: Any = _dtypes.float32
+    ) -> None:
         lo = _real(minval, "minval", "random_uniform_initializer")
         hi = 1.0 if maxval is None else _real(maxval, "maxval", "random_uniform_initializer")
         if not hi > lo:
-            raise ValueError(f"random_uniform_initializer: maxval ({hi}) must be greater than "
-                             f"minval ({lo})")
+            raise ValueError(f"random_uniform_initializer: maxval ({hi}) must be greater than minval ({lo})")
         self.minval, self.maxval, self.seed = minval, maxval, seed
         self.dtype = _float_dtype(dtype, "random_uniform_initializer")
 
@@ -234,8 +255,9 @@ class RandomNormal(Initializer):
 
     _who = "random_normal_initializer"
 
-    def __init__(self, mean: float = 0.0, stddev: float = 1.0, seed: Optional[int] = None,
-                 dtype: Any = _dtypes.float32) -> None:
+    def __init__(
+        self, mean: float = 0.0, stddev: float = 1.0, seed: int | None = None, dtype: Any = _dtypes.float32
+    ) -> None:
         _real(mean, "mean", self._who)
         if not _real(stddev, "stddev", self._who) >= 0.0:
             raise ValueError(f"{self._who}: stddev must be >= 0, got {stddev}")
@@ -289,16 +311,25 @@ class VarianceScaling(Initializer):
     _MODES = ("fan_in", "fan_out", "fan_avg")
     _DISTRIBUTIONS = ("normal", "truncated_normal", "untruncated_normal", "uniform")
 
-    def __init__(self, scale: float = 1.0, mode: str = "fan_in", distribution: str = "truncated_normal",
-                 seed: Optional[int] = None, dtype: Any = _dtypes.float32) -> None:
+    def __init__(
+        self,
+        scale: float = 1.0,
+        mode: str = "fan_in",
+        distribution: str = "truncated_normal",
+        seed: int | None = None,
+        dtype: Any = _dtypes.float32,
+    ) -> None:
         if not _real(scale, "scale", "variance_scaling_initializer") > 0.0:
             raise ValueError(f"variance_scaling_initializer: `scale` must be a positive float, got {scale}")
         if mode not in self._MODES:
-            raise ValueError(f"Invalid `mode` argument: {mode!r}; expected one of {self._MODES} "
-                             "(lower case; contrib's variance_scaling_initializer takes 'FAN_IN')")
+            raise ValueError(
+                f"Invalid `mode` argument: {mode!r}; expected one of {self._MODES} "
+                "(lower case; contrib's variance_scaling_initializer takes 'FAN_IN')"
+            )
         if not isinstance(distribution, str) or distribution.lower() not in self._DISTRIBUTIONS:
-            raise ValueError(f"Invalid `distribution` argument: {distribution!r}; expected one of "
-                             f"{self._DISTRIBUTIONS}")
+            raise ValueError(
+                f"Invalid `distribution` argument: {distribution!r}; expected one of {self._DISTRIBUTIONS}"
+            )
         distribution = distribution.lower()
         self.scale, self.mode, self.distribution, self.seed = scale, mode, distribution, seed
         self.dtype = _float_dtype(dtype, "variance_scaling_initializer")
@@ -316,21 +347,26 @@ class VarianceScaling(Initializer):
         return random_uniform(shape, -limit, limit, dtype, seed=self.seed)
 
     def get_config(self):
-        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
-                "seed": self.seed, "dtype": self.dtype.name}
+        return {
+            "scale": self.scale,
+            "mode": self.mode,
+            "distribution": self.distribution,
+            "seed": self.seed,
+            "dtype": self.dtype.name,
+        }
 
 
 class GlorotUniform(VarianceScaling):
     """tf.glorot_uniform_initializer: U(+-sqrt(6 / (fan_in + fan_out)))."""
 
-    def __init__(self, seed: Optional[int] = None, dtype: Any = _dtypes.float32) -> None:
+    def __init__(self, seed: int | None = None, dtype: Any = _dtypes.float32) -> None:
         super().__init__(1.0, "fan_avg", "uniform", seed, dtype)
 
 
 class GlorotNormal(VarianceScaling):
     """tf.glorot_normal_initializer: truncated normal, realised std sqrt(2 / (fan_in + fan_out))."""
 
-    def __init__(self, seed: Optional[int] = None, dtype: Any = _dtypes.float32) -> None:
+    def __init__(self, seed: int | None = None, dtype: Any = _dtypes.float32) -> None:
         super().__init__(1.0, "fan_avg", "truncated_normal", seed, dtype)
 
 
@@ -354,14 +390,23 @@ class ContribVarianceScaling(Initializer):
         in math.sqrt when called; slimcore refuses at construction).
     """
 
-    def __init__(self, factor: float = 2.0, mode: str = "FAN_IN", uniform: bool = False,
-                 seed: Optional[int] = None, dtype: Any = _dtypes.float32) -> None:
+    def __init__(
+        self,
+        factor: float = 2.0,
+        mode: str = "FAN_IN",
+        uniform: bool = False,
+        seed: int | None = None,
+        dtype: Any = _dtypes.float32,
+    ) -> None:
         if mode not in ("FAN_IN", "FAN_OUT", "FAN_AVG"):
-            raise TypeError(f"Unknown mode {mode} [FAN_IN, FAN_OUT, FAN_AVG] (upper case; "
-                            "tf.variance_scaling_initializer takes 'fan_in')")
+            raise TypeError(
+                f"Unknown mode {mode} [FAN_IN, FAN_OUT, FAN_AVG] (upper case; "
+                "tf.variance_scaling_initializer takes 'fan_in')"
+            )
         if not _real(factor, "factor", "variance_scaling_initializer") > 0.0:
-            raise ValueError(f"variance_scaling_initializer: factor must be > 0, got {factor}; "
-                             "use zeros_initializer() for zeros")
+            raise ValueError(
+                f"variance_scaling_initializer: factor must be > 0, got {factor}; use zeros_initializer() for zeros"
+            )
         self.factor, self.mode, self.uniform, self.seed = factor, mode, uniform, seed
         self.dtype = _float_dtype(dtype, "variance_scaling_initializer")
 
@@ -376,8 +421,13 @@ class ContribVarianceScaling(Initializer):
         return truncated_normal(shape, 0.0, math.sqrt(1.3 * self.factor / n), dtype, seed=self.seed)
 
     def get_config(self):
-        return {"factor": self.factor, "mode": self.mode, "uniform": self.uniform, "seed": self.seed,
-                "dtype": self.dtype.name}
+        return {
+            "factor": self.factor,
+            "mode": self.mode,
+            "uniform": self.uniform,
+            "seed": self.seed,
+            "dtype": self.dtype.name,
+        }
 
 
 zeros_initializer = Zeros
@@ -392,8 +442,9 @@ glorot_normal_initializer = GlorotNormal
 contrib_variance_scaling_initializer = ContribVarianceScaling
 
 
-def xavier_initializer(uniform: bool = True, seed: Optional[int] = None,
-                       dtype: Any = _dtypes.float32) -> ContribVarianceScaling:
+def xavier_initializer(
+    uniform: bool = True, seed: int | None = None, dtype: Any = _dtypes.float32
+) -> ContribVarianceScaling:
     """tf.contrib.layers.xavier_initializer(uniform=True, seed=None,
     dtype=tf.float32): contrib variance scaling with factor 1.0 and FAN_AVG.
 

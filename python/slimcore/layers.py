@@ -11,15 +11,16 @@ initializer defaults to glorot_uniform (get_variable's default).
 REGULARIZATION_LOSSES under "<name>/ActivityRegularizer/" (TF 1.14+'s rule:
 "make activity regularization strength batch-agnostic").
 """
+
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
-from .ops import math_ops, nn_ops
-from ._layer_util import OptimizerHints, apply_dense, layer_variable
+from ._layer_util import apply_dense, layer_variable
 from .framework.ops import GraphKeys, Tensor, convert_to_tensor, get_default_graph, name_scope
 from .initializers import zeros_initializer
+from .ops import math_ops, nn_ops
 from .ops.array_ops import ones_like
 from .slim import layers as slim_layers
 from .variable_scope import variable_scope
@@ -31,7 +32,7 @@ def _pair(value: Any, layer: str, arg: str) -> list:
     return slim_layers._pair(value, layer, arg)
 
 
-def _activity_penalty(regularizer: Optional[Callable], outputs: Tensor) -> None:
+def _activity_penalty(regularizer: Callable | None, outputs: Tensor) -> None:
     if regularizer is None:
         return
     with name_scope("ActivityRegularizer"):
@@ -45,22 +46,43 @@ def _activity_penalty(regularizer: Optional[Callable], outputs: Tensor) -> None:
     get_default_graph().add_to_collection(GraphKeys.REGULARIZATION_LOSSES, penalty)
 
 
-def _kernel_and_bias(shape: list, dtype: Any, use_bias: bool, kernel_initializer: Any, bias_initializer: Any,
-                     kernel_regularizer: Any, bias_regularizer: Any, trainable: bool) -> tuple:
-    kernel = layer_variable("kernel", shape, dtype, kernel_initializer, kernel_regularizer, "weights",
-                            trainable, model_variable=False)
+def _kernel_and_bias(
+    shape: list,
+    dtype: Any,
+    use_bias: bool,
+    kernel_initializer: Any,
+    bias_initializer: Any,
+    kernel_regularizer: Any,
+    bias_regularizer: Any,
+    trainable: bool,
+) -> tuple:
+    kernel = layer_variable(
+        "kernel", shape, dtype, kernel_initializer, kernel_regularizer, "weights", trainable, model_variable=False
+    )
     bias = None
     if use_bias:
-        bias = layer_variable("bias", [shape[-1]], dtype, bias_initializer, bias_regularizer, "biases",
-                              trainable, model_variable=False)
+        bias = layer_variable(
+            "bias", [shape[-1]], dtype, bias_initializer, bias_regularizer, "biases", trainable, model_variable=False
+        )
     return kernel, bias
 
 
-def dense(inputs: Any, units: int, activation: Optional[Callable] = None, use_bias: bool = True,
-          kernel_initializer: Any = None, bias_initializer: Any = zeros_initializer(),
-          kernel_regularizer: Any = None, bias_regularizer: Any = None, activity_regularizer: Any = None,
-          kernel_constraint: Any = None, bias_constraint: Any = None, trainable: bool = True,
-          name: Optional[str] = None, reuse: Any = None) -> Tensor:
+def dense(
+    inputs: Any,
+    units: int,
+    activation: Callable | None = None,
+    use_bias: bool = True,
+    kernel_initializer: Any = None,
+    bias_initializer: Any = zeros_initializer(),
+    kernel_regularizer: Any = None,
+    bias_regularizer: Any = None,
+    activity_regularizer: Any = None,
+    kernel_constraint: Any = None,
+    bias_constraint: Any = None,
+    trainable: bool = True,
+    name: str | None = None,
+    reuse: Any = None,
+) -> Tensor:
     """tf.layers.dense: y = activation(x @ kernel + bias), kernel [in, units].
 
     Raises:
@@ -76,8 +98,16 @@ def dense(inputs: Any, units: int, activation: Optional[Callable] = None, use_bi
         dims = inputs.shape.as_list()
         if len(dims) < 2 or dims[-1] is None:
             raise ValueError(f"dense: inputs must have rank >= 2 and a known last dimension, got {dims}")
-        kernel, bias = _kernel_and_bias([dims[-1], units], inputs.dtype, use_bias, kernel_initializer,
-                                        bias_initializer, kernel_regularizer, bias_regularizer, trainable)
+        kernel, bias = _kernel_and_bias(
+            [dims[-1], units],
+            inputs.dtype,
+            use_bias,
+            kernel_initializer,
+            bias_initializer,
+            kernel_regularizer,
+            bias_regularizer,
+            trainable,
+        )
         outputs = apply_dense(inputs, kernel, bias)
         if activation is not None:
             outputs = activation(outputs)
@@ -85,12 +115,27 @@ def dense(inputs: Any, units: int, activation: Optional[Callable] = None, use_bi
         return outputs
 
 
-def conv2d(inputs: Any, filters: int, kernel_size: Any, strides: Any = (1, 1), padding: str = "valid",
-           data_format: str = "channels_last", dilation_rate: Any = (1, 1), activation: Optional[Callable] = None,
-           use_bias: bool = True, kernel_initializer: Any = None, bias_initializer: Any = zeros_initializer(),
-           kernel_regularizer: Any = None, bias_regularizer: Any = None, activity_regularizer: Any = None,
-           kernel_constraint: Any = None, bias_constraint: Any = None, trainable: bool = True,
-           name: Optional[str] = None, reuse: Any = None) -> Tensor:
+def conv2d(
+    inputs: Any,
+    filters: int,
+    kernel_size: Any,
+    strides: Any = (1, 1),
+    padding: str = "valid",
+    data_format: str = "channels_last",
+    dilation_rate: Any = (1, 1),
+    activation: Callable | None = None,
+    use_bias: bool = True,
+    kernel_initializer: Any = None,
+    bias_initializer: Any = zeros_initializer(),
+    kernel_regularizer: Any = None,
+    bias_regularizer: Any = None,
+    activity_regularizer: Any = None,
+    kernel_constraint: Any = None,
+    bias_constraint: Any = None,
+    trainable: bool = True,
+    name: str | None = None,
+    reuse: Any = None,
+) -> Tensor:
     """tf.layers.conv2d: y = activation(conv(x, kernel) + bias), NHWC, kernel
     [kh, kw, in, filters]; padding "valid" (default) or "same" (TF's rule).
 
@@ -113,9 +158,16 @@ def conv2d(inputs: Any, filters: int, kernel_size: Any, strides: Any = (1, 1), p
         inputs = convert_to_tensor(inputs)
         dims = slim_layers._rank4(inputs, layer)
         slim_layers._check_valid_fits(dims, kernel_hw, rate_hw, padding, layer)
-        kernel, bias = _kernel_and_bias(kernel_hw + [dims[3], filters], inputs.dtype, use_bias,
-                                        kernel_initializer, bias_initializer, kernel_regularizer,
-                                        bias_regularizer, trainable)
+        kernel, bias = _kernel_and_bias(
+            kernel_hw + [dims[3], filters],
+            inputs.dtype,
+            use_bias,
+            kernel_initializer,
+            bias_initializer,
+            kernel_regularizer,
+            bias_regularizer,
+            trainable,
+        )
         outputs = nn_ops.conv2d(inputs, kernel, [1] + stride_hw + [1], padding, dilations=[1] + rate_hw + [1])
         if bias is not None:
             outputs = nn_ops.bias_add(outputs, bias)
@@ -125,31 +177,50 @@ def conv2d(inputs: Any, filters: int, kernel_size: Any, strides: Any = (1, 1), p
         return outputs
 
 
-def flatten(inputs: Any, name: Optional[str] = None) -> Tensor:
+def flatten(inputs: Any, name: str | None = None) -> Tensor:
     """tf.layers.flatten: [N, ...] -> [N, prod(...)]."""
     return slim_layers.flatten(inputs, scope=name or "flatten")
 
 
-def dropout(inputs: Any, rate: float = 0.5, noise_shape: Any = None, seed: Optional[int] = None,
-            training: bool = False, name: Optional[str] = None) -> Tensor:
+def dropout(
+    inputs: Any,
+    rate: float = 0.5,
+    noise_shape: Any = None,
+    seed: int | None = None,
+    training: bool = False,
+    name: str | None = None,
+) -> Tensor:
     """tf.layers.dropout: when training, drops each element with probability
     `rate` and scales the rest by 1/(1 - rate); identity otherwise (the default)."""
     if not isinstance(rate, (int, float)) or not 0 <= rate < 1:
         raise ValueError(f"dropout: rate must be in [0, 1), got {rate!r}")
-    return slim_layers.dropout(inputs, keep_prob=1.0 - rate, noise_shape=noise_shape, is_training=training,
-                        scope=name or "dropout", seed=seed)
+    return slim_layers.dropout(
+        inputs, keep_prob=1.0 - rate, noise_shape=noise_shape, is_training=training, scope=name or "dropout", seed=seed
+    )
 
 
-def max_pooling2d(inputs: Any, pool_size: Any, strides: Any, padding: str = "valid",
-                  data_format: str = "channels_last", name: Optional[str] = None) -> Tensor:
+def max_pooling2d(
+    inputs: Any,
+    pool_size: Any,
+    strides: Any,
+    padding: str = "valid",
+    data_format: str = "channels_last",
+    name: str | None = None,
+) -> Tensor:
     """tf.layers.max_pooling2d."""
     if data_format != "channels_last":
         raise ValueError(f"max_pooling2d: data_format must be 'channels_last', got {data_format!r}")
     return slim_layers.max_pool2d(inputs, pool_size, strides, padding, scope=name or "max_pooling2d")
 
 
-def average_pooling2d(inputs: Any, pool_size: Any, strides: Any, padding: str = "valid",
-                      data_format: str = "channels_last", name: Optional[str] = None) -> Tensor:
+def average_pooling2d(
+    inputs: Any,
+    pool_size: Any,
+    strides: Any,
+    padding: str = "valid",
+    data_format: str = "channels_last",
+    name: str | None = None,
+) -> Tensor:
     """tf.layers.average_pooling2d (SAME excludes padded cells from the mean, as TF)."""
     if data_format != "channels_last":
         raise ValueError(f"average_pooling2d: data_format must be 'channels_last', got {data_format!r}")

@@ -32,12 +32,14 @@ Example (seed 002's two ways of regularizing)::
         v1 = slimcore.get_variable("v1", [3])   # adds x/v1/Regularizer/l2_regularizer:0
     penalty = apply_regularization(l1_regularizer(0.1), [v1])   # 0.1 * sum|v1|
 """
+
 from __future__ import annotations
 
 import math
 import numbers
 import warnings
-from typing import Any, Callable, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any, Callable
 
 from .framework.ops import GraphKeys, Tensor, convert_to_tensor, get_default_graph, name_scope
 from .ops import math_ops
@@ -45,9 +47,23 @@ from .ops.array_ops import constant
 from .ops.math_ops import add_n
 from .ops.nn_ops import l2_loss
 
-__all__ = ["Regularizer", "l1_regularizer", "l2_regularizer", "l1_l2_regularizer", "sum_regularizer",
-           "apply_regularization", "keras_l1", "keras_l2", "keras_l1_l2", "l1", "l2", "l1_l2",
-           "L1", "L2", "L1L2"]
+__all__ = [
+    "Regularizer",
+    "l1_regularizer",
+    "l2_regularizer",
+    "l1_l2_regularizer",
+    "sum_regularizer",
+    "apply_regularization",
+    "keras_l1",
+    "keras_l2",
+    "keras_l1_l2",
+    "l1",
+    "l2",
+    "l1_l2",
+    "L1",
+    "L2",
+    "L1L2",
+]
 
 # How a penalty's L2 term is scaled: TF1/slim/Caffe/PyTorch use s*sum(w^2)/2
 # (gradient s*w); Keras uses l*sum(w^2) (gradient 2*l*w).
@@ -94,8 +110,7 @@ class Regularizer:
       convention: HALF or FULL, in words.
     """
 
-    def __init__(self, kind: str, l1: Any = 0.0, l2: Any = 0.0, half: bool = True,
-                 scope: Optional[str] = None) -> None:
+    def __init__(self, kind: str, l1: Any = 0.0, l2: Any = 0.0, half: bool = True, scope: str | None = None) -> None:
         self.kind = kind
         self.l1 = l1
         self.l2 = l2
@@ -126,7 +141,7 @@ class Regularizer:
             terms.append(f"{_fmt(self.l2)} * sum(w^2)" + (" / 2" if self.half else ""))
         return " + ".join(terms) if terms else "0"
 
-    def __call__(self, weights: Any, name: Optional[str] = None) -> Optional[Tensor]:
+    def __call__(self, weights: Any, name: str | None = None) -> Tensor | None:
         """The penalty tensor of `weights` (a scalar of its dtype), or None
         for a TF1-family regularizer whose scales are all 0.
 
@@ -160,14 +175,17 @@ class Regularizer:
         return f"<{family} {self.kind}: {self.formula}>"
 
 
-def _tf_regularizer(kind: str, l1: Any, l2: Any, scope: Optional[str]) -> Regularizer:
+def _tf_regularizer(kind: str, l1: Any, l2: Any, scope: str | None) -> Regularizer:
     if _is_zero(l1) and _is_zero(l2):
-        warnings.warn(f"{kind} with scale 0 disables regularization: it returns None and adds no "
-                      "penalty (TF1 only logs this)", UserWarning, stacklevel=3)
+        warnings.warn(
+            f"{kind} with scale 0 disables regularization: it returns None and adds no penalty (TF1 only logs this)",
+            UserWarning,
+            stacklevel=3,
+        )
     return Regularizer(kind, l1=l1, l2=l2, scope=scope)
 
 
-def l1_regularizer(scale: Any, scope: Optional[str] = None) -> Regularizer:
+def l1_regularizer(scale: Any, scope: str | None = None) -> Regularizer:
     """tf.contrib.layers.l1_regularizer(scale, scope=None): penalty = scale * sum(|w|).
 
     Gradient: scale * sign(w). Scale 0 returns a regularizer that returns None
@@ -188,7 +206,7 @@ def l1_regularizer(scale: Any, scope: Optional[str] = None) -> Regularizer:
     return _tf_regularizer("l1_regularizer", scale, 0.0, scope)
 
 
-def l2_regularizer(scale: Any, scope: Optional[str] = None) -> Regularizer:
+def l2_regularizer(scale: Any, scope: str | None = None) -> Regularizer:
     """tf.contrib.layers.l2_regularizer(scale, scope=None):
     penalty = scale * sum(w^2) / 2 = scale * tf.nn.l2_loss(w).
 
@@ -210,7 +228,7 @@ def l2_regularizer(scale: Any, scope: Optional[str] = None) -> Regularizer:
     return _tf_regularizer("l2_regularizer", 0.0, scale, scope)
 
 
-def l1_l2_regularizer(scale_l1: Any = 1.0, scale_l2: Any = 1.0, scope: Optional[str] = None) -> Regularizer:
+def l1_l2_regularizer(scale_l1: Any = 1.0, scale_l2: Any = 1.0, scope: str | None = None) -> Regularizer:
     """tf.contrib.layers.l1_l2_regularizer(scale_l1=1.0, scale_l2=1.0, scope=None):
     penalty = scale_l1 * sum|w| + scale_l2 * sum(w^2) / 2.
 
@@ -233,13 +251,13 @@ def l1_l2_regularizer(scale_l1: Any = 1.0, scale_l2: Any = 1.0, scope: Optional[
 class _SumRegularizer:
     """The sum of several regularizers' penalties (None members dropped)."""
 
-    def __init__(self, members: list, scope: Optional[str]) -> None:
+    def __init__(self, members: list, scope: str | None) -> None:
         self.members = members
         self.scope = scope
         self.kind = "sum_regularizer"
         self.__name__ = "sum_regularizer"
 
-    def __call__(self, weights: Any) -> Optional[Tensor]:
+    def __call__(self, weights: Any) -> Tensor | None:
         with name_scope(self.scope, "sum_regularizer", [weights]) as scope:
             tensors = [t for t in (reg(weights) for reg in self.members) if t is not None]
             return add_n(tensors, name=scope) if tensors else None
@@ -248,8 +266,7 @@ class _SumRegularizer:
         return f"<sum_regularizer: {' + '.join(repr(m) for m in self.members)}>"
 
 
-def sum_regularizer(regularizer_list: Iterable[Optional[Callable]], scope: Optional[str] = None
-                    ) -> Optional[_SumRegularizer]:
+def sum_regularizer(regularizer_list: Iterable[Callable | None], scope: str | None = None) -> _SumRegularizer | None:
     """tf.contrib.layers.sum_regularizer(regularizer_list, scope=None):
     penalty = add_n of the members' penalties (members returning None skipped;
     None when every member returns None).
@@ -270,7 +287,7 @@ def sum_regularizer(regularizer_list: Iterable[Optional[Callable]], scope: Optio
     return _SumRegularizer(members, scope)
 
 
-def apply_regularization(regularizer: Callable, weights_list: Optional[Iterable[Any]] = None) -> Tensor:
+def apply_regularization(regularizer: Callable, weights_list: Iterable[Any] | None = None) -> Tensor:
     """tf.contrib.layers.apply_regularization(regularizer, weights_list=None):
     penalty = sum_w regularizer(w), one scalar (a None penalty counts 0),
     named "get_regularization_penalty" and added to REGULARIZATION_LOSSES.
@@ -293,10 +310,7 @@ def apply_regularization(regularizer: Callable, weights_list: Optional[Iterable[
     """
     if not callable(regularizer):
         raise TypeError(f"apply_regularization: regularizer must be callable, got {regularizer!r}")
-    if weights_list:
-        weights_list = list(weights_list)
-    else:
-        weights_list = get_default_graph().get_collection(GraphKeys.WEIGHTS)
+    weights_list = list(weights_list) if weights_list else get_default_graph().get_collection(GraphKeys.WEIGHTS)
     if not weights_list:
         raise ValueError("No weights to regularize.")
     with name_scope("get_regularization_penalty", values=weights_list) as scope:
@@ -308,8 +322,9 @@ def apply_regularization(regularizer: Callable, weights_list: Optional[Iterable[
             penalties.append(p)
         for p in penalties:
             if p.shape.ndims != 0:
-                raise ValueError(f"regularizer must return a scalar Tensor instead of a Tensor with "
-                                 f"rank {p.shape.ndims}.")
+                raise ValueError(
+                    f"regularizer must return a scalar Tensor instead of a Tensor with rank {p.shape.ndims}."
+                )
         summed = add_n(penalties, name=scope)
     get_default_graph().add_to_collection(GraphKeys.REGULARIZATION_LOSSES, summed)
     return summed
@@ -318,14 +333,12 @@ def apply_regularization(regularizer: Callable, weights_list: Optional[Iterable[
 # ---- Keras' regularizers: no 1/2 on the L2 term -----------------------------------
 def _keras_scale(value: Any, who: str) -> float:
     """Keras' validate_float_arg: a finite number >= 0 (ValueError otherwise)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
-            or not math.isfinite(value) or value < 0:
-        raise ValueError(f"Invalid value for argument {who}: expected a non-negative float. "
-                         f"Received: {who}={value!r}")
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or value < 0:
+        raise ValueError(f"Invalid value for argument {who}: expected a non-negative float. Received: {who}={value!r}")
     return float(value)
 
 
-def keras_l1(l1: float = 0.01) -> Regularizer:  # noqa: E741
+def keras_l1(l1: float = 0.01) -> Regularizer:
     """Keras ``regularizers.l1(l1=0.01)``: penalty = l1 * sum(|w|), gradient l1 * sign(w).
 
     Raises:
@@ -359,7 +372,7 @@ l2 = keras_l2
 l1_l2 = keras_l1_l2
 
 
-def L1(l1: float = 0.01) -> Regularizer:  # noqa: N802,E741
+def L1(l1: float = 0.01) -> Regularizer:  # noqa: N802
     """Keras ``regularizers.L1(l1=0.01)``: l1 * sum|w|."""
     return keras_l1(l1)
 

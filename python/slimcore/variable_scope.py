@@ -30,6 +30,7 @@ be given to get_variable or as a variable_scope default (inherited by nested
 scopes; get_variable's argument wins). None means "not set": the optimizer's
 defaults apply.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -37,18 +38,18 @@ import enum
 import inspect
 import math
 import numbers
-from typing import Any, Iterator, Optional
+from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
 from .framework import dtypes as _dtypes
-from .framework.ops import GraphKeys, Tensor, get_default_graph
+from .framework.ops import GraphKeys, get_default_graph
 from .framework.tensor_shape import TensorShape
 from .initializers import glorot_uniform_initializer, zeros_initializer
 from .variables import Variable
 
-__all__ = ["AUTO_REUSE", "VariableScope", "variable_scope", "get_variable", "get_variable_scope",
-           "no_regularizer"]
+__all__ = ["AUTO_REUSE", "VariableScope", "variable_scope", "get_variable", "get_variable_scope", "no_regularizer"]
 
 
 class _ReuseMode(enum.Enum):
@@ -78,10 +79,18 @@ class VariableScope:
         entered ("a/"), kept when the scope object is re-entered.
     """
 
-    def __init__(self, reuse: Any, name: str = "", initializer: Any = None, regularizer: Any = None,
-                 dtype: Any = _dtypes.float32, original_name_scope: str = "",
-                 lr_mult: Optional[float] = None, momentum: Optional[float] = None,
-                 weight_decay: Optional[float] = None) -> None:
+    def __init__(
+        self,
+        reuse: Any,
+        name: str = "",
+        initializer: Any = None,
+        regularizer: Any = None,
+        dtype: Any = _dtypes.float32,
+        original_name_scope: str = "",
+        lr_mult: float | None = None,
+        momentum: float | None = None,
+        weight_decay: float | None = None,
+    ) -> None:
         self._reuse = reuse
         self._name = name
         self.initializer = initializer
@@ -112,7 +121,7 @@ class VariableScope:
     def set_dtype(self, dtype: Any) -> None:
         self.dtype = _dtypes.as_dtype(dtype)
 
-    def _child(self, name: str, reuse: Any, overrides: dict) -> "VariableScope":
+    def _child(self, name: str, reuse: Any, overrides: dict) -> VariableScope:
         values = {k: getattr(self, k) for k in ("initializer", "regularizer", "dtype") + _HINTS}
         values.update({k: v for k, v in overrides.items() if v is not None})
         return VariableScope(reuse, name, **values)
@@ -183,18 +192,31 @@ def _entered(scope: VariableScope) -> Iterator[VariableScope]:
 def _unsupported(**arguments: Any) -> None:
     given = sorted(k for k, v in arguments.items() if v is not None)
     if given:
-        raise ValueError(f"{', '.join(given)}: not supported by slimcore (variables are never "
-                         "partitioned; apply constraints or custom getters explicitly)")
+        raise ValueError(
+            f"{', '.join(given)}: not supported by slimcore (variables are never "
+            "partitioned; apply constraints or custom getters explicitly)"
+        )
 
 
 @contextlib.contextmanager
-def variable_scope(name_or_scope: Any = None, default_name: Optional[str] = None, values: Any = None,
-                   initializer: Any = None, regularizer: Any = None, caching_device: Any = None,
-                   partitioner: Any = None, custom_getter: Any = None, reuse: Any = None,
-                   dtype: Any = None, use_resource: Any = None, constraint: Any = None,
-                   auxiliary_name_scope: bool = True, lr_mult: Optional[float] = None,
-                   momentum: Optional[float] = None, weight_decay: Optional[float] = None
-                   ) -> Iterator[VariableScope]:
+def variable_scope(
+    name_or_scope: Any = None,
+    default_name: str | None = None,
+    values: Any = None,
+    initializer: Any = None,
+    regularizer: Any = None,
+    caching_device: Any = None,
+    partitioner: Any = None,
+    custom_getter: Any = None,
+    reuse: Any = None,
+    dtype: Any = None,
+    use_resource: Any = None,
+    constraint: Any = None,
+    auxiliary_name_scope: bool = True,
+    lr_mult: float | None = None,
+    momentum: float | None = None,
+    weight_decay: float | None = None,
+) -> Iterator[VariableScope]:
     """tf.variable_scope: a scope for get_variable names and defaults, plus a
     name scope for the ops created inside (see the module docstring).
 
@@ -233,8 +255,7 @@ def variable_scope(name_or_scope: Any = None, default_name: Optional[str] = None
     if not isinstance(auxiliary_name_scope, bool):
         raise TypeError(f"The auxiliary_name_scope must be `True` or `False`, got {auxiliary_name_scope!r}")
     if name_or_scope is not None and not isinstance(name_or_scope, (str, VariableScope)):
-        raise TypeError(f"VariableScope: name_or_scope must be a string or VariableScope, "
-                        f"got {name_or_scope!r}")
+        raise TypeError(f"VariableScope: name_or_scope must be a string or VariableScope, got {name_or_scope!r}")
     hints = {"lr_mult": lr_mult, "momentum": momentum, "weight_decay": weight_decay}
     for hint, value in hints.items():
         _check_hint(hint, value)
@@ -271,8 +292,7 @@ def variable_scope(name_or_scope: Any = None, default_name: Optional[str] = None
             def restore() -> None:
                 state.counts = saved_counts
         else:
-            short = name_or_scope if name_or_scope is not None else \
-                _unique_scope_name(state, parent, default_name)
+            short = name_or_scope if name_or_scope is not None else _unique_scope_name(state, parent, default_name)
             scope_name = f"{parent.name}/{short}" if parent.name else short
             # Reuse is inherited by sub-scopes: True or AUTO_REUSE here wins,
             # None takes the parent's.
@@ -311,7 +331,7 @@ def _check_hint(name: str, value: Any) -> None:
         raise ValueError(f"{name} must be a finite number >= 0, got {value}")
 
 
-def _value_dtype(value: Any) -> Optional[_dtypes.DType]:
+def _value_dtype(value: Any) -> _dtypes.DType | None:
     """The dtype a value initializer carries (a Tensor, Variable or numpy
     array); None for Python numbers and lists, whose dtype is inferred."""
     dtype = getattr(value, "dtype", None)
@@ -325,7 +345,7 @@ def _value_dtype(value: Any) -> Optional[_dtypes.DType]:
     return None
 
 
-def _as_shape(shape: Any) -> Optional[TensorShape]:
+def _as_shape(shape: Any) -> TensorShape | None:
     if shape is None:
         return None
     if isinstance(shape, TensorShape):
@@ -340,17 +360,31 @@ def _takes_no_arguments(fn: Any) -> bool:
         parameters = inspect.signature(fn).parameters.values()
     except (TypeError, ValueError):
         return False
-    return all(p.default is not inspect.Parameter.empty or
-               p.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
-               for p in parameters)
+    return all(
+        p.default is not inspect.Parameter.empty
+        or p.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+        for p in parameters
+    )
 
 
-def get_variable(name: str, shape: Any = None, dtype: Any = None, initializer: Any = None,
-                 regularizer: Any = None, trainable: Optional[bool] = None,
-                 collections: Any = None, caching_device: Any = None, partitioner: Any = None,
-                 validate_shape: bool = True, use_resource: Any = None, custom_getter: Any = None,
-                 constraint: Any = None, lr_mult: Optional[float] = None,
-                 momentum: Optional[float] = None, weight_decay: Optional[float] = None) -> Variable:
+def get_variable(
+    name: str,
+    shape: Any = None,
+    dtype: Any = None,
+    initializer: Any = None,
+    regularizer: Any = None,
+    trainable: bool | None = None,
+    collections: Any = None,
+    caching_device: Any = None,
+    partitioner: Any = None,
+    validate_shape: bool = True,
+    use_resource: Any = None,
+    custom_getter: Any = None,
+    constraint: Any = None,
+    lr_mult: float | None = None,
+    momentum: float | None = None,
+    weight_decay: float | None = None,
+) -> Variable:
     """tf.get_variable: the variable "<scope>/<name>", created or reused by
     the scope's reuse rule.
 
@@ -390,13 +424,14 @@ def get_variable(name: str, shape: Any = None, dtype: Any = None, initializer: A
     if dtype is not None and initializer is not None and not callable(initializer):
         value_dtype = _value_dtype(initializer)
         if value_dtype is not None and value_dtype != dtype:
-            raise ValueError(f"Initializer type '{value_dtype.name}' and explicit dtype "
-                             f"'{dtype.name}' don't match.")
+            raise ValueError(f"Initializer type '{value_dtype.name}' and explicit dtype '{dtype.name}' don't match.")
     if initializer is None:
         initializer = scope.initializer
     if isinstance(initializer, str):
-        raise ValueError(f"get_variable({name!r}): initializer {initializer!r} is a string, not an initializer: "
-                        "pass e.g. tf.glorot_uniform_initializer() or slim.xavier_initializer()")
+        raise ValueError(
+            f"get_variable({name!r}): initializer {initializer!r} is a string, not an initializer: "
+            "pass e.g. tf.glorot_uniform_initializer() or slim.xavier_initializer()"
+        )
     from_value = initializer is not None and not callable(initializer)
     if from_value and shape is not None:
         raise ValueError("If initializer is a constant, do not specify shape.")
@@ -405,40 +440,50 @@ def get_variable(name: str, shape: Any = None, dtype: Any = None, initializer: A
     existing = state.store.get(full_name)
     if existing is not None:
         if scope.reuse is not True and scope.reuse is not AUTO_REUSE:
-            raise ValueError(f"Variable {full_name} already exists, disallowed. Did you mean to set "
-                             "reuse=True or reuse=tf.AUTO_REUSE in VarScope?")
+            raise ValueError(
+                f"Variable {full_name} already exists, disallowed. Did you mean to set "
+                "reuse=True or reuse=tf.AUTO_REUSE in VarScope?"
+            )
         if shape is not None and not existing.shape.is_compatible_with(shape):
-            raise ValueError(f"Trying to share variable {full_name}, but specified shape "
-                             f"{shape} and found shape {existing.shape}.")
+            raise ValueError(
+                f"Trying to share variable {full_name}, but specified shape {shape} and found shape {existing.shape}."
+            )
         want = dtype or (_value_dtype(initializer) if from_value else scope.dtype)
         if want is not None and want != existing.dtype:
-            raise ValueError(f"Trying to share variable {full_name}, but specified dtype "
-                             f"{want.name} and found dtype {existing.dtype.name}.")
+            raise ValueError(
+                f"Trying to share variable {full_name}, but specified dtype "
+                f"{want.name} and found dtype {existing.dtype.name}."
+            )
         for hint, value in hints.items():
             found = getattr(existing, hint)
             if value is not None and value != found:
-                raise ValueError(f"Trying to share variable {full_name}, but specified {hint} "
-                                 f"{value} and found {hint} {found}.")
+                raise ValueError(
+                    f"Trying to share variable {full_name}, but specified {hint} {value} and found {hint} {found}."
+                )
         return existing
     if scope.reuse is True:
-        raise ValueError(f"Variable {full_name} does not exist, or was not created with "
-                         "tf.get_variable(). Did you mean to set reuse=tf.AUTO_REUSE in VarScope?")
+        raise ValueError(
+            f"Variable {full_name} does not exist, or was not created with "
+            "tf.get_variable(). Did you mean to set reuse=tf.AUTO_REUSE in VarScope?"
+        )
 
     regularizer = regularizer if regularizer is not None else scope.regularizer
     if from_value:
         initial_value: Any = initializer
         variable_dtype = dtype  # None: the value's own dtype, as TF1
-    elif shape is None and initializer is not None and not isinstance(initializer, type) \
-            and _takes_no_arguments(initializer):
+    elif (
+        shape is None
+        and initializer is not None
+        and not isinstance(initializer, type)
+        and _takes_no_arguments(initializer)
+    ):
         initial_value = initializer  # TF 1.15: a callable returning the value
         variable_dtype = dtype
     else:
         if shape is None:
-            raise ValueError(f"Shape of a new variable ({full_name}) must be fully defined, "
-                             "but instead was None.")
+            raise ValueError(f"Shape of a new variable ({full_name}) must be fully defined, but instead was None.")
         if not shape.is_fully_defined():
-            raise ValueError(f"Shape of a new variable ({full_name}) must be fully defined, "
-                             f"but instead was {shape}.")
+            raise ValueError(f"Shape of a new variable ({full_name}) must be fully defined, but instead was {shape}.")
         variable_dtype = dtype or scope.dtype
         if initializer is None:
             if variable_dtype.is_floating:
@@ -446,8 +491,7 @@ def get_variable(name: str, shape: Any = None, dtype: Any = None, initializer: A
             elif variable_dtype.is_integer or variable_dtype.is_bool:
                 initializer = zeros_initializer()
             else:
-                raise ValueError(f"An initializer for variable {full_name} of "
-                                 f"{variable_dtype.name} is required")
+                raise ValueError(f"An initializer for variable {full_name} of {variable_dtype.name} is required")
         elif isinstance(initializer, type):
             initializer = initializer()  # tf.zeros_initializer, the class, as TF1 accepts
         dims = shape.as_list()
@@ -457,8 +501,13 @@ def get_variable(name: str, shape: Any = None, dtype: Any = None, initializer: A
     graph = get_default_graph()
     # Variable names depend only on the variable scope, not on name scopes.
     with graph.name_scope(""):
-        variable = Variable(initial_value, trainable=True if trainable is None else trainable,
-                            collections=collections, name=full_name, dtype=variable_dtype)
+        variable = Variable(
+            initial_value,
+            trainable=True if trainable is None else trainable,
+            collections=collections,
+            name=full_name,
+            dtype=variable_dtype,
+        )
     state.store[full_name] = variable
     for hint, value in hints.items():
         setattr(variable, hint, value if value is not None else getattr(scope, hint))

@@ -9,28 +9,51 @@ creates the ops ``v`` (the variable), ``v/Assign`` (its initializer) and
     with slimcore.Session() as sess:
         sess.run(slimcore.global_variables_initializer())
 """
+
 from __future__ import annotations
 
 import numbers
-from typing import Any, Callable, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any, Callable
 
 import numpy as np
 
 from . import _core
 from .framework import dtypes as _dtypes
-from .framework.ops import (GraphKeys, Operation, Tensor, _Operators, _op, _op1, _session_for,
-                            convert_to_tensor, get_default_graph, name_scope)
+from .framework.ops import (
+    GraphKeys,
+    Operation,
+    Tensor,
+    _op1,
+    _Operators,
+    _session_for,
+    convert_to_tensor,
+    get_default_graph,
+    name_scope,
+)
 from .ops.control_flow_ops import group, no_op
 from .regularizers import Regularizer
 
-__all__ = ["Variable", "variables_with_roles", "global_variables", "trainable_variables", "local_variables",
-           "model_variables", "global_variables_initializer", "variables_initializer",
-           "initialize_all_variables", "assign", "assign_add", "assign_sub",
-           "is_variable_initialized", "report_uninitialized_variables", "ROLES"]
+__all__ = [
+    "Variable",
+    "variables_with_roles",
+    "global_variables",
+    "trainable_variables",
+    "local_variables",
+    "model_variables",
+    "global_variables_initializer",
+    "variables_initializer",
+    "initialize_all_variables",
+    "assign",
+    "assign_add",
+    "assign_sub",
+    "is_variable_initialized",
+    "report_uninitialized_variables",
+    "ROLES",
+]
 
 # The roles layers give their variables (Variable.role; None reads as "other").
-ROLES = ("weights", "depthwise_weights", "biases", "bn_gamma", "bn_beta", "moving_stats", "optimizer_slot",
-         "other")
+ROLES = ("weights", "depthwise_weights", "biases", "bn_gamma", "bn_beta", "moving_stats", "optimizer_slot", "other")
 
 
 def _hint(field: str, doc: str) -> property:
@@ -41,10 +64,11 @@ def _hint(field: str, doc: str) -> property:
       TypeError: a value that is not a number (or None).
       ValueError: a negative or non-finite value.
     """
-    def fget(self: "Variable") -> Optional[float]:
+
+    def fget(self: Variable) -> float | None:
         return getattr(self._settings(), field)
 
-    def fset(self: "Variable", value: Optional[float]) -> None:
+    def fset(self: Variable, value: float | None) -> None:
         if value is not None:
             if isinstance(value, bool) or not isinstance(value, numbers.Real):
                 raise TypeError(f"{self.op.name}: {field} must be a number or None, got {value!r}")
@@ -71,17 +95,24 @@ class Variable(_Operators):
       ValueError: an initial value of partially unknown shape.
     """
 
-    def __init__(self, initial_value: Any = None, trainable: bool = True,
-                 collections: Optional[Iterable[str]] = None, validate_shape: bool = True,
-                 name: Optional[str] = None, dtype: Any = None, *, _attrs: Optional[dict] = None,
-                 **unsupported: Any) -> None:
+    def __init__(
+        self,
+        initial_value: Any = None,
+        trainable: bool = True,
+        collections: Iterable[str] | None = None,
+        validate_shape: bool = True,
+        name: str | None = None,
+        dtype: Any = None,
+        *,
+        _attrs: dict | None = None,
+        **unsupported: Any,
+    ) -> None:
         if unsupported:
             raise TypeError(f"Variable got unsupported arguments: {sorted(unsupported)}")
         if initial_value is None:
             raise ValueError("Variable needs an initial_value")
         if not validate_shape:
-            raise ValueError("slimcore variables always have a fixed shape (validate_shape=False "
-                             "is not supported)")
+            raise ValueError("slimcore variables always have a fixed shape (validate_shape=False is not supported)")
         graph = get_default_graph()
         self.graph = graph
         self._trainable = bool(trainable)
@@ -95,17 +126,28 @@ class Variable(_Operators):
                 init = convert_to_tensor(initial_value, name="initial_value")
             if dtype is not None and init.dtype != _dtypes.as_dtype(dtype):
                 if isinstance(initial_value, (Tensor, np.ndarray)) or callable(initial_value):
-                    raise TypeError(f"Variable {scope[:-1]!r}: initial_value has dtype {init.dtype.name}, "
-                                    f"but dtype={_dtypes.as_dtype(dtype).name} was given")
+                    raise TypeError(
+                        f"Variable {scope[:-1]!r}: initial_value has dtype {init.dtype.name}, "
+                        f"but dtype={_dtypes.as_dtype(dtype).name} was given"
+                    )
                 init = convert_to_tensor(initial_value, dtype=dtype)
             shape = init.shape
             if not shape.is_fully_defined():
-                raise ValueError(f"initial_value of variable {scope[:-1]!r} must have a fully "
-                                 f"defined shape, got {shape}")
-            self._variable = _op1("VariableV2", [], {
-                "dtype": init.dtype._core, "shape": shape.as_list(), "trainable": self._trainable,
-                **(_attrs or {}),
-            }, scope, graph=graph)
+                raise ValueError(
+                    f"initial_value of variable {scope[:-1]!r} must have a fully defined shape, got {shape}"
+                )
+            self._variable = _op1(
+                "VariableV2",
+                [],
+                {
+                    "dtype": init.dtype._core,
+                    "shape": shape.as_list(),
+                    "trainable": self._trainable,
+                    **(_attrs or {}),
+                },
+                scope,
+                graph=graph,
+            )
             self._initial_value = init
             self._initializer_op = assign(self._variable, init, name="Assign").op
             self._snapshot = _op1("Identity", [self._variable], {}, "read")
@@ -113,8 +155,8 @@ class Variable(_Operators):
         # Set by get_variable (and layers): the penalty in the loss; its kind
         # and scale, the role and the optimizer hints live in the graph's C++
         # settings record (the properties below).
-        self._regularizer: Optional[Callable] = None
-        self.regularization_loss: Optional[Tensor] = None
+        self._regularizer: Callable | None = None
+        self.regularization_loss: Tensor | None = None
         if collections is None:
             collections = [GraphKeys.GLOBAL_VARIABLES]
         collections = list(collections)
@@ -131,18 +173,21 @@ class Variable(_Operators):
 
     lr_mult = _hint("lr_mult", "Learning-rate multiplier: this variable's rate is lr * lr_mult (None: 1).")
     momentum = _hint("momentum", "Momentum override for this variable (None: the optimizer's).")
-    weight_decay = _hint("weight_decay", "Decoupled decay d, p <- p - s*d*p per step, replacing the "
-                         "optimizer's weight_decay for this variable (0: never decayed; None: the optimizer's).")
+    weight_decay = _hint(
+        "weight_decay",
+        "Decoupled decay d, p <- p - s*d*p per step, replacing the "
+        "optimizer's weight_decay for this variable (0: never decayed; None: the optimizer's).",
+    )
 
     @property
-    def role(self) -> Optional[str]:
+    def role(self) -> str | None:
         """What the variable is to the layer that made it ("weights", "biases",
         "bn_gamma", "bn_beta", "moving_stats", "depthwise_weights",
         "optimizer_slot"); None for variables made by hand."""
         return self._settings().role or None
 
     @role.setter
-    def role(self, value: Optional[str]) -> None:
+    def role(self, value: str | None) -> None:
         if value is not None and not isinstance(value, str):
             raise TypeError(f"{self.op.name}: role must be a string or None, got {value!r}")
         settings = self._settings()
@@ -150,24 +195,27 @@ class Variable(_Operators):
         self._store_settings(settings)
 
     @property
-    def regularizer(self) -> Optional[Callable]:
+    def regularizer(self) -> Callable | None:
         """The penalty function attached to the variable (its kind, scales and
         convention are recorded in the settings record)."""
         return self._regularizer
 
     @regularizer.setter
-    def regularizer(self, reg: Optional[Callable]) -> None:
+    def regularizer(self, reg: Callable | None) -> None:
         settings = self._settings()
         kind = None if reg is None else getattr(reg, "kind", getattr(reg, "__name__", type(reg).__name__))
         if kind == "no_regularizer":
             kind = None
-        def scale(name: str) -> Optional[float]:
+
+        def scale(name: str) -> float | None:
             value = getattr(reg, name, None)
             return float(value) if isinstance(value, numbers.Real) and not isinstance(value, bool) else None
+
         settings.regularizer = kind or ""
         settings.l1, settings.l2 = (scale("l1"), scale("l2")) if kind else (None, None)
-        settings.penalty_convention = ("half" if getattr(reg, "half", True) else "full") \
-            if kind and hasattr(reg, "half") else ""
+        settings.penalty_convention = (
+            ("half" if getattr(reg, "half", True) else "full") if kind and hasattr(reg, "half") else ""
+        )
         self._store_settings(settings)
         self._regularizer = reg
 
@@ -216,15 +264,15 @@ class Variable(_Operators):
     def _as_graph_element(self) -> Tensor:
         return self._variable
 
-    def assign(self, value: Any, use_locking: bool = False, name: Optional[str] = None) -> Tensor:
+    def assign(self, value: Any, use_locking: bool = False, name: str | None = None) -> Tensor:
         """var <- value; returns the new value."""
         return assign(self, value, name=name)
 
-    def assign_add(self, delta: Any, use_locking: bool = False, name: Optional[str] = None) -> Tensor:
+    def assign_add(self, delta: Any, use_locking: bool = False, name: str | None = None) -> Tensor:
         """var <- var + delta."""
         return assign_add(self, delta, name=name)
 
-    def assign_sub(self, delta: Any, use_locking: bool = False, name: Optional[str] = None) -> Tensor:
+    def assign_sub(self, delta: Any, use_locking: bool = False, name: str | None = None) -> Tensor:
         """var <- var - delta."""
         return assign_sub(self, delta, name=name)
 
@@ -244,14 +292,16 @@ class Variable(_Operators):
         if not self._trainable:
             settings.append("trainable=False")
         if self.regularizer is not None:
-            shown = repr(self.regularizer) if isinstance(self.regularizer, Regularizer) else \
-                getattr(self.regularizer, "__name__", repr(self.regularizer))
+            shown = (
+                repr(self.regularizer)
+                if isinstance(self.regularizer, Regularizer)
+                else getattr(self.regularizer, "__name__", repr(self.regularizer))
+            )
             settings.append(f"regularizer={shown}")
         for hint in ("lr_mult", "momentum", "weight_decay"):
             if getattr(self, hint) is not None:
                 settings.append(f"{hint}={getattr(self, hint)}")
         return f"<slimcore.Variable '{self.name}' {' '.join(settings)}>"
-
 
     def __hash__(self) -> int:
         return id(self)
@@ -268,50 +318,56 @@ def _variable_tensor(var: Any) -> Tensor:
     raise TypeError(f"expected a Variable, got {var!r}")
 
 
-def _update(op_type: str, var: Any, value: Any, name: Optional[str]) -> Tensor:
+def _update(op_type: str, var: Any, value: Any, name: str | None) -> Tensor:
     ref = _variable_tensor(var)
     value = convert_to_tensor(value, dtype=ref.dtype, graph=ref.graph)
     if not value.shape.is_compatible_with(ref.shape):
-        raise ValueError(f"{op_type}: value of shape {value.shape} does not match variable "
-                         f"{ref.name} of shape {ref.shape}")
-    return _op1(op_type, [value], {"var": ref._node, "dtype": ref.dtype._core,
-                                   "shape": ref.shape.as_list()}, name or op_type, graph=ref.graph)
+        raise ValueError(
+            f"{op_type}: value of shape {value.shape} does not match variable {ref.name} of shape {ref.shape}"
+        )
+    return _op1(
+        op_type,
+        [value],
+        {"var": ref._node, "dtype": ref.dtype._core, "shape": ref.shape.as_list()},
+        name or op_type,
+        graph=ref.graph,
+    )
 
 
-def assign(ref: Any, value: Any, name: Optional[str] = None, **_: Any) -> Tensor:
+def assign(ref: Any, value: Any, name: str | None = None, **_: Any) -> Tensor:
     """tf.assign: ref <- value; returns the new value."""
     return _update("Assign", ref, value, name)
 
 
-def assign_add(ref: Any, value: Any, name: Optional[str] = None, **_: Any) -> Tensor:
+def assign_add(ref: Any, value: Any, name: str | None = None, **_: Any) -> Tensor:
     """tf.assign_add: ref <- ref + value."""
     return _update("AssignAdd", ref, value, name)
 
 
-def assign_sub(ref: Any, value: Any, name: Optional[str] = None, **_: Any) -> Tensor:
+def assign_sub(ref: Any, value: Any, name: str | None = None, **_: Any) -> Tensor:
     """tf.assign_sub: ref <- ref - value."""
     return _update("AssignSub", ref, value, name)
 
 
-def global_variables(scope: Optional[str] = None) -> list:
+def global_variables(scope: str | None = None) -> list:
     """tf.global_variables: the GLOBAL_VARIABLES collection."""
     return get_default_graph().get_collection(GraphKeys.GLOBAL_VARIABLES, scope)
 
 
-def trainable_variables(scope: Optional[str] = None) -> list:
+def trainable_variables(scope: str | None = None) -> list:
     """tf.trainable_variables: the TRAINABLE_VARIABLES collection."""
     return get_default_graph().get_collection(GraphKeys.TRAINABLE_VARIABLES, scope)
 
 
-def local_variables(scope: Optional[str] = None) -> list:
+def local_variables(scope: str | None = None) -> list:
     return get_default_graph().get_collection(GraphKeys.LOCAL_VARIABLES, scope)
 
 
-def model_variables(scope: Optional[str] = None) -> list:
+def model_variables(scope: str | None = None) -> list:
     return get_default_graph().get_collection(GraphKeys.MODEL_VARIABLES, scope)
 
 
-def variables_with_roles(roles: Iterable[str], var_list: Optional[Iterable[Any]] = None) -> list:
+def variables_with_roles(roles: Iterable[str], var_list: Iterable[Any] | None = None) -> list:
     """The variables of `var_list` (default: global variables) whose role is
     in `roles` ("weights", "biases", "bn_gamma", "bn_beta", "moving_stats",
     "depthwise_weights", "optimizer_slot", "other" for variables without one).
@@ -351,8 +407,7 @@ def is_variable_initialized(variable: Variable, session: Any = None) -> bool:
     return sess._c.variable_initialized(variable._variable._node)
 
 
-def report_uninitialized_variables(var_list: Optional[Iterable[Variable]] = None,
-                                   session: Any = None) -> list:
+def report_uninitialized_variables(var_list: Iterable[Variable] | None = None, session: Any = None) -> list:
     """Names of the variables not yet initialized in `session` (a Python list)."""
     var_list = global_variables() if var_list is None else list(var_list)
     sess = _session_for(session, get_default_graph())

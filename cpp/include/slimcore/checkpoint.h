@@ -24,14 +24,12 @@ void save_safetensors(const std::string& path, const NamedTensors& tensors,
 // Reads every tensor of a safetensors file (and its metadata when asked).
 // Throws NotFound for a missing file and InvalidArgument naming the problem
 // for a malformed one (truncated, bad header, offsets out of range...).
-NamedTensors load_safetensors(const std::string& path,
-                              std::map<std::string, std::string>* metadata = nullptr);
+NamedTensors load_safetensors(const std::string& path, std::map<std::string, std::string>* metadata = nullptr);
 
 // Saves the current values of the variables `nodes` of a session under the
 // names `names` (TF's names: the variables' op names).
 void save_variables(Session& session, const std::string& path, const std::vector<int>& nodes,
-                    const std::vector<std::string>& names,
-                    const std::map<std::string, std::string>& metadata = {});
+                    const std::vector<std::string>& names, const std::map<std::string, std::string>& metadata = {});
 
 // Assigns each variable `nodes[i]` the tensor `names[i]` of the file.
 // Throws NotFound naming a missing key and InvalidArgument for a shape or

@@ -17,10 +17,20 @@ bool is_integer(DType dtype);
 
 // The C++ element type of each dtype.
 template <typename T> struct dtype_of;
-template <> struct dtype_of<float> { static constexpr DType value = DType::Float32; };
-template <> struct dtype_of<double> { static constexpr DType value = DType::Float64; };
-template <> struct dtype_of<int32_t> { static constexpr DType value = DType::Int32; };
-template <> struct dtype_of<int64_t> { static constexpr DType value = DType::Int64; };
-template <> struct dtype_of<bool> { static constexpr DType value = DType::Bool; };
+template <> struct dtype_of<float> {
+  static constexpr DType value = DType::Float32;
+};
+template <> struct dtype_of<double> {
+  static constexpr DType value = DType::Float64;
+};
+template <> struct dtype_of<int32_t> {
+  static constexpr DType value = DType::Int32;
+};
+template <> struct dtype_of<int64_t> {
+  static constexpr DType value = DType::Int64;
+};
+template <> struct dtype_of<bool> {
+  static constexpr DType value = DType::Bool;
+};
 
 }  // namespace slimcore

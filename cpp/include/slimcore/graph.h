@@ -24,9 +24,7 @@ struct TensorRef {
   int index = 0;
   bool valid() const { return node >= 0; }
   bool operator==(const TensorRef& o) const { return node == o.node && index == o.index; }
-  bool operator<(const TensorRef& o) const {
-    return node != o.node ? node < o.node : index < o.index;
-  }
+  bool operator<(const TensorRef& o) const { return node != o.node ? node < o.node : index < o.index; }
 };
 
 // What is known of a tensor before the graph runs.
@@ -35,8 +33,8 @@ struct TensorSpec {
   Shape shape;
 };
 
-using AttrValue = std::variant<bool, int64_t, double, std::string, std::vector<int64_t>,
-                               std::vector<double>, DType, Tensor>;
+using AttrValue =
+    std::variant<bool, int64_t, double, std::string, std::vector<int64_t>, std::vector<double>, DType, Tensor>;
 
 // Named attributes of a node (transpose flags, axes, the value of a constant...).
 class Attrs {

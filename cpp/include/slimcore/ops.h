@@ -30,13 +30,13 @@ int no_op(Graph& g, const std::string& name = "NoOp");
 // ---- random tensors (random_ops.cpp) ----------------------------------------
 // Deterministic for given seeds: a session draws the same sequence on every
 // run of a new session; each run of the op continues the stream.
-Output random_uniform(Graph& g, Shape shape, DType dtype, double minval, double maxval,
-                      int64_t seed, int64_t seed2, const std::string& name = "RandomUniform");
-Output random_normal(Graph& g, Shape shape, DType dtype, double mean, double stddev,
-                     int64_t seed, int64_t seed2, const std::string& name = "RandomNormal");
+Output random_uniform(Graph& g, Shape shape, DType dtype, double minval, double maxval, int64_t seed, int64_t seed2,
+                      const std::string& name = "RandomUniform");
+Output random_normal(Graph& g, Shape shape, DType dtype, double mean, double stddev, int64_t seed, int64_t seed2,
+                     const std::string& name = "RandomNormal");
 // Normal values more than 2 stddev from the mean are redrawn (tf.truncated_normal).
-Output truncated_normal(Graph& g, Shape shape, DType dtype, double mean, double stddev,
-                        int64_t seed, int64_t seed2, const std::string& name = "TruncatedNormal");
+Output truncated_normal(Graph& g, Shape shape, DType dtype, double mean, double stddev, int64_t seed, int64_t seed2,
+                        const std::string& name = "TruncatedNormal");
 
 // ---- elementwise binary, numpy broadcasting (binary_ops.cpp) ----------------
 Output add(Output a, Output b, const std::string& name = "Add");
@@ -61,7 +61,7 @@ Output relu(Output x, const std::string& name = "Relu");
 Output relu6(Output x, const std::string& name = "Relu6");
 Output tanh(Output x, const std::string& name = "Tanh");
 Output sigmoid(Output x, const std::string& name = "Sigmoid");
-Output softmax(Output logits, const std::string& name = "Softmax");        // over the last axis
+Output softmax(Output logits, const std::string& name = "Softmax");         // over the last axis
 Output log_softmax(Output logits, const std::string& name = "LogSoftmax");  // over the last axis
 
 // ---- linear algebra and nn (matmul_ops.cpp, nn_ops.cpp) ------------------------
@@ -71,12 +71,9 @@ Output bias_add(Output x, Output bias, const std::string& name = "BiasAdd");  //
 Output l2_loss(Output x, const std::string& name = "L2Loss");                 // sum(x^2) / 2
 
 // ---- reductions (reduction_ops.cpp) -------------------------------------------
-Output reduce_sum(Output x, Axes axes = std::nullopt, bool keepdims = false,
-                  const std::string& name = "Sum");
-Output reduce_mean(Output x, Axes axes = std::nullopt, bool keepdims = false,
-                   const std::string& name = "Mean");
-Output argmax(Output x, int64_t axis, DType output_type = DType::Int64,
-              const std::string& name = "ArgMax");
+Output reduce_sum(Output x, Axes axes = std::nullopt, bool keepdims = false, const std::string& name = "Sum");
+Output reduce_mean(Output x, Axes axes = std::nullopt, bool keepdims = false, const std::string& name = "Mean");
+Output argmax(Output x, int64_t axis, DType output_type = DType::Int64, const std::string& name = "ArgMax");
 
 // ---- shapes and types (array_ops.cpp) -----------------------------------------
 // `shape` may hold one -1, inferred from the number of elements.
@@ -84,8 +81,8 @@ Output reshape(Output x, Shape shape, const std::string& name = "Reshape");
 Output cast(Output x, DType dtype, const std::string& name = "Cast");
 Output stack(const std::vector<Output>& xs, int64_t axis = 0, const std::string& name = "stack");
 Output concat(const std::vector<Output>& xs, int64_t axis, const std::string& name = "concat");
-Output one_hot(Output indices, int64_t depth, double on_value = 1.0, double off_value = 0.0,
-               int64_t axis = -1, DType dtype = DType::Float32, const std::string& name = "one_hot");
+Output one_hot(Output indices, int64_t depth, double on_value = 1.0, double off_value = 0.0, int64_t axis = -1,
+               DType dtype = DType::Float32, const std::string& name = "one_hot");
 
 // ---- normalization and dropout (batch_norm_ops.cpp, dropout_ops.cpp) ----------
 // tf.nn.fused_batch_norm on channels-last x of rank 2 ([N, C]) or 4 (NHWC).
@@ -99,9 +96,9 @@ Output one_hot(Output indices, int64_t depth, double on_value = 1.0, double off_
 struct BatchNormOutputs {
   Output y, batch_mean, batch_variance, saved_mean, saved_inv_std;
 };
-BatchNormOutputs fused_batch_norm(Output x, Output scale, Output offset, Output mean = {},
-                                  Output variance = {}, double epsilon = 0.001,
-                                  bool is_training = true, const std::string& name = "FusedBatchNorm");
+BatchNormOutputs fused_batch_norm(Output x, Output scale, Output offset, Output mean = {}, Output variance = {},
+                                  double epsilon = 0.001, bool is_training = true,
+                                  const std::string& name = "FusedBatchNorm");
 // tf.nn.dropout: y = x * mask, mask = (u < keep_prob) / keep_prob with u ~ U[0, 1)
 // drawn from the (seed, seed2) stream, one per element of noise_shape (x's
 // shape when nullopt; a shorter one is padded with leading 1s; -1 means x's
@@ -112,11 +109,9 @@ struct DropoutOutputs {
   Output y, mask;
 };
 DropoutOutputs dropout(Output x, double keep_prob, int64_t seed, int64_t seed2,
-                       const std::optional<Shape>& noise_shape = std::nullopt,
-                       const std::string& name = "Dropout");
+                       const std::optional<Shape>& noise_shape = std::nullopt, const std::string& name = "Dropout");
 DropoutOutputs dropout(Output x, Output keep_prob, int64_t seed, int64_t seed2,
-                       const std::optional<Shape>& noise_shape = std::nullopt,
-                       const std::string& name = "Dropout");
+                       const std::optional<Shape>& noise_shape = std::nullopt, const std::string& name = "Dropout");
 // ---- convolution and pooling (conv_ops.cpp, depthwise_ops.cpp, pool_ops.cpp) ----
 // NHWC only. strides, dilations and ksize are [h, w] (TF's 4-element forms
 // are converted by the Python layer); padding is "SAME" or "VALID" with TF's
@@ -134,30 +129,25 @@ Output conv2d_backprop_filter(Output input, Output filter, Output grad, std::vec
                               const std::string& name = "Conv2DBackpropFilter");
 // input [N, H, W, C], filter [kh, kw, C, M] -> [N, OH, OW, C*M]; output channel
 // c*M + m is input channel c correlated with filter[:, :, c, m].
-Output depthwise_conv2d(Output input, Output filter, std::vector<int64_t> strides,
-                        const std::string& padding, std::vector<int64_t> dilations = {1, 1},
-                        const std::string& name = "DepthwiseConv2dNative");
-Output depthwise_conv2d_backprop_input(Output input, Output filter, Output grad,
-                                       std::vector<int64_t> strides, const std::string& padding,
-                                       std::vector<int64_t> dilations = {1, 1},
+Output depthwise_conv2d(Output input, Output filter, std::vector<int64_t> strides, const std::string& padding,
+                        std::vector<int64_t> dilations = {1, 1}, const std::string& name = "DepthwiseConv2dNative");
+Output depthwise_conv2d_backprop_input(Output input, Output filter, Output grad, std::vector<int64_t> strides,
+                                       const std::string& padding, std::vector<int64_t> dilations = {1, 1},
                                        const std::string& name = "DepthwiseConv2dNativeBackpropInput");
-Output depthwise_conv2d_backprop_filter(Output input, Output filter, Output grad,
-                                        std::vector<int64_t> strides, const std::string& padding,
-                                        std::vector<int64_t> dilations = {1, 1},
+Output depthwise_conv2d_backprop_filter(Output input, Output filter, Output grad, std::vector<int64_t> strides,
+                                        const std::string& padding, std::vector<int64_t> dilations = {1, 1},
                                         const std::string& name = "DepthwiseConv2dNativeBackpropFilter");
 // Max / mean over each window; SAME padding cells never win the max and are
 // not counted by the mean.
-Output max_pool(Output value, std::vector<int64_t> ksize, std::vector<int64_t> strides,
-                const std::string& padding, const std::string& name = "MaxPool");
-Output avg_pool(Output value, std::vector<int64_t> ksize, std::vector<int64_t> strides,
-                const std::string& padding, const std::string& name = "AvgPool");
+Output max_pool(Output value, std::vector<int64_t> ksize, std::vector<int64_t> strides, const std::string& padding,
+                const std::string& name = "MaxPool");
+Output avg_pool(Output value, std::vector<int64_t> ksize, std::vector<int64_t> strides, const std::string& padding,
+                const std::string& name = "AvgPool");
 // The gradient goes to the first maximal cell of each window (row-major order).
 Output max_pool_grad(Output orig_input, Output orig_output, Output grad, std::vector<int64_t> ksize,
-                     std::vector<int64_t> strides, const std::string& padding,
-                     const std::string& name = "MaxPoolGrad");
-Output avg_pool_grad(Output orig_input, Output grad, std::vector<int64_t> ksize,
-                     std::vector<int64_t> strides, const std::string& padding,
-                     const std::string& name = "AvgPoolGrad");
+                     std::vector<int64_t> strides, const std::string& padding, const std::string& name = "MaxPoolGrad");
+Output avg_pool_grad(Output orig_input, Output grad, std::vector<int64_t> ksize, std::vector<int64_t> strides,
+                     const std::string& padding, const std::string& name = "AvgPoolGrad");
 
 }  // namespace ops
 

@@ -41,8 +41,8 @@ struct SlotSpec {
 // initial_accumulator: Adagrad's start (TF1: 0.1); initial_rms: RMSProp's
 // mean square start (TF1: 1, Keras: 0). Throws InvalidArgument for an
 // unknown algorithm.
-std::vector<SlotSpec> slot_plan(const std::string& algorithm, bool centered = false,
-                                double initial_accumulator = 0.1, double initial_rms = 1.0);
+std::vector<SlotSpec> slot_plan(const std::string& algorithm, bool centered = false, double initial_accumulator = 0.1,
+                                double initial_rms = 1.0);
 
 // Non-slot variables: Adam's beta1_power and beta2_power, scalars that start
 // at the hyperparameter named `initial_from` (beta1, beta2).

@@ -27,20 +27,19 @@ class Session {
   // InvalidArgument for a missing feed or a fed shape that contradicts the
   // static shape, TypeMismatch for a wrong dtype, FailedPrecondition when an
   // uninitialized variable is read.
-  std::vector<Tensor> run(const std::vector<std::pair<Output, Tensor>>& feeds,
-                          const std::vector<Output>& fetches, const std::vector<int>& targets = {});
+  std::vector<Tensor> run(const std::vector<std::pair<Output, Tensor>>& feeds, const std::vector<Output>& fetches,
+                          const std::vector<int>& targets = {});
 
   // The same by node references (what the Python binding uses).
   std::vector<Tensor> run_refs(const std::vector<std::pair<TensorRef, Tensor>>& feeds,
-                               const std::vector<TensorRef>& fetches,
-                               const std::vector<int>& targets = {});
+                               const std::vector<TensorRef>& fetches, const std::vector<int>& targets = {});
 
   Graph& graph() { return *graph_; }
   VariableStore& variables() { return variables_; }
 
  private:
-  Plan& plan_for(const std::vector<std::pair<TensorRef, Tensor>>& feeds,
-                 const std::vector<TensorRef>& fetches, const std::vector<int>& targets);
+  Plan& plan_for(const std::vector<std::pair<TensorRef, Tensor>>& feeds, const std::vector<TensorRef>& fetches,
+                 const std::vector<int>& targets);
   std::shared_ptr<Graph> graph_;
   VariableStore variables_;
   std::map<int, uint64_t> op_counters_;  // random ops' stream positions

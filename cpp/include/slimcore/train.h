@@ -39,12 +39,12 @@ VariableSettings& settings(Output var);
 
 struct OptimizerSpec {
   std::string algorithm = "adam";  // sgd, momentum, adam, rmsprop, adagrad
-  std::string name;        // names the slots "<var>/<name>"; empty: TF1's ("Adam", "Momentum"...)
+  std::string name;                // names the slots "<var>/<name>"; empty: TF1's ("Adam", "Momentum"...)
   double learning_rate = 1e-3;
-  double momentum = 0.9;   // momentum; rmsprop's momentum term (set 0 for none)
+  double momentum = 0.9;                              // momentum; rmsprop's momentum term (set 0 for none)
   double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;  // adam (rmsprop uses epsilon too)
-  double rho = 0.9;        // rmsprop's decay
-  double initial_accumulator = 0.1;  // adagrad
+  double rho = 0.9;                                   // rmsprop's decay
+  double initial_accumulator = 0.1;                   // adagrad
   bool nesterov = false, centered = false;
   // Decoupled weight decay applied to the variables in `decayed` (all when
   // empty) before the base update: p <- p - s * weight_decay * p with s = 1

@@ -18,9 +18,9 @@ namespace slimcore {
 // multiplier, momentum, decay, penalty: the graph's record, read together
 // with the segment).
 struct ArenaSegment {
-  int node = -1;           // the VariableV2 node
-  std::size_t offset = 0;  // in elements
-  int64_t size = 0;        // elements
+  int node = -1;                               // the VariableV2 node
+  std::size_t offset = 0;                      // in elements
+  int64_t size = 0;                            // elements
   const VariableSettings* settings = nullptr;  // the graph's record of `node`
 };
 

@@ -48,8 +48,7 @@ std::vector<TensorSpec> float_unary_shape(const InferContext& c) {
 // Softmax and LogSoftmax normalise over the last axis: rank >= 1.
 std::vector<TensorSpec> last_axis_shape(const InferContext& c) {
   std::vector<TensorSpec> out = float_unary_shape(c);
-  if (c.input(0).shape.empty())
-    c.fail("logits must have rank >= 1 (the classes are on the last axis), got a scalar");
+  if (c.input(0).shape.empty()) c.fail("logits must have rank >= 1 (the classes are on the last axis), got a scalar");
   return out;
 }
 
@@ -62,8 +61,7 @@ std::vector<TensorSpec> grad_pair_shape(const InferContext& c) {
     c.fail_type("expected two float32 or two float64 tensors, got " + dtype_name(a.dtype) + " and " +
                 dtype_name(b.dtype));
   if (a.shape.size() != b.shape.size() || !shape_compatible(a.shape, b.shape))
-    c.fail("both inputs must have the same shape, got " + shape_string(a.shape) + " and " +
-           shape_string(b.shape));
+    c.fail("both inputs must have the same shape, got " + shape_string(a.shape) + " and " + shape_string(b.shape));
   TensorSpec out = a;
   for (std::size_t d = 0; d < out.shape.size(); ++d)
     if (out.shape[d] < 0) out.shape[d] = b.shape[d];
@@ -88,8 +86,7 @@ void relu6_kernel(KernelContext& c) {
     using T = decltype(zero);
     const T* x = c.input(0).data<T>();
     T* y = c.output(0).data<T>();
-    parallel_for(c.output(0).numel(),
-                 [&](int64_t i) { y[i] = x[i] < T(0) ? T(0) : (x[i] > T(6) ? T(6) : x[i]); });
+    parallel_for(c.output(0).numel(), [&](int64_t i) { y[i] = x[i] < T(0) ? T(0) : (x[i] > T(6) ? T(6) : x[i]); });
   });
 }
 
@@ -305,57 +302,17 @@ std::vector<Output> sigmoid_grad_grad(const GradContext& c) {
   return {ops::mul(ops::mul(c.grad(), dy), 1.0 - 2.0 * y), grad_op(c, "SigmoidGrad", y, c.grad())};
 }
 
-REGISTER_OP("Relu")
-    .inputs(1)
-    .shape(numeric_unary_shape)
-    .kernel(relu_kernel)
-    .gradient(relu_grad);
-REGISTER_OP("Relu6")
-    .inputs(1)
-    .shape(numeric_unary_shape)
-    .kernel(relu6_kernel)
-    .gradient(relu6_grad);
-REGISTER_OP("Tanh")
-    .inputs(1)
-    .shape(float_unary_shape)
-    .kernel(tanh_kernel)
-    .gradient(tanh_grad);
-REGISTER_OP("Sigmoid")
-    .inputs(1)
-    .shape(float_unary_shape)
-    .kernel(sigmoid_kernel)
-    .gradient(sigmoid_grad);
-REGISTER_OP("Softmax")
-    .inputs(1)
-    .shape(last_axis_shape)
-    .kernel(softmax_kernel)
-    .gradient(softmax_grad);
-REGISTER_OP("LogSoftmax")
-    .inputs(1)
-    .shape(last_axis_shape)
-    .kernel(log_softmax_kernel)
-    .gradient(log_softmax_grad);
+REGISTER_OP("Relu").inputs(1).shape(numeric_unary_shape).kernel(relu_kernel).gradient(relu_grad);
+REGISTER_OP("Relu6").inputs(1).shape(numeric_unary_shape).kernel(relu6_kernel).gradient(relu6_grad);
+REGISTER_OP("Tanh").inputs(1).shape(float_unary_shape).kernel(tanh_kernel).gradient(tanh_grad);
+REGISTER_OP("Sigmoid").inputs(1).shape(float_unary_shape).kernel(sigmoid_kernel).gradient(sigmoid_grad);
+REGISTER_OP("Softmax").inputs(1).shape(last_axis_shape).kernel(softmax_kernel).gradient(softmax_grad);
+REGISTER_OP("LogSoftmax").inputs(1).shape(last_axis_shape).kernel(log_softmax_kernel).gradient(log_softmax_grad);
 
-REGISTER_OP("ReluGrad")
-    .inputs(2)
-    .shape(grad_pair_shape)
-    .kernel(relu_grad_kernel)
-    .gradient(relu_grad_grad);
-REGISTER_OP("Relu6Grad")
-    .inputs(2)
-    .shape(grad_pair_shape)
-    .kernel(relu6_grad_kernel)
-    .gradient(relu6_grad_grad);
-REGISTER_OP("TanhGrad")
-    .inputs(2)
-    .shape(grad_pair_shape)
-    .kernel(tanh_grad_kernel)
-    .gradient(tanh_grad_grad);
-REGISTER_OP("SigmoidGrad")
-    .inputs(2)
-    .shape(grad_pair_shape)
-    .kernel(sigmoid_grad_kernel)
-    .gradient(sigmoid_grad_grad);
+REGISTER_OP("ReluGrad").inputs(2).shape(grad_pair_shape).kernel(relu_grad_kernel).gradient(relu_grad_grad);
+REGISTER_OP("Relu6Grad").inputs(2).shape(grad_pair_shape).kernel(relu6_grad_kernel).gradient(relu6_grad_grad);
+REGISTER_OP("TanhGrad").inputs(2).shape(grad_pair_shape).kernel(tanh_grad_kernel).gradient(tanh_grad_grad);
+REGISTER_OP("SigmoidGrad").inputs(2).shape(grad_pair_shape).kernel(sigmoid_grad_kernel).gradient(sigmoid_grad_grad);
 // No second-order rule yet (it needs a row sum): differentiating these
 // raises "No gradient defined" instead of returning a wrong value.
 REGISTER_OP("SoftmaxGrad")
@@ -378,10 +335,18 @@ REGISTER_OP("LogSoftmaxGrad")
 }  // namespace
 
 namespace ops {
-Output relu(Output x, const std::string& name) { return x.graph().add("Relu", {x}, {}, name); }
-Output relu6(Output x, const std::string& name) { return x.graph().add("Relu6", {x}, {}, name); }
-Output tanh(Output x, const std::string& name) { return x.graph().add("Tanh", {x}, {}, name); }
-Output sigmoid(Output x, const std::string& name) { return x.graph().add("Sigmoid", {x}, {}, name); }
+Output relu(Output x, const std::string& name) {
+  return x.graph().add("Relu", {x}, {}, name);
+}
+Output relu6(Output x, const std::string& name) {
+  return x.graph().add("Relu6", {x}, {}, name);
+}
+Output tanh(Output x, const std::string& name) {
+  return x.graph().add("Tanh", {x}, {}, name);
+}
+Output sigmoid(Output x, const std::string& name) {
+  return x.graph().add("Sigmoid", {x}, {}, name);
+}
 Output softmax(Output logits, const std::string& name) {
   return logits.graph().add("Softmax", {logits}, {}, name);
 }

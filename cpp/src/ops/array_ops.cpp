@@ -12,13 +12,14 @@ namespace slimcore {
 
 namespace {
 
-std::vector<TensorSpec> same_as_input0(const InferContext& c) { return {c.input(0)}; }
+std::vector<TensorSpec> same_as_input0(const InferContext& c) {
+  return {c.input(0)};
+}
 
 REGISTER_OP("Placeholder")
     .inputs(0)
     .shape([](const InferContext& c) {
-      return std::vector<TensorSpec>{
-          {c.attrs().get<DType>("dtype"), c.attrs().get<std::vector<int64_t>>("shape")}};
+      return std::vector<TensorSpec>{{c.attrs().get<DType>("dtype"), c.attrs().get<std::vector<int64_t>>("shape")}};
     })
     .kernel([](KernelContext& c) -> void {
       c.fail("a placeholder must be fed");  // the planner refuses this earlier
@@ -83,16 +84,8 @@ template <int kValue> void fill_constant(KernelContext& c) {
   });
 }
 
-REGISTER_OP("OnesLike")
-    .inputs(1)
-    .shape(same_as_input0)
-    .kernel(fill_constant<1>)
-    .not_differentiable();
-REGISTER_OP("ZerosLike")
-    .inputs(1)
-    .shape(same_as_input0)
-    .kernel(fill_constant<0>)
-    .not_differentiable();
+REGISTER_OP("OnesLike").inputs(1).shape(same_as_input0).kernel(fill_constant<1>).not_differentiable();
+REGISTER_OP("ZerosLike").inputs(1).shape(same_as_input0).kernel(fill_constant<0>).not_differentiable();
 
 }  // namespace
 
@@ -100,8 +93,12 @@ Output sum_to_shape_of(Output grad, Output like) {
   if (grad.shape() == like.shape() && is_fully_defined(like.shape())) return grad;
   return grad.graph().add("SumToShapeOf", {grad, like}, {}, "Sum");
 }
-Output ones_like(Output like) { return like.graph().add("OnesLike", {like}); }
-Output zeros_like(Output like) { return like.graph().add("ZerosLike", {like}); }
+Output ones_like(Output like) {
+  return like.graph().add("OnesLike", {like});
+}
+Output zeros_like(Output like) {
+  return like.graph().add("ZerosLike", {like});
+}
 Output scalar_like(Output like, double value) {
   return ops::scalar(like.graph(), value, like.dtype());
 }
@@ -124,7 +121,9 @@ Output scalar(Graph& g, double value, DType dtype, const std::string& name) {
   return g.add("Const", {}, {{"value", t}}, name);
 }
 
-Output identity(Output x, const std::string& name) { return x.graph().add("Identity", {x}, {}, name); }
+Output identity(Output x, const std::string& name) {
+  return x.graph().add("Identity", {x}, {}, name);
+}
 
 }  // namespace ops
 }  // namespace slimcore

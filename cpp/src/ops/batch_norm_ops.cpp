@@ -98,8 +98,8 @@ template <typename Body> void for_blocks(const Blocks& b, const Body& body) {
 
 // s1[j] += g, s2[j] += g * u over blocks [first, last), u = x - k[j], g = u or dy.
 template <bool kGrad, typename T>
-void accumulate_blocks(const T* x, const T* dy, const Blocks& b, int64_t first, int64_t last,
-                       const double* k, double* s1, double* s2) {
+void accumulate_blocks(const T* x, const T* dy, const Blocks& b, int64_t first, int64_t last, const double* k,
+                       double* s1, double* s2) {
   for (int64_t blk = first; blk < last; ++blk) {
     const int64_t begin = blk * b.width;
     const int64_t len = std::min(b.width, b.n - begin);
@@ -123,8 +123,7 @@ void accumulate_blocks(const T* x, const T* dy, const Blocks& b, int64_t first, 
 // block's W columns, which are added in thread order and folded onto the C
 // channels; done(c, s1, s2) then receives each channel's totals.
 template <bool kGrad, typename T, typename Done>
-void centered_sums(const T* x, const T* dy, const T* center, int64_t rows, int64_t channels,
-                   const Done& done) {
+void centered_sums(const T* x, const T* dy, const T* center, int64_t rows, int64_t channels, const Done& done) {
   const Blocks b = blocks_of(rows, channels);
   const int team = team_for_work(b.n);
   // The shift, then s1 and s2 of each thread, each padded to whole cache
@@ -176,8 +175,8 @@ template <typename T> void expand(T* coef, int rows_of_coef, int64_t width, int6
 
 // y = (x - mean) * (scale * inv_std) + offset, per channel.
 template <typename T>
-void normalize(const T* x, T* y, int64_t rows, int64_t channels, const T* mean, const T* inv_std,
-               const T* scale, const T* offset) {
+void normalize(const T* x, T* y, int64_t rows, int64_t channels, const T* mean, const T* inv_std, const T* scale,
+               const T* offset) {
   const Blocks b = blocks_of(rows, channels);
   T* coef = scratch<T, kCoefficients>(static_cast<std::size_t>(3 * b.width));
   T* m = coef;
@@ -218,15 +217,14 @@ template <typename T> void batch_norm_forward(KernelContext& c) {
     const double n = static_cast<double>(rows);
     const double bessel = rows > 1 ? n / (n - 1) : 1.0;
     // Shifted by the first row (K = x[0, c]): mu = K + S1/n, var = S2/n - (S1/n)^2.
-    centered_sums<false>(x, static_cast<const T*>(nullptr), x, rows, channels,
-                         [&](int64_t ch, double s1, double s2) {
-                           const double d = s1 / n;
-                           const double var = std::max(s2 / n - d * d, 0.0);
-                           const T mu = static_cast<T>(static_cast<double>(x[ch]) + d);
-                           batch_mean[ch] = saved_mean[ch] = mu;
-                           batch_var[ch] = static_cast<T>(var * bessel);
-                           saved_inv_std[ch] = static_cast<T>(1.0 / std::sqrt(var + eps));
-                         });
+    centered_sums<false>(x, static_cast<const T*>(nullptr), x, rows, channels, [&](int64_t ch, double s1, double s2) {
+      const double d = s1 / n;
+      const double var = std::max(s2 / n - d * d, 0.0);
+      const T mu = static_cast<T>(static_cast<double>(x[ch]) + d);
+      batch_mean[ch] = saved_mean[ch] = mu;
+      batch_var[ch] = static_cast<T>(var * bessel);
+      saved_inv_std[ch] = static_cast<T>(1.0 / std::sqrt(var + eps));
+    });
   } else {
     const T* mean = c.input(3).data<T>();
     const T* variance = c.input(4).data<T>();
@@ -236,8 +234,8 @@ template <typename T> void batch_norm_forward(KernelContext& c) {
       saved_inv_std[ch] = static_cast<T>(1.0 / std::sqrt(static_cast<double>(variance[ch]) + eps));
     }
   }
-  normalize(x, c.output(0).data<T>(), rows, channels, saved_mean, saved_inv_std,
-            c.input(1).data<T>(), c.input(2).data<T>());
+  normalize(x, c.output(0).data<T>(), rows, channels, saved_mean, saved_inv_std, c.input(1).data<T>(),
+            c.input(2).data<T>());
 }
 
 void batch_norm_kernel(KernelContext& c) {
@@ -320,22 +318,19 @@ void batch_norm_grad_kernel(KernelContext& c) {
 
 // Checks that input `i` is a [C] vector of x's dtype (C = `channels`, -1 if
 // unknown; `allow_empty`: [0] is accepted too) and returns its length.
-int64_t check_vector(const InferContext& c, int i, const char* what, int64_t channels,
-                     bool allow_empty, const char* empty_note = "") {
+int64_t check_vector(const InferContext& c, int i, const char* what, int64_t channels, bool allow_empty,
+                     const char* empty_note = "") {
   const TensorSpec& x = c.input(0);
   const TensorSpec& v = c.input(i);
   if (v.dtype != x.dtype)
-    c.fail_type(std::string(what) + " must have x's dtype " + dtype_name(x.dtype) + ", got " +
-                dtype_name(v.dtype));
+    c.fail_type(std::string(what) + " must have x's dtype " + dtype_name(x.dtype) + ", got " + dtype_name(v.dtype));
   if (v.shape.size() != 1)
-    c.fail(std::string(what) + " must be a vector of one value per channel, got shape " +
-           shape_string(v.shape));
+    c.fail(std::string(what) + " must be a vector of one value per channel, got shape " + shape_string(v.shape));
   const int64_t len = v.shape[0];
   if (allow_empty && len == 0) return channels;
   if (len >= 0 && channels >= 0 && len != channels)
-    c.fail(std::string(what) + " has " + std::to_string(len) + " values but x " +
-           shape_string(x.shape) + " has " + std::to_string(channels) +
-           " channels on its last axis" + empty_note);
+    c.fail(std::string(what) + " has " + std::to_string(len) + " values but x " + shape_string(x.shape) + " has " +
+           std::to_string(channels) + " channels on its last axis" + empty_note);
   return channels >= 0 ? channels : len;
 }
 
@@ -350,8 +345,7 @@ std::vector<TensorSpec> batch_norm_shape(const InferContext& c) {
   if (x.shape.size() != 2 && x.shape.size() != 4)
     c.fail("x must have rank 2 ([N, C]) or 4 (NHWC, channels last), got shape " + shape_string(x.shape));
   const double eps = c.attrs().get<double>("epsilon");
-  if (!(eps >= 0) || !std::isfinite(eps))
-    c.fail("epsilon must be a finite number >= 0, got " + number_text(eps));
+  if (!(eps >= 0) || !std::isfinite(eps)) c.fail("epsilon must be a finite number >= 0, got " + number_text(eps));
   const bool training = is_training_of(c);
   int64_t channels = x.shape.back();
   channels = check_vector(c, 1, "scale", channels, false);
@@ -368,8 +362,10 @@ std::vector<TensorSpec> batch_norm_shape(const InferContext& c) {
 
 std::vector<TensorSpec> batch_norm_grad_shape(const InferContext& c) {
   if (c.num_inputs() != 5 && c.num_inputs() != 7)
-    c.fail("expects 5 inputs (dy, x, scale, saved_mean, saved_inv_std) or 7 (and dmean, "
-           "dvariance), got " + std::to_string(c.num_inputs()));
+    c.fail(
+        "expects 5 inputs (dy, x, scale, saved_mean, saved_inv_std) or 7 (and dmean, "
+        "dvariance), got " +
+        std::to_string(c.num_inputs()));
   const TensorSpec& dy = c.input(0);
   const TensorSpec& x = c.input(1);
   if (!is_floating(dy.dtype)) c.fail_type("dy must be float32 or float64, got " + dtype_name(dy.dtype));
@@ -377,10 +373,8 @@ std::vector<TensorSpec> batch_norm_grad_shape(const InferContext& c) {
     c.fail_type("x must have dy's dtype " + dtype_name(dy.dtype) + ", got " + dtype_name(x.dtype));
   if (x.shape.size() != 2 && x.shape.size() != 4)
     c.fail("x must have rank 2 or 4 (channels last), got shape " + shape_string(x.shape));
-  if (x.shape.size() != dy.shape.size() || !shape_compatible(dy.shape, x.shape) ||
-      !shape_compatible(x.shape, dy.shape))
-    c.fail("dy and x must have the same shape, got " + shape_string(dy.shape) + " and " +
-           shape_string(x.shape));
+  if (x.shape.size() != dy.shape.size() || !shape_compatible(dy.shape, x.shape) || !shape_compatible(x.shape, dy.shape))
+    c.fail("dy and x must have the same shape, got " + shape_string(dy.shape) + " and " + shape_string(x.shape));
   const bool training = is_training_of(c);
   if (c.num_inputs() == 7 && !training)
     c.fail("dmean and dvariance are only taken in training (in inference they flow to the inputs)");
@@ -393,8 +387,7 @@ std::vector<TensorSpec> batch_norm_grad_shape(const InferContext& c) {
                   dtype_name(v.dtype));
     if (v.shape.size() != 1 || (v.shape[0] >= 0 && channels >= 0 && v.shape[0] != channels))
       c.fail(std::string(names[i]) + " must have shape [" + std::to_string(channels) +
-             "] (one value per channel of x " + shape_string(x.shape) + "), got " +
-             shape_string(v.shape));
+             "] (one value per channel of x " + shape_string(x.shape) + "), got " + shape_string(v.shape));
     if (channels < 0) channels = v.shape[0];
   }
   TensorSpec dx = x;
@@ -439,8 +432,7 @@ std::vector<Output> batch_norm_grad(const GradContext& c) {
     return out;
   }
   if (c.grad(0).valid()) {
-    const int node = g.add_node("FusedBatchNormGrad",
-                                {c.grad(0), c.input(0), c.input(1), c.output(3), c.output(4)},
+    const int node = g.add_node("FusedBatchNormGrad", {c.grad(0), c.input(0), c.input(1), c.output(3), c.output(4)},
                                 {{"is_training", false}});
     out[0] = g.output(node, 0);
     out[1] = g.output(node, 1);
@@ -454,38 +446,30 @@ std::vector<Output> batch_norm_grad(const GradContext& c) {
   return out;
 }
 
-REGISTER_OP("FusedBatchNorm")
-    .inputs(5)
-    .shape(batch_norm_shape)
-    .kernel(batch_norm_kernel)
-    .gradient(batch_norm_grad);
+REGISTER_OP("FusedBatchNorm").inputs(5).shape(batch_norm_shape).kernel(batch_norm_kernel).gradient(batch_norm_grad);
 // No second derivatives: differentiating FusedBatchNormGrad is an error.
-REGISTER_OP("FusedBatchNormGrad")
-    .variadic_inputs()
-    .shape(batch_norm_grad_shape)
-    .kernel(batch_norm_grad_kernel);
+REGISTER_OP("FusedBatchNormGrad").variadic_inputs().shape(batch_norm_grad_shape).kernel(batch_norm_grad_kernel);
 
 }  // namespace
 
 namespace ops {
-BatchNormOutputs fused_batch_norm(Output x, Output scale, Output offset, Output mean, Output variance,
-                                  double epsilon, bool is_training, const std::string& name) {
+BatchNormOutputs fused_batch_norm(Output x, Output scale, Output offset, Output mean, Output variance, double epsilon,
+                                  bool is_training, const std::string& name) {
   Graph& g = x.graph();
   if (!(epsilon >= 0) || !std::isfinite(epsilon))
-    throw InvalidArgument("fused_batch_norm: epsilon must be a finite number >= 0, got " +
-                          number_text(epsilon));
+    throw InvalidArgument("fused_batch_norm: epsilon must be a finite number >= 0, got " + number_text(epsilon));
   if (!mean.valid() || !variance.valid()) {
     if (!is_training)
-      throw InvalidArgument("fused_batch_norm: mean and variance must be given when is_training is "
-                            "false (inference normalises with them)");
+      throw InvalidArgument(
+          "fused_batch_norm: mean and variance must be given when is_training is "
+          "false (inference normalises with them)");
     const Output empty = constant(g, Tensor(x.dtype(), {0}), "empty");
     if (!mean.valid()) mean = empty;
     if (!variance.valid()) variance = empty;
   }
   const int node = g.add_node("FusedBatchNorm", {x, scale, offset, mean, variance},
                               {{"epsilon", epsilon}, {"is_training", is_training}}, name);
-  return {g.output(node, 0), g.output(node, 1), g.output(node, 2), g.output(node, 3),
-          g.output(node, 4)};
+  return {g.output(node, 0), g.output(node, 1), g.output(node, 2), g.output(node, 3), g.output(node, 4)};
 }
 }  // namespace ops
 }  // namespace slimcore

@@ -23,8 +23,7 @@ Shape broadcast_shape(const InferContext& c, const Shape& a, const Shape& b) {
     if (da == db || db == 1) out[i] = da;
     else if (da == 1) out[i] = db;
     else if (da < 0 || db < 0) out[i] = std::max(da, db);
-    else
-      c.fail("shapes " + shape_string(a) + " and " + shape_string(b) + " cannot be broadcast together");
+    else c.fail("shapes " + shape_string(a) + " and " + shape_string(b) + " cannot be broadcast together");
   }
   return out;
 }
@@ -33,8 +32,7 @@ TensorSpec binary_spec(const InferContext& c, DType out_dtype) {
   const TensorSpec& a = c.input(0);
   const TensorSpec& b = c.input(1);
   if (a.dtype != b.dtype)
-    c.fail_type("both operands must have the same dtype, got " + dtype_name(a.dtype) + " and " +
-                dtype_name(b.dtype));
+    c.fail_type("both operands must have the same dtype, got " + dtype_name(a.dtype) + " and " + dtype_name(b.dtype));
   return {out_dtype, broadcast_shape(c, a.shape, b.shape)};
 }
 
@@ -99,8 +97,7 @@ void broadcast_apply(const Tensor& a, const Tensor& b, Tensor& out, F f) {
 template <typename F> void arithmetic_kernel(KernelContext& c, F f) {
   dispatch_numeric(c.input(0).dtype(), [&](auto zero) {
     using T = decltype(zero);
-    broadcast_apply<T, T>(c.input(0), c.input(1), c.output(0),
-                          [&](T x, T y) { return static_cast<T>(f(x, y)); });
+    broadcast_apply<T, T>(c.input(0), c.input(1), c.output(0), [&](T x, T y) { return static_cast<T>(f(x, y)); });
   });
 }
 
@@ -168,9 +165,7 @@ REGISTER_OP("DivNoNan")
     .inputs(2)
     .shape(arithmetic_shape)
     .kernel([](KernelContext& c) {
-      arithmetic_kernel(c, [](auto x, auto y) {
-        return y == decltype(y)(0) ? decltype(y)(0) : x / y;
-      });
+      arithmetic_kernel(c, [](auto x, auto y) { return y == decltype(y)(0) ? decltype(y)(0) : x / y; });
     })
     .gradient([](const GradContext& c) {
       const Output& a = c.input(0);
@@ -183,25 +178,19 @@ REGISTER_OP("DivNoNan")
 REGISTER_OP("Maximum")
     .inputs(2)
     .shape(arithmetic_shape)
-    .kernel([](KernelContext& c) {
-      arithmetic_kernel(c, [](auto x, auto y) { return x >= y ? x : y; });
-    })
+    .kernel([](KernelContext& c) { arithmetic_kernel(c, [](auto x, auto y) { return x >= y ? x : y; }); })
     .gradient(select_grad<true>);
 REGISTER_OP("Minimum")
     .inputs(2)
     .shape(arithmetic_shape)
-    .kernel([](KernelContext& c) {
-      arithmetic_kernel(c, [](auto x, auto y) { return x <= y ? x : y; });
-    })
+    .kernel([](KernelContext& c) { arithmetic_kernel(c, [](auto x, auto y) { return x <= y ? x : y; }); })
     .gradient(select_grad<false>);
 
-#define SLIMCORE_COMPARISON(NAME, EXPR)                                                   \
-  REGISTER_OP(#NAME)                                                                     \
-      .inputs(2)                                                                         \
-      .shape(comparison_shape)                                                           \
-      .kernel([](KernelContext& c) {                                                     \
-        comparison_kernel(c, [](auto x, auto y) -> bool { return EXPR; });              \
-      })                                                                                 \
+#define SLIMCORE_COMPARISON(NAME, EXPR)                                                                    \
+  REGISTER_OP(#NAME)                                                                                       \
+      .inputs(2)                                                                                           \
+      .shape(comparison_shape)                                                                             \
+      .kernel([](KernelContext& c) { comparison_kernel(c, [](auto x, auto y) -> bool { return EXPR; }); }) \
       .not_differentiable();
 SLIMCORE_COMPARISON(Equal, x == y)
 SLIMCORE_COMPARISON(NotEqual, x != y)
@@ -221,11 +210,11 @@ REGISTER_OP("AddN")
       for (int i = 1; i < c.num_inputs(); ++i) {
         const TensorSpec& s = c.input(i);
         if (s.dtype != out.dtype)
-          c.fail_type("all inputs must have dtype " + dtype_name(out.dtype) + ", input " +
-                      std::to_string(i) + " has " + dtype_name(s.dtype));
+          c.fail_type("all inputs must have dtype " + dtype_name(out.dtype) + ", input " + std::to_string(i) + " has " +
+                      dtype_name(s.dtype));
         if (!shape_compatible(out.shape, s.shape))
-          c.fail("all inputs must have the same shape: input 0 has " + shape_string(out.shape) +
-                 ", input " + std::to_string(i) + " has " + shape_string(s.shape));
+          c.fail("all inputs must have the same shape: input 0 has " + shape_string(out.shape) + ", input " +
+                 std::to_string(i) + " has " + shape_string(s.shape));
         for (std::size_t d = 0; d < out.shape.size(); ++d)
           if (out.shape[d] < 0) out.shape[d] = s.shape[d];
       }
@@ -248,40 +237,78 @@ REGISTER_OP("AddN")
     })
     .gradient([](const GradContext& c) { return std::vector<Output>(c.inputs.size(), c.grad()); });
 
-Output scalar_for(Output t, double v) { return ops::scalar(t.graph(), v, t.dtype()); }
+Output scalar_for(Output t, double v) {
+  return ops::scalar(t.graph(), v, t.dtype());
+}
 
 }  // namespace
 
 namespace ops {
-Output add(Output a, Output b, const std::string& name) { return a.graph().add("Add", {a, b}, {}, name); }
-Output sub(Output a, Output b, const std::string& name) { return a.graph().add("Sub", {a, b}, {}, name); }
-Output mul(Output a, Output b, const std::string& name) { return a.graph().add("Mul", {a, b}, {}, name); }
-Output div(Output a, Output b, const std::string& name) { return a.graph().add("RealDiv", {a, b}, {}, name); }
+Output add(Output a, Output b, const std::string& name) {
+  return a.graph().add("Add", {a, b}, {}, name);
+}
+Output sub(Output a, Output b, const std::string& name) {
+  return a.graph().add("Sub", {a, b}, {}, name);
+}
+Output mul(Output a, Output b, const std::string& name) {
+  return a.graph().add("Mul", {a, b}, {}, name);
+}
+Output div(Output a, Output b, const std::string& name) {
+  return a.graph().add("RealDiv", {a, b}, {}, name);
+}
 Output maximum(Output a, Output b, const std::string& name) {
   return a.graph().add("Maximum", {a, b}, {}, name);
 }
 Output minimum(Output a, Output b, const std::string& name) {
   return a.graph().add("Minimum", {a, b}, {}, name);
 }
-Output equal(Output a, Output b, const std::string& name) { return a.graph().add("Equal", {a, b}, {}, name); }
+Output equal(Output a, Output b, const std::string& name) {
+  return a.graph().add("Equal", {a, b}, {}, name);
+}
 Output add_n(const std::vector<Output>& xs, const std::string& name) {
   if (xs.empty()) throw InvalidArgument("add_n: inputs must be a non-empty list of tensors");
   return xs[0].graph().add("AddN", xs, {}, name);
 }
 }  // namespace ops
 
-Output operator+(Output a, Output b) { return ops::add(a, b, "add"); }
-Output operator-(Output a, Output b) { return ops::sub(a, b, "sub"); }
-Output operator*(Output a, Output b) { return ops::mul(a, b, "mul"); }
-Output operator/(Output a, Output b) { return ops::div(a, b, "truediv"); }
-Output operator-(Output a) { return ops::neg(a); }
-Output operator+(Output a, double b) { return a + scalar_for(a, b); }
-Output operator+(double a, Output b) { return scalar_for(b, a) + b; }
-Output operator-(Output a, double b) { return a - scalar_for(a, b); }
-Output operator-(double a, Output b) { return scalar_for(b, a) - b; }
-Output operator*(Output a, double b) { return a * scalar_for(a, b); }
-Output operator*(double a, Output b) { return scalar_for(b, a) * b; }
-Output operator/(Output a, double b) { return a / scalar_for(a, b); }
-Output operator/(double a, Output b) { return scalar_for(b, a) / b; }
+Output operator+(Output a, Output b) {
+  return ops::add(a, b, "add");
+}
+Output operator-(Output a, Output b) {
+  return ops::sub(a, b, "sub");
+}
+Output operator*(Output a, Output b) {
+  return ops::mul(a, b, "mul");
+}
+Output operator/(Output a, Output b) {
+  return ops::div(a, b, "truediv");
+}
+Output operator-(Output a) {
+  return ops::neg(a);
+}
+Output operator+(Output a, double b) {
+  return a + scalar_for(a, b);
+}
+Output operator+(double a, Output b) {
+  return scalar_for(b, a) + b;
+}
+Output operator-(Output a, double b) {
+  return a - scalar_for(a, b);
+}
+Output operator-(double a, Output b) {
+  return scalar_for(b, a) - b;
+}
+Output operator*(Output a, double b) {
+  return a * scalar_for(a, b);
+}
+Output operator*(double a, Output b) {
+  return scalar_for(b, a) * b;
+}
+Output operator/(Output a, double b) {
+  return a / scalar_for(a, b);
+}
+Output operator/(double a, Output b) {
+  return scalar_for(b, a) / b;
+}
 
 }  // namespace slimcore

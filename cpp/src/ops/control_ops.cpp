@@ -14,7 +14,9 @@ REGISTER_OP("NoOp")
 
 namespace ops {
 
-int no_op(Graph& g, const std::string& name) { return g.add_node("NoOp", {}, {}, name); }
+int no_op(Graph& g, const std::string& name) {
+  return g.add_node("NoOp", {}, {}, name);
+}
 
 int group(Graph& g, const std::vector<int>& deps, const std::string& name) {
   g.push_control_dependencies(deps);

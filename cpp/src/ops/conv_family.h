@@ -24,8 +24,7 @@ namespace window {
 
 // A node of a family's op `type` on `inputs` (the graph-building functions).
 inline Output conv_family_node(const char* type, std::vector<Output> inputs, std::vector<int64_t> strides,
-                               const std::string& padding, std::vector<int64_t> dilations,
-                               const std::string& name) {
+                               const std::string& padding, std::vector<int64_t> dilations, const std::string& name) {
   Graph& graph = inputs[0].graph();
   return graph.add(type, inputs, window_node_attrs(std::move(strides), padding, std::move(dilations)), name);
 }
@@ -38,9 +37,8 @@ template <typename Family> struct ConvFamily {
     const TensorSpec& filter = c.input(1);
     check_nhwc(c, "input", input);
     if (filter.shape.size() != 4)
-      c.fail(std::string("filter must have rank 4 [filter_height, filter_width, in_channels, ") +
-             Family::kFilterLast + "], got shape " + shape_string(filter.shape) + " for input of shape " +
-             shape_string(input.shape));
+      c.fail(std::string("filter must have rank 4 [filter_height, filter_width, in_channels, ") + Family::kFilterLast +
+             "], got shape " + shape_string(filter.shape) + " for input of shape " + shape_string(input.shape));
     if (filter.dtype != input.dtype)
       c.fail_type("input and filter must have the same dtype, got " + dtype_name(input.dtype) + " and " +
                   dtype_name(filter.dtype));
@@ -50,8 +48,7 @@ template <typename Family> struct ConvFamily {
              ") do not match the filter's in_channels (" + std::to_string(fcin) + ", filter shape " +
              shape_string(filter.shape) + ")");
     for (int d = 0; d < 2; ++d)
-      if (filter.shape[d] == 0)
-        c.fail("filter must have a non-empty window, got shape " + shape_string(filter.shape));
+      if (filter.shape[d] == 0) c.fail("filter must have a non-empty window, got shape " + shape_string(filter.shape));
     Attrs2D a;
     read_pair(c, "strides", a.sh, a.sw, true);
     read_pair(c, "dilations", a.dh, a.dw, false);
@@ -122,10 +119,10 @@ template <typename Family> struct ConvFamily {
 
   // A node of this family with the attributes of the node `c` differentiates.
   static Output node(const GradContext& c, const char* type, std::vector<Output> inputs) {
-    return c.graph.add(type, inputs,
-                       window_node_attrs(c.attrs().get<std::vector<int64_t>>("strides"),
-                                         c.attrs().get<std::string>("padding"),
-                                         c.attrs().get_or<std::vector<int64_t>>("dilations", {1, 1})));
+    return c.graph.add(
+        type, inputs,
+        window_node_attrs(c.attrs().get<std::vector<int64_t>>("strides"), c.attrs().get<std::string>("padding"),
+                          c.attrs().get_or<std::vector<int64_t>>("dilations", {1, 1})));
   }
 
   // y = conv(x, f):  dx = BackpropInput(x, f, g),  df = BackpropFilter(x, f, g).
@@ -170,7 +167,6 @@ template <typename Family> struct ConvFamily {
                       .def());
     }
   };
-
 };
 
 }  // namespace window
@@ -179,23 +175,21 @@ template <typename Family> struct ConvFamily {
 // Defines the graph-building functions that ops.h declares for a family
 // (forward, backprop_input, backprop_filter: their names there), in
 // namespace slimcore::ops, each adding one node of the family's op.
-#define SLIMCORE_CONV_FAMILY_BUILDERS(Family, forward, backprop_input, backprop_filter)                     \
-  namespace slimcore::ops {                                                                                \
-  Output forward(Output input, Output filter, std::vector<int64_t> strides, const std::string& padding,    \
-                 std::vector<int64_t> dilations, const std::string& name) {                               \
-    return window::conv_family_node(Family::kForward, {input, filter}, std::move(strides), padding,       \
-                                    std::move(dilations), name);                                          \
-  }                                                                                                        \
-  Output backprop_input(Output input, Output filter, Output grad, std::vector<int64_t> strides,            \
-                        const std::string& padding, std::vector<int64_t> dilations,                       \
-                        const std::string& name) {                                                         \
-    return window::conv_family_node(Family::kBackpropInput, {input, filter, grad}, std::move(strides),    \
-                                    padding, std::move(dilations), name);                                 \
-  }                                                                                                        \
-  Output backprop_filter(Output input, Output filter, Output grad, std::vector<int64_t> strides,           \
-                         const std::string& padding, std::vector<int64_t> dilations,                      \
-                         const std::string& name) {                                                        \
-    return window::conv_family_node(Family::kBackpropFilter, {input, filter, grad}, std::move(strides),   \
-                                    padding, std::move(dilations), name);                                 \
-  }                                                                                                        \
+#define SLIMCORE_CONV_FAMILY_BUILDERS(Family, forward, backprop_input, backprop_filter)                          \
+  namespace slimcore::ops {                                                                                      \
+  Output forward(Output input, Output filter, std::vector<int64_t> strides, const std::string& padding,          \
+                 std::vector<int64_t> dilations, const std::string& name) {                                      \
+    return window::conv_family_node(Family::kForward, {input, filter}, std::move(strides), padding,              \
+                                    std::move(dilations), name);                                                 \
+  }                                                                                                              \
+  Output backprop_input(Output input, Output filter, Output grad, std::vector<int64_t> strides,                  \
+                        const std::string& padding, std::vector<int64_t> dilations, const std::string& name) {   \
+    return window::conv_family_node(Family::kBackpropInput, {input, filter, grad}, std::move(strides), padding,  \
+                                    std::move(dilations), name);                                                 \
+  }                                                                                                              \
+  Output backprop_filter(Output input, Output filter, Output grad, std::vector<int64_t> strides,                 \
+                         const std::string& padding, std::vector<int64_t> dilations, const std::string& name) {  \
+    return window::conv_family_node(Family::kBackpropFilter, {input, filter, grad}, std::move(strides), padding, \
+                                    std::move(dilations), name);                                                 \
+  }                                                                                                              \
   }

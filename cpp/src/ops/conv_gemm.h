@@ -92,7 +92,9 @@ template <typename V> inline V load(const void* p) {
   std::memcpy(&v, p, sizeof(V));
   return v;
 }
-template <typename V> inline void store(void* p, const V& v) { std::memcpy(p, &v, sizeof(V)); }
+template <typename V> inline void store(void* p, const V& v) {
+  std::memcpy(p, &v, sizeof(V));
+}
 
 // C[R rows, NV vectors V] (+)= A[R, kd] B[kd, NV vectors].
 template <typename T, typename V, int R, int NV, typename A>
@@ -115,8 +117,7 @@ inline void tile(int64_t kd, const A& a, const T* b, int64_t ldb, T* c, int64_t 
 
 // Rows [0, left) of a panel in tiles of R, R/2, ..., 1 rows (R a power of two).
 template <typename T, typename V, int NV, int R, typename A>
-inline void last_rows(int64_t left, int64_t kd, A a, const T* b, int64_t ldb, T* c, int64_t ldc,
-                      bool accumulate) {
+inline void last_rows(int64_t left, int64_t kd, A a, const T* b, int64_t ldb, T* c, int64_t ldc, bool accumulate) {
   if constexpr (R >= 1) {
     if (left >= R) {
       tile<T, V, R, NV>(kd, a, b, ldb, c, ldc, accumulate);
@@ -128,13 +129,14 @@ inline void last_rows(int64_t left, int64_t kd, A a, const T* b, int64_t ldb, T*
   }
 }
 
-constexpr int floor_pow2(int x) { return x < 2 ? 1 : 2 * floor_pow2(x / 2); }
+constexpr int floor_pow2(int x) {
+  return x < 2 ? 1 : 2 * floor_pow2(x / 2);
+}
 
 // All rows of one column panel of NV vectors V over one k slice: tiles of
 // kAccumulators / NV rows, then smaller ones.
 template <typename T, typename V, int NV, typename A>
-inline void panel(int64_t m, int64_t kd, const A& a, const T* b, int64_t ldb, T* c, int64_t ldc,
-                  bool accumulate) {
+inline void panel(int64_t m, int64_t kd, const A& a, const T* b, int64_t ldb, T* c, int64_t ldc, bool accumulate) {
   constexpr int R = kAccumulators / NV;
   int64_t r = 0;
   for (; r + R <= m; r += R) tile<T, V, R, NV>(kd, a.rows_from(r), b, ldb, c + r * ldc, ldc, accumulate);
@@ -144,8 +146,7 @@ inline void panel(int64_t m, int64_t kd, const A& a, const T* b, int64_t ldb, T*
 // One slice of k (kd <= kDepth for B to stay in L1): every column panel over
 // all m rows.
 template <typename T, typename A>
-void slice(int64_t m, int64_t n, int64_t kd, const A& a, const T* b, int64_t ldb, T* c, int64_t ldc,
-           bool accumulate) {
+void slice(int64_t m, int64_t n, int64_t kd, const A& a, const T* b, int64_t ldb, T* c, int64_t ldc, bool accumulate) {
   using V1 = typename VectorOf<T, kVectorBytes>::type;
   using V2 = typename VectorOf<T, kVectorBytes / 2>::type;
   using V4 = typename VectorOf<T, std::max<int>(kVectorBytes / 4, sizeof(T))>::type;

@@ -38,11 +38,11 @@
 #include <algorithm>
 #include <cstring>
 
+#include "conv_family.h"
 #include "conv_gemm.h"
 #include "kernel_util.h"
 #include "op_registry.h"
 #include "slimcore/ops.h"
-#include "conv_family.h"
 #include "window_util.h"
 
 namespace slimcore {
@@ -55,11 +55,14 @@ using window::Geometry;
 // into dx: they stay in the core's L2 cache in between.
 constexpr std::size_t kColBytes = std::size_t{1} << 20;
 
-bool is_pointwise(const Geometry& g) { return g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1; }
+bool is_pointwise(const Geometry& g) {
+  return g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1;
+}
 
 // Rows of dcol per chunk.
 int64_t chunk_rows(int64_t k, std::size_t elem) {
-  return std::max<int64_t>(1, static_cast<int64_t>(kColBytes / (static_cast<std::size_t>(std::max<int64_t>(k, 1)) * elem)));
+  return std::max<int64_t>(
+      1, static_cast<int64_t>(kColBytes / (static_cast<std::size_t>(std::max<int64_t>(k, 1)) * elem)));
 }
 
 // ---- patches ----------------------------------------------------------------------------
@@ -73,8 +76,8 @@ int64_t chunk_rows(int64_t k, std::size_t elem) {
 template <typename T> struct Patches {
   const Geometry& g;
   const T* base;
-  int64_t h, w;            // rows and columns of each image of base
-  T* padded = nullptr;     // the copy to fill (null: base is x itself)
+  int64_t h, w;         // rows and columns of each image of base
+  T* padded = nullptr;  // the copy to fill (null: base is x itself)
 
   // One contiguous run of every patch: its offset from the patch start, its
   // index k0 in the patch (the row of the filter matrix) and its length.
@@ -132,7 +135,7 @@ template <typename T> Patches<T> patches_of(const Geometry& g, const T* x) {
 template <typename T> void pad_in_team(const Patches<T>& patches, const T* x, int t, int nt) {
   if (!patches.padded) return;
   patches.pad(x, slice_begin(patches.g.n, t, nt), slice_begin(patches.g.n, t + 1, nt));
-team_barrier();
+  team_barrier();
 }
 
 // Output pixels per block of the implicit products.
@@ -148,8 +151,7 @@ template <typename T> inline void add_to(T* __restrict dst, const T* __restrict 
 // (dcol holds their patch rows), restricted to input rows [h0, h1): adds each
 // patch entry to the input cell the patch read it from.
 template <typename T>
-void col2im_add(const Geometry& g, const T* dcol, int64_t n, int64_t oa, int64_t ob, int64_t h0,
-                int64_t h1, T* dx) {
+void col2im_add(const Geometry& g, const T* dcol, int64_t n, int64_t oa, int64_t ob, int64_t h0, int64_t h1, T* dx) {
   const int64_t C = g.c, K = g.kh * g.kw * C;
   T* image = dx + n * g.h * g.w * C;
   for (int64_t oh = oa; oh < ob; ++oh) {
@@ -214,8 +216,8 @@ template <typename T> void conv2d_forward(const Geometry& g, const T* x, const T
         const typename Patches<T>::Run run = patches.run(r);
         for (int64_t k0 = 0; k0 < run.length; k0 += conv_gemm::kDepth)
           conv_gemm::slice(b - a, CO, std::min(conv_gemm::kDepth, run.length - k0),
-                           conv_gemm::RowPointers<T>{starts, run.offset + k0}, f + (run.k0 + k0) * CO, CO,
-                           y + a * CO, CO, r > 0 || k0 > 0);
+                           conv_gemm::RowPointers<T>{starts, run.offset + k0}, f + (run.k0 + k0) * CO, CO, y + a * CO,
+                           CO, r > 0 || k0 > 0);
       }
     }
   });
@@ -248,15 +250,15 @@ template <typename T> void conv2d_backprop_filter(const Geometry& g, const T* x,
         patches.starts(a, b, starts);
         for (int64_t r = 0; r < patches.runs(); ++r) {
           const typename Patches<T>::Run run = patches.run(r);
-          conv_gemm::gemm(run.length, CO, b - a, conv_gemm::ColumnPointers<T>{starts, run.offset}, dy + a * CO,
-                          CO, acc + run.k0 * CO, CO, a != p0);
+          conv_gemm::gemm(run.length, CO, b - a, conv_gemm::ColumnPointers<T>{starts, run.offset}, dy + a * CO, CO,
+                          acc + run.k0 * CO, CO, a != p0);
         }
       }
     }
     if (nt == 1) return;
     // Sum the partials in thread order, each thread over its slice of df.
     partials[t] = acc;
-team_barrier();
+    team_barrier();
     const int64_t e0 = slice_begin(K * CO, t, nt), e1 = slice_begin(K * CO, t + 1, nt);
     std::copy(partials[0] + e0, partials[0] + e1, df + e0);
     for (int u = 1; u < nt; ++u) add_to(df + e0, partials[u] + e0, e1 - e0);
@@ -298,7 +300,9 @@ template <typename T> void conv2d_backprop_input(const Geometry& g, const T* f, 
       const window::TapRange outs = window::outputs_touching(h0, h1, g.oh, g.kh, g.sh, g.dh, g.pad_top);
       for (int64_t a = outs.t0; a < outs.t1; a += rows_per_chunk) {
         const int64_t b = std::min(outs.t1, a + rows_per_chunk);
-        if (!dcol) dcol = window::scratch<T>(window::Scratch::kRows, static_cast<std::size_t>(std::min(rows_per_chunk, g.oh) * g.ow * K));
+        if (!dcol)
+          dcol = window::scratch<T>(window::Scratch::kRows,
+                                    static_cast<std::size_t>(std::min(rows_per_chunk, g.oh) * g.ow * K));
         matmul((b - a) * g.ow, K, CO, dy + (n * g.oh + a) * g.ow * CO, ft, dcol);
         col2im_add(g, dcol, n, a, b, h0, h1, dx);
       }

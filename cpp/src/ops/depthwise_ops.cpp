@@ -22,10 +22,10 @@
 // threads write the same value.
 #include <algorithm>
 
+#include "conv_family.h"
 #include "kernel_util.h"
 #include "op_registry.h"
 #include "slimcore/ops.h"
-#include "conv_family.h"
 #include "window_util.h"
 
 namespace slimcore {
@@ -53,8 +53,8 @@ const T* expanded_row(const Geometry& g, int64_t mult, const T* x, int64_t n, in
 // The P x W sums are held in registers and each filter vector is loaded once
 // for the P pixels.
 template <typename T, int64_t W, int64_t P>
-inline void depthwise_pixels(const Geometry& g, const T* const* rows, window::TapRange ti, int64_t j0,
-                             int64_t j1, int64_t iw0, const T* f, int64_t k0, int64_t width, T* out) {
+inline void depthwise_pixels(const Geometry& g, const T* const* rows, window::TapRange ti, int64_t j0, int64_t j1,
+                             int64_t iw0, const T* f, int64_t k0, int64_t width, T* out) {
   const int64_t CM = g.out_c, step = g.sw * CM;
   T acc[P][window::kLanes<T, W>] = {};
   for (int64_t i = ti.t0; i < ti.t1; ++i) {
@@ -67,8 +67,7 @@ inline void depthwise_pixels(const Geometry& g, const T* const* rows, window::Ta
         window::lanes<T, W>(width, [&](int64_t k) { acc[p][k] += xp[p * step + k] * fp[k]; });
     }
   }
-  for (int64_t p = 0; p < P; ++p)
-    window::lanes<T, W>(width, [&](int64_t k) { out[p * CM + k0 + k] = acc[p][k]; });
+  for (int64_t p = 0; p < P; ++p) window::lanes<T, W>(width, [&](int64_t k) { out[p * CM + k0 + k] = acc[p][k]; });
 }
 
 // Output pixels computed together in the interior of a row.
@@ -88,28 +87,29 @@ void depthwise_forward(const Geometry& g, int64_t mult, const T* x, const T* f, 
   const int64_t ow_b = std::max(ow_a, last < 0 ? int64_t{0} : std::min(g.ow, last / g.sw + 1));
   run_team(team_for_flops(flops, R), [&](int t, int nt) {
     const int64_t r0 = slice_begin(R, t, nt), r1 = slice_begin(R, t + 1, nt);
-    T* buffer = mult > 1 ? window::scratch<T>(window::Scratch::kRows, static_cast<std::size_t>(g.kh * g.w * CM)) : nullptr;
+    T* buffer =
+        mult > 1 ? window::scratch<T>(window::Scratch::kRows, static_cast<std::size_t>(g.kh * g.w * CM)) : nullptr;
     const T** rows = window::scratch<const T*>(window::Scratch::kTables, static_cast<std::size_t>(g.kh));
     for (int64_t r = r0; r < r1; ++r) {
       const int64_t n = r / g.oh, oh = r % g.oh;
       const window::TapRange ti = g.rows_of(oh);
       for (int64_t i = ti.t0; i < ti.t1; ++i)
-        rows[i] = expanded_row(g, mult, x, n, oh * g.sh - g.pad_top + i * g.dh,
-                               buffer ? buffer + i * g.w * CM : nullptr);
+        rows[i] =
+            expanded_row(g, mult, x, n, oh * g.sh - g.pad_top + i * g.dh, buffer ? buffer + i * g.w * CM : nullptr);
       T* yrow = y + r * g.ow * CM;
       auto one = [&](int64_t ow) {
         const window::TapRange tj = g.cols_of(ow);
         window::channel_blocks<T>(CM, [&](auto block, int64_t k0, int64_t width) {
-          depthwise_pixels<T, decltype(block)::value, 1>(g, rows, ti, tj.t0, tj.t1, ow * g.sw - g.pad_left, f,
-                                                         k0, width, yrow + ow * CM);
+          depthwise_pixels<T, decltype(block)::value, 1>(g, rows, ti, tj.t0, tj.t1, ow * g.sw - g.pad_left, f, k0,
+                                                         width, yrow + ow * CM);
         });
       };
       for (int64_t ow = 0; ow < ow_a; ++ow) one(ow);
       int64_t ow = ow_a;
       for (; ow + kPixels <= ow_b; ow += kPixels)
         window::channel_blocks<T>(CM, [&](auto block, int64_t k0, int64_t width) {
-          depthwise_pixels<T, decltype(block)::value, kPixels>(g, rows, ti, 0, g.kw, ow * g.sw - g.pad_left, f,
-                                                               k0, width, yrow + ow * CM);
+          depthwise_pixels<T, decltype(block)::value, kPixels>(g, rows, ti, 0, g.kw, ow * g.sw - g.pad_left, f, k0,
+                                                               width, yrow + ow * CM);
         });
       for (; ow < g.ow; ++ow) one(ow);
     }
@@ -160,7 +160,7 @@ void depthwise_backprop_filter(const Geometry& g, int64_t mult, const T* x, cons
     }
     if (nt == 1) return;
     partials[t] = acc_df;
-team_barrier();
+    team_barrier();
     const int64_t e0 = slice_begin(F, t, nt), e1 = slice_begin(F, t + 1, nt);
     std::copy(partials[0] + e0, partials[0] + e1, df + e0);
     for (int u = 1; u < nt; ++u) {
@@ -174,8 +174,8 @@ team_barrier();
 // (tap, output cell) pairs of one dimension that read input cell `in`:
 // tap t reads it from output cell o when o * s - pad + t * d = in. Writes
 // them to taps / outs and returns their count.
-inline int64_t taps_reading(int64_t in, int64_t k, int64_t s, int64_t d, int64_t pad, int64_t out,
-                            int64_t* taps, int64_t* outs) {
+inline int64_t taps_reading(int64_t in, int64_t k, int64_t s, int64_t d, int64_t pad, int64_t out, int64_t* taps,
+                            int64_t* outs) {
   int64_t count = 0;
   for (int64_t t = 0; t < k; ++t) {
     const int64_t u = in + pad - t * d;  // = o * s
@@ -220,7 +220,8 @@ void depthwise_backprop_input(const Geometry& g, int64_t mult, const T* f, const
     // Per input column iw: the count and the (tap j, output column ow) pairs
     // that read it, the same for every row; then the pairs of the current row.
     const int64_t kw = g.kw;
-    int64_t* lists = window::scratch<int64_t>(window::Scratch::kTables, static_cast<std::size_t>(g.w * (1 + 2 * kw) + 2 * g.kh));
+    int64_t* lists =
+        window::scratch<int64_t>(window::Scratch::kTables, static_cast<std::size_t>(g.w * (1 + 2 * kw) + 2 * g.kh));
     int64_t *col_count = lists, *col_taps = lists + g.w, *col_outs = col_taps + g.w * kw;
     int64_t *row_taps = col_outs + g.w * kw, *row_outs = row_taps + g.kh;
     for (int64_t iw = 0; iw < g.w; ++iw)
@@ -304,4 +305,5 @@ const DepthwiseOps::Registration depthwise_ops;
 
 }  // namespace slimcore
 
-SLIMCORE_CONV_FAMILY_BUILDERS(slimcore::Depthwise, depthwise_conv2d, depthwise_conv2d_backprop_input, depthwise_conv2d_backprop_filter)
+SLIMCORE_CONV_FAMILY_BUILDERS(slimcore::Depthwise, depthwise_conv2d, depthwise_conv2d_backprop_input,
+                              depthwise_conv2d_backprop_filter)

@@ -44,19 +44,17 @@ Shape mask_shape(const InferContext& c) {
   if (!c.attrs().has("noise_shape")) return x;
   Shape noise = c.attrs().get<std::vector<int64_t>>("noise_shape");
   if (noise.size() != x.size())
-    c.fail("noise_shape " + shape_string(noise) + " must have x's rank " + std::to_string(x.size()) +
-           " (x has shape " + shape_string(x) + ")");
+    c.fail("noise_shape " + shape_string(noise) + " must have x's rank " + std::to_string(x.size()) + " (x has shape " +
+           shape_string(x) + ")");
   for (std::size_t d = 0; d < noise.size(); ++d) {
     if (noise[d] == -1) {
       noise[d] = x[d];
       continue;
     }
-    if (noise[d] < 0)
-      c.fail("noise_shape " + shape_string(noise) + " has a negative dimension");
+    if (noise[d] < 0) c.fail("noise_shape " + shape_string(noise) + " has a negative dimension");
     if (noise[d] != 1 && x[d] >= 0 && noise[d] != x[d])
-      c.fail("noise_shape " + shape_string(noise) + " does not broadcast to x's shape " +
-             shape_string(x) + ": dimension " + std::to_string(d) + " must be 1 or " +
-             std::to_string(x[d]));
+      c.fail("noise_shape " + shape_string(noise) + " does not broadcast to x's shape " + shape_string(x) +
+             ": dimension " + std::to_string(d) + " must be 1 or " + std::to_string(x[d]));
     if (noise[d] != 1 && x[d] < 0) noise[d] = -1;  // checked when x's size is known
   }
   return noise;
@@ -72,8 +70,7 @@ std::vector<TensorSpec> dropout_shape(const InferContext& c) {
     if (!keep.shape.empty()) c.fail("keep_prob must be a scalar, got shape " + shape_string(keep.shape));
   } else if (c.num_inputs() == 1) {
     const double keep = c.attrs().get<double>("keep_prob");
-    if (!(keep > 0 && keep <= 1))
-      c.fail("keep_prob must be in the range (0, 1], got " + keep_prob_text(keep));
+    if (!(keep > 0 && keep <= 1)) c.fail("keep_prob must be in the range (0, 1], got " + keep_prob_text(keep));
   } else {
     c.fail("expects x and an optional scalar keep_prob, got " + std::to_string(c.num_inputs()) + " inputs");
   }
@@ -115,8 +112,7 @@ template <typename T> void broadcast_mul(const T* x, const T* mask, T* y, const 
   }
   const Run inner = runs[r - 1];
   const int64_t rows = n / inner.size;
-  parallel_chunks(rows, std::max<int64_t>(1, kParallelThreshold / (2 * inner.size)),
-                  [&](int64_t begin, int64_t end) {
+  parallel_chunks(rows, std::max<int64_t>(1, kParallelThreshold / (2 * inner.size)), [&](int64_t begin, int64_t end) {
     for (int64_t row = begin; row < end; ++row) {
       int64_t off = 0, rest = row;
       for (int d = r - 2; d >= 0; --d) {
@@ -179,19 +175,15 @@ std::vector<Output> dropout_grad(const GradContext& c) {
   return out;
 }
 
-REGISTER_OP("Dropout")
-    .variadic_inputs()
-    .shape(dropout_shape)
-    .kernel(dropout_kernel)
-    .gradient(dropout_grad);
+REGISTER_OP("Dropout").variadic_inputs().shape(dropout_shape).kernel(dropout_kernel).gradient(dropout_grad);
 
 ops::DropoutOutputs add_dropout(Graph& g, const std::vector<Output>& inputs, Attrs attrs,
-                               const std::optional<Shape>& noise_shape, const std::string& name) {
+                                const std::optional<Shape>& noise_shape, const std::string& name) {
   if (noise_shape) {
     const Shape& x = inputs[0].shape();
     if (noise_shape->size() > x.size())
-      throw InvalidArgument("dropout: noise_shape " + shape_string(*noise_shape) +
-                            " has more dimensions than x " + shape_string(x));
+      throw InvalidArgument("dropout: noise_shape " + shape_string(*noise_shape) + " has more dimensions than x " +
+                            shape_string(x));
     Shape padded(x.size() - noise_shape->size(), 1);  // numpy broadcasting: leading 1s
     padded.insert(padded.end(), noise_shape->begin(), noise_shape->end());
     attrs.set("noise_shape", padded);
@@ -203,15 +195,14 @@ ops::DropoutOutputs add_dropout(Graph& g, const std::vector<Output>& inputs, Att
 }  // namespace
 
 namespace ops {
-DropoutOutputs dropout(Output x, double keep_prob, int64_t seed, int64_t seed2,
-                       const std::optional<Shape>& noise_shape, const std::string& name) {
+DropoutOutputs dropout(Output x, double keep_prob, int64_t seed, int64_t seed2, const std::optional<Shape>& noise_shape,
+                       const std::string& name) {
   if (!(keep_prob > 0 && keep_prob <= 1))
     throw InvalidArgument("dropout: keep_prob must be in the range (0, 1], got " + keep_prob_text(keep_prob));
-  return add_dropout(x.graph(), {x}, {{"keep_prob", keep_prob}, {"seed", seed}, {"seed2", seed2}},
-                     noise_shape, name);
+  return add_dropout(x.graph(), {x}, {{"keep_prob", keep_prob}, {"seed", seed}, {"seed2", seed2}}, noise_shape, name);
 }
-DropoutOutputs dropout(Output x, Output keep_prob, int64_t seed, int64_t seed2,
-                       const std::optional<Shape>& noise_shape, const std::string& name) {
+DropoutOutputs dropout(Output x, Output keep_prob, int64_t seed, int64_t seed2, const std::optional<Shape>& noise_shape,
+                       const std::string& name) {
   return add_dropout(x.graph(), {x, keep_prob}, {{"seed", seed}, {"seed2", seed2}}, noise_shape, name);
 }
 }  // namespace ops

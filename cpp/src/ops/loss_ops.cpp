@@ -24,11 +24,10 @@ void check_same_kind(const InferContext& c) {
   const TensorSpec& labels = c.input(1);
   if (!is_floating(logits.dtype)) c.fail_type("logits must be float32 or float64, got " + dtype_name(logits.dtype));
   if (labels.dtype != logits.dtype)
-    c.fail_type("labels must have the logits' dtype " + dtype_name(logits.dtype) + ", got " +
-                dtype_name(labels.dtype));
+    c.fail_type("labels must have the logits' dtype " + dtype_name(logits.dtype) + ", got " + dtype_name(labels.dtype));
   if (!shape_compatible(logits.shape, labels.shape))
-    c.fail("logits and labels must have the same shape, got logits " + shape_string(logits.shape) +
-           " and labels " + shape_string(labels.shape));
+    c.fail("logits and labels must have the same shape, got logits " + shape_string(logits.shape) + " and labels " +
+           shape_string(labels.shape));
 }
 
 std::vector<TensorSpec> dense_xent_shape(const InferContext& c) {
@@ -47,11 +46,12 @@ std::vector<TensorSpec> sparse_xent_shape(const InferContext& c) {
   const TensorSpec& logits = c.input(0);
   const TensorSpec& labels = c.input(1);
   if (!is_floating(logits.dtype)) c.fail_type("logits must be float32 or float64, got " + dtype_name(logits.dtype));
-  if (!is_integer(labels.dtype)) c.fail_type("labels must be int32 or int64 class ids, got " + dtype_name(labels.dtype));
+  if (!is_integer(labels.dtype))
+    c.fail_type("labels must be int32 or int64 class ids, got " + dtype_name(labels.dtype));
   if (logits.shape.size() != labels.shape.size() + 1 ||
       !shape_compatible(Shape(logits.shape.begin(), logits.shape.end() - 1), labels.shape))
-    c.fail("labels must have the shape of logits without the last axis: logits " +
-           shape_string(logits.shape) + ", labels " + shape_string(labels.shape));
+    c.fail("labels must have the shape of logits without the last axis: logits " + shape_string(logits.shape) +
+           ", labels " + shape_string(labels.shape));
   return {{logits.dtype, labels.shape}, {logits.dtype, logits.shape}};
 }
 
@@ -106,9 +106,8 @@ void sparse_xent_kernel(KernelContext& c) {
   for (int64_t r = 0; r < rows; ++r) {
     const int64_t label = label_at(r);
     if (label < 0 || label >= k)
-      c.fail("Received a label value of " + std::to_string(label) +
-             " which is outside the valid range of [0, " + std::to_string(k) + ") (labels[" +
-             std::to_string(r) + "])");
+      c.fail("Received a label value of " + std::to_string(label) + " which is outside the valid range of [0, " +
+             std::to_string(k) + ") (labels[" + std::to_string(r) + "])");
   }
   dispatch_float(logits.dtype(), [&](auto zero) {
     using T = decltype(zero);
@@ -118,8 +117,7 @@ void sparse_xent_kernel(KernelContext& c) {
     parallel_chunks(rows, 256, [&](int64_t begin, int64_t end) {
       for (int64_t r = begin; r < end; ++r) {
         const int64_t label = label_at(r);
-        loss[r] = xent_row<T>(x + r * k, back + r * k, k,
-                              [&](int64_t j) { return j == label ? T(1) : T(0); }, T(1));
+        loss[r] = xent_row<T>(x + r * k, back + r * k, k, [&](int64_t j) { return j == label ? T(1) : T(0); }, T(1));
       }
     });
   });
@@ -163,9 +161,7 @@ REGISTER_OP("ExpandLast")
       s.push_back(1);
       c.outputs[0] = c.input(0).reshaped(s);
     })
-    .gradient([](const GradContext& c) {
-      return std::vector<Output>{c.graph.add("SqueezeLast", {c.grad()})};
-    })
+    .gradient([](const GradContext& c) { return std::vector<Output>{c.graph.add("SqueezeLast", {c.grad()})}; })
     .sets_own_outputs();
 
 REGISTER_OP("SqueezeLast")

@@ -17,11 +17,9 @@ std::vector<TensorSpec> matmul_shape(const InferContext& c) {
   const TensorSpec& a = c.input(0);
   const TensorSpec& b = c.input(1);
   if (a.shape.size() != 2 || b.shape.size() != 2)
-    c.fail("both operands must be rank 2, got shapes " + shape_string(a.shape) + " and " +
-           shape_string(b.shape));
+    c.fail("both operands must be rank 2, got shapes " + shape_string(a.shape) + " and " + shape_string(b.shape));
   if (a.dtype != b.dtype)
-    c.fail_type("operands must have the same dtype, got " + dtype_name(a.dtype) + " and " +
-                dtype_name(b.dtype));
+    c.fail_type("operands must have the same dtype, got " + dtype_name(a.dtype) + " and " + dtype_name(b.dtype));
   if (!is_floating(a.dtype)) c.fail_type("operands must be float32 or float64, got " + dtype_name(a.dtype));
   const bool ta = c.attrs().get_or<bool>("transpose_a", false);
   const bool tb = c.attrs().get_or<bool>("transpose_b", false);
@@ -29,8 +27,7 @@ std::vector<TensorSpec> matmul_shape(const InferContext& c) {
   const int64_t kb = b.shape[tb ? 1 : 0], n = b.shape[tb ? 0 : 1];
   if (ka >= 0 && kb >= 0 && ka != kb)
     c.fail("inner dimensions do not match: " + shape_string(a.shape) + (ta ? "^T" : "") + " x " +
-           shape_string(b.shape) + (tb ? "^T" : "") + " (" + std::to_string(ka) + " vs " +
-           std::to_string(kb) + ")");
+           shape_string(b.shape) + (tb ? "^T" : "") + " (" + std::to_string(ka) + " vs " + std::to_string(kb) + ")");
   return {{a.dtype, {m, n}}};
 }
 

@@ -23,8 +23,7 @@ std::vector<TensorSpec> bias_add_shape(const InferContext& c) {
     c.fail_type("value and bias must have the same dtype, got " + dtype_name(x.dtype) + " and " +
                 dtype_name(bias.dtype));
   if (x.shape.size() < 2)
-    c.fail("value must have rank >= 2 (channels on the last axis), got shape " +
-           shape_string(x.shape));
+    c.fail("value must have rank >= 2 (channels on the last axis), got shape " + shape_string(x.shape));
   if (bias.shape.size() != 1)
     c.fail("bias must have rank 1, got shape " + shape_string(bias.shape) + " for value of shape " +
            shape_string(x.shape));
@@ -32,8 +31,8 @@ std::vector<TensorSpec> bias_add_shape(const InferContext& c) {
   const int64_t channels = x.shape.back();
   if (channels >= 0 && bias.shape[0] >= 0 && channels != bias.shape[0])
     c.fail("bias of shape " + shape_string(bias.shape) + " does not match the last dimension of value of shape " +
-           shape_string(x.shape) + " (" + std::to_string(bias.shape[0]) + " vs " +
-           std::to_string(channels) + "): the bias is added along the last (channels, NHWC) axis");
+           shape_string(x.shape) + " (" + std::to_string(bias.shape[0]) + " vs " + std::to_string(channels) +
+           "): the bias is added along the last (channels, NHWC) axis");
   if (channels < 0) out.shape.back() = bias.shape[0];
   return {out};
 }
@@ -96,8 +95,7 @@ template <typename T> void bias_add_grad(const T* g, int64_t rows, int64_t chann
   if (team <= 1 || channels >= kNarrow) {
     // Wide rows (or a small tensor): threads take disjoint column ranges.
     const int64_t min_cols = team <= 1 ? std::max<int64_t>(channels, 1) : 16;
-    parallel_chunks(channels, min_cols,
-                    [&](int64_t c0, int64_t c1) { column_sums(g, rows, channels, c0, c1, out); });
+    parallel_chunks(channels, min_cols, [&](int64_t c0, int64_t c1) { column_sums(g, rows, channels, c0, c1, out); });
     return;
   }
   // Few channels, many rows: threads take row ranges, then the partial sums
@@ -169,23 +167,17 @@ void l2_loss_kernel(KernelContext& c) {
 }
 
 // d/dx = x * g (g a scalar).
-std::vector<Output> l2_loss_grad(const GradContext& c) { return {ops::mul(c.input(0), c.grad())}; }
+std::vector<Output> l2_loss_grad(const GradContext& c) {
+  return {ops::mul(c.input(0), c.grad())};
+}
 
-REGISTER_OP("BiasAdd")
-    .inputs(2)
-    .shape(bias_add_shape)
-    .kernel(bias_add_kernel)
-    .gradient(bias_add_grad_fn);
+REGISTER_OP("BiasAdd").inputs(2).shape(bias_add_shape).kernel(bias_add_kernel).gradient(bias_add_grad_fn);
 REGISTER_OP("BiasAddGrad")
     .inputs(1)
     .shape(bias_add_grad_shape)
     .kernel(bias_add_grad_kernel)
     .gradient(bias_add_grad_grad);
-REGISTER_OP("L2Loss")
-    .inputs(1)
-    .shape(l2_loss_shape)
-    .kernel(l2_loss_kernel)
-    .gradient(l2_loss_grad);
+REGISTER_OP("L2Loss").inputs(1).shape(l2_loss_shape).kernel(l2_loss_kernel).gradient(l2_loss_grad);
 
 }  // namespace
 
@@ -193,6 +185,8 @@ namespace ops {
 Output bias_add(Output x, Output bias, const std::string& name) {
   return x.graph().add("BiasAdd", {x, bias}, {}, name);
 }
-Output l2_loss(Output x, const std::string& name) { return x.graph().add("L2Loss", {x}, {}, name); }
+Output l2_loss(Output x, const std::string& name) {
+  return x.graph().add("L2Loss", {x}, {}, name);
+}
 }  // namespace ops
 }  // namespace slimcore

@@ -226,8 +226,8 @@ struct Block {
 };
 
 template <Algorithm A>
-void run_pass(const std::vector<Segment>& segments, const std::vector<Block>& blocks, const Hyper& h,
-              bool check, std::vector<char>& bad) {
+void run_pass(const std::vector<Segment>& segments, const std::vector<Block>& blocks, const Hyper& h, bool check,
+              std::vector<char>& bad) {
   const int64_t count = static_cast<int64_t>(blocks.size());
   int64_t total = 0;
   for (const Segment& s : segments) total += s.n;
@@ -251,10 +251,9 @@ std::vector<TensorSpec> apply_shape(const InferContext& c) {
   const std::string& algorithm = c.attrs().get<std::string>("algorithm");
   algorithm_of(algorithm);
   if (!optimizer::is_decay_convention(c.attrs().get<std::string>("decay_convention")))
-    c.fail("decay_convention must be contrib, lr or schedule, got '" +
-           c.attrs().get<std::string>("decay_convention") + "'");
-  const int expected =
-      static_cast<int>(vars.size() + optimizer::hyperparameter_names(algorithm).size());
+    c.fail("decay_convention must be contrib, lr or schedule, got '" + c.attrs().get<std::string>("decay_convention") +
+           "'");
+  const int expected = static_cast<int>(vars.size() + optimizer::hyperparameter_names(algorithm).size());
   if (c.num_inputs() != expected)
     c.fail("expected " + std::to_string(expected) + " inputs (gradients and hyperparameters), got " +
            std::to_string(c.num_inputs()));
@@ -319,11 +318,10 @@ void apply_kernel(KernelContext& c) {
     const int var = static_cast<int>(vars[i]);
     const Tensor& value = c.variables.value(var);
     const Tensor& grad = c.input(static_cast<int>(i));
-    if (value.dtype() != DType::Float32)
-      c.fail("variable " + c.node_name(var) + " is not float32");
+    if (value.dtype() != DType::Float32) c.fail("variable " + c.node_name(var) + " is not float32");
     if (grad.shape() != value.shape())
-      c.fail("gradient of shape " + shape_string(grad.shape()) + " does not match variable " +
-             c.node_name(var) + " of shape " + shape_string(value.shape()));
+      c.fail("gradient of shape " + shape_string(grad.shape()) + " does not match variable " + c.node_name(var) +
+             " of shape " + shape_string(value.shape()));
     float* s[3] = {nullptr, nullptr, nullptr};
     for (std::size_t k = 0; k < per_var && k < 3; ++k)
       s[k] = c.variables.value(static_cast<int>(slots[i * per_var + k])).data<float>();
@@ -361,11 +359,7 @@ void apply_kernel(KernelContext& c) {
   }
 }
 
-REGISTER_OP("ApplyOptimizer")
-    .variadic_inputs()
-    .shape(apply_shape)
-    .kernel(apply_kernel)
-    .not_differentiable();
+REGISTER_OP("ApplyOptimizer").variadic_inputs().shape(apply_shape).kernel(apply_kernel).not_differentiable();
 
 }  // namespace
 }  // namespace slimcore

@@ -51,16 +51,17 @@ TensorSpec pool_spec(const InferContext& c, const TensorSpec& value) {
   return {value.dtype, {value.shape[0], oh.out, ow.out, value.shape[3]}};
 }
 
-std::vector<TensorSpec> pool_shape(const InferContext& c) { return {pool_spec(c, c.input(0))}; }
+std::vector<TensorSpec> pool_shape(const InferContext& c) {
+  return {pool_spec(c, c.input(0))};
+}
 
 void check_like(const InferContext& c, const char* arg, const TensorSpec& expected, const TensorSpec& t) {
   if (t.dtype != expected.dtype)
-    c.fail_type(std::string(arg) + " must have the dtype of orig_input, got " + dtype_name(t.dtype) +
-                " and " + dtype_name(expected.dtype));
-  if (t.shape.size() != 4 || !shape_compatible(expected.shape, t.shape) ||
-      !shape_compatible(t.shape, expected.shape))
-    c.fail(std::string(arg) + " of shape " + shape_string(t.shape) +
-           " does not match the pooled output shape " + shape_string(expected.shape));
+    c.fail_type(std::string(arg) + " must have the dtype of orig_input, got " + dtype_name(t.dtype) + " and " +
+                dtype_name(expected.dtype));
+  if (t.shape.size() != 4 || !shape_compatible(expected.shape, t.shape) || !shape_compatible(t.shape, expected.shape))
+    c.fail(std::string(arg) + " of shape " + shape_string(t.shape) + " does not match the pooled output shape " +
+           shape_string(expected.shape));
 }
 
 // MaxPoolGrad(orig_input, orig_output, grad) -> gradient of orig_input.
@@ -111,13 +112,10 @@ template <typename T, bool kMax> void pool_forward(const Geometry& g, const T* x
               const T* xp = cell0 + (i * g.w + j) * C + k0;
               if constexpr (kMax)
                 window::lanes<T, W>(width, [&](int64_t k) { acc[k] = xp[k] > acc[k] ? xp[k] : acc[k]; });
-              else
-                window::lanes<T, W>(width, [&](int64_t k) { acc[k] += xp[k]; });
+              else window::lanes<T, W>(width, [&](int64_t k) { acc[k] += xp[k]; });
             }
-          if constexpr (kMax)
-            window::lanes<T, W>(width, [&](int64_t k) { out[k0 + k] = acc[k]; });
-          else
-            window::lanes<T, W>(width, [&](int64_t k) { out[k0 + k] = acc[k] * inv; });
+          if constexpr (kMax) window::lanes<T, W>(width, [&](int64_t k) { out[k0 + k] = acc[k]; });
+          else window::lanes<T, W>(width, [&](int64_t k) { out[k0 + k] = acc[k] * inv; });
         });
       }
     }
@@ -219,8 +217,7 @@ void max_pool_grad_kernel(KernelContext& c) {
   const Geometry g = geometry_of(c);
   dispatch_float(c.input(0).dtype(), [&](auto zero) {
     using T = decltype(zero);
-    pool_backward<T, true>(g, c.input(0).data<T>(), c.input(1).data<T>(), c.input(2).data<T>(),
-                           c.output(0).data<T>());
+    pool_backward<T, true>(g, c.input(0).data<T>(), c.input(1).data<T>(), c.input(2).data<T>(), c.output(0).data<T>());
   });
 }
 
@@ -260,21 +257,10 @@ std::vector<Output> avg_pool_grad_grad(const GradContext& c) {
   return {Output(), ops::avg_pool(c.grad(), a.ksize, a.strides, a.padding)};
 }
 
-REGISTER_OP("MaxPool")
-    .inputs(1)
-    .shape(pool_shape)
-    .kernel(max_pool_kernel)
-    .gradient(max_pool_grad_fn);
-REGISTER_OP("AvgPool")
-    .inputs(1)
-    .shape(pool_shape)
-    .kernel(avg_pool_kernel)
-    .gradient(avg_pool_grad_fn);
+REGISTER_OP("MaxPool").inputs(1).shape(pool_shape).kernel(max_pool_kernel).gradient(max_pool_grad_fn);
+REGISTER_OP("AvgPool").inputs(1).shape(pool_shape).kernel(avg_pool_kernel).gradient(avg_pool_grad_fn);
 // MaxPoolGrad has no gradient of its own (TF's MaxPoolGradGrad is not implemented).
-REGISTER_OP("MaxPoolGrad")
-    .inputs(3)
-    .shape(max_pool_grad_shape)
-    .kernel(max_pool_grad_kernel);
+REGISTER_OP("MaxPoolGrad").inputs(3).shape(max_pool_grad_shape).kernel(max_pool_grad_kernel);
 REGISTER_OP("AvgPoolGrad")
     .inputs(2)
     .shape(avg_pool_grad_shape)
@@ -288,12 +274,12 @@ Attrs node_attrs(std::vector<int64_t> ksize, std::vector<int64_t> strides, const
 }  // namespace
 
 namespace ops {
-Output max_pool(Output value, std::vector<int64_t> ksize, std::vector<int64_t> strides,
-                const std::string& padding, const std::string& name) {
+Output max_pool(Output value, std::vector<int64_t> ksize, std::vector<int64_t> strides, const std::string& padding,
+                const std::string& name) {
   return value.graph().add("MaxPool", {value}, node_attrs(std::move(ksize), std::move(strides), padding), name);
 }
-Output avg_pool(Output value, std::vector<int64_t> ksize, std::vector<int64_t> strides,
-                const std::string& padding, const std::string& name) {
+Output avg_pool(Output value, std::vector<int64_t> ksize, std::vector<int64_t> strides, const std::string& padding,
+                const std::string& name) {
   return value.graph().add("AvgPool", {value}, node_attrs(std::move(ksize), std::move(strides), padding), name);
 }
 Output max_pool_grad(Output orig_input, Output orig_output, Output grad, std::vector<int64_t> ksize,

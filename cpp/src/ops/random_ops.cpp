@@ -37,9 +37,8 @@ template <typename Sample> KernelFn random_kernel(Sample sample) {
     dispatch_float(out.dtype(), [&](auto zero) {
       using T = decltype(zero);
       T* o = out.data<T>();
-      parallel_for(out.numel(), [&](int64_t i) {
-        o[i] = static_cast<T>(sample(stream, base + static_cast<uint64_t>(i), a, b));
-      });
+      parallel_for(out.numel(),
+                   [&](int64_t i) { o[i] = static_cast<T>(sample(stream, base + static_cast<uint64_t>(i), a, b)); });
     });
     position += static_cast<uint64_t>(out.numel());
   };
@@ -61,45 +60,35 @@ double sample_truncated(const Stream& s, uint64_t i, double mean, double stddev)
   }
 }
 
-REGISTER_OP("RandomUniform")
-    .inputs(0)
-    .shape(random_shape)
-    .kernel(random_kernel(sample_uniform))
-    .not_differentiable();
-REGISTER_OP("RandomNormal")
-    .inputs(0)
-    .shape(random_shape)
-    .kernel(random_kernel(sample_normal))
-    .not_differentiable();
+REGISTER_OP("RandomUniform").inputs(0).shape(random_shape).kernel(random_kernel(sample_uniform)).not_differentiable();
+REGISTER_OP("RandomNormal").inputs(0).shape(random_shape).kernel(random_kernel(sample_normal)).not_differentiable();
 REGISTER_OP("TruncatedNormal")
     .inputs(0)
     .shape(random_shape)
     .kernel(random_kernel(sample_truncated))
     .not_differentiable();
 
-Output random_op(const char* type, Graph& g, Shape shape, DType dtype, double a, double b,
-                 int64_t seed, int64_t seed2, const std::string& name) {
-  return g.add(type, {},
-               {{"shape", shape}, {"dtype", dtype}, {"a", a}, {"b", b}, {"seed", seed}, {"seed2", seed2}},
+Output random_op(const char* type, Graph& g, Shape shape, DType dtype, double a, double b, int64_t seed, int64_t seed2,
+                 const std::string& name) {
+  return g.add(type, {}, {{"shape", shape}, {"dtype", dtype}, {"a", a}, {"b", b}, {"seed", seed}, {"seed2", seed2}},
                name);
 }
 
 }  // namespace
 
 namespace ops {
-Output random_uniform(Graph& g, Shape shape, DType dtype, double minval, double maxval, int64_t seed,
-                      int64_t seed2, const std::string& name) {
-  if (!(maxval >= minval))
-    throw InvalidArgument("random_uniform: maxval must not be below minval");
+Output random_uniform(Graph& g, Shape shape, DType dtype, double minval, double maxval, int64_t seed, int64_t seed2,
+                      const std::string& name) {
+  if (!(maxval >= minval)) throw InvalidArgument("random_uniform: maxval must not be below minval");
   return random_op("RandomUniform", g, shape, dtype, minval, maxval, seed, seed2, name);
 }
-Output random_normal(Graph& g, Shape shape, DType dtype, double mean, double stddev, int64_t seed,
-                     int64_t seed2, const std::string& name) {
+Output random_normal(Graph& g, Shape shape, DType dtype, double mean, double stddev, int64_t seed, int64_t seed2,
+                     const std::string& name) {
   if (!(stddev >= 0)) throw InvalidArgument("random_normal: stddev must be >= 0");
   return random_op("RandomNormal", g, shape, dtype, mean, stddev, seed, seed2, name);
 }
-Output truncated_normal(Graph& g, Shape shape, DType dtype, double mean, double stddev, int64_t seed,
-                        int64_t seed2, const std::string& name) {
+Output truncated_normal(Graph& g, Shape shape, DType dtype, double mean, double stddev, int64_t seed, int64_t seed2,
+                        const std::string& name) {
   if (!(stddev >= 0)) throw InvalidArgument("truncated_normal: stddev must be >= 0");
   return random_op("TruncatedNormal", g, shape, dtype, mean, stddev, seed, seed2, name);
 }

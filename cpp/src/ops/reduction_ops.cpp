@@ -31,8 +31,8 @@ namespace {
 
 std::string rank_text(int rank) {
   return rank == 0 ? "a scalar (rank 0, which has no axes)"
-                   : "a tensor of rank " + std::to_string(rank) + " (valid axes are " +
-                         std::to_string(-rank) + ".." + std::to_string(rank - 1) + ")";
+                   : "a tensor of rank " + std::to_string(rank) + " (valid axes are " + std::to_string(-rank) + ".." +
+                         std::to_string(rank - 1) + ")";
 }
 
 // reduced[d] != 0 for each dimension d that the node's "axes" attribute
@@ -55,8 +55,8 @@ template <typename Ctx> std::vector<char> reduced_dims(const Ctx& c, int rank) {
       c.fail("axis " + std::to_string(axis) + " is out of range for " + rank_text(rank));
     const int64_t d = axis < 0 ? axis + rank : axis;
     if (reduced[static_cast<std::size_t>(d)])
-      c.fail("axis " + std::to_string(axis) + " is given twice (both name dimension " +
-             std::to_string(d) + " of a tensor of rank " + std::to_string(rank) + ")");
+      c.fail("axis " + std::to_string(axis) + " is given twice (both name dimension " + std::to_string(d) +
+             " of a tensor of rank " + std::to_string(rank) + ")");
     reduced[static_cast<std::size_t>(d)] = 1;
   }
   return reduced;
@@ -71,7 +71,9 @@ Shape reduced_shape(const Shape& in, const std::vector<char>& reduced, bool keep
   return out;
 }
 
-bool keepdims_of(const Attrs& attrs) { return attrs.get_or<bool>("keepdims", false); }
+bool keepdims_of(const Attrs& attrs) {
+  return attrs.get_or<bool>("keepdims", false);
+}
 
 // Shape rule of Sum and Mean: numeric input, output without (or with size 1
 // for, under keepdims) the reduced dimensions.
@@ -94,9 +96,7 @@ struct ReducePlan {
   // [K, R]: a rows of m (last axes reduced).
   bool is_rows() const { return groups() == 2 && reduced[1]; }
   // [R, K] or [K, R, K]: a blocks of m rows of c (middle axes reduced).
-  bool is_middle() const {
-    return (groups() == 2 && reduced[0]) || (groups() == 3 && reduced[1]);
-  }
+  bool is_middle() const { return (groups() == 2 && reduced[0]) || (groups() == 3 && reduced[1]); }
 };
 
 ReducePlan make_plan(const Shape& shape, const std::vector<char>& reduced) {
@@ -114,7 +114,9 @@ ReducePlan make_plan(const Shape& shape, const std::vector<char>& reduced) {
   return p;
 }
 
-bool worth_parallel(int64_t work) { return team_for_work(work) > 1; }
+bool worth_parallel(int64_t work) {
+  return team_for_work(work) > 1;
+}
 
 // ---- Sum kernels -------------------------------------------------------------------
 // T is float, double, or the unsigned twin of an integer type: integer sums
@@ -184,9 +186,8 @@ template <typename T> void sum_middle(const T* x, int64_t a, int64_t m, int64_t 
     });
   } else if (c >= kWideRow) {
     for (int64_t p = 0; p < a; ++p)
-      parallel_chunks(c, 64, [&](int64_t j0, int64_t j1) {
-        sum_row_block(x + p * m * c, c, 0, m, j0, j1, out + p * c);
-      });
+      parallel_chunks(c, 64,
+                      [&](int64_t j0, int64_t j1) { sum_row_block(x + p * m * c, c, 0, m, j0, j1, out + p * c); });
   } else {
     for (int64_t p = 0; p < a; ++p) {
       const T* xp = x + p * m * c;
@@ -325,8 +326,7 @@ void mean_kernel(KernelContext& c) {
     T* o = out.data<T>();
     const int64_t count = plan.count;
     if constexpr (std::is_integral_v<T>) {
-      parallel_for(out.numel(),
-                   [&](int64_t i) { o[i] = static_cast<T>(static_cast<int64_t>(o[i]) / count); });
+      parallel_for(out.numel(), [&](int64_t i) { o[i] = static_cast<T>(static_cast<int64_t>(o[i]) / count); });
     } else {
       const T divisor = static_cast<T>(count);  // 0 gives 0/0 = nan, as numpy
       parallel_for(out.numel(), [&](int64_t i) { o[i] = o[i] / divisor; });
@@ -400,14 +400,13 @@ std::vector<TensorSpec> reduction_grad_shape(const InferContext& c) {
   const TensorSpec& grad = c.input(0);
   const TensorSpec& x = c.input(1);
   if (grad.dtype != x.dtype)
-    c.fail_type("the gradient has dtype " + dtype_name(grad.dtype) + ", the input " +
-                dtype_name(x.dtype));
+    c.fail_type("the gradient has dtype " + dtype_name(grad.dtype) + ", the input " + dtype_name(x.dtype));
   const auto reduced = reduced_dims(c, static_cast<int>(x.shape.size()));
   const bool keepdims = keepdims_of(c.attrs());
   const Shape expected = reduced_shape(x.shape, reduced, keepdims);
   if (!shape_compatible(expected, grad.shape))
-    c.fail("the gradient has shape " + shape_string(grad.shape) + ", expected " +
-           shape_string(expected) + " for input shape " + shape_string(x.shape));
+    c.fail("the gradient has shape " + shape_string(grad.shape) + ", expected " + shape_string(expected) +
+           " for input shape " + shape_string(x.shape));
   // Dimensions unknown in x but known in the gradient are known in the result.
   Shape out = x.shape;
   for (std::size_t d = 0, k = 0; d < out.size(); ++d) {
@@ -426,8 +425,7 @@ template <bool kMean> void reduction_grad_kernel(KernelContext& c) {
   const ReducePlan plan = make_plan(x.shape(), reduced_dims(c, x.rank()));
   auto run = [&](auto zero) {
     using T = decltype(zero);
-    broadcast_back<T, kMean>(grad.data<T>(), plan, out.numel(), static_cast<T>(plan.count),
-                             out.data<T>());
+    broadcast_back<T, kMean>(grad.data<T>(), plan, out.numel(), static_cast<T>(plan.count), out.data<T>());
   };
   if (kMean) dispatch_float(out.dtype(), run);
   else dispatch_numeric(out.dtype(), run);
@@ -442,16 +440,8 @@ std::vector<Output> mean_grad(const GradContext& c) {
   return {c.graph.add("MeanGrad", {c.grad(), c.input(0)}, c.attrs())};
 }
 
-REGISTER_OP("Sum")
-    .inputs(1)
-    .shape(reduction_shape)
-    .kernel([](KernelContext& c) { sum_into(c); })
-    .gradient(sum_grad);
-REGISTER_OP("Mean")
-    .inputs(1)
-    .shape(reduction_shape)
-    .kernel(mean_kernel)
-    .gradient(mean_grad);
+REGISTER_OP("Sum").inputs(1).shape(reduction_shape).kernel([](KernelContext& c) { sum_into(c); }).gradient(sum_grad);
+REGISTER_OP("Mean").inputs(1).shape(reduction_shape).kernel(mean_kernel).gradient(mean_grad);
 
 // SumGrad is linear in the gradient: its own gradient is the Sum again (and
 // MeanGrad's the Mean); x only gives the shape.
@@ -460,16 +450,14 @@ REGISTER_OP("SumGrad")
     .shape(reduction_grad_shape)
     .kernel(reduction_grad_kernel<false>)
     .gradient([](const GradContext& c) {
-      return std::vector<Output>{c.graph.add("Sum", {c.grad()}, c.attrs()),
-                                 Output()};
+      return std::vector<Output>{c.graph.add("Sum", {c.grad()}, c.attrs()), Output()};
     });
 REGISTER_OP("MeanGrad")
     .inputs(2)
     .shape(reduction_grad_shape)
     .kernel(reduction_grad_kernel<true>)
     .gradient([](const GradContext& c) {
-      return std::vector<Output>{c.graph.add("Mean", {c.grad()}, c.attrs()),
-                                 Output()};
+      return std::vector<Output>{c.graph.add("Mean", {c.grad()}, c.attrs()), Output()};
     });
 
 // ---- SumToShapeOf(grad, like): the gradient rule of broadcasting -----------------
@@ -477,9 +465,7 @@ REGISTER_OP("MeanGrad")
 // grad's leading extra axes and those where `like` has size 1.
 REGISTER_OP("SumToShapeOf")
     .inputs(2)
-    .shape([](const InferContext& c) {
-      return std::vector<TensorSpec>{{c.input(0).dtype, c.input(1).shape}};
-    })
+    .shape([](const InferContext& c) { return std::vector<TensorSpec>{{c.input(0).dtype, c.input(1).shape}}; })
     .kernel([](KernelContext& c) {
       const Tensor& grad = c.input(0);
       Tensor& out = c.output(0);
@@ -514,12 +500,11 @@ std::vector<TensorSpec> argmax_shape(const InferContext& c) {
     c.fail_type("output_type must be int32 or int64, got " + dtype_name(out_type));
   const int rank = static_cast<int>(x.shape.size());
   const int64_t axis = c.attrs().get<int64_t>("axis");
-  if (axis < -rank || axis >= rank)
-    c.fail("axis " + std::to_string(axis) + " is out of range for " + rank_text(rank));
+  if (axis < -rank || axis >= rank) c.fail("axis " + std::to_string(axis) + " is out of range for " + rank_text(rank));
   const std::size_t d = static_cast<std::size_t>(axis < 0 ? axis + rank : axis);
   if (x.shape[d] == 0)
-    c.fail("cannot take the argmax over axis " + std::to_string(axis) + " of shape " +
-           shape_string(x.shape) + ": it has no elements");
+    c.fail("cannot take the argmax over axis " + std::to_string(axis) + " of shape " + shape_string(x.shape) +
+           ": it has no elements");
   if (out_type == DType::Int32 && x.shape[d] > std::numeric_limits<int32_t>::max())
     c.fail("axis " + std::to_string(axis) + " has " + std::to_string(x.shape[d]) +
            " elements, too many for an int32 index: use output_type=int64");
@@ -575,8 +560,7 @@ template <typename T, typename I> void argmax_kernel(const T* x, int64_t a, int6
       for (int64_t p = begin; p < end; ++p) columns(p, 0, c);
     });
   } else {
-    for (int64_t p = 0; p < a; ++p)
-      parallel_chunks(c, 16, [&](int64_t j0, int64_t j1) { columns(p, j0, j1); });
+    for (int64_t p = 0; p < a; ++p) parallel_chunks(c, 16, [&](int64_t j0, int64_t j1) { columns(p, j0, j1); });
   }
 }
 

@@ -72,14 +72,14 @@ double schedule_value(const std::string& kind, const std::vector<double>& a, dou
 REGISTER_OP("LearningRateSchedule")
     .inputs(1)
     .shape([](const InferContext& c) {
-      if (!c.input(0).shape.empty()) c.fail("global_step must be a scalar, got shape " + shape_string(c.input(0).shape));
+      if (!c.input(0).shape.empty())
+        c.fail("global_step must be a scalar, got shape " + shape_string(c.input(0).shape));
       if (c.input(0).dtype == DType::Bool) c.fail_type("global_step must be numeric");
       return std::vector<TensorSpec>{{DType::Float32, {}}};
     })
     .kernel([](KernelContext& c) {
       const double value = schedule_value(c.attrs().get<std::string>("kind"),
-                                          c.attrs().get<std::vector<double>>("params"),
-                                          c.input(0).scalar_value());
+                                          c.attrs().get<std::vector<double>>("params"), c.input(0).scalar_value());
       *c.output(0).data<float>() = static_cast<float>(value);
     })
     .not_differentiable();

@@ -51,8 +51,7 @@ template <typename Ctx> Shape resolve_reshape(const Ctx& c, const Shape& in, con
   for (std::size_t d = 0; d < target.size(); ++d) {
     if (target[d] == -1) {
       if (unknown >= 0)
-        c.fail("shape " + target_string(target) +
-               " has more than one -1: only one dimension can be inferred");
+        c.fail("shape " + target_string(target) + " has more than one -1: only one dimension can be inferred");
       unknown = static_cast<int>(d);
     } else if (target[d] < 0) {
       c.fail("invalid dimension " + std::to_string(target[d]) + " in shape " + target_string(target) +
@@ -66,15 +65,13 @@ template <typename Ctx> Shape resolve_reshape(const Ctx& c, const Shape& in, con
   if (numel >= 0) {
     if (unknown >= 0) {
       if (known == 0 || numel % known != 0)
-        c.fail("cannot reshape a tensor of " + std::to_string(numel) + " elements (shape " +
-               shape_string(in) + ") to shape " + target_string(target) +
-               ": the -1 cannot be inferred, " + std::to_string(numel) + " is not a multiple of " +
-               std::to_string(known));
+        c.fail("cannot reshape a tensor of " + std::to_string(numel) + " elements (shape " + shape_string(in) +
+               ") to shape " + target_string(target) + ": the -1 cannot be inferred, " + std::to_string(numel) +
+               " is not a multiple of " + std::to_string(known));
       out[static_cast<std::size_t>(unknown)] = numel / known;
     } else if (known != numel) {
-      c.fail("cannot reshape a tensor of " + std::to_string(numel) + " elements (shape " +
-             shape_string(in) + ") to shape " + target_string(target) + " (" + std::to_string(known) +
-             " elements)");
+      c.fail("cannot reshape a tensor of " + std::to_string(numel) + " elements (shape " + shape_string(in) +
+             ") to shape " + target_string(target) + " (" + std::to_string(known) + " elements)");
     }
     return out;
   }
@@ -84,12 +81,10 @@ template <typename Ctx> Shape resolve_reshape(const Ctx& c, const Shape& in, con
   for (int64_t d : in)
     if (d >= 0) in_known *= d;
   if (unknown >= 0 && known == 0)
-    c.fail("cannot infer the -1 of shape " + target_string(target) +
-           " when the other dimensions multiply to 0");
+    c.fail("cannot infer the -1 of shape " + target_string(target) + " when the other dimensions multiply to 0");
   if (unknown < 0 && in_known > 0 && known % in_known != 0)
-    c.fail("cannot reshape a tensor of shape " + shape_string(in) + " (a multiple of " +
-           std::to_string(in_known) + " elements) to shape " + target_string(target) + " (" +
-           std::to_string(known) + " elements)");
+    c.fail("cannot reshape a tensor of shape " + shape_string(in) + " (a multiple of " + std::to_string(in_known) +
+           " elements) to shape " + target_string(target) + " (" + std::to_string(known) + " elements)");
   return out;
 }
 
@@ -99,8 +94,8 @@ REGISTER_OP("Reshape")
       const Shape& target = c.attrs().get<std::vector<int64_t>>("shape");
       return std::vector<TensorSpec>{{c.input(0).dtype, resolve_reshape(c, c.input(0).shape, target)}};
     })
-    .kernel(// The output is a view on the input's storage: no copy.
-    [](KernelContext& c) {
+    // The output is a view on the input's storage: no copy.
+    .kernel([](KernelContext& c) {
       const Tensor& x = c.input(0);
       c.outputs[0] = x.reshaped(resolve_reshape(c, x.shape(), c.attrs().get<std::vector<int64_t>>("shape")));
     })
@@ -119,8 +114,7 @@ REGISTER_OP("ReshapeLike")
       const int64_t a = num_elements(x.shape), b = num_elements(like.shape);
       if (a >= 0 && b >= 0 && a != b)
         c.fail("cannot reshape a tensor of shape " + shape_string(x.shape) + " (" + std::to_string(a) +
-               " elements) like one of shape " + shape_string(like.shape) + " (" + std::to_string(b) +
-               " elements)");
+               " elements) like one of shape " + shape_string(like.shape) + " (" + std::to_string(b) + " elements)");
       return std::vector<TensorSpec>{{x.dtype, like.shape}};
     })
     .kernel([](KernelContext& c) { c.outputs[0] = c.input(0).reshaped(c.input(1).shape()); })
@@ -166,9 +160,9 @@ REGISTER_OP("Cast")
         });
       });
     })
-    .gradient(// float -> float: the gradient cast back; no gradient through an integer
+    // float -> float: the gradient cast back; no gradient through an integer
     // or bool side.
-    [](const GradContext& c) {
+    .gradient([](const GradContext& c) {
       const DType src = c.input(0).dtype(), dst = c.output(0).dtype();
       if (!is_floating(src) || !is_floating(dst)) return std::vector<Output>{Output()};
       return std::vector<Output>{ops::cast(c.grad(), src)};
@@ -184,11 +178,11 @@ TensorSpec common_spec(const InferContext& c, const char* what) {
   for (int i = 1; i < c.num_inputs(); ++i) {
     const TensorSpec& s = c.input(i);
     if (s.dtype != spec.dtype)
-      c.fail_type("all tensors must have one dtype: input 0 has " + dtype_name(spec.dtype) +
-                  ", input " + std::to_string(i) + " has " + dtype_name(s.dtype));
+      c.fail_type("all tensors must have one dtype: input 0 has " + dtype_name(spec.dtype) + ", input " +
+                  std::to_string(i) + " has " + dtype_name(s.dtype));
     if (!shape_compatible(spec.shape, s.shape))
-      c.fail("all tensors must have the same shape: input 0 has shape " + shape_string(c.input(0).shape) +
-             ", input " + std::to_string(i) + " has shape " + shape_string(s.shape));
+      c.fail("all tensors must have the same shape: input 0 has shape " + shape_string(c.input(0).shape) + ", input " +
+             std::to_string(i) + " has shape " + shape_string(s.shape));
     for (std::size_t d = 0; d < spec.shape.size(); ++d)
       if (spec.shape[d] < 0) spec.shape[d] = s.shape[d];
   }
@@ -196,8 +190,8 @@ TensorSpec common_spec(const InferContext& c, const char* what) {
 }
 
 std::string axis_range_text(int64_t axis, int rank, const std::string& what) {
-  return "axis " + std::to_string(axis) + " is out of range for " + what + " (valid axes are " +
-         std::to_string(-rank) + ".." + std::to_string(rank - 1) + ")";
+  return "axis " + std::to_string(axis) + " is out of range for " + what + " (valid axes are " + std::to_string(-rank) +
+         ".." + std::to_string(rank - 1) + ")";
 }
 
 REGISTER_OP("Pack")
@@ -211,8 +205,8 @@ REGISTER_OP("Pack")
       spec.shape.insert(spec.shape.begin() + (axis < 0 ? axis + rank : axis), c.num_inputs());
       return std::vector<TensorSpec>{spec};
     })
-    .kernel(// out[o, k, i] = x_k[o, i] with o over the dimensions before the axis.
-    [](KernelContext& c) {
+    // out[o, k, i] = x_k[o, i] with o over the dimensions before the axis.
+    .kernel([](KernelContext& c) {
       Tensor& out = c.output(0);
       const int n = c.num_inputs();
       const Shape& shape = c.input(0).shape();
@@ -234,8 +228,7 @@ REGISTER_OP("Pack")
       std::vector<Output> grads;
       for (std::size_t k = 0; k < c.inputs.size(); ++k)
         grads.push_back(c.graph.add("StackSlice", {c.grad()},
-                                    {{"axis", c.attrs().get<int64_t>("axis")},
-                                     {"index", static_cast<int64_t>(k)}}));
+                                    {{"axis", c.attrs().get<int64_t>("axis")}, {"index", static_cast<int64_t>(k)}}));
       return grads;
     });
 
@@ -252,8 +245,8 @@ REGISTER_OP("StackSlice")
         c.fail(axis_range_text(axis, rank, "a tensor of shape " + shape_string(x.shape)));
       const std::size_t d = static_cast<std::size_t>(axis < 0 ? axis + rank : axis);
       if (index < 0 || (x.shape[d] >= 0 && index >= x.shape[d]))
-        c.fail("index " + std::to_string(index) + " is out of range for axis " + std::to_string(axis) +
-               " of shape " + shape_string(x.shape));
+        c.fail("index " + std::to_string(index) + " is out of range for axis " + std::to_string(axis) + " of shape " +
+               shape_string(x.shape));
       Shape out = x.shape;
       out.erase(out.begin() + static_cast<std::ptrdiff_t>(d));
       return std::vector<TensorSpec>{{x.dtype, out}};
@@ -286,21 +279,19 @@ REGISTER_OP("ConcatV2")
       const int rank = static_cast<int>(spec.shape.size());
       if (rank == 0) c.fail("cannot concatenate scalars (rank 0): use stack");
       const int64_t axis = c.attrs().get<int64_t>("axis");
-      if (axis < -rank || axis >= rank)
-        c.fail(axis_range_text(axis, rank, "tensors of rank " + std::to_string(rank)));
+      if (axis < -rank || axis >= rank) c.fail(axis_range_text(axis, rank, "tensors of rank " + std::to_string(rank)));
       const std::size_t a = static_cast<std::size_t>(axis < 0 ? axis + rank : axis);
       for (int i = 1; i < c.num_inputs(); ++i) {
         const TensorSpec& s = c.input(i);
         if (s.dtype != spec.dtype)
-          c.fail_type("all tensors must have one dtype: input 0 has " + dtype_name(spec.dtype) +
-                      ", input " + std::to_string(i) + " has " + dtype_name(s.dtype));
+          c.fail_type("all tensors must have one dtype: input 0 has " + dtype_name(spec.dtype) + ", input " +
+                      std::to_string(i) + " has " + dtype_name(s.dtype));
         bool match = s.shape.size() == spec.shape.size();
         for (std::size_t d = 0; match && d < s.shape.size(); ++d)
           if (d != a && s.shape[d] >= 0 && spec.shape[d] >= 0 && s.shape[d] != spec.shape[d]) match = false;
         if (!match)
-          c.fail("shapes " + shape_string(c.input(0).shape) + " (input 0) and " + shape_string(s.shape) +
-                 " (input " + std::to_string(i) + ") must match in every dimension except axis " +
-                 std::to_string(axis));
+          c.fail("shapes " + shape_string(c.input(0).shape) + " (input 0) and " + shape_string(s.shape) + " (input " +
+                 std::to_string(i) + ") must match in every dimension except axis " + std::to_string(axis));
         for (std::size_t d = 0; d < spec.shape.size(); ++d) {
           if (d == a) spec.shape[d] = (spec.shape[d] < 0 || s.shape[d] < 0) ? -1 : spec.shape[d] + s.shape[d];
           else if (spec.shape[d] < 0) spec.shape[d] = s.shape[d];
@@ -308,9 +299,9 @@ REGISTER_OP("ConcatV2")
       }
       return std::vector<TensorSpec>{spec};
     })
-    .kernel(// Each output row (one index of the dimensions before the axis) is the
+    // Each output row (one index of the dimensions before the axis) is the
     // inputs' rows one after the other.
-    [](KernelContext& c) {
+    .kernel([](KernelContext& c) {
       Tensor& out = c.output(0);
       const int n = c.num_inputs();
       const std::size_t axis = axis_attr(c, out.rank(), "concat");
@@ -333,9 +324,9 @@ REGISTER_OP("ConcatV2")
       if (out.numel() >= kParallelThreshold && outer > 1) parallel_chunks(outer, 1, rows);
       else rows(0, outer);
     })
-    .gradient(// Input k gets the slice of the gradient at its offset along the axis,
+    // Input k gets the slice of the gradient at its offset along the axis,
     // both read from the inputs' run-time shapes.
-    [](const GradContext& c) {
+    .gradient([](const GradContext& c) {
       std::vector<Output> grads;
       std::vector<Output> slice_inputs{c.grad()};
       for (const Output& x : c.inputs) {
@@ -372,9 +363,8 @@ REGISTER_OP("ConcatSlice")
       for (int j = 1; j < k; ++j) offset += c.input(j).dim(axis);
       const int64_t size = out.dim(axis);
       if (offset + size > grad.dim(axis))
-        c.fail("the gradient of shape " + shape_string(grad.shape()) + " has no slice [" +
-               std::to_string(offset) + ", " + std::to_string(offset + size) + ") along axis " +
-               std::to_string(axis));
+        c.fail("the gradient of shape " + shape_string(grad.shape()) + " has no slice [" + std::to_string(offset) +
+               ", " + std::to_string(offset + size) + ") along axis " + std::to_string(axis));
       const std::size_t bytes = dtype_size(grad.dtype());
       const int64_t outer = product(out.shape(), 0, static_cast<std::size_t>(axis));
       const int64_t inner = product(out.shape(), static_cast<std::size_t>(axis) + 1, out.shape().size());
@@ -395,22 +385,21 @@ REGISTER_OP("OneHot")
     .inputs(1)
     .shape([](const InferContext& c) {
       const TensorSpec& indices = c.input(0);
-      if (!is_integer(indices.dtype))
-        c.fail_type("indices must be int32 or int64, got " + dtype_name(indices.dtype));
+      if (!is_integer(indices.dtype)) c.fail_type("indices must be int32 or int64, got " + dtype_name(indices.dtype));
       const int64_t depth = c.attrs().get<int64_t>("depth");
       if (depth < 0) c.fail("depth must be >= 0, got " + std::to_string(depth));
       const int rank = static_cast<int>(indices.shape.size());
       const int64_t axis = c.attrs().get<int64_t>("axis");
       if (axis < -1 || axis > rank)
-        c.fail("axis " + std::to_string(axis) + " is out of range for indices of rank " +
-               std::to_string(rank) + " (valid: -1 for the last, or 0.." + std::to_string(rank) + ")");
+        c.fail("axis " + std::to_string(axis) + " is out of range for indices of rank " + std::to_string(rank) +
+               " (valid: -1 for the last, or 0.." + std::to_string(rank) + ")");
       Shape out = indices.shape;
       out.insert(out.begin() + (axis < 0 ? rank : axis), depth);
       return std::vector<TensorSpec>{{c.attrs().get<DType>("dtype"), out}};
     })
-    .kernel(// out[o, d, i] = indices[o, i] == d ? on : off; an index outside
+    // out[o, d, i] = indices[o, i] == d ? on : off; an index outside
     // [0, depth) gives a row of off values, as TensorFlow.
-    [](KernelContext& c) {
+    .kernel([](KernelContext& c) {
       const Tensor& indices = c.input(0);
       Tensor& out = c.output(0);
       const int64_t depth = c.attrs().get<int64_t>("depth");
@@ -469,12 +458,11 @@ Output concat(const std::vector<Output>& xs, int64_t axis, const std::string& na
   return xs[0].graph().add("ConcatV2", xs, {{"axis", axis}}, name);
 }
 
-Output one_hot(Output indices, int64_t depth, double on_value, double off_value, int64_t axis,
-               DType dtype, const std::string& name) {
-  return indices.graph().add("OneHot", {indices},
-                             {{"depth", depth}, {"on_value", on_value}, {"off_value", off_value},
-                              {"axis", axis}, {"dtype", dtype}},
-                             name);
+Output one_hot(Output indices, int64_t depth, double on_value, double off_value, int64_t axis, DType dtype,
+               const std::string& name) {
+  return indices.graph().add(
+      "OneHot", {indices},
+      {{"depth", depth}, {"on_value", on_value}, {"off_value", off_value}, {"axis", axis}, {"dtype", dtype}}, name);
 }
 
 }  // namespace ops

@@ -52,9 +52,7 @@ REGISTER_OP("Square")
     .inputs(1)
     .shape(numeric_same_shape)
     .kernel(numeric_kernel([](auto x) { return x * x; }))
-    .gradient([](const GradContext& c) {
-      return std::vector<Output>{ops::mul(c.grad(), 2.0 * c.input(0))};
-    });
+    .gradient([](const GradContext& c) { return std::vector<Output>{ops::mul(c.grad(), 2.0 * c.input(0))}; });
 
 // d|x| = sign(x) g (0 at 0, as TensorFlow)
 REGISTER_OP("Abs")
@@ -75,36 +73,42 @@ REGISTER_OP("Sqrt")
     .inputs(1)
     .shape(float_same_shape)
     .kernel(float_kernel([](auto x) { return std::sqrt(x); }))
-    .gradient([](const GradContext& c) {
-      return std::vector<Output>{ops::div(c.grad(), 2.0 * c.output(0))};
-    });
+    .gradient([](const GradContext& c) { return std::vector<Output>{ops::div(c.grad(), 2.0 * c.output(0))}; });
 
 // d exp(x) = g exp(x)
 REGISTER_OP("Exp")
     .inputs(1)
     .shape(float_same_shape)
     .kernel(float_kernel([](auto x) { return std::exp(x); }))
-    .gradient([](const GradContext& c) {
-      return std::vector<Output>{ops::mul(c.grad(), c.output(0))};
-    });
+    .gradient([](const GradContext& c) { return std::vector<Output>{ops::mul(c.grad(), c.output(0))}; });
 
 // d log(x) = g / x
 REGISTER_OP("Log")
     .inputs(1)
     .shape(float_same_shape)
     .kernel(float_kernel([](auto x) { return std::log(x); }))
-    .gradient([](const GradContext& c) {
-      return std::vector<Output>{ops::div(c.grad(), c.input(0))};
-    });
+    .gradient([](const GradContext& c) { return std::vector<Output>{ops::div(c.grad(), c.input(0))}; });
 
 }  // namespace
 
 namespace ops {
-Output neg(Output x, const std::string& name) { return x.graph().add("Neg", {x}, {}, name); }
-Output square(Output x, const std::string& name) { return x.graph().add("Square", {x}, {}, name); }
-Output abs(Output x, const std::string& name) { return x.graph().add("Abs", {x}, {}, name); }
-Output sqrt(Output x, const std::string& name) { return x.graph().add("Sqrt", {x}, {}, name); }
-Output exp(Output x, const std::string& name) { return x.graph().add("Exp", {x}, {}, name); }
-Output log(Output x, const std::string& name) { return x.graph().add("Log", {x}, {}, name); }
+Output neg(Output x, const std::string& name) {
+  return x.graph().add("Neg", {x}, {}, name);
+}
+Output square(Output x, const std::string& name) {
+  return x.graph().add("Square", {x}, {}, name);
+}
+Output abs(Output x, const std::string& name) {
+  return x.graph().add("Abs", {x}, {}, name);
+}
+Output sqrt(Output x, const std::string& name) {
+  return x.graph().add("Sqrt", {x}, {}, name);
+}
+Output exp(Output x, const std::string& name) {
+  return x.graph().add("Exp", {x}, {}, name);
+}
+Output log(Output x, const std::string& name) {
+  return x.graph().add("Log", {x}, {}, name);
+}
 }  // namespace ops
 }  // namespace slimcore

@@ -23,7 +23,9 @@ REGISTER_OP("VariableV2")
     .kernel([](KernelContext& c) { c.outputs[0] = c.variables.value(c.node.id); })
     .sets_own_outputs();
 
-int var_of(const KernelContext& c) { return static_cast<int>(c.attrs().get<int64_t>("var")); }
+int var_of(const KernelContext& c) {
+  return static_cast<int>(c.attrs().get<int64_t>("var"));
+}
 
 // var <- value
 void assign_kernel(KernelContext& c) {
@@ -47,12 +49,7 @@ template <int kSign> void assign_update_kernel(KernelContext& c) {
   c.outputs[0] = var;
 }
 
-REGISTER_OP("Assign")
-    .inputs(1)
-    .shape(spec_from_attrs)
-    .kernel(assign_kernel)
-    .sets_own_outputs()
-    .not_differentiable();
+REGISTER_OP("Assign").inputs(1).shape(spec_from_attrs).kernel(assign_kernel).sets_own_outputs().not_differentiable();
 REGISTER_OP("AssignAdd")
     .inputs(1)
     .shape(spec_from_attrs)
@@ -68,19 +65,15 @@ REGISTER_OP("AssignSub")
 
 Output make_update(const char* type, Output var, Output value, const std::string& name) {
   const Node& v = var.node();
-  if (v.type != "VariableV2")
-    throw InvalidArgument(std::string(type) + ": '" + var.name() + "' is not a variable");
+  if (v.type != "VariableV2") throw InvalidArgument(std::string(type) + ": '" + var.name() + "' is not a variable");
   if (value.dtype() != var.dtype())
-    throw TypeMismatch(std::string(type) + " to " + v.name + ": value has dtype " +
-                       dtype_name(value.dtype()) + ", the variable " + dtype_name(var.dtype()));
+    throw TypeMismatch(std::string(type) + " to " + v.name + ": value has dtype " + dtype_name(value.dtype()) +
+                       ", the variable " + dtype_name(var.dtype()));
   if (!shape_compatible(value.shape(), var.shape()))
-    throw InvalidArgument(std::string(type) + " to " + v.name + ": value of shape " +
-                          shape_string(value.shape()) + " does not match the variable's " +
-                          shape_string(var.shape()));
+    throw InvalidArgument(std::string(type) + " to " + v.name + ": value of shape " + shape_string(value.shape()) +
+                          " does not match the variable's " + shape_string(var.shape()));
   return var.graph().add(type, {value},
-                         {{"var", static_cast<int64_t>(v.id)}, {"dtype", var.dtype()},
-                          {"shape", var.shape()}},
-                         name);
+                         {{"var", static_cast<int64_t>(v.id)}, {"dtype", var.dtype()}, {"shape", var.shape()}}, name);
 }
 
 }  // namespace

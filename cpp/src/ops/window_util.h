@@ -54,8 +54,7 @@ inline TapRange valid_taps(int64_t o, int64_t n, int64_t k, int64_t s, int64_t d
 }
 
 // Output cells [o0, o1) whose windows touch some input cell in [i0, i1).
-inline TapRange outputs_touching(int64_t i0, int64_t i1, int64_t out, int64_t k, int64_t s,
-                                 int64_t d, int64_t pad) {
+inline TapRange outputs_touching(int64_t i0, int64_t i1, int64_t out, int64_t k, int64_t s, int64_t d, int64_t pad) {
   // o * s - pad + t * d in [i0, i1) for some t in [0, k):
   //   o >= (i0 + pad - (k - 1) * d) / s  (rounded up),  o <= (i1 - 1 + pad) / s.
   const int64_t lo_num = i0 + pad - (k - 1) * d;
@@ -68,8 +67,8 @@ inline TapRange outputs_touching(int64_t i0, int64_t i1, int64_t out, int64_t k,
 // Output cells [o0, o1) in which window tap t reads a real input cell
 // (0 <= o * s - pad + t * d < n).
 inline TapRange outputs_for_tap(int64_t t, int64_t n, int64_t out, int64_t s, int64_t d, int64_t pad) {
-  const int64_t lo = pad - t * d;           // o * s >= lo
-  const int64_t hi = n - 1 + pad - t * d;   // o * s <= hi
+  const int64_t lo = pad - t * d;          // o * s >= lo
+  const int64_t hi = n - 1 + pad - t * d;  // o * s <= hi
   if (hi < 0) return {0, 0};
   const int64_t o0 = lo <= 0 ? 0 : (lo + s - 1) / s;
   const int64_t o1 = std::min(out, hi / s + 1);
@@ -78,8 +77,8 @@ inline TapRange outputs_for_tap(int64_t t, int64_t n, int64_t out, int64_t s, in
 
 // The attributes every windowed op reads, already checked.
 struct Attrs2D {
-  int64_t sh = 1, sw = 1;  // strides
-  int64_t dh = 1, dw = 1;  // dilations (1 for pools)
+  int64_t sh = 1, sw = 1;    // strides
+  int64_t dh = 1, dw = 1;    // dilations (1 for pools)
   int64_t kh = -1, kw = -1;  // window (pools: from ksize; convs: from the filter)
   Padding padding = Padding::Valid;
 };
@@ -88,9 +87,9 @@ struct Attrs2D {
 struct Geometry {
   int64_t n = 0, h = 0, w = 0, c = 0;  // input [N, H, W, C]
   int64_t kh = 1, kw = 1, sh = 1, sw = 1, dh = 1, dw = 1;
-  int64_t oh = 0, ow = 0;    // output height and width
+  int64_t oh = 0, ow = 0;  // output height and width
   int64_t pad_top = 0, pad_left = 0;
-  int64_t out_c = 0;         // output channels
+  int64_t out_c = 0;  // output channels
   TapRange rows_of(int64_t o) const { return valid_taps(o, h, kh, sh, dh, pad_top); }
   TapRange cols_of(int64_t o) const { return valid_taps(o, w, kw, sw, dw, pad_left); }
 };
@@ -103,8 +102,7 @@ inline std::string ints_string(const std::vector<int64_t>& v) {
 
 // Reads an attribute that must hold exactly two positive ints ([h, w]).
 template <typename Ctx>
-void read_pair(const Ctx& c, const char* attr, int64_t& a, int64_t& b, bool required,
-               int64_t fallback = 1) {
+void read_pair(const Ctx& c, const char* attr, int64_t& a, int64_t& b, bool required, int64_t fallback = 1) {
   if (!c.attrs().has(attr)) {
     if (required) c.fail(std::string("missing attribute '") + attr + "'");
     a = b = fallback;
@@ -113,11 +111,11 @@ void read_pair(const Ctx& c, const char* attr, int64_t& a, int64_t& b, bool requ
   const auto* v = std::get_if<std::vector<int64_t>>(&c.attrs().all().at(attr));
   if (!v) c.fail(std::string("attribute '") + attr + "' must be a list of two ints [h, w]");
   if (v->size() != 2)
-    c.fail(std::string(attr) + " must have 2 entries [h, w] (NHWC: the batch and channel "
-                               "entries of TF's 4-element form are dropped), got " +
+    c.fail(std::string(attr) +
+           " must have 2 entries [h, w] (NHWC: the batch and channel "
+           "entries of TF's 4-element form are dropped), got " +
            ints_string(*v));
-  if ((*v)[0] < 1 || (*v)[1] < 1)
-    c.fail(std::string(attr) + " must be positive, got " + ints_string(*v));
+  if ((*v)[0] < 1 || (*v)[1] < 1) c.fail(std::string(attr) + " must be positive, got " + ints_string(*v));
   a = (*v)[0];
   b = (*v)[1];
 }
@@ -148,8 +146,8 @@ Dim dim_of(const Ctx& c, const char* what, int64_t n, int64_t k, int64_t s, int6
   const int64_t span = (k - 1) * d + 1;
   if (n < span)
     c.fail(std::string("the window (") + std::to_string(k) + (d > 1 ? " dilated by " + std::to_string(d) : "") +
-           ", spanning " + std::to_string(span) + ") is larger than the input " + what + " " +
-           std::to_string(n) + " with VALID padding (input shape " + shape_string(input_shape) +
+           ", spanning " + std::to_string(span) + ") is larger than the input " + what + " " + std::to_string(n) +
+           " with VALID padding (input shape " + shape_string(input_shape) +
            "): the output would be empty; use SAME padding or a smaller window");
   r.out = (n - span) / s + 1;
   return r;
@@ -160,13 +158,11 @@ template <typename Ctx> void check_nhwc(const Ctx& c, const char* arg, const Ten
   if (t.shape.size() != 4)
     c.fail(std::string(arg) + " must have rank 4 [batch, height, width, channels] (NHWC), got shape " +
            shape_string(t.shape));
-  if (!is_floating(t.dtype))
-    c.fail_type(std::string(arg) + " must be float32 or float64, got " + dtype_name(t.dtype));
+  if (!is_floating(t.dtype)) c.fail_type(std::string(arg) + " must be float32 or float64, got " + dtype_name(t.dtype));
 }
 
 // Run-time geometry from concrete shapes (the shape rule validated them).
-inline Geometry make_geometry(const Shape& input, int64_t kh, int64_t kw, const Attrs2D& a,
-                              int64_t out_c) {
+inline Geometry make_geometry(const Shape& input, int64_t kh, int64_t kw, const Attrs2D& a, int64_t out_c) {
   Geometry g;
   g.n = input[0];
   g.h = input[1];

@@ -10,13 +10,14 @@ The loss trained on is ``tf.losses.get_total_loss()`` (data loss plus every
 regularization penalty); the history reports the data loss and the penalty
 separately, per epoch.
 """
+
 from __future__ import annotations
 
 import math
 import os
 import time
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
@@ -80,7 +81,7 @@ class TrainResult:
     test_accuracy: float = 0.0
     weight_norm: float = 0.0
     seconds: float = 0.0
-    checkpoint: Optional[str] = None
+    checkpoint: str | None = None
     report: Any = None
 
 
@@ -90,7 +91,7 @@ def _images(x: np.ndarray) -> np.ndarray:
         return x
     if x.ndim == 3:
         return x[..., None]
-    side = int(round(math.sqrt(x.shape[1])))
+    side = round(math.sqrt(x.shape[1]))
     if side * side != x.shape[1]:
         raise ValueError(f"convolutional models need image data; features of size {x.shape[1]} are not square")
     return x.reshape(len(x), side, side, 1)
@@ -119,15 +120,20 @@ def _optimizer(config: TrainConfig, learning_rate: Any) -> Any:
     if name == "adam":
         return train.AdamOptimizer(learning_rate)
     if name == "adamw":
-        return train.AdamWOptimizer(config.weight_decay, learning_rate, decay_convention=config.decay_convention,
-                                    base_learning_rate=config.learning_rate)
+        return train.AdamWOptimizer(
+            config.weight_decay,
+            learning_rate,
+            decay_convention=config.decay_convention,
+            base_learning_rate=config.learning_rate,
+        )
     if name == "rmsprop":
         return train.RMSPropOptimizer(learning_rate)
     return train.AdagradOptimizer(learning_rate)
 
 
-def train_classifier(data: Any, config: TrainConfig, progress: bool = True, checkpoint_dir: Optional[str] = None,
-                     log: Any = print) -> TrainResult:
+def train_classifier(
+    data: Any, config: TrainConfig, progress: bool = True, checkpoint_dir: str | None = None, log: Any = print
+) -> TrainResult:
     """Trains config.model on data (a slimcore.app.datasets.Dataset) and evaluates it.
 
     Raises:
@@ -172,7 +178,7 @@ def train_classifier(data: Any, config: TrainConfig, progress: bool = True, chec
         def evaluate(sess: Any, xs: np.ndarray, ys: np.ndarray) -> float:
             hits = 0.0
             for k in range(0, len(xs), 512):
-                hits += sess.run(accuracy, {x: xs[k:k + 512], labels: ys[k:k + 512]}) * len(xs[k:k + 512])
+                hits += sess.run(accuracy, {x: xs[k : k + 512], labels: ys[k : k + 512]}) * len(xs[k : k + 512])
             return hits / max(1, len(xs))
 
         with sc.Session(graph=graph) as sess:
@@ -181,20 +187,30 @@ def train_classifier(data: Any, config: TrainConfig, progress: bool = True, chec
             bar = None
             if progress:
                 from tqdm import tqdm
-                bar = tqdm(total=total_steps, desc=f"{config.model}/{config.optimizer}", unit="step",
-                           leave=False, dynamic_ncols=True)
+
+                bar = tqdm(
+                    total=total_steps,
+                    desc=f"{config.model}/{config.optimizer}",
+                    unit="step",
+                    leave=False,
+                    dynamic_ncols=True,
+                )
             for epoch in range(1, config.epochs + 1):
                 order = rng.permutation(len(x_train))
                 for k in range(0, len(x_train), config.batch_size):
-                    idx = order[k:k + config.batch_size]
+                    idx = order[k : k + config.batch_size]
                     _, values = sess.run([train_op, accounting.fetches], {x: x_train[idx], labels: data.y_train[idx]})
                     accounting.add(values, len(idx))
                     if bar is not None:
                         bar.update(1)
                         # refresh=False: the bar redraws at tqdm's own pace, not every step
-                        bar.set_postfix(epoch=epoch, data=f"{values['data_loss']:.4f}",
-                                        penalty=f"{values['penalty']:.4f}", decay=f"{values['decay']:.2e}",
-                                        refresh=False)
+                        bar.set_postfix(
+                            epoch=epoch,
+                            data=f"{values['data_loss']:.4f}",
+                            penalty=f"{values['penalty']:.4f}",
+                            decay=f"{values['decay']:.2e}",
+                            refresh=False,
+                        )
                 result.history.append(accounting.end_epoch(epoch=epoch))
             if bar is not None:
                 bar.close()

@@ -1,26 +1,24 @@
 """The `slimcore` command.
 
-    slimcore train     train a model (default: the sweep's MLP on the shipped digits)
-    slimcore sweep     the regularization sweep over L2 scales and the L2-vs-decoupled-decay comparison
-    slimcore report    the regularization report of a model
-    slimcore bench     the benchmarks, with ratios against PyTorch / TensorFlow when installed
+slimcore train     train a model (default: the sweep's MLP on the shipped digits)
+slimcore sweep     the regularization sweep over L2 scales and the L2-vs-decoupled-decay comparison
+slimcore report    the regularization report of a model
+slimcore bench     the benchmarks, with ratios against PyTorch / TensorFlow when installed
 """
+
 from __future__ import annotations
 
 import argparse
 import math
 import os
 import sys
-from typing import Optional, Sequence
-
-import numpy as np
+from collections.abc import Sequence
 
 import slimcore as sc
 
 from .. import slim
 from . import benchmarks
-from .classifier_run import (MODELS, OPTIMIZERS, SCHEDULES, TrainConfig, _build, _images, _optimizer,
-                             train_classifier)
+from .classifier_run import MODELS, OPTIMIZERS, SCHEDULES, TrainConfig, _build, _images, _optimizer, train_classifier
 from .datasets import load_digits, load_npz
 
 
@@ -43,6 +41,7 @@ def _number(minimum: float, strict: bool):
         if not math.isfinite(value) or value < minimum or (strict and value == minimum):
             raise argparse.ArgumentTypeError(f"expected a number {'>' if strict else '>='} {minimum}, got {text}")
         return value
+
     return parse
 
 
@@ -63,10 +62,18 @@ def _load(args: argparse.Namespace):
 
 
 def _config(args: argparse.Namespace, **overrides) -> TrainConfig:
-    values = dict(model=args.model, optimizer=args.optimizer, learning_rate=args.learning_rate,
-                  schedule=args.schedule, l2=args.l2, weight_decay=args.weight_decay,
-                  decay_convention=args.decay_convention, epochs=args.epochs, batch_size=args.batch_size,
-                  seed=args.seed)
+    values = dict(
+        model=args.model,
+        optimizer=args.optimizer,
+        learning_rate=args.learning_rate,
+        schedule=args.schedule,
+        l2=args.l2,
+        weight_decay=args.weight_decay,
+        decay_convention=args.decay_convention,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        seed=args.seed,
+    )
     values.update(overrides)
     return TrainConfig(**values)
 
@@ -81,15 +88,21 @@ def cmd_train(args: argparse.Namespace) -> int:
     _threads(args)
     data = _load(args)
     config = _config(args)
-    print(f"training {config.model} on {len(data.x_train)} examples ({len(data.x_test)} held out), "
-          f"{config.optimizer} lr={config.learning_rate} l2={config.l2} weight_decay={config.weight_decay}")
+    print(
+        f"training {config.model} on {len(data.x_train)} examples ({len(data.x_test)} held out), "
+        f"{config.optimizer} lr={config.learning_rate} l2={config.l2} weight_decay={config.weight_decay}"
+    )
     result = train_classifier(data, config, progress=not args.quiet, checkpoint_dir=args.checkpoint_dir)
     for h in result.history:
         if h["epoch"] == 1 or h["epoch"] % max(1, config.epochs // 5) == 0 or h["epoch"] == config.epochs:
-            print(f"epoch {h['epoch']:3d}  loss {h['loss']:.4f} (data {h['data_loss']:.4f} + "
-                  f"penalty {h['penalty']:.4f})  decoupled decay step {h['decay']:.3g}")
-    print(f"train accuracy {result.train_accuracy:.4f}  test accuracy {result.test_accuracy:.4f}  "
-          f"weight norm {result.weight_norm:.2f}  ({result.seconds:.1f}s)")
+            print(
+                f"epoch {h['epoch']:3d}  loss {h['loss']:.4f} (data {h['data_loss']:.4f} + "
+                f"penalty {h['penalty']:.4f})  decoupled decay step {h['decay']:.3g}"
+            )
+    print(
+        f"train accuracy {result.train_accuracy:.4f}  test accuracy {result.test_accuracy:.4f}  "
+        f"weight norm {result.weight_norm:.2f}  ({result.seconds:.1f}s)"
+    )
     if result.checkpoint:
         print(f"checkpoint: {result.checkpoint}.safetensors")
     return 0
@@ -101,8 +114,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     _threads(args)
     data = _load(args)
     rows = []
-    print(f"regularization sweep: {args.model}, {len(data.x_train)} train / {len(data.x_test)} test examples, "
-          f"{args.epochs} epochs of {args.optimizer}")
+    print(
+        f"regularization sweep: {args.model}, {len(data.x_train)} train / {len(data.x_test)} test examples, "
+        f"{args.epochs} epochs of {args.optimizer}"
+    )
     for scale in args.scales:
         result = train_classifier(data, _config(args, l2=scale, weight_decay=0.0), progress=not args.quiet)
         rows.append(("l2_regularizer", scale, result))
@@ -112,9 +127,14 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     strength = args.compare_strength
     compare = []
     for label, cfg in (
-            ("adam + l2_regularizer", _config(args, optimizer="adam", l2=strength, weight_decay=0.0)),
-            ("adamw (decoupled)", _config(args, optimizer="adamw", l2=0.0, weight_decay=args.learning_rate * strength,
-                                          decay_convention="contrib"))):
+        ("adam + l2_regularizer", _config(args, optimizer="adam", l2=strength, weight_decay=0.0)),
+        (
+            "adamw (decoupled)",
+            _config(
+                args, optimizer="adamw", l2=0.0, weight_decay=args.learning_rate * strength, decay_convention="contrib"
+            ),
+        ),
+    ):
         result = train_classifier(data, cfg, progress=not args.quiet)
         compare.append((label, result))
         print(f"  {label:<24s} test accuracy {result.test_accuracy:.4f}  weight norm {result.weight_norm:8.2f}")
@@ -134,8 +154,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def _plot(path: str, rows: list, compare: list, strength: float) -> None:
     import matplotlib  # only `sweep --plot` needs matplotlib, which is slow to import
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt  # after use("Agg"): no display needed
+
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
     labels = [f"{s:g}" for _, s, _ in rows]
     axes[0].bar(labels, [r.test_accuracy for _, _, r in rows], color="tab:blue")
@@ -176,22 +198,34 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="slimcore", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="slimcore", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     def training_args(p: argparse.ArgumentParser, epochs: int) -> None:
         p.add_argument("--model", choices=MODELS, default="mlp")
-        p.add_argument("--data", help=".npz file with x, y (or x_train, y_train, x_test, y_test); "
-                                      "default: the handwritten digits shipped with slimcore")
+        p.add_argument(
+            "--data",
+            help=".npz file with x, y (or x_train, y_train, x_test, y_test); "
+            "default: the handwritten digits shipped with slimcore",
+        )
         p.add_argument("--test-data", help=".npz file with x, y held out for testing")
         p.add_argument("--optimizer", choices=OPTIMIZERS, default="adam")
         p.add_argument("--learning-rate", type=_number(0.0, True), default=1e-3)
         p.add_argument("--schedule", choices=SCHEDULES, default="constant")
-        p.add_argument("--l2", type=_number(0.0, False), default=0.0,
-                       help="scale of slim.l2_regularizer on every weight (penalty l2*sum(w^2)/2 in the loss)")
-        p.add_argument("--weight-decay", type=_number(0.0, False), default=0.0,
-                       help="decoupled weight decay of the weights, applied by the optimizer")
+        p.add_argument(
+            "--l2",
+            type=_number(0.0, False),
+            default=0.0,
+            help="scale of slim.l2_regularizer on every weight (penalty l2*sum(w^2)/2 in the loss)",
+        )
+        p.add_argument(
+            "--weight-decay",
+            type=_number(0.0, False),
+            default=0.0,
+            help="decoupled weight decay of the weights, applied by the optimizer",
+        )
         p.add_argument("--decay-convention", choices=("contrib", "lr", "schedule"), default="contrib")
         p.add_argument("--epochs", type=_positive_int, default=epochs)
         p.add_argument("--batch-size", type=_positive_int, default=32)
@@ -207,15 +241,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("sweep", help="the regularization sweep over L2 scales and L2 penalty vs decoupled decay")
     training_args(p, epochs=20)
     p.add_argument("--scales", type=_scales, default=[0.0, 1e-4, 1e-2, 1.0])
-    p.add_argument("--compare-strength", type=_number(0.0, False), default=1e-2,
-                   help="lambda of the Adam L2-vs-decoupled comparison (decoupled decay = lr * lambda)")
+    p.add_argument(
+        "--compare-strength",
+        type=_number(0.0, False),
+        default=1e-2,
+        help="lambda of the Adam L2-vs-decoupled comparison (decoupled decay = lr * lambda)",
+    )
     p.add_argument("--plot", default="sweep.png", help="PNG file for the plot ('' for none)")
     p.set_defaults(run=cmd_sweep)
 
     p = commands.add_parser("report", help="the regularization report of a model")
     training_args(p, epochs=1)
-    p.add_argument("--data-loss-only", action="store_true",
-                   help="build the train op from the data loss alone (seed 000's bug) to see the report flag it")
+    p.add_argument(
+        "--data-loss-only",
+        action="store_true",
+        help="build the train op from the data loss alone (seed 000's bug) to see the report flag it",
+    )
     p.set_defaults(run=cmd_report)
 
     p = commands.add_parser("bench", help="benchmarks with ratios against installed peers")
@@ -225,7 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)

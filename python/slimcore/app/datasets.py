@@ -1,8 +1,9 @@
 """Data sets that ship with slimcore, usable offline."""
+
 from __future__ import annotations
 
 import os
-from typing import NamedTuple, Optional
+from typing import NamedTuple
 
 import numpy as np
 
@@ -36,7 +37,7 @@ def load_digits(test_fraction: float = 0.2, seed: int = 0) -> Dataset:
     x = images.reshape(len(images), -1).astype(np.float32) / 16.0
     y = labels.astype(np.int64)
     order = np.random.default_rng(seed).permutation(len(x))
-    n_test = int(round(len(x) * test_fraction))
+    n_test = round(len(x) * test_fraction)
     test, train = order[:n_test], order[n_test:]
     return Dataset(x[train], y[train], x[test], y[test], 10)
 
@@ -68,7 +69,7 @@ def _features(x: np.ndarray, path: str, key: str) -> np.ndarray:
     return x
 
 
-def load_npz(path: str, test_fraction: float = 0.2, seed: int = 0, test_path: Optional[str] = None) -> Dataset:
+def load_npz(path: str, test_fraction: float = 0.2, seed: int = 0, test_path: str | None = None) -> Dataset:
     """A data set from an .npz file: arrays ``x`` [N, ...] and ``y`` [N] (class
     ids, or one-hot [N, K]) split by a fixed-seed permutation; or
     ``x_train``/``y_train``/``x_test``/``y_test``; or ``x``/``y`` for training
@@ -78,6 +79,7 @@ def load_npz(path: str, test_fraction: float = 0.2, seed: int = 0, test_path: Op
       ValueError: a missing file or key, lengths that differ, non-finite
         features, labels that are not non-negative integers.
     """
+
     def read(p: str) -> dict:
         if not os.path.isfile(p):
             raise ValueError(f"data file {p} does not exist")
@@ -90,8 +92,10 @@ def load_npz(path: str, test_fraction: float = 0.2, seed: int = 0, test_path: Op
     def pair(arrays: dict, p: str, kx: str, ky: str) -> tuple:
         missing = [k for k in (kx, ky) if k not in arrays]
         if missing:
-            raise ValueError(f"{p}: missing array(s) {missing}; found {sorted(arrays)} (expected x and y, "
-                             "or x_train, y_train, x_test, y_test)")
+            raise ValueError(
+                f"{p}: missing array(s) {missing}; found {sorted(arrays)} (expected x and y, "
+                "or x_train, y_train, x_test, y_test)"
+            )
         x, y = _features(arrays[kx], p, kx), _labels(arrays[ky], p, ky)
         if len(x) != len(y):
             raise ValueError(f"{p}: {kx} has {len(x)} rows but {ky} has {len(y)}")
@@ -109,7 +113,7 @@ def load_npz(path: str, test_fraction: float = 0.2, seed: int = 0, test_path: Op
             raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction}")
         x, y = pair(arrays, path, "x", "y")
         order = np.random.default_rng(seed).permutation(len(x))
-        n_test = int(round(len(x) * test_fraction))
+        n_test = round(len(x) * test_fraction)
         if n_test == 0 or n_test == len(x):
             raise ValueError(f"{path}: {len(x)} examples are too few to hold out {test_fraction:.0%} for testing")
         x_train, y_train, x_test, y_test = x[order[n_test:]], y[order[n_test:]], x[order[:n_test]], y[order[:n_test]]

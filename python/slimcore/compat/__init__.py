@@ -6,6 +6,7 @@ tf.keras program by changing its import::
     import slimcore.compat.v1 as tf
     slim = tf.contrib.slim
 """
+
 from . import v1
 
 __all__ = ["v1"]

@@ -1,4 +1,5 @@
 """Element types, named as TensorFlow names them (``slimcore.float32`` ...)."""
+
 from __future__ import annotations
 
 import builtins
@@ -37,7 +38,7 @@ class DType:
         return self.name == "bool"
 
     @property
-    def base_dtype(self) -> "DType":
+    def base_dtype(self) -> DType:
         return self
 
     def __repr__(self) -> str:
@@ -94,5 +95,5 @@ def as_dtype(value: Any) -> DType:
     if np_dtype is not None and np_dtype.name in _BY_NAME:
         return _BY_NAME[np_dtype.name]
     raise TypeError(
-        f"Cannot convert {value!r} to a slimcore dtype: expected one of "
-        "float32, float64, int32, int64, bool")
+        f"Cannot convert {value!r} to a slimcore dtype: expected one of float32, float64, int32, int64, bool"
+    )

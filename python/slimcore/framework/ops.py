@@ -14,12 +14,14 @@ conversion functions ``convert_to_tensor`` consults. It imports no op
 module: ``ops/math_ops.py`` installs Tensor's operators and
 ``ops/array_ops.py`` registers constant conversion when imported.
 """
+
 from __future__ import annotations
 
 import contextlib
 import re
 import threading
-from typing import Any, Callable, Iterable, Iterator, Optional, Sequence, Union
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Callable
 
 import numpy as np
 
@@ -28,10 +30,21 @@ from . import dtypes as _dtypes
 from .tensor_shape import TensorShape
 
 __all__ = [
-    "Graph", "Tensor", "Operation", "GraphKeys",
-    "get_default_graph", "reset_default_graph", "name_scope", "control_dependencies",
-    "add_to_collection", "add_to_collections", "get_collection", "get_collection_ref",
-    "convert_to_tensor", "register_tensor_conversion_function", "get_default_session",
+    "Graph",
+    "Tensor",
+    "Operation",
+    "GraphKeys",
+    "get_default_graph",
+    "reset_default_graph",
+    "name_scope",
+    "control_dependencies",
+    "add_to_collection",
+    "add_to_collections",
+    "get_collection",
+    "get_collection_ref",
+    "convert_to_tensor",
+    "register_tensor_conversion_function",
+    "get_default_session",
 ]
 
 
@@ -63,7 +76,7 @@ class Operation:
 
     __slots__ = ("graph", "_node")
 
-    def __init__(self, graph: "Graph", node: int) -> None:
+    def __init__(self, graph: Graph, node: int) -> None:
         self.graph = graph
         self._node = node
 
@@ -96,7 +109,7 @@ class Operation:
             return _dtypes.as_dtype(value)
         return value
 
-    def run(self, feed_dict: Optional[dict] = None, session: Any = None) -> None:
+    def run(self, feed_dict: dict | None = None, session: Any = None) -> None:
         """Runs this op in `session` (default: the default session)."""
         _session_for(session, self.graph).run(self, feed_dict)
 
@@ -121,8 +134,8 @@ class _Operators:
     __slots__ = ()
     __array_priority__ = 100  # numpy defers to our operators
 
-    def __pos__(self): return self
-
+    def __pos__(self):
+        return self
 
 
 class Tensor(_Operators):
@@ -134,7 +147,7 @@ class Tensor(_Operators):
 
     __slots__ = ("graph", "_node", "_index")
 
-    def __init__(self, graph: "Graph", node: int, index: int = 0) -> None:
+    def __init__(self, graph: Graph, node: int, index: int = 0) -> None:
         self.graph = graph
         self._node = node
         self._index = index
@@ -166,25 +179,32 @@ class Tensor(_Operators):
     def _ref(self) -> tuple:
         return (self._node, self._index)
 
-    def eval(self, feed_dict: Optional[dict] = None, session: Any = None) -> np.ndarray:
+    def eval(self, feed_dict: dict | None = None, session: Any = None) -> np.ndarray:
         """Computes this tensor in `session` (default: the default session)."""
         return _session_for(session, self.graph).run(self, feed_dict)
 
     def __eq__(self, other: object) -> bool:
         # Identity, as TF1: tensors are dict keys (feed_dict), not elementwise.
-        return (isinstance(other, Tensor) and other.graph is self.graph
-                and other._node == self._node and other._index == self._index)
+        return (
+            isinstance(other, Tensor)
+            and other.graph is self.graph
+            and other._node == self._node
+            and other._index == self._index
+        )
 
     def __hash__(self) -> int:
         return hash((id(self.graph), self._node, self._index))
 
     def __bool__(self) -> bool:
-        raise TypeError("Using a slimcore Tensor as a Python bool is not allowed: "
-                        "the value exists only when a Session runs the graph")
+        raise TypeError(
+            "Using a slimcore Tensor as a Python bool is not allowed: "
+            "the value exists only when a Session runs the graph"
+        )
 
     def __len__(self) -> int:
-        raise TypeError(f"len is not well defined for symbolic Tensor {self.name}; "
-                        "use tensor.shape[0] for the static size")
+        raise TypeError(
+            f"len is not well defined for symbolic Tensor {self.name}; use tensor.shape[0] for the static size"
+        )
 
     def __iter__(self):
         raise TypeError(f"Tensor {self.name} is not iterable: its values exist only in a Session")
@@ -205,9 +225,22 @@ def _override_operator(name: str, operator: Callable) -> None:
     setattr(_Operators, name, operator)
 
 
-_OVERRIDABLE_OPERATORS = frozenset({
-    "__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__", "__rtruediv__",
-    "__neg__", "__matmul__", "__rmatmul__", "__abs__"})
+_OVERRIDABLE_OPERATORS = frozenset(
+    {
+        "__add__",
+        "__radd__",
+        "__sub__",
+        "__rsub__",
+        "__mul__",
+        "__rmul__",
+        "__truediv__",
+        "__rtruediv__",
+        "__neg__",
+        "__matmul__",
+        "__rmatmul__",
+        "__abs__",
+    }
+)
 
 
 # ---------------------------------------------------------------------------
@@ -221,11 +254,11 @@ class Graph:
         self._collections: dict[str, list] = {}
         self._variables: dict[int, Any] = {}  # VariableV2 node -> Variable
         self._lock = threading.RLock()
-        self.seed: Optional[int] = None
+        self.seed: int | None = None
 
     # ---- default graph ------------------------------------------------------
     @contextlib.contextmanager
-    def as_default(self) -> Iterator["Graph"]:
+    def as_default(self) -> Iterator[Graph]:
         """Makes this the default graph of the current thread inside the block."""
         stack = _graph_stack()
         stack.append(self)
@@ -235,7 +268,7 @@ class Graph:
             stack.pop()
 
     # ---- building ops ---------------------------------------------------------
-    def _add_node(self, op_type: str, inputs: Sequence[Tensor], attrs: dict, name: Optional[str]) -> int:
+    def _add_node(self, op_type: str, inputs: Sequence[Tensor], attrs: dict, name: str | None) -> int:
         with self._lock:
             return self._c.add_node(op_type, [t._ref for t in inputs], attrs, name or op_type)
 
@@ -247,20 +280,17 @@ class Graph:
         return self._c.name_stack
 
     @contextlib.contextmanager
-    def name_scope(self, name: Optional[str]) -> Iterator[str]:
+    def name_scope(self, name: str | None) -> Iterator[str]:
         """Enters a name scope; yields its string ("scope/"), as tf.Graph.name_scope."""
         old = self._c.name_stack
         try:
-            if name is None or name == "":
-                scope = self._c.enter_name_scope("")
-            else:
-                scope = self._c.enter_name_scope(name)
+            scope = self._c.enter_name_scope("") if name is None or name == "" else self._c.enter_name_scope(name)
             yield scope
         finally:
             self._c.name_stack = old
 
     @contextlib.contextmanager
-    def control_dependencies(self, control_inputs: Optional[Iterable[Any]]) -> Iterator[None]:
+    def control_dependencies(self, control_inputs: Iterable[Any] | None) -> Iterator[None]:
         """Ops created inside run after `control_inputs` (None clears outer ones)."""
         clear = control_inputs is None
         nodes = [] if clear else [_as_node(self, c) for c in control_inputs]
@@ -283,16 +313,20 @@ class Graph:
     def get_tensor_by_name(self, name: str) -> Tensor:
         match = re.fullmatch(r"(.+):(\d+)", name)
         if not match:
-            raise ValueError(f"The name '{name}' looks like an op name, not a tensor name "
-                             "(tensor names are '<op name>:<output index>')")
+            raise ValueError(
+                f"The name '{name}' looks like an op name, not a tensor name "
+                "(tensor names are '<op name>:<output index>')"
+            )
         op = self.get_operation_by_name(match.group(1))
         index = int(match.group(2))
         if index >= self._c.num_outputs(op._node):
-            raise KeyError(f"The name '{name}' refers to a Tensor which does not exist: "
-                           f"op '{op.name}' has {self._c.num_outputs(op._node)} outputs")
+            raise KeyError(
+                f"The name '{name}' refers to a Tensor which does not exist: "
+                f"op '{op.name}' has {self._c.num_outputs(op._node)} outputs"
+            )
         return Tensor(self, op._node, index)
 
-    def as_graph_element(self, obj: Any) -> Union[Tensor, Operation]:
+    def as_graph_element(self, obj: Any) -> Tensor | Operation:
         if isinstance(obj, str):
             return self.get_tensor_by_name(obj) if ":" in obj else self.get_operation_by_name(obj)
         element = _graph_element(obj)
@@ -310,22 +344,21 @@ class Graph:
             index = element._index if isinstance(element, Tensor) else -1
             self._c.add_to_collection(name, element._node, max(index, 0))
 
-    def add_to_collections(self, names: Union[str, Iterable[str]], value: Any) -> None:
-        for name in ([names] if isinstance(names, str) else list(dict.fromkeys(names))):
+    def add_to_collections(self, names: str | Iterable[str], value: Any) -> None:
+        for name in [names] if isinstance(names, str) else list(dict.fromkeys(names)):
             self.add_to_collection(name, value)
 
     def get_collection_ref(self, name: str) -> list:
         return self._collections.setdefault(name, [])
 
-    def get_collection(self, name: str, scope: Optional[str] = None) -> list:
+    def get_collection(self, name: str, scope: str | None = None) -> list:
         """A copy of collection `name`; with `scope`, only items whose name
         matches the regular expression `scope` at its start (as TF)."""
         items = list(self._collections.get(name, []))
         if scope is None:
             return items
         pattern = re.compile(scope)
-        return [item for item in items
-                if getattr(item, "name", None) is not None and pattern.match(item.name)]
+        return [item for item in items if getattr(item, "name", None) is not None and pattern.match(item.name)]
 
     def get_all_collection_keys(self) -> list:
         return [k for k, v in self._collections.items() if v]
@@ -345,7 +378,7 @@ def _as_node(graph: Graph, obj: Any) -> int:
     return element._node
 
 
-def _graph_element(obj: Any, strict: bool = True) -> Optional[Union[Tensor, Operation]]:
+def _graph_element(obj: Any, strict: bool = True) -> Tensor | Operation | None:
     """The Tensor or Operation behind obj (a Variable gives its value tensor)."""
     if isinstance(obj, (Tensor, Operation)):
         return obj
@@ -361,7 +394,7 @@ def _graph_element(obj: Any, strict: bool = True) -> Optional[Union[Tensor, Oper
 # The default graph (one per thread, a global one underneath)
 # ---------------------------------------------------------------------------
 _thread_state = threading.local()
-_global_default_graph: Optional[Graph] = None
+_global_default_graph: Graph | None = None
 _global_lock = threading.Lock()
 
 
@@ -390,8 +423,9 @@ def reset_default_graph() -> None:
       AssertionError: inside a ``with g.as_default()`` block, as TF1.
     """
     if _graph_stack():
-        raise AssertionError("Do not use reset_default_graph() to clear nested graphs: "
-                             "leave the `with graph.as_default()` block first")
+        raise AssertionError(
+            "Do not use reset_default_graph() to clear nested graphs: leave the `with graph.as_default()` block first"
+        )
     global _global_default_graph
     with _global_lock:
         _global_default_graph = Graph()
@@ -406,13 +440,13 @@ def _session_stack() -> list:
     return _thread_state.sessions
 
 
-def get_default_session() -> Optional[Any]:
+def get_default_session() -> Any | None:
     """The innermost session of ``with sess.as_default()`` / ``with Session()`` in this thread."""
     stack = _session_stack()
     return stack[-1] if stack else None
 
 
-def _session_for(session: Optional[Any], graph: Graph) -> Any:
+def _session_for(session: Any | None, graph: Graph) -> Any:
     """`session`, else the default session, checked to run `graph` (for eval() and run()).
 
     Raises:
@@ -420,17 +454,19 @@ def _session_for(session: Optional[Any], graph: Graph) -> Any:
     """
     session = session or get_default_session()
     if session is None:
-        raise ValueError("Cannot evaluate tensor using `eval()`: No default session is registered. "
-                         "Use `with sess.as_default()` or pass an explicit session")
+        raise ValueError(
+            "Cannot evaluate tensor using `eval()`: No default session is registered. "
+            "Use `with sess.as_default()` or pass an explicit session"
+        )
     if session.graph is not graph:
-        raise ValueError("Cannot use the given session to evaluate tensor: "
-                         "the tensor's graph is different from the session's graph")
+        raise ValueError(
+            "Cannot use the given session to evaluate tensor: the tensor's graph is different from the session's graph"
+        )
     return session
 
 
 @contextlib.contextmanager
-def name_scope(name: Optional[str], default_name: Optional[str] = None,
-               values: Optional[Sequence[Any]] = None) -> Iterator[str]:
+def name_scope(name: str | None, default_name: str | None = None, values: Sequence[Any] | None = None) -> Iterator[str]:
     """tf.name_scope(name, default_name=None, values=None): ops created inside
     get the prefix "name/" (made unique: "name_1/"); yields the scope string."""
     graph = _graph_of(values) if values else get_default_graph()
@@ -441,7 +477,7 @@ def name_scope(name: Optional[str], default_name: Optional[str] = None,
         yield scope
 
 
-def control_dependencies(control_inputs: Optional[Iterable[Any]]):
+def control_dependencies(control_inputs: Iterable[Any] | None):
     """tf.control_dependencies: ops created inside run after `control_inputs`."""
     if control_inputs is not None:
         control_inputs = list(control_inputs)
@@ -456,11 +492,11 @@ def add_to_collection(name: str, value: Any) -> None:
     get_default_graph().add_to_collection(name, value)
 
 
-def add_to_collections(names: Union[str, Iterable[str]], value: Any) -> None:
+def add_to_collections(names: str | Iterable[str], value: Any) -> None:
     get_default_graph().add_to_collections(names, value)
 
 
-def get_collection(key: str, scope: Optional[str] = None) -> list:
+def get_collection(key: str, scope: str | None = None) -> list:
     """The default graph's collection `key`, filtered by name prefix regex `scope`."""
     return get_default_graph().get_collection(key, scope)
 
@@ -491,7 +527,7 @@ def _graph_of(values: Iterable[Any]) -> Graph:
     return graph if graph is not None else get_default_graph()
 
 
-def _infer_numpy(value: Any, dtype: Optional[_dtypes.DType]) -> np.ndarray:
+def _infer_numpy(value: Any, dtype: _dtypes.DType | None) -> np.ndarray:
     """numpy value of a constant, with TF's dtype inference (Python floats
     become float32, Python ints int32)."""
     if dtype is not None:
@@ -500,15 +536,20 @@ def _infer_numpy(value: Any, dtype: Optional[_dtypes.DType]) -> np.ndarray:
         except Exception as e:  # ragged lists and the like
             raise ValueError(f"cannot convert {value!r} to a tensor: {e}") from None
         target = dtype.as_numpy_dtype
-        if array.dtype.kind == "f" and np.dtype(target).kind in "iub" and array.size and \
-                not np.all(np.isfinite(array) & (array == np.round(array))):
-            raise TypeError(f"Expected {dtype.name}, got {value!r} of type float that cannot be "
-                            f"converted to {dtype.name} exactly")
+        if (
+            array.dtype.kind == "f"
+            and np.dtype(target).kind in "iub"
+            and array.size
+            and not np.all(np.isfinite(array) & (array == np.round(array)))
+        ):
+            raise TypeError(
+                f"Expected {dtype.name}, got {value!r} of type float that cannot be converted to {dtype.name} exactly"
+            )
         if array.dtype.kind not in "fiub":
             raise TypeError(f"cannot convert {value!r} (numpy dtype {array.dtype}) to {dtype.name}")
         return np.require(array.astype(target, copy=False), requirements="C")
     array = np.asarray(value)
-    if isinstance(value, np.ndarray) or isinstance(value, np.generic):
+    if isinstance(value, (np.ndarray, np.generic)):
         if array.dtype.name not in ("float32", "float64", "int32", "int64", "bool"):
             if array.dtype.kind in "iu":
                 return np.require(array.astype(np.int64), requirements="C")
@@ -525,8 +566,7 @@ def _infer_numpy(value: Any, dtype: Optional[_dtypes.DType]) -> np.ndarray:
     raise TypeError(f"cannot convert {value!r} to a tensor: unsupported type {type(value).__name__}")
 
 
-def convert_to_tensor(value: Any, dtype: Any = None, name: Optional[str] = None,
-                      graph: Optional[Graph] = None) -> Tensor:
+def convert_to_tensor(value: Any, dtype: Any = None, name: str | None = None, graph: Graph | None = None) -> Tensor:
     """tf.convert_to_tensor: a Tensor as is (its dtype checked), a Variable as
     its value, anything else as a constant.
 
@@ -539,16 +579,20 @@ def convert_to_tensor(value: Any, dtype: Any = None, name: Optional[str] = None,
         element = value
     if isinstance(element, Tensor):
         if want is not None and element.dtype != want:
-            raise TypeError(f"Tensor conversion requested dtype {want.name} for Tensor "
-                            f"{element.name} with dtype {element.dtype.name}")
+            raise TypeError(
+                f"Tensor conversion requested dtype {want.name} for Tensor "
+                f"{element.name} with dtype {element.dtype.name}"
+            )
         return element
     if isinstance(element, Operation):
         raise TypeError(f"Can't convert Operation '{element.name}' to a Tensor")
     for _, base_type, conversion_func in _conversion_functions:
         if isinstance(value, base_type):
             return conversion_func(value, dtype=want, name=name or "Const", graph=graph)
-    raise TypeError(f"no tensor conversion function is registered for {type(value).__name__} "
-                    f"({value!r}); `import slimcore` registers constants for Python and numpy values")
+    raise TypeError(
+        f"no tensor conversion function is registered for {type(value).__name__} "
+        f"({value!r}); `import slimcore` registers constants for Python and numpy values"
+    )
 
 
 # (priority, base type, function): array_ops registers constant() for every
@@ -556,8 +600,7 @@ def convert_to_tensor(value: Any, dtype: Any = None, name: Optional[str] = None,
 _conversion_functions: list = []
 
 
-def register_tensor_conversion_function(base_type: Any, conversion_func: Callable,
-                                        priority: int = 100) -> None:
+def register_tensor_conversion_function(base_type: Any, conversion_func: Callable, priority: int = 100) -> None:
     """tf.register_tensor_conversion_function: convert_to_tensor calls
     ``conversion_func(value, dtype=, name=, graph=)`` for values of
     `base_type` (a type or tuple of types) that are not tensors; lower
@@ -575,7 +618,7 @@ def register_tensor_conversion_function(base_type: Any, conversion_func: Callabl
     _conversion_functions.sort(key=lambda entry: entry[0])
 
 
-def _tensor_or_none(value: Any) -> Optional[Tensor]:
+def _tensor_or_none(value: Any) -> Tensor | None:
     """value as a Tensor when it is one (a Variable gives its read value)."""
     if isinstance(value, Tensor):
         return value
@@ -595,8 +638,9 @@ def _binary_operands(x: Any, y: Any) -> tuple:
     return convert_to_tensor(x), convert_to_tensor(y)
 
 
-def _op(op_type: str, inputs: Sequence[Any], attrs: Optional[dict] = None,
-        name: Optional[str] = None, graph: Optional[Graph] = None) -> Operation:
+def _op(
+    op_type: str, inputs: Sequence[Any], attrs: dict | None = None, name: str | None = None, graph: Graph | None = None
+) -> Operation:
     """Adds a node of `op_type`; inputs are converted with convert_to_tensor."""
     if graph is None:
         graph = _graph_of(inputs)
@@ -608,8 +652,9 @@ def _op(op_type: str, inputs: Sequence[Any], attrs: Optional[dict] = None,
     return Operation(graph, node)
 
 
-def _op1(op_type: str, inputs: Sequence[Any], attrs: Optional[dict] = None,
-         name: Optional[str] = None, graph: Optional[Graph] = None) -> Tensor:
+def _op1(
+    op_type: str, inputs: Sequence[Any], attrs: dict | None = None, name: str | None = None, graph: Graph | None = None
+) -> Tensor:
     """Same as _op, returning the op's first output."""
     op = _op(op_type, inputs, attrs, name, graph)
     return Tensor(op.graph, op._node, 0)

@@ -8,9 +8,10 @@ same structure with numpy values (None for ops)::
         sess.run(init)
         loss_value, _ = sess.run([loss, train_op], {x: batch_x, y: batch_y})
 """
+
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
@@ -25,7 +26,7 @@ class _Fetch:
 
     __slots__ = ("element", "slot")
 
-    def __init__(self, element: Any, slot: Optional[int]) -> None:
+    def __init__(self, element: Any, slot: int | None) -> None:
         self.element = element
         self.slot = slot
 
@@ -47,14 +48,17 @@ def _feed_array(tensor: Tensor, value: Any) -> np.ndarray:
     except Exception as e:
         raise ValueError(f"cannot feed {type(value).__name__} to Tensor '{tensor.name}': {e}") from None
     if array.dtype.kind not in "biuf":
-        raise TypeError(f"Cannot feed a value of numpy dtype {array.dtype} for Tensor "
-                        f"'{tensor.name}' of dtype {dtype.name}")
+        raise TypeError(
+            f"Cannot feed a value of numpy dtype {array.dtype} for Tensor '{tensor.name}' of dtype {dtype.name}"
+        )
     target = np.dtype(dtype.as_numpy_dtype)
     if array.dtype != target:
-        if not np.can_cast(array.dtype, target, casting="same_kind") or \
-                (target.kind == "b" and array.dtype.kind != "b"):
-            raise TypeError(f"Cannot feed a value of dtype {array.dtype} for Tensor "
-                            f"'{tensor.name}' of dtype {dtype.name}")
+        if not np.can_cast(array.dtype, target, casting="same_kind") or (
+            target.kind == "b" and array.dtype.kind != "b"
+        ):
+            raise TypeError(
+                f"Cannot feed a value of dtype {array.dtype} for Tensor '{tensor.name}' of dtype {dtype.name}"
+            )
         if target.kind in "iu" and array.size:
             info = np.iinfo(target)
             if array.max() > info.max or array.min() < info.min:
@@ -70,7 +74,7 @@ class Session:
     becomes the default session and its graph the default graph, as TF1.
     """
 
-    def __init__(self, target: str = "", graph: Optional[Graph] = None, config: Any = None) -> None:
+    def __init__(self, target: str = "", graph: Graph | None = None, config: Any = None) -> None:
         self.graph = graph if graph is not None else get_default_graph()
         if not isinstance(self.graph, Graph):
             raise TypeError(f"graph must be a slimcore.Graph, got {type(self.graph).__name__}")
@@ -79,8 +83,7 @@ class Session:
         self._context_stack: list = []
 
     # ---- running --------------------------------------------------------------
-    def run(self, fetches: Any, feed_dict: Optional[dict] = None, options: Any = None,
-            run_metadata: Any = None) -> Any:
+    def run(self, fetches: Any, feed_dict: dict | None = None, options: Any = None, run_metadata: Any = None) -> Any:
         """Computes `fetches` with `feed_dict` values for tensors.
 
         Raises:
@@ -116,13 +119,17 @@ class Session:
                 element = _graph_element(obj)
             except TypeError:
                 what = "feed_dict key" if for_feed else "Fetch argument"
-                raise TypeError(f"{what} {obj!r} has invalid type {type(obj).__name__}: must be a "
-                                "Tensor, Operation, Variable or a tensor name") from None
+                raise TypeError(
+                    f"{what} {obj!r} has invalid type {type(obj).__name__}: must be a "
+                    "Tensor, Operation, Variable or a tensor name"
+                ) from None
             if not for_feed and hasattr(obj, "_as_tensor"):
                 element = obj._as_tensor()  # fetching a variable gives its value
         if element.graph is not self.graph:
-            raise ValueError(f"Tensor {element.name} is not an element of this graph "
-                             "(it was built in another graph than this session's)")
+            raise ValueError(
+                f"Tensor {element.name} is not an element of this graph "
+                "(it was built in another graph than this session's)"
+            )
         if for_feed and not isinstance(element, Tensor):
             raise TypeError(f"Cannot feed an Operation ({element.name}): feed tensors")
         return element
@@ -162,16 +169,17 @@ class Session:
         session = self
 
         class _Default:
-            def __enter__(self_inner):
+            def __enter__(self):
                 _session_stack().append(session)
                 return session
 
-            def __exit__(self_inner, *exc):
+            def __exit__(self, *exc):
                 _session_stack().remove(session)
                 return False
+
         return _Default()
 
-    def __enter__(self) -> "Session":
+    def __enter__(self) -> Session:
         graph_ctx = self.graph.as_default()
         graph_ctx.__enter__()
         session_ctx = self.as_default()
@@ -193,7 +201,7 @@ class Session:
 class InteractiveSession(Session):
     """tf.InteractiveSession: a session that installs itself as the default on creation."""
 
-    def __init__(self, target: str = "", graph: Optional[Graph] = None, config: Any = None) -> None:
+    def __init__(self, target: str = "", graph: Graph | None = None, config: Any = None) -> None:
         super().__init__(target, graph, config)
         _session_stack().append(self)
 

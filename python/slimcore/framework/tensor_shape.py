@@ -4,9 +4,11 @@ that may be unknown (None), as shape inference sees them::
     TensorShape([None, 784]).is_compatible_with([100, 784])   # True
     str(TensorShape([None, 784]))                             # (?, 784)
 """
+
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator, Optional
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -18,7 +20,7 @@ class Dimension:
 
     __slots__ = ("value",)
 
-    def __init__(self, value: Optional[int]) -> None:
+    def __init__(self, value: int | None) -> None:
         self.value = None if value is None or value < 0 else int(value)
 
     def __int__(self) -> int:
@@ -47,11 +49,13 @@ class TensorShape:
 
     __slots__ = ("_dims",)
 
-    def __init__(self, dims: Optional[Iterable[Optional[int]]]) -> None:
+    def __init__(self, dims: Iterable[int | None] | None) -> None:
         if dims is None:
             raise ValueError("slimcore shapes always have a known rank")
-        self._dims = [None if d is None or (isinstance(d, (int, np.integer)) and d < 0)
-                      else int(d) for d in (d.value if isinstance(d, Dimension) else d for d in dims)]
+        self._dims = [
+            None if d is None or (isinstance(d, (int, np.integer)) and d < 0) else int(d)
+            for d in (d.value if isinstance(d, Dimension) else d for d in dims)
+        ]
 
     def as_list(self) -> list:
         return list(self._dims)
@@ -69,13 +73,14 @@ class TensorShape:
     def is_fully_defined(self) -> bool:
         return all(d is not None for d in self._dims)
 
-    def num_elements(self) -> Optional[int]:
+    def num_elements(self) -> int | None:
         return int(np.prod(self._dims)) if self.is_fully_defined() else None
 
     def is_compatible_with(self, other: Any) -> bool:
         other = other if isinstance(other, TensorShape) else TensorShape(other)
         return len(self) == len(other) and all(
-            a is None or b is None or a == b for a, b in zip(self._dims, other._dims))
+            a is None or b is None or a == b for a, b in zip(self._dims, other._dims)
+        )
 
     def __len__(self) -> int:
         return len(self._dims)

@@ -15,8 +15,19 @@ REGULARIZATION_LOSSES, so ``tf.losses.get_total_loss()`` sees them too.
     model.compile('adam', 'sparse_categorical_crossentropy', metrics=['accuracy'])
     model.fit(x, y, epochs=5)
 """
+
 from . import activations, backend, initializers, layers, losses, metrics, models, optimizers, regularizers
 from .models import Sequential
 
-__all__ = ["activations", "backend", "initializers", "layers", "losses", "metrics", "models", "optimizers",
-           "regularizers", "Sequential"]
+__all__ = [
+    "activations",
+    "backend",
+    "initializers",
+    "layers",
+    "losses",
+    "metrics",
+    "models",
+    "optimizers",
+    "regularizers",
+    "Sequential",
+]

@@ -4,9 +4,10 @@
 'sigmoid', 'tanh', 'relu6'; 'linear' and None are the identity. A callable
 (``tf.nn.relu``) is used as is.
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
 from ..ops import nn_ops
 
@@ -24,8 +25,7 @@ def linear(x: Any) -> Any:
     return x
 
 
-_BY_NAME = {"relu": relu, "relu6": relu6, "tanh": tanh, "sigmoid": sigmoid, "softmax": softmax,
-            "linear": linear}
+_BY_NAME = {"relu": relu, "relu6": relu6, "tanh": tanh, "sigmoid": sigmoid, "softmax": softmax, "linear": linear}
 
 
 def get(identifier: Any) -> Callable:
@@ -38,15 +38,14 @@ def get(identifier: Any) -> Callable:
         return linear
     if isinstance(identifier, str):
         if identifier not in _BY_NAME:
-            raise ValueError(f"Unknown activation function: {identifier!r} (slimcore has "
-                             f"{sorted(_BY_NAME)})")
+            raise ValueError(f"Unknown activation function: {identifier!r} (slimcore has {sorted(_BY_NAME)})")
         return _BY_NAME[identifier]
     if callable(identifier):
         return identifier
     raise ValueError(f"Could not interpret activation function identifier: {identifier!r}")
 
 
-def serialize(activation: Optional[Callable]) -> str:
+def serialize(activation: Callable | None) -> str:
     """The Keras name of an activation ('linear' for the identity)."""
     for name, fn in _BY_NAME.items():
         if fn is activation:

@@ -7,20 +7,28 @@ unique per graph ("dense", "dense_1"...) and share their counter with
 variable scopes, so a Keras ``Dense`` and a ``tf.layers.dense`` in one graph
 never claim the same "dense/kernel".
 """
+
 from __future__ import annotations
 
 import weakref
-from typing import Optional
 
 from ..framework.ops import Graph, GraphKeys, get_default_graph, reset_default_graph
 from ..framework.session import Session, get_default_session
 from ..variable_scope import _state
 
-__all__ = ["epsilon", "floatx", "get_session", "set_session", "clear_session", "unique_object_name",
-           "initialize_uninitialized", "image_data_format"]
+__all__ = [
+    "epsilon",
+    "floatx",
+    "get_session",
+    "set_session",
+    "clear_session",
+    "unique_object_name",
+    "initialize_uninitialized",
+    "image_data_format",
+]
 
 _EPSILON = 1e-7
-_SESSIONS: "weakref.WeakKeyDictionary[Graph, Session]" = weakref.WeakKeyDictionary()
+_SESSIONS: weakref.WeakKeyDictionary[Graph, Session] = weakref.WeakKeyDictionary()
 
 
 def epsilon() -> float:
@@ -38,7 +46,7 @@ def image_data_format() -> str:
     return "channels_last"
 
 
-def unique_object_name(base: str, graph: Optional[Graph] = None) -> str:
+def unique_object_name(base: str, graph: Graph | None = None) -> str:
     """A name unused in `graph` at the top level, "base", then "base_1",
     "base_2"... (tf.keras' zero-based rule), reserved on return.
 
@@ -54,7 +62,7 @@ def unique_object_name(base: str, graph: Optional[Graph] = None) -> str:
     return name
 
 
-def get_session(graph: Optional[Graph] = None) -> Session:
+def get_session(graph: Graph | None = None) -> Session:
     """tf.keras.backend.get_session: the default session when it runs
     `graph` (default: the default graph), else Keras' own session for that
     graph (created once). Variables are initialized by the models before use
@@ -76,7 +84,7 @@ def set_session(session: Session) -> None:
     _SESSIONS[session.graph] = session
 
 
-def initialize_uninitialized(session: Session, variables: Optional[list] = None) -> None:
+def initialize_uninitialized(session: Session, variables: list | None = None) -> None:
     """Runs the initializers of the variables (default: the graph's global
     variables) that `session` has not initialized yet, as Keras' backend does."""
     graph = session.graph

@@ -13,15 +13,33 @@ name                     initializer
 'truncated_normal'       N(0, 0.05) redrawn beyond 2 stddev
 =======================  ================================================
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable
 
 from .. import initializers as _init
 
-__all__ = ["get", "Zeros", "Ones", "Constant", "RandomNormal", "RandomUniform", "TruncatedNormal",
-           "VarianceScaling", "GlorotUniform", "GlorotNormal", "he_normal", "he_uniform", "lecun_normal",
-           "lecun_uniform", "glorot_uniform", "glorot_normal", "zeros", "ones"]
+__all__ = [
+    "get",
+    "Zeros",
+    "Ones",
+    "Constant",
+    "RandomNormal",
+    "RandomUniform",
+    "TruncatedNormal",
+    "VarianceScaling",
+    "GlorotUniform",
+    "GlorotNormal",
+    "he_normal",
+    "he_uniform",
+    "lecun_normal",
+    "lecun_uniform",
+    "glorot_uniform",
+    "glorot_normal",
+    "zeros",
+    "ones",
+]
 
 Zeros, Ones, Constant = _init.Zeros, _init.Ones, _init.Constant
 VarianceScaling, GlorotUniform, GlorotNormal = _init.VarianceScaling, _init.GlorotUniform, _init.GlorotNormal
@@ -63,10 +81,19 @@ def lecun_uniform(seed: Any = None) -> _init.VarianceScaling:
     return _init.VarianceScaling(1.0, "fan_in", "uniform", seed=seed)
 
 
-_BY_NAME = {"glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal, "zeros": Zeros, "ones": Ones,
-            "he_normal": he_normal, "he_uniform": he_uniform, "lecun_normal": lecun_normal,
-            "lecun_uniform": lecun_uniform, "random_normal": RandomNormal, "random_uniform": RandomUniform,
-            "truncated_normal": TruncatedNormal}
+_BY_NAME = {
+    "glorot_uniform": GlorotUniform,
+    "glorot_normal": GlorotNormal,
+    "zeros": Zeros,
+    "ones": Ones,
+    "he_normal": he_normal,
+    "he_uniform": he_uniform,
+    "lecun_normal": lecun_normal,
+    "lecun_uniform": lecun_uniform,
+    "random_normal": RandomNormal,
+    "random_uniform": RandomUniform,
+    "truncated_normal": TruncatedNormal,
+}
 
 
 def get(identifier: Any, argument: str = "initializer") -> Callable:
@@ -77,8 +104,10 @@ def get(identifier: Any, argument: str = "initializer") -> Callable:
     """
     if isinstance(identifier, str):
         if identifier not in _BY_NAME:
-            raise ValueError(f"{argument}: unknown initializer {identifier!r}; Keras' names are "
-                             f"{sorted(_BY_NAME)} (Xavier is 'glorot_uniform')")
+            raise ValueError(
+                f"{argument}: unknown initializer {identifier!r}; Keras' names are "
+                f"{sorted(_BY_NAME)} (Xavier is 'glorot_uniform')"
+            )
         return _BY_NAME[identifier]()
     if callable(identifier):
         return identifier

@@ -22,10 +22,11 @@ Example::
     y = layer(x)               # builds dense/kernel [in, 16], dense/bias [16]
     layer.losses               # [<dense/kernel/Regularizer/l2:0>] = 0.001 * sum(kernel^2)
 """
+
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
 import numpy as np
 
@@ -35,8 +36,19 @@ from ..slim.layers import _pair
 from ..variable_scope import get_variable_scope, variable_scope
 from . import activations, backend, initializers, regularizers
 
-__all__ = ["Layer", "Dense", "Conv2D", "Convolution2D", "Flatten", "Dropout", "MaxPooling2D", "MaxPool2D",
-           "AveragePooling2D", "AvgPool2D", "Activation"]
+__all__ = [
+    "Layer",
+    "Dense",
+    "Conv2D",
+    "Convolution2D",
+    "Flatten",
+    "Dropout",
+    "MaxPooling2D",
+    "MaxPool2D",
+    "AveragePooling2D",
+    "AvgPool2D",
+    "Activation",
+]
 
 
 def _positive_int(value: Any, layer: str, argument: str) -> int:
@@ -49,10 +61,9 @@ def _shape_tuple(value: Any, layer: str, argument: str) -> tuple:
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         value = (value,)
     if not isinstance(value, (tuple, list)) or not all(
-            d is None or (isinstance(d, (int, np.integer)) and not isinstance(d, bool) and d > 0)
-            for d in value):
-        raise ValueError(f"{layer}: {argument} must be a tuple of positive ints (None for unknown), "
-                         f"got {value!r}")
+        d is None or (isinstance(d, (int, np.integer)) and not isinstance(d, bool) and d > 0) for d in value
+    ):
+        raise ValueError(f"{layer}: {argument} must be a tuple of positive ints (None for unknown), got {value!r}")
     return tuple(None if d is None else int(d) for d in value)
 
 
@@ -75,8 +86,15 @@ class Layer:
     _default_name = "layer"
     _training_dependent = False  # behaves differently when training (Dropout)
 
-    def __init__(self, name: Optional[str] = None, trainable: bool = True, input_shape: Any = None,
-                 batch_input_shape: Any = None, dtype: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        name: str | None = None,
+        trainable: bool = True,
+        input_shape: Any = None,
+        batch_input_shape: Any = None,
+        dtype: Any = None,
+        **kwargs: Any,
+    ) -> None:
         if kwargs:
             raise TypeError(f"Keyword argument not understood: {sorted(kwargs)[0]!r}")
         kind = type(self).__name__
@@ -86,10 +104,9 @@ class Layer:
             raise ValueError(f"{kind}: name must be a non-empty string, got {name!r}")
         self.name = name if name is not None else backend.unique_object_name(self._default_name)
         self.trainable = bool(trainable)
-        self._batch_input_shape: Optional[tuple] = None
+        self._batch_input_shape: tuple | None = None
         if batch_input_shape is not None:
-            self._batch_input_shape = (None,) + _shape_tuple(tuple(batch_input_shape)[1:], kind,
-                                                             "batch_input_shape")
+            self._batch_input_shape = (None,) + _shape_tuple(tuple(batch_input_shape)[1:], kind, "batch_input_shape")
         elif input_shape is not None:
             self._batch_input_shape = (None,) + _shape_tuple(input_shape, kind, "input_shape")
         self.built = False
@@ -98,7 +115,7 @@ class Layer:
         self._weight_losses: list = []
         self._activity_losses: list = []
         self._last_call_losses: list = []
-        self._output_shape: Optional[tuple] = None
+        self._output_shape: tuple | None = None
 
     # ---- what subclasses define -------------------------------------------------------
     def call(self, inputs: Tensor, training: bool = False, reuse: Any = None) -> Tensor:
@@ -126,8 +143,7 @@ class Layer:
         new_losses = graph.get_collection(GraphKeys.REGULARIZATION_LOSSES)[losses_before:]
         if not self.built:
             self._weights = graph.get_collection(GraphKeys.GLOBAL_VARIABLES)[variables_before:]
-            self._weight_losses = [v.regularization_loss for v in self._weights
-                                   if v.regularization_loss is not None]
+            self._weight_losses = [v.regularization_loss for v in self._weights if v.regularization_loss is not None]
             self._activity_losses = [t for t in new_losses if t not in self._weight_losses]
             self.built = True
             self._last_call_losses = list(self._activity_losses)
@@ -169,8 +185,7 @@ class Layer:
     @property
     def output_shape(self) -> tuple:
         if self._output_shape is None:
-            raise AttributeError(f"The layer {self.name} has never been called and thus has no "
-                                 "defined output shape.")
+            raise AttributeError(f"The layer {self.name} has never been called and thus has no defined output shape.")
         return self._output_shape
 
     def count_params(self) -> int:
@@ -199,16 +214,17 @@ class Layer:
         """
         weights = list(weights)
         if len(weights) != len(self._weights):
-            raise ValueError(f"{self.name}: set_weights got {len(weights)} arrays for "
-                             f"{len(self._weights)} weights")
+            raise ValueError(f"{self.name}: set_weights got {len(weights)} arrays for {len(self._weights)} weights")
         if not self._weights:
             return
         session = backend.get_session(self._weights[0].graph)
         for value, v in zip(weights, self._weights):
             value = np.asarray(value)
             if list(value.shape) != v.shape.as_list():
-                raise ValueError(f"{self.name}: weight {v.name} has shape {v.shape.as_list()}, got an "
-                                 f"array of shape {list(value.shape)}")
+                raise ValueError(
+                    f"{self.name}: weight {v.name} has shape {v.shape.as_list()}, got an "
+                    f"array of shape {list(value.shape)}"
+                )
             v.load(value, session)
 
     def get_config(self) -> dict:
@@ -223,9 +239,19 @@ class Layer:
 class _Kernel(Layer):
     """Shared settings of Dense and Conv2D."""
 
-    def __init__(self, activation: Any, use_bias: bool, kernel_initializer: Any, bias_initializer: Any,
-                 kernel_regularizer: Any, bias_regularizer: Any, activity_regularizer: Any,
-                 kernel_constraint: Any, bias_constraint: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        activation: Any,
+        use_bias: bool,
+        kernel_initializer: Any,
+        bias_initializer: Any,
+        kernel_regularizer: Any,
+        bias_regularizer: Any,
+        activity_regularizer: Any,
+        kernel_constraint: Any,
+        bias_constraint: Any,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         kind = type(self).__name__
         if kernel_constraint is not None or bias_constraint is not None:
@@ -238,13 +264,18 @@ class _Kernel(Layer):
         self.bias_regularizer = regularizers.get(bias_regularizer)
         self.activity_regularizer = regularizers.get(activity_regularizer)
 
-    def _activation_or_none(self) -> Optional[Callable]:
+    def _activation_or_none(self) -> Callable | None:
         return None if self.activation is activations.linear else self.activation
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "activation": activations.serialize(self.activation),
-                "use_bias": self.use_bias, "kernel_regularizer": self.kernel_regularizer,
-                "bias_regularizer": self.bias_regularizer, "activity_regularizer": self.activity_regularizer}
+        return {
+            **super().get_config(),
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_regularizer": self.kernel_regularizer,
+            "bias_regularizer": self.bias_regularizer,
+            "activity_regularizer": self.activity_regularizer,
+        }
 
 
 class Dense(_Kernel):
@@ -267,29 +298,59 @@ class Dense(_Kernel):
 
     _default_name = "dense"
 
-    def __init__(self, units: int, activation: Any = None, use_bias: bool = True,
-                 kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
-                 kernel_regularizer: Any = None, bias_regularizer: Any = None, activity_regularizer: Any = None,
-                 kernel_constraint: Any = None, bias_constraint: Any = None, input_dim: Optional[int] = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        units: int,
+        activation: Any = None,
+        use_bias: bool = True,
+        kernel_initializer: Any = "glorot_uniform",
+        bias_initializer: Any = "zeros",
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        activity_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        bias_constraint: Any = None,
+        input_dim: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.units = _positive_int(units, "Dense", "units")
         if input_dim is not None and "input_shape" not in kwargs:
             kwargs["input_shape"] = (_positive_int(input_dim, "Dense", "input_dim"),)
-        super().__init__(activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
-                         bias_regularizer, activity_regularizer, kernel_constraint, bias_constraint, **kwargs)
+        super().__init__(
+            activation,
+            use_bias,
+            kernel_initializer,
+            bias_initializer,
+            kernel_regularizer,
+            bias_regularizer,
+            activity_regularizer,
+            kernel_constraint,
+            bias_constraint,
+            **kwargs,
+        )
 
     def call(self, inputs: Tensor, training: bool = False, reuse: Any = None) -> Tensor:
-        return _tf_layers.dense(inputs, self.units, activation=self._activation_or_none(),
-                                use_bias=self.use_bias, kernel_initializer=self.kernel_initializer,
-                                bias_initializer=self.bias_initializer,
-                                kernel_regularizer=self.kernel_regularizer,
-                                bias_regularizer=self.bias_regularizer,
-                                activity_regularizer=self.activity_regularizer, trainable=self.trainable,
-                                name=self.name, reuse=reuse)
+        return _tf_layers.dense(
+            inputs,
+            self.units,
+            activation=self._activation_or_none(),
+            use_bias=self.use_bias,
+            kernel_initializer=self.kernel_initializer,
+            bias_initializer=self.bias_initializer,
+            kernel_regularizer=self.kernel_regularizer,
+            bias_regularizer=self.bias_regularizer,
+            activity_regularizer=self.activity_regularizer,
+            trainable=self.trainable,
+            name=self.name,
+            reuse=reuse,
+        )
 
     def get_config(self) -> dict:
-        return {"name": self.name, "units": self.units, **{k: v for k, v in super().get_config().items()
-                                                           if k != "name"}}
+        return {
+            "name": self.name,
+            "units": self.units,
+            **{k: v for k, v in super().get_config().items() if k != "name"},
+        }
 
 
 class Conv2D(_Kernel):
@@ -304,12 +365,25 @@ class Conv2D(_Kernel):
 
     _default_name = "conv2d"
 
-    def __init__(self, filters: int, kernel_size: Any, strides: Any = (1, 1), padding: str = "valid",
-                 data_format: Optional[str] = None, dilation_rate: Any = (1, 1), activation: Any = None,
-                 use_bias: bool = True, kernel_initializer: Any = "glorot_uniform",
-                 bias_initializer: Any = "zeros", kernel_regularizer: Any = None, bias_regularizer: Any = None,
-                 activity_regularizer: Any = None, kernel_constraint: Any = None, bias_constraint: Any = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        filters: int,
+        kernel_size: Any,
+        strides: Any = (1, 1),
+        padding: str = "valid",
+        data_format: str | None = None,
+        dilation_rate: Any = (1, 1),
+        activation: Any = None,
+        use_bias: bool = True,
+        kernel_initializer: Any = "glorot_uniform",
+        bias_initializer: Any = "zeros",
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        activity_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        bias_constraint: Any = None,
+        **kwargs: Any,
+    ) -> None:
         self.filters = _positive_int(filters, "Conv2D", "filters")
         self.kernel_size = tuple(_pair(kernel_size, "Conv2D", "kernel_size"))
         self.strides = tuple(_pair(strides, "Conv2D", "strides"))
@@ -319,24 +393,48 @@ class Conv2D(_Kernel):
         self.padding = padding.lower()
         if data_format not in (None, "channels_last"):
             raise ValueError(f"Conv2D: data_format must be 'channels_last' (NHWC), got {data_format!r}")
-        super().__init__(activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
-                         bias_regularizer, activity_regularizer, kernel_constraint, bias_constraint, **kwargs)
+        super().__init__(
+            activation,
+            use_bias,
+            kernel_initializer,
+            bias_initializer,
+            kernel_regularizer,
+            bias_regularizer,
+            activity_regularizer,
+            kernel_constraint,
+            bias_constraint,
+            **kwargs,
+        )
 
     def call(self, inputs: Tensor, training: bool = False, reuse: Any = None) -> Tensor:
-        return _tf_layers.conv2d(inputs, self.filters, list(self.kernel_size), strides=list(self.strides),
-                                 padding=self.padding, dilation_rate=list(self.dilation_rate),
-                                 activation=self._activation_or_none(), use_bias=self.use_bias,
-                                 kernel_initializer=self.kernel_initializer,
-                                 bias_initializer=self.bias_initializer,
-                                 kernel_regularizer=self.kernel_regularizer,
-                                 bias_regularizer=self.bias_regularizer,
-                                 activity_regularizer=self.activity_regularizer, trainable=self.trainable,
-                                 name=self.name, reuse=reuse)
+        return _tf_layers.conv2d(
+            inputs,
+            self.filters,
+            list(self.kernel_size),
+            strides=list(self.strides),
+            padding=self.padding,
+            dilation_rate=list(self.dilation_rate),
+            activation=self._activation_or_none(),
+            use_bias=self.use_bias,
+            kernel_initializer=self.kernel_initializer,
+            bias_initializer=self.bias_initializer,
+            kernel_regularizer=self.kernel_regularizer,
+            bias_regularizer=self.bias_regularizer,
+            activity_regularizer=self.activity_regularizer,
+            trainable=self.trainable,
+            name=self.name,
+            reuse=reuse,
+        )
 
     def get_config(self) -> dict:
-        return {"name": self.name, "filters": self.filters, "kernel_size": self.kernel_size,
-                "strides": self.strides, "padding": self.padding,
-                **{k: v for k, v in super().get_config().items() if k != "name"}}
+        return {
+            "name": self.name,
+            "filters": self.filters,
+            "kernel_size": self.kernel_size,
+            "strides": self.strides,
+            "padding": self.padding,
+            **{k: v for k, v in super().get_config().items() if k != "name"},
+        }
 
 
 Convolution2D = Conv2D
@@ -347,7 +445,7 @@ class Flatten(Layer):
 
     _default_name = "flatten"
 
-    def __init__(self, data_format: Optional[str] = None, **kwargs: Any) -> None:
+    def __init__(self, data_format: str | None = None, **kwargs: Any) -> None:
         if data_format not in (None, "channels_last"):
             raise ValueError(f"Flatten: data_format must be 'channels_last', got {data_format!r}")
         super().__init__(**kwargs)
@@ -368,15 +466,21 @@ class Dropout(Layer):
     _default_name = "dropout"
     _training_dependent = True
 
-    def __init__(self, rate: float, noise_shape: Any = None, seed: Optional[int] = None, **kwargs: Any) -> None:
+    def __init__(self, rate: float, noise_shape: Any = None, seed: int | None = None, **kwargs: Any) -> None:
         if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate < 1:
             raise ValueError(f"Dropout: rate must be a number in [0, 1), got {rate!r}")
         super().__init__(**kwargs)
         self.rate, self.noise_shape, self.seed = float(rate), noise_shape, seed
 
     def call(self, inputs: Tensor, training: bool = False, reuse: Any = None) -> Tensor:
-        return _tf_layers.dropout(inputs, rate=self.rate, noise_shape=self.noise_shape, seed=self.seed,
-                                  training=training and self.rate > 0, name=self.name)
+        return _tf_layers.dropout(
+            inputs,
+            rate=self.rate,
+            noise_shape=self.noise_shape,
+            seed=self.seed,
+            training=training and self.rate > 0,
+            name=self.name,
+        )
 
     def get_config(self) -> dict:
         return {**super().get_config(), "rate": self.rate}
@@ -385,8 +489,14 @@ class Dropout(Layer):
 class _Pooling2D(Layer):
     _function: Callable = staticmethod(_tf_layers.max_pooling2d)
 
-    def __init__(self, pool_size: Any = (2, 2), strides: Any = None, padding: str = "valid",
-                 data_format: Optional[str] = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        pool_size: Any = (2, 2),
+        strides: Any = None,
+        padding: str = "valid",
+        data_format: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         kind = type(self).__name__
         self.pool_size = tuple(_pair(pool_size, kind, "pool_size"))
         self.strides = self.pool_size if strides is None else tuple(_pair(strides, kind, "strides"))
@@ -398,12 +508,10 @@ class _Pooling2D(Layer):
         super().__init__(**kwargs)
 
     def call(self, inputs: Tensor, training: bool = False, reuse: Any = None) -> Tensor:
-        return type(self)._function(inputs, list(self.pool_size), list(self.strides), self.padding,
-                                    name=self.name)
+        return type(self)._function(inputs, list(self.pool_size), list(self.strides), self.padding, name=self.name)
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "pool_size": self.pool_size, "strides": self.strides,
-                "padding": self.padding}
+        return {**super().get_config(), "pool_size": self.pool_size, "strides": self.strides, "padding": self.padding}
 
 
 class MaxPooling2D(_Pooling2D):

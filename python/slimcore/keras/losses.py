@@ -22,18 +22,28 @@ loss                                per example (eps = 1e-7, backend.epsilon())
 (Sigmoid) op, Keras reads the op's input and uses the fused, stable
 cross-entropy on it (tensorflow/python/keras/backend.py); so does slimcore.
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..ops import math_ops, nn_ops
-from ..ops.array_ops import cast, reshape
 from ..framework.dtypes import int64
 from ..framework.ops import Tensor, convert_to_tensor
+from ..ops import math_ops, nn_ops
+from ..ops.array_ops import cast, reshape
 from . import backend
 
-__all__ = ["sparse_categorical_crossentropy", "categorical_crossentropy", "binary_crossentropy",
-           "mean_squared_error", "mean_absolute_error", "mse", "mae", "get", "is_sparse"]
+__all__ = [
+    "sparse_categorical_crossentropy",
+    "categorical_crossentropy",
+    "binary_crossentropy",
+    "mean_squared_error",
+    "mean_absolute_error",
+    "mse",
+    "mae",
+    "get",
+    "is_sparse",
+]
 
 
 def _clip(p: Tensor, low: float, high: float) -> Tensor:
@@ -94,8 +104,9 @@ def binary_crossentropy(y_true: Any, y_pred: Any) -> Tensor:
         p = _clip(y_pred, eps, 1.0 - eps)
         log_p = math_ops.log(math_ops.add(p, eps))
         log_q = math_ops.log(math_ops.add(math_ops.subtract(1.0, p), eps))
-        per_element = math_ops.negative(math_ops.add(
-            math_ops.multiply(y_true, log_p), math_ops.multiply(math_ops.subtract(1.0, y_true), log_q)))
+        per_element = math_ops.negative(
+            math_ops.add(math_ops.multiply(y_true, log_p), math_ops.multiply(math_ops.subtract(1.0, y_true), log_q))
+        )
     return math_ops.reduce_mean(per_element, -1)
 
 
@@ -116,11 +127,17 @@ def mean_absolute_error(y_true: Any, y_pred: Any) -> Tensor:
 mse = MSE = mean_squared_error
 mae = MAE = mean_absolute_error
 
-_BY_NAME = {"sparse_categorical_crossentropy": sparse_categorical_crossentropy,
-            "categorical_crossentropy": categorical_crossentropy,
-            "binary_crossentropy": binary_crossentropy,
-            "mean_squared_error": mean_squared_error, "mse": mean_squared_error, "MSE": mean_squared_error,
-            "mean_absolute_error": mean_absolute_error, "mae": mean_absolute_error, "MAE": mean_absolute_error}
+_BY_NAME = {
+    "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
+    "categorical_crossentropy": categorical_crossentropy,
+    "binary_crossentropy": binary_crossentropy,
+    "mean_squared_error": mean_squared_error,
+    "mse": mean_squared_error,
+    "MSE": mean_squared_error,
+    "mean_absolute_error": mean_absolute_error,
+    "mae": mean_absolute_error,
+    "MAE": mean_absolute_error,
+}
 
 
 def get(identifier: Any) -> Callable:
@@ -131,8 +148,7 @@ def get(identifier: Any) -> Callable:
     """
     if isinstance(identifier, str):
         if identifier not in _BY_NAME:
-            raise ValueError(f"Unknown loss function: {identifier!r} (slimcore's Keras has "
-                             f"{sorted(_BY_NAME)})")
+            raise ValueError(f"Unknown loss function: {identifier!r} (slimcore's Keras has {sorted(_BY_NAME)})")
         return _BY_NAME[identifier]
     if callable(identifier):
         return identifier
@@ -142,4 +158,3 @@ def get(identifier: Any) -> Callable:
 def is_sparse(fn: Callable) -> bool:
     """True for sparse_categorical_crossentropy (integer targets)."""
     return fn is sparse_categorical_crossentropy
-

@@ -7,14 +7,15 @@ categorical_accuracy. A loss name ('mse', 'binary_crossentropy'...) or a
 callable (y_true, y_pred) -> per-example tensor is also a metric. Values are
 averaged over the examples of an epoch (fit) or of the data (evaluate).
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..ops import math_ops
-from ..ops.array_ops import cast, reshape
 from ..framework.dtypes import float32, int64
 from ..framework.ops import Tensor, convert_to_tensor
+from ..ops import math_ops
+from ..ops.array_ops import cast, reshape
 from . import losses as _losses
 
 __all__ = ["binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy", "get"]
@@ -54,8 +55,11 @@ def get(identifier: Any, loss_fn: Callable, output_units: Any) -> Callable:
         if _losses.is_sparse(loss_fn):
             return sparse_categorical_accuracy
         return categorical_accuracy
-    by_name = {"binary_accuracy": binary_accuracy, "categorical_accuracy": categorical_accuracy,
-               "sparse_categorical_accuracy": sparse_categorical_accuracy}
+    by_name = {
+        "binary_accuracy": binary_accuracy,
+        "categorical_accuracy": categorical_accuracy,
+        "sparse_categorical_accuracy": sparse_categorical_accuracy,
+    }
     if isinstance(identifier, str) and identifier in by_name:
         return by_name[identifier]
     if isinstance(identifier, str):

@@ -32,17 +32,18 @@ Example (seed 002)::
     history = model.fit(x, y, epochs=5, batch_size=512)
     history.history['loss']           # includes 0.001 * sum(kernel^2)
 """
+
 from __future__ import annotations
 
 import numbers
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
-from ..ops import math_ops
-from ..ops.array_ops import constant, placeholder
 from ..framework.dtypes import float32, int64
 from ..framework.ops import GraphKeys, Tensor, get_default_graph, name_scope
+from ..ops import math_ops
+from ..ops.array_ops import constant, placeholder
 from ..train.accounting import decoupled_decay_magnitude
 from . import backend
 from . import losses as _losses
@@ -57,7 +58,7 @@ class History:
     """What fit returns: ``history`` {'loss': [per epoch], '<metric>': [...],
     'val_loss': [...]...}, ``epoch`` (indices), ``params``, ``model``."""
 
-    def __init__(self, model: "Sequential", params: dict) -> None:
+    def __init__(self, model: Sequential, params: dict) -> None:
         self.model, self.params = model, params
         self.history: dict = {}
         self.epoch: list = []
@@ -74,8 +75,15 @@ class History:
 class _TrainGraph:
     """What compile adds to the graph (built once per compile and layer set)."""
 
-    def __init__(self, target: Tensor, train_loss: Tensor, train_metrics: list, eval_loss: Tensor,
-                 eval_metrics: list, train_op: Any) -> None:
+    def __init__(
+        self,
+        target: Tensor,
+        train_loss: Tensor,
+        train_metrics: list,
+        eval_loss: Tensor,
+        eval_metrics: list,
+        train_op: Any,
+    ) -> None:
         self.target, self.train_loss, self.train_metrics = target, train_loss, train_metrics
         self.eval_loss, self.eval_metrics, self.train_op = eval_loss, eval_metrics, train_op
 
@@ -101,17 +109,17 @@ class Sequential:
       ValueError: two layers with the same name.
     """
 
-    def __init__(self, layers: Optional[list] = None, name: Optional[str] = None) -> None:
+    def __init__(self, layers: list | None = None, name: str | None = None) -> None:
         self.name = name if name is not None else backend.unique_object_name("sequential")
         self._layers: list = []
         self._graph: Any = None
-        self._input: Optional[Tensor] = None
-        self._output: Optional[Tensor] = None
-        self._compile_args: Optional[dict] = None
-        self._train_graph: Optional[_TrainGraph] = None
+        self._input: Tensor | None = None
+        self._output: Tensor | None = None
+        self._compile_args: dict | None = None
+        self._train_graph: _TrainGraph | None = None
         self.optimizer: Any = None
         self.loss: Any = None
-        self.history: Optional[History] = None
+        self.history: History | None = None
         for layer in layers or []:
             self.add(layer)
 
@@ -124,11 +132,12 @@ class Sequential:
           ValueError: a layer name already in the model.
         """
         if not isinstance(layer, Layer):
-            raise TypeError(f"The added layer must be an instance of slimcore.keras.layers.Layer, "
-                            f"found {layer!r}")
+            raise TypeError(f"The added layer must be an instance of slimcore.keras.layers.Layer, found {layer!r}")
         if any(existing.name == layer.name for existing in self._layers):
-            raise ValueError(f"All layers added to a Sequential model should have unique names; "
-                             f"{layer.name!r} is already in {self.name}")
+            raise ValueError(
+                f"All layers added to a Sequential model should have unique names; "
+                f"{layer.name!r} is already in {self.name}"
+            )
         self._layers.append(layer)
         if self.built:
             with self._graph.as_default():
@@ -207,7 +216,7 @@ class Sequential:
 
     @property
     def non_trainable_weights(self) -> list:
-        trainable = set(id(v) for v in self.trainable_weights)
+        trainable = {id(v) for v in self.trainable_weights}
         return [v for v in self.weights if id(v) not in trainable]
 
     @property
@@ -253,15 +262,26 @@ class Sequential:
             lines.append(f"{layer.name + ' (' + type(layer).__name__ + ')':<32}{shape:<24}{params:>10}")
         total = self.count_params()
         trainable = int(sum(int(np.prod(v.shape.as_list())) for v in self.trainable_weights))
-        lines += [f"Total params: {total}", f"Trainable params: {trainable}",
-                  f"Non-trainable params: {total - trainable}"]
+        lines += [
+            f"Total params: {total}",
+            f"Trainable params: {trainable}",
+            f"Non-trainable params: {total - trainable}",
+        ]
         for line in lines:
             print_fn(line)
 
     # ---- compile ---------------------------------------------------------------------------
-    def compile(self, optimizer: Any = "rmsprop", loss: Any = None, metrics: Optional[list] = None,
-                loss_weights: Any = None, sample_weight_mode: Any = None, weighted_metrics: Any = None,
-                target_tensors: Any = None, **kwargs: Any) -> None:
+    def compile(
+        self,
+        optimizer: Any = "rmsprop",
+        loss: Any = None,
+        metrics: list | None = None,
+        loss_weights: Any = None,
+        sample_weight_mode: Any = None,
+        weighted_metrics: Any = None,
+        target_tensors: Any = None,
+        **kwargs: Any,
+    ) -> None:
         """Sets the optimizer, loss and metrics; builds the training graph (now
         if the model is built, else on first use).
 
@@ -282,8 +302,13 @@ class Sequential:
         """
         if kwargs:
             raise TypeError(f"compile: unexpected keyword argument {sorted(kwargs)[0]!r}")
-        _unsupported("compile", loss_weights=loss_weights, sample_weight_mode=sample_weight_mode,
-                     weighted_metrics=weighted_metrics, target_tensors=target_tensors)
+        _unsupported(
+            "compile",
+            loss_weights=loss_weights,
+            sample_weight_mode=sample_weight_mode,
+            weighted_metrics=weighted_metrics,
+            target_tensors=target_tensors,
+        )
         if loss is None:
             raise ValueError("compile: loss is required, e.g. loss='sparse_categorical_crossentropy'")
         if isinstance(loss, (list, tuple)):
@@ -304,7 +329,7 @@ class Sequential:
         self.optimizer = _optimizers.get(optimizer)
         self.loss = loss
         self._compile_args = {"loss_fn": loss_fn, "metrics": named}
-        for name, metric in named:  # unknown names fail here, not at fit
+        for _name, metric in named:  # unknown names fail here, not at fit
             _metrics.get(metric, loss_fn, None)
         self._train_graph = None
         if self.built:
@@ -312,8 +337,9 @@ class Sequential:
 
     def _make_train_graph(self) -> _TrainGraph:
         if self._compile_args is None:
-            raise RuntimeError("You must compile your model before training/testing. "
-                               "Use `model.compile(optimizer, loss)`.")
+            raise RuntimeError(
+                "You must compile your model before training/testing. Use `model.compile(optimizer, loss)`."
+            )
         if self._train_graph is not None:
             return self._train_graph
         graph, out = self._graph, self._output
@@ -396,8 +422,10 @@ class Sequential:
         self._ensure_built(array)
         expected = self._input.shape.as_list()
         if array.ndim != len(expected) or any(e is not None and e != d for e, d in zip(expected[1:], array.shape[1:])):
-            raise ValueError(f"{argument}: expected an array of shape {tuple(expected)} for the model input "
-                             f"'{self._input.op.name}', got an array of shape {array.shape}")
+            raise ValueError(
+                f"{argument}: expected an array of shape {tuple(expected)} for the model input "
+                f"'{self._input.op.name}', got an array of shape {array.shape}"
+            )
         if len(array) == 0:
             raise ValueError(f"{argument}: empty array (0 samples)")
         return np.ascontiguousarray(array, dtype=np.float32)
@@ -408,8 +436,10 @@ class Sequential:
         loss_fn = self._compile_args["loss_fn"]
         array = np.asarray(y)
         if array.ndim == 0 or len(array) != count:
-            raise ValueError(f"{argument}: expected {count} targets (one per input sample), got "
-                             f"{'a scalar' if array.ndim == 0 else len(array)}")
+            raise ValueError(
+                f"{argument}: expected {count} targets (one per input sample), got "
+                f"{'a scalar' if array.ndim == 0 else len(array)}"
+            )
         if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
             raise ValueError(f"{argument}: expected a numeric array, got dtype {array.dtype}")
         out_dims = self._output.shape.as_list()
@@ -417,25 +447,34 @@ class Sequential:
             if array.ndim == 2 and array.shape[1] == 1:
                 array = array[:, 0]
             if array.ndim != 1:
-                raise ValueError(f"{argument}: sparse_categorical_crossentropy takes integer class ids of shape "
-                                 f"(N,) or (N, 1), got shape {array.shape} (one-hot targets go with "
-                                 "categorical_crossentropy)")
+                raise ValueError(
+                    f"{argument}: sparse_categorical_crossentropy takes integer class ids of shape "
+                    f"(N,) or (N, 1), got shape {array.shape} (one-hot targets go with "
+                    "categorical_crossentropy)"
+                )
             if not np.all(np.isfinite(array)) or np.any(array != np.round(array)):
                 raise ValueError(f"{argument}: class ids must be integers, got {array[array != np.round(array)][:3]}")
             classes = out_dims[-1]
             bad = (array < 0) | (array >= classes)
             if np.any(bad):
-                raise ValueError(f"{argument}: class ids must be in [0, {classes}) for the {classes} outputs of "
-                                 f"'{self._layers[-1].name}', got {array[bad][:5].tolist()} "
-                                 f"(at index {np.flatnonzero(bad)[:5].tolist()})")
+                raise ValueError(
+                    f"{argument}: class ids must be in [0, {classes}) for the {classes} outputs of "
+                    f"'{self._layers[-1].name}', got {array[bad][:5].tolist()} "
+                    f"(at index {np.flatnonzero(bad)[:5].tolist()})"
+                )
             return array.astype(np.int64)
         if array.ndim == len(out_dims) - 1 and out_dims[-1] == 1:
             array = array[..., None]
         if array.ndim != len(out_dims) or list(array.shape[1:]) != out_dims[1:]:
-            hint = " (integer class ids go with sparse_categorical_crossentropy)" \
-                if loss_fn is _losses.categorical_crossentropy and array.ndim == 1 else ""
-            raise ValueError(f"{argument}: expected targets of shape {tuple([None] + out_dims[1:])} for the output "
-                             f"of '{self._layers[-1].name}', got an array of shape {array.shape}{hint}")
+            hint = (
+                " (integer class ids go with sparse_categorical_crossentropy)"
+                if loss_fn is _losses.categorical_crossentropy and array.ndim == 1
+                else ""
+            )
+            raise ValueError(
+                f"{argument}: expected targets of shape {tuple([None] + out_dims[1:])} for the output "
+                f"of '{self._layers[-1].name}', got an array of shape {array.shape}{hint}"
+            )
         return np.ascontiguousarray(array, dtype=np.float32)
 
     def _session(self) -> Any:
@@ -447,27 +486,48 @@ class Sequential:
     def _batch_size(batch_size: Any) -> int:
         return 32 if batch_size is None else _positive_int(batch_size, "batch_size")
 
-    def _run_batches(self, session: Any, fetches: list, x: np.ndarray, y: Optional[np.ndarray],
-                     batch_size: int, order: Optional[np.ndarray] = None, target: Any = None) -> np.ndarray:
+    def _run_batches(
+        self,
+        session: Any,
+        fetches: list,
+        x: np.ndarray,
+        y: np.ndarray | None,
+        batch_size: int,
+        order: np.ndarray | None = None,
+        target: Any = None,
+    ) -> np.ndarray:
         """Example-weighted means of `fetches` (after the first, an op or None) over batches."""
         count = len(x)
         order = np.arange(count) if order is None else order
         sums = np.zeros(len(fetches) - 1)
         for start in range(0, count, batch_size):
-            index = order[start:start + batch_size]
+            index = order[start : start + batch_size]
             feed = {self._input: x[index]}
             if y is not None:
                 feed[target] = y[index]
-            values = session.run(fetches, feed) if fetches[0] is not None else \
-                [None] + session.run(fetches[1:], feed)
+            values = session.run(fetches, feed) if fetches[0] is not None else [None] + session.run(fetches[1:], feed)
             sums += np.asarray(values[1:], dtype=np.float64) * len(index)
         return sums / count
 
     # ---- fit / evaluate / predict ---------------------------------------------------------------
-    def fit(self, x: Any = None, y: Any = None, batch_size: Optional[int] = None, epochs: int = 1,
-            verbose: int = 1, callbacks: Any = None, validation_split: float = 0.0, validation_data: Any = None,
-            shuffle: bool = True, class_weight: Any = None, sample_weight: Any = None, initial_epoch: int = 0,
-            steps_per_epoch: Any = None, validation_steps: Any = None, **kwargs: Any) -> History:
+    def fit(
+        self,
+        x: Any = None,
+        y: Any = None,
+        batch_size: int | None = None,
+        epochs: int = 1,
+        verbose: int = 1,
+        callbacks: Any = None,
+        validation_split: float = 0.0,
+        validation_data: Any = None,
+        shuffle: bool = True,
+        class_weight: Any = None,
+        sample_weight: Any = None,
+        initial_epoch: int = 0,
+        steps_per_epoch: Any = None,
+        validation_steps: Any = None,
+        **kwargs: Any,
+    ) -> History:
         """Trains for `epochs` passes over (x, y) in batches of `batch_size`
         (default 32), shuffled each epoch with numpy's global RNG (np.random.seed
         repeats it); each step minimizes  mean(loss_fn(y, model(x))) + sum(model.losses).
@@ -486,11 +546,18 @@ class Sequential:
         """
         if kwargs:
             raise TypeError(f"fit: unexpected keyword argument {sorted(kwargs)[0]!r}")
-        _unsupported("fit", callbacks=callbacks, class_weight=class_weight, sample_weight=sample_weight,
-                     steps_per_epoch=steps_per_epoch, validation_steps=validation_steps)
+        _unsupported(
+            "fit",
+            callbacks=callbacks,
+            class_weight=class_weight,
+            sample_weight=sample_weight,
+            steps_per_epoch=steps_per_epoch,
+            validation_steps=validation_steps,
+        )
         if self._compile_args is None:
-            raise RuntimeError("You must compile your model before training/testing. "
-                               "Use `model.compile(optimizer, loss)`.")
+            raise RuntimeError(
+                "You must compile your model before training/testing. Use `model.compile(optimizer, loss)`."
+            )
         batch_size = self._batch_size(batch_size)
         if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
             raise ValueError(f"epochs must be an int >= 0, got {epochs!r}")
@@ -509,14 +576,22 @@ class Sequential:
         elif validation_split > 0.0:
             split = int(len(x) * (1.0 - validation_split))
             if split == 0 or split == len(x):
-                raise ValueError(f"validation_split={validation_split} leaves no training or no validation "
-                                 f"samples out of {len(x)}")
+                raise ValueError(
+                    f"validation_split={validation_split} leaves no training or no validation samples out of {len(x)}"
+                )
             x, x_val, y, y_val = x[:split], x[split:], y[:split], y[split:]
         graph = self._make_train_graph()
         session = self._session()
         names = self.metrics_names
-        history = History(self, {"batch_size": batch_size, "epochs": epochs, "samples": len(x),
-                                 "metrics": names + (["val_" + n for n in names] if x_val is not None else [])})
+        history = History(
+            self,
+            {
+                "batch_size": batch_size,
+                "epochs": epochs,
+                "samples": len(x),
+                "metrics": names + (["val_" + n for n in names] if x_val is not None else []),
+            },
+        )
         # The loss is reported whole and split: data loss, penalty, decoupled-decay step.
         fetches = [graph.train_op, graph.train_loss] + graph.train_metrics + graph.accounting
         split_names = ["data_loss", "penalty", "decay"]
@@ -535,11 +610,19 @@ class Sequential:
 
     def _evaluate_arrays(self, session: Any, x: np.ndarray, y: np.ndarray, batch_size: int) -> np.ndarray:
         graph = self._make_train_graph()
-        return self._run_batches(session, [None, graph.eval_loss] + graph.eval_metrics, x, y, batch_size,
-                                 target=graph.target)
+        return self._run_batches(
+            session, [None, graph.eval_loss] + graph.eval_metrics, x, y, batch_size, target=graph.target
+        )
 
-    def evaluate(self, x: Any = None, y: Any = None, batch_size: Optional[int] = None, verbose: int = 1,
-                 sample_weight: Any = None, steps: Any = None) -> Any:
+    def evaluate(
+        self,
+        x: Any = None,
+        y: Any = None,
+        batch_size: int | None = None,
+        verbose: int = 1,
+        sample_weight: Any = None,
+        steps: Any = None,
+    ) -> Any:
         """The loss (with the penalties, as in training but without dropout)
         and metrics on (x, y), means over the examples.
 
@@ -552,8 +635,9 @@ class Sequential:
         """
         _unsupported("evaluate", sample_weight=sample_weight, steps=steps)
         if self._compile_args is None:
-            raise RuntimeError("You must compile your model before training/testing. "
-                               "Use `model.compile(optimizer, loss)`.")
+            raise RuntimeError(
+                "You must compile your model before training/testing. Use `model.compile(optimizer, loss)`."
+            )
         batch_size = self._batch_size(batch_size)
         x = self._inputs_array(x)
         y = self._targets_array(y, len(x))
@@ -562,7 +646,7 @@ class Sequential:
             print(" - ".join(f"{k}: {v:.4f}" for k, v in zip(self.metrics_names, values)))
         return values[0] if len(values) == 1 else values
 
-    def predict(self, x: Any, batch_size: Optional[int] = None, verbose: int = 0, steps: Any = None) -> np.ndarray:
+    def predict(self, x: Any, batch_size: int | None = None, verbose: int = 0, steps: Any = None) -> np.ndarray:
         """The model's outputs for x (inference mode: no dropout), batch by batch.
 
         Raises:
@@ -572,20 +656,24 @@ class Sequential:
         batch_size = self._batch_size(batch_size)
         x = self._inputs_array(x)
         session = self._session()
-        parts = [session.run(self._output, {self._input: x[start:start + batch_size]})
-                 for start in range(0, len(x), batch_size)]
+        parts = [
+            session.run(self._output, {self._input: x[start : start + batch_size]})
+            for start in range(0, len(x), batch_size)
+        ]
         return np.concatenate(parts, axis=0)
 
     def train_on_batch(self, x: Any, y: Any) -> Any:
         """One optimizer step on (x, y); returns the loss (before the step), or [loss, metric...]."""
         if self._compile_args is None:
-            raise RuntimeError("You must compile your model before training/testing. "
-                               "Use `model.compile(optimizer, loss)`.")
+            raise RuntimeError(
+                "You must compile your model before training/testing. Use `model.compile(optimizer, loss)`."
+            )
         x = self._inputs_array(x)
         y = self._targets_array(y, len(x))
         graph = self._make_train_graph()
-        values = self._run_batches(self._session(), [graph.train_op, graph.train_loss] + graph.train_metrics,
-                                   x, y, len(x), target=graph.target)
+        values = self._run_batches(
+            self._session(), [graph.train_op, graph.train_loss] + graph.train_metrics, x, y, len(x), target=graph.target
+        )
         return float(values[0]) if len(values) == 1 else [float(v) for v in values]
 
     def test_on_batch(self, x: Any, y: Any) -> Any:

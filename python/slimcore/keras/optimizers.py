@@ -25,13 +25,20 @@ epsilon=1e-7)``                            difference is below 3e-7 relative; an
 are not supported and raise. ``get('adam')`` gives the defaults; a slimcore
 optimizer object (``tf.train.AdamOptimizer(...)``) is used as is.
 """
+
 from __future__ import annotations
 
 import warnings
-from typing import Any, Optional
+from typing import Any
 
-from ..train.optimizer import (AdagradOptimizer, AdamOptimizer, GradientDescentOptimizer, MomentumOptimizer,
-                               Optimizer, RMSPropOptimizer)
+from ..train.optimizer import (
+    AdagradOptimizer,
+    AdamOptimizer,
+    GradientDescentOptimizer,
+    MomentumOptimizer,
+    Optimizer,
+    RMSPropOptimizer,
+)
 
 __all__ = ["SGD", "Adam", "RMSprop", "Adagrad", "get", "Optimizer"]
 
@@ -46,8 +53,10 @@ def _learning_rate(learning_rate: Any, lr: Any, default: float) -> Any:
 def _unsupported(kind: str, **options: Any) -> None:
     given = sorted(k for k, v in options.items() if v not in (None, 0, 0.0, False))
     if given:
-        raise ValueError(f"{kind}: {', '.join(given)} not supported by slimcore's Keras optimizers "
-                         "(use a tf.train schedule for the learning rate, or clip in a custom train op)")
+        raise ValueError(
+            f"{kind}: {', '.join(given)} not supported by slimcore's Keras optimizers "
+            "(use a tf.train schedule for the learning rate, or clip in a custom train op)"
+        )
 
 
 class SGD:
@@ -60,9 +69,17 @@ class SGD:
       ValueError: a negative learning rate or momentum, decay/clipnorm/clipvalue.
     """
 
-    def __new__(cls, learning_rate: Any = None, momentum: float = 0.0, nesterov: bool = False,
-                name: str = "SGD", lr: Any = None, decay: float = 0.0, clipnorm: Any = None,
-                clipvalue: Any = None) -> Optimizer:  # type: ignore[misc]
+    def __new__(
+        cls,
+        learning_rate: Any = None,
+        momentum: float = 0.0,
+        nesterov: bool = False,
+        name: str = "SGD",
+        lr: Any = None,
+        decay: float = 0.0,
+        clipnorm: Any = None,
+        clipvalue: Any = None,
+    ) -> Optimizer:  # type: ignore[misc]
         _unsupported("SGD", decay=decay, clipnorm=clipnorm, clipvalue=clipvalue)
         rate = _learning_rate(learning_rate, lr, 0.01)
         if momentum:
@@ -81,9 +98,19 @@ class Adam(AdamOptimizer):
       ValueError: out-of-range hyperparameters, amsgrad, decay/clipnorm/clipvalue.
     """
 
-    def __init__(self, learning_rate: Any = None, beta_1: Any = 0.9, beta_2: Any = 0.999, epsilon: Any = 1e-7,
-                 amsgrad: bool = False, name: str = "Adam", lr: Any = None, decay: float = 0.0,
-                 clipnorm: Any = None, clipvalue: Any = None) -> None:
+    def __init__(
+        self,
+        learning_rate: Any = None,
+        beta_1: Any = 0.9,
+        beta_2: Any = 0.999,
+        epsilon: Any = 1e-7,
+        amsgrad: bool = False,
+        name: str = "Adam",
+        lr: Any = None,
+        decay: float = 0.0,
+        clipnorm: Any = None,
+        clipvalue: Any = None,
+    ) -> None:
         _unsupported("Adam", amsgrad=amsgrad, decay=decay, clipnorm=clipnorm, clipvalue=clipvalue)
         super().__init__(_learning_rate(learning_rate, lr, 0.001), beta_1, beta_2, epsilon, name=name)
 
@@ -97,12 +124,21 @@ class RMSprop(RMSPropOptimizer):
       ValueError: out-of-range hyperparameters, decay/clipnorm/clipvalue.
     """
 
-    def __init__(self, learning_rate: Any = None, rho: Any = 0.9, momentum: Any = 0.0, epsilon: Any = 1e-7,
-                 centered: bool = False, name: str = "RMSprop", lr: Any = None, decay: float = 0.0,
-                 clipnorm: Any = None, clipvalue: Any = None) -> None:
+    def __init__(
+        self,
+        learning_rate: Any = None,
+        rho: Any = 0.9,
+        momentum: Any = 0.0,
+        epsilon: Any = 1e-7,
+        centered: bool = False,
+        name: str = "RMSprop",
+        lr: Any = None,
+        decay: float = 0.0,
+        clipnorm: Any = None,
+        clipvalue: Any = None,
+    ) -> None:
         _unsupported("RMSprop", decay=decay, clipnorm=clipnorm, clipvalue=clipvalue)
-        super().__init__(_learning_rate(learning_rate, lr, 0.001), rho, momentum, epsilon,
-                         centered=centered, name=name)
+        super().__init__(_learning_rate(learning_rate, lr, 0.001), rho, momentum, epsilon, centered=centered, name=name)
 
     _initial_rms = 0.0  # Keras' mean square starts at 0 (tf.train's at 1)
 
@@ -116,13 +152,25 @@ class Adagrad(AdagradOptimizer):
       ValueError: a non-positive initial accumulator, decay/clipnorm/clipvalue.
     """
 
-    def __init__(self, learning_rate: Any = None, initial_accumulator_value: float = 0.1,
-                 epsilon: Optional[float] = 1e-7, name: str = "Adagrad", lr: Any = None, decay: float = 0.0,
-                 clipnorm: Any = None, clipvalue: Any = None) -> None:
+    def __init__(
+        self,
+        learning_rate: Any = None,
+        initial_accumulator_value: float = 0.1,
+        epsilon: float | None = 1e-7,
+        name: str = "Adagrad",
+        lr: Any = None,
+        decay: float = 0.0,
+        clipnorm: Any = None,
+        clipvalue: Any = None,
+    ) -> None:
         _unsupported("Adagrad", decay=decay, clipnorm=clipnorm, clipvalue=clipvalue)
         if epsilon is not None and epsilon != 1e-7:
-            warnings.warn(f"Adagrad: epsilon={epsilon} is not applied (slimcore runs TF1's Adagrad, "
-                          "p <- p - lr g / sqrt(acc), without epsilon)", UserWarning, stacklevel=2)
+            warnings.warn(
+                f"Adagrad: epsilon={epsilon} is not applied (slimcore runs TF1's Adagrad, "
+                "p <- p - lr g / sqrt(acc), without epsilon)",
+                UserWarning,
+                stacklevel=2,
+            )
         super().__init__(_learning_rate(learning_rate, lr, 0.001), initial_accumulator_value, name=name)
 
 
@@ -141,8 +189,9 @@ def get(identifier: Any) -> Optimizer:
     if isinstance(identifier, str):
         factory = _BY_NAME.get(identifier.lower())
         if factory is None:
-            raise ValueError(f"Unknown optimizer: {identifier!r} (expected one of {sorted(_BY_NAME)} or a "
-                             "slimcore optimizer such as tf.train.AdamOptimizer(0.001))")
+            raise ValueError(
+                f"Unknown optimizer: {identifier!r} (expected one of {sorted(_BY_NAME)} or a "
+                "slimcore optimizer such as tf.train.AdamOptimizer(0.001))"
+            )
         return factory()
-    raise ValueError(f"Could not interpret optimizer identifier: {identifier!r} (a name or a "
-                     "slimcore.train optimizer)")
+    raise ValueError(f"Could not interpret optimizer identifier: {identifier!r} (a name or a slimcore.train optimizer)")

@@ -13,11 +13,12 @@ Keras ``l2(x)`` is twice ``tf.contrib.layers.l2_regularizer(x)`` (which is
 x * sum(w^2) / 2): porting the number unchanged between the two doubles or
 halves the penalty (docs/SEMANTICS.md trap 8.1).
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
-from ..regularizers import L1, L2, L1L2, Regularizer
+from ..regularizers import L1, L1L2, L2, Regularizer
 from ..regularizers import keras_l1 as l1
 from ..regularizers import keras_l1_l2 as l1_l2
 from ..regularizers import keras_l2 as l2
@@ -25,7 +26,7 @@ from ..regularizers import keras_l2 as l2
 __all__ = ["Regularizer", "l1", "l2", "l1_l2", "L1", "L2", "L1L2", "get"]
 
 
-def get(identifier: Any) -> Optional[Callable]:
+def get(identifier: Any) -> Callable | None:
     """A regularizer from None, a name ('l1', 'l2', 'l1_l2' with Keras'
     default 0.01) or a callable.
 

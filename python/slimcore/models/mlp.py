@@ -1,20 +1,28 @@
 """The network of seed 002 (docs/SEMANTICS.md appendix A; its "easier_network"): flatten, fully connected
 layers with tanh, xavier-uniform weights and a weights_regularizer on every
 layer, linear logits."""
+
 from __future__ import annotations
 
-from typing import Any, Callable, Optional, Sequence
+from collections.abc import Sequence
+from typing import Any, Callable
 
-from ..ops import nn_ops
 from .. import slim
+from ..ops import nn_ops
 from ..variable_scope import variable_scope
 
 __all__ = ["mlp"]
 
 
-def mlp(inputs: Any, num_classes: int = 10, hidden_units: Sequence[int] = (200, 200),
-        activation_fn: Optional[Callable] = nn_ops.tanh, weights_regularizer: Any = None,
-        scope: str = "EasyNet", **layer_kwargs: Any) -> Any:
+def mlp(
+    inputs: Any,
+    num_classes: int = 10,
+    hidden_units: Sequence[int] = (200, 200),
+    activation_fn: Callable | None = nn_ops.tanh,
+    weights_regularizer: Any = None,
+    scope: str = "EasyNet",
+    **layer_kwargs: Any,
+) -> Any:
     """logits = W_k(... tanh(W_1 flatten(x) + b_1) ...) + b_k.
 
     Args:
@@ -27,9 +35,19 @@ def mlp(inputs: Any, num_classes: int = 10, hidden_units: Sequence[int] = (200, 
     with variable_scope(scope):
         net = slim.flatten(inputs)
         for units in hidden_units:
-            net = slim.fully_connected(net, units, activation_fn=activation_fn,
-                                       weights_initializer=slim.xavier_initializer(uniform=True),
-                                       weights_regularizer=weights_regularizer, **layer_kwargs)
-        return slim.fully_connected(net, num_classes, activation_fn=None,
-                                    weights_initializer=slim.xavier_initializer(uniform=True),
-                                    weights_regularizer=weights_regularizer, **layer_kwargs)
+            net = slim.fully_connected(
+                net,
+                units,
+                activation_fn=activation_fn,
+                weights_initializer=slim.xavier_initializer(uniform=True),
+                weights_regularizer=weights_regularizer,
+                **layer_kwargs,
+            )
+        return slim.fully_connected(
+            net,
+            num_classes,
+            activation_fn=None,
+            weights_initializer=slim.xavier_initializer(uniform=True),
+            weights_regularizer=weights_regularizer,
+            **layer_kwargs,
+        )

@@ -1,22 +1,31 @@
 """Sources and shape ops: placeholder, constant, identity, reshape, cast,
 stack, concat, one_hot (tf.*)."""
+
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
 from .. import _core
 from ..framework import dtypes as _dtypes
-from ..framework.ops import (Graph, Tensor, _graph_of, _infer_numpy, _op1, _tensor_or_none, convert_to_tensor,
-                             get_default_graph, register_tensor_conversion_function)
+from ..framework.ops import (
+    Graph,
+    Tensor,
+    _graph_of,
+    _infer_numpy,
+    _op1,
+    _tensor_or_none,
+    convert_to_tensor,
+    get_default_graph,
+    register_tensor_conversion_function,
+)
 from ..framework.tensor_shape import TensorShape, _core_shape
 
-__all__ = ["placeholder", "constant", "identity", "stop_gradient", "zeros", "ones", "zeros_like",
-           "ones_like"]
+__all__ = ["placeholder", "constant", "identity", "stop_gradient", "zeros", "ones", "zeros_like", "ones_like"]
 
 
-def placeholder(dtype: Any, shape: Any = None, name: Optional[str] = None) -> Tensor:
+def placeholder(dtype: Any, shape: Any = None, name: str | None = None) -> Tensor:
     """tf.placeholder: a tensor whose value must be fed to Session.run.
 
     Args:
@@ -28,15 +37,23 @@ def placeholder(dtype: Any, shape: Any = None, name: Optional[str] = None) -> Te
       ValueError: shape None or with invalid entries.
     """
     if shape is None:
-        raise ValueError("placeholder needs a shape (use None for unknown dimensions, "
-                         "e.g. [None, 784]): slimcore tensors always have a known rank")
+        raise ValueError(
+            "placeholder needs a shape (use None for unknown dimensions, "
+            "e.g. [None, 784]): slimcore tensors always have a known rank"
+        )
     dtype = _dtypes.as_dtype(dtype)
-    return _op1("Placeholder", [], {"dtype": dtype._core, "shape": _core_shape(shape)},
-                name or "Placeholder", graph=get_default_graph())
+    return _op1(
+        "Placeholder",
+        [],
+        {"dtype": dtype._core, "shape": _core_shape(shape)},
+        name or "Placeholder",
+        graph=get_default_graph(),
+    )
 
 
-def constant(value: Any, dtype: Any = None, shape: Any = None, name: str = "Const",
-             graph: Optional[Graph] = None) -> Tensor:
+def constant(
+    value: Any, dtype: Any = None, shape: Any = None, name: str = "Const", graph: Graph | None = None
+) -> Tensor:
     """tf.constant: a tensor holding `value`.
 
     Python floats become float32 and Python ints int32 (TF's inference) unless
@@ -64,23 +81,23 @@ def constant(value: Any, dtype: Any = None, shape: Any = None, name: str = "Cons
     return _op1("Const", [], {"value": tensor}, name, graph=graph)
 
 
-def identity(input: Any, name: Optional[str] = None) -> Tensor:
+def identity(input: Any, name: str | None = None) -> Tensor:
     """tf.identity: y = x (a new name for the same value)."""
     return _op1("Identity", [input], {}, name or "Identity")
 
 
-def stop_gradient(input: Any, name: Optional[str] = None) -> Tensor:
+def stop_gradient(input: Any, name: str | None = None) -> Tensor:
     """tf.stop_gradient: y = x in the forward pass; no gradient flows back through y."""
     return _op1("StopGradient", [input], {}, name or "StopGradient")
 
 
-def zeros_like(tensor: Any, dtype: Any = None, name: Optional[str] = None) -> Tensor:
+def zeros_like(tensor: Any, dtype: Any = None, name: str | None = None) -> Tensor:
     """tf.zeros_like: zeros with the (run-time) shape of `tensor`."""
     out = _op1("ZerosLike", [tensor], {}, name or "zeros_like")
     return out if dtype is None else cast(out, dtype)
 
 
-def ones_like(tensor: Any, dtype: Any = None, name: Optional[str] = None) -> Tensor:
+def ones_like(tensor: Any, dtype: Any = None, name: str | None = None) -> Tensor:
     """tf.ones_like: ones with the (run-time) shape of `tensor`."""
     out = _op1("OnesLike", [tensor], {}, name or "ones_like")
     return out if dtype is None else cast(out, dtype)
@@ -97,6 +114,7 @@ def ones(shape: Any, dtype: Any = _dtypes.float32, name: str = "ones") -> Tensor
     dtype = _dtypes.as_dtype(dtype)
     return constant(np.ones(_core_shape(shape), dtype.as_numpy_dtype), name=name)
 
+
 # ---- shape and type ops (reshape, cast, stack, concat, one_hot) below -------
 
 
@@ -111,30 +129,31 @@ def _static_shape(shape: Any) -> list:
     """
     if isinstance(shape, Tensor):
         if shape.op.type != "Const":
-            raise TypeError(f"reshape: shape must be known when the graph is built (a list of ints "
-                            f"with at most one -1); got the computed tensor {shape.name}")
+            raise TypeError(
+                f"reshape: shape must be known when the graph is built (a list of ints "
+                f"with at most one -1); got the computed tensor {shape.name}"
+            )
         shape = shape.op.get_attr("value")
     if isinstance(shape, TensorShape):
         if not shape.is_fully_defined():
-            raise ValueError(f"reshape: cannot reshape to the partially known shape {shape}; "
-                             "use -1 for the one dimension to infer")
+            raise ValueError(
+                f"reshape: cannot reshape to the partially known shape {shape}; use -1 for the one dimension to infer"
+            )
         shape = shape.as_list()
     array = np.asarray(shape)
     if array.ndim != 1 and not (array.ndim == 0 and array.dtype.kind in "iu"):
         raise ValueError(f"reshape: shape must be a list of ints, got {shape!r}")
     if array.size and array.dtype.kind not in "iu":
-        raise TypeError(f"reshape: shape must be a list of ints (-1 for one inferred "
-                        f"dimension), got {shape!r}")
+        raise TypeError(f"reshape: shape must be a list of ints (-1 for one inferred dimension), got {shape!r}")
     dims = [int(d) for d in array.reshape(-1)]
     if any(d < -1 for d in dims):
-        raise ValueError(f"reshape: invalid shape {dims}: dimensions must be >= 0, or -1 for one "
-                         "inferred dimension")
+        raise ValueError(f"reshape: invalid shape {dims}: dimensions must be >= 0, or -1 for one inferred dimension")
     if dims.count(-1) > 1:
         raise ValueError(f"reshape: shape {dims} has more than one -1: only one dimension can be inferred")
     return dims
 
 
-def reshape(tensor: Any, shape: Any, name: Optional[str] = None) -> Tensor:
+def reshape(tensor: Any, shape: Any, name: str | None = None) -> Tensor:
     """tf.reshape: the same elements in row-major order with a new shape.
 
     One dimension may be -1, inferred so that the number of elements stays
@@ -162,7 +181,7 @@ def reshape(tensor: Any, shape: Any, name: Optional[str] = None) -> Tensor:
     return _op1("Reshape", [tensor], {"shape": _static_shape(shape)}, name or "Reshape")
 
 
-def cast(x: Any, dtype: Any, name: Optional[str] = None) -> Tensor:
+def cast(x: Any, dtype: Any, name: str | None = None) -> Tensor:
     """tf.cast: y = x converted to `dtype` elementwise.
 
     TF's numbers: float -> int truncates toward zero (nan and values out of
@@ -257,8 +276,7 @@ def _tensor_list(values: Any, fn: str) -> list:
     graph = _graph_of(values)
     first = next((t for t in map(_tensor_or_none, values) if t is not None), None)
     dtype = None if first is None else first.dtype
-    return [convert_to_tensor(v, dtype=None if _tensor_or_none(v) is not None else dtype, graph=graph)
-            for v in values]
+    return [convert_to_tensor(v, dtype=None if _tensor_or_none(v) is not None else dtype, graph=graph) for v in values]
 
 
 def stack(values: Any, axis: int = 0, name: str = "stack") -> Tensor:
@@ -326,8 +344,15 @@ def concat(values: Any, axis: int, name: str = "concat") -> Tensor:
     return _op1("ConcatV2", tensors, {"axis": axis}, name)
 
 
-def one_hot(indices: Any, depth: int, on_value: Any = None, off_value: Any = None,
-            axis: Optional[int] = None, dtype: Any = None, name: Optional[str] = None) -> Tensor:
+def one_hot(
+    indices: Any,
+    depth: int,
+    on_value: Any = None,
+    off_value: Any = None,
+    axis: int | None = None,
+    dtype: Any = None,
+    name: str | None = None,
+) -> Tensor:
     """tf.one_hot: y[..., j, ...] = on_value if indices[...] == j else off_value,
     j in [0, depth) along a new axis (the last by default).
 
@@ -369,25 +394,35 @@ def one_hot(indices: Any, depth: int, on_value: Any = None, off_value: Any = Non
         dtype = _dtypes.as_dtype(dtype)
         for key, (_, value_dtype) in values.items():
             if value_dtype != dtype:
-                raise TypeError(f"one_hot: dtype {value_dtype.name} of {key} does not match "
-                                f"dtype parameter {dtype.name}")
+                raise TypeError(
+                    f"one_hot: dtype {value_dtype.name} of {key} does not match dtype parameter {dtype.name}"
+                )
     elif values:
         dtype = next(iter(values.values()))[1]
     else:
         dtype = _dtypes.float32
     if len(values) == 2 and values["on_value"][1] != values["off_value"][1]:
-        raise TypeError(f"one_hot: dtype {values['on_value'][1].name} of on_value does not match "
-                        f"dtype {values['off_value'][1].name} of off_value")
+        raise TypeError(
+            f"one_hot: dtype {values['on_value'][1].name} of on_value does not match "
+            f"dtype {values['off_value'][1].name} of off_value"
+        )
     depth = _static_int(depth, "one_hot: depth")
     if depth < 0:
         raise ValueError(f"one_hot: depth must be >= 0, got {depth}")
     axis = -1 if axis is None else _static_int(axis, "one_hot: axis")
     indices = convert_to_tensor(indices)
-    return _op1("OneHot", [indices],
-                {"depth": depth, "axis": axis, "dtype": dtype._core,
-                 "on_value": float(values.get("on_value", (1, None))[0]),
-                 "off_value": float(values.get("off_value", (0, None))[0])},
-                name or "one_hot")
+    return _op1(
+        "OneHot",
+        [indices],
+        {
+            "depth": depth,
+            "axis": axis,
+            "dtype": dtype._core,
+            "on_value": float(values.get("on_value", (1, None))[0]),
+            "off_value": float(values.get("off_value", (0, None))[0]),
+        },
+        name or "one_hot",
+    )
 
 
 def _static_int(value: Any, what: str) -> int:
@@ -405,9 +440,7 @@ def _static_int(value: Any, what: str) -> int:
     return int(value)
 
 
-__all__ += ["reshape", "cast", "to_float", "to_double", "to_int32", "to_int64", "stack", "pack",
-            "concat", "one_hot"]
-
+__all__ += ["reshape", "cast", "to_float", "to_double", "to_int32", "to_int64", "stack", "pack", "concat", "one_hot"]
 
 
 # convert_to_tensor makes Python and numpy values constants (TF's constant_op does the same).

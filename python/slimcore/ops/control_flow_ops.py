@@ -1,21 +1,22 @@
 """Ordering ops: group, no_op, tuple (tf.*)."""
+
 from __future__ import annotations
 
 import builtins
-from typing import Any, Optional
+from typing import Any
 
-from ..framework.ops import Operation, _graph_of, _graph_element, _op, get_default_graph
+from ..framework.ops import Operation, _graph_element, _graph_of, _op, get_default_graph
 from .array_ops import identity
 
 __all__ = ["group", "no_op", "tuple"]
 
 
-def no_op(name: Optional[str] = None) -> Operation:
+def no_op(name: str | None = None) -> Operation:
     """tf.no_op: an op that does nothing (a target for control dependencies)."""
     return _op("NoOp", [], {}, name or "NoOp", graph=get_default_graph())
 
 
-def group(*inputs: Any, name: Optional[str] = None) -> Operation:
+def group(*inputs: Any, name: str | None = None) -> Operation:
     """tf.group: one op that runs all `inputs` (ops or tensors) when run."""
     flat = []
     for item in inputs:
@@ -26,7 +27,7 @@ def group(*inputs: Any, name: Optional[str] = None) -> Operation:
         return _op("NoOp", [], {}, name or "group_deps", graph=graph)
 
 
-def tuple(tensors: list, name: Optional[str] = None, control_inputs: Optional[list] = None) -> list:  # noqa: A001
+def tuple(tensors: list, name: str | None = None, control_inputs: list | None = None) -> list:  # noqa: A001
     """tf.tuple: identities of `tensors` that are available only after all of them are computed."""
     gate = group(*(list(tensors) + list(control_inputs or [])), name=name)
     graph = gate.graph

@@ -1,7 +1,8 @@
 """tf.gradients: reverse-mode differentiation that adds gradient ops to the graph."""
+
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from ..framework.ops import Tensor, _graph_of, convert_to_tensor
 
@@ -42,7 +43,6 @@ def gradients(ys: Any, xs: Any, grad_ys: Any = None, name: str = "gradients", **
         grad_ys = _as_list(grad_ys)
         if len(grad_ys) != len(ys):
             raise ValueError(f"gradients: grad_ys has {len(grad_ys)} entries for {len(ys)} ys")
-        seeds = [None if g is None else convert_to_tensor(g, dtype=y.dtype)._ref
-                 for g, y in zip(grad_ys, ys)]
+        seeds = [None if g is None else convert_to_tensor(g, dtype=y.dtype)._ref for g, y in zip(grad_ys, ys)]
     refs = graph._c.gradients([y._ref for y in ys], [x._ref for x in xs], seeds)
     return [None if r is None else Tensor(graph, r[0], r[1]) for r in refs]

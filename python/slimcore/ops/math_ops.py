@@ -4,10 +4,12 @@ reduce_sum, reduce_mean, argmax (tf.*).
 Every binary op accepts tensors, variables and Python numbers on either
 side; a number takes the dtype of the tensor it meets.
 """
+
 from __future__ import annotations
 
 import warnings
-from typing import Any, Optional, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -16,33 +18,53 @@ from ..framework.ops import Tensor, _binary_operands, _op1, _override_operator, 
 from ..framework.ops import name_scope as _name_scope
 
 __all__ = [
-    "add", "subtract", "multiply", "divide", "truediv", "div_no_nan", "squared_difference", "maximum", "minimum", "equal",
-    "not_equal", "greater", "greater_equal", "less", "less_equal", "add_n", "negative",
-    "square", "abs", "sqrt", "exp", "log", "matmul",
+    "add",
+    "subtract",
+    "multiply",
+    "divide",
+    "truediv",
+    "div_no_nan",
+    "squared_difference",
+    "maximum",
+    "minimum",
+    "equal",
+    "not_equal",
+    "greater",
+    "greater_equal",
+    "less",
+    "less_equal",
+    "add_n",
+    "negative",
+    "square",
+    "abs",
+    "sqrt",
+    "exp",
+    "log",
+    "matmul",
 ]
 
 
-def _binary(op_type: str, x: Any, y: Any, name: Optional[str]) -> Tensor:
+def _binary(op_type: str, x: Any, y: Any, name: str | None) -> Tensor:
     a, b = _binary_operands(x, y)
     return _op1(op_type, [a, b], {}, name or op_type)
 
 
-def add(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
+def add(x: Any, y: Any, name: str | None = None) -> Tensor:
     """tf.add: x + y, broadcast as numpy. d/dx = 1, d/dy = 1 (summed over broadcast axes)."""
     return _binary("Add", x, y, name)
 
 
-def subtract(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
+def subtract(x: Any, y: Any, name: str | None = None) -> Tensor:
     """tf.subtract: x - y, broadcast as numpy."""
     return _binary("Sub", x, y, name)
 
 
-def multiply(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
+def multiply(x: Any, y: Any, name: str | None = None) -> Tensor:
     """tf.multiply: x * y elementwise, broadcast as numpy."""
     return _binary("Mul", x, y, name)
 
 
-def divide(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
+def divide(x: Any, y: Any, name: str | None = None) -> Tensor:
     """tf.divide / tf.truediv: x / y elementwise (d/dy = -x / y^2)."""
     return _binary("RealDiv", x, y, name)
 
@@ -50,58 +72,58 @@ def divide(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
 truediv = divide
 
 
-def div_no_nan(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
+def div_no_nan(x: Any, y: Any, name: str | None = None) -> Tensor:
     """tf.div_no_nan: x / y, and 0 where y == 0 (not NaN or inf)."""
     return _binary("DivNoNan", x, y, name)
 
 
-def squared_difference(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
+def squared_difference(x: Any, y: Any, name: str | None = None) -> Tensor:
     """tf.squared_difference: (x - y)^2 elementwise."""
     with _name_scope(name, "SquaredDifference", [x, y]) as scope:
         return square(subtract(x, y), name=scope)
 
 
-def maximum(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
+def maximum(x: Any, y: Any, name: str | None = None) -> Tensor:
     """tf.maximum: max(x, y) elementwise; the gradient goes to x on ties (as TF)."""
     return _binary("Maximum", x, y, name)
 
 
-def minimum(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
+def minimum(x: Any, y: Any, name: str | None = None) -> Tensor:
     """tf.minimum: min(x, y) elementwise; the gradient goes to x on ties (as TF)."""
     return _binary("Minimum", x, y, name)
 
 
-def equal(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
+def equal(x: Any, y: Any, name: str | None = None) -> Tensor:
     """tf.equal: x == y elementwise, a bool tensor."""
     return _binary("Equal", x, y, name)
 
 
-def not_equal(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
+def not_equal(x: Any, y: Any, name: str | None = None) -> Tensor:
     """tf.not_equal: x != y elementwise, a bool tensor."""
     return _binary("NotEqual", x, y, name)
 
 
-def greater(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
+def greater(x: Any, y: Any, name: str | None = None) -> Tensor:
     """tf.greater: x > y elementwise, a bool tensor."""
     return _binary("Greater", x, y, name)
 
 
-def greater_equal(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
+def greater_equal(x: Any, y: Any, name: str | None = None) -> Tensor:
     """tf.greater_equal: x >= y elementwise, a bool tensor."""
     return _binary("GreaterEqual", x, y, name)
 
 
-def less(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
+def less(x: Any, y: Any, name: str | None = None) -> Tensor:
     """tf.less: x < y elementwise, a bool tensor."""
     return _binary("Less", x, y, name)
 
 
-def less_equal(x: Any, y: Any, name: Optional[str] = None) -> Tensor:
+def less_equal(x: Any, y: Any, name: str | None = None) -> Tensor:
     """tf.less_equal: x <= y elementwise, a bool tensor."""
     return _binary("LessEqual", x, y, name)
 
 
-def add_n(inputs: Sequence[Any], name: Optional[str] = None) -> Tensor:
+def add_n(inputs: Sequence[Any], name: str | None = None) -> Tensor:
     """tf.add_n: the elementwise sum of tensors of one shape and dtype.
 
     Raises:
@@ -118,42 +140,41 @@ def add_n(inputs: Sequence[Any], name: Optional[str] = None) -> Tensor:
     return _op1("AddN", tensors, {}, name or "AddN")
 
 
-def _unary(op_type: str, x: Any, name: Optional[str]) -> Tensor:
+def _unary(op_type: str, x: Any, name: str | None) -> Tensor:
     return _op1(op_type, [x], {}, name or op_type)
 
 
-def negative(x: Any, name: Optional[str] = None) -> Tensor:
+def negative(x: Any, name: str | None = None) -> Tensor:
     """tf.negative: -x."""
     return _unary("Neg", x, name)
 
 
-def square(x: Any, name: Optional[str] = None) -> Tensor:
+def square(x: Any, name: str | None = None) -> Tensor:
     """tf.square: x^2 (d/dx = 2x)."""
     return _unary("Square", x, name)
 
 
-def abs(x: Any, name: Optional[str] = None) -> Tensor:  # noqa: A001
+def abs(x: Any, name: str | None = None) -> Tensor:  # noqa: A001
     """tf.abs: |x| (d/dx = sign(x), 0 at 0)."""
     return _unary("Abs", x, name)
 
 
-def sqrt(x: Any, name: Optional[str] = None) -> Tensor:
+def sqrt(x: Any, name: str | None = None) -> Tensor:
     """tf.sqrt: sqrt(x) (d/dx = 1 / (2 sqrt(x)))."""
     return _unary("Sqrt", x, name)
 
 
-def exp(x: Any, name: Optional[str] = None) -> Tensor:
+def exp(x: Any, name: str | None = None) -> Tensor:
     """tf.exp: e^x."""
     return _unary("Exp", x, name)
 
 
-def log(x: Any, name: Optional[str] = None) -> Tensor:
+def log(x: Any, name: str | None = None) -> Tensor:
     """tf.log: natural logarithm (d/dx = 1/x); log(0) = -inf, log(<0) = nan, as TF."""
     return _unary("Log", x, name)
 
 
-def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
-           name: Optional[str] = None) -> Tensor:
+def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False, name: str | None = None) -> Tensor:
     """tf.matmul: C = op(a) @ op(b) for rank-2 float tensors, op = transpose when flagged.
 
     Gradients (TF's): dA = G B^T, dB = A^T G (transposes adjusted by the flags).
@@ -162,8 +183,10 @@ def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
       ValueError: ranks other than 2 or inner dimensions that differ.
     """
     a, b = _binary_operands(a, b)
-    return _op1("MatMul", [a, b], {"transpose_a": bool(transpose_a), "transpose_b": bool(transpose_b)},
-                name or "MatMul")
+    return _op1(
+        "MatMul", [a, b], {"transpose_a": bool(transpose_a), "transpose_b": bool(transpose_b)}, name or "MatMul"
+    )
+
 
 # ---- reductions (reduce_sum, reduce_mean, argmax) below ----------------------
 
@@ -177,8 +200,10 @@ def _static_ints(value: Any, what: str) -> list:
     """
     if isinstance(value, Tensor):
         if value.op.type != "Const":
-            raise TypeError(f"{what} must be known when the graph is built (an int or a list of "
-                            f"ints); got the computed tensor {value.name}")
+            raise TypeError(
+                f"{what} must be known when the graph is built (an int or a list of "
+                f"ints); got the computed tensor {value.name}"
+            )
         value = value.op.get_attr("value")
     array = np.asarray(value)
     if (array.dtype.kind not in "iu" and array.size) or array.ndim > 1:
@@ -186,8 +211,7 @@ def _static_ints(value: Any, what: str) -> list:
     return [int(v) for v in array.reshape(-1)]
 
 
-def _deprecated_alias(fn: str, value: Any, name: str, old_value: Any, old_name: str,
-                      stacklevel: int) -> Any:
+def _deprecated_alias(fn: str, value: Any, name: str, old_value: Any, old_name: str, stacklevel: int) -> Any:
     """TF1's deprecated_argument_lookup: `old_name` is accepted, with a
     DeprecationWarning pointing at the user's call (`stacklevel` frames up
     from here); giving both is an error."""
@@ -195,24 +219,35 @@ def _deprecated_alias(fn: str, value: Any, name: str, old_value: Any, old_name: 
         return value
     if value is not None:
         raise ValueError(f"{fn}: cannot specify both '{name}' and '{old_name}'")
-    warnings.warn(f"{fn}: '{old_name}' is deprecated, use '{name}' instead",
-                  DeprecationWarning, stacklevel=stacklevel)
+    warnings.warn(f"{fn}: '{old_name}' is deprecated, use '{name}' instead", DeprecationWarning, stacklevel=stacklevel)
     return old_value
 
 
-def _reduction(op_type: str, fn: str, input_tensor: Any, axis: Any, keepdims: Any, name: Optional[str],
-               reduction_indices: Any, keep_dims: Any) -> Tensor:
+def _reduction(
+    op_type: str,
+    fn: str,
+    input_tensor: Any,
+    axis: Any,
+    keepdims: Any,
+    name: str | None,
+    reduction_indices: Any,
+    keep_dims: Any,
+) -> Tensor:
     # frames: _deprecated_alias, _reduction, reduce_sum / reduce_mean, the caller
     axis = _deprecated_alias(fn, axis, "axis", reduction_indices, "reduction_indices", stacklevel=4)
     keepdims = _deprecated_alias(fn, keepdims, "keepdims", keep_dims, "keep_dims", stacklevel=4)
-    attrs = {"axes": "all" if axis is None else _static_ints(axis, f"{fn}: axis"),
-             "keepdims": bool(keepdims)}
+    attrs = {"axes": "all" if axis is None else _static_ints(axis, f"{fn}: axis"), "keepdims": bool(keepdims)}
     return _op1(op_type, [input_tensor], attrs, name or op_type)
 
 
-def reduce_sum(input_tensor: Any, axis: Any = None, keepdims: Optional[bool] = None,
-               name: Optional[str] = None, reduction_indices: Any = None,
-               keep_dims: Optional[bool] = None) -> Tensor:
+def reduce_sum(
+    input_tensor: Any,
+    axis: Any = None,
+    keepdims: bool | None = None,
+    name: str | None = None,
+    reduction_indices: Any = None,
+    keep_dims: bool | None = None,
+) -> Tensor:
     """tf.reduce_sum: y = sum of x over `axis` (every axis when None).
 
     Negative axes count from the end; ``axis=[]`` reduces nothing (TF's rule,
@@ -238,13 +273,17 @@ def reduce_sum(input_tensor: Any, axis: Any = None, keepdims: Optional[bool] = N
         and the rank), or both an argument and its deprecated alias.
       TypeError: a bool tensor, or an axis that is not a (static) int.
     """
-    return _reduction("Sum", "reduce_sum", input_tensor, axis, keepdims, name,
-                      reduction_indices, keep_dims)
+    return _reduction("Sum", "reduce_sum", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
-def reduce_mean(input_tensor: Any, axis: Any = None, keepdims: Optional[bool] = None,
-                name: Optional[str] = None, reduction_indices: Any = None,
-                keep_dims: Optional[bool] = None) -> Tensor:
+def reduce_mean(
+    input_tensor: Any,
+    axis: Any = None,
+    keepdims: bool | None = None,
+    name: str | None = None,
+    reduction_indices: Any = None,
+    keep_dims: bool | None = None,
+) -> Tensor:
     """tf.reduce_mean: y = sum of x over `axis` / n, n the number of elements
     reduced into each output (counted at run time, so an unknown batch
     dimension is fine).
@@ -271,12 +310,12 @@ def reduce_mean(input_tensor: Any, axis: Any = None, keepdims: Optional[bool] = 
         its deprecated alias.
       TypeError: a bool tensor, or an axis that is not a (static) int.
     """
-    return _reduction("Mean", "reduce_mean", input_tensor, axis, keepdims, name,
-                      reduction_indices, keep_dims)
+    return _reduction("Mean", "reduce_mean", input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
-def argmax(input: Any, axis: Any = None, name: Optional[str] = None,  # noqa: A002
-           dimension: Any = None, output_type: Any = _dtypes.int64) -> Tensor:
+def argmax(
+    input: Any, axis: Any = None, name: str | None = None, dimension: Any = None, output_type: Any = _dtypes.int64
+) -> Tensor:
     """tf.argmax: the index of the largest value along `axis`:
     y[i, k] = argmax_j x[i, j, k] for axis 1.
 
@@ -303,9 +342,12 @@ def argmax(input: Any, axis: Any = None, name: Optional[str] = None,  # noqa: A0
     x = convert_to_tensor(input)
     if axis is None:
         if x.shape.ndims > 1:
-            warnings.warn(f"argmax: axis=None reduces axis 0 of {x.name} (shape {x.shape}), as TF1 "
-                          "does, not the flattened tensor; pass axis explicitly", UserWarning,
-                          stacklevel=2)
+            warnings.warn(
+                f"argmax: axis=None reduces axis 0 of {x.name} (shape {x.shape}), as TF1 "
+                "does, not the flattened tensor; pass axis explicitly",
+                UserWarning,
+                stacklevel=2,
+            )
         axis = 0
     axes = _static_ints(axis, "argmax: axis")
     if len(axes) != 1:

@@ -18,12 +18,13 @@ last axis only; bias_add and fused_batch_norm take channels-last (NHWC) data
 only. Anything else raises instead of silently
 computing over another axis.
 """
+
 from __future__ import annotations
 
 import math
 import numbers
 import warnings
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
@@ -35,11 +36,11 @@ from .random_ops import get_seed
 __all__ = ["relu", "relu6", "tanh", "sigmoid", "softmax", "log_softmax", "bias_add", "l2_loss"]
 
 
-def _unary(op_type: str, x: Any, name: Optional[str]) -> Tensor:
+def _unary(op_type: str, x: Any, name: str | None) -> Tensor:
     return _op1(op_type, [x], {}, name or op_type)
 
 
-def relu(features: Any, name: Optional[str] = None) -> Tensor:
+def relu(features: Any, name: str | None = None) -> Tensor:
     """tf.nn.relu: max(features, 0), elementwise (NaN stays NaN).
 
     Gradient (TF's): g where features > 0, else 0 (0 at features == 0 too),
@@ -58,7 +59,7 @@ def relu(features: Any, name: Optional[str] = None) -> Tensor:
     return _unary("Relu", features, name)
 
 
-def relu6(features: Any, name: Optional[str] = None) -> Tensor:
+def relu6(features: Any, name: str | None = None) -> Tensor:
     """tf.nn.relu6: min(max(features, 0), 6), elementwise.
 
     Gradient (TF's): g where 0 < features < 6, else 0 (0 at both kinks),
@@ -77,7 +78,7 @@ def relu6(features: Any, name: Optional[str] = None) -> Tensor:
     return _unary("Relu6", features, name)
 
 
-def tanh(x: Any, name: Optional[str] = None) -> Tensor:
+def tanh(x: Any, name: str | None = None) -> Tensor:
     """tf.tanh / tf.nn.tanh: (e^x - e^-x) / (e^x + e^-x), elementwise.
 
     Gradient: g * (1 - y^2) with y = tanh(x) (the TanhGrad op); second
@@ -96,7 +97,7 @@ def tanh(x: Any, name: Optional[str] = None) -> Tensor:
     return _unary("Tanh", x, name)
 
 
-def sigmoid(x: Any, name: Optional[str] = None) -> Tensor:
+def sigmoid(x: Any, name: str | None = None) -> Tensor:
     """tf.sigmoid / tf.nn.sigmoid: 1 / (1 + e^-x), elementwise.
 
     Evaluated without overflow for any x (e^-|x| is the only exponential),
@@ -121,8 +122,7 @@ def _check_last_axis(fn: str, logits: Tensor, axis: Any, dim: Any) -> None:
     """Accepts axis None / -1 / rank-1 (and TF1's deprecated `dim` alias)."""
     if dim is not None:
         if axis is not None and axis != dim:
-            raise ValueError(f"{fn}: got both axis={axis!r} and its deprecated alias dim={dim!r}; "
-                             "pass axis only")
+            raise ValueError(f"{fn}: got both axis={axis!r} and its deprecated alias dim={dim!r}; pass axis only")
         axis = dim
     if axis is None:
         return
@@ -130,13 +130,14 @@ def _check_last_axis(fn: str, logits: Tensor, axis: Any, dim: Any) -> None:
         raise TypeError(f"{fn}: axis must be an int or None, got {axis!r}")
     rank = logits.shape.ndims
     if axis not in (-1, rank - 1):
-        raise ValueError(f"{fn}: axis={axis} is not supported for logits of rank {rank}: slimcore "
-                         f"normalises over the last axis only (axis=-1 or None); move the class "
-                         f"axis last before calling {fn}")
+        raise ValueError(
+            f"{fn}: axis={axis} is not supported for logits of rank {rank}: slimcore "
+            f"normalises over the last axis only (axis=-1 or None); move the class "
+            f"axis last before calling {fn}"
+        )
 
 
-def softmax(logits: Any, axis: Optional[int] = None, name: Optional[str] = None,
-            dim: Optional[int] = None) -> Tensor:
+def softmax(logits: Any, axis: int | None = None, name: str | None = None, dim: int | None = None) -> Tensor:
     """tf.nn.softmax: exp(x_i - m) / sum_j exp(x_j - m) over the last axis, m = max_j x_j.
 
     Subtracting the row maximum keeps every exponent <= 0, so logits such as
@@ -161,8 +162,7 @@ def softmax(logits: Any, axis: Optional[int] = None, name: Optional[str] = None,
     return _unary("Softmax", logits, name)
 
 
-def log_softmax(logits: Any, axis: Optional[int] = None, name: Optional[str] = None,
-                dim: Optional[int] = None) -> Tensor:
+def log_softmax(logits: Any, axis: int | None = None, name: str | None = None, dim: int | None = None) -> Tensor:
     """tf.nn.log_softmax: (x_i - m) - log(sum_j exp(x_j - m)) over the last axis, m = max_j x_j.
 
     Finite wherever the true value is (logits of +-1e4 give 0 and -2e4).
@@ -189,8 +189,7 @@ def log_softmax(logits: Any, axis: Optional[int] = None, name: Optional[str] = N
 _CHANNELS_LAST = (None, "NHWC", "N...C")
 
 
-def bias_add(value: Any, bias: Any, data_format: Optional[str] = None,
-             name: Optional[str] = None) -> Tensor:
+def bias_add(value: Any, bias: Any, data_format: str | None = None, name: str | None = None) -> Tensor:
     """tf.nn.bias_add: value[..., c] + bias[c], the bias on the last (channels) axis.
 
     Gradient: g for value and sum(g over all but the last axis) for bias (the
@@ -213,16 +212,18 @@ def bias_add(value: Any, bias: Any, data_format: Optional[str] = None,
       TypeError: value and bias of different dtypes, or bool tensors.
     """
     if data_format not in _CHANNELS_LAST:
-        raise ValueError(f"bias_add: data_format={data_format!r} is not supported: slimcore "
-                         "adds the bias on the last axis only (data_format=None or 'NHWC'); "
-                         "transpose channels-first data to NHWC first")
+        raise ValueError(
+            f"bias_add: data_format={data_format!r} is not supported: slimcore "
+            "adds the bias on the last axis only (data_format=None or 'NHWC'); "
+            "transpose channels-first data to NHWC first"
+        )
     value = convert_to_tensor(value)
     if not isinstance(bias, Tensor) and not hasattr(bias, "_as_tensor"):
         bias = convert_to_tensor(bias, dtype=value.dtype, graph=value.graph)
     return _op1("BiasAdd", [value, bias], {}, name or "BiasAdd")
 
 
-def l2_loss(t: Any, name: Optional[str] = None) -> Tensor:
+def l2_loss(t: Any, name: str | None = None) -> Tensor:
     """tf.nn.l2_loss: sum(t ** 2) / 2, a scalar (note the factor 1/2).
 
     The sum is accumulated in float64 for float32 inputs. Gradient: t * g.
@@ -255,9 +256,14 @@ def _last_axis_only(fn: str, axis: Any, logits: Tensor) -> None:
         raise ValueError(f"{fn}: slimcore computes over the last axis only, got axis={axis}")
 
 
-def softmax_cross_entropy_with_logits_v2(_sentinel: Any = None, labels: Any = None, logits: Any = None,
-                                         axis: Any = None, name: Optional[str] = None,
-                                         dim: Any = None) -> Tensor:
+def softmax_cross_entropy_with_logits_v2(
+    _sentinel: Any = None,
+    labels: Any = None,
+    logits: Any = None,
+    axis: Any = None,
+    name: str | None = None,
+    dim: Any = None,
+) -> Tensor:
     """tf.nn.softmax_cross_entropy_with_logits_v2: per example
     loss = -sum_k labels_k * log softmax(logits)_k = logsumexp(x) * sum_k y_k - sum_k y_k x_k,
     over the last axis, computed stably. Gradients flow into logits
@@ -275,19 +281,27 @@ def softmax_cross_entropy_with_logits_v2(_sentinel: Any = None, labels: Any = No
     return op.outputs[0]
 
 
-def softmax_cross_entropy_with_logits(_sentinel: Any = None, labels: Any = None, logits: Any = None,
-                                      dim: int = -1, name: Optional[str] = None, axis: Any = None) -> Tensor:
+def softmax_cross_entropy_with_logits(
+    _sentinel: Any = None,
+    labels: Any = None,
+    logits: Any = None,
+    dim: int = -1,
+    name: str | None = None,
+    axis: Any = None,
+) -> Tensor:
     """tf.nn.softmax_cross_entropy_with_logits (TF1's v1): as the _v2 form,
     but no gradient flows into labels (TF1 wrapped them in stop_gradient)."""
     _named_only("softmax_cross_entropy_with_logits", _sentinel, labels, logits)
     logits = convert_to_tensor(logits)
     labels = stop_gradient(convert_to_tensor(labels, dtype=logits.dtype))
-    return softmax_cross_entropy_with_logits_v2(labels=labels, logits=logits,
-                                                axis=axis if axis is not None else dim, name=name)
+    return softmax_cross_entropy_with_logits_v2(
+        labels=labels, logits=logits, axis=axis if axis is not None else dim, name=name
+    )
 
 
-def sparse_softmax_cross_entropy_with_logits(_sentinel: Any = None, labels: Any = None,
-                                             logits: Any = None, name: Optional[str] = None) -> Tensor:
+def sparse_softmax_cross_entropy_with_logits(
+    _sentinel: Any = None, labels: Any = None, logits: Any = None, name: str | None = None
+) -> Tensor:
     """tf.nn.sparse_softmax_cross_entropy_with_logits: per example
     loss = logsumexp(logits) - logits[label], with integer class ids `labels`
     of shape logits.shape[:-1]. d/dlogits = softmax(logits) - onehot(label).
@@ -298,13 +312,13 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel: Any = None, labels: Any 
       TypeError: non-integer labels or non-float logits.
     """
     _named_only("sparse_softmax_cross_entropy_with_logits", _sentinel, labels, logits)
-    op = _op("SparseSoftmaxCrossEntropyWithLogits", [logits, labels], {},
-             name or "SparseSoftmaxCrossEntropyWithLogits")
+    op = _op("SparseSoftmaxCrossEntropyWithLogits", [logits, labels], {}, name or "SparseSoftmaxCrossEntropyWithLogits")
     return op.outputs[0]
 
 
-def sigmoid_cross_entropy_with_logits(_sentinel: Any = None, labels: Any = None, logits: Any = None,
-                                      name: Optional[str] = None) -> Tensor:
+def sigmoid_cross_entropy_with_logits(
+    _sentinel: Any = None, labels: Any = None, logits: Any = None, name: str | None = None
+) -> Tensor:
     """tf.nn.sigmoid_cross_entropy_with_logits: elementwise
     loss = max(x, 0) - x z + log(1 + exp(-|x|)) (x logits, z labels), stable
     for any x. d/dx = sigmoid(x) - z; d/dz = -x.
@@ -315,12 +329,15 @@ def sigmoid_cross_entropy_with_logits(_sentinel: Any = None, labels: Any = None,
     _named_only("sigmoid_cross_entropy_with_logits", _sentinel, labels, logits)
     logits = convert_to_tensor(logits)
     labels = convert_to_tensor(labels, dtype=logits.dtype)
-    return _op1("SigmoidCrossEntropyWithLogits", [logits, labels], {},
-                name or "SigmoidCrossEntropyWithLogits")
+    return _op1("SigmoidCrossEntropyWithLogits", [logits, labels], {}, name or "SigmoidCrossEntropyWithLogits")
 
 
-__all__ += ["softmax_cross_entropy_with_logits", "softmax_cross_entropy_with_logits_v2",
-            "sparse_softmax_cross_entropy_with_logits", "sigmoid_cross_entropy_with_logits"]
+__all__ += [
+    "softmax_cross_entropy_with_logits",
+    "softmax_cross_entropy_with_logits_v2",
+    "sparse_softmax_cross_entropy_with_logits",
+    "sigmoid_cross_entropy_with_logits",
+]
 
 
 # ---- normalization and dropout (batch_norm_ops.cpp, dropout_ops.cpp) ----------------
@@ -335,9 +352,17 @@ def _like(value: Any, x: Tensor) -> Tensor:
 _MIN_FUSED_EPSILON = 1.001e-5  # TF1 raises smaller epsilons to this (a cuDNN limit)
 
 
-def fused_batch_norm(x: Any, scale: Any, offset: Any, mean: Any = None, variance: Any = None,
-                     epsilon: float = 0.001, data_format: str = "NHWC", is_training: bool = True,
-                     name: Optional[str] = None) -> tuple:
+def fused_batch_norm(
+    x: Any,
+    scale: Any,
+    offset: Any,
+    mean: Any = None,
+    variance: Any = None,
+    epsilon: float = 0.001,
+    data_format: str = "NHWC",
+    is_training: bool = True,
+    name: str | None = None,
+) -> tuple:
     """tf.nn.fused_batch_norm (TF1): batch normalization over the channels
     (last) axis of x, in one C++ op (FusedBatchNorm) with a dedicated
     backward kernel (FusedBatchNormGrad)::
@@ -389,8 +414,10 @@ def fused_batch_norm(x: Any, scale: Any, offset: Any, mean: Any = None, variance
         parameters of another dtype.
     """
     if data_format not in ("NHWC", "N...C"):
-        raise ValueError(f"fused_batch_norm: data_format={data_format!r} is not supported: slimcore "
-                         "normalises channels-last data only ('NHWC'); transpose NCHW data first")
+        raise ValueError(
+            f"fused_batch_norm: data_format={data_format!r} is not supported: slimcore "
+            "normalises channels-last data only ('NHWC'); transpose NCHW data first"
+        )
     if not isinstance(is_training, (bool, np.bool_)):
         raise TypeError(f"fused_batch_norm: is_training must be a Python bool, got {is_training!r}")
     is_training = bool(is_training)
@@ -400,31 +427,46 @@ def fused_batch_norm(x: Any, scale: Any, offset: Any, mean: Any = None, variance
     if math.isnan(epsilon):
         raise ValueError("fused_batch_norm: epsilon is NaN")
     if epsilon < _MIN_FUSED_EPSILON:
-        warnings.warn(f"fused_batch_norm: epsilon={epsilon:g} is raised to {_MIN_FUSED_EPSILON:g}, as "
-                      "TF1 does silently (a cuDNN limit); use tf.nn.batch_normalization for a "
-                      "smaller epsilon", UserWarning, stacklevel=2)
+        warnings.warn(
+            f"fused_batch_norm: epsilon={epsilon:g} is raised to {_MIN_FUSED_EPSILON:g}, as "
+            "TF1 does silently (a cuDNN limit); use tf.nn.batch_normalization for a "
+            "smaller epsilon",
+            UserWarning,
+            stacklevel=2,
+        )
         epsilon = _MIN_FUSED_EPSILON
     if is_training:
         if mean is not None or variance is not None:
-            warnings.warn("fused_batch_norm: mean and variance are ignored when is_training=True "
-                          "(the batch statistics are used; TF1 ignores them too); pass them "
-                          "with is_training=False for inference", UserWarning, stacklevel=2)
+            warnings.warn(
+                "fused_batch_norm: mean and variance are ignored when is_training=True "
+                "(the batch statistics are used; TF1 ignores them too); pass them "
+                "with is_training=False for inference",
+                UserWarning,
+                stacklevel=2,
+            )
     elif mean is None or variance is None:
-        raise ValueError("fused_batch_norm: both mean and variance must be given (1-D tensors of "
-                         "one value per channel) when is_training is False")
+        raise ValueError(
+            "fused_batch_norm: both mean and variance must be given (1-D tensors of "
+            "one value per channel) when is_training is False"
+        )
     x = convert_to_tensor(x)
     scale, offset = _like(scale, x), _like(offset, x)
     if is_training:
         mean = variance = constant(np.zeros(0, x.dtype.as_numpy_dtype), name="empty", graph=x.graph)
     else:
         mean, variance = _like(mean, x), _like(variance, x)
-    op = _op("FusedBatchNorm", [x, scale, offset, mean, variance],
-             {"epsilon": epsilon, "is_training": is_training}, name or "FusedBatchNorm")
+    op = _op(
+        "FusedBatchNorm",
+        [x, scale, offset, mean, variance],
+        {"epsilon": epsilon, "is_training": is_training},
+        name or "FusedBatchNorm",
+    )
     return op.outputs[0], op.outputs[1], op.outputs[2]
 
 
-def batch_normalization(x: Any, mean: Any, variance: Any, offset: Any, scale: Any,
-                        variance_epsilon: float, name: Optional[str] = None) -> Tensor:
+def batch_normalization(
+    x: Any, mean: Any, variance: Any, offset: Any, scale: Any, variance_epsilon: float, name: str | None = None
+) -> Tensor:
     """tf.nn.batch_normalization:
     y = (x - mean) * scale / sqrt(variance + variance_epsilon) + offset,
     broadcast as numpy, composed of elementwise ops.
@@ -461,7 +503,7 @@ def batch_normalization(x: Any, mean: Any, variance: Any, offset: Any, scale: An
         return x * inv + shift
 
 
-def _squeeze_axes(t: Tensor, axes: list) -> Optional[Tensor]:
+def _squeeze_axes(t: Tensor, axes: list) -> Tensor | None:
     """t (a keepdims reduction) without its size-1 reduced axes, by a reshape;
     None when that needs more than one unknown dimension."""
     rank = t.shape.ndims
@@ -472,8 +514,9 @@ def _squeeze_axes(t: Tensor, axes: list) -> Optional[Tensor]:
     return reshape(t, [-1 if d is None else d for d in dims], name="Squeeze")
 
 
-def moments(x: Any, axes: Any, shift: Any = None, name: Optional[str] = None,
-            keep_dims: bool = False, keepdims: Optional[bool] = None) -> tuple:
+def moments(
+    x: Any, axes: Any, shift: Any = None, name: str | None = None, keep_dims: bool = False, keepdims: bool | None = None
+) -> tuple:
     """tf.nn.moments: mean = sum(x) / n and the *biased* variance
     sum((x - mean)^2) / n over `axes` (n = elements reduced).
 
@@ -503,16 +546,20 @@ def moments(x: Any, axes: Any, shift: Any = None, name: Optional[str] = None,
             raise ValueError("moments: keep_dims and keepdims disagree; pass only one")
         keep_dims = keepdims
     if shift is not None:
-        warnings.warn("moments: `shift` is not used (TF1 ignores it too); the statistics are "
-                      "computed without a shift", UserWarning, stacklevel=2)
+        warnings.warn(
+            "moments: `shift` is not used (TF1 ignores it too); the statistics are computed without a shift",
+            UserWarning,
+            stacklevel=2,
+        )
     axes = _static_ints(axes, "moments: axes")
     with name_scope(name, "moments", [x]):
         x = convert_to_tensor(x)
         if not x.dtype.is_floating:
             raise TypeError(f"moments: x must be float32 or float64, got {x.dtype.name}")
         mean = reduce_mean(x, axes, keepdims=True, name="mean")
-        variance = reduce_mean(squared_difference(x, stop_gradient(mean)), axes,
-                               keepdims=bool(keep_dims), name="variance")
+        variance = reduce_mean(
+            squared_difference(x, stop_gradient(mean)), axes, keepdims=bool(keep_dims), name="variance"
+        )
         if not keep_dims:
             squeezed = _squeeze_axes(mean, axes)
             mean = squeezed if squeezed is not None else reduce_mean(x, axes, name="mean")
@@ -524,19 +571,21 @@ def _keep_probability(keep_prob: Any, rate: Any, x: Tensor) -> Any:
     if keep_prob is not None and rate is not None:
         raise ValueError("dropout: cannot specify both 'keep_prob' (TF1) and 'rate' (TF2, = 1 - keep_prob)")
     if keep_prob is None and rate is None:
-        raise ValueError("dropout: pass keep_prob (TF1, the probability of keeping a value) or "
-                         "rate (TF2, the probability of dropping it)")
+        raise ValueError(
+            "dropout: pass keep_prob (TF1, the probability of keeping a value) or "
+            "rate (TF2, the probability of dropping it)"
+        )
     what, value = ("keep_prob", keep_prob) if keep_prob is not None else ("rate", rate)
     if isinstance(value, (bool, np.bool_)):
         raise TypeError(f"dropout: {what} must be a number or a scalar tensor, got {value!r}")
     if isinstance(value, numbers.Real):
         value = float(value)
         if what == "keep_prob" and not 0 < value <= 1:
-            raise ValueError(f"dropout: keep_prob must be a scalar tensor or a float in the range "
-                             f"(0, 1], got {value:g}")
+            raise ValueError(
+                f"dropout: keep_prob must be a scalar tensor or a float in the range (0, 1], got {value:g}"
+            )
         if what == "rate" and not 0 <= value < 1:
-            raise ValueError(f"dropout: rate must be a scalar tensor or a float in the range "
-                             f"[0, 1), got {value:g}")
+            raise ValueError(f"dropout: rate must be a scalar tensor or a float in the range [0, 1), got {value:g}")
         return value if what == "keep_prob" else 1.0 - value
     if not (isinstance(value, Tensor) or hasattr(value, "_as_tensor")):
         raise TypeError(f"dropout: {what} must be a number or a scalar tensor, got {value!r}")
@@ -546,18 +595,18 @@ def _keep_probability(keep_prob: Any, rate: Any, x: Tensor) -> Any:
     return tensor if what == "keep_prob" else 1.0 - tensor
 
 
-def _noise_shape(x: Tensor, noise_shape: Any) -> Optional[list]:
+def _noise_shape(x: Tensor, noise_shape: Any) -> list | None:
     """noise_shape padded with leading 1s to x's rank, None entries -> x's dimension (-1 if unknown)."""
     if noise_shape is None:
         return None
     if isinstance(noise_shape, Tensor) or hasattr(noise_shape, "_as_tensor"):
-        raise TypeError("dropout: noise_shape must be a list of ints (static); a computed shape "
-                        "tensor is not supported")
+        raise TypeError(
+            "dropout: noise_shape must be a list of ints (static); a computed shape tensor is not supported"
+        )
     dims = list(noise_shape.as_list()) if hasattr(noise_shape, "as_list") else list(noise_shape)
     x_dims = x.shape.as_list()
     if len(dims) > len(x_dims):
-        raise ValueError(f"dropout: noise_shape {list(noise_shape)} has more dimensions than x "
-                         f"{x.shape}")
+        raise ValueError(f"dropout: noise_shape {list(noise_shape)} has more dimensions than x {x.shape}")
     dims = [1] * (len(x_dims) - len(dims)) + dims
     out = []
     for d, xd in zip(dims, x_dims):
@@ -567,14 +616,22 @@ def _noise_shape(x: Tensor, noise_shape: Any) -> Optional[list]:
         if isinstance(d, (bool, np.bool_)) or not isinstance(d, (int, np.integer)):
             raise TypeError(f"dropout: noise_shape entries must be ints or None, got {d!r}")
         if d != 1 and (d < 0 or (xd is not None and d != xd)):
-            raise ValueError(f"dropout: noise_shape {list(noise_shape)} does not broadcast to x's "
-                             f"shape {x.shape}: each dimension must be 1 or x's")
+            raise ValueError(
+                f"dropout: noise_shape {list(noise_shape)} does not broadcast to x's "
+                f"shape {x.shape}: each dimension must be 1 or x's"
+            )
         out.append(int(d))
     return out
 
 
-def dropout(x: Any, keep_prob: Any = None, noise_shape: Any = None, seed: Optional[int] = None,
-            name: Optional[str] = None, rate: Any = None) -> Tensor:
+def dropout(
+    x: Any,
+    keep_prob: Any = None,
+    noise_shape: Any = None,
+    seed: int | None = None,
+    name: str | None = None,
+    rate: Any = None,
+) -> Tensor:
     """tf.nn.dropout (TF1, with TF2's `rate` accepted):
     y = x * mask / keep_prob, mask ~ Bernoulli(keep_prob) elementwise.
 
@@ -652,9 +709,11 @@ _NHWC = (None, "NHWC")
 
 def _check_nhwc(fn: str, data_format: Any) -> None:
     if data_format not in _NHWC:
-        raise ValueError(f"{fn}: data_format={data_format!r} is not supported: slimcore's convolutions "
-                         "and pools are channels-last only (data_format='NHWC'); transpose NCHW data "
-                         "with a [0, 2, 3, 1] permutation first")
+        raise ValueError(
+            f"{fn}: data_format={data_format!r} is not supported: slimcore's convolutions "
+            "and pools are channels-last only (data_format='NHWC'); transpose NCHW data "
+            "with a [0, 2, 3, 1] permutation first"
+        )
 
 
 def _is_int(v: Any) -> bool:
@@ -677,17 +736,19 @@ def _hw(fn: str, arg: str, value: Any) -> list:
         return items
     if len(items) == 4:
         if items[0] != 1 or items[3] != 1:
-            raise ValueError(f"{fn}: {arg}={items} must be 1 on the batch and channel axes "
-                             f"([1, h, w, 1], NHWC): slimcore does not slide windows over N or C")
+            raise ValueError(
+                f"{fn}: {arg}={items} must be 1 on the batch and channel axes "
+                f"([1, h, w, 1], NHWC): slimcore does not slide windows over N or C"
+            )
         return items[1:3]
-    raise ValueError(f"{fn}: {arg} must be an int or have 1, 2 or 4 entries ([1, h, w, 1] in NHWC), "
-                     f"got {items}")
+    raise ValueError(f"{fn}: {arg} must be an int or have 1, 2 or 4 entries ([1, h, w, 1] in NHWC), got {items}")
 
 
 def _padding(fn: str, padding: Any) -> str:
     if not isinstance(padding, str):
-        raise ValueError(f"{fn}: padding must be 'SAME' or 'VALID', got {padding!r} (explicit "
-                         "padding lists are not supported)")
+        raise ValueError(
+            f"{fn}: padding must be 'SAME' or 'VALID', got {padding!r} (explicit padding lists are not supported)"
+        )
     upper = padding.upper()
     if upper not in ("SAME", "VALID"):
         raise ValueError(f"{fn}: padding must be 'SAME' or 'VALID', got {padding!r}")
@@ -701,9 +762,17 @@ def _filter_like(filter: Any, input: Tensor) -> Any:
     return convert_to_tensor(filter, dtype=input.dtype, graph=input.graph)
 
 
-def conv2d(input: Any, filter: Any = None, strides: Any = None, padding: Any = None,
-           use_cudnn_on_gpu: bool = True, data_format: Optional[str] = "NHWC",
-           dilations: Any = (1, 1, 1, 1), name: Optional[str] = None, filters: Any = None) -> Tensor:
+def conv2d(
+    input: Any,
+    filter: Any = None,
+    strides: Any = None,
+    padding: Any = None,
+    use_cudnn_on_gpu: bool = True,
+    data_format: str | None = "NHWC",
+    dilations: Any = (1, 1, 1, 1),
+    name: str | None = None,
+    filters: Any = None,
+) -> Tensor:
     """tf.nn.conv2d (NHWC): a 2-D cross-correlation (no kernel flip),
 
         y[n, oh, ow, co] = sum_{i, j, ci} x[n, oh*sh - pad_top + i*dh, ow*sw - pad_left + j*dw, ci]
@@ -748,12 +817,15 @@ def conv2d(input: Any, filter: Any = None, strides: Any = None, padding: Any = N
     if filter is None or strides is None or padding is None:
         raise ValueError("conv2d: filter, strides and padding are required")
     input = convert_to_tensor(input)
-    attrs = {"strides": _hw("conv2d", "strides", strides), "padding": _padding("conv2d", padding),
-             "dilations": _hw("conv2d", "dilations", dilations)}
+    attrs = {
+        "strides": _hw("conv2d", "strides", strides),
+        "padding": _padding("conv2d", padding),
+        "dilations": _hw("conv2d", "dilations", dilations),
+    }
     return _op1("Conv2D", [input, _filter_like(filter, input)], attrs, name or "Conv2D")
 
 
-def atrous_conv2d(value: Any, filters: Any, rate: int, padding: Any, name: Optional[str] = None) -> Tensor:
+def atrous_conv2d(value: Any, filters: Any, rate: int, padding: Any, name: str | None = None) -> Tensor:
     """tf.nn.atrous_conv2d: conv2d with stride 1 and the filter dilated by `rate`,
 
         y[n, oh, ow, co] = sum_{i, j, ci} x[n, oh - pad_top + i*rate, ow - pad_left + j*rate, ci]
@@ -785,9 +857,15 @@ def atrous_conv2d(value: Any, filters: Any, rate: int, padding: Any, name: Optio
     return conv2d(value, filters, [1, 1, 1, 1], padding, dilations=[1, rate, rate, 1], name=name)
 
 
-def depthwise_conv2d_native(input: Any, filter: Any, strides: Any, padding: Any,
-                            data_format: Optional[str] = "NHWC", dilations: Any = (1, 1, 1, 1),
-                            name: Optional[str] = None) -> Tensor:
+def depthwise_conv2d_native(
+    input: Any,
+    filter: Any,
+    strides: Any,
+    padding: Any,
+    data_format: str | None = "NHWC",
+    dilations: Any = (1, 1, 1, 1),
+    name: str | None = None,
+) -> Tensor:
     """tf.nn.depthwise_conv2d_native (NHWC): each input channel c is correlated
     with its own filters[:, :, c, m], m < M, into output channel c*M + m,
 
@@ -819,11 +897,12 @@ def depthwise_conv2d_native(input: Any, filter: Any, strides: Any, padding: Any,
     """
     _check_nhwc("depthwise_conv2d_native", data_format)
     input = convert_to_tensor(input)
-    attrs = {"strides": _hw("depthwise_conv2d_native", "strides", strides),
-             "padding": _padding("depthwise_conv2d_native", padding),
-             "dilations": _hw("depthwise_conv2d_native", "dilations", dilations)}
-    return _op1("DepthwiseConv2dNative", [input, _filter_like(filter, input)], attrs,
-                name or "DepthwiseConv2dNative")
+    attrs = {
+        "strides": _hw("depthwise_conv2d_native", "strides", strides),
+        "padding": _padding("depthwise_conv2d_native", padding),
+        "dilations": _hw("depthwise_conv2d_native", "dilations", dilations),
+    }
+    return _op1("DepthwiseConv2dNative", [input, _filter_like(filter, input)], attrs, name or "DepthwiseConv2dNative")
 
 
 def _rate(fn: str, rate: Any, dilations: Any, strides: list) -> list:
@@ -835,15 +914,24 @@ def _rate(fn: str, rate: Any, dilations: Any, strides: list) -> list:
         return [1, 1]
     hw = _hw(fn, "rate" if rate is not None else "dilations", given)
     if max(hw) > 1 and max(strides) > 1:
-        raise ValueError(f"{fn}: strides {strides} > 1 together with rate {hw} > 1 is not allowed "
-                         "(as in TF1, where dilation is computed with space_to_batch); use "
-                         "depthwise_conv2d_native, which supports both")
+        raise ValueError(
+            f"{fn}: strides {strides} > 1 together with rate {hw} > 1 is not allowed "
+            "(as in TF1, where dilation is computed with space_to_batch); use "
+            "depthwise_conv2d_native, which supports both"
+        )
     return hw
 
 
-def depthwise_conv2d(input: Any, filter: Any, strides: Any, padding: Any, rate: Any = None,
-                     name: Optional[str] = None, data_format: Optional[str] = None,
-                     dilations: Any = None) -> Tensor:
+def depthwise_conv2d(
+    input: Any,
+    filter: Any,
+    strides: Any,
+    padding: Any,
+    rate: Any = None,
+    name: str | None = None,
+    data_format: str | None = None,
+    dilations: Any = None,
+) -> Tensor:
     """tf.nn.depthwise_conv2d (NHWC): output channel c*M + m is input channel c
     correlated with filter[:, :, c, m] (see depthwise_conv2d_native),
 
@@ -873,13 +961,20 @@ def depthwise_conv2d(input: Any, filter: Any, strides: Any, padding: Any, rate: 
     _check_nhwc("depthwise_conv2d", data_format)
     hw = _hw("depthwise_conv2d", "strides", strides)
     dil = _rate("depthwise_conv2d", rate, dilations, hw)
-    return depthwise_conv2d_native(input, filter, hw, padding, dilations=dil,
-                                   name=name or "DepthwiseConv2dNative")
+    return depthwise_conv2d_native(input, filter, hw, padding, dilations=dil, name=name or "DepthwiseConv2dNative")
 
 
-def separable_conv2d(input: Any, depthwise_filter: Any, pointwise_filter: Any, strides: Any,
-                     padding: Any, rate: Any = None, name: Optional[str] = None,
-                     data_format: Optional[str] = None, dilations: Any = None) -> Tensor:
+def separable_conv2d(
+    input: Any,
+    depthwise_filter: Any,
+    pointwise_filter: Any,
+    strides: Any,
+    padding: Any,
+    rate: Any = None,
+    name: str | None = None,
+    data_format: str | None = None,
+    dilations: Any = None,
+) -> Tensor:
     """tf.nn.separable_conv2d (NHWC): a depthwise convolution (strides and
     rate apply here) followed by a 1x1 convolution that mixes the channels,
 
@@ -915,33 +1010,53 @@ def separable_conv2d(input: Any, depthwise_filter: Any, pointwise_filter: Any, s
     pw = pointwise_filter.shape.as_list()
     dw = depthwise_filter.shape.as_list()
     if len(pw) != 4 or pw[0] != 1 or pw[1] != 1:
-        raise ValueError(f"separable_conv2d: pointwise_filter must have shape [1, 1, in_channels * "
-                         f"channel_multiplier, out_channels], got {pw}")
+        raise ValueError(
+            f"separable_conv2d: pointwise_filter must have shape [1, 1, in_channels * "
+            f"channel_multiplier, out_channels], got {pw}"
+        )
     if len(dw) == 4 and None not in (dw[2], dw[3], pw[2]) and dw[2] * dw[3] != pw[2]:
-        raise ValueError(f"separable_conv2d: pointwise_filter {pw} must take in_channels * "
-                         f"channel_multiplier = {dw[2]} * {dw[3]} = {dw[2] * dw[3]} channels "
-                         f"(depthwise_filter {dw})")
+        raise ValueError(
+            f"separable_conv2d: pointwise_filter {pw} must take in_channels * "
+            f"channel_multiplier = {dw[2]} * {dw[3]} = {dw[2] * dw[3]} channels "
+            f"(depthwise_filter {dw})"
+        )
     with name_scope(name, "separable_conv2d", [input]):
-        depthwise = depthwise_conv2d(input, depthwise_filter, strides, padding, rate=rate,
-                                     dilations=dilations, name="depthwise")
+        depthwise = depthwise_conv2d(
+            input, depthwise_filter, strides, padding, rate=rate, dilations=dilations, name="depthwise"
+        )
         return conv2d(depthwise, pointwise_filter, [1, 1, 1, 1], "VALID", name="pointwise")
 
 
-def _pool(fn: str, op_type: str, value: Any, input: Any, ksize: Any, strides: Any, padding: Any,
-          data_format: Any, name: Optional[str]) -> Tensor:
+def _pool(
+    fn: str,
+    op_type: str,
+    value: Any,
+    input: Any,
+    ksize: Any,
+    strides: Any,
+    padding: Any,
+    data_format: Any,
+    name: str | None,
+) -> Tensor:
     if value is not None and input is not None:
         raise ValueError(f"{fn}: pass the tensor as `value` or `input`, not both")
     value = input if value is None else value
     if value is None or ksize is None or strides is None or padding is None:
         raise ValueError(f"{fn}: value, ksize, strides and padding are required")
     _check_nhwc(fn, data_format)
-    attrs = {"ksize": _hw(fn, "ksize", ksize), "strides": _hw(fn, "strides", strides),
-             "padding": _padding(fn, padding)}
+    attrs = {"ksize": _hw(fn, "ksize", ksize), "strides": _hw(fn, "strides", strides), "padding": _padding(fn, padding)}
     return _op1(op_type, [value], attrs, name or op_type)
 
 
-def max_pool(value: Any = None, ksize: Any = None, strides: Any = None, padding: Any = None,
-             data_format: Optional[str] = "NHWC", name: Optional[str] = None, input: Any = None) -> Tensor:
+def max_pool(
+    value: Any = None,
+    ksize: Any = None,
+    strides: Any = None,
+    padding: Any = None,
+    data_format: str | None = "NHWC",
+    name: str | None = None,
+    input: Any = None,
+) -> Tensor:
     """tf.nn.max_pool (NHWC): the maximum over each window's real cells,
 
         y[n, oh, ow, c] = max_{i, j} x[n, oh*sh - pad_top + i, ow*sw - pad_left + j, c]
@@ -975,8 +1090,15 @@ def max_pool(value: Any = None, ksize: Any = None, strides: Any = None, padding:
     return _pool("max_pool", "MaxPool", value, input, ksize, strides, padding, data_format, name)
 
 
-def avg_pool(value: Any = None, ksize: Any = None, strides: Any = None, padding: Any = None,
-             data_format: Optional[str] = "NHWC", name: Optional[str] = None, input: Any = None) -> Tensor:
+def avg_pool(
+    value: Any = None,
+    ksize: Any = None,
+    strides: Any = None,
+    padding: Any = None,
+    data_format: str | None = "NHWC",
+    name: str | None = None,
+    input: Any = None,
+) -> Tensor:
     """tf.nn.avg_pool (NHWC): the mean over each window's real cells,
 
         y[n, oh, ow, c] = sum_{(i, j) real} x[n, oh*sh - pad_top + i, ow*sw - pad_left + j, c] / count
@@ -1007,5 +1129,12 @@ def avg_pool(value: Any = None, ksize: Any = None, strides: Any = None, padding:
     return _pool("avg_pool", "AvgPool", value, input, ksize, strides, padding, data_format, name)
 
 
-__all__ += ["conv2d", "atrous_conv2d", "depthwise_conv2d", "depthwise_conv2d_native",
-            "separable_conv2d", "max_pool", "avg_pool"]
+__all__ += [
+    "conv2d",
+    "atrous_conv2d",
+    "depthwise_conv2d",
+    "depthwise_conv2d_native",
+    "separable_conv2d",
+    "max_pool",
+    "avg_pool",
+]

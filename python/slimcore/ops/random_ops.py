@@ -8,10 +8,11 @@ each run of the op continues its stream. As TF1 (``random_seed.get_seed``):
 * graph seed None, op seed set: the graph seed defaults to 87654321;
 * both None: a fresh nondeterministic seed.
 """
+
 from __future__ import annotations
 
 import os
-from typing import Any, Optional
+from typing import Any
 
 from ..framework import dtypes as _dtypes
 from ..framework.ops import Graph, Tensor, _op1, get_default_graph
@@ -22,14 +23,14 @@ __all__ = ["set_random_seed", "get_seed", "random_uniform", "random_normal", "tr
 DEFAULT_GRAPH_SEED = 87654321
 
 
-def set_random_seed(seed: Optional[int]) -> None:
+def set_random_seed(seed: int | None) -> None:
     """tf.set_random_seed: the graph-level seed of the default graph."""
     if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
         raise TypeError(f"seed must be an int or None, got {seed!r}")
     get_default_graph().seed = seed
 
 
-def get_seed(op_seed: Optional[int], graph: Optional[Graph] = None) -> tuple:
+def get_seed(op_seed: int | None, graph: Graph | None = None) -> tuple:
     """The (seed, seed2) pair of a random op, by TF1's rules (module docstring)."""
     graph = graph or get_default_graph()
     if op_seed is not None and (not isinstance(op_seed, int) or isinstance(op_seed, bool)):
@@ -51,8 +52,7 @@ def _number(value: Any, what: str) -> float:
     return float(value)
 
 
-def _random(op_type: str, shape: Any, a: float, b: float, dtype: Any, seed: Optional[int],
-            name: Optional[str]) -> Tensor:
+def _random(op_type: str, shape: Any, a: float, b: float, dtype: Any, seed: int | None, name: str | None) -> Tensor:
     dtype = _dtypes.as_dtype(dtype)
     if not dtype.is_floating:
         raise TypeError(f"{op_type}: dtype must be float32 or float64, got {dtype.name}")
@@ -61,12 +61,23 @@ def _random(op_type: str, shape: Any, a: float, b: float, dtype: Any, seed: Opti
         raise ValueError(f"{op_type}: shape must be fully defined, got {shape}")
     graph = get_default_graph()
     seed1, seed2 = get_seed(seed, graph)
-    return _op1(op_type, [], {"shape": dims, "dtype": dtype._core, "a": a, "b": b,
-                              "seed": int(seed1), "seed2": int(seed2)}, name or op_type, graph=graph)
+    return _op1(
+        op_type,
+        [],
+        {"shape": dims, "dtype": dtype._core, "a": a, "b": b, "seed": int(seed1), "seed2": int(seed2)},
+        name or op_type,
+        graph=graph,
+    )
 
 
-def random_uniform(shape: Any, minval: Any = 0, maxval: Any = None, dtype: Any = _dtypes.float32,
-                   seed: Optional[int] = None, name: Optional[str] = None) -> Tensor:
+def random_uniform(
+    shape: Any,
+    minval: Any = 0,
+    maxval: Any = None,
+    dtype: Any = _dtypes.float32,
+    seed: int | None = None,
+    name: str | None = None,
+) -> Tensor:
     """tf.random_uniform: values from U[minval, maxval) (maxval default 1).
 
     Raises:
@@ -79,8 +90,14 @@ def random_uniform(shape: Any, minval: Any = 0, maxval: Any = None, dtype: Any =
     return _random("RandomUniform", shape, lo, hi, dtype, seed, name)
 
 
-def random_normal(shape: Any, mean: Any = 0.0, stddev: Any = 1.0, dtype: Any = _dtypes.float32,
-                  seed: Optional[int] = None, name: Optional[str] = None) -> Tensor:
+def random_normal(
+    shape: Any,
+    mean: Any = 0.0,
+    stddev: Any = 1.0,
+    dtype: Any = _dtypes.float32,
+    seed: int | None = None,
+    name: str | None = None,
+) -> Tensor:
     """tf.random_normal: values from N(mean, stddev^2).
 
     Raises:
@@ -92,8 +109,14 @@ def random_normal(shape: Any, mean: Any = 0.0, stddev: Any = 1.0, dtype: Any = _
     return _random("RandomNormal", shape, _number(mean, "mean"), sd, dtype, seed, name)
 
 
-def truncated_normal(shape: Any, mean: Any = 0.0, stddev: Any = 1.0, dtype: Any = _dtypes.float32,
-                     seed: Optional[int] = None, name: Optional[str] = None) -> Tensor:
+def truncated_normal(
+    shape: Any,
+    mean: Any = 0.0,
+    stddev: Any = 1.0,
+    dtype: Any = _dtypes.float32,
+    seed: int | None = None,
+    name: str | None = None,
+) -> Tensor:
     """tf.truncated_normal: N(mean, stddev^2) with values farther than 2*stddev
     from the mean redrawn (so the realised std is 0.8796 * stddev).
 

@@ -16,16 +16,24 @@ Past slim (issue 8's trap): an argument that none of the listed functions
 accepts raises ValueError when the scope is entered, instead of a TypeError
 at some later call (or never, if no listed function is called).
 """
+
 from __future__ import annotations
 
 import contextlib
 import functools
 import inspect
 import threading
-from typing import Any, Callable, Iterator, Union
+from collections.abc import Iterator
+from typing import Any, Callable
 
-__all__ = ["arg_scope", "add_arg_scope", "current_arg_scope", "has_arg_scope",
-           "arg_scoped_arguments", "arg_scope_func_key"]
+__all__ = [
+    "arg_scope",
+    "add_arg_scope",
+    "current_arg_scope",
+    "has_arg_scope",
+    "arg_scoped_arguments",
+    "arg_scope_func_key",
+]
 
 _state = threading.local()
 _DECORATED: dict = {}  # key -> names of the keyword arguments the function takes
@@ -91,7 +99,7 @@ def add_arg_scope(func: Callable) -> Callable:
 
 
 @contextlib.contextmanager
-def arg_scope(list_ops_or_scope: Union[list, tuple, dict], **kwargs: Any) -> Iterator[dict]:
+def arg_scope(list_ops_or_scope: list | tuple | dict, **kwargs: Any) -> Iterator[dict]:
     """Sets default keyword arguments of the listed functions inside the block.
 
     Args:
@@ -124,8 +132,9 @@ def arg_scope(list_ops_or_scope: Union[list, tuple, dict], **kwargs: Any) -> Ite
             scope[key] = merged
         unknown = sorted(set(kwargs) - accepted_somewhere)
         if unknown and list_ops_or_scope:
-            raise ValueError(f"arg_scope: argument(s) {unknown} are accepted by none of "
-                             f"{[_name(op) for op in list_ops_or_scope]}")
+            raise ValueError(
+                f"arg_scope: argument(s) {unknown} are accepted by none of {[_name(op) for op in list_ops_or_scope]}"
+            )
     _stack().append(scope)
     try:
         yield scope

@@ -15,24 +15,36 @@ what cuda-convnet's epsW/epsB/momW/momB/wc set per layer) and for batch norm
 ``params_lr_mult`` / ``params_decay`` -- so one arg_scope sets them for a
 network (None: the optimizer's default).
 """
+
 from __future__ import annotations
 
 import functools
 import math
-from typing import Any, Callable, Optional, Sequence
+from collections.abc import Sequence
+from typing import Any, Callable
 
-from ..framework import dtypes as _dtypes
-from ..ops import math_ops, nn_ops
 from .._layer_util import OptimizerHints, add_to_collections_by_key, apply_dense, collect_outputs, layer_variable
-from ..ops.array_ops import identity, reshape
-from ..ops.control_flow_ops import group
 from ..framework.ops import GraphKeys, Tensor, convert_to_tensor, get_default_graph, name_scope
 from ..initializers import ones_initializer, xavier_initializer, zeros_initializer
+from ..ops import math_ops, nn_ops
+from ..ops.array_ops import identity, reshape
 from ..variable_scope import variable_scope
 from .arg_scope import add_arg_scope
 
-__all__ = ["fully_connected", "conv2d", "convolution2d", "separable_conv2d", "separable_convolution2d",
-           "max_pool2d", "avg_pool2d", "flatten", "batch_norm", "dropout", "repeat", "stack"]
+__all__ = [
+    "fully_connected",
+    "conv2d",
+    "convolution2d",
+    "separable_conv2d",
+    "separable_convolution2d",
+    "max_pool2d",
+    "avg_pool2d",
+    "flatten",
+    "batch_norm",
+    "dropout",
+    "repeat",
+    "stack",
+]
 
 _PADDINGS = ("SAME", "VALID")
 
@@ -40,10 +52,14 @@ _PADDINGS = ("SAME", "VALID")
 # ---- argument checks that name the layer ---------------------------------------------
 def _pair(value: Any, layer: str, arg: str) -> list:
     """An int or a pair of ints, both >= 1 (kernel_size, stride, rate)."""
-    values = [value, value] if isinstance(value, int) and not isinstance(value, bool) else list(value) \
-        if isinstance(value, (list, tuple)) else None
-    if values is None or len(values) != 2 or not all(isinstance(v, int) and not isinstance(v, bool)
-                                                       for v in values):
+    values = (
+        [value, value]
+        if isinstance(value, int) and not isinstance(value, bool)
+        else list(value)
+        if isinstance(value, (list, tuple))
+        else None
+    )
+    if values is None or len(values) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
         raise ValueError(f"{layer}: {arg} must be an int or a pair of ints, got {value!r}")
     if any(v < 1 for v in values):
         raise ValueError(f"{layer}: {arg} must be positive, got {value!r}")
@@ -59,8 +75,7 @@ def _padding(padding: Any, layer: str) -> str:
 def _rank4(inputs: Tensor, layer: str) -> list:
     dims = inputs.shape.as_list()
     if len(dims) != 4:
-        raise ValueError(f"{layer}: inputs must be rank 4 (NHWC: batch, height, width, channels), "
-                         f"got shape {dims}")
+        raise ValueError(f"{layer}: inputs must be rank 4 (NHWC: batch, height, width, channels), got shape {dims}")
     if dims[3] is None:
         raise ValueError(f"{layer}: the number of input channels must be known, got shape {dims}")
     return dims
@@ -71,11 +86,12 @@ def _check_valid_fits(dims: list, kernel: list, rate: list, padding: str, layer:
         return
     for n, k, r, axis in zip(dims[1:3], kernel, rate, ("height", "width")):
         if n is not None and (k - 1) * r + 1 > n:
-            raise ValueError(f"{layer}: kernel_size {kernel} (rate {rate}) is larger than the input "
-                             f"{axis} {n} with padding 'VALID'")
+            raise ValueError(
+                f"{layer}: kernel_size {kernel} (rate {rate}) is larger than the input {axis} {n} with padding 'VALID'"
+            )
 
 
-def _num_outputs(value: Any, layer: str, allow_none: bool = False) -> Optional[int]:
+def _num_outputs(value: Any, layer: str, allow_none: bool = False) -> int | None:
     if value is None and allow_none:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
@@ -85,8 +101,14 @@ def _num_outputs(value: Any, layer: str, allow_none: bool = False) -> Optional[i
     return value
 
 
-def _finish(outputs: Tensor, normalizer_fn: Optional[Callable], normalizer_params: Optional[dict],
-            activation_fn: Optional[Callable], outputs_collections: Any, scope_name: str) -> Tensor:
+def _finish(
+    outputs: Tensor,
+    normalizer_fn: Callable | None,
+    normalizer_params: dict | None,
+    activation_fn: Callable | None,
+    outputs_collections: Any,
+    scope_name: str,
+) -> Tensor:
     """slim's tail: normalizer, activation, outputs collections."""
     if normalizer_fn is not None:
         outputs = normalizer_fn(outputs, **(normalizer_params or {}))
@@ -95,33 +117,75 @@ def _finish(outputs: Tensor, normalizer_fn: Optional[Callable], normalizer_param
     return collect_outputs(outputs_collections, outputs)
 
 
-def _weights_and_biases(shape: list, dtype: Any, weights_initializer: Any,
-                        weights_regularizer: Any, biases_initializer: Any, biases_regularizer: Any,
-                        use_bias: bool, trainable: bool, variables_collections: Any, w_hints: OptimizerHints,
-                        b_hints: OptimizerHints, weights_name: str = "weights", weights_role: str = "weights",
-                        kernel_name: str = "kernel") -> tuple:
-    weights = layer_variable(weights_name, shape, dtype, weights_initializer, weights_regularizer,
-                             weights_role, trainable, kernel_name, hints=w_hints)
+def _weights_and_biases(
+    shape: list,
+    dtype: Any,
+    weights_initializer: Any,
+    weights_regularizer: Any,
+    biases_initializer: Any,
+    biases_regularizer: Any,
+    use_bias: bool,
+    trainable: bool,
+    variables_collections: Any,
+    w_hints: OptimizerHints,
+    b_hints: OptimizerHints,
+    weights_name: str = "weights",
+    weights_role: str = "weights",
+    kernel_name: str = "kernel",
+) -> tuple:
+    weights = layer_variable(
+        weights_name,
+        shape,
+        dtype,
+        weights_initializer,
+        weights_regularizer,
+        weights_role,
+        trainable,
+        kernel_name,
+        hints=w_hints,
+    )
     add_to_collections_by_key(weights, variables_collections, "weights")
     biases = None
     if use_bias:
-        biases = layer_variable("biases", [shape[-1]], dtype, biases_initializer, biases_regularizer, "biases",
-                                trainable, "bias", hints=b_hints)
+        biases = layer_variable(
+            "biases",
+            [shape[-1]],
+            dtype,
+            biases_initializer,
+            biases_regularizer,
+            "biases",
+            trainable,
+            "bias",
+            hints=b_hints,
+        )
         add_to_collections_by_key(biases, variables_collections, "biases")
     return weights, biases
 
 
 # ---- layers -----------------------------------------------------------------------------
 @add_arg_scope
-def fully_connected(inputs: Any, num_outputs: int, activation_fn: Optional[Callable] = nn_ops.relu,
-                    normalizer_fn: Optional[Callable] = None, normalizer_params: Optional[dict] = None,
-                    weights_initializer: Any = xavier_initializer(), weights_regularizer: Any = None,
-                    biases_initializer: Any = zeros_initializer(), biases_regularizer: Any = None,
-                    reuse: Any = None, variables_collections: Any = None, outputs_collections: Any = None,
-                    trainable: bool = True, scope: Optional[str] = None,
-                    weights_lr_mult: Optional[float] = None, biases_lr_mult: Optional[float] = None,
-                    weights_momentum: Optional[float] = None, biases_momentum: Optional[float] = None,
-                    weights_decay: Optional[float] = None, biases_decay: Optional[float] = None) -> Tensor:
+def fully_connected(
+    inputs: Any,
+    num_outputs: int,
+    activation_fn: Callable | None = nn_ops.relu,
+    normalizer_fn: Callable | None = None,
+    normalizer_params: dict | None = None,
+    weights_initializer: Any = xavier_initializer(),
+    weights_regularizer: Any = None,
+    biases_initializer: Any = zeros_initializer(),
+    biases_regularizer: Any = None,
+    reuse: Any = None,
+    variables_collections: Any = None,
+    outputs_collections: Any = None,
+    trainable: bool = True,
+    scope: str | None = None,
+    weights_lr_mult: float | None = None,
+    biases_lr_mult: float | None = None,
+    weights_momentum: float | None = None,
+    biases_momentum: float | None = None,
+    weights_decay: float | None = None,
+    biases_decay: float | None = None,
+) -> Tensor:
     """slim.fully_connected: y = activation_fn(normalizer_fn(x W + b)), W
     [in, num_outputs] ("<scope>/weights"), b ("<scope>/biases", absent with a
     normalizer_fn or biases_initializer=None). Inputs of rank > 2 are applied
@@ -136,29 +200,54 @@ def fully_connected(inputs: Any, num_outputs: int, activation_fn: Optional[Calla
         inputs = convert_to_tensor(inputs)
         dims = inputs.shape.as_list()
         if len(dims) < 2 or dims[-1] is None:
-            raise ValueError(f"fully_connected: inputs must have rank >= 2 and a known last dimension, "
-                             f"got shape {dims}")
+            raise ValueError(
+                f"fully_connected: inputs must have rank >= 2 and a known last dimension, got shape {dims}"
+            )
         weights, biases = _weights_and_biases(
-            [dims[-1], num_outputs], inputs.dtype, weights_initializer, weights_regularizer,
-            biases_initializer, biases_regularizer, not normalizer_fn and biases_initializer is not None,
-            trainable, variables_collections,
+            [dims[-1], num_outputs],
+            inputs.dtype,
+            weights_initializer,
+            weights_regularizer,
+            biases_initializer,
+            biases_regularizer,
+            not normalizer_fn and biases_initializer is not None,
+            trainable,
+            variables_collections,
             OptimizerHints(weights_lr_mult, weights_momentum, weights_decay),
-            OptimizerHints(biases_lr_mult, biases_momentum, biases_decay))
+            OptimizerHints(biases_lr_mult, biases_momentum, biases_decay),
+        )
         outputs = apply_dense(inputs, weights, biases)
         return _finish(outputs, normalizer_fn, normalizer_params, activation_fn, outputs_collections, sc.name)
 
 
 @add_arg_scope
-def conv2d(inputs: Any, num_outputs: int, kernel_size: Any, stride: Any = 1, padding: str = "SAME",
-           data_format: Optional[str] = None, rate: Any = 1, activation_fn: Optional[Callable] = nn_ops.relu,
-           normalizer_fn: Optional[Callable] = None, normalizer_params: Optional[dict] = None,
-           weights_initializer: Any = xavier_initializer(), weights_regularizer: Any = None,
-           biases_initializer: Any = zeros_initializer(), biases_regularizer: Any = None,
-           reuse: Any = None, variables_collections: Any = None, outputs_collections: Any = None,
-           trainable: bool = True, scope: Optional[str] = None,
-           weights_lr_mult: Optional[float] = None, biases_lr_mult: Optional[float] = None,
-           weights_momentum: Optional[float] = None, biases_momentum: Optional[float] = None,
-           weights_decay: Optional[float] = None, biases_decay: Optional[float] = None) -> Tensor:
+def conv2d(
+    inputs: Any,
+    num_outputs: int,
+    kernel_size: Any,
+    stride: Any = 1,
+    padding: str = "SAME",
+    data_format: str | None = None,
+    rate: Any = 1,
+    activation_fn: Callable | None = nn_ops.relu,
+    normalizer_fn: Callable | None = None,
+    normalizer_params: dict | None = None,
+    weights_initializer: Any = xavier_initializer(),
+    weights_regularizer: Any = None,
+    biases_initializer: Any = zeros_initializer(),
+    biases_regularizer: Any = None,
+    reuse: Any = None,
+    variables_collections: Any = None,
+    outputs_collections: Any = None,
+    trainable: bool = True,
+    scope: str | None = None,
+    weights_lr_mult: float | None = None,
+    biases_lr_mult: float | None = None,
+    weights_momentum: float | None = None,
+    biases_momentum: float | None = None,
+    weights_decay: float | None = None,
+    biases_decay: float | None = None,
+) -> Tensor:
     """slim.conv2d: y = activation_fn(normalizer_fn(conv(x, W) + b)), NHWC,
     W [kh, kw, in, num_outputs]; TF's SAME padding (extra row/column at the
     bottom/right); `rate` dilates. Default scope "Conv"; default activation ReLU.
@@ -182,11 +271,18 @@ def conv2d(inputs: Any, num_outputs: int, kernel_size: Any, stride: Any = 1, pad
         dims = _rank4(inputs, layer)
         _check_valid_fits(dims, kernel, rates, padding, layer)
         weights, biases = _weights_and_biases(
-            kernel + [dims[3], num_outputs], inputs.dtype, weights_initializer, weights_regularizer,
-            biases_initializer, biases_regularizer, not normalizer_fn and biases_initializer is not None,
-            trainable, variables_collections,
+            kernel + [dims[3], num_outputs],
+            inputs.dtype,
+            weights_initializer,
+            weights_regularizer,
+            biases_initializer,
+            biases_regularizer,
+            not normalizer_fn and biases_initializer is not None,
+            trainable,
+            variables_collections,
             OptimizerHints(weights_lr_mult, weights_momentum, weights_decay),
-            OptimizerHints(biases_lr_mult, biases_momentum, biases_decay))
+            OptimizerHints(biases_lr_mult, biases_momentum, biases_decay),
+        )
         outputs = nn_ops.conv2d(inputs, weights, [1] + strides + [1], padding, dilations=[1] + rates + [1])
         if biases is not None:
             outputs = nn_ops.bias_add(outputs, biases)
@@ -197,17 +293,35 @@ convolution2d = conv2d
 
 
 @add_arg_scope
-def separable_conv2d(inputs: Any, num_outputs: Optional[int], kernel_size: Any, depth_multiplier: int = 1,
-                     stride: Any = 1, padding: str = "SAME", data_format: Optional[str] = None, rate: Any = 1,
-                     activation_fn: Optional[Callable] = nn_ops.relu, normalizer_fn: Optional[Callable] = None,
-                     normalizer_params: Optional[dict] = None, weights_initializer: Any = xavier_initializer(),
-                     pointwise_initializer: Any = None, weights_regularizer: Any = None,
-                     biases_initializer: Any = zeros_initializer(), biases_regularizer: Any = None,
-                     reuse: Any = None, variables_collections: Any = None, outputs_collections: Any = None,
-                     trainable: bool = True, scope: Optional[str] = None,
-                     weights_lr_mult: Optional[float] = None, biases_lr_mult: Optional[float] = None,
-                     weights_momentum: Optional[float] = None, biases_momentum: Optional[float] = None,
-                     weights_decay: Optional[float] = None, biases_decay: Optional[float] = None) -> Tensor:
+def separable_conv2d(
+    inputs: Any,
+    num_outputs: int | None,
+    kernel_size: Any,
+    depth_multiplier: int = 1,
+    stride: Any = 1,
+    padding: str = "SAME",
+    data_format: str | None = None,
+    rate: Any = 1,
+    activation_fn: Callable | None = nn_ops.relu,
+    normalizer_fn: Callable | None = None,
+    normalizer_params: dict | None = None,
+    weights_initializer: Any = xavier_initializer(),
+    pointwise_initializer: Any = None,
+    weights_regularizer: Any = None,
+    biases_initializer: Any = zeros_initializer(),
+    biases_regularizer: Any = None,
+    reuse: Any = None,
+    variables_collections: Any = None,
+    outputs_collections: Any = None,
+    trainable: bool = True,
+    scope: str | None = None,
+    weights_lr_mult: float | None = None,
+    biases_lr_mult: float | None = None,
+    weights_momentum: float | None = None,
+    biases_momentum: float | None = None,
+    weights_decay: float | None = None,
+    biases_decay: float | None = None,
+) -> Tensor:
     """slim.separable_conv2d: a depthwise convolution ("depthwise_weights"
     [kh, kw, in, depth_multiplier]; output channel c*multiplier+m; stride
     applies here) followed, when num_outputs is not None, by a 1x1 pointwise
@@ -231,23 +345,46 @@ def separable_conv2d(inputs: Any, num_outputs: Optional[int], kernel_size: Any, 
         dims = _rank4(inputs, layer)
         _check_valid_fits(dims, kernel, rates, padding, layer)
         channels = dims[3] * depth_multiplier
-        depthwise = layer_variable("depthwise_weights", kernel + [dims[3], depth_multiplier], inputs.dtype,
-                                   weights_initializer, weights_regularizer, "depthwise_weights", trainable,
-                                   "depthwise_weights" if num_outputs is None else "depthwise_kernel",
-                                   hints=w_hints)
+        depthwise = layer_variable(
+            "depthwise_weights",
+            kernel + [dims[3], depth_multiplier],
+            inputs.dtype,
+            weights_initializer,
+            weights_regularizer,
+            "depthwise_weights",
+            trainable,
+            "depthwise_weights" if num_outputs is None else "depthwise_kernel",
+            hints=w_hints,
+        )
         add_to_collections_by_key(depthwise, variables_collections, "weights")
         outputs = nn_ops.depthwise_conv2d(inputs, depthwise, [1] + strides + [1], padding, rate=rates)
         if num_outputs is not None:
-            pointwise = layer_variable("pointwise_weights", [1, 1, channels, num_outputs], inputs.dtype,
-                                       pointwise_initializer or weights_initializer, weights_regularizer,
-                                       "weights", trainable, "pointwise_kernel", hints=w_hints)
+            pointwise = layer_variable(
+                "pointwise_weights",
+                [1, 1, channels, num_outputs],
+                inputs.dtype,
+                pointwise_initializer or weights_initializer,
+                weights_regularizer,
+                "weights",
+                trainable,
+                "pointwise_kernel",
+                hints=w_hints,
+            )
             add_to_collections_by_key(pointwise, variables_collections, "weights")
             outputs = nn_ops.conv2d(outputs, pointwise, [1, 1, 1, 1], "VALID")
             channels = num_outputs
         if not normalizer_fn and biases_initializer is not None:
-            biases = layer_variable("biases", [channels], inputs.dtype, biases_initializer, biases_regularizer,
-                                    "biases", trainable, "bias",
-                                    hints=OptimizerHints(biases_lr_mult, biases_momentum, biases_decay))
+            biases = layer_variable(
+                "biases",
+                [channels],
+                inputs.dtype,
+                biases_initializer,
+                biases_regularizer,
+                "biases",
+                trainable,
+                "bias",
+                hints=OptimizerHints(biases_lr_mult, biases_momentum, biases_decay),
+            )
             add_to_collections_by_key(biases, variables_collections, "biases")
             outputs = nn_ops.bias_add(outputs, biases)
         return _finish(outputs, normalizer_fn, normalizer_params, activation_fn, outputs_collections, sc.name)
@@ -256,8 +393,16 @@ def separable_conv2d(inputs: Any, num_outputs: Optional[int], kernel_size: Any, 
 separable_convolution2d = separable_conv2d
 
 
-def _pool(kind: str, inputs: Any, kernel_size: Any, stride: Any, padding: str, data_format: Optional[str],
-          outputs_collections: Any, scope: Optional[str]) -> Tensor:
+def _pool(
+    kind: str,
+    inputs: Any,
+    kernel_size: Any,
+    stride: Any,
+    padding: str,
+    data_format: str | None,
+    outputs_collections: Any,
+    scope: str | None,
+) -> Tensor:
     layer = {"MaxPool2D": "max_pool2d", "AvgPool2D": "avg_pool2d"}[kind]
     kernel = _pair(kernel_size, layer, "kernel_size")
     strides = _pair(stride, layer, "stride")
@@ -274,25 +419,37 @@ def _pool(kind: str, inputs: Any, kernel_size: Any, stride: Any, padding: str, d
 
 
 @add_arg_scope
-def max_pool2d(inputs: Any, kernel_size: Any, stride: Any = 2, padding: str = "VALID",
-               data_format: Optional[str] = None, outputs_collections: Any = None,
-               scope: Optional[str] = None) -> Tensor:
+def max_pool2d(
+    inputs: Any,
+    kernel_size: Any,
+    stride: Any = 2,
+    padding: str = "VALID",
+    data_format: str | None = None,
+    outputs_collections: Any = None,
+    scope: str | None = None,
+) -> Tensor:
     """slim.max_pool2d: the maximum of each window (default stride 2, VALID;
     with SAME, padded cells never win)."""
     return _pool("MaxPool2D", inputs, kernel_size, stride, padding, data_format, outputs_collections, scope)
 
 
 @add_arg_scope
-def avg_pool2d(inputs: Any, kernel_size: Any, stride: Any = 2, padding: str = "VALID",
-               data_format: Optional[str] = None, outputs_collections: Any = None,
-               scope: Optional[str] = None) -> Tensor:
+def avg_pool2d(
+    inputs: Any,
+    kernel_size: Any,
+    stride: Any = 2,
+    padding: str = "VALID",
+    data_format: str | None = None,
+    outputs_collections: Any = None,
+    scope: str | None = None,
+) -> Tensor:
     """slim.avg_pool2d: the mean of each window (default stride 2, VALID;
     with SAME, padded cells are excluded from the divisor, as TF)."""
     return _pool("AvgPool2D", inputs, kernel_size, stride, padding, data_format, outputs_collections, scope)
 
 
 @add_arg_scope
-def flatten(inputs: Any, outputs_collections: Any = None, scope: Optional[str] = None) -> Tensor:
+def flatten(inputs: Any, outputs_collections: Any = None, scope: str | None = None) -> Tensor:
     """slim.flatten: [N, d1, ..., dk] -> [N, d1*...*dk].
 
     Raises:
@@ -311,15 +468,33 @@ def flatten(inputs: Any, outputs_collections: Any = None, scope: Optional[str] =
 
 
 @add_arg_scope
-def batch_norm(inputs: Any, decay: float = 0.999, center: bool = True, scale: bool = False,
-               epsilon: float = 0.001, activation_fn: Optional[Callable] = None,
-               param_initializers: Optional[dict] = None, param_regularizers: Optional[dict] = None,
-               updates_collections: Any = GraphKeys.UPDATE_OPS, is_training: bool = True, reuse: Any = None,
-               variables_collections: Any = None, outputs_collections: Any = None, trainable: bool = True,
-               batch_weights: Any = None, fused: Optional[bool] = None, data_format: str = "NHWC",
-               zero_debias_moving_mean: bool = False, scope: Optional[str] = None, renorm: bool = False,
-               renorm_clipping: Any = None, renorm_decay: float = 0.99, adjustment: Any = None,
-               params_lr_mult: Optional[float] = None, params_decay: Optional[float] = None) -> Tensor:
+def batch_norm(
+    inputs: Any,
+    decay: float = 0.999,
+    center: bool = True,
+    scale: bool = False,
+    epsilon: float = 0.001,
+    activation_fn: Callable | None = None,
+    param_initializers: dict | None = None,
+    param_regularizers: dict | None = None,
+    updates_collections: Any = GraphKeys.UPDATE_OPS,
+    is_training: bool = True,
+    reuse: Any = None,
+    variables_collections: Any = None,
+    outputs_collections: Any = None,
+    trainable: bool = True,
+    batch_weights: Any = None,
+    fused: bool | None = None,
+    data_format: str = "NHWC",
+    zero_debias_moving_mean: bool = False,
+    scope: str | None = None,
+    renorm: bool = False,
+    renorm_clipping: Any = None,
+    renorm_decay: float = 0.99,
+    adjustment: Any = None,
+    params_lr_mult: float | None = None,
+    params_decay: float | None = None,
+) -> Tensor:
     """slim.batch_norm over the last axis (NHWC or [N, C]).
 
     Training: y = gamma (x - mu_B) / sqrt(var_B + epsilon) + beta with the
@@ -343,29 +518,37 @@ def batch_norm(inputs: Any, decay: float = 0.999, center: bool = True, scale: bo
     if data_format != "NHWC":
         raise ValueError(f"{layer}: data_format must be NHWC, got {data_format!r}")
     if batch_weights is not None or renorm or adjustment is not None or zero_debias_moving_mean:
-        raise ValueError(f"{layer}: batch_weights, renorm, adjustment and zero_debias_moving_mean "
-                         "are not supported by slimcore")
+        raise ValueError(
+            f"{layer}: batch_weights, renorm, adjustment and zero_debias_moving_mean are not supported by slimcore"
+        )
     if isinstance(is_training, Tensor) or not isinstance(is_training, (bool, int)):
-        raise ValueError(f"{layer}: is_training must be a Python bool (slimcore builds one graph per "
-                         f"mode), got {is_training!r}")
+        raise ValueError(
+            f"{layer}: is_training must be a Python bool (slimcore builds one graph per mode), got {is_training!r}"
+        )
     if not 0.0 <= decay <= 1.0:
         raise ValueError(f"{layer}: decay must be in [0, 1], got {decay}")
     initializers = dict(param_initializers or {})
     regularizers = dict(param_regularizers or {})
     hints = OptimizerHints(params_lr_mult, None, params_decay)
-    with variable_scope(scope, "BatchNorm", [inputs], reuse=reuse) as sc:
+    with variable_scope(scope, "BatchNorm", [inputs], reuse=reuse):
         inputs = convert_to_tensor(inputs)
         dims = inputs.shape.as_list()
         if len(dims) < 2 or dims[-1] is None:
-            raise ValueError(f"{layer}: inputs must have rank >= 2 and a known channel dimension, "
-                             f"got shape {dims}")
+            raise ValueError(f"{layer}: inputs must have rank >= 2 and a known channel dimension, got shape {dims}")
         channels, dtype = dims[-1], inputs.dtype
         use_fused = len(dims) == 4 if fused is None else bool(fused)
 
         def param(name: str, role: str, default_init: Any, train: bool) -> Any:
-            variable = layer_variable(name, [channels], dtype, initializers.get(name, default_init),
-                                      regularizers.get(name), role, train and trainable,
-                                      hints=hints if train else None)
+            variable = layer_variable(
+                name,
+                [channels],
+                dtype,
+                initializers.get(name, default_init),
+                regularizers.get(name),
+                role,
+                train and trainable,
+                hints=hints if train else None,
+            )
             add_to_collections_by_key(variable, variables_collections, name)
             return variable
 
@@ -377,21 +560,25 @@ def batch_norm(inputs: Any, decay: float = 0.999, center: bool = True, scale: bo
         gain = gamma if gamma is not None else math_ops.add(math_ops.multiply(0.0, moving_mean), 1.0)
 
         if not is_training:
-            outputs, _, _ = nn_ops.fused_batch_norm(inputs, gain, offset, moving_mean, moving_variance,
-                                                    epsilon=epsilon, is_training=False)
+            outputs, _, _ = nn_ops.fused_batch_norm(
+                inputs, gain, offset, moving_mean, moving_variance, epsilon=epsilon, is_training=False
+            )
         else:
             if use_fused:
-                outputs, mean, variance = nn_ops.fused_batch_norm(inputs, gain, offset, epsilon=epsilon,
-                                                                  is_training=True)
+                outputs, mean, variance = nn_ops.fused_batch_norm(
+                    inputs, gain, offset, epsilon=epsilon, is_training=True
+                )
             else:
                 mean, variance = nn_ops.moments(inputs, list(range(len(dims) - 1)))
                 outputs = nn_ops.batch_normalization(inputs, mean, variance, offset, gain, epsilon)
             with name_scope("AssignMovingAvg"):
                 update_mean = moving_mean.assign_sub(
-                    math_ops.multiply(math_ops.subtract(moving_mean, mean), 1.0 - decay))
+                    math_ops.multiply(math_ops.subtract(moving_mean, mean), 1.0 - decay)
+                )
             with name_scope("AssignMovingAvg_1"):
                 update_variance = moving_variance.assign_sub(
-                    math_ops.multiply(math_ops.subtract(moving_variance, variance), 1.0 - decay))
+                    math_ops.multiply(math_ops.subtract(moving_variance, variance), 1.0 - decay)
+                )
             if updates_collections is None:
                 with get_default_graph().control_dependencies([update_mean, update_variance]):
                     outputs = identity(outputs)
@@ -405,8 +592,15 @@ def batch_norm(inputs: Any, decay: float = 0.999, center: bool = True, scale: bo
 
 
 @add_arg_scope
-def dropout(inputs: Any, keep_prob: Any = 0.5, noise_shape: Any = None, is_training: bool = True,
-            outputs_collections: Any = None, scope: Optional[str] = None, seed: Optional[int] = None) -> Tensor:
+def dropout(
+    inputs: Any,
+    keep_prob: Any = 0.5,
+    noise_shape: Any = None,
+    is_training: bool = True,
+    outputs_collections: Any = None,
+    scope: str | None = None,
+    seed: int | None = None,
+) -> Tensor:
     """slim.dropout: when training, each element is kept with probability
     keep_prob and scaled by 1/keep_prob (else 0); the identity otherwise.
 

@@ -7,14 +7,16 @@ It runs the regularization guard: the seed-000 program
 ``create_train_op(cross_entropy, opt)`` with regularized layers warns,
 naming the variables that train without their penalties.
 """
+
 from __future__ import annotations
 
 import warnings
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any
 
+from ..framework.ops import GraphKeys, Tensor, _op1, convert_to_tensor, get_default_graph, name_scope
 from ..ops.array_ops import identity
 from ..ops.control_flow_ops import no_op
-from ..framework.ops import GraphKeys, Tensor, _op1, convert_to_tensor, get_default_graph, name_scope
 from ..train.training_util import clip_by_norm, get_or_create_global_step
 from ..variables import Variable
 
@@ -39,13 +41,17 @@ def multiply_gradients(grads_and_vars: list, gradient_multipliers: dict) -> list
     names = {v.op.name for _, v in grads_and_vars}
     unmatched = sorted(str(k) for k in by_key if k not in names)
     if unmatched:
-        raise ValueError(f"gradient_multipliers keys {unmatched} match no variable being trained "
-                         f"(variables: {sorted(names)})")
+        raise ValueError(
+            f"gradient_multipliers keys {unmatched} match no variable being trained (variables: {sorted(names)})"
+        )
     out = []
     for grad, var in grads_and_vars:
         if grad is not None and var.op.name in by_key:
-            grad = grad * float(by_key[var.op.name]) if not isinstance(by_key[var.op.name], Tensor) \
+            grad = (
+                grad * float(by_key[var.op.name])
+                if not isinstance(by_key[var.op.name], Tensor)
                 else grad * by_key[var.op.name]
+            )
         out.append((grad, var))
     return out
 
@@ -56,12 +62,21 @@ def clip_gradient_norms(gradients_to_variables: list, max_norm: float) -> list:
     return [(None if g is None else clip_by_norm(g, max_norm), v) for g, v in gradients_to_variables]
 
 
-def create_train_op(total_loss: Any, optimizer: Any, global_step: Any = _USE_GLOBAL_STEP,
-                    update_ops: Optional[Iterable[Any]] = None, variables_to_train: Optional[Iterable[Any]] = None,
-                    clip_gradient_norm: float = 0, summarize_gradients: bool = False, gate_gradients: int = 1,
-                    aggregation_method: Any = None, colocate_gradients_with_ops: bool = False,
-                    gradient_multipliers: Optional[dict] = None, check_numerics: bool = True,
-                    regularization_check: Optional[str] = None) -> Tensor:
+def create_train_op(
+    total_loss: Any,
+    optimizer: Any,
+    global_step: Any = _USE_GLOBAL_STEP,
+    update_ops: Iterable[Any] | None = None,
+    variables_to_train: Iterable[Any] | None = None,
+    clip_gradient_norm: float = 0,
+    summarize_gradients: bool = False,
+    gate_gradients: int = 1,
+    aggregation_method: Any = None,
+    colocate_gradients_with_ops: bool = False,
+    gradient_multipliers: dict | None = None,
+    check_numerics: bool = True,
+    regularization_check: str | None = None,
+) -> Tensor:
     """slim.learning.create_train_op: a tensor equal to total_loss whose
     evaluation runs update_ops (default: UPDATE_OPS), then applies the
     optimizer's update (global_step: default get_or_create_global_step();
@@ -81,8 +96,11 @@ def create_train_op(total_loss: Any, optimizer: Any, global_step: Any = _USE_GLO
     global_update_ops = graph.get_collection(GraphKeys.UPDATE_OPS)
     update_ops = global_update_ops if update_ops is None else list(update_ops)
     if any(op not in update_ops for op in global_update_ops):
-        warnings.warn("update_ops in create_train_op does not contain all the update_ops in "
-                      "GraphKeys.UPDATE_OPS", UserWarning, stacklevel=2)
+        warnings.warn(
+            "update_ops in create_train_op does not contain all the update_ops in GraphKeys.UPDATE_OPS",
+            UserWarning,
+            stacklevel=2,
+        )
     if update_ops:
         with graph.control_dependencies(update_ops):
             barrier = no_op(name="update_barrier")
@@ -93,8 +111,7 @@ def create_train_op(total_loss: Any, optimizer: Any, global_step: Any = _USE_GLO
     variables_to_train = list(variables_to_train)
     if not variables_to_train:
         raise ValueError("create_train_op: there are no variables to train")
-    grads = optimizer.compute_gradients(total_loss, variables_to_train,
-                                        regularization_check=regularization_check)
+    grads = optimizer.compute_gradients(total_loss, variables_to_train, regularization_check=regularization_check)
     if gradient_multipliers:
         with name_scope("multiply_grads"):
             grads = multiply_gradients(grads, gradient_multipliers)

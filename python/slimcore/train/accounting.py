@@ -13,13 +13,14 @@ decoupled decay step, sqrt(sum_i (f_i * ||w_i||)^2) with f_i = s_i * d_i the
 fraction variable i loses per step (decoupled_decay_magnitude); ``loss`` =
 data_loss + penalty, what get_total_loss gives.
 """
+
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
+from ..framework.ops import GraphKeys, Tensor, convert_to_tensor
 from ..ops import math_ops
 from ..ops.array_ops import constant
-from ..framework.ops import GraphKeys, Tensor, convert_to_tensor
 from .plan import update_plan
 
 __all__ = ["LossAccounting", "decoupled_decay_magnitude"]
@@ -41,8 +42,10 @@ def decoupled_decay_magnitude(train_op: Any) -> Tensor:
     graph = op.graph
     entries = [e for plan in update_plan(train_op) for e in plan.variables if e.decays]
     with graph.as_default():
-        terms = [math_ops.multiply(math_ops.square(e.decay_step()), math_ops.reduce_sum(math_ops.square(e.variable)))
-                 for e in entries]
+        terms = [
+            math_ops.multiply(math_ops.square(e.decay_step()), math_ops.reduce_sum(math_ops.square(e.variable)))
+            for e in entries
+        ]
         if not terms:
             return constant(0.0)
         return math_ops.sqrt(math_ops.add_n(terms), name="decoupled_decay_magnitude")
@@ -60,7 +63,7 @@ class LossAccounting:
             decay = decoupled_decay_magnitude(train_op) if train_op is not None else constant(0.0)
         self.fetches = {"data_loss": data_loss, "penalty": penalty, "decay": decay}
         self.history: list = []
-        self._sums = {k: 0.0 for k in self.fetches}
+        self._sums = dict.fromkeys(self.fetches, 0.0)
         self._count = 0
 
     def add(self, values: dict, count: int = 1) -> None:
@@ -76,6 +79,6 @@ class LossAccounting:
         entry["loss"] = entry["data_loss"] + entry["penalty"]
         entry.update(extra)
         self.history.append(entry)
-        self._sums = {k: 0.0 for k in self._sums}
+        self._sums = dict.fromkeys(self._sums, 0.0)
         self._count = 0
         return entry

@@ -4,18 +4,27 @@ appendix A), where ``create_train_op(cross_entropy, opt)`` trains with no weight
 warns (or raises, or stays silent: one policy, set globally with
 ``set_regularization_policy`` or per call with ``regularization_check=``).
 """
+
 from __future__ import annotations
 
 import os
 import sys
 import warnings
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any
 
 from ..framework.ops import GraphKeys, Tensor
 
-__all__ = ["RegularizationNotAppliedWarning", "RegularizationNotAppliedError", "DoubleDecayWarning",
-           "DoubleDecayError", "set_regularization_policy", "get_regularization_policy", "check_regularization",
-           "check_double_counting"]
+__all__ = [
+    "RegularizationNotAppliedWarning",
+    "RegularizationNotAppliedError",
+    "DoubleDecayWarning",
+    "DoubleDecayError",
+    "set_regularization_policy",
+    "get_regularization_policy",
+    "check_regularization",
+    "check_double_counting",
+]
 
 _POLICIES = ("warn", "error", "ignore")
 _policy = "warn"
@@ -65,8 +74,9 @@ def get_regularization_policy() -> str:
     return _policy
 
 
-def check_regularization(loss: Tensor, var_list: Iterable[Any], policy: Optional[str] = None,
-                         where: str = "minimize") -> list:
+def check_regularization(
+    loss: Tensor, var_list: Iterable[Any], policy: str | None = None, where: str = "minimize"
+) -> list:
     """Finds the penalties in REGULARIZATION_LOSSES that depend on a variable
     of `var_list` but are not part of `loss`; warns / raises / ignores by policy.
 
@@ -77,8 +87,9 @@ def check_regularization(loss: Tensor, var_list: Iterable[Any], policy: Optional
     if policy not in _POLICIES:
         raise ValueError(f"regularization_check must be one of {_POLICIES}, got {policy!r}")
     graph = loss.graph
-    penalties = [p for p in graph.get_collection(GraphKeys.REGULARIZATION_LOSSES)
-                 if isinstance(p, Tensor) and p.graph is graph]
+    penalties = [
+        p for p in graph.get_collection(GraphKeys.REGULARIZATION_LOSSES) if isinstance(p, Tensor) and p.graph is graph
+    ]
     if policy == "ignore" or not penalties:
         return []
     in_loss = graph._c.ancestors([loss.op._node])
@@ -90,18 +101,20 @@ def check_regularization(loss: Tensor, var_list: Iterable[Any], policy: Optional
     if not variables:
         return []
     names = ", ".join(v.op.name for v in variables[:6]) + (" ..." if len(variables) > 6 else "")
-    message = (f"{where}: the loss '{loss.name}' leaves out {len(missing)} of the "
-               f"{len(penalties)} regularization losses (e.g. '{missing[0].name}'), so the variables "
-               f"{names} train without their penalties. Train on tf.losses.get_total_loss(), or add "
-               "tf.losses.get_regularization_loss() to the loss. (regularization_check='ignore' "
-               "silences this.)")
+    message = (
+        f"{where}: the loss '{loss.name}' leaves out {len(missing)} of the "
+        f"{len(penalties)} regularization losses (e.g. '{missing[0].name}'), so the variables "
+        f"{names} train without their penalties. Train on tf.losses.get_total_loss(), or add "
+        "tf.losses.get_regularization_loss() to the loss. (regularization_check='ignore' "
+        "silences this.)"
+    )
     if policy == "error":
         raise RegularizationNotAppliedError(message)
     warnings.warn(message, RegularizationNotAppliedWarning, stacklevel=user_stacklevel())
     return variables
 
 
-def check_double_counting(loss: Optional[Tensor], plans: Iterable[Any], policy: Optional[str] = None) -> list:
+def check_double_counting(loss: Tensor | None, plans: Iterable[Any], policy: str | None = None) -> list:
     """Variables that get decoupled decay from the optimizer while their
     penalty is also part of `loss` (decay counted twice); warns / raises /
     ignores by policy. Returns them.
@@ -114,8 +127,12 @@ def check_double_counting(loss: Optional[Tensor], plans: Iterable[Any], policy: 
     policy = policy or _policy
     if policy == "ignore" or loss is None:
         return []
-    decayed = [e.variable for plan in plans for e in plan.variables
-               if e.decays and getattr(e.variable, "regularization_loss", None) is not None]
+    decayed = [
+        e.variable
+        for plan in plans
+        for e in plan.variables
+        if e.decays and getattr(e.variable, "regularization_loss", None) is not None
+    ]
     if not decayed:
         return []
     in_loss = loss.graph._c.ancestors([loss.op._node])
@@ -123,9 +140,11 @@ def check_double_counting(loss: Optional[Tensor], plans: Iterable[Any], policy: 
     if not both:
         return []
     names = ", ".join(v.op.name for v in both[:6]) + (" ..." if len(both) > 6 else "")
-    message = (f"{names} get an L2 penalty in the loss and decoupled weight decay from the optimizer: the "
-               "decay is counted twice. Keep one (e.g. drop the weights_regularizer, or exclude these variables "
-               "with decay_var_list / exclude_from_weight_decay).")
+    message = (
+        f"{names} get an L2 penalty in the loss and decoupled weight decay from the optimizer: the "
+        "decay is counted twice. Keep one (e.g. drop the weights_regularizer, or exclude these variables "
+        "with decay_var_list / exclude_from_weight_decay)."
+    )
     if policy == "error":
         raise DoubleDecayError(message)
     warnings.warn(message, DoubleDecayWarning, stacklevel=user_stacklevel())

@@ -3,23 +3,24 @@ set after the fact): ``set_lr_multipliers({"biases": 2.0})``,
 ``set_weight_decay({"BatchNorm": 0.0})``. A pattern that matches no
 variable raises, naming it -- slim's gradient_multipliers silently ignored
 such keys."""
+
 from __future__ import annotations
 
 import math
 import numbers
 import re
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any
 
 from ..framework.ops import GraphKeys, get_default_graph
 
 __all__ = ["set_lr_multipliers", "set_weight_decay", "set_momentum"]
 
 
-def _set(hint: str, values: dict, var_list: Optional[Iterable[Any]]) -> dict:
+def _set(hint: str, values: dict, var_list: Iterable[Any] | None) -> dict:
     if not isinstance(values, dict) or not values:
         raise ValueError(f"{hint}: expected a non-empty dict {{name pattern: value}}, got {values!r}")
-    pool = list(var_list) if var_list is not None else \
-        get_default_graph().get_collection(GraphKeys.TRAINABLE_VARIABLES)
+    pool = list(var_list) if var_list is not None else get_default_graph().get_collection(GraphKeys.TRAINABLE_VARIABLES)
     matched: dict = {}
     for pattern, value in values.items():
         if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or value < 0:
@@ -30,15 +31,17 @@ def _set(hint: str, values: dict, var_list: Optional[Iterable[Any]]) -> dict:
             raise ValueError(f"{hint}: {pattern!r} is not a regular expression: {e}") from None
         hits = [v for v in pool if regex.search(v.op.name)]
         if not hits:
-            raise ValueError(f"{hint}: pattern {pattern!r} matches no variable (variables: "
-                             f"{[v.op.name for v in pool][:12]}{' ...' if len(pool) > 12 else ''})")
+            raise ValueError(
+                f"{hint}: pattern {pattern!r} matches no variable (variables: "
+                f"{[v.op.name for v in pool][:12]}{' ...' if len(pool) > 12 else ''})"
+            )
         for v in hits:
             setattr(v, hint, float(value))
         matched[pattern] = hits
     return matched
 
 
-def set_lr_multipliers(multipliers: dict, var_list: Optional[Iterable[Any]] = None) -> dict:
+def set_lr_multipliers(multipliers: dict, var_list: Iterable[Any] | None = None) -> dict:
     """Sets lr_mult (the learning rate is multiplied by it) on every variable whose
     op name matches each regular expression (re.search); returns {pattern: variables}.
 
@@ -48,7 +51,7 @@ def set_lr_multipliers(multipliers: dict, var_list: Optional[Iterable[Any]] = No
     return _set("lr_mult", multipliers, var_list)
 
 
-def set_weight_decay(decays: dict, var_list: Optional[Iterable[Any]] = None) -> dict:
+def set_weight_decay(decays: dict, var_list: Iterable[Any] | None = None) -> dict:
     """Sets each matching variable's decoupled weight_decay (it replaces the
     optimizer's for that variable; 0 excludes it). Returns {pattern: variables}.
 
@@ -58,7 +61,7 @@ def set_weight_decay(decays: dict, var_list: Optional[Iterable[Any]] = None) -> 
     return _set("weight_decay", decays, var_list)
 
 
-def set_momentum(momenta: dict, var_list: Optional[Iterable[Any]] = None) -> dict:
+def set_momentum(momenta: dict, var_list: Iterable[Any] | None = None) -> dict:
     """Sets each matching variable's momentum override (cuda-convnet's momW/momB).
 
     Raises:

@@ -17,28 +17,40 @@ gradient is never written into the weights: the blocks it touches keep their
 values and the step raises ``slimcore.errors.NonFiniteError`` naming the
 variables (TF1 would silently write NaN).
 """
+
 from __future__ import annotations
 
 import math
 import numbers
 import re
 import warnings
-from typing import Any, Callable, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any
 
 from .. import _core
 from ..framework import dtypes as _dtypes
+from ..framework.ops import GraphKeys, Operation, Tensor, convert_to_tensor, get_default_graph, name_scope
 from ..ops.array_ops import cast, constant
 from ..ops.control_flow_ops import group
-from ..framework.ops import GraphKeys, Operation, Tensor, convert_to_tensor, get_default_graph, name_scope
 from ..ops.gradients import gradients
-from ..variables import ROLES, Variable, assign_add, trainable_variables
+from ..variables import ROLES, Variable, assign_add
 from .guard import check_double_counting, check_regularization
 from .plan import plan_of
 
-__all__ = ["Optimizer", "GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer",
-           "RMSPropOptimizer", "AdagradOptimizer", "DecoupledWeightDecayExtension",
-           "extend_with_decoupled_weight_decay", "AdamWOptimizer", "MomentumWOptimizer",
-           "NoGradientWarning", "DECAY_CONVENTIONS"]
+__all__ = [
+    "Optimizer",
+    "GradientDescentOptimizer",
+    "MomentumOptimizer",
+    "AdamOptimizer",
+    "RMSPropOptimizer",
+    "AdagradOptimizer",
+    "DecoupledWeightDecayExtension",
+    "extend_with_decoupled_weight_decay",
+    "AdamWOptimizer",
+    "MomentumWOptimizer",
+    "NoGradientWarning",
+    "DECAY_CONVENTIONS",
+]
 
 # How a decoupled decay d shrinks a weight per step (p <- p - s * d * p):
 DECAY_CONVENTIONS = {
@@ -52,15 +64,19 @@ class NoGradientWarning(UserWarning):
     """A variable to train gets no gradient from the loss (it is skipped)."""
 
 
-def _check_hyper(value: Any, name: str, minimum: float = 0.0, maximum: Optional[float] = None,
-                 allow_equal_max: bool = True) -> Any:
+def _check_hyper(
+    value: Any, name: str, minimum: float = 0.0, maximum: float | None = None, allow_equal_max: bool = True
+) -> Any:
     """Validates a hyperparameter given as a number; tensors and callables pass."""
     if isinstance(value, Tensor) or callable(value) or hasattr(value, "_as_tensor"):
         return value
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number, a scalar tensor or a callable, got {value!r}")
-    if not math.isfinite(value) or value < minimum or (maximum is not None and (
-            value > maximum or (value == maximum and not allow_equal_max))):
+    if (
+        not math.isfinite(value)
+        or value < minimum
+        or (maximum is not None and (value > maximum or (value == maximum and not allow_equal_max)))
+    ):
         upper = "" if maximum is None else f" and {'<=' if allow_equal_max else '<'} {maximum}"
         raise ValueError(f"{name} must be finite, >= {minimum}{upper}, got {value}")
     return value
@@ -76,8 +92,8 @@ class Optimizer:
             raise ValueError("Must specify the optimizer name")
         self._name = name
         self._check_finite = bool(check_finite)
-        self._slots: dict = {}       # slot name -> {variable: slot Variable}
-        self._non_slot: dict = {}    # name -> Variable (Adam's beta powers)
+        self._slots: dict = {}  # slot name -> {variable: slot Variable}
+        self._non_slot: dict = {}  # name -> Variable (Adam's beta powers)
 
     # ---- what subclasses define ------------------------------------------------
     def _hyper_values(self) -> list:
@@ -91,9 +107,11 @@ class Optimizer:
         """(convention, weight_decay, multiplier, decayed variables or None=all).
         Plain optimizers decay nothing (only the variables' own weight_decay hints)."""
         if decay_var_list is not None:
-            raise TypeError(f"{type(self).__name__} has no weight_decay: decay_var_list applies to the "
-                            "decoupled optimizers (AdamWOptimizer, MomentumWOptimizer, "
-                            "extend_with_decoupled_weight_decay)")
+            raise TypeError(
+                f"{type(self).__name__} has no weight_decay: decay_var_list applies to the "
+                "decoupled optimizers (AdamWOptimizer, MomentumWOptimizer, "
+                "extend_with_decoupled_weight_decay)"
+            )
         return "contrib", 0.0, 1.0, ()
 
     # ---- TF1's API -----------------------------------------------------------------
@@ -106,11 +124,14 @@ class Optimizer:
 
     def _slot_plan(self) -> list:
         """[(slot name, initial value)] in TF1's creation order, from the C++ optimizer builder."""
-        return _core.optimizer_slot_plan(self._algorithm, bool(self._attrs().get("centered", False)),
-                                         getattr(self, "_initial_accumulator_value", 0.1),
-                                         getattr(self, "_initial_rms", 1.0))
+        return _core.optimizer_slot_plan(
+            self._algorithm,
+            bool(self._attrs().get("centered", False)),
+            getattr(self, "_initial_accumulator_value", 0.1),
+            getattr(self, "_initial_rms", 1.0),
+        )
 
-    def get_slot(self, var: Variable, name: str) -> Optional[Variable]:
+    def get_slot(self, var: Variable, name: str) -> Variable | None:
         """The slot variable `name` of `var` (None if it has none), as TF1."""
         return self._slots.get(name, {}).get(var)
 
@@ -120,9 +141,16 @@ class Optimizer:
             out.extend(per_var.values())
         return out
 
-    def compute_gradients(self, loss: Any, var_list: Optional[Iterable[Any]] = None, gate_gradients: int = 1,
-                          aggregation_method: Any = None, colocate_gradients_with_ops: bool = False,
-                          grad_loss: Any = None, regularization_check: Optional[str] = None) -> list:
+    def compute_gradients(
+        self,
+        loss: Any,
+        var_list: Iterable[Any] | None = None,
+        gate_gradients: int = 1,
+        aggregation_method: Any = None,
+        colocate_gradients_with_ops: bool = False,
+        grad_loss: Any = None,
+        regularization_check: str | None = None,
+    ) -> list:
         """[(gradient or None, variable)] of `loss` for `var_list` (default:
         trainable variables). Runs the regularization guard (guard.py).
 
@@ -143,18 +171,23 @@ class Optimizer:
             if v.graph is not graph:
                 raise ValueError(f"variable {v.name} is not in the loss's graph")
             if v not in graph.get_collection(GraphKeys.TRAINABLE_VARIABLES):
-                warnings.warn(f"{v.name} is in var_list but not trainable: it will be updated anyway",
-                              UserWarning, stacklevel=3)
+                warnings.warn(
+                    f"{v.name} is in var_list but not trainable: it will be updated anyway", UserWarning, stacklevel=3
+                )
         if not var_list:
             raise ValueError("No variables to optimize.")
-        check_regularization(loss, var_list, regularization_check,
-                             where=f"{type(self).__name__}.compute_gradients")
+        check_regularization(loss, var_list, regularization_check, where=f"{type(self).__name__}.compute_gradients")
         self._last_loss, self._last_policy = loss, regularization_check  # for the double-counting check
         grads = gradients(loss, var_list, grad_ys=grad_loss)
         return list(zip(grads, var_list))
 
-    def apply_gradients(self, grads_and_vars: Iterable[tuple], global_step: Any = None,
-                        name: Optional[str] = None, decay_var_list: Optional[Iterable[Variable]] = None) -> Operation:
+    def apply_gradients(
+        self,
+        grads_and_vars: Iterable[tuple],
+        global_step: Any = None,
+        name: str | None = None,
+        decay_var_list: Iterable[Variable] | None = None,
+    ) -> Operation:
         """Applies the gradients in one fused pass; then increments global_step.
 
         Raises:
@@ -170,31 +203,39 @@ class Optimizer:
             if not isinstance(v, Variable):
                 raise TypeError(f"apply_gradients expects (gradient, Variable) pairs, got {v!r}")
             if v in seen:
-                raise ValueError(f"variable {v.name} appears more than once in grads_and_vars: sum its "
-                                 "gradients into one entry")
+                raise ValueError(
+                    f"variable {v.name} appears more than once in grads_and_vars: sum its gradients into one entry"
+                )
             seen.add(v)
             if g is None:
-                warnings.warn(f"No gradient for variable {v.name}: the loss does not depend on it; "
-                              "it is skipped", NoGradientWarning, stacklevel=3)
+                warnings.warn(
+                    f"No gradient for variable {v.name}: the loss does not depend on it; it is skipped",
+                    NoGradientWarning,
+                    stacklevel=3,
+                )
                 continue
             g = convert_to_tensor(g)
             if not g.shape.is_compatible_with(v.shape):
-                raise ValueError(f"gradient {g.name} of shape {g.shape} does not match variable {v.name} "
-                                 f"of shape {v.shape}")
+                raise ValueError(
+                    f"gradient {g.name} of shape {g.shape} does not match variable {v.name} of shape {v.shape}"
+                )
             if v.dtype != _dtypes.float32 or g.dtype != _dtypes.float32:
                 raise TypeError(f"slimcore optimizers update float32 variables; {v.name} is {v.dtype.name}")
             updates.append((g, v))
         if not updates:
-            raise ValueError("No gradients provided for any variable, check your graph for ops that do not "
-                             f"support gradients, between variables {[v.name for _, v in pairs]} and the loss")
+            raise ValueError(
+                "No gradients provided for any variable, check your graph for ops that do not "
+                f"support gradients, between variables {[v.name for _, v in pairs]} and the loss"
+            )
         graph = updates[0][1].graph
         if any(v.graph is not graph for v in (v for _, v in updates)):
             raise ValueError("apply_gradients: the variables belong to different graphs")
         with graph.as_default():
             return self._apply(graph, updates, seen, global_step, name, decay_var_list)
 
-    def _apply(self, graph: Any, updates: list, seen: set, global_step: Any, name: Optional[str],
-               decay_var_list: Any) -> Operation:
+    def _apply(
+        self, graph: Any, updates: list, seen: set, global_step: Any, name: str | None, decay_var_list: Any
+    ) -> Operation:
         """Creates the slots (the C++ builder's slot plan) and hands gradients,
         variables, slots and the named hyperparameter tensors to the C++
         optimizer builder, which resolves each variable's settings record
@@ -214,41 +255,59 @@ class Optimizer:
             if decayed:
                 strangers = [v.name if isinstance(v, Variable) else repr(v) for v in decayed if v not in seen]
                 if strangers:
-                    raise ValueError(f"decay_var_list entries {strangers} are not among the variables this "
-                                     f"op updates ({[v.name for v in variables]})")
-            decayed_set = set(id(v) for v in (variables if decayed is None else decayed))
+                    raise ValueError(
+                        f"decay_var_list entries {strangers} are not among the variables this "
+                        f"op updates ({[v.name for v in variables]})"
+                    )
+            decayed_set = {id(v) for v in (variables if decayed is None else decayed)}
             self._check_momentum_hints(variables)
             with graph._lock:
                 node = _core.optimizer_apply(
-                    graph._c, self._algorithm, [g._ref for g, _ in updates],
+                    graph._c,
+                    self._algorithm,
+                    [g._ref for g, _ in updates],
                     [v._variable._node for v in variables],
                     [[self._slots[s][v]._variable._node for s, _ in self._slot_plan()] for v in variables],
                     [self._non_slot[k]._variable._node for k, _ in _core.optimizer_nonslot_plan(self._algorithm)],
-                    {k: t._ref for k, t in hyper.items()}, [id(v) in decayed_set for v in variables],
-                    convention, bool(self._attrs().get("nesterov", False)),
-                    bool(self._attrs().get("centered", False)), self._check_finite, "update")
+                    {k: t._ref for k, t in hyper.items()},
+                    [id(v) in decayed_set for v in variables],
+                    convention,
+                    bool(self._attrs().get("nesterov", False)),
+                    bool(self._attrs().get("centered", False)),
+                    self._check_finite,
+                    "update",
+                )
             update = Operation(graph, node)
             if global_step is None:
                 train_op = group(update, name=scope)
             else:
                 with graph.control_dependencies([update]):
                     train_op = assign_add(global_step, 1, name=scope).op
-        check_double_counting(getattr(self, "_last_loss", None), [plan_of(graph, node)],
-                              getattr(self, "_last_policy", None))
+        check_double_counting(
+            getattr(self, "_last_loss", None), [plan_of(graph, node)], getattr(self, "_last_policy", None)
+        )
         return train_op
 
-    def minimize(self, loss: Any, global_step: Any = None, var_list: Optional[Iterable[Any]] = None,
-                 gate_gradients: int = 1, aggregation_method: Any = None,
-                 colocate_gradients_with_ops: bool = False, name: Optional[str] = None, grad_loss: Any = None,
-                 regularization_check: Optional[str] = None,
-                 decay_var_list: Optional[Iterable[Variable]] = None) -> Operation:
+    def minimize(
+        self,
+        loss: Any,
+        global_step: Any = None,
+        var_list: Iterable[Any] | None = None,
+        gate_gradients: int = 1,
+        aggregation_method: Any = None,
+        colocate_gradients_with_ops: bool = False,
+        name: str | None = None,
+        grad_loss: Any = None,
+        regularization_check: str | None = None,
+        decay_var_list: Iterable[Variable] | None = None,
+    ) -> Operation:
         """compute_gradients then apply_gradients (tf.train.Optimizer.minimize)."""
-        grads_and_vars = self.compute_gradients(loss, var_list, grad_loss=grad_loss,
-                                                regularization_check=regularization_check)
+        grads_and_vars = self.compute_gradients(
+            loss, var_list, grad_loss=grad_loss, regularization_check=regularization_check
+        )
         if decay_var_list is None:
             return self.apply_gradients(grads_and_vars, global_step=global_step, name=name)
-        return self.apply_gradients(grads_and_vars, global_step=global_step, name=name,
-                                    decay_var_list=decay_var_list)
+        return self.apply_gradients(grads_and_vars, global_step=global_step, name=name, decay_var_list=decay_var_list)
 
     # ---- helpers -------------------------------------------------------------------------
     _uses_momentum = False
@@ -258,8 +317,11 @@ class Optimizer:
             return
         hinted = [v.name for v in variables if v.momentum is not None]
         if hinted:
-            warnings.warn(f"{type(self).__name__} has no momentum: the momentum hints of {hinted} are "
-                          "ignored", UserWarning, stacklevel=4)
+            warnings.warn(
+                f"{type(self).__name__} has no momentum: the momentum hints of {hinted} are ignored",
+                UserWarning,
+                stacklevel=4,
+            )
 
     def _settings(self) -> list:
         out = [f"learning_rate={self._learning_rate!r}"]
@@ -272,8 +334,11 @@ class Optimizer:
     def _scalar(self, value: Any, name: str) -> Tensor:
         if callable(value) and not isinstance(value, Tensor) and not hasattr(value, "_as_tensor"):
             value = value()
-        tensor = convert_to_tensor(value) if isinstance(value, Tensor) or hasattr(value, "_as_tensor") \
+        tensor = (
+            convert_to_tensor(value)
+            if isinstance(value, Tensor) or hasattr(value, "_as_tensor")
             else constant(float(value), dtype=_dtypes.float32, name=name)
+        )
         if tensor.shape.ndims != 0:
             raise ValueError(f"{name} must be a scalar, got shape {tensor.shape}")
         return tensor if tensor.dtype == _dtypes.float32 else cast(tensor, _dtypes.float32)
@@ -290,8 +355,12 @@ class Optimizer:
                 counts[v._variable._node] = index
                 with graph.name_scope(""):
                     initial = constant(initial_value, dtype=v.dtype, shape=v.shape.as_list())
-                    per_var[v] = Variable(initial, trainable=False, name=f"{v.op.name}/{self._name}",
-                                          _attrs={"slot_of": v._variable._node, "slot_index": index})
+                    per_var[v] = Variable(
+                        initial,
+                        trainable=False,
+                        name=f"{v.op.name}/{self._name}",
+                        _attrs={"slot_of": v._variable._node, "slot_index": index},
+                    )
                 per_var[v].role = "optimizer_slot"
         hypers = dict(self._hyper_values())
         for key, initial_from in _core.optimizer_nonslot_plan(self._algorithm):
@@ -300,8 +369,12 @@ class Optimizer:
             value = hypers[initial_from]
             value = value() if callable(value) and not isinstance(value, Tensor) else value
             with graph.name_scope(""):
-                self._non_slot[key] = Variable(self._scalar(value, key) if isinstance(value, Tensor) else float(value),
-                                               trainable=False, name=key, dtype=_dtypes.float32)
+                self._non_slot[key] = Variable(
+                    self._scalar(value, key) if isinstance(value, Tensor) else float(value),
+                    trainable=False,
+                    name=key,
+                    dtype=_dtypes.float32,
+                )
 
 
 class GradientDescentOptimizer(Optimizer):
@@ -309,8 +382,9 @@ class GradientDescentOptimizer(Optimizer):
 
     _algorithm = "sgd"
 
-    def __init__(self, learning_rate: Any, use_locking: bool = False, name: str = "GradientDescent",
-                 check_finite: bool = True) -> None:
+    def __init__(
+        self, learning_rate: Any, use_locking: bool = False, name: str = "GradientDescent", check_finite: bool = True
+    ) -> None:
         super().__init__(use_locking, name, check_finite)
         self._learning_rate = _check_hyper(learning_rate, "learning_rate")
 
@@ -322,8 +396,15 @@ class MomentumOptimizer(Optimizer):
     _algorithm = "momentum"
     _uses_momentum = True
 
-    def __init__(self, learning_rate: Any, momentum: Any, use_locking: bool = False, name: str = "Momentum",
-                 use_nesterov: bool = False, check_finite: bool = True) -> None:
+    def __init__(
+        self,
+        learning_rate: Any,
+        momentum: Any,
+        use_locking: bool = False,
+        name: str = "Momentum",
+        use_nesterov: bool = False,
+        check_finite: bool = True,
+    ) -> None:
         super().__init__(use_locking, name, check_finite)
         self._learning_rate = _check_hyper(learning_rate, "learning_rate")
         self._momentum = _check_hyper(momentum, "momentum")
@@ -347,8 +428,16 @@ class AdamOptimizer(Optimizer):
 
     _algorithm = "adam"
 
-    def __init__(self, learning_rate: Any = 0.001, beta1: Any = 0.9, beta2: Any = 0.999, epsilon: Any = 1e-08,
-                 use_locking: bool = False, name: str = "Adam", check_finite: bool = True) -> None:
+    def __init__(
+        self,
+        learning_rate: Any = 0.001,
+        beta1: Any = 0.9,
+        beta2: Any = 0.999,
+        epsilon: Any = 1e-08,
+        use_locking: bool = False,
+        name: str = "Adam",
+        check_finite: bool = True,
+    ) -> None:
         super().__init__(use_locking, name, check_finite)
         self._learning_rate = _check_hyper(learning_rate, "learning_rate")
         self._beta1 = _check_hyper(beta1, "beta1", 0.0, 1.0, allow_equal_max=False)
@@ -372,9 +461,17 @@ class RMSPropOptimizer(Optimizer):
     _algorithm = "rmsprop"
     _uses_momentum = True
 
-    def __init__(self, learning_rate: Any, decay: Any = 0.9, momentum: Any = 0.0, epsilon: Any = 1e-10,
-                 use_locking: bool = False, centered: bool = False, name: str = "RMSProp",
-                 check_finite: bool = True) -> None:
+    def __init__(
+        self,
+        learning_rate: Any,
+        decay: Any = 0.9,
+        momentum: Any = 0.0,
+        epsilon: Any = 1e-10,
+        use_locking: bool = False,
+        centered: bool = False,
+        name: str = "RMSProp",
+        check_finite: bool = True,
+    ) -> None:
         super().__init__(use_locking, name, check_finite)
         self._learning_rate = _check_hyper(learning_rate, "learning_rate")
         self._decay_rate = _check_hyper(decay, "decay", 0.0, 1.0)
@@ -398,8 +495,14 @@ class AdagradOptimizer(Optimizer):
 
     _algorithm = "adagrad"
 
-    def __init__(self, learning_rate: Any, initial_accumulator_value: float = 0.1, use_locking: bool = False,
-                 name: str = "Adagrad", check_finite: bool = True) -> None:
+    def __init__(
+        self,
+        learning_rate: Any,
+        initial_accumulator_value: float = 0.1,
+        use_locking: bool = False,
+        name: str = "Adagrad",
+        check_finite: bool = True,
+    ) -> None:
         super().__init__(use_locking, name, check_finite)
         self._learning_rate = _check_hyper(learning_rate, "learning_rate")
         if not isinstance(initial_accumulator_value, numbers.Real) or not initial_accumulator_value > 0:
@@ -437,14 +540,24 @@ class DecoupledWeightDecayExtension:
     ``exclude_roles``: roles not to decay, e.g. ("biases", "bn_gamma", "bn_beta").
     """
 
-    def __init__(self, weight_decay: Any, *args: Any, decay_convention: str = "contrib",
-                 base_learning_rate: Optional[float] = None, exclude_from_weight_decay: Iterable[str] = (),
-                 exclude_roles: Iterable[str] = (), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        weight_decay: Any,
+        *args: Any,
+        decay_convention: str = "contrib",
+        base_learning_rate: float | None = None,
+        exclude_from_weight_decay: Iterable[str] = (),
+        exclude_roles: Iterable[str] = (),
+        **kwargs: Any,
+    ) -> None:
         if decay_convention not in DECAY_CONVENTIONS:
             raise ValueError(f"decay_convention must be one of {sorted(DECAY_CONVENTIONS)}, got {decay_convention!r}")
         self._exclude_patterns = []
-        for pattern in ([exclude_from_weight_decay] if isinstance(exclude_from_weight_decay, str)
-                        else list(exclude_from_weight_decay)):
+        for pattern in (
+            [exclude_from_weight_decay]
+            if isinstance(exclude_from_weight_decay, str)
+            else list(exclude_from_weight_decay)
+        ):
             try:
                 self._exclude_patterns.append(re.compile(pattern))
             except (re.error, TypeError) as e:
@@ -457,30 +570,47 @@ class DecoupledWeightDecayExtension:
         self._decay_convention = decay_convention
         self._base_learning_rate = base_learning_rate
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-        if decay_convention == "schedule" and base_learning_rate is None and not isinstance(
-                self._learning_rate, numbers.Real):
-            raise ValueError("decay_convention='schedule' with a learning-rate tensor needs base_learning_rate "
-                             "(lr_0 of the schedule)")
+        if (
+            decay_convention == "schedule"
+            and base_learning_rate is None
+            and not isinstance(self._learning_rate, numbers.Real)
+        ):
+            raise ValueError(
+                "decay_convention='schedule' with a learning-rate tensor needs base_learning_rate "
+                "(lr_0 of the schedule)"
+            )
 
     def _settings(self) -> list:
         return super()._settings() + [  # type: ignore[misc]
-            f"weight_decay={self._weight_decay!r}", f"decay_convention={self._decay_convention!r}"]
+            f"weight_decay={self._weight_decay!r}",
+            f"decay_convention={self._decay_convention!r}",
+        ]
 
     def _decay(self, decay_var_list: Any = None, variables: Any = None) -> tuple:
         if decay_var_list is not None:
             decay_var_list = list(decay_var_list)
             if not decay_var_list:
-                warnings.warn("decay_var_list=[] means every variable decays (TF contrib's rule: an empty "
-                              "list is treated as no list)", UserWarning, stacklevel=4)
+                warnings.warn(
+                    "decay_var_list=[] means every variable decays (TF contrib's rule: an empty "
+                    "list is treated as no list)",
+                    UserWarning,
+                    stacklevel=4,
+                )
                 decay_var_list = None
         if self._exclude_patterns or self._exclude_roles:
             pool = list(variables) if decay_var_list is None else decay_var_list
             for pattern in self._exclude_patterns:
                 if not any(pattern.search(v.op.name) for v in variables):
-                    raise ValueError(f"exclude_from_weight_decay pattern {pattern.pattern!r} matches none of the "
-                                     f"variables being updated: {[v.op.name for v in variables]}")
-            decay_var_list = [v for v in pool if not any(p.search(v.op.name) for p in self._exclude_patterns)
-                              and (v.role or "other") not in self._exclude_roles]
+                    raise ValueError(
+                        f"exclude_from_weight_decay pattern {pattern.pattern!r} matches none of the "
+                        f"variables being updated: {[v.op.name for v in variables]}"
+                    )
+            decay_var_list = [
+                v
+                for v in pool
+                if not any(p.search(v.op.name) for p in self._exclude_patterns)
+                and (v.role or "other") not in self._exclude_roles
+            ]
         multiplier: Any = 1.0
         if self._decay_convention == "schedule":
             base = self._base_learning_rate if self._base_learning_rate is not None else self._learning_rate
@@ -496,8 +626,9 @@ def extend_with_decoupled_weight_decay(base_optimizer: type) -> type:
         raise TypeError(f"base_optimizer must be a slimcore Optimizer class, got {base_optimizer!r}")
 
     class OptimizerWithDecoupledWeightDecay(DecoupledWeightDecayExtension, base_optimizer):  # type: ignore
-        __doc__ = f"{base_optimizer.__name__} with decoupled weight decay.\n\n" + \
-            (DecoupledWeightDecayExtension.__doc__ or "")
+        __doc__ = f"{base_optimizer.__name__} with decoupled weight decay.\n\n" + (
+            DecoupledWeightDecayExtension.__doc__ or ""
+        )
 
     OptimizerWithDecoupledWeightDecay.__name__ = f"{base_optimizer.__name__}WithDecoupledWeightDecay"
     return OptimizerWithDecoupledWeightDecay
@@ -509,15 +640,35 @@ class AdamWOptimizer(DecoupledWeightDecayExtension, AdamOptimizer):
     (s = 1 by default, TF contrib's rule; decay_convention selects PyTorch's or
     the paper's). Name "AdamW"."""
 
-    def __init__(self, weight_decay: Any, learning_rate: Any = 0.001, beta1: Any = 0.9, beta2: Any = 0.999,
-                 epsilon: Any = 1e-8, use_locking: bool = False, name: str = "AdamW",
-                 decay_convention: str = "contrib", base_learning_rate: Optional[float] = None,
-                 check_finite: bool = True, exclude_from_weight_decay: Iterable[str] = (),
-                 exclude_roles: Iterable[str] = ()) -> None:
-        super().__init__(weight_decay, learning_rate, beta1, beta2, epsilon, use_locking, name,
-                         decay_convention=decay_convention, base_learning_rate=base_learning_rate,
-                         check_finite=check_finite, exclude_from_weight_decay=exclude_from_weight_decay,
-                         exclude_roles=exclude_roles)
+    def __init__(
+        self,
+        weight_decay: Any,
+        learning_rate: Any = 0.001,
+        beta1: Any = 0.9,
+        beta2: Any = 0.999,
+        epsilon: Any = 1e-8,
+        use_locking: bool = False,
+        name: str = "AdamW",
+        decay_convention: str = "contrib",
+        base_learning_rate: float | None = None,
+        check_finite: bool = True,
+        exclude_from_weight_decay: Iterable[str] = (),
+        exclude_roles: Iterable[str] = (),
+    ) -> None:
+        super().__init__(
+            weight_decay,
+            learning_rate,
+            beta1,
+            beta2,
+            epsilon,
+            use_locking,
+            name,
+            decay_convention=decay_convention,
+            base_learning_rate=base_learning_rate,
+            check_finite=check_finite,
+            exclude_from_weight_decay=exclude_from_weight_decay,
+            exclude_roles=exclude_roles,
+        )
 
 
 class MomentumWOptimizer(DecoupledWeightDecayExtension, MomentumOptimizer):
@@ -525,11 +676,30 @@ class MomentumWOptimizer(DecoupledWeightDecayExtension, MomentumOptimizer):
     use_nesterov=False): p <- p - s * weight_decay * p, then TF1 Momentum.
     Name "MomentumW"."""
 
-    def __init__(self, weight_decay: Any, learning_rate: Any, momentum: Any, use_locking: bool = False,
-                 name: str = "MomentumW", use_nesterov: bool = False, decay_convention: str = "contrib",
-                 base_learning_rate: Optional[float] = None, check_finite: bool = True,
-                 exclude_from_weight_decay: Iterable[str] = (), exclude_roles: Iterable[str] = ()) -> None:
-        super().__init__(weight_decay, learning_rate, momentum, use_locking, name, use_nesterov,
-                         decay_convention=decay_convention, base_learning_rate=base_learning_rate,
-                         check_finite=check_finite, exclude_from_weight_decay=exclude_from_weight_decay,
-                         exclude_roles=exclude_roles)
+    def __init__(
+        self,
+        weight_decay: Any,
+        learning_rate: Any,
+        momentum: Any,
+        use_locking: bool = False,
+        name: str = "MomentumW",
+        use_nesterov: bool = False,
+        decay_convention: str = "contrib",
+        base_learning_rate: float | None = None,
+        check_finite: bool = True,
+        exclude_from_weight_decay: Iterable[str] = (),
+        exclude_roles: Iterable[str] = (),
+    ) -> None:
+        super().__init__(
+            weight_decay,
+            learning_rate,
+            momentum,
+            use_locking,
+            name,
+            use_nesterov,
+            decay_convention=decay_convention,
+            base_learning_rate=base_learning_rate,
+            check_finite=check_finite,
+            exclude_from_weight_decay=exclude_from_weight_decay,
+            exclude_roles=exclude_roles,
+        )

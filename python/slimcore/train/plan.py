@@ -14,17 +14,18 @@ when it decays the variable, else 0) and s its ``decay_scale``:
 "1" (contrib), "lr*lr_mult" (the learning rate times the variable's
 multiplier) or "lr_t/lr_0" (the schedule multiplier).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
 from .. import _core
+from ..framework.ops import Operation, Tensor
 from ..ops import math_ops
 from ..ops.array_ops import constant
-from ..framework.ops import Operation, Tensor
 
 __all__ = [
     "UpdatePlan",
@@ -54,7 +55,7 @@ def penalty_summary(variable: Any) -> dict:
     return {"kind": kind, "scale": _kind_scale(kind, l1, l2), "convention": convention}
 
 
-def _kind_scale(kind: str, l1: Optional[float], l2: Optional[float]) -> Any:
+def _kind_scale(kind: str, l1: float | None, l2: float | None) -> Any:
     """The scale a penalty of `kind` is known by: l1, l2, or [l1, l2] for l1_l2 (None: custom)."""
     return [l1, l2] if "l1_l2" in kind else l1 if kind.startswith("l1") else l2 if kind.startswith("l2") else None
 
@@ -80,15 +81,15 @@ class VariableUpdate:
 
     variable: Any
     lr_mult: float
-    momentum: Optional[float]
-    decay: Optional[float]
-    decay_tensor: Optional[Tensor]
+    momentum: float | None
+    decay: float | None
+    decay_tensor: Tensor | None
     decay_convention: str
     decay_scale: str
-    penalty: Optional[str]
+    penalty: str | None
     penalty_scale: tuple
-    penalty_convention: Optional[str]
-    role: Optional[str]
+    penalty_convention: str | None
+    role: str | None
     _plan: Any = field(repr=False, compare=False, default=None)
 
     @property
@@ -115,8 +116,9 @@ class VariableUpdate:
             parts.append(f"momentum={self.momentum}")
         parts.append(f"decay={decay} s={self.decay_scale} ({self.decay_convention})")
         if self.penalty:
-            parts.append(f"penalty={self.penalty}({_kind_scale(self.penalty, *self.penalty_scale)}) "
-                         f"{self.penalty_convention}")
+            parts.append(
+                f"penalty={self.penalty}({_kind_scale(self.penalty, *self.penalty_scale)}) {self.penalty_convention}"
+            )
         if self.role:
             parts.append(f"role={self.role}")
         return f"<VariableUpdate '{self.variable.op.name}' {' '.join(parts)}>"
@@ -147,11 +149,11 @@ class UpdatePlan:
         """The op's scalar input `name` (a tensor)."""
         return self.scalars[name][0]
 
-    def value(self, name: str) -> Optional[float]:
+    def value(self, name: str) -> float | None:
         """The constant value of the op's scalar input `name` (None: not a constant)."""
         return self.scalars[name][1]
 
-    def entry(self, variable: Any) -> Optional[VariableUpdate]:
+    def entry(self, variable: Any) -> VariableUpdate | None:
         """The entry of `variable` (None: the op does not update it)."""
         return next((e for e in self.variables if e.variable is variable), None)
 
@@ -161,7 +163,7 @@ class UpdatePlan:
         return f"<UpdatePlan '{self.op.name}' {self.algorithm} {scalars}>{rows}"
 
 
-def _f32(value: Optional[float]) -> Optional[float]:
+def _f32(value: float | None) -> float | None:
     """A float32 input's value as the shortest decimal that rounds to it
     (the constant 1e-4 reads back as 1e-4, not 9.99999974e-05)."""
     return None if value is None else float(str(np.float32(value)))
@@ -173,14 +175,22 @@ def plan_of(graph: Any, node: int) -> UpdatePlan:
     scalars = {s.name: (Tensor(graph, *s.input), _f32(s.value)) for s in raw.scalars}
     plan = UpdatePlan(Operation(graph, node), raw.algorithm, raw.nesterov, raw.centered, scalars)
     for u in raw.variables:
-        plan.variables.append(VariableUpdate(
-            variable=graph._variables[u.var], lr_mult=u.lr_mult,
-            momentum=_f32(u.momentum) if u.momentum_from_input else u.momentum,
-            decay=_f32(u.decay) if u.decay_from_input else u.decay, decay_tensor=scalars["weight_decay"][0] if u.decay_from_input else None,
-            decay_convention=u.decay_convention, decay_scale=u.decay_scale,
-            penalty=u.settings.regularizer or None, penalty_scale=(u.settings.l1, u.settings.l2),
-            penalty_convention=u.settings.penalty_convention or None, role=u.settings.role or None,
-            _plan=plan))
+        plan.variables.append(
+            VariableUpdate(
+                variable=graph._variables[u.var],
+                lr_mult=u.lr_mult,
+                momentum=_f32(u.momentum) if u.momentum_from_input else u.momentum,
+                decay=_f32(u.decay) if u.decay_from_input else u.decay,
+                decay_tensor=scalars["weight_decay"][0] if u.decay_from_input else None,
+                decay_convention=u.decay_convention,
+                decay_scale=u.decay_scale,
+                penalty=u.settings.regularizer or None,
+                penalty_scale=(u.settings.l1, u.settings.l2),
+                penalty_convention=u.settings.penalty_convention or None,
+                role=u.settings.role or None,
+                _plan=plan,
+            )
+        )
     return plan
 
 
@@ -208,6 +218,8 @@ def update_plan(train_op: Any) -> list:
     in_run = graph._c.ancestors([op._node])
     nodes = [n for n in range(len(in_run)) if in_run[n] and graph._c.node_type(n) == "ApplyOptimizer"]
     if not nodes:
-        raise ValueError(f"{op.name} was not built by a slimcore optimizer (minimize, apply_gradients or "
-                         "create_train_op): it runs no ApplyOptimizer op")
+        raise ValueError(
+            f"{op.name} was not built by a slimcore optimizer (minimize, apply_gradients or "
+            "create_train_op): it runs no ApplyOptimizer op"
+        )
     return [plan_of(graph, n) for n in nodes]

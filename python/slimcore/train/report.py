@@ -8,11 +8,12 @@ multiplier and momentum override, and whether the train op updates it::
 
     print(slimcore.train.regularization_report(train_op))
 """
+
 from __future__ import annotations
 
 import json
 import math
-from typing import Any, Optional
+from typing import Any
 
 from ..framework.ops import GraphKeys, Tensor, get_default_graph
 from .plan import penalty_settings, penalty_summary, update_plan
@@ -34,11 +35,29 @@ class RegularizationReport:
     it takes to halve a weight with no data gradient.
     """
 
-    COLUMNS = ("variable", "shape", "role", "penalty", "in_loss", "decay", "convention", "mechanism",
-               "shrink_per_step", "half_life", "lr_mult", "updated")
+    COLUMNS = (
+        "variable",
+        "shape",
+        "role",
+        "penalty",
+        "in_loss",
+        "decay",
+        "convention",
+        "mechanism",
+        "shrink_per_step",
+        "half_life",
+        "lr_mult",
+        "updated",
+    )
 
-    def __init__(self, rows: list, train_op_name: Optional[str], learning_rate: Optional[float] = None,
-                 optimizer: Optional[str] = None, notes: Optional[list] = None) -> None:
+    def __init__(
+        self,
+        rows: list,
+        train_op_name: str | None,
+        learning_rate: float | None = None,
+        optimizer: str | None = None,
+        notes: list | None = None,
+    ) -> None:
         self.rows = rows
         self.train_op_name = train_op_name
         self.learning_rate = learning_rate
@@ -53,21 +72,32 @@ class RegularizationReport:
         shortest half-life."""
         out: dict = {}
         for r in self.rows:
-            s = out.setdefault(r["role"] or "other", {"variables": 0, "penalized": 0, "penalty_in_loss": 0,
-                                                       "decoupled": 0, "min_half_life": None})
+            s = out.setdefault(
+                r["role"] or "other",
+                {"variables": 0, "penalized": 0, "penalty_in_loss": 0, "decoupled": 0, "min_half_life": None},
+            )
             s["variables"] += 1
             s["penalized"] += r["penalty"]["kind"] is not None
             s["penalty_in_loss"] += bool(r["in_loss"])
             s["decoupled"] += bool(r["decay"])
             if r["half_life"] is not None:
-                s["min_half_life"] = r["half_life"] if s["min_half_life"] is None else min(s["min_half_life"],
-                                                                                          r["half_life"])
+                s["min_half_life"] = (
+                    r["half_life"] if s["min_half_life"] is None else min(s["min_half_life"], r["half_life"])
+                )
         return out
 
     def to_json(self, **kwargs: Any) -> str:
-        return json.dumps({"train_op": self.train_op_name, "optimizer": self.optimizer,
-                           "learning_rate": self.learning_rate, "rows": self.rows, "summary": self.summary(),
-                           "notes": self.notes}, **kwargs)
+        return json.dumps(
+            {
+                "train_op": self.train_op_name,
+                "optimizer": self.optimizer,
+                "learning_rate": self.learning_rate,
+                "rows": self.rows,
+                "summary": self.summary(),
+                "notes": self.notes,
+            },
+            **kwargs,
+        )
 
     def __iter__(self):
         return iter(self.rows)
@@ -90,12 +120,18 @@ class RegularizationReport:
             if isinstance(value, float):
                 return f"{value:.6g}"
             return str(value)
+
         table = [list(self.COLUMNS)] + [[cell(r, c) for c in self.COLUMNS] for r in self.rows]
         widths = [max(len(line[i]) for line in table) for i in range(len(self.COLUMNS))]
         lines = ["  ".join(v.ljust(w) for v, w in zip(line, widths)).rstrip() for line in table]
-        title = (f"Regularization report for train op '{self.train_op_name}' ({self.optimizer}, "
-                 f"learning rate {self.learning_rate})") if self.train_op_name \
+        title = (
+            (
+                f"Regularization report for train op '{self.train_op_name}' ({self.optimizer}, "
+                f"learning rate {self.learning_rate})"
+            )
+            if self.train_op_name
             else "Regularization report (no train op: penalties and hints as declared)"
+        )
         summary = ["", "per role:"] + [f"  {role}: {s}" for role, s in self.summary().items()]
         notes = ["", "notes:"] + [f"  - {n}" for n in self.notes] if self.notes else []
         return "\n".join([title, *lines, *summary, *notes])
@@ -103,7 +139,7 @@ class RegularizationReport:
     __repr__ = __str__
 
 
-def _lambda_grad(penalty: dict, variable: Any) -> Optional[float]:
+def _lambda_grad(penalty: dict, variable: Any) -> float | None:
     """The coupled penalty's gradient coefficient on w: l2 for TF's half
     convention, 2*l2 for Keras' full one (None: none, L1 only or a tensor scale)."""
     _, l1, l2, convention = penalty_settings(variable)
@@ -114,7 +150,7 @@ def _lambda_grad(penalty: dict, variable: Any) -> Optional[float]:
     return l2 * (1.0 if convention == "half" else 2.0) if l2 else None
 
 
-def _scalar_value(plan: Any, name: str, session: Any, step: Optional[int]) -> Optional[float]:
+def _scalar_value(plan: Any, name: str, session: Any, step: int | None) -> float | None:
     """The value of the op's scalar input `name`: a constant's, else evaluated
     in `session` (at global step `step` when given), else None."""
     value = plan.value(name)
@@ -128,7 +164,7 @@ def _scalar_value(plan: Any, name: str, session: Any, step: Optional[int]) -> Op
     return float(session.run(tensor, feed))
 
 
-def _decay_scale(entry: Any, lr: Optional[float], multiplier: Optional[float]) -> Optional[float]:
+def _decay_scale(entry: Any, lr: float | None, multiplier: float | None) -> float | None:
     """s of p <- p - s*d*p for a plan entry (None: unknown without a session)."""
     if entry.decay_scale == "lr*lr_mult":
         return None if lr is None else lr * entry.lr_mult
@@ -137,8 +173,9 @@ def _decay_scale(entry: Any, lr: Optional[float], multiplier: Optional[float]) -
     return 1.0
 
 
-def regularization_report(train_op: Any = None, graph: Any = None, session: Any = None,
-                          step: Optional[int] = None) -> RegularizationReport:
+def regularization_report(
+    train_op: Any = None, graph: Any = None, session: Any = None, step: int | None = None
+) -> RegularizationReport:
     """The report for `train_op` (an Operation or the tensor create_train_op
     returns) or, without one, for the trainable variables of `graph`. What
     the train op does is read from its update plan (update_plan): the
@@ -179,8 +216,15 @@ def regularization_report(train_op: Any = None, graph: Any = None, session: Any 
             decay = float(v.weight_decay)
         lam = _lambda_grad(penalty, v)
         coupled_active = bool(lam) and in_loss is not False
-        mechanism = ("both" if coupled_active and decay else "loss penalty" if coupled_active
-                     else "decoupled decay" if decay else "none")
+        mechanism = (
+            "both"
+            if coupled_active and decay
+            else "loss penalty"
+            if coupled_active
+            else "decoupled decay"
+            if decay
+            else "none"
+        )
         if penalty["kind"] is not None and in_loss is False:
             mechanism += " (penalty NOT in the loss)"
         lr_mult = entry.lr_mult if entry is not None else (v.lr_mult if v.lr_mult is not None else 1.0)
@@ -205,25 +249,42 @@ def regularization_report(train_op: Any = None, graph: Any = None, session: Any 
         half_life = None
         if shrink is not None and 0.0 < shrink < 1.0:
             half_life = math.log(0.5) / math.log(shrink)
-        rows.append({
-            "variable": v.op.name, "shape": v.shape.as_list(), "role": v.role, "penalty": penalty,
-            "lambda_grad": lam, "in_loss": in_loss, "decay": decay,
-            "convention": entry.decay_convention if decay and entry is not None else None,
-            "shrink_decoupled": shrink_decoupled, "mechanism": mechanism, "shrink_per_step": shrink,
-            "half_life": half_life, "lr_mult": lr_mult, "momentum": v.momentum,
-            "updated": (entry is not None) if plan is not None else None,
-        })
+        rows.append(
+            {
+                "variable": v.op.name,
+                "shape": v.shape.as_list(),
+                "role": v.role,
+                "penalty": penalty,
+                "lambda_grad": lam,
+                "in_loss": in_loss,
+                "decay": decay,
+                "convention": entry.decay_convention if decay and entry is not None else None,
+                "shrink_decoupled": shrink_decoupled,
+                "mechanism": mechanism,
+                "shrink_per_step": shrink,
+                "half_life": half_life,
+                "lr_mult": lr_mult,
+                "momentum": v.momentum,
+                "updated": (entry is not None) if plan is not None else None,
+            }
+        )
     if adaptive_coupled:
-        notes.append(f"{algorithm} rescales gradients per coordinate, so a coupled L2 penalty on "
-                     f"{', '.join(adaptive_coupled[:4])}{' ...' if len(adaptive_coupled) > 4 else ''} is not weight "
-                     "decay (Loshchilov & Hutter): its shrink depends on the gradient history. For a decay that "
-                     "shrinks every weight alike use the decoupled form (AdamWOptimizer; "
-                     "slimcore.convert_decay explains the conversion).")
+        notes.append(
+            f"{algorithm} rescales gradients per coordinate, so a coupled L2 penalty on "
+            f"{', '.join(adaptive_coupled[:4])}{' ...' if len(adaptive_coupled) > 4 else ''} is not weight "
+            "decay (Loshchilov & Hutter): its shrink depends on the gradient history. For a decay that "
+            "shrinks every weight alike use the decoupled form (AdamWOptimizer; "
+            "slimcore.convert_decay explains the conversion)."
+        )
     if double:
-        notes.append(f"{', '.join(double[:4])}{' ...' if len(double) > 4 else ''} get both an L2 penalty in the "
-                     "loss and decoupled decay: the decay is counted twice.")
+        notes.append(
+            f"{', '.join(double[:4])}{' ...' if len(double) > 4 else ''} get both an L2 penalty in the "
+            "loss and decoupled decay: the decay is counted twice."
+        )
     missing = [r["variable"] for r in rows if r["in_loss"] is False]
     if missing:
-        notes.append(f"the penalties of {', '.join(missing[:4])}{' ...' if len(missing) > 4 else ''} are not in "
-                     "the trained loss: train on tf.losses.get_total_loss().")
+        notes.append(
+            f"the penalties of {', '.join(missing[:4])}{' ...' if len(missing) > 4 else ''} are not in "
+            "the trained loss: train on tf.losses.get_total_loss()."
+        )
     return RegularizationReport(rows, op.name if op is not None else None, lr, algorithm, notes)

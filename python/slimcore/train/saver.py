@@ -8,20 +8,28 @@ are written to a temporary name, flushed to disk and renamed: a crash
 mid-save never destroys the previous checkpoint. The ``safetensors``
 package and slimcore's C++ library read them.
 """
+
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import warnings
-from typing import Any, Optional
+from typing import Any
 
 from .. import _core
 from ..framework.ops import GraphKeys, Tensor, get_default_graph
 from ..variables import Variable
 
-__all__ = ["Saver", "latest_checkpoint", "checkpoint_path", "read_checkpoint", "CheckpointSettingsWarning",
-           "decay_settings"]
+__all__ = [
+    "Saver",
+    "latest_checkpoint",
+    "checkpoint_path",
+    "read_checkpoint",
+    "CheckpointSettingsWarning",
+    "decay_settings",
+]
 
 DECAY_KEY = "slimcore.decay_settings"
 
@@ -37,22 +45,30 @@ def decay_settings(variables: list, names: list) -> dict:
     decay and decay convention of the graph's last optimizer update (its
     update plan)."""
     from .plan import graph_update_plans, penalty_summary
+
     out: dict = {"variables": {}}
     for name, v in zip(names, variables):
         penalty = penalty_summary(v)
         out["variables"][name] = {
-            "regularizer": penalty["kind"], "scale": penalty["scale"], "convention": penalty["convention"],
-            "weight_decay": v.weight_decay, "lr_mult": v.lr_mult, "momentum": v.momentum, "role": v.role,
+            "regularizer": penalty["kind"],
+            "scale": penalty["scale"],
+            "convention": penalty["convention"],
+            "weight_decay": v.weight_decay,
+            "lr_mult": v.lr_mult,
+            "momentum": v.momentum,
+            "role": v.role,
         }
     plans = graph_update_plans(variables[0].graph) if variables else []
     if plans:
         plan = plans[-1]
         weight_decay = plan.value("weight_decay")
-        out["optimizer"] = {"algorithm": plan.algorithm,
-                            "weight_decay": weight_decay if weight_decay is not None else
-                            plan.scalar("weight_decay").name,
-                            "decay_convention": plan.variables[0].decay_convention}
+        out["optimizer"] = {
+            "algorithm": plan.algorithm,
+            "weight_decay": weight_decay if weight_decay is not None else plan.scalar("weight_decay").name,
+            "decay_convention": plan.variables[0].decay_convention,
+        }
     return out
+
 
 SUFFIX = ".safetensors"
 STATE_FILE = "checkpoint"
@@ -75,13 +91,14 @@ def read_checkpoint(prefix: str) -> tuple:
     return _core.read_safetensors(path)
 
 
-def _state_path(directory: str, latest_filename: Optional[str]) -> str:
+def _state_path(directory: str, latest_filename: str | None) -> str:
     return os.path.join(directory, latest_filename or STATE_FILE)
 
 
-def _write_state(directory: str, latest: str, all_paths: list, latest_filename: Optional[str]) -> None:
+def _write_state(directory: str, latest: str, all_paths: list, latest_filename: str | None) -> None:
     def rel(p: str) -> str:
         return os.path.relpath(p, directory) if os.path.dirname(os.path.abspath(p)) == os.path.abspath(directory) else p
+
     lines = [f'model_checkpoint_path: "{rel(latest)}"'] + [f'all_model_checkpoint_paths: "{rel(p)}"' for p in all_paths]
     path = _state_path(directory, latest_filename)
     tmp = f"{path}.tmp-{os.getpid()}"
@@ -92,7 +109,7 @@ def _write_state(directory: str, latest: str, all_paths: list, latest_filename: 
     os.replace(tmp, path)
 
 
-def latest_checkpoint(checkpoint_dir: str, latest_filename: Optional[str] = None) -> Optional[str]:
+def latest_checkpoint(checkpoint_dir: str, latest_filename: str | None = None) -> str | None:
     """tf.train.latest_checkpoint: the prefix of the newest checkpoint recorded
     in the directory's state file, or None."""
     state = _state_path(checkpoint_dir, latest_filename)
@@ -122,9 +139,17 @@ class Saver:
         duplicate names.
     """
 
-    def __init__(self, var_list: Any = None, reshape: bool = False, sharded: bool = False,
-                 max_to_keep: Optional[int] = 5, keep_checkpoint_every_n_hours: float = 10000.0,
-                 name: Optional[str] = None, allow_empty: bool = False, **_: Any) -> None:
+    def __init__(
+        self,
+        var_list: Any = None,
+        reshape: bool = False,
+        sharded: bool = False,
+        max_to_keep: int | None = 5,
+        keep_checkpoint_every_n_hours: float = 10000.0,
+        name: str | None = None,
+        allow_empty: bool = False,
+        **_: Any,
+    ) -> None:
         graph = get_default_graph()
         if var_list is None:
             var_list = graph.get_collection(GraphKeys.GLOBAL_VARIABLES)
@@ -132,7 +157,7 @@ class Saver:
             items = list(var_list.items())
         else:
             items = [(v.op.name if isinstance(v, Variable) else None, v) for v in var_list]
-        for key, v in items:
+        for _key, v in items:
             if not isinstance(v, Variable):
                 raise TypeError(f"Saver: var_list entries must be Variables, got {v!r}")
         names = [k for k, _ in items]
@@ -156,9 +181,17 @@ class Saver:
             raise ValueError("Saver: the session runs another graph than the saver's")
         return [v._variable._node for _, v in self._items], [k for k, _ in self._items]
 
-    def save(self, sess: Any, save_path: str, global_step: Any = None, latest_filename: Optional[str] = None,
-             write_meta_graph: bool = True, write_state: bool = True, metadata: Optional[dict] = None,
-             **_: Any) -> str:
+    def save(
+        self,
+        sess: Any,
+        save_path: str,
+        global_step: Any = None,
+        latest_filename: str | None = None,
+        write_meta_graph: bool = True,
+        write_state: bool = True,
+        metadata: dict | None = None,
+        **_: Any,
+    ) -> str:
         """Writes the variables' values; returns the checkpoint prefix.
 
         Raises:
@@ -174,8 +207,10 @@ class Saver:
         if not os.path.isdir(directory):
             raise ValueError(f"Parent directory of {save_path} doesn't exist, can't save.")
         nodes, names = self._nodes(sess)
-        meta = {"format": "slimcore/1",
-                DECAY_KEY: json.dumps(decay_settings([v for _, v in self._items], names), sort_keys=True)}
+        meta = {
+            "format": "slimcore/1",
+            DECAY_KEY: json.dumps(decay_settings([v for _, v in self._items], names), sort_keys=True),
+        }
         meta.update({str(k): str(v) for k, v in (metadata or {}).items()})
         _core.save_variables(sess._c, checkpoint_path(prefix), nodes, names, meta)
         if prefix in self._last:
@@ -184,10 +219,8 @@ class Saver:
         if self._max_to_keep:
             while len(self._last) > self._max_to_keep:
                 old = self._last.pop(0)
-                try:
+                with contextlib.suppress(FileNotFoundError):
                     os.remove(checkpoint_path(old))
-                except FileNotFoundError:
-                    pass
         if write_state:
             _write_state(os.path.dirname(prefix) or ".", prefix, self._last, latest_filename)
         return prefix
@@ -221,15 +254,23 @@ class Saver:
         for name in names:
             if name not in saved:
                 continue
-            changed = {k: (saved[name].get(k), current[name].get(k)) for k in current[name]
-                       if saved[name].get(k) != current[name].get(k)}
+            changed = {
+                k: (saved[name].get(k), current[name].get(k))
+                for k in current[name]
+                if saved[name].get(k) != current[name].get(k)
+            }
             if changed:
-                differences.append(f"{name}: " + ", ".join(f"{k} {a!r} in the checkpoint, {b!r} now"
-                                                           for k, (a, b) in changed.items()))
+                differences.append(
+                    f"{name}: " + ", ".join(f"{k} {a!r} in the checkpoint, {b!r} now" for k, (a, b) in changed.items())
+                )
         if differences:
-            warnings.warn(f"restoring {path}: the regularization settings differ from the checkpoint's: "
-                          + "; ".join(differences[:8]) + (" ..." if len(differences) > 8 else ""),
-                          CheckpointSettingsWarning, stacklevel=3)
+            warnings.warn(
+                f"restoring {path}: the regularization settings differ from the checkpoint's: "
+                + "; ".join(differences[:8])
+                + (" ..." if len(differences) > 8 else ""),
+                CheckpointSettingsWarning,
+                stacklevel=3,
+            )
 
 
 def _read_metadata(path: str) -> dict:

@@ -1,20 +1,28 @@
 """The global step and gradient clipping (tf.train / tf.clip_by_*)."""
+
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from ..framework import dtypes as _dtypes
-from ..ops import math_ops
 from ..framework.ops import GraphKeys, Tensor, convert_to_tensor, get_default_graph, name_scope
 from ..initializers import zeros_initializer
+from ..ops import math_ops
 from ..ops.nn_ops import l2_loss
 from ..variable_scope import get_variable
 
-__all__ = ["get_global_step", "create_global_step", "get_or_create_global_step", "global_norm",
-           "clip_by_global_norm", "clip_by_norm"]
+__all__ = [
+    "get_global_step",
+    "create_global_step",
+    "get_or_create_global_step",
+    "global_norm",
+    "clip_by_global_norm",
+    "clip_by_norm",
+]
 
 
-def get_global_step(graph: Any = None) -> Optional[Any]:
+def get_global_step(graph: Any = None) -> Any | None:
     """tf.train.get_global_step: the GLOBAL_STEP variable, or None.
 
     Raises:
@@ -38,8 +46,14 @@ def create_global_step(graph: Any = None) -> Any:
     if get_global_step(graph) is not None:
         raise ValueError('"global_step" already exists.')
     with graph.as_default(), graph.name_scope(""):
-        return get_variable("global_step", [], dtype=_dtypes.int64, initializer=zeros_initializer(),
-                            trainable=False, collections=[GraphKeys.GLOBAL_VARIABLES, GraphKeys.GLOBAL_STEP])
+        return get_variable(
+            "global_step",
+            [],
+            dtype=_dtypes.int64,
+            initializer=zeros_initializer(),
+            trainable=False,
+            collections=[GraphKeys.GLOBAL_VARIABLES, GraphKeys.GLOBAL_STEP],
+        )
 
 
 def get_or_create_global_step(graph: Any = None) -> Any:
@@ -47,7 +61,7 @@ def get_or_create_global_step(graph: Any = None) -> Any:
     return get_global_step(graph) or create_global_step(graph)
 
 
-def global_norm(t_list: Sequence[Any], name: Optional[str] = None) -> Tensor:
+def global_norm(t_list: Sequence[Any], name: str | None = None) -> Tensor:
     """tf.global_norm: sqrt(sum over tensors of sum(t^2)); None entries are skipped."""
     tensors = [convert_to_tensor(t) for t in t_list if t is not None]
     if not tensors:
@@ -57,8 +71,7 @@ def global_norm(t_list: Sequence[Any], name: Optional[str] = None) -> Tensor:
         return math_ops.sqrt(math_ops.multiply(math_ops.add_n(half_sums), 2.0), name=scope)
 
 
-def clip_by_global_norm(t_list: Sequence[Any], clip_norm: Any, use_norm: Any = None,
-                        name: Optional[str] = None) -> tuple:
+def clip_by_global_norm(t_list: Sequence[Any], clip_norm: Any, use_norm: Any = None, name: str | None = None) -> tuple:
     """tf.clip_by_global_norm: each t becomes t * clip_norm / max(global_norm, clip_norm);
     returns (clipped list, global_norm). None entries stay None. As TF1, an
     infinite or NaN global norm (a NaN entry, or squares that overflow
@@ -73,17 +86,18 @@ def clip_by_global_norm(t_list: Sequence[Any], clip_norm: Any, use_norm: Any = N
             raise ValueError(f"clip_norm must be positive, got {clip_norm}")
         clip_norm = float(clip_norm)
     t_list = list(t_list)
-    with name_scope(name, "clip_by_global_norm", [t for t in t_list if t is not None]) as scope:
+    with name_scope(name, "clip_by_global_norm", [t for t in t_list if t is not None]):
         norm = use_norm if use_norm is not None else global_norm(t_list)
         # TF1: clip * min(1/norm, 1/clip), plus (norm - norm): NaN unless the norm is finite.
-        scale = math_ops.multiply(clip_norm, math_ops.minimum(math_ops.divide(1.0, norm),
-                                                              math_ops.divide(1.0, clip_norm)))
+        scale = math_ops.multiply(
+            clip_norm, math_ops.minimum(math_ops.divide(1.0, norm), math_ops.divide(1.0, clip_norm))
+        )
         scale = math_ops.add(scale, math_ops.subtract(norm, norm))
         clipped = [None if t is None else math_ops.multiply(t, scale) for t in t_list]
         return clipped, norm
 
 
-def clip_by_norm(t: Any, clip_norm: Any, axes: Any = None, name: Optional[str] = None) -> Tensor:
+def clip_by_norm(t: Any, clip_norm: Any, axes: Any = None, name: str | None = None) -> Tensor:
     """tf.clip_by_norm: t * clip_norm / max(||t||_2, clip_norm) (over all axes).
 
     Raises:

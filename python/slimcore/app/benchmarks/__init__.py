@@ -1,10 +1,11 @@
 """Benchmarks run by `slimcore bench` (and the scripts in bench/): each times
 slimcore and the peers that are installed (PyTorch, TensorFlow) in the same
 process and prints ratios; a missing peer is skipped, never an error."""
+
 from __future__ import annotations
 
 import importlib
-from typing import Sequence
+from collections.abc import Sequence
 
 BENCHMARKS = {
     "mlp": "seed MLP training step (784-200-200-10 tanh, L2 on weights, Adam, batch 100)",

@@ -16,6 +16,7 @@ with all cores and with one thread (sc.set_num_threads(1) /
 torch.set_num_threads(1)). The contenders take turns in rounds and each
 keeps its best round, which damps the noise of a shared machine.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,8 +30,15 @@ from ._util import steps_per_second as timed
 
 # (expansion t, output channels c, repeats n, first stride s) of MobileNetV2 at width 0.35,
 # channels rounded to multiples of 8 as the reference implementation does.
-MOBILENET_BLOCKS = [(1, 8, 1, 1), (6, 8, 2, 2), (6, 16, 3, 2), (6, 24, 4, 2), (6, 32, 3, 1),
-                    (6, 56, 3, 2), (6, 112, 1, 1)]
+MOBILENET_BLOCKS = [
+    (1, 8, 1, 1),
+    (6, 8, 2, 2),
+    (6, 16, 3, 2),
+    (6, 24, 4, 2),
+    (6, 32, 3, 1),
+    (6, 56, 3, 2),
+    (6, 112, 1, 1),
+]
 MOBILENET_STEM, MOBILENET_HEAD = 16, 1280
 
 
@@ -115,9 +123,18 @@ def slimcore_step(build, x_data, y_data, lr):
 # ---- PyTorch ------------------------------------------------------------------------------------
 def torch_cnn(torch):
     nn = torch.nn
-    return nn.Sequential(nn.Conv2d(1, 32, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
-                         nn.Conv2d(32, 64, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
-                         nn.Linear(7 * 7 * 64, 128), nn.ReLU(), nn.Linear(128, 10))
+    return nn.Sequential(
+        nn.Conv2d(1, 32, 5, padding=2),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 5, padding=2),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(7 * 7 * 64, 128),
+        nn.ReLU(),
+        nn.Linear(128, 10),
+    )
 
 
 def torch_mobilenet(torch):
@@ -128,8 +145,7 @@ def torch_mobilenet(torch):
             super().__init__()
             hidden = cin * t
             layers = [nn.Conv2d(cin, hidden, 1), nn.ReLU6()] if t != 1 else []
-            layers += [nn.Conv2d(hidden, hidden, 3, stride, 1, groups=hidden), nn.ReLU6(),
-                       nn.Conv2d(hidden, cout, 1)]
+            layers += [nn.Conv2d(hidden, hidden, 3, stride, 1, groups=hidden), nn.ReLU6(), nn.Conv2d(hidden, cout, 1)]
             self.body = nn.Sequential(*layers)
             self.residual = stride == 1 and cin == cout
 
@@ -141,13 +157,19 @@ def torch_mobilenet(torch):
         for i in range(n):
             layers.append(Block(cin, c, t, s if i == 0 else 1))
             cin = c
-    layers += [nn.Conv2d(cin, MOBILENET_HEAD, 1), nn.ReLU6(), nn.AvgPool2d(3), nn.Flatten(),
-               nn.Linear(MOBILENET_HEAD, 10)]
+    layers += [
+        nn.Conv2d(cin, MOBILENET_HEAD, 1),
+        nn.ReLU6(),
+        nn.AvgPool2d(3),
+        nn.Flatten(),
+        nn.Linear(MOBILENET_HEAD, 10),
+    ]
     return nn.Sequential(*layers)
 
 
 def torch_step(make, x_data, y_data, lr, channels_last):
     import torch  # optional peer: benchmarked only when installed
+
     torch.manual_seed(0)
     model = make(torch)
     x = torch.from_numpy(np.ascontiguousarray(x_data.transpose(0, 3, 1, 2)))
@@ -161,25 +183,28 @@ def torch_step(make, x_data, y_data, lr, channels_last):
         opt.zero_grad(set_to_none=True)
         torch.nn.functional.cross_entropy(model(x), y).backward()
         opt.step()
+
     return step
 
 
-MODELS = {"cnn": (slimcore_cnn, torch_cnn, (28, 28, 1), 64),
-          "mobilenet": (slimcore_mobilenet, torch_mobilenet, (96, 96, 3), 16)}
+MODELS = {
+    "cnn": (slimcore_cnn, torch_cnn, (28, 28, 1), 64),
+    "mobilenet": (slimcore_mobilenet, torch_mobilenet, (96, 96, 3), 16),
+}
 
 
 def timed_rounds(steps: dict, seconds: float, rounds: int) -> dict:
     """Steps per second of each step function: the contenders take turns for
     `rounds` rounds of seconds / rounds each, and each keeps its best round
     (on a shared machine the best round is the one least disturbed)."""
-    best = {name: 0.0 for name in steps}
+    best = dict.fromkeys(steps, 0.0)
     for _ in range(rounds):
         for name, step in steps.items():
             best[name] = max(best[name], timed(step, seconds / rounds))
     return best
 
 
-def main(argv: Optional[list] = None) -> None:
+def main(argv: list | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=6.0, help="time per contender and setting")
     parser.add_argument("--rounds", type=int, default=4)
@@ -208,8 +233,10 @@ def main(argv: Optional[list] = None) -> None:
             ours = rates.pop("slimcore")
             print(f"{name:9s} {threads} thread(s)  slimcore             {ours:8.2f} steps/s")
             for peer, theirs in rates.items():
-                print(f"{name:9s} {threads} thread(s)  {peer:20s} {theirs:8.2f} steps/s   "
-                      f"slimcore/peer = {ours / theirs:.2f}x")
+                print(
+                    f"{name:9s} {threads} thread(s)  {peer:20s} {theirs:8.2f} steps/s   "
+                    f"slimcore/peer = {ours / theirs:.2f}x"
+                )
             if rates:
                 print(f"{name:9s} {threads} thread(s)  slimcore / fastest torch = {ours / max(rates.values()):.2f}x")
 

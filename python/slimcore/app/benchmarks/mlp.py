@@ -2,6 +2,7 @@
 with slim's l2_regularizer(1e-4) on the weights, Adam, batch 100): slimcore
 vs PyTorch eager and TensorFlow's graph mode when installed.
 Target (shared/DESIGN.md): >= 2x PyTorch eager, >= 1.5x TensorFlow graph mode."""
+
 from __future__ import annotations
 
 import os
@@ -30,8 +31,12 @@ def slimcore_step(x_data, y_data):
         labels = sc.placeholder(sc.int64, [None])
         net = x
         for i, units in enumerate(SIZES[1:]):
-            net = slim.fully_connected(net, units, activation_fn=sc.tanh if i < len(SIZES) - 2 else None,
-                                       weights_regularizer=slim.l2_regularizer(L2))
+            net = slim.fully_connected(
+                net,
+                units,
+                activation_fn=sc.tanh if i < len(SIZES) - 2 else None,
+                weights_regularizer=slim.l2_regularizer(L2),
+            )
         sc.losses.sparse_softmax_cross_entropy(labels, net)
         train = sc.train.AdamOptimizer(1e-3).minimize(sc.losses.get_total_loss())
         sess = sc.Session(graph=graph)
@@ -42,6 +47,7 @@ def slimcore_step(x_data, y_data):
 
 def torch_step(x_data, y_data):
     import torch  # optional peer: benchmarked only when installed
+
     torch.manual_seed(0)
     layers = []
     for i, (a, b) in enumerate(zip(SIZES[:-1], SIZES[1:])):
@@ -59,11 +65,13 @@ def torch_step(x_data, y_data):
         loss = loss + L2 * 0.5 * sum((w * w).sum() for w in weights)
         loss.backward()
         opt.step()
+
     return step
 
 
 def tensorflow_step(x_data, y_data):
-    import tensorflow as tf1  # noqa: F401  (optional peer: benchmarked only when installed)
+    import tensorflow as tf1
+
     tf = tf1.compat.v1
     tf.disable_eager_execution()
     graph = tf.Graph()
@@ -72,8 +80,12 @@ def tensorflow_step(x_data, y_data):
         labels = tf.placeholder(tf.int64, [None])
         net = x
         for i, units in enumerate(SIZES[1:]):
-            net = tf.layers.dense(net, units, activation=tf.tanh if i < len(SIZES) - 2 else None,
-                                  kernel_regularizer=lambda w: L2 * tf.nn.l2_loss(w))
+            net = tf.layers.dense(
+                net,
+                units,
+                activation=tf.tanh if i < len(SIZES) - 2 else None,
+                kernel_regularizer=lambda w: L2 * tf.nn.l2_loss(w),
+            )
         tf.losses.sparse_softmax_cross_entropy(labels, net)
         train = tf.train.AdamOptimizer(1e-3).minimize(tf.losses.get_total_loss())
         sess = tf.Session(graph=graph)
@@ -88,6 +100,7 @@ def run(seconds: float = 2.0, batch: int = 100) -> None:
     print(f"{'slimcore':<28s}{ours:10.1f} steps/s")
     try:
         import torch  # optional peer: benchmarked only when installed
+
         torch.set_num_threads(os.cpu_count() or 1)
         print(ratio_line("torch eager", steps_per_second(torch_step(x_data, y_data), seconds), ours))
     except ImportError:

@@ -23,14 +23,15 @@ and faster than PyTorch's fused AdamW.
     python bench/bench_optimizer.py                 # 1M, 10M, 50M x 1, 2 threads
     python bench/bench_optimizer.py --sizes 10 --threads 2 --rounds 9
 """
+
 from __future__ import annotations
 
 import argparse
 import gc
 import statistics
-from concurrent.futures import ThreadPoolExecutor
 import time
-from typing import Callable, Optional
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable
 
 import numpy as np
 
@@ -69,7 +70,7 @@ def slimcore_step(n: int, threads: int, check_finite: bool = True) -> tuple:
     return (lambda: sess.run(train)), (lambda: sess.run(noop)), sess
 
 
-def torch_step(n: int, threads: int, mode: str) -> Optional[Callable[[], None]]:
+def torch_step(n: int, threads: int, mode: str) -> Callable[[], None] | None:
     try:
         import torch  # optional peer: benchmarked only when installed
     except ImportError:
@@ -85,6 +86,7 @@ def torch_step(n: int, threads: int, mode: str) -> Optional[Callable[[], None]]:
     @torch.no_grad()
     def step() -> None:
         opt.step()
+
     return step
 
 
@@ -136,11 +138,11 @@ def fmt_spread(xs: list, scale: float = 1.0, digits: int = 2) -> str:
 
 def bench(n: int, threads: int, rounds: int, seconds: float, with_torch: bool, unchecked: bool) -> dict:
     contenders: dict = {}
-    step, noop, sess = slimcore_step(n, threads)
+    step, noop, _sess = slimcore_step(n, threads)
     contenders["slimcore AdamW"] = step
     overhead = per_call(noop, 0.05)
     if unchecked:
-        step2, _, sess2 = slimcore_step(n, threads, check_finite=False)
+        step2, _, _sess2 = slimcore_step(n, threads, check_finite=False)
         contenders["slimcore (no NaN check)"] = step2
     if with_torch:
         for mode in ("fused", "foreach"):
@@ -158,7 +160,7 @@ def bench(n: int, threads: int, rounds: int, seconds: float, with_torch: bool, u
     return {"times": times, "overhead": overhead}
 
 
-def main(argv: Optional[list] = None) -> None:
+def main(argv: list | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=float, nargs="+", default=[1, 10, 50], help="millions of parameters")
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
@@ -169,20 +171,26 @@ def main(argv: Optional[list] = None) -> None:
     args = parser.parse_args(argv)
     try:
         import torch  # optional peer: benchmarked only when installed
+
         torch_version = torch.__version__
     except ImportError:
         torch_version = None
-    print(f"AdamW step, {BYTES_PER_PARAM} B/param; torch {torch_version or 'not installed (skipped)'}; "
-          f"median [min-max] over {args.rounds} interleaved rounds")
+    print(
+        f"AdamW step, {BYTES_PER_PARAM} B/param; torch {torch_version or 'not installed (skipped)'}; "
+        f"median [min-max] over {args.rounds} interleaved rounds"
+    )
     summary = []
     for millions in args.sizes:
         n = int(millions * 1_000_000)
         for threads in args.threads:
-            result = bench(n, threads, args.rounds, args.seconds, not args.no_torch and torch_version is not None,
-                           args.unchecked)
+            result = bench(
+                n, threads, args.rounds, args.seconds, not args.no_torch and torch_version is not None, args.unchecked
+            )
             times = result["times"]
-            print(f"\n{millions:g}M params, {threads} thread(s)   (session.run overhead "
-                  f"{result['overhead'] * 1e6:.0f} us)")
+            print(
+                f"\n{millions:g}M params, {threads} thread(s)   (session.run overhead "
+                f"{result['overhead'] * 1e6:.0f} us)"
+            )
             print(f"  {'':26s} {'ns/param':>22s} {'GB/s':>22s}")
             for name, ts in times.items():
                 bytes_per = 12 if name.startswith("probe") else BYTES_PER_PARAM
@@ -201,10 +209,14 @@ def main(argv: Optional[list] = None) -> None:
                         row[stat][mode] = pick(times[key]) / ours
             summary.append(row)
             gc.collect()
-    print("\nRatios: slimcore's bandwidth (28 B/param) / probe a+=b; torch time / slimcore time "
-          "(> 1: slimcore faster). median of rounds | best round of each")
-    print(f"  {'params':>7s} {'thr':>3s} {'ns/param':>8s} {'% probe':>8s} {'vs fused':>8s} {'vs foreach':>10s}"
-          f"   | {'ns/param':>8s} {'% probe':>8s} {'vs fused':>8s} {'vs foreach':>10s}")
+    print(
+        "\nRatios: slimcore's bandwidth (28 B/param) / probe a+=b; torch time / slimcore time "
+        "(> 1: slimcore faster). median of rounds | best round of each"
+    )
+    print(
+        f"  {'params':>7s} {'thr':>3s} {'ns/param':>8s} {'% probe':>8s} {'vs fused':>8s} {'vs foreach':>10s}"
+        f"   | {'ns/param':>8s} {'% probe':>8s} {'vs fused':>8s} {'vs foreach':>10s}"
+    )
     for r in summary:
         cells = []
         for stat in ("median", "best"):

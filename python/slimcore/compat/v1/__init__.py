@@ -36,27 +36,51 @@ Nothing numerical lives here: the numbers are slimcore's, and where slimcore
 is louder than TF1 (a train op that leaves out regularization losses warns),
 it is as loud under these names.
 """
+
 from __future__ import annotations
 
 import inspect as _inspect
 import sys as _sys
 
-import slimcore as _slimcore
-from slimcore import *  # noqa: F401,F403
-from slimcore import errors, layers, losses, nn, regularizers, train  # noqa: F401
-from slimcore import keras  # noqa: F401
-
-from . import contrib  # noqa: F401
-from ._autopack import autopack as _autopack
 # (`from . import initializers` would return slimcore.initializers, star-imported above)
 from importlib import import_module as _import_module
+
+import slimcore as _slimcore
+from slimcore import *  # noqa: F403
+from slimcore import (
+    errors,
+    keras,
+    layers,
+    losses,
+    nn,
+    regularizers,
+    train,
+)
+
+from . import contrib
+from ._autopack import autopack as _autopack
+
 initializers = _import_module(f"{__name__}.initializers")
 
 # Functions whose tensor argument TF1 would auto-pack from a list of tensors.
 # (constant raises on tensors in TF1 too; collection values are stored as given.)
-_NOT_PACKED = frozenset({"constant", "add_to_collection", "add_to_collections", "get_collection",
-                         "get_collection_ref", "placeholder", "get_variable", "variable_scope",
-                         "name_scope", "gradients", "group", "tuple", "control_dependencies"})
+_NOT_PACKED = frozenset(
+    {
+        "constant",
+        "add_to_collection",
+        "add_to_collections",
+        "get_collection",
+        "get_collection_ref",
+        "placeholder",
+        "get_variable",
+        "variable_scope",
+        "name_scope",
+        "gradients",
+        "group",
+        "tuple",
+        "control_dependencies",
+    }
+)
 for _name in _slimcore.__all__:
     _obj = getattr(_slimcore, _name)
     if _inspect.isfunction(_obj) and _name not in _NOT_PACKED:
@@ -65,11 +89,21 @@ for _name in _slimcore.__all__:
 # `import slimcore.compat.v1.losses` (and the other submodules) as TF1 allows.
 for _sub in ("losses", "nn", "train", "layers", "errors", "keras"):
     _sys.modules.setdefault(f"{__name__}.{_sub}", globals()[_sub])
-for _sub in ("models", "layers", "regularizers", "optimizers", "losses", "metrics", "activations",
-             "initializers", "backend"):
+for _sub in (
+    "models",
+    "layers",
+    "regularizers",
+    "optimizers",
+    "losses",
+    "metrics",
+    "activations",
+    "initializers",
+    "backend",
+):
     _sys.modules.setdefault(f"{__name__}.keras.{_sub}", getattr(keras, _sub))
 
-__all__ = sorted(set(_slimcore.__all__) | {"contrib", "initializers", "keras", "layers", "losses", "nn",
-                                           "train", "errors"})
+__all__ = sorted(
+    set(_slimcore.__all__) | {"contrib", "initializers", "keras", "layers", "losses", "nn", "train", "errors"}
+)
 
 del _name, _obj, _sub

@@ -6,20 +6,22 @@ t2]))``; seed 002's EasyNet relies on it). slimcore's ``convert_to_tensor``
 does not, so the compat namespace wraps the functions whose tensor arguments
 TF1 programs pass lists to. Lists of plain numbers are left alone.
 """
+
 from __future__ import annotations
 
 import functools
 import inspect
 from typing import Any, Callable
 
-from ...ops.array_ops import stack
 from ...framework.ops import _tensor_or_none
+from ...ops.array_ops import stack
 
 __all__ = ["autopack", "TENSOR_PARAMETERS"]
 
 # Parameters that hold one tensor (never a list of tensors) in slimcore's API.
-TENSOR_PARAMETERS = frozenset({"input_tensor", "input", "x", "y", "a", "b", "value", "tensor",
-                               "features", "t", "logits", "labels"})
+TENSOR_PARAMETERS = frozenset(
+    {"input_tensor", "input", "x", "y", "a", "b", "value", "tensor", "features", "t", "logits", "labels"}
+)
 
 
 def _has_tensor(value: Any) -> bool:

@@ -20,18 +20,44 @@ Each name is the slimcore class or function with TF1's defaults:
 ``variables(var_list)``     tf.variables_initializer(var_list)
 ==========================  ======================================================
 """
+
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any
 
-from ...initializers import (Constant, GlorotNormal, GlorotUniform, Ones, RandomNormal, RandomUniform,
-                             TruncatedNormal, VarianceScaling, Zeros)
+from ...initializers import (
+    Constant,
+    GlorotNormal,
+    GlorotUniform,
+    Ones,
+    RandomNormal,
+    RandomUniform,
+    TruncatedNormal,
+    VarianceScaling,
+    Zeros,
+)
 from ...variables import Variable, global_variables_initializer, variables_initializer
 from ...variables import local_variables as _local_variables
 
-__all__ = ["zeros", "ones", "constant", "random_uniform", "random_normal", "truncated_normal",
-           "variance_scaling", "glorot_uniform", "glorot_normal", "he_normal", "he_uniform",
-           "lecun_normal", "lecun_uniform", "global_variables", "local_variables", "variables"]
+__all__ = [
+    "zeros",
+    "ones",
+    "constant",
+    "random_uniform",
+    "random_normal",
+    "truncated_normal",
+    "variance_scaling",
+    "glorot_uniform",
+    "glorot_normal",
+    "he_normal",
+    "he_uniform",
+    "lecun_normal",
+    "lecun_uniform",
+    "global_variables",
+    "local_variables",
+    "variables",
+]
 
 zeros = Zeros
 ones = Ones
@@ -44,22 +70,22 @@ glorot_uniform = GlorotUniform
 glorot_normal = GlorotNormal
 
 
-def he_normal(seed: Optional[int] = None) -> VarianceScaling:
+def he_normal(seed: int | None = None) -> VarianceScaling:
     """tf.initializers.he_normal: truncated normal with std sqrt(2 / fan_in)."""
     return VarianceScaling(2.0, "fan_in", "truncated_normal", seed=seed)
 
 
-def he_uniform(seed: Optional[int] = None) -> VarianceScaling:
+def he_uniform(seed: int | None = None) -> VarianceScaling:
     """tf.initializers.he_uniform: U(+-sqrt(6 / fan_in))."""
     return VarianceScaling(2.0, "fan_in", "uniform", seed=seed)
 
 
-def lecun_normal(seed: Optional[int] = None) -> VarianceScaling:
+def lecun_normal(seed: int | None = None) -> VarianceScaling:
     """tf.initializers.lecun_normal: truncated normal with std sqrt(1 / fan_in)."""
     return VarianceScaling(1.0, "fan_in", "truncated_normal", seed=seed)
 
 
-def lecun_uniform(seed: Optional[int] = None) -> VarianceScaling:
+def lecun_uniform(seed: int | None = None) -> VarianceScaling:
     """tf.initializers.lecun_uniform: U(+-sqrt(3 / fan_in))."""
     return VarianceScaling(1.0, "fan_in", "uniform", seed=seed)
 

@@ -3,12 +3,13 @@
 ``tf.contrib.slim`` is slimcore.slim itself; the others are small modules
 re-exporting slimcore's objects under contrib's names.
 """
+
 from __future__ import annotations
 
 import sys as _sys
 
-from .... import slim  # noqa: F401
-from . import framework, layers, opt  # noqa: F401
+from .... import slim
+from . import framework, layers, opt
 
 _sys.modules.setdefault(f"{__name__}.slim", slim)
 

@@ -4,21 +4,35 @@
 ``get_or_create_global_step`` is tf.train's (an int64 variable "global_step"
 in GLOBAL_STEP); ``get_model_variables`` lists MODEL_VARIABLES.
 """
+
 from __future__ import annotations
 
-from typing import Optional
-
-from ....slim.arg_scope import (add_arg_scope, arg_scope, arg_scope_func_key, arg_scoped_arguments,
-                                current_arg_scope, has_arg_scope)
+from ....slim.arg_scope import (
+    add_arg_scope,
+    arg_scope,
+    arg_scope_func_key,
+    arg_scoped_arguments,
+    current_arg_scope,
+    has_arg_scope,
+)
 from ....train.training_util import create_global_step, get_global_step, get_or_create_global_step
 from ....variables import model_variables as _model_variables
 
-__all__ = ["add_arg_scope", "arg_scope", "arg_scope_func_key", "arg_scoped_arguments", "current_arg_scope",
-           "has_arg_scope", "create_global_step", "get_global_step", "get_or_create_global_step",
-           "get_model_variables"]
+__all__ = [
+    "add_arg_scope",
+    "arg_scope",
+    "arg_scope_func_key",
+    "arg_scoped_arguments",
+    "current_arg_scope",
+    "has_arg_scope",
+    "create_global_step",
+    "get_global_step",
+    "get_or_create_global_step",
+    "get_model_variables",
+]
 
 
-def get_model_variables(scope: Optional[str] = None, suffix: Optional[str] = None) -> list:
+def get_model_variables(scope: str | None = None, suffix: str | None = None) -> list:
     """tf.contrib.framework.get_model_variables: MODEL_VARIABLES whose name
     matches `scope` at its start and, if given, ends with `suffix`."""
     found = _model_variables(scope)

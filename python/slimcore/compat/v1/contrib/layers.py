@@ -13,18 +13,46 @@ Example (seed 002)::
                                  weights_initializer=layers.xavier_initializer(uniform=True),
                                  activation_fn=tf.nn.tanh)
 """
+
 from __future__ import annotations
 
 from ....initializers import contrib_variance_scaling_initializer as variance_scaling_initializer
 from ....initializers import xavier_initializer, xavier_initializer_conv2d
-from ....regularizers import (apply_regularization, l1_l2_regularizer, l1_regularizer, l2_regularizer,
-                              sum_regularizer)
-from ....slim.layers import (avg_pool2d, batch_norm, conv2d, convolution2d, dropout, flatten,
-                             fully_connected, max_pool2d, repeat, separable_conv2d,
-                             separable_convolution2d, stack)
+from ....regularizers import apply_regularization, l1_l2_regularizer, l1_regularizer, l2_regularizer, sum_regularizer
+from ....slim.layers import (
+    avg_pool2d,
+    batch_norm,
+    conv2d,
+    convolution2d,
+    dropout,
+    flatten,
+    fully_connected,
+    max_pool2d,
+    repeat,
+    separable_conv2d,
+    separable_convolution2d,
+    stack,
+)
 
-__all__ = ["avg_pool2d", "batch_norm", "conv2d", "convolution2d", "dropout", "flatten", "fully_connected",
-           "max_pool2d", "repeat", "separable_conv2d", "separable_convolution2d", "stack",
-           "l1_regularizer", "l2_regularizer", "l1_l2_regularizer", "sum_regularizer",
-           "apply_regularization", "xavier_initializer", "xavier_initializer_conv2d",
-           "variance_scaling_initializer"]
+__all__ = [
+    "avg_pool2d",
+    "batch_norm",
+    "conv2d",
+    "convolution2d",
+    "dropout",
+    "flatten",
+    "fully_connected",
+    "max_pool2d",
+    "repeat",
+    "separable_conv2d",
+    "separable_convolution2d",
+    "stack",
+    "l1_regularizer",
+    "l2_regularizer",
+    "l1_l2_regularizer",
+    "sum_regularizer",
+    "apply_regularization",
+    "xavier_initializer",
+    "xavier_initializer_conv2d",
+    "variance_scaling_initializer",
+]

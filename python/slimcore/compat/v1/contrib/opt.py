@@ -7,8 +7,17 @@ NOT multiplied by the learning rate (PyTorch's AdamW is:
 contrib weight_decay = lr * PyTorch weight_decay). See
 slimcore.train.DecoupledWeightDecayExtension for the other conventions.
 """
-from ....train.optimizer import (AdamWOptimizer, DecoupledWeightDecayExtension, MomentumWOptimizer,
-                                 extend_with_decoupled_weight_decay)
 
-__all__ = ["AdamWOptimizer", "MomentumWOptimizer", "DecoupledWeightDecayExtension",
-           "extend_with_decoupled_weight_decay"]
+from ....train.optimizer import (
+    AdamWOptimizer,
+    DecoupledWeightDecayExtension,
+    MomentumWOptimizer,
+    extend_with_decoupled_weight_decay,
+)
+
+__all__ = [
+    "AdamWOptimizer",
+    "MomentumWOptimizer",
+    "DecoupledWeightDecayExtension",
+    "extend_with_decoupled_weight_decay",
+]
