@@ -12,7 +12,7 @@ from .ops import math_ops
 from .ops.array_ops import reshape
 from .ops.nn_ops import bias_add
 from .variable_scope import get_variable, get_variable_scope, no_regularizer
-from .variables import ROLES, Variable
+from .variables import ROLES, Variable, attach_penalty
 
 __all__ = [
     "OptimizerHints",
@@ -117,14 +117,8 @@ def layer_variable(
         return variable
     variable.role = role
     if regularizer is not None:
-        variable.regularizer = regularizer
         scope = get_variable_scope().name
-        base = f"{scope}/{penalty_name or name}" if scope else (penalty_name or name)
-        with graph.name_scope(base + "/Regularizer/"):
-            loss = regularizer(variable)
-        if loss is not None:
-            variable.regularization_loss = loss
-            graph.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
+        attach_penalty(variable, regularizer, f"{scope}/{penalty_name or name}" if scope else (penalty_name or name))
     return variable
 
 

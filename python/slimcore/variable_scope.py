@@ -44,10 +44,10 @@ from typing import Any
 import numpy as np
 
 from .framework import dtypes as _dtypes
-from .framework.ops import GraphKeys, get_default_graph
+from .framework.ops import get_default_graph
 from .framework.tensor_shape import TensorShape
 from .initializers import glorot_uniform_initializer, zeros_initializer
-from .variables import Variable
+from .variables import Variable, attach_penalty
 
 __all__ = ["AUTO_REUSE", "VariableScope", "variable_scope", "get_variable", "get_variable_scope", "no_regularizer"]
 
@@ -512,10 +512,5 @@ def get_variable(
     for hint, value in hints.items():
         setattr(variable, hint, value if value is not None else getattr(scope, hint))
     if regularizer is not None:
-        variable.regularizer = regularizer
-        with graph.name_scope(full_name + "/Regularizer/"):
-            loss = regularizer(variable)
-        if loss is not None:
-            variable.regularization_loss = loss
-            graph.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
+        attach_penalty(variable, regularizer, full_name)
     return variable

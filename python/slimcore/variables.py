@@ -50,6 +50,7 @@ __all__ = [
     "is_variable_initialized",
     "report_uninitialized_variables",
     "ROLES",
+    "attach_penalty",
 ]
 
 # The roles layers give their variables (Variable.role; None reads as "other").
@@ -412,3 +413,23 @@ def report_uninitialized_variables(var_list: Iterable[Variable] | None = None, s
     var_list = global_variables() if var_list is None else list(var_list)
     sess = _session_for(session, get_default_graph())
     return [v.op.name for v in var_list if not sess._c.variable_initialized(v._variable._node)]
+
+
+def attach_penalty(variable: Variable, regularizer: Callable[[Variable], Tensor | None], scope: str) -> Tensor | None:
+    """Records `regularizer` on `variable` (its kind and scale go to the engine's
+    settings record) and adds penalty = regularizer(variable), built under the
+    name scope "<scope>/Regularizer/", to REGULARIZATION_LOSSES -- what TF1's
+    get_variable(regularizer=...) and tf.layers/slim layers do. A regularizer
+    that returns None (a zero scale) adds nothing, as in TF1.
+
+    Returns:
+      The penalty tensor, or None.
+    """
+    variable.regularizer = regularizer
+    graph = variable.graph
+    with graph.name_scope(scope + "/Regularizer/"):
+        loss = regularizer(variable)
+    if loss is not None:
+        variable.regularization_loss = loss
+        graph.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
+    return loss
