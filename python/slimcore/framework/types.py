@@ -17,6 +17,7 @@ alias               what it may be                                              
 ``InitializerFn``   ``init(shape, dtype=None, partition_info=None)`` ->         ``get_variable``
                     initial value (a Tensor)
 ``ActivationFn``    a tensor -> a tensor (tf.nn.relu)                            the layers
+``ConstraintFn``    a variable's value -> its projected value (Keras' max_norm)   the layers
 ==================  ==========================================================  ====================
 
 Variables are matched structurally (``SupportsTensor``: anything with the
@@ -46,6 +47,7 @@ __all__ = [
     "RegularizerFn",
     "InitializerFn",
     "ActivationFn",
+    "ConstraintFn",
 ]
 
 
@@ -76,3 +78,6 @@ RegularizerFn = Callable[[Tensor], Optional[Tensor]]
 InitializerFn = Callable[..., Tensor]
 
 ActivationFn = Callable[[Tensor], Tensor]
+
+# A projection applied to a variable after each update (Keras' kernel_constraint).
+ConstraintFn = Callable[[Tensor], Tensor]
