@@ -5,7 +5,7 @@ optimizer hints) and applying a dense kernel to inputs of any rank."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 from .framework.ops import GraphKeys, Tensor, get_default_graph
 from .ops import math_ops
@@ -13,6 +13,9 @@ from .ops.array_ops import reshape
 from .ops.nn_ops import bias_add
 from .variable_scope import get_variable, get_variable_scope, no_regularizer
 from .variables import ROLES, Variable, attach_penalty
+
+if TYPE_CHECKING:  # annotations only
+    from .framework.types import DTypeLike, InitializerFn, TensorLike
 
 __all__ = [
     "OptimizerHints",
@@ -71,8 +74,8 @@ class OptimizerHints:
 def layer_variable(
     name: str,
     shape: list,
-    dtype: Any,
-    initializer: Any,
+    dtype: DTypeLike,
+    initializer: InitializerFn | TensorLike,
     regularizer: Callable | None,
     role: str,
     trainable: bool = True,

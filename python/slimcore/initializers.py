@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -54,6 +54,9 @@ from .framework.ops import Tensor
 from .framework.tensor_shape import _core_shape
 from .ops.array_ops import constant, ones, zeros
 from .ops.random_ops import random_normal, random_uniform, truncated_normal
+
+if TYPE_CHECKING:  # annotations only
+    from .framework.types import DTypeLike, ShapeLike, TensorLike
 
 __all__ = [
     "Initializer",
@@ -91,7 +94,7 @@ class InitializerDTypeError(TypeError, ValueError):
     ValueError here and contrib TypeError; this is both."""
 
 
-def compute_fans(shape: Any) -> tuple:
+def compute_fans(shape: ShapeLike) -> tuple:
     """(fan_in, fan_out) of a weight shape, as TensorFlow's _compute_fans.
 
     scalar: (1, 1); [n]: (n, n); [a, b]: (a, b); [..., cin, cout] (convolution
@@ -108,7 +111,7 @@ def compute_fans(shape: Any) -> tuple:
     return shape[-2] * receptive, shape[-1] * receptive
 
 
-def _float_dtype(dtype: Any, who: str) -> _dtypes.DType:
+def _float_dtype(dtype: DTypeLike, who: str) -> _dtypes.DType:
     dtype = _dtypes.as_dtype(dtype)
     if not dtype.is_floating:
         raise InitializerDTypeError(
@@ -118,7 +121,7 @@ def _float_dtype(dtype: Any, who: str) -> _dtypes.DType:
     return dtype
 
 
-def _real(value: Any, what: str, who: str) -> float:
+def _real(value: object, what: str, who: str) -> float:
     """value as a float; TypeError for anything that is not a real number."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{who}: {what} must be a real number, got {value!r}")
@@ -130,7 +133,9 @@ class Initializer:
 
     dtype: _dtypes.DType = _dtypes.float32
 
-    def __call__(self, shape: Any, dtype: Any = None, partition_info: Any = None) -> Tensor:
+    def __call__(
+        self, shape: ShapeLike, dtype: DTypeLike | None = None, partition_info: object | None = None
+    ) -> Tensor:
         raise NotImplementedError
 
     def get_config(self) -> dict:
@@ -146,7 +151,7 @@ class Zeros(Initializer):
     dtype given when called wins). get_variable's default for integer and bool
     variables, and tf_slim's default for biases."""
 
-    def __init__(self, dtype: Any = _dtypes.float32) -> None:
+    def __init__(self, dtype: DTypeLike = _dtypes.float32) -> None:
         self.dtype = _dtypes.as_dtype(dtype)
 
     def __call__(self, shape, dtype=None, partition_info=None):
@@ -160,7 +165,7 @@ class Ones(Initializer):
     """tf.ones_initializer(dtype=tf.float32): every value 1 (any dtype; the
     dtype given when called wins)."""
 
-    def __init__(self, dtype: Any = _dtypes.float32) -> None:
+    def __init__(self, dtype: DTypeLike = _dtypes.float32) -> None:
         self.dtype = _dtypes.as_dtype(dtype)
 
     def __call__(self, shape, dtype=None, partition_info=None):
@@ -185,7 +190,7 @@ class Constant(Initializer):
       TypeError (call): verify_shape and a value of another shape (TF1's error).
     """
 
-    def __init__(self, value: Any = 0, dtype: Any = _dtypes.float32, verify_shape: bool = False) -> None:
+    def __init__(self, value: TensorLike = 0, dtype: DTypeLike = _dtypes.float32, verify_shape: bool = False) -> None:
         if isinstance(value, Tensor):
             raise TypeError("constant_initializer takes a Python or numpy value, not a Tensor")
         self.value = np.asarray(value)
@@ -227,7 +232,11 @@ class RandomUniform(Initializer):
     """
 
     def __init__(
-        self, minval: float = 0, maxval: float | None = None, seed: int | None = None, dtype: Any = _dtypes.float32
+        self,
+        minval: float = 0,
+        maxval: float | None = None,
+        seed: int | None = None,
+        dtype: DTypeLike = _dtypes.float32,
     ) -> None:
         lo = _real(minval, "minval", "random_uniform_initializer")
         hi = 1.0 if maxval is None else _real(maxval, "maxval", "random_uniform_initializer")
@@ -256,7 +265,7 @@ class RandomNormal(Initializer):
     _who = "random_normal_initializer"
 
     def __init__(
-        self, mean: float = 0.0, stddev: float = 1.0, seed: int | None = None, dtype: Any = _dtypes.float32
+        self, mean: float = 0.0, stddev: float = 1.0, seed: int | None = None, dtype: DTypeLike = _dtypes.float32
     ) -> None:
         _real(mean, "mean", self._who)
         if not _real(stddev, "stddev", self._who) >= 0.0:
@@ -317,7 +326,7 @@ class VarianceScaling(Initializer):
         mode: str = "fan_in",
         distribution: str = "truncated_normal",
         seed: int | None = None,
-        dtype: Any = _dtypes.float32,
+        dtype: DTypeLike = _dtypes.float32,
     ) -> None:
         if not _real(scale, "scale", "variance_scaling_initializer") > 0.0:
             raise ValueError(f"variance_scaling_initializer: `scale` must be a positive float, got {scale}")
@@ -359,14 +368,14 @@ class VarianceScaling(Initializer):
 class GlorotUniform(VarianceScaling):
     """tf.glorot_uniform_initializer: U(+-sqrt(6 / (fan_in + fan_out)))."""
 
-    def __init__(self, seed: int | None = None, dtype: Any = _dtypes.float32) -> None:
+    def __init__(self, seed: int | None = None, dtype: DTypeLike = _dtypes.float32) -> None:
         super().__init__(1.0, "fan_avg", "uniform", seed, dtype)
 
 
 class GlorotNormal(VarianceScaling):
     """tf.glorot_normal_initializer: truncated normal, realised std sqrt(2 / (fan_in + fan_out))."""
 
-    def __init__(self, seed: int | None = None, dtype: Any = _dtypes.float32) -> None:
+    def __init__(self, seed: int | None = None, dtype: DTypeLike = _dtypes.float32) -> None:
         super().__init__(1.0, "fan_avg", "truncated_normal", seed, dtype)
 
 
@@ -396,7 +405,7 @@ class ContribVarianceScaling(Initializer):
         mode: str = "FAN_IN",
         uniform: bool = False,
         seed: int | None = None,
-        dtype: Any = _dtypes.float32,
+        dtype: DTypeLike = _dtypes.float32,
     ) -> None:
         if mode not in ("FAN_IN", "FAN_OUT", "FAN_AVG"):
             raise TypeError(
@@ -443,7 +452,7 @@ contrib_variance_scaling_initializer = ContribVarianceScaling
 
 
 def xavier_initializer(
-    uniform: bool = True, seed: int | None = None, dtype: Any = _dtypes.float32
+    uniform: bool = True, seed: int | None = None, dtype: DTypeLike = _dtypes.float32
 ) -> ContribVarianceScaling:
     """tf.contrib.layers.xavier_initializer(uniform=True, seed=None,
     dtype=tf.float32): contrib variance scaling with factor 1.0 and FAN_AVG.

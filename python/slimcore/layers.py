@@ -15,7 +15,7 @@ REGULARIZATION_LOSSES under "<name>/ActivityRegularizer/" (TF 1.14+'s rule:
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 from ._layer_util import apply_dense, layer_variable
 from .framework.ops import GraphKeys, Tensor, convert_to_tensor, get_default_graph, name_scope
@@ -25,10 +25,16 @@ from .ops.array_ops import ones_like
 from .slim import layers as slim_layers
 from .variable_scope import variable_scope
 
+if TYPE_CHECKING:  # annotations only
+    from collections.abc import Sequence
+
+    from .framework.types import ConstraintFn, DTypeLike, InitializerFn, RegularizerFn, ShapeLike, TensorLike
+    from .variable_scope import _ReuseMode
+
 __all__ = ["dense", "conv2d", "flatten", "dropout", "max_pooling2d", "average_pooling2d"]
 
 
-def _pair(value: Any, layer: str, arg: str) -> list:
+def _pair(value: int | Sequence[int], layer: str, arg: str) -> list:
     return slim_layers._pair(value, layer, arg)
 
 
@@ -48,12 +54,12 @@ def _activity_penalty(regularizer: Callable | None, outputs: Tensor) -> None:
 
 def _kernel_and_bias(
     shape: list,
-    dtype: Any,
+    dtype: DTypeLike,
     use_bias: bool,
-    kernel_initializer: Any,
-    bias_initializer: Any,
-    kernel_regularizer: Any,
-    bias_regularizer: Any,
+    kernel_initializer: InitializerFn,
+    bias_initializer: InitializerFn,
+    kernel_regularizer: RegularizerFn,
+    bias_regularizer: RegularizerFn,
     trainable: bool,
 ) -> tuple:
     kernel = layer_variable(
@@ -68,20 +74,20 @@ def _kernel_and_bias(
 
 
 def dense(
-    inputs: Any,
+    inputs: TensorLike,
     units: int,
     activation: Callable | None = None,
     use_bias: bool = True,
-    kernel_initializer: Any = None,
-    bias_initializer: Any = zeros_initializer(),
-    kernel_regularizer: Any = None,
-    bias_regularizer: Any = None,
-    activity_regularizer: Any = None,
-    kernel_constraint: Any = None,
-    bias_constraint: Any = None,
+    kernel_initializer: InitializerFn | None = None,
+    bias_initializer: InitializerFn = zeros_initializer(),
+    kernel_regularizer: RegularizerFn | None = None,
+    bias_regularizer: RegularizerFn | None = None,
+    activity_regularizer: RegularizerFn | None = None,
+    kernel_constraint: ConstraintFn | None = None,
+    bias_constraint: ConstraintFn | None = None,
     trainable: bool = True,
     name: str | None = None,
-    reuse: Any = None,
+    reuse: bool | _ReuseMode | None = None,
 ) -> Tensor:
     """tf.layers.dense: y = activation(x @ kernel + bias), kernel [in, units].
 
@@ -116,25 +122,25 @@ def dense(
 
 
 def conv2d(
-    inputs: Any,
+    inputs: TensorLike,
     filters: int,
-    kernel_size: Any,
-    strides: Any = (1, 1),
+    kernel_size: int | Sequence[int],
+    strides: int | Sequence[int] = (1, 1),
     padding: str = "valid",
     data_format: str = "channels_last",
-    dilation_rate: Any = (1, 1),
+    dilation_rate: int | Sequence[int] = (1, 1),
     activation: Callable | None = None,
     use_bias: bool = True,
-    kernel_initializer: Any = None,
-    bias_initializer: Any = zeros_initializer(),
-    kernel_regularizer: Any = None,
-    bias_regularizer: Any = None,
-    activity_regularizer: Any = None,
-    kernel_constraint: Any = None,
-    bias_constraint: Any = None,
+    kernel_initializer: InitializerFn | None = None,
+    bias_initializer: InitializerFn = zeros_initializer(),
+    kernel_regularizer: RegularizerFn | None = None,
+    bias_regularizer: RegularizerFn | None = None,
+    activity_regularizer: RegularizerFn | None = None,
+    kernel_constraint: ConstraintFn | None = None,
+    bias_constraint: ConstraintFn | None = None,
     trainable: bool = True,
     name: str | None = None,
-    reuse: Any = None,
+    reuse: bool | _ReuseMode | None = None,
 ) -> Tensor:
     """tf.layers.conv2d: y = activation(conv(x, kernel) + bias), NHWC, kernel
     [kh, kw, in, filters]; padding "valid" (default) or "same" (TF's rule).
@@ -177,15 +183,15 @@ def conv2d(
         return outputs
 
 
-def flatten(inputs: Any, name: str | None = None) -> Tensor:
+def flatten(inputs: TensorLike, name: str | None = None) -> Tensor:
     """tf.layers.flatten: [N, ...] -> [N, prod(...)]."""
     return slim_layers.flatten(inputs, scope=name or "flatten")
 
 
 def dropout(
-    inputs: Any,
+    inputs: TensorLike,
     rate: float = 0.5,
-    noise_shape: Any = None,
+    noise_shape: ShapeLike | None = None,
     seed: int | None = None,
     training: bool = False,
     name: str | None = None,
@@ -200,9 +206,9 @@ def dropout(
 
 
 def max_pooling2d(
-    inputs: Any,
-    pool_size: Any,
-    strides: Any,
+    inputs: TensorLike,
+    pool_size: int | Sequence[int],
+    strides: int | Sequence[int],
     padding: str = "valid",
     data_format: str = "channels_last",
     name: str | None = None,
@@ -214,9 +220,9 @@ def max_pooling2d(
 
 
 def average_pooling2d(
-    inputs: Any,
-    pool_size: Any,
-    strides: Any,
+    inputs: TensorLike,
+    pool_size: int | Sequence[int],
+    strides: int | Sequence[int],
     padding: str = "valid",
     data_format: str = "channels_last",
     name: str | None = None,

@@ -39,13 +39,16 @@ import math
 import numbers
 import warnings
 from collections.abc import Iterable
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 from .framework.ops import GraphKeys, Tensor, convert_to_tensor, get_default_graph, name_scope
 from .ops import math_ops
 from .ops.array_ops import constant
 from .ops.math_ops import add_n
 from .ops.nn_ops import l2_loss
+
+if TYPE_CHECKING:  # annotations only
+    from .framework.types import RegularizerFn, TensorLike
 
 __all__ = [
     "Regularizer",
@@ -71,7 +74,7 @@ HALF = "half: s*sum(w^2)/2 (TF1, slim, Caffe, PyTorch weight_decay)"
 FULL = "full: l*sum(w^2) (Keras)"
 
 
-def _validate_scale(scale: Any, who: str) -> None:
+def _validate_scale(scale: TensorLike, who: str) -> None:
     """TF1's checks (tf_slim/layers/regularizers.py), done before the
     regularizer is returned, plus NaN."""
     if isinstance(scale, Tensor):
@@ -85,11 +88,11 @@ def _validate_scale(scale: Any, who: str) -> None:
     raise TypeError(f"{who}: scale must be a float or a scalar tensor, got {scale!r}")
 
 
-def _is_zero(scale: Any) -> bool:
+def _is_zero(scale: TensorLike) -> bool:
     return not isinstance(scale, Tensor) and scale == 0.0
 
 
-def _fmt(scale: Any) -> str:
+def _fmt(scale: TensorLike) -> str:
     return scale.name if isinstance(scale, Tensor) else repr(scale)
 
 
@@ -110,7 +113,9 @@ class Regularizer:
       convention: HALF or FULL, in words.
     """
 
-    def __init__(self, kind: str, l1: Any = 0.0, l2: Any = 0.0, half: bool = True, scope: str | None = None) -> None:
+    def __init__(
+        self, kind: str, l1: TensorLike = 0.0, l2: TensorLike = 0.0, half: bool = True, scope: str | None = None
+    ) -> None:
         self.kind = kind
         self.l1 = l1
         self.l2 = l2
@@ -123,7 +128,7 @@ class Regularizer:
         return HALF if self.half else FULL
 
     @property
-    def scale(self) -> Any:
+    def scale(self) -> TensorLike | tuple[TensorLike, TensorLike]:
         """The scale of the single term (l1 or l2); for l1_l2 the pair (l1, l2)."""
         if self.kind in ("l1_regularizer", "l1"):
             return self.l1
@@ -141,7 +146,7 @@ class Regularizer:
             terms.append(f"{_fmt(self.l2)} * sum(w^2)" + (" / 2" if self.half else ""))
         return " + ".join(terms) if terms else "0"
 
-    def __call__(self, weights: Any, name: str | None = None) -> Tensor | None:
+    def __call__(self, weights: TensorLike, name: str | None = None) -> Tensor | None:
         """The penalty tensor of `weights` (a scalar of its dtype), or None
         for a TF1-family regularizer whose scales are all 0.
 
@@ -175,7 +180,7 @@ class Regularizer:
         return f"<{family} {self.kind}: {self.formula}>"
 
 
-def _tf_regularizer(kind: str, l1: Any, l2: Any, scope: str | None) -> Regularizer:
+def _tf_regularizer(kind: str, l1: TensorLike, l2: TensorLike, scope: str | None) -> Regularizer:
     if _is_zero(l1) and _is_zero(l2):
         warnings.warn(
             f"{kind} with scale 0 disables regularization: it returns None and adds no penalty (TF1 only logs this)",
@@ -185,7 +190,7 @@ def _tf_regularizer(kind: str, l1: Any, l2: Any, scope: str | None) -> Regulariz
     return Regularizer(kind, l1=l1, l2=l2, scope=scope)
 
 
-def l1_regularizer(scale: Any, scope: str | None = None) -> Regularizer:
+def l1_regularizer(scale: TensorLike, scope: str | None = None) -> Regularizer:
     """tf.contrib.layers.l1_regularizer(scale, scope=None): penalty = scale * sum(|w|).
 
     Gradient: scale * sign(w). Scale 0 returns a regularizer that returns None
@@ -206,7 +211,7 @@ def l1_regularizer(scale: Any, scope: str | None = None) -> Regularizer:
     return _tf_regularizer("l1_regularizer", scale, 0.0, scope)
 
 
-def l2_regularizer(scale: Any, scope: str | None = None) -> Regularizer:
+def l2_regularizer(scale: TensorLike, scope: str | None = None) -> Regularizer:
     """tf.contrib.layers.l2_regularizer(scale, scope=None):
     penalty = scale * sum(w^2) / 2 = scale * tf.nn.l2_loss(w).
 
@@ -228,7 +233,7 @@ def l2_regularizer(scale: Any, scope: str | None = None) -> Regularizer:
     return _tf_regularizer("l2_regularizer", 0.0, scale, scope)
 
 
-def l1_l2_regularizer(scale_l1: Any = 1.0, scale_l2: Any = 1.0, scope: str | None = None) -> Regularizer:
+def l1_l2_regularizer(scale_l1: TensorLike = 1.0, scale_l2: TensorLike = 1.0, scope: str | None = None) -> Regularizer:
     """tf.contrib.layers.l1_l2_regularizer(scale_l1=1.0, scale_l2=1.0, scope=None):
     penalty = scale_l1 * sum|w| + scale_l2 * sum(w^2) / 2.
 
@@ -257,7 +262,7 @@ class _SumRegularizer:
         self.kind = "sum_regularizer"
         self.__name__ = "sum_regularizer"
 
-    def __call__(self, weights: Any) -> Tensor | None:
+    def __call__(self, weights: TensorLike) -> Tensor | None:
         with name_scope(self.scope, "sum_regularizer", [weights]) as scope:
             tensors = [t for t in (reg(weights) for reg in self.members) if t is not None]
             return add_n(tensors, name=scope) if tensors else None
@@ -287,7 +292,7 @@ def sum_regularizer(regularizer_list: Iterable[Callable | None], scope: str | No
     return _SumRegularizer(members, scope)
 
 
-def apply_regularization(regularizer: Callable, weights_list: Iterable[Any] | None = None) -> Tensor:
+def apply_regularization(regularizer: RegularizerFn, weights_list: Iterable[TensorLike] | None = None) -> Tensor:
     """tf.contrib.layers.apply_regularization(regularizer, weights_list=None):
     penalty = sum_w regularizer(w), one scalar (a None penalty counts 0),
     named "get_regularization_penalty" and added to REGULARIZATION_LOSSES.
@@ -331,7 +336,7 @@ def apply_regularization(regularizer: Callable, weights_list: Iterable[Any] | No
 
 
 # ---- Keras' regularizers: no 1/2 on the L2 term -----------------------------------
-def _keras_scale(value: Any, who: str) -> float:
+def _keras_scale(value: object, who: str) -> float:
     """Keras' validate_float_arg: a finite number >= 0 (ValueError otherwise)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or value < 0:
         raise ValueError(f"Invalid value for argument {who}: expected a non-negative float. Received: {who}={value!r}")

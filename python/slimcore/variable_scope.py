@@ -39,7 +39,7 @@ import inspect
 import math
 import numbers
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -48,6 +48,13 @@ from .framework.ops import get_default_graph
 from .framework.tensor_shape import TensorShape
 from .initializers import glorot_uniform_initializer, zeros_initializer
 from .variables import Variable, attach_penalty
+
+if TYPE_CHECKING:  # annotations only
+    from collections.abc import Iterable, Sequence
+    from typing import Callable
+
+    from .framework.ops import Graph
+    from .framework.types import ConstraintFn, DTypeLike, InitializerFn, RegularizerFn, ShapeLike, TensorLike
 
 __all__ = ["AUTO_REUSE", "VariableScope", "variable_scope", "get_variable", "get_variable_scope", "no_regularizer"]
 
@@ -81,11 +88,11 @@ class VariableScope:
 
     def __init__(
         self,
-        reuse: Any,
+        reuse: bool | _ReuseMode | None,
         name: str = "",
-        initializer: Any = None,
-        regularizer: Any = None,
-        dtype: Any = _dtypes.float32,
+        initializer: InitializerFn | TensorLike | None = None,
+        regularizer: RegularizerFn | None = None,
+        dtype: DTypeLike = _dtypes.float32,
         original_name_scope: str = "",
         lr_mult: float | None = None,
         momentum: float | None = None,
@@ -104,7 +111,7 @@ class VariableScope:
         return self._name
 
     @property
-    def reuse(self) -> Any:
+    def reuse(self) -> bool | _ReuseMode | None:
         return self._reuse
 
     def reuse_variables(self) -> None:
@@ -112,21 +119,21 @@ class VariableScope:
         afterwards) returns existing variables."""
         self._reuse = True
 
-    def set_initializer(self, initializer: Any) -> None:
+    def set_initializer(self, initializer: InitializerFn | TensorLike) -> None:
         self.initializer = initializer
 
-    def set_regularizer(self, regularizer: Any) -> None:
+    def set_regularizer(self, regularizer: RegularizerFn) -> None:
         self.regularizer = regularizer
 
-    def set_dtype(self, dtype: Any) -> None:
+    def set_dtype(self, dtype: DTypeLike) -> None:
         self.dtype = _dtypes.as_dtype(dtype)
 
-    def _child(self, name: str, reuse: Any, overrides: dict) -> VariableScope:
+    def _child(self, name: str, reuse: bool | _ReuseMode | None, overrides: dict) -> VariableScope:
         values = {k: getattr(self, k) for k in ("initializer", "regularizer", "dtype") + _HINTS}
         values.update({k: v for k, v in overrides.items() if v is not None})
         return VariableScope(reuse, name, **values)
 
-    def get_variable(self, name: str, shape: Any = None, **kwargs: Any) -> Variable:
+    def get_variable(self, name: str, shape: ShapeLike | None = None, **kwargs: Any) -> Variable:
         """get_variable as if this scope were the current one."""
         with _entered(self):
             return get_variable(name, shape, **kwargs)
@@ -164,7 +171,7 @@ class _ScopeState:
                 self.counts[key] = 0
 
 
-def _state(graph: Any = None) -> _ScopeState:
+def _state(graph: Graph | None = None) -> _ScopeState:
     graph = graph or get_default_graph()
     state = getattr(graph, "_variable_scope_state", None)
     if state is None:
@@ -200,18 +207,18 @@ def _unsupported(**arguments: Any) -> None:
 
 @contextlib.contextmanager
 def variable_scope(
-    name_or_scope: Any = None,
+    name_or_scope: str | VariableScope | None = None,
     default_name: str | None = None,
-    values: Any = None,
-    initializer: Any = None,
-    regularizer: Any = None,
-    caching_device: Any = None,
-    partitioner: Any = None,
-    custom_getter: Any = None,
-    reuse: Any = None,
-    dtype: Any = None,
-    use_resource: Any = None,
-    constraint: Any = None,
+    values: Sequence[TensorLike] | None = None,
+    initializer: InitializerFn | TensorLike | None = None,
+    regularizer: RegularizerFn | None = None,
+    caching_device: object | None = None,
+    partitioner: object | None = None,
+    custom_getter: object | None = None,
+    reuse: bool | _ReuseMode | None = None,
+    dtype: DTypeLike | None = None,
+    use_resource: bool | None = None,
+    constraint: ConstraintFn | None = None,
     auxiliary_name_scope: bool = True,
     lr_mult: float | None = None,
     momentum: float | None = None,
@@ -322,7 +329,7 @@ def _unique_scope_name(state: _ScopeState, parent: VariableScope, prefix: str) -
     return f"{prefix}_{index}"
 
 
-def _check_hint(name: str, value: Any) -> None:
+def _check_hint(name: str, value: object) -> None:
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -331,7 +338,7 @@ def _check_hint(name: str, value: Any) -> None:
         raise ValueError(f"{name} must be a finite number >= 0, got {value}")
 
 
-def _value_dtype(value: Any) -> _dtypes.DType | None:
+def _value_dtype(value: object) -> _dtypes.DType | None:
     """The dtype a value initializer carries (a Tensor, Variable or numpy
     array); None for Python numbers and lists, whose dtype is inferred."""
     dtype = getattr(value, "dtype", None)
@@ -345,7 +352,7 @@ def _value_dtype(value: Any) -> _dtypes.DType | None:
     return None
 
 
-def _as_shape(shape: Any) -> TensorShape | None:
+def _as_shape(shape: ShapeLike | None) -> TensorShape | None:
     if shape is None:
         return None
     if isinstance(shape, TensorShape):
@@ -355,7 +362,7 @@ def _as_shape(shape: Any) -> TensorShape | None:
     return TensorShape(list(shape))
 
 
-def _takes_no_arguments(fn: Any) -> bool:
+def _takes_no_arguments(fn: Callable[..., object]) -> bool:
     try:
         parameters = inspect.signature(fn).parameters.values()
     except (TypeError, ValueError):
@@ -369,18 +376,18 @@ def _takes_no_arguments(fn: Any) -> bool:
 
 def get_variable(
     name: str,
-    shape: Any = None,
-    dtype: Any = None,
-    initializer: Any = None,
-    regularizer: Any = None,
+    shape: ShapeLike | None = None,
+    dtype: DTypeLike | None = None,
+    initializer: InitializerFn | TensorLike | None = None,
+    regularizer: RegularizerFn | None = None,
     trainable: bool | None = None,
-    collections: Any = None,
-    caching_device: Any = None,
-    partitioner: Any = None,
+    collections: Iterable[str] | None = None,
+    caching_device: object | None = None,
+    partitioner: object | None = None,
     validate_shape: bool = True,
-    use_resource: Any = None,
-    custom_getter: Any = None,
-    constraint: Any = None,
+    use_resource: bool | None = None,
+    custom_getter: object | None = None,
+    constraint: ConstraintFn | None = None,
     lr_mult: float | None = None,
     momentum: float | None = None,
     weight_decay: float | None = None,

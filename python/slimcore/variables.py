@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Iterable
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
@@ -33,6 +33,10 @@ from .framework.ops import (
 )
 from .ops.control_flow_ops import group, no_op
 from .regularizers import Regularizer
+
+if TYPE_CHECKING:  # annotations only
+    from .framework.session import Session
+    from .framework.types import DTypeLike, InitializerFn, TensorLike
 
 __all__ = [
     "Variable",
@@ -98,12 +102,12 @@ class Variable(_Operators):
 
     def __init__(
         self,
-        initial_value: Any = None,
+        initial_value: InitializerFn | TensorLike | None = None,
         trainable: bool = True,
         collections: Iterable[str] | None = None,
         validate_shape: bool = True,
         name: str | None = None,
-        dtype: Any = None,
+        dtype: DTypeLike | None = None,
         *,
         _attrs: dict | None = None,
         **unsupported: Any,
@@ -166,10 +170,10 @@ class Variable(_Operators):
         graph.add_to_collections(collections, self)
 
     # ---- per-variable settings: the graph's C++ record ------------------------
-    def _settings(self) -> Any:
+    def _settings(self) -> _core.VariableSettings:
         return _core.variable_settings(self.graph._c, self._variable._node)
 
-    def _store_settings(self, settings: Any) -> None:
+    def _store_settings(self, settings: _core.VariableSettings) -> None:
         _core.set_variable_settings(self.graph._c, self._variable._node, settings)
 
     lr_mult = _hint("lr_mult", "Learning-rate multiplier: this variable's rate is lr * lr_mult (None: 1).")
@@ -265,22 +269,22 @@ class Variable(_Operators):
     def _as_graph_element(self) -> Tensor:
         return self._variable
 
-    def assign(self, value: Any, use_locking: bool = False, name: str | None = None) -> Tensor:
+    def assign(self, value: TensorLike, use_locking: bool = False, name: str | None = None) -> Tensor:
         """var <- value; returns the new value."""
         return assign(self, value, name=name)
 
-    def assign_add(self, delta: Any, use_locking: bool = False, name: str | None = None) -> Tensor:
+    def assign_add(self, delta: TensorLike, use_locking: bool = False, name: str | None = None) -> Tensor:
         """var <- var + delta."""
         return assign_add(self, delta, name=name)
 
-    def assign_sub(self, delta: Any, use_locking: bool = False, name: str | None = None) -> Tensor:
+    def assign_sub(self, delta: TensorLike, use_locking: bool = False, name: str | None = None) -> Tensor:
         """var <- var - delta."""
         return assign_sub(self, delta, name=name)
 
-    def eval(self, session: Any = None) -> np.ndarray:
+    def eval(self, session: Session | None = None) -> np.ndarray:
         return self._snapshot.eval(session=session)
 
-    def load(self, value: Any, session: Any = None) -> None:
+    def load(self, value: TensorLike, session: Session | None = None) -> None:
         """Writes `value` into the variable in `session` (default session)."""
         sess = _session_for(session, self.graph)
         placeholder_value = np.asarray(value, dtype=self.dtype.as_numpy_dtype)
@@ -311,7 +315,7 @@ class Variable(_Operators):
         return self is other
 
 
-def _variable_tensor(var: Any) -> Tensor:
+def _variable_tensor(var: Variable) -> Tensor:
     if isinstance(var, Variable):
         return var._variable
     if isinstance(var, Tensor) and var.op.type == "VariableV2":
@@ -319,7 +323,7 @@ def _variable_tensor(var: Any) -> Tensor:
     raise TypeError(f"expected a Variable, got {var!r}")
 
 
-def _update(op_type: str, var: Any, value: Any, name: str | None) -> Tensor:
+def _update(op_type: str, var: Variable, value: TensorLike, name: str | None) -> Tensor:
     ref = _variable_tensor(var)
     value = convert_to_tensor(value, dtype=ref.dtype, graph=ref.graph)
     if not value.shape.is_compatible_with(ref.shape):
@@ -335,17 +339,17 @@ def _update(op_type: str, var: Any, value: Any, name: str | None) -> Tensor:
     )
 
 
-def assign(ref: Any, value: Any, name: str | None = None, **_: Any) -> Tensor:
+def assign(ref: Variable, value: TensorLike, name: str | None = None, **_: Any) -> Tensor:
     """tf.assign: ref <- value; returns the new value."""
     return _update("Assign", ref, value, name)
 
 
-def assign_add(ref: Any, value: Any, name: str | None = None, **_: Any) -> Tensor:
+def assign_add(ref: Variable, value: TensorLike, name: str | None = None, **_: Any) -> Tensor:
     """tf.assign_add: ref <- ref + value."""
     return _update("AssignAdd", ref, value, name)
 
 
-def assign_sub(ref: Any, value: Any, name: str | None = None, **_: Any) -> Tensor:
+def assign_sub(ref: Variable, value: TensorLike, name: str | None = None, **_: Any) -> Tensor:
     """tf.assign_sub: ref <- ref - value."""
     return _update("AssignSub", ref, value, name)
 
@@ -368,7 +372,7 @@ def model_variables(scope: str | None = None) -> list:
     return get_default_graph().get_collection(GraphKeys.MODEL_VARIABLES, scope)
 
 
-def variables_with_roles(roles: Iterable[str], var_list: Iterable[Any] | None = None) -> list:
+def variables_with_roles(roles: Iterable[str], var_list: Iterable[Variable] | None = None) -> list[Variable]:
     """The variables of `var_list` (default: global variables) whose role is
     in `roles` ("weights", "biases", "bn_gamma", "bn_beta", "moving_stats",
     "depthwise_weights", "optimizer_slot", "other" for variables without one).
@@ -403,12 +407,12 @@ def global_variables_initializer() -> Operation:
 initialize_all_variables = global_variables_initializer
 
 
-def is_variable_initialized(variable: Variable, session: Any = None) -> bool:
+def is_variable_initialized(variable: Variable, session: Session | None = None) -> bool:
     sess = _session_for(session, variable.graph)
     return sess._c.variable_initialized(variable._variable._node)
 
 
-def report_uninitialized_variables(var_list: Iterable[Variable] | None = None, session: Any = None) -> list:
+def report_uninitialized_variables(var_list: Iterable[Variable] | None = None, session: Session | None = None) -> list:
     """Names of the variables not yet initialized in `session` (a Python list)."""
     var_list = global_variables() if var_list is None else list(var_list)
     sess = _session_for(session, get_default_graph())

@@ -17,7 +17,7 @@ import math
 import os
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -25,6 +25,10 @@ import slimcore as sc
 
 from .. import slim, train
 from ..models import lenet, lenet_arg_scope, mlp, mobilenet_v2
+
+if TYPE_CHECKING:  # annotations only
+    from ..framework.session import Session
+    from ..framework.types import TensorLike
 
 __all__ = ["TrainConfig", "TrainResult", "train_classifier", "OPTIMIZERS", "MODELS", "SCHEDULES"]
 
@@ -97,7 +101,7 @@ def _images(x: np.ndarray) -> np.ndarray:
     return x.reshape(len(x), side, side, 1)
 
 
-def _build(config: TrainConfig, inputs: Any, num_classes: int, is_training: bool) -> Any:
+def _build(config: TrainConfig, inputs: TensorLike, num_classes: int, is_training: bool) -> Any:
     regularizer = slim.l2_regularizer(float(config.l2)) if config.l2 > 0 else None
     decay = {"weights_decay": float(config.weight_decay)} if config.weight_decay > 0 else {}
     if config.model == "mlp":
@@ -111,7 +115,7 @@ def _build(config: TrainConfig, inputs: Any, num_classes: int, is_training: bool
     return logits
 
 
-def _optimizer(config: TrainConfig, learning_rate: Any) -> Any:
+def _optimizer(config: TrainConfig, learning_rate: TensorLike) -> Any:
     name = config.optimizer
     if name == "sgd":
         return train.GradientDescentOptimizer(learning_rate)
@@ -175,7 +179,7 @@ def train_classifier(
         saver = sc.train.Saver(max_to_keep=1) if checkpoint_dir else None
         result.report = sc.train.regularization_report(train_op)
 
-        def evaluate(sess: Any, xs: np.ndarray, ys: np.ndarray) -> float:
+        def evaluate(sess: Session, xs: np.ndarray, ys: np.ndarray) -> float:
             hits = 0.0
             for k in range(0, len(xs), 512):
                 hits += sess.run(accuracy, {x: xs[k : k + 512], labels: ys[k : k + 512]}) * len(xs[k : k + 512])

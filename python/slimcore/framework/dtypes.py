@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import builtins
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import _core
+
+if TYPE_CHECKING:  # types.py imports this module
+    from .types import DTypeLike
 
 
 class DType:
@@ -20,7 +23,7 @@ class DType:
 
     __slots__ = ("name", "as_numpy_dtype", "_core")
 
-    def __init__(self, name: str, core: Any, numpy_type: type) -> None:
+    def __init__(self, name: str, core: _core.DType, numpy_type: type) -> None:
         self.name = name
         self.as_numpy_dtype = numpy_type
         self._core = core
@@ -70,7 +73,7 @@ _BY_NAME.update({"float": float32, "double": float64})
 _BY_CORE = {d._core: d for d in _ALL}
 
 
-def as_dtype(value: Any) -> DType:
+def as_dtype(value: DTypeLike) -> DType:
     """Converts a DType, a name ("float32"), a numpy dtype or a Python type.
 
     Raises:

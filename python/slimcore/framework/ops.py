@@ -21,13 +21,17 @@ import contextlib
 import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
 from .. import _core
 from . import dtypes as _dtypes
 from .tensor_shape import TensorShape
+
+if TYPE_CHECKING:  # session.py and types.py import this module
+    from .session import Session
+    from .types import DTypeLike, GraphElementLike, TensorLike
 
 __all__ = [
     "Graph",
@@ -109,7 +113,7 @@ class Operation:
             return _dtypes.as_dtype(value)
         return value
 
-    def run(self, feed_dict: dict | None = None, session: Any = None) -> None:
+    def run(self, feed_dict: dict | None = None, session: Session | None = None) -> None:
         """Runs this op in `session` (default: the default session)."""
         _session_for(session, self.graph).run(self, feed_dict)
 
@@ -136,6 +140,21 @@ class _Operators:
 
     def __pos__(self):
         return self
+
+    if TYPE_CHECKING:  # what math_ops installs at import (_override_operator), for type checkers
+
+        def __add__(self, other: TensorLike) -> Tensor: ...
+        def __radd__(self, other: TensorLike) -> Tensor: ...
+        def __sub__(self, other: TensorLike) -> Tensor: ...
+        def __rsub__(self, other: TensorLike) -> Tensor: ...
+        def __mul__(self, other: TensorLike) -> Tensor: ...
+        def __rmul__(self, other: TensorLike) -> Tensor: ...
+        def __truediv__(self, other: TensorLike) -> Tensor: ...
+        def __rtruediv__(self, other: TensorLike) -> Tensor: ...
+        def __matmul__(self, other: TensorLike) -> Tensor: ...
+        def __rmatmul__(self, other: TensorLike) -> Tensor: ...
+        def __neg__(self) -> Tensor: ...
+        def __abs__(self) -> Tensor: ...
 
 
 class Tensor(_Operators):
@@ -179,7 +198,7 @@ class Tensor(_Operators):
     def _ref(self) -> tuple:
         return (self._node, self._index)
 
-    def eval(self, feed_dict: dict | None = None, session: Any = None) -> np.ndarray:
+    def eval(self, feed_dict: dict | None = None, session: Session | None = None) -> np.ndarray:
         """Computes this tensor in `session` (default: the default session)."""
         return _session_for(session, self.graph).run(self, feed_dict)
 
@@ -290,7 +309,7 @@ class Graph:
             self._c.name_stack = old
 
     @contextlib.contextmanager
-    def control_dependencies(self, control_inputs: Iterable[Any] | None) -> Iterator[None]:
+    def control_dependencies(self, control_inputs: Iterable[GraphElementLike] | None) -> Iterator[None]:
         """Ops created inside run after `control_inputs` (None clears outer ones)."""
         clear = control_inputs is None
         nodes = [] if clear else [_as_node(self, c) for c in control_inputs]
@@ -326,7 +345,7 @@ class Graph:
             )
         return Tensor(self, op._node, index)
 
-    def as_graph_element(self, obj: Any) -> Tensor | Operation:
+    def as_graph_element(self, obj: GraphElementLike | str) -> Tensor | Operation:
         if isinstance(obj, str):
             return self.get_tensor_by_name(obj) if ":" in obj else self.get_operation_by_name(obj)
         element = _graph_element(obj)
@@ -371,14 +390,14 @@ class Graph:
         return f"<slimcore.Graph with {self._c.num_nodes()} ops>"
 
 
-def _as_node(graph: Graph, obj: Any) -> int:
+def _as_node(graph: Graph, obj: GraphElementLike) -> int:
     element = _graph_element(obj)
     if element.graph is not graph:
         raise ValueError(f"{element!r} belongs to another graph")
     return element._node
 
 
-def _graph_element(obj: Any, strict: bool = True) -> Tensor | Operation | None:
+def _graph_element(obj: object, strict: bool = True) -> Tensor | Operation | None:
     """The Tensor or Operation behind obj (a Variable gives its value tensor)."""
     if isinstance(obj, (Tensor, Operation)):
         return obj
@@ -440,13 +459,13 @@ def _session_stack() -> list:
     return _thread_state.sessions
 
 
-def get_default_session() -> Any | None:
+def get_default_session() -> Session | None:
     """The innermost session of ``with sess.as_default()`` / ``with Session()`` in this thread."""
     stack = _session_stack()
     return stack[-1] if stack else None
 
 
-def _session_for(session: Any | None, graph: Graph) -> Any:
+def _session_for(session: Session | None, graph: Graph) -> Session:
     """`session`, else the default session, checked to run `graph` (for eval() and run()).
 
     Raises:
@@ -466,7 +485,9 @@ def _session_for(session: Any | None, graph: Graph) -> Any:
 
 
 @contextlib.contextmanager
-def name_scope(name: str | None, default_name: str | None = None, values: Sequence[Any] | None = None) -> Iterator[str]:
+def name_scope(
+    name: str | None, default_name: str | None = None, values: Sequence[TensorLike] | None = None
+) -> Iterator[str]:
     """tf.name_scope(name, default_name=None, values=None): ops created inside
     get the prefix "name/" (made unique: "name_1/"); yields the scope string."""
     graph = _graph_of(values) if values else get_default_graph()
@@ -477,7 +498,7 @@ def name_scope(name: str | None, default_name: str | None = None, values: Sequen
         yield scope
 
 
-def control_dependencies(control_inputs: Iterable[Any] | None):
+def control_dependencies(control_inputs: Iterable[GraphElementLike] | None) -> contextlib.AbstractContextManager[None]:
     """tf.control_dependencies: ops created inside run after `control_inputs`."""
     if control_inputs is not None:
         control_inputs = list(control_inputs)
@@ -508,7 +529,7 @@ def get_collection_ref(key: str) -> list:
 # ---------------------------------------------------------------------------
 # Conversion and op creation (used by every op module)
 # ---------------------------------------------------------------------------
-def _graph_of(values: Iterable[Any]) -> Graph:
+def _graph_of(values: Iterable[object]) -> Graph:
     """The graph the given values live in (the default graph when none is a tensor).
 
     Raises:
@@ -527,7 +548,7 @@ def _graph_of(values: Iterable[Any]) -> Graph:
     return graph if graph is not None else get_default_graph()
 
 
-def _infer_numpy(value: Any, dtype: _dtypes.DType | None) -> np.ndarray:
+def _infer_numpy(value: TensorLike, dtype: _dtypes.DType | None) -> np.ndarray:
     """numpy value of a constant, with TF's dtype inference (Python floats
     become float32, Python ints int32)."""
     if dtype is not None:
@@ -566,7 +587,9 @@ def _infer_numpy(value: Any, dtype: _dtypes.DType | None) -> np.ndarray:
     raise TypeError(f"cannot convert {value!r} to a tensor: unsupported type {type(value).__name__}")
 
 
-def convert_to_tensor(value: Any, dtype: Any = None, name: str | None = None, graph: Graph | None = None) -> Tensor:
+def convert_to_tensor(
+    value: TensorLike, dtype: DTypeLike | None = None, name: str | None = None, graph: Graph | None = None
+) -> Tensor:
     """tf.convert_to_tensor: a Tensor as is (its dtype checked), a Variable as
     its value, anything else as a constant.
 
@@ -600,7 +623,9 @@ def convert_to_tensor(value: Any, dtype: Any = None, name: str | None = None, gr
 _conversion_functions: list = []
 
 
-def register_tensor_conversion_function(base_type: Any, conversion_func: Callable, priority: int = 100) -> None:
+def register_tensor_conversion_function(
+    base_type: type | tuple[type, ...], conversion_func: Callable[..., Tensor], priority: int = 100
+) -> None:
     """tf.register_tensor_conversion_function: convert_to_tensor calls
     ``conversion_func(value, dtype=, name=, graph=)`` for values of
     `base_type` (a type or tuple of types) that are not tensors; lower
@@ -618,7 +643,7 @@ def register_tensor_conversion_function(base_type: Any, conversion_func: Callabl
     _conversion_functions.sort(key=lambda entry: entry[0])
 
 
-def _tensor_or_none(value: Any) -> Tensor | None:
+def _tensor_or_none(value: object) -> Tensor | None:
     """value as a Tensor when it is one (a Variable gives its read value)."""
     if isinstance(value, Tensor):
         return value
@@ -626,7 +651,7 @@ def _tensor_or_none(value: Any) -> Tensor | None:
     return as_tensor() if as_tensor is not None else None
 
 
-def _binary_operands(x: Any, y: Any) -> tuple:
+def _binary_operands(x: TensorLike, y: TensorLike) -> tuple[Tensor, Tensor]:
     """Converts operands for a binary op: a non-tensor takes the dtype of the
     tensor on the other side, as TF's operators do."""
     tx = _tensor_or_none(x)
@@ -639,7 +664,11 @@ def _binary_operands(x: Any, y: Any) -> tuple:
 
 
 def _op(
-    op_type: str, inputs: Sequence[Any], attrs: dict | None = None, name: str | None = None, graph: Graph | None = None
+    op_type: str,
+    inputs: Sequence[TensorLike],
+    attrs: dict | None = None,
+    name: str | None = None,
+    graph: Graph | None = None,
 ) -> Operation:
     """Adds a node of `op_type`; inputs are converted with convert_to_tensor."""
     if graph is None:
@@ -653,7 +682,11 @@ def _op(
 
 
 def _op1(
-    op_type: str, inputs: Sequence[Any], attrs: dict | None = None, name: str | None = None, graph: Graph | None = None
+    op_type: str,
+    inputs: Sequence[TensorLike],
+    attrs: dict | None = None,
+    name: str | None = None,
+    graph: Graph | None = None,
 ) -> Tensor:
     """Same as _op, returning the op's first output."""
     op = _op(op_type, inputs, attrs, name, graph)

@@ -8,9 +8,12 @@ that may be unknown (None), as shape inference sees them::
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:  # types.py imports this module
+    from .types import ShapeLike
 
 __all__ = ["Dimension", "TensorShape"]
 
@@ -76,7 +79,7 @@ class TensorShape:
     def num_elements(self) -> int | None:
         return int(np.prod(self._dims)) if self.is_fully_defined() else None
 
-    def is_compatible_with(self, other: Any) -> bool:
+    def is_compatible_with(self, other: ShapeLike | None) -> bool:
         other = other if isinstance(other, TensorShape) else TensorShape(other)
         return len(self) == len(other) and all(
             a is None or b is None or a == b for a, b in zip(self._dims, other._dims)
@@ -111,7 +114,7 @@ class TensorShape:
         return f"({inner}{',' if len(self._dims) == 1 else ''})"
 
 
-def _core_shape(shape: Any) -> list:
+def _core_shape(shape: ShapeLike | None) -> list[int]:
     """A shape argument (list with None / -1, TensorShape, int) as a list with -1."""
     if shape is None:
         raise ValueError("a shape is required")

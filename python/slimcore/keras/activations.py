@@ -7,9 +7,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..ops import nn_ops
+
+if TYPE_CHECKING:  # annotations only
+    from ..framework.types import TensorLike
 
 __all__ = ["get", "relu", "relu6", "tanh", "sigmoid", "softmax", "linear", "serialize"]
 
@@ -20,7 +23,7 @@ sigmoid = nn_ops.sigmoid
 softmax = nn_ops.softmax
 
 
-def linear(x: Any) -> Any:
+def linear(x: TensorLike) -> Any:
     """Keras' 'linear' activation: the identity."""
     return x
 
@@ -28,7 +31,7 @@ def linear(x: Any) -> Any:
 _BY_NAME = {"relu": relu, "relu6": relu6, "tanh": tanh, "sigmoid": sigmoid, "softmax": softmax, "linear": linear}
 
 
-def get(identifier: Any) -> Callable:
+def get(identifier: str | dict | Callable[..., object]) -> Callable:
     """The activation for a name or callable (None: linear).
 
     Raises:

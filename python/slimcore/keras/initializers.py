@@ -16,7 +16,7 @@ name                     initializer
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Callable
 
 from .. import initializers as _init
 
@@ -46,37 +46,37 @@ VarianceScaling, GlorotUniform, GlorotNormal = _init.VarianceScaling, _init.Glor
 glorot_uniform, glorot_normal, zeros, ones = GlorotUniform, GlorotNormal, Zeros, Ones
 
 
-def RandomNormal(mean: float = 0.0, stddev: float = 0.05, seed: Any = None) -> _init.RandomNormal:  # noqa: N802
+def RandomNormal(mean: float = 0.0, stddev: float = 0.05, seed: int | None = None) -> _init.RandomNormal:  # noqa: N802
     """Keras RandomNormal(mean=0.0, stddev=0.05)."""
     return _init.RandomNormal(mean, stddev, seed=seed)
 
 
-def RandomUniform(minval: float = -0.05, maxval: float = 0.05, seed: Any = None) -> _init.RandomUniform:  # noqa: N802
+def RandomUniform(minval: float = -0.05, maxval: float = 0.05, seed: int | None = None) -> _init.RandomUniform:  # noqa: N802
     """Keras RandomUniform(minval=-0.05, maxval=0.05)."""
     return _init.RandomUniform(minval, maxval, seed=seed)
 
 
-def TruncatedNormal(mean: float = 0.0, stddev: float = 0.05, seed: Any = None) -> _init.TruncatedNormal:  # noqa: N802
+def TruncatedNormal(mean: float = 0.0, stddev: float = 0.05, seed: int | None = None) -> _init.TruncatedNormal:  # noqa: N802
     """Keras TruncatedNormal(mean=0.0, stddev=0.05)."""
     return _init.TruncatedNormal(mean, stddev, seed=seed)
 
 
-def he_normal(seed: Any = None) -> _init.VarianceScaling:
+def he_normal(seed: int | None = None) -> _init.VarianceScaling:
     """VarianceScaling(2.0, 'fan_in', 'truncated_normal'): std sqrt(2 / fan_in)."""
     return _init.VarianceScaling(2.0, "fan_in", "truncated_normal", seed=seed)
 
 
-def he_uniform(seed: Any = None) -> _init.VarianceScaling:
+def he_uniform(seed: int | None = None) -> _init.VarianceScaling:
     """VarianceScaling(2.0, 'fan_in', 'uniform'): U(+-sqrt(6 / fan_in))."""
     return _init.VarianceScaling(2.0, "fan_in", "uniform", seed=seed)
 
 
-def lecun_normal(seed: Any = None) -> _init.VarianceScaling:
+def lecun_normal(seed: int | None = None) -> _init.VarianceScaling:
     """VarianceScaling(1.0, 'fan_in', 'truncated_normal'): std sqrt(1 / fan_in)."""
     return _init.VarianceScaling(1.0, "fan_in", "truncated_normal", seed=seed)
 
 
-def lecun_uniform(seed: Any = None) -> _init.VarianceScaling:
+def lecun_uniform(seed: int | None = None) -> _init.VarianceScaling:
     """VarianceScaling(1.0, 'fan_in', 'uniform'): U(+-sqrt(3 / fan_in))."""
     return _init.VarianceScaling(1.0, "fan_in", "uniform", seed=seed)
 
@@ -96,7 +96,7 @@ _BY_NAME = {
 }
 
 
-def get(identifier: Any, argument: str = "initializer") -> Callable:
+def get(identifier: str | dict | Callable[..., object], argument: str = "initializer") -> Callable:
     """An initializer from a Keras name or an initializer object/callable.
 
     Raises:

@@ -26,7 +26,7 @@ Example::
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
@@ -35,6 +35,20 @@ from ..framework.ops import GraphKeys, Tensor, convert_to_tensor, get_default_gr
 from ..slim.layers import _pair
 from ..variable_scope import get_variable_scope, variable_scope
 from . import activations, backend, initializers, regularizers
+
+if TYPE_CHECKING:  # annotations only
+    from collections.abc import Sequence
+
+    from ..framework.types import (
+        ActivationFn,
+        ConstraintFn,
+        DTypeLike,
+        InitializerFn,
+        RegularizerFn,
+        ShapeLike,
+        TensorLike,
+    )
+    from ..variable_scope import _ReuseMode
 
 __all__ = [
     "Layer",
@@ -51,13 +65,13 @@ __all__ = [
 ]
 
 
-def _positive_int(value: Any, layer: str, argument: str) -> int:
+def _positive_int(value: object, layer: str, argument: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ValueError(f"{layer}: {argument} must be a positive int, got {value!r}")
     return int(value)
 
 
-def _shape_tuple(value: Any, layer: str, argument: str) -> tuple:
+def _shape_tuple(value: object, layer: str, argument: str) -> tuple:
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         value = (value,)
     if not isinstance(value, (tuple, list)) or not all(
@@ -90,9 +104,9 @@ class Layer:
         self,
         name: str | None = None,
         trainable: bool = True,
-        input_shape: Any = None,
-        batch_input_shape: Any = None,
-        dtype: Any = None,
+        input_shape: ShapeLike | None = None,
+        batch_input_shape: ShapeLike | None = None,
+        dtype: DTypeLike | None = None,
         **kwargs: Any,
     ) -> None:
         if kwargs:
@@ -118,13 +132,13 @@ class Layer:
         self._output_shape: tuple | None = None
 
     # ---- what subclasses define -------------------------------------------------------
-    def call(self, inputs: Tensor, training: bool = False, reuse: Any = None) -> Tensor:
+    def call(self, inputs: Tensor, training: bool = False, reuse: bool | _ReuseMode | None = None) -> Tensor:
         """The layer's computation (what subclasses define), run inside
         __call__'s scope; `reuse` is True on every call after the first."""
         raise NotImplementedError(f"{type(self).__name__} does not define call()")
 
     # ---- calling -----------------------------------------------------------------------
-    def __call__(self, inputs: Any, training: bool = False) -> Tensor:
+    def __call__(self, inputs: TensorLike, training: bool = False) -> Tensor:
         """Applies the layer (building its variables on the first call).
 
         Args:
@@ -241,15 +255,15 @@ class _Kernel(Layer):
 
     def __init__(
         self,
-        activation: Any,
+        activation: str | ActivationFn,
         use_bias: bool,
-        kernel_initializer: Any,
-        bias_initializer: Any,
-        kernel_regularizer: Any,
-        bias_regularizer: Any,
-        activity_regularizer: Any,
-        kernel_constraint: Any,
-        bias_constraint: Any,
+        kernel_initializer: str | InitializerFn,
+        bias_initializer: str | InitializerFn,
+        kernel_regularizer: str | RegularizerFn,
+        bias_regularizer: str | RegularizerFn,
+        activity_regularizer: str | RegularizerFn,
+        kernel_constraint: ConstraintFn,
+        bias_constraint: ConstraintFn,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -301,15 +315,15 @@ class Dense(_Kernel):
     def __init__(
         self,
         units: int,
-        activation: Any = None,
+        activation: str | ActivationFn | None = None,
         use_bias: bool = True,
-        kernel_initializer: Any = "glorot_uniform",
-        bias_initializer: Any = "zeros",
-        kernel_regularizer: Any = None,
-        bias_regularizer: Any = None,
-        activity_regularizer: Any = None,
-        kernel_constraint: Any = None,
-        bias_constraint: Any = None,
+        kernel_initializer: str | InitializerFn = "glorot_uniform",
+        bias_initializer: str | InitializerFn = "zeros",
+        kernel_regularizer: str | RegularizerFn | None = None,
+        bias_regularizer: str | RegularizerFn | None = None,
+        activity_regularizer: str | RegularizerFn | None = None,
+        kernel_constraint: ConstraintFn | None = None,
+        bias_constraint: ConstraintFn | None = None,
         input_dim: int | None = None,
         **kwargs: Any,
     ) -> None:
@@ -329,7 +343,7 @@ class Dense(_Kernel):
             **kwargs,
         )
 
-    def call(self, inputs: Tensor, training: bool = False, reuse: Any = None) -> Tensor:
+    def call(self, inputs: Tensor, training: bool = False, reuse: bool | _ReuseMode | None = None) -> Tensor:
         return _tf_layers.dense(
             inputs,
             self.units,
@@ -368,20 +382,20 @@ class Conv2D(_Kernel):
     def __init__(
         self,
         filters: int,
-        kernel_size: Any,
-        strides: Any = (1, 1),
+        kernel_size: int | Sequence[int],
+        strides: int | Sequence[int] = (1, 1),
         padding: str = "valid",
         data_format: str | None = None,
-        dilation_rate: Any = (1, 1),
-        activation: Any = None,
+        dilation_rate: int | Sequence[int] = (1, 1),
+        activation: str | ActivationFn | None = None,
         use_bias: bool = True,
-        kernel_initializer: Any = "glorot_uniform",
-        bias_initializer: Any = "zeros",
-        kernel_regularizer: Any = None,
-        bias_regularizer: Any = None,
-        activity_regularizer: Any = None,
-        kernel_constraint: Any = None,
-        bias_constraint: Any = None,
+        kernel_initializer: str | InitializerFn = "glorot_uniform",
+        bias_initializer: str | InitializerFn = "zeros",
+        kernel_regularizer: str | RegularizerFn | None = None,
+        bias_regularizer: str | RegularizerFn | None = None,
+        activity_regularizer: str | RegularizerFn | None = None,
+        kernel_constraint: ConstraintFn | None = None,
+        bias_constraint: ConstraintFn | None = None,
         **kwargs: Any,
     ) -> None:
         self.filters = _positive_int(filters, "Conv2D", "filters")
@@ -406,7 +420,7 @@ class Conv2D(_Kernel):
             **kwargs,
         )
 
-    def call(self, inputs: Tensor, training: bool = False, reuse: Any = None) -> Tensor:
+    def call(self, inputs: Tensor, training: bool = False, reuse: bool | _ReuseMode | None = None) -> Tensor:
         return _tf_layers.conv2d(
             inputs,
             self.filters,
@@ -450,7 +464,7 @@ class Flatten(Layer):
             raise ValueError(f"Flatten: data_format must be 'channels_last', got {data_format!r}")
         super().__init__(**kwargs)
 
-    def call(self, inputs: Tensor, training: bool = False, reuse: Any = None) -> Tensor:
+    def call(self, inputs: Tensor, training: bool = False, reuse: bool | _ReuseMode | None = None) -> Tensor:
         return _tf_layers.flatten(inputs, name=self.name)
 
 
@@ -466,13 +480,15 @@ class Dropout(Layer):
     _default_name = "dropout"
     _training_dependent = True
 
-    def __init__(self, rate: float, noise_shape: Any = None, seed: int | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, rate: float, noise_shape: ShapeLike | None = None, seed: int | None = None, **kwargs: Any
+    ) -> None:
         if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate < 1:
             raise ValueError(f"Dropout: rate must be a number in [0, 1), got {rate!r}")
         super().__init__(**kwargs)
         self.rate, self.noise_shape, self.seed = float(rate), noise_shape, seed
 
-    def call(self, inputs: Tensor, training: bool = False, reuse: Any = None) -> Tensor:
+    def call(self, inputs: Tensor, training: bool = False, reuse: bool | _ReuseMode | None = None) -> Tensor:
         return _tf_layers.dropout(
             inputs,
             rate=self.rate,
@@ -491,8 +507,8 @@ class _Pooling2D(Layer):
 
     def __init__(
         self,
-        pool_size: Any = (2, 2),
-        strides: Any = None,
+        pool_size: int | Sequence[int] = (2, 2),
+        strides: int | Sequence[int] | None = None,
         padding: str = "valid",
         data_format: str | None = None,
         **kwargs: Any,
@@ -507,7 +523,7 @@ class _Pooling2D(Layer):
             raise ValueError(f"{kind}: data_format must be 'channels_last', got {data_format!r}")
         super().__init__(**kwargs)
 
-    def call(self, inputs: Tensor, training: bool = False, reuse: Any = None) -> Tensor:
+    def call(self, inputs: Tensor, training: bool = False, reuse: bool | _ReuseMode | None = None) -> Tensor:
         return type(self)._function(inputs, list(self.pool_size), list(self.strides), self.padding, name=self.name)
 
     def get_config(self) -> dict:
@@ -537,11 +553,11 @@ class Activation(Layer):
 
     _default_name = "activation"
 
-    def __init__(self, activation: Any, **kwargs: Any) -> None:
+    def __init__(self, activation: str | ActivationFn, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
 
-    def call(self, inputs: Tensor, training: bool = False, reuse: Any = None) -> Tensor:
+    def call(self, inputs: Tensor, training: bool = False, reuse: bool | _ReuseMode | None = None) -> Tensor:
         return self.activation(inputs)
 
     def get_config(self) -> dict:

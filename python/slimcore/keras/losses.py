@@ -25,13 +25,16 @@ cross-entropy on it (tensorflow/python/keras/backend.py); so does slimcore.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..framework.dtypes import int64
 from ..framework.ops import Tensor, convert_to_tensor
 from ..ops import math_ops, nn_ops
 from ..ops.array_ops import cast, reshape
 from . import backend
+
+if TYPE_CHECKING:  # annotations only
+    from ..framework.types import TensorLike
 
 __all__ = [
     "sparse_categorical_crossentropy",
@@ -57,7 +60,7 @@ def _logits_of(output: Tensor, op_type: str) -> Any:
     return op.inputs[0] if op.type == op_type else None
 
 
-def sparse_categorical_crossentropy(y_true: Any, y_pred: Any) -> Tensor:
+def sparse_categorical_crossentropy(y_true: TensorLike, y_pred: TensorLike) -> Tensor:
     """Keras sparse_categorical_crossentropy: -log p[y] per example (see the module table).
 
     y_true: integer class ids [batch] (or [batch, 1]); y_pred: probabilities [batch, classes].
@@ -75,7 +78,7 @@ def sparse_categorical_crossentropy(y_true: Any, y_pred: Any) -> Tensor:
     return nn_ops.sparse_softmax_cross_entropy_with_logits(labels=y_true, logits=logits)
 
 
-def categorical_crossentropy(y_true: Any, y_pred: Any) -> Tensor:
+def categorical_crossentropy(y_true: TensorLike, y_pred: TensorLike) -> Tensor:
     """Keras categorical_crossentropy: -sum_k y_k log p_k per example (module table).
 
     y_true: one-hot (or soft) targets [batch, classes]; y_pred: probabilities.
@@ -91,7 +94,7 @@ def categorical_crossentropy(y_true: Any, y_pred: Any) -> Tensor:
     return math_ops.negative(math_ops.reduce_sum(math_ops.multiply(y_true, math_ops.log(p)), -1))
 
 
-def binary_crossentropy(y_true: Any, y_pred: Any) -> Tensor:
+def binary_crossentropy(y_true: TensorLike, y_pred: TensorLike) -> Tensor:
     """Keras binary_crossentropy: mean over the last axis of the elementwise
     binary cross-entropy (module table). y_true and y_pred: [batch, d]."""
     y_pred = convert_to_tensor(y_pred)
@@ -110,14 +113,14 @@ def binary_crossentropy(y_true: Any, y_pred: Any) -> Tensor:
     return math_ops.reduce_mean(per_element, -1)
 
 
-def mean_squared_error(y_true: Any, y_pred: Any) -> Tensor:
+def mean_squared_error(y_true: TensorLike, y_pred: TensorLike) -> Tensor:
     """Keras mean_squared_error: mean over the last axis of (y_pred - y_true)^2."""
     y_pred = convert_to_tensor(y_pred)
     y_true = cast(convert_to_tensor(y_true), y_pred.dtype)
     return math_ops.reduce_mean(math_ops.squared_difference(y_pred, y_true), -1)
 
 
-def mean_absolute_error(y_true: Any, y_pred: Any) -> Tensor:
+def mean_absolute_error(y_true: TensorLike, y_pred: TensorLike) -> Tensor:
     """Keras mean_absolute_error: mean over the last axis of |y_pred - y_true|."""
     y_pred = convert_to_tensor(y_pred)
     y_true = cast(convert_to_tensor(y_true), y_pred.dtype)
@@ -140,7 +143,7 @@ _BY_NAME = {
 }
 
 
-def get(identifier: Any) -> Callable:
+def get(identifier: str | dict | Callable[..., object]) -> Callable:
     """A loss function from its Keras name or a callable (y_true, y_pred) -> per-example loss.
 
     Raises:

@@ -10,7 +10,7 @@ averaged over the examples of an epoch (fit) or of the data (evaluate).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 from ..framework.dtypes import float32, int64
 from ..framework.ops import Tensor, convert_to_tensor
@@ -18,10 +18,13 @@ from ..ops import math_ops
 from ..ops.array_ops import cast, reshape
 from . import losses as _losses
 
+if TYPE_CHECKING:  # annotations only
+    from ..framework.types import TensorLike
+
 __all__ = ["binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy", "get"]
 
 
-def binary_accuracy(y_true: Any, y_pred: Any, threshold: float = 0.5) -> Tensor:
+def binary_accuracy(y_true: TensorLike, y_pred: TensorLike, threshold: float = 0.5) -> Tensor:
     """mean over the last axis of [ (y_pred > threshold) == y_true ]."""
     y_pred = convert_to_tensor(y_pred)
     predicted = cast(math_ops.greater(y_pred, threshold), y_pred.dtype)
@@ -29,12 +32,12 @@ def binary_accuracy(y_true: Any, y_pred: Any, threshold: float = 0.5) -> Tensor:
     return math_ops.reduce_mean(hits, -1)
 
 
-def categorical_accuracy(y_true: Any, y_pred: Any) -> Tensor:
+def categorical_accuracy(y_true: TensorLike, y_pred: TensorLike) -> Tensor:
     """[ argmax(y_true) == argmax(y_pred) ] per example."""
     return cast(math_ops.equal(math_ops.argmax(y_true, -1), math_ops.argmax(y_pred, -1)), float32)
 
 
-def sparse_categorical_accuracy(y_true: Any, y_pred: Any) -> Tensor:
+def sparse_categorical_accuracy(y_true: TensorLike, y_pred: TensorLike) -> Tensor:
     """[ y_true == argmax(y_pred) ] per example (y_true: class ids)."""
     y_pred = convert_to_tensor(y_pred)
     y_true = convert_to_tensor(y_true)
@@ -43,7 +46,7 @@ def sparse_categorical_accuracy(y_true: Any, y_pred: Any) -> Tensor:
     return cast(math_ops.equal(cast(y_true, int64), math_ops.argmax(y_pred, -1)), float32)
 
 
-def get(identifier: Any, loss_fn: Callable, output_units: Any) -> Callable:
+def get(identifier: str | dict | Callable[..., object], loss_fn: Callable, output_units: int) -> Callable:
     """The per-example function of a metric given to compile.
 
     Raises:

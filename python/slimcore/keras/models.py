@@ -36,7 +36,7 @@ Example (seed 002)::
 from __future__ import annotations
 
 import numbers
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -50,6 +50,11 @@ from . import losses as _losses
 from . import metrics as _metrics
 from . import optimizers as _optimizers
 from .layers import Layer
+
+if TYPE_CHECKING:  # annotations only
+    from ..framework.ops import Operation
+    from ..framework.session import Session
+    from ..framework.types import ShapeLike, TensorLike
 
 __all__ = ["Sequential", "History"]
 
@@ -82,13 +87,13 @@ class _TrainGraph:
         train_metrics: list,
         eval_loss: Tensor,
         eval_metrics: list,
-        train_op: Any,
+        train_op: Tensor | Operation,
     ) -> None:
         self.target, self.train_loss, self.train_metrics = target, train_loss, train_metrics
         self.eval_loss, self.eval_metrics, self.train_op = eval_loss, eval_metrics, train_op
 
 
-def _positive_int(value: Any, argument: str) -> int:
+def _positive_int(value: object, argument: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ValueError(f"{argument} must be a positive int, got {value!r}")
     return int(value)
@@ -157,7 +162,7 @@ class Sequential:
             out = layer(out, training=False)
         self._graph, self._input, self._output = graph, x, out
 
-    def build(self, input_shape: Any) -> None:
+    def build(self, input_shape: ShapeLike) -> None:
         """Builds the model for inputs of `input_shape` (batch dimension first).
 
         Raises:
@@ -274,7 +279,7 @@ class Sequential:
     def compile(
         self,
         optimizer: Any = "rmsprop",
-        loss: Any = None,
+        loss: TensorLike | None = None,
         metrics: list | None = None,
         loss_weights: Any = None,
         sample_weight_mode: Any = None,
@@ -413,7 +418,7 @@ class Sequential:
         return self._train_graph
 
     # ---- data -------------------------------------------------------------------------------
-    def _inputs_array(self, x: Any, argument: str = "x") -> np.ndarray:
+    def _inputs_array(self, x: TensorLike, argument: str = "x") -> np.ndarray:
         if x is None:
             raise ValueError(f"{argument} is required (a numpy array of inputs)")
         array = np.asarray(x)
@@ -430,7 +435,7 @@ class Sequential:
             raise ValueError(f"{argument}: empty array (0 samples)")
         return np.ascontiguousarray(array, dtype=np.float32)
 
-    def _targets_array(self, y: Any, count: int, argument: str = "y") -> np.ndarray:
+    def _targets_array(self, y: TensorLike, count: int, argument: str = "y") -> np.ndarray:
         if y is None:
             raise ValueError(f"{argument} is required (a numpy array of targets)")
         loss_fn = self._compile_args["loss_fn"]
@@ -483,12 +488,12 @@ class Sequential:
         return session
 
     @staticmethod
-    def _batch_size(batch_size: Any) -> int:
+    def _batch_size(batch_size: int) -> int:
         return 32 if batch_size is None else _positive_int(batch_size, "batch_size")
 
     def _run_batches(
         self,
-        session: Any,
+        session: Session,
         fetches: list,
         x: np.ndarray,
         y: np.ndarray | None,
@@ -512,8 +517,8 @@ class Sequential:
     # ---- fit / evaluate / predict ---------------------------------------------------------------
     def fit(
         self,
-        x: Any = None,
-        y: Any = None,
+        x: TensorLike | None = None,
+        y: TensorLike | None = None,
         batch_size: int | None = None,
         epochs: int = 1,
         verbose: int = 1,
@@ -524,8 +529,8 @@ class Sequential:
         class_weight: Any = None,
         sample_weight: Any = None,
         initial_epoch: int = 0,
-        steps_per_epoch: Any = None,
-        validation_steps: Any = None,
+        steps_per_epoch: int | None = None,
+        validation_steps: int | None = None,
         **kwargs: Any,
     ) -> History:
         """Trains for `epochs` passes over (x, y) in batches of `batch_size`
@@ -608,7 +613,7 @@ class Sequential:
         self.history = history
         return history
 
-    def _evaluate_arrays(self, session: Any, x: np.ndarray, y: np.ndarray, batch_size: int) -> np.ndarray:
+    def _evaluate_arrays(self, session: Session, x: np.ndarray, y: np.ndarray, batch_size: int) -> np.ndarray:
         graph = self._make_train_graph()
         return self._run_batches(
             session, [None, graph.eval_loss] + graph.eval_metrics, x, y, batch_size, target=graph.target
@@ -616,12 +621,12 @@ class Sequential:
 
     def evaluate(
         self,
-        x: Any = None,
-        y: Any = None,
+        x: TensorLike | None = None,
+        y: TensorLike | None = None,
         batch_size: int | None = None,
         verbose: int = 1,
         sample_weight: Any = None,
-        steps: Any = None,
+        steps: int | None = None,
     ) -> Any:
         """The loss (with the penalties, as in training but without dropout)
         and metrics on (x, y), means over the examples.
@@ -646,7 +651,9 @@ class Sequential:
             print(" - ".join(f"{k}: {v:.4f}" for k, v in zip(self.metrics_names, values)))
         return values[0] if len(values) == 1 else values
 
-    def predict(self, x: Any, batch_size: int | None = None, verbose: int = 0, steps: Any = None) -> np.ndarray:
+    def predict(
+        self, x: TensorLike, batch_size: int | None = None, verbose: int = 0, steps: int | None = None
+    ) -> np.ndarray:
         """The model's outputs for x (inference mode: no dropout), batch by batch.
 
         Raises:
@@ -662,7 +669,7 @@ class Sequential:
         ]
         return np.concatenate(parts, axis=0)
 
-    def train_on_batch(self, x: Any, y: Any) -> Any:
+    def train_on_batch(self, x: TensorLike, y: TensorLike) -> Any:
         """One optimizer step on (x, y); returns the loss (before the step), or [loss, metric...]."""
         if self._compile_args is None:
             raise RuntimeError(
@@ -676,11 +683,11 @@ class Sequential:
         )
         return float(values[0]) if len(values) == 1 else [float(v) for v in values]
 
-    def test_on_batch(self, x: Any, y: Any) -> Any:
+    def test_on_batch(self, x: TensorLike, y: TensorLike) -> Any:
         """evaluate on one batch."""
         return self.evaluate(x, y, batch_size=len(np.asarray(x)), verbose=0)
 
-    def predict_on_batch(self, x: Any) -> np.ndarray:
+    def predict_on_batch(self, x: TensorLike) -> np.ndarray:
         """predict on one batch."""
         return self.predict(x, batch_size=len(np.asarray(x)))
 

@@ -29,7 +29,7 @@ optimizer object (``tf.train.AdamOptimizer(...)``) is used as is.
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..train.optimizer import (
     AdagradOptimizer,
@@ -40,10 +40,15 @@ from ..train.optimizer import (
     RMSPropOptimizer,
 )
 
+if TYPE_CHECKING:  # annotations only
+    from typing import Callable
+
+    from ..framework.types import TensorLike
+
 __all__ = ["SGD", "Adam", "RMSprop", "Adagrad", "get", "Optimizer"]
 
 
-def _learning_rate(learning_rate: Any, lr: Any, default: float) -> Any:
+def _learning_rate(learning_rate: TensorLike, lr: TensorLike, default: float) -> Any:
     if lr is not None and learning_rate is not None:
         raise ValueError("give learning_rate or its old name lr, not both")
     value = lr if lr is not None else learning_rate
@@ -71,14 +76,14 @@ class SGD:
 
     def __new__(
         cls,
-        learning_rate: Any = None,
+        learning_rate: TensorLike | None = None,
         momentum: float = 0.0,
         nesterov: bool = False,
         name: str = "SGD",
-        lr: Any = None,
+        lr: TensorLike | None = None,
         decay: float = 0.0,
-        clipnorm: Any = None,
-        clipvalue: Any = None,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
     ) -> Optimizer:  # type: ignore[misc]
         _unsupported("SGD", decay=decay, clipnorm=clipnorm, clipvalue=clipvalue)
         rate = _learning_rate(learning_rate, lr, 0.01)
@@ -100,16 +105,16 @@ class Adam(AdamOptimizer):
 
     def __init__(
         self,
-        learning_rate: Any = None,
-        beta_1: Any = 0.9,
-        beta_2: Any = 0.999,
-        epsilon: Any = 1e-7,
+        learning_rate: TensorLike | None = None,
+        beta_1: TensorLike = 0.9,
+        beta_2: TensorLike = 0.999,
+        epsilon: float = 1e-7,
         amsgrad: bool = False,
         name: str = "Adam",
-        lr: Any = None,
+        lr: TensorLike | None = None,
         decay: float = 0.0,
-        clipnorm: Any = None,
-        clipvalue: Any = None,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
     ) -> None:
         _unsupported("Adam", amsgrad=amsgrad, decay=decay, clipnorm=clipnorm, clipvalue=clipvalue)
         super().__init__(_learning_rate(learning_rate, lr, 0.001), beta_1, beta_2, epsilon, name=name)
@@ -126,16 +131,16 @@ class RMSprop(RMSPropOptimizer):
 
     def __init__(
         self,
-        learning_rate: Any = None,
-        rho: Any = 0.9,
-        momentum: Any = 0.0,
-        epsilon: Any = 1e-7,
+        learning_rate: TensorLike | None = None,
+        rho: TensorLike = 0.9,
+        momentum: float = 0.0,
+        epsilon: float = 1e-7,
         centered: bool = False,
         name: str = "RMSprop",
-        lr: Any = None,
+        lr: TensorLike | None = None,
         decay: float = 0.0,
-        clipnorm: Any = None,
-        clipvalue: Any = None,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
     ) -> None:
         _unsupported("RMSprop", decay=decay, clipnorm=clipnorm, clipvalue=clipvalue)
         super().__init__(_learning_rate(learning_rate, lr, 0.001), rho, momentum, epsilon, centered=centered, name=name)
@@ -154,14 +159,14 @@ class Adagrad(AdagradOptimizer):
 
     def __init__(
         self,
-        learning_rate: Any = None,
+        learning_rate: TensorLike | None = None,
         initial_accumulator_value: float = 0.1,
         epsilon: float | None = 1e-7,
         name: str = "Adagrad",
-        lr: Any = None,
+        lr: TensorLike | None = None,
         decay: float = 0.0,
-        clipnorm: Any = None,
-        clipvalue: Any = None,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
     ) -> None:
         _unsupported("Adagrad", decay=decay, clipnorm=clipnorm, clipvalue=clipvalue)
         if epsilon is not None and epsilon != 1e-7:
@@ -177,7 +182,7 @@ class Adagrad(AdagradOptimizer):
 _BY_NAME = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop, "adagrad": Adagrad}
 
 
-def get(identifier: Any) -> Optimizer:
+def get(identifier: str | dict | Callable[..., object]) -> Optimizer:
     """An optimizer from a Keras name ('sgd', 'adam', 'rmsprop', 'adagrad',
     any case; Keras' defaults) or a slimcore optimizer object (as is).
 

@@ -16,7 +16,7 @@ halves the penalty (docs/SEMANTICS.md trap 8.1).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Callable
 
 from ..regularizers import L1, L1L2, L2, Regularizer
 from ..regularizers import keras_l1 as l1
@@ -26,7 +26,7 @@ from ..regularizers import keras_l2 as l2
 __all__ = ["Regularizer", "l1", "l2", "l1_l2", "L1", "L2", "L1L2", "get"]
 
 
-def get(identifier: Any) -> Callable | None:
+def get(identifier: str | dict | Callable[..., object]) -> Callable | None:
     """A regularizer from None, a name ('l1', 'l2', 'l1_l2' with Keras'
     default 0.01) or a callable.
 

@@ -4,12 +4,15 @@ conv 5x5 x32, max-pool 2, conv 5x5 x64, max-pool 2, flatten, fully connected
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import slim
 from ..initializers import truncated_normal_initializer
 from ..ops import nn_ops
 from ..variable_scope import variable_scope
+
+if TYPE_CHECKING:  # annotations only
+    from ..framework.types import TensorLike
 
 __all__ = ["lenet", "lenet_arg_scope"]
 
@@ -27,7 +30,7 @@ def lenet_arg_scope(weight_decay: float = 0.0) -> dict:
 
 
 def lenet(
-    images: Any,
+    images: TensorLike,
     num_classes: int = 10,
     is_training: bool = False,
     dropout_keep_prob: float = 0.5,

@@ -5,21 +5,24 @@ layer, linear logits."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .. import slim
 from ..ops import nn_ops
 from ..variable_scope import variable_scope
 
+if TYPE_CHECKING:  # annotations only
+    from ..framework.types import RegularizerFn, TensorLike
+
 __all__ = ["mlp"]
 
 
 def mlp(
-    inputs: Any,
+    inputs: TensorLike,
     num_classes: int = 10,
     hidden_units: Sequence[int] = (200, 200),
     activation_fn: Callable | None = nn_ops.tanh,
-    weights_regularizer: Any = None,
+    weights_regularizer: RegularizerFn | None = None,
     scope: str = "EasyNet",
     **layer_kwargs: Any,
 ) -> Any:

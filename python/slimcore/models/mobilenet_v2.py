@@ -14,13 +14,17 @@ convolution weights, none on depthwise weights, no bias under batch norm::
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import slim
 from ..initializers import truncated_normal_initializer
 from ..ops import math_ops, nn_ops
 from ..ops.array_ops import identity, reshape
 from ..variable_scope import variable_scope
+
+if TYPE_CHECKING:  # annotations only
+    from ..framework.types import TensorLike
+    from ..variable_scope import _ReuseMode
 
 __all__ = ["mobilenet", "mobilenet_base", "training_scope", "make_divisible", "V2_SPEC"]
 
@@ -62,7 +66,7 @@ def make_divisible(value: float, divisor: int = 8, min_value: int | None = None)
 
 @slim.add_arg_scope
 def expanded_conv(
-    inputs: Any,
+    inputs: TensorLike,
     num_outputs: int,
     expansion_size: int,
     stride: int = 1,
@@ -88,7 +92,7 @@ def expanded_conv(
 
 
 def mobilenet_base(
-    inputs: Any,
+    inputs: TensorLike,
     depth_multiplier: float = 1.0,
     finegrain_classification_mode: bool = False,
     min_depth: int = 8,
@@ -127,14 +131,14 @@ def mobilenet_base(
 
 @slim.add_arg_scope
 def mobilenet(
-    inputs: Any,
+    inputs: TensorLike,
     num_classes: int = 1001,
     depth_multiplier: float = 1.0,
     scope: str = "MobilenetV2",
     finegrain_classification_mode: bool = False,
     min_depth: int = 8,
     divisible_by: int = 8,
-    reuse: Any = None,
+    reuse: bool | _ReuseMode | None = None,
     is_training: bool = False,
 ) -> tuple:
     """slim's mobilenet_v2.mobilenet: (logits [N, num_classes], end_points).

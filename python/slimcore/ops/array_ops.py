@@ -3,7 +3,7 @@ stack, concat, one_hot (tf.*)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,10 +22,15 @@ from ..framework.ops import (
 )
 from ..framework.tensor_shape import TensorShape, _core_shape
 
+if TYPE_CHECKING:  # annotations only
+    from collections.abc import Sequence
+
+    from ..framework.types import DTypeLike, ShapeLike, TensorLike
+
 __all__ = ["placeholder", "constant", "identity", "stop_gradient", "zeros", "ones", "zeros_like", "ones_like"]
 
 
-def placeholder(dtype: Any, shape: Any = None, name: str | None = None) -> Tensor:
+def placeholder(dtype: DTypeLike, shape: ShapeLike | None = None, name: str | None = None) -> Tensor:
     """tf.placeholder: a tensor whose value must be fed to Session.run.
 
     Args:
@@ -52,7 +57,11 @@ def placeholder(dtype: Any, shape: Any = None, name: str | None = None) -> Tenso
 
 
 def constant(
-    value: Any, dtype: Any = None, shape: Any = None, name: str = "Const", graph: Graph | None = None
+    value: TensorLike,
+    dtype: DTypeLike | None = None,
+    shape: ShapeLike | None = None,
+    name: str = "Const",
+    graph: Graph | None = None,
 ) -> Tensor:
     """tf.constant: a tensor holding `value`.
 
@@ -81,35 +90,35 @@ def constant(
     return _op1("Const", [], {"value": tensor}, name, graph=graph)
 
 
-def identity(input: Any, name: str | None = None) -> Tensor:
+def identity(input: TensorLike, name: str | None = None) -> Tensor:
     """tf.identity: y = x (a new name for the same value)."""
     return _op1("Identity", [input], {}, name or "Identity")
 
 
-def stop_gradient(input: Any, name: str | None = None) -> Tensor:
+def stop_gradient(input: TensorLike, name: str | None = None) -> Tensor:
     """tf.stop_gradient: y = x in the forward pass; no gradient flows back through y."""
     return _op1("StopGradient", [input], {}, name or "StopGradient")
 
 
-def zeros_like(tensor: Any, dtype: Any = None, name: str | None = None) -> Tensor:
+def zeros_like(tensor: TensorLike, dtype: DTypeLike | None = None, name: str | None = None) -> Tensor:
     """tf.zeros_like: zeros with the (run-time) shape of `tensor`."""
     out = _op1("ZerosLike", [tensor], {}, name or "zeros_like")
     return out if dtype is None else cast(out, dtype)
 
 
-def ones_like(tensor: Any, dtype: Any = None, name: str | None = None) -> Tensor:
+def ones_like(tensor: TensorLike, dtype: DTypeLike | None = None, name: str | None = None) -> Tensor:
     """tf.ones_like: ones with the (run-time) shape of `tensor`."""
     out = _op1("OnesLike", [tensor], {}, name or "ones_like")
     return out if dtype is None else cast(out, dtype)
 
 
-def zeros(shape: Any, dtype: Any = _dtypes.float32, name: str = "zeros") -> Tensor:
+def zeros(shape: ShapeLike, dtype: DTypeLike = _dtypes.float32, name: str = "zeros") -> Tensor:
     """tf.zeros: a constant of zeros of a fully defined shape."""
     dtype = _dtypes.as_dtype(dtype)
     return constant(np.zeros(_core_shape(shape), dtype.as_numpy_dtype), name=name)
 
 
-def ones(shape: Any, dtype: Any = _dtypes.float32, name: str = "ones") -> Tensor:
+def ones(shape: ShapeLike, dtype: DTypeLike = _dtypes.float32, name: str = "ones") -> Tensor:
     """tf.ones: a constant of ones of a fully defined shape."""
     dtype = _dtypes.as_dtype(dtype)
     return constant(np.ones(_core_shape(shape), dtype.as_numpy_dtype), name=name)
@@ -118,7 +127,7 @@ def ones(shape: Any, dtype: Any = _dtypes.float32, name: str = "ones") -> Tensor
 # ---- shape and type ops (reshape, cast, stack, concat, one_hot) below -------
 
 
-def _static_shape(shape: Any) -> list:
+def _static_shape(shape: ShapeLike) -> list:
     """A reshape target (list, tuple, 1-D array, or fully defined TensorShape)
     as a list of ints, -1 allowed once.
 
@@ -153,7 +162,7 @@ def _static_shape(shape: Any) -> list:
     return dims
 
 
-def reshape(tensor: Any, shape: Any, name: str | None = None) -> Tensor:
+def reshape(tensor: TensorLike, shape: ShapeLike, name: str | None = None) -> Tensor:
     """tf.reshape: the same elements in row-major order with a new shape.
 
     One dimension may be -1, inferred so that the number of elements stays
@@ -181,7 +190,7 @@ def reshape(tensor: Any, shape: Any, name: str | None = None) -> Tensor:
     return _op1("Reshape", [tensor], {"shape": _static_shape(shape)}, name or "Reshape")
 
 
-def cast(x: Any, dtype: Any, name: str | None = None) -> Tensor:
+def cast(x: TensorLike, dtype: DTypeLike, name: str | None = None) -> Tensor:
     """tf.cast: y = x converted to `dtype` elementwise.
 
     TF's numbers: float -> int truncates toward zero (nan and values out of
@@ -208,7 +217,7 @@ def cast(x: Any, dtype: Any, name: str | None = None) -> Tensor:
     return _op1("Cast", [x], {"DstT": dtype._core}, name or "Cast")
 
 
-def to_float(x: Any, name: str = "ToFloat") -> Tensor:
+def to_float(x: TensorLike, name: str = "ToFloat") -> Tensor:
     """tf.to_float (TF1): y = cast(x, float32).
 
     Args:
@@ -221,7 +230,7 @@ def to_float(x: Any, name: str = "ToFloat") -> Tensor:
     return cast(x, _dtypes.float32, name=name)
 
 
-def to_double(x: Any, name: str = "ToDouble") -> Tensor:
+def to_double(x: TensorLike, name: str = "ToDouble") -> Tensor:
     """tf.to_double (TF1): y = cast(x, float64).
 
     Args:
@@ -234,7 +243,7 @@ def to_double(x: Any, name: str = "ToDouble") -> Tensor:
     return cast(x, _dtypes.float64, name=name)
 
 
-def to_int32(x: Any, name: str = "ToInt32") -> Tensor:
+def to_int32(x: TensorLike, name: str = "ToInt32") -> Tensor:
     """tf.to_int32 (TF1): y = cast(x, int32), floats truncated toward zero.
 
     Args:
@@ -247,7 +256,7 @@ def to_int32(x: Any, name: str = "ToInt32") -> Tensor:
     return cast(x, _dtypes.int32, name=name)
 
 
-def to_int64(x: Any, name: str = "ToInt64") -> Tensor:
+def to_int64(x: TensorLike, name: str = "ToInt64") -> Tensor:
     """tf.to_int64 (TF1): y = cast(x, int64), floats truncated toward zero.
 
     Args:
@@ -260,7 +269,7 @@ def to_int64(x: Any, name: str = "ToInt64") -> Tensor:
     return cast(x, _dtypes.int64, name=name)
 
 
-def _tensor_list(values: Any, fn: str) -> list:
+def _tensor_list(values: Sequence[TensorLike], fn: str) -> list:
     """values as tensors of one graph; Python numbers take the dtype of the
     first tensor among them, as TF's list inputs do.
 
@@ -279,7 +288,7 @@ def _tensor_list(values: Any, fn: str) -> list:
     return [convert_to_tensor(v, dtype=None if _tensor_or_none(v) is not None else dtype, graph=graph) for v in values]
 
 
-def stack(values: Any, axis: int = 0, name: str = "stack") -> Tensor:
+def stack(values: Sequence[TensorLike], axis: int = 0, name: str = "stack") -> Tensor:
     """tf.stack: y[..., k, ...] = values[k], the k along a new axis `axis`.
 
     The inputs must have one shape and dtype. The gradient unstacks dy: input
@@ -308,7 +317,7 @@ def stack(values: Any, axis: int = 0, name: str = "stack") -> Tensor:
 pack = stack  # TF 0.x's name of stack
 
 
-def concat(values: Any, axis: int, name: str = "concat") -> Tensor:
+def concat(values: Sequence[TensorLike], axis: int, name: str = "concat") -> Tensor:
     """tf.concat: the tensors joined along an existing axis `axis`.
 
     Every other dimension must match. As TF1, one tensor is returned through
@@ -345,12 +354,12 @@ def concat(values: Any, axis: int, name: str = "concat") -> Tensor:
 
 
 def one_hot(
-    indices: Any,
+    indices: TensorLike,
     depth: int,
-    on_value: Any = None,
-    off_value: Any = None,
+    on_value: TensorLike | None = None,
+    off_value: TensorLike | None = None,
     axis: int | None = None,
-    dtype: Any = None,
+    dtype: DTypeLike | None = None,
     name: str | None = None,
 ) -> Tensor:
     """tf.one_hot: y[..., j, ...] = on_value if indices[...] == j else off_value,
@@ -425,7 +434,7 @@ def one_hot(
     )
 
 
-def _static_int(value: Any, what: str) -> int:
+def _static_int(value: TensorLike, what: str) -> int:
     """An int argument that must be known when the graph is built.
 
     Raises:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import builtins
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..framework.ops import Operation, _graph_element, _graph_of, _op, get_default_graph
 from .array_ops import identity
+
+if TYPE_CHECKING:  # annotations only
+    from collections.abc import Sequence
+
+    from ..framework.types import GraphElementLike
 
 __all__ = ["group", "no_op", "tuple"]
 
@@ -16,7 +21,7 @@ def no_op(name: str | None = None) -> Operation:
     return _op("NoOp", [], {}, name or "NoOp", graph=get_default_graph())
 
 
-def group(*inputs: Any, name: str | None = None) -> Operation:
+def group(*inputs: GraphElementLike | Sequence[GraphElementLike], name: str | None = None) -> Operation:
     """tf.group: one op that runs all `inputs` (ops or tensors) when run."""
     flat = []
     for item in inputs:

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..framework.ops import Tensor, _graph_of, convert_to_tensor
+
+if TYPE_CHECKING:  # annotations only
+    from collections.abc import Sequence
+
+    from ..framework.types import TensorLike
 
 __all__ = ["gradients"]
 
 
-def _as_list(x: Any) -> list:
+def _as_list(x: TensorLike) -> list:
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
-def _source_tensor(x: Any) -> Tensor:
+def _source_tensor(x: TensorLike) -> Tensor:
     """What to differentiate with respect to: a Variable means its value."""
     graph_element = getattr(x, "_as_graph_element", None)
     if graph_element is not None:
@@ -23,7 +28,13 @@ def _source_tensor(x: Any) -> Tensor:
     raise TypeError(f"gradients: xs must be Tensors or Variables, got {x!r}")
 
 
-def gradients(ys: Any, xs: Any, grad_ys: Any = None, name: str = "gradients", **_: Any) -> list:
+def gradients(
+    ys: TensorLike | Sequence[TensorLike],
+    xs: TensorLike | Sequence[TensorLike],
+    grad_ys: TensorLike | Sequence[TensorLike | None] | None = None,
+    name: str = "gradients",
+    **_: Any,
+) -> list:
     """tf.gradients(ys, xs, grad_ys=None): d(sum(ys))/dx for each x.
 
     The result is a list of tensors (one per x, ``None`` for an x that the ys

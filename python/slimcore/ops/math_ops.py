@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..framework import dtypes as _dtypes
 from ..framework.ops import Tensor, _binary_operands, _op1, _override_operator, convert_to_tensor
 from ..framework.ops import name_scope as _name_scope
+
+if TYPE_CHECKING:  # annotations only
+    from ..framework.types import DTypeLike, TensorLike
 
 __all__ = [
     "add",
@@ -44,27 +47,27 @@ __all__ = [
 ]
 
 
-def _binary(op_type: str, x: Any, y: Any, name: str | None) -> Tensor:
+def _binary(op_type: str, x: TensorLike, y: TensorLike, name: str | None) -> Tensor:
     a, b = _binary_operands(x, y)
     return _op1(op_type, [a, b], {}, name or op_type)
 
 
-def add(x: Any, y: Any, name: str | None = None) -> Tensor:
+def add(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     """tf.add: x + y, broadcast as numpy. d/dx = 1, d/dy = 1 (summed over broadcast axes)."""
     return _binary("Add", x, y, name)
 
 
-def subtract(x: Any, y: Any, name: str | None = None) -> Tensor:
+def subtract(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     """tf.subtract: x - y, broadcast as numpy."""
     return _binary("Sub", x, y, name)
 
 
-def multiply(x: Any, y: Any, name: str | None = None) -> Tensor:
+def multiply(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     """tf.multiply: x * y elementwise, broadcast as numpy."""
     return _binary("Mul", x, y, name)
 
 
-def divide(x: Any, y: Any, name: str | None = None) -> Tensor:
+def divide(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     """tf.divide / tf.truediv: x / y elementwise (d/dy = -x / y^2)."""
     return _binary("RealDiv", x, y, name)
 
@@ -72,58 +75,58 @@ def divide(x: Any, y: Any, name: str | None = None) -> Tensor:
 truediv = divide
 
 
-def div_no_nan(x: Any, y: Any, name: str | None = None) -> Tensor:
+def div_no_nan(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     """tf.div_no_nan: x / y, and 0 where y == 0 (not NaN or inf)."""
     return _binary("DivNoNan", x, y, name)
 
 
-def squared_difference(x: Any, y: Any, name: str | None = None) -> Tensor:
+def squared_difference(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     """tf.squared_difference: (x - y)^2 elementwise."""
     with _name_scope(name, "SquaredDifference", [x, y]) as scope:
         return square(subtract(x, y), name=scope)
 
 
-def maximum(x: Any, y: Any, name: str | None = None) -> Tensor:
+def maximum(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     """tf.maximum: max(x, y) elementwise; the gradient goes to x on ties (as TF)."""
     return _binary("Maximum", x, y, name)
 
 
-def minimum(x: Any, y: Any, name: str | None = None) -> Tensor:
+def minimum(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     """tf.minimum: min(x, y) elementwise; the gradient goes to x on ties (as TF)."""
     return _binary("Minimum", x, y, name)
 
 
-def equal(x: Any, y: Any, name: str | None = None) -> Tensor:
+def equal(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     """tf.equal: x == y elementwise, a bool tensor."""
     return _binary("Equal", x, y, name)
 
 
-def not_equal(x: Any, y: Any, name: str | None = None) -> Tensor:
+def not_equal(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     """tf.not_equal: x != y elementwise, a bool tensor."""
     return _binary("NotEqual", x, y, name)
 
 
-def greater(x: Any, y: Any, name: str | None = None) -> Tensor:
+def greater(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     """tf.greater: x > y elementwise, a bool tensor."""
     return _binary("Greater", x, y, name)
 
 
-def greater_equal(x: Any, y: Any, name: str | None = None) -> Tensor:
+def greater_equal(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     """tf.greater_equal: x >= y elementwise, a bool tensor."""
     return _binary("GreaterEqual", x, y, name)
 
 
-def less(x: Any, y: Any, name: str | None = None) -> Tensor:
+def less(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     """tf.less: x < y elementwise, a bool tensor."""
     return _binary("Less", x, y, name)
 
 
-def less_equal(x: Any, y: Any, name: str | None = None) -> Tensor:
+def less_equal(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     """tf.less_equal: x <= y elementwise, a bool tensor."""
     return _binary("LessEqual", x, y, name)
 
 
-def add_n(inputs: Sequence[Any], name: str | None = None) -> Tensor:
+def add_n(inputs: Sequence[TensorLike], name: str | None = None) -> Tensor:
     """tf.add_n: the elementwise sum of tensors of one shape and dtype.
 
     Raises:
@@ -140,41 +143,43 @@ def add_n(inputs: Sequence[Any], name: str | None = None) -> Tensor:
     return _op1("AddN", tensors, {}, name or "AddN")
 
 
-def _unary(op_type: str, x: Any, name: str | None) -> Tensor:
+def _unary(op_type: str, x: TensorLike, name: str | None) -> Tensor:
     return _op1(op_type, [x], {}, name or op_type)
 
 
-def negative(x: Any, name: str | None = None) -> Tensor:
+def negative(x: TensorLike, name: str | None = None) -> Tensor:
     """tf.negative: -x."""
     return _unary("Neg", x, name)
 
 
-def square(x: Any, name: str | None = None) -> Tensor:
+def square(x: TensorLike, name: str | None = None) -> Tensor:
     """tf.square: x^2 (d/dx = 2x)."""
     return _unary("Square", x, name)
 
 
-def abs(x: Any, name: str | None = None) -> Tensor:  # noqa: A001
+def abs(x: TensorLike, name: str | None = None) -> Tensor:  # noqa: A001
     """tf.abs: |x| (d/dx = sign(x), 0 at 0)."""
     return _unary("Abs", x, name)
 
 
-def sqrt(x: Any, name: str | None = None) -> Tensor:
+def sqrt(x: TensorLike, name: str | None = None) -> Tensor:
     """tf.sqrt: sqrt(x) (d/dx = 1 / (2 sqrt(x)))."""
     return _unary("Sqrt", x, name)
 
 
-def exp(x: Any, name: str | None = None) -> Tensor:
+def exp(x: TensorLike, name: str | None = None) -> Tensor:
     """tf.exp: e^x."""
     return _unary("Exp", x, name)
 
 
-def log(x: Any, name: str | None = None) -> Tensor:
+def log(x: TensorLike, name: str | None = None) -> Tensor:
     """tf.log: natural logarithm (d/dx = 1/x); log(0) = -inf, log(<0) = nan, as TF."""
     return _unary("Log", x, name)
 
 
-def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False, name: str | None = None) -> Tensor:
+def matmul(
+    a: TensorLike, b: TensorLike, transpose_a: bool = False, transpose_b: bool = False, name: str | None = None
+) -> Tensor:
     """tf.matmul: C = op(a) @ op(b) for rank-2 float tensors, op = transpose when flagged.
 
     Gradients (TF's): dA = G B^T, dB = A^T G (transposes adjusted by the flags).
@@ -191,7 +196,7 @@ def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
 # ---- reductions (reduce_sum, reduce_mean, argmax) below ----------------------
 
 
-def _static_ints(value: Any, what: str) -> list:
+def _static_ints(value: TensorLike, what: str) -> list:
     """value (an int, a list of ints, a numpy array, or a constant tensor) as a
     list of Python ints. slimcore's axes are static: they are part of the graph.
 
@@ -226,12 +231,12 @@ def _deprecated_alias(fn: str, value: Any, name: str, old_value: Any, old_name: 
 def _reduction(
     op_type: str,
     fn: str,
-    input_tensor: Any,
-    axis: Any,
-    keepdims: Any,
+    input_tensor: TensorLike,
+    axis: int | Sequence[int],
+    keepdims: bool,
     name: str | None,
-    reduction_indices: Any,
-    keep_dims: Any,
+    reduction_indices: int | Sequence[int],
+    keep_dims: bool,
 ) -> Tensor:
     # frames: _deprecated_alias, _reduction, reduce_sum / reduce_mean, the caller
     axis = _deprecated_alias(fn, axis, "axis", reduction_indices, "reduction_indices", stacklevel=4)
@@ -241,11 +246,11 @@ def _reduction(
 
 
 def reduce_sum(
-    input_tensor: Any,
-    axis: Any = None,
+    input_tensor: TensorLike,
+    axis: int | Sequence[int] | None = None,
     keepdims: bool | None = None,
     name: str | None = None,
-    reduction_indices: Any = None,
+    reduction_indices: int | Sequence[int] | None = None,
     keep_dims: bool | None = None,
 ) -> Tensor:
     """tf.reduce_sum: y = sum of x over `axis` (every axis when None).
@@ -277,11 +282,11 @@ def reduce_sum(
 
 
 def reduce_mean(
-    input_tensor: Any,
-    axis: Any = None,
+    input_tensor: TensorLike,
+    axis: int | Sequence[int] | None = None,
     keepdims: bool | None = None,
     name: str | None = None,
-    reduction_indices: Any = None,
+    reduction_indices: int | Sequence[int] | None = None,
     keep_dims: bool | None = None,
 ) -> Tensor:
     """tf.reduce_mean: y = sum of x over `axis` / n, n the number of elements
@@ -314,7 +319,11 @@ def reduce_mean(
 
 
 def argmax(
-    input: Any, axis: Any = None, name: str | None = None, dimension: Any = None, output_type: Any = _dtypes.int64
+    input: TensorLike,
+    axis: int | Sequence[int] | None = None,
+    name: str | None = None,
+    dimension: int | None = None,
+    output_type: DTypeLike = _dtypes.int64,
 ) -> Tensor:
     """tf.argmax: the index of the largest value along `axis`:
     y[i, k] = argmax_j x[i, j, k] for axis 1.

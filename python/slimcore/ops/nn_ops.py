@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -33,14 +33,19 @@ from .array_ops import constant, reshape, stop_gradient
 from .math_ops import _static_ints, reduce_mean, sqrt, squared_difference
 from .random_ops import get_seed
 
+if TYPE_CHECKING:  # annotations only
+    from collections.abc import Sequence
+
+    from ..framework.types import ShapeLike, TensorLike
+
 __all__ = ["relu", "relu6", "tanh", "sigmoid", "softmax", "log_softmax", "bias_add", "l2_loss"]
 
 
-def _unary(op_type: str, x: Any, name: str | None) -> Tensor:
+def _unary(op_type: str, x: TensorLike, name: str | None) -> Tensor:
     return _op1(op_type, [x], {}, name or op_type)
 
 
-def relu(features: Any, name: str | None = None) -> Tensor:
+def relu(features: TensorLike, name: str | None = None) -> Tensor:
     """tf.nn.relu: max(features, 0), elementwise (NaN stays NaN).
 
     Gradient (TF's): g where features > 0, else 0 (0 at features == 0 too),
@@ -59,7 +64,7 @@ def relu(features: Any, name: str | None = None) -> Tensor:
     return _unary("Relu", features, name)
 
 
-def relu6(features: Any, name: str | None = None) -> Tensor:
+def relu6(features: TensorLike, name: str | None = None) -> Tensor:
     """tf.nn.relu6: min(max(features, 0), 6), elementwise.
 
     Gradient (TF's): g where 0 < features < 6, else 0 (0 at both kinks),
@@ -78,7 +83,7 @@ def relu6(features: Any, name: str | None = None) -> Tensor:
     return _unary("Relu6", features, name)
 
 
-def tanh(x: Any, name: str | None = None) -> Tensor:
+def tanh(x: TensorLike, name: str | None = None) -> Tensor:
     """tf.tanh / tf.nn.tanh: (e^x - e^-x) / (e^x + e^-x), elementwise.
 
     Gradient: g * (1 - y^2) with y = tanh(x) (the TanhGrad op); second
@@ -97,7 +102,7 @@ def tanh(x: Any, name: str | None = None) -> Tensor:
     return _unary("Tanh", x, name)
 
 
-def sigmoid(x: Any, name: str | None = None) -> Tensor:
+def sigmoid(x: TensorLike, name: str | None = None) -> Tensor:
     """tf.sigmoid / tf.nn.sigmoid: 1 / (1 + e^-x), elementwise.
 
     Evaluated without overflow for any x (e^-|x| is the only exponential),
@@ -118,7 +123,7 @@ def sigmoid(x: Any, name: str | None = None) -> Tensor:
     return _unary("Sigmoid", x, name)
 
 
-def _check_last_axis(fn: str, logits: Tensor, axis: Any, dim: Any) -> None:
+def _check_last_axis(fn: str, logits: Tensor, axis: int | None, dim: int) -> None:
     """Accepts axis None / -1 / rank-1 (and TF1's deprecated `dim` alias)."""
     if dim is not None:
         if axis is not None and axis != dim:
@@ -137,7 +142,7 @@ def _check_last_axis(fn: str, logits: Tensor, axis: Any, dim: Any) -> None:
         )
 
 
-def softmax(logits: Any, axis: int | None = None, name: str | None = None, dim: int | None = None) -> Tensor:
+def softmax(logits: TensorLike, axis: int | None = None, name: str | None = None, dim: int | None = None) -> Tensor:
     """tf.nn.softmax: exp(x_i - m) / sum_j exp(x_j - m) over the last axis, m = max_j x_j.
 
     Subtracting the row maximum keeps every exponent <= 0, so logits such as
@@ -162,7 +167,7 @@ def softmax(logits: Any, axis: int | None = None, name: str | None = None, dim: 
     return _unary("Softmax", logits, name)
 
 
-def log_softmax(logits: Any, axis: int | None = None, name: str | None = None, dim: int | None = None) -> Tensor:
+def log_softmax(logits: TensorLike, axis: int | None = None, name: str | None = None, dim: int | None = None) -> Tensor:
     """tf.nn.log_softmax: (x_i - m) - log(sum_j exp(x_j - m)) over the last axis, m = max_j x_j.
 
     Finite wherever the true value is (logits of +-1e4 give 0 and -2e4).
@@ -189,7 +194,7 @@ def log_softmax(logits: Any, axis: int | None = None, name: str | None = None, d
 _CHANNELS_LAST = (None, "NHWC", "N...C")
 
 
-def bias_add(value: Any, bias: Any, data_format: str | None = None, name: str | None = None) -> Tensor:
+def bias_add(value: TensorLike, bias: TensorLike, data_format: str | None = None, name: str | None = None) -> Tensor:
     """tf.nn.bias_add: value[..., c] + bias[c], the bias on the last (channels) axis.
 
     Gradient: g for value and sum(g over all but the last axis) for bias (the
@@ -223,7 +228,7 @@ def bias_add(value: Any, bias: Any, data_format: str | None = None, name: str | 
     return _op1("BiasAdd", [value, bias], {}, name or "BiasAdd")
 
 
-def l2_loss(t: Any, name: str | None = None) -> Tensor:
+def l2_loss(t: TensorLike, name: str | None = None) -> Tensor:
     """tf.nn.l2_loss: sum(t ** 2) / 2, a scalar (note the factor 1/2).
 
     The sum is accumulated in float64 for float32 inputs. Gradient: t * g.
@@ -244,25 +249,25 @@ def l2_loss(t: Any, name: str | None = None) -> Tensor:
 
 
 # ---- cross-entropy with logits (fused C++ kernels in loss_ops.cpp) ------------------
-def _named_only(fn: str, sentinel: Any, labels: Any, logits: Any) -> None:
+def _named_only(fn: str, sentinel: object, labels: TensorLike, logits: TensorLike) -> None:
     if sentinel is not None:
         raise ValueError(f"Only call `{fn}` with named arguments (labels=..., logits=..., ...)")
     if labels is None or logits is None:
         raise ValueError(f"{fn}: both labels and logits must be provided")
 
 
-def _last_axis_only(fn: str, axis: Any, logits: Tensor) -> None:
+def _last_axis_only(fn: str, axis: int | Sequence[int] | None, logits: Tensor) -> None:
     if axis is not None and axis not in (-1, logits.shape.ndims - 1):
         raise ValueError(f"{fn}: slimcore computes over the last axis only, got axis={axis}")
 
 
 def softmax_cross_entropy_with_logits_v2(
-    _sentinel: Any = None,
-    labels: Any = None,
-    logits: Any = None,
-    axis: Any = None,
+    _sentinel: None = None,
+    labels: TensorLike | None = None,
+    logits: TensorLike | None = None,
+    axis: int | Sequence[int] | None = None,
     name: str | None = None,
-    dim: Any = None,
+    dim: int | None = None,
 ) -> Tensor:
     """tf.nn.softmax_cross_entropy_with_logits_v2: per example
     loss = -sum_k labels_k * log softmax(logits)_k = logsumexp(x) * sum_k y_k - sum_k y_k x_k,
@@ -282,12 +287,12 @@ def softmax_cross_entropy_with_logits_v2(
 
 
 def softmax_cross_entropy_with_logits(
-    _sentinel: Any = None,
-    labels: Any = None,
-    logits: Any = None,
+    _sentinel: None = None,
+    labels: TensorLike | None = None,
+    logits: TensorLike | None = None,
     dim: int = -1,
     name: str | None = None,
-    axis: Any = None,
+    axis: int | Sequence[int] | None = None,
 ) -> Tensor:
     """tf.nn.softmax_cross_entropy_with_logits (TF1's v1): as the _v2 form,
     but no gradient flows into labels (TF1 wrapped them in stop_gradient)."""
@@ -300,7 +305,7 @@ def softmax_cross_entropy_with_logits(
 
 
 def sparse_softmax_cross_entropy_with_logits(
-    _sentinel: Any = None, labels: Any = None, logits: Any = None, name: str | None = None
+    _sentinel: None = None, labels: TensorLike | None = None, logits: TensorLike | None = None, name: str | None = None
 ) -> Tensor:
     """tf.nn.sparse_softmax_cross_entropy_with_logits: per example
     loss = logsumexp(logits) - logits[label], with integer class ids `labels`
@@ -317,7 +322,7 @@ def sparse_softmax_cross_entropy_with_logits(
 
 
 def sigmoid_cross_entropy_with_logits(
-    _sentinel: Any = None, labels: Any = None, logits: Any = None, name: str | None = None
+    _sentinel: None = None, labels: TensorLike | None = None, logits: TensorLike | None = None, name: str | None = None
 ) -> Tensor:
     """tf.nn.sigmoid_cross_entropy_with_logits: elementwise
     loss = max(x, 0) - x z + log(1 + exp(-|x|)) (x logits, z labels), stable
@@ -341,7 +346,7 @@ __all__ += [
 
 
 # ---- normalization and dropout (batch_norm_ops.cpp, dropout_ops.cpp) ----------------
-def _like(value: Any, x: Tensor) -> Tensor:
+def _like(value: TensorLike, x: Tensor) -> Tensor:
     """A tensor argument as is (its dtype is checked by the op); anything else
     (a number, list or array) as a constant of x's dtype."""
     if isinstance(value, Tensor) or hasattr(value, "_as_tensor"):
@@ -353,11 +358,11 @@ _MIN_FUSED_EPSILON = 1.001e-5  # TF1 raises smaller epsilons to this (a cuDNN li
 
 
 def fused_batch_norm(
-    x: Any,
-    scale: Any,
-    offset: Any,
-    mean: Any = None,
-    variance: Any = None,
+    x: TensorLike,
+    scale: TensorLike,
+    offset: TensorLike,
+    mean: TensorLike | None = None,
+    variance: TensorLike | None = None,
     epsilon: float = 0.001,
     data_format: str = "NHWC",
     is_training: bool = True,
@@ -465,7 +470,13 @@ def fused_batch_norm(
 
 
 def batch_normalization(
-    x: Any, mean: Any, variance: Any, offset: Any, scale: Any, variance_epsilon: float, name: str | None = None
+    x: TensorLike,
+    mean: TensorLike,
+    variance: TensorLike,
+    offset: TensorLike,
+    scale: TensorLike,
+    variance_epsilon: float,
+    name: str | None = None,
 ) -> Tensor:
     """tf.nn.batch_normalization:
     y = (x - mean) * scale / sqrt(variance + variance_epsilon) + offset,
@@ -515,7 +526,12 @@ def _squeeze_axes(t: Tensor, axes: list) -> Tensor | None:
 
 
 def moments(
-    x: Any, axes: Any, shift: Any = None, name: str | None = None, keep_dims: bool = False, keepdims: bool | None = None
+    x: TensorLike,
+    axes: int | Sequence[int],
+    shift: TensorLike | None = None,
+    name: str | None = None,
+    keep_dims: bool = False,
+    keepdims: bool | None = None,
 ) -> tuple:
     """tf.nn.moments: mean = sum(x) / n and the *biased* variance
     sum((x - mean)^2) / n over `axes` (n = elements reduced).
@@ -566,7 +582,7 @@ def moments(
         return mean, variance
 
 
-def _keep_probability(keep_prob: Any, rate: Any, x: Tensor) -> Any:
+def _keep_probability(keep_prob: TensorLike | None, rate: TensorLike | None, x: Tensor) -> float | Tensor:
     """keep_prob as a Python float, or a scalar tensor of x's dtype, validated as TF1."""
     if keep_prob is not None and rate is not None:
         raise ValueError("dropout: cannot specify both 'keep_prob' (TF1) and 'rate' (TF2, = 1 - keep_prob)")
@@ -595,7 +611,7 @@ def _keep_probability(keep_prob: Any, rate: Any, x: Tensor) -> Any:
     return tensor if what == "keep_prob" else 1.0 - tensor
 
 
-def _noise_shape(x: Tensor, noise_shape: Any) -> list | None:
+def _noise_shape(x: Tensor, noise_shape: ShapeLike) -> list | None:
     """noise_shape padded with leading 1s to x's rank, None entries -> x's dimension (-1 if unknown)."""
     if noise_shape is None:
         return None
@@ -625,12 +641,12 @@ def _noise_shape(x: Tensor, noise_shape: Any) -> list | None:
 
 
 def dropout(
-    x: Any,
-    keep_prob: Any = None,
-    noise_shape: Any = None,
+    x: TensorLike,
+    keep_prob: TensorLike | None = None,
+    noise_shape: ShapeLike | None = None,
     seed: int | None = None,
     name: str | None = None,
-    rate: Any = None,
+    rate: TensorLike | None = None,
 ) -> Tensor:
     """tf.nn.dropout (TF1, with TF2's `rate` accepted):
     y = x * mask / keep_prob, mask ~ Bernoulli(keep_prob) elementwise.
@@ -707,7 +723,7 @@ __all__ += ["fused_batch_norm", "batch_normalization", "moments", "dropout"]
 _NHWC = (None, "NHWC")
 
 
-def _check_nhwc(fn: str, data_format: Any) -> None:
+def _check_nhwc(fn: str, data_format: str) -> None:
     if data_format not in _NHWC:
         raise ValueError(
             f"{fn}: data_format={data_format!r} is not supported: slimcore's convolutions "
@@ -716,11 +732,11 @@ def _check_nhwc(fn: str, data_format: Any) -> None:
         )
 
 
-def _is_int(v: Any) -> bool:
+def _is_int(v: object) -> bool:
     return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
 
 
-def _hw(fn: str, arg: str, value: Any) -> list:
+def _hw(fn: str, arg: str, value: int | Sequence[int]) -> list:
     """TF's int / [k] / [h, w] / [1, h, w, 1] forms as [h, w] (signs are checked in C++)."""
     if _is_int(value):
         return [int(value), int(value)]
@@ -744,7 +760,7 @@ def _hw(fn: str, arg: str, value: Any) -> list:
     raise ValueError(f"{fn}: {arg} must be an int or have 1, 2 or 4 entries ([1, h, w, 1] in NHWC), got {items}")
 
 
-def _padding(fn: str, padding: Any) -> str:
+def _padding(fn: str, padding: str) -> str:
     if not isinstance(padding, str):
         raise ValueError(
             f"{fn}: padding must be 'SAME' or 'VALID', got {padding!r} (explicit padding lists are not supported)"
@@ -755,7 +771,7 @@ def _padding(fn: str, padding: Any) -> str:
     return upper
 
 
-def _filter_like(filter: Any, input: Tensor) -> Any:
+def _filter_like(filter: TensorLike, input: Tensor) -> TensorLike:
     """A Python list or numpy filter takes the input's dtype (as bias_add's bias)."""
     if isinstance(filter, Tensor) or hasattr(filter, "_as_tensor"):
         return filter
@@ -763,15 +779,15 @@ def _filter_like(filter: Any, input: Tensor) -> Any:
 
 
 def conv2d(
-    input: Any,
-    filter: Any = None,
-    strides: Any = None,
-    padding: Any = None,
+    input: TensorLike,
+    filter: TensorLike | None = None,
+    strides: int | Sequence[int] | None = None,
+    padding: str | None = None,
     use_cudnn_on_gpu: bool = True,
     data_format: str | None = "NHWC",
-    dilations: Any = (1, 1, 1, 1),
+    dilations: int | Sequence[int] = (1, 1, 1, 1),
     name: str | None = None,
-    filters: Any = None,
+    filters: TensorLike | None = None,
 ) -> Tensor:
     """tf.nn.conv2d (NHWC): a 2-D cross-correlation (no kernel flip),
 
@@ -825,7 +841,7 @@ def conv2d(
     return _op1("Conv2D", [input, _filter_like(filter, input)], attrs, name or "Conv2D")
 
 
-def atrous_conv2d(value: Any, filters: Any, rate: int, padding: Any, name: str | None = None) -> Tensor:
+def atrous_conv2d(value: TensorLike, filters: TensorLike, rate: int, padding: str, name: str | None = None) -> Tensor:
     """tf.nn.atrous_conv2d: conv2d with stride 1 and the filter dilated by `rate`,
 
         y[n, oh, ow, co] = sum_{i, j, ci} x[n, oh - pad_top + i*rate, ow - pad_left + j*rate, ci]
@@ -858,12 +874,12 @@ def atrous_conv2d(value: Any, filters: Any, rate: int, padding: Any, name: str |
 
 
 def depthwise_conv2d_native(
-    input: Any,
-    filter: Any,
-    strides: Any,
-    padding: Any,
+    input: TensorLike,
+    filter: TensorLike,
+    strides: int | Sequence[int],
+    padding: str,
     data_format: str | None = "NHWC",
-    dilations: Any = (1, 1, 1, 1),
+    dilations: int | Sequence[int] = (1, 1, 1, 1),
     name: str | None = None,
 ) -> Tensor:
     """tf.nn.depthwise_conv2d_native (NHWC): each input channel c is correlated
@@ -905,7 +921,7 @@ def depthwise_conv2d_native(
     return _op1("DepthwiseConv2dNative", [input, _filter_like(filter, input)], attrs, name or "DepthwiseConv2dNative")
 
 
-def _rate(fn: str, rate: Any, dilations: Any, strides: list) -> list:
+def _rate(fn: str, rate: int | Sequence[int] | None, dilations: int | Sequence[int], strides: list) -> list:
     """TF1's `rate` / TF2's `dilations` of depthwise_conv2d as [dh, dw]."""
     if rate is not None and dilations is not None:
         raise ValueError(f"{fn}: pass the dilation as `rate` or `dilations`, not both")
@@ -923,14 +939,14 @@ def _rate(fn: str, rate: Any, dilations: Any, strides: list) -> list:
 
 
 def depthwise_conv2d(
-    input: Any,
-    filter: Any,
-    strides: Any,
-    padding: Any,
-    rate: Any = None,
+    input: TensorLike,
+    filter: TensorLike,
+    strides: int | Sequence[int],
+    padding: str,
+    rate: int | Sequence[int] | None = None,
     name: str | None = None,
     data_format: str | None = None,
-    dilations: Any = None,
+    dilations: int | Sequence[int] | None = None,
 ) -> Tensor:
     """tf.nn.depthwise_conv2d (NHWC): output channel c*M + m is input channel c
     correlated with filter[:, :, c, m] (see depthwise_conv2d_native),
@@ -965,15 +981,15 @@ def depthwise_conv2d(
 
 
 def separable_conv2d(
-    input: Any,
-    depthwise_filter: Any,
-    pointwise_filter: Any,
-    strides: Any,
-    padding: Any,
-    rate: Any = None,
+    input: TensorLike,
+    depthwise_filter: TensorLike,
+    pointwise_filter: TensorLike,
+    strides: int | Sequence[int],
+    padding: str,
+    rate: int | Sequence[int] | None = None,
     name: str | None = None,
     data_format: str | None = None,
-    dilations: Any = None,
+    dilations: int | Sequence[int] | None = None,
 ) -> Tensor:
     """tf.nn.separable_conv2d (NHWC): a depthwise convolution (strides and
     rate apply here) followed by a 1x1 convolution that mixes the channels,
@@ -1030,12 +1046,12 @@ def separable_conv2d(
 def _pool(
     fn: str,
     op_type: str,
-    value: Any,
-    input: Any,
-    ksize: Any,
-    strides: Any,
-    padding: Any,
-    data_format: Any,
+    value: TensorLike,
+    input: TensorLike,
+    ksize: int | Sequence[int],
+    strides: int | Sequence[int],
+    padding: str,
+    data_format: str,
     name: str | None,
 ) -> Tensor:
     if value is not None and input is not None:
@@ -1049,13 +1065,13 @@ def _pool(
 
 
 def max_pool(
-    value: Any = None,
-    ksize: Any = None,
-    strides: Any = None,
-    padding: Any = None,
+    value: TensorLike | None = None,
+    ksize: int | Sequence[int] | None = None,
+    strides: int | Sequence[int] | None = None,
+    padding: str | None = None,
     data_format: str | None = "NHWC",
     name: str | None = None,
-    input: Any = None,
+    input: TensorLike | None = None,
 ) -> Tensor:
     """tf.nn.max_pool (NHWC): the maximum over each window's real cells,
 
@@ -1091,13 +1107,13 @@ def max_pool(
 
 
 def avg_pool(
-    value: Any = None,
-    ksize: Any = None,
-    strides: Any = None,
-    padding: Any = None,
+    value: TensorLike | None = None,
+    ksize: int | Sequence[int] | None = None,
+    strides: int | Sequence[int] | None = None,
+    padding: str | None = None,
     data_format: str | None = "NHWC",
     name: str | None = None,
-    input: Any = None,
+    input: TensorLike | None = None,
 ) -> Tensor:
     """tf.nn.avg_pool (NHWC): the mean over each window's real cells,
 

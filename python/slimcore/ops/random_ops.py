@@ -12,11 +12,14 @@ each run of the op continues its stream. As TF1 (``random_seed.get_seed``):
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..framework import dtypes as _dtypes
 from ..framework.ops import Graph, Tensor, _op1, get_default_graph
 from ..framework.tensor_shape import _core_shape
+
+if TYPE_CHECKING:  # annotations only
+    from ..framework.types import DTypeLike, ShapeLike, TensorLike
 
 __all__ = ["set_random_seed", "get_seed", "random_uniform", "random_normal", "truncated_normal"]
 
@@ -43,7 +46,7 @@ def get_seed(op_seed: int | None, graph: Graph | None = None) -> tuple:
     return fresh, fresh ^ 0x5DEECE66D
 
 
-def _number(value: Any, what: str) -> float:
+def _number(value: TensorLike, what: str) -> float:
     if isinstance(value, Tensor) or not isinstance(value, (int, float)) or isinstance(value, bool):
         try:
             return float(value)
@@ -52,7 +55,9 @@ def _number(value: Any, what: str) -> float:
     return float(value)
 
 
-def _random(op_type: str, shape: Any, a: float, b: float, dtype: Any, seed: int | None, name: str | None) -> Tensor:
+def _random(
+    op_type: str, shape: ShapeLike, a: float, b: float, dtype: DTypeLike, seed: int | None, name: str | None
+) -> Tensor:
     dtype = _dtypes.as_dtype(dtype)
     if not dtype.is_floating:
         raise TypeError(f"{op_type}: dtype must be float32 or float64, got {dtype.name}")
@@ -71,10 +76,10 @@ def _random(op_type: str, shape: Any, a: float, b: float, dtype: Any, seed: int 
 
 
 def random_uniform(
-    shape: Any,
-    minval: Any = 0,
-    maxval: Any = None,
-    dtype: Any = _dtypes.float32,
+    shape: ShapeLike,
+    minval: TensorLike = 0,
+    maxval: TensorLike | None = None,
+    dtype: DTypeLike = _dtypes.float32,
     seed: int | None = None,
     name: str | None = None,
 ) -> Tensor:
@@ -91,10 +96,10 @@ def random_uniform(
 
 
 def random_normal(
-    shape: Any,
-    mean: Any = 0.0,
-    stddev: Any = 1.0,
-    dtype: Any = _dtypes.float32,
+    shape: ShapeLike,
+    mean: TensorLike = 0.0,
+    stddev: TensorLike = 1.0,
+    dtype: DTypeLike = _dtypes.float32,
     seed: int | None = None,
     name: str | None = None,
 ) -> Tensor:
@@ -110,10 +115,10 @@ def random_normal(
 
 
 def truncated_normal(
-    shape: Any,
-    mean: Any = 0.0,
-    stddev: Any = 1.0,
-    dtype: Any = _dtypes.float32,
+    shape: ShapeLike,
+    mean: TensorLike = 0.0,
+    stddev: TensorLike = 1.0,
+    dtype: DTypeLike = _dtypes.float32,
     seed: int | None = None,
     name: str | None = None,
 ) -> Tensor:

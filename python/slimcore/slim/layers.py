@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .._layer_util import OptimizerHints, add_to_collections_by_key, apply_dense, collect_outputs, layer_variable
 from ..framework.ops import GraphKeys, Tensor, convert_to_tensor, get_default_graph, name_scope
@@ -30,6 +30,10 @@ from ..ops import math_ops, nn_ops
 from ..ops.array_ops import identity, reshape
 from ..variable_scope import variable_scope
 from .arg_scope import add_arg_scope
+
+if TYPE_CHECKING:  # annotations only
+    from ..framework.types import DTypeLike, InitializerFn, RegularizerFn, ShapeLike, TensorLike
+    from ..variable_scope import _ReuseMode
 
 __all__ = [
     "fully_connected",
@@ -50,7 +54,7 @@ _PADDINGS = ("SAME", "VALID")
 
 
 # ---- argument checks that name the layer ---------------------------------------------
-def _pair(value: Any, layer: str, arg: str) -> list:
+def _pair(value: int | Sequence[int], layer: str, arg: str) -> list:
     """An int or a pair of ints, both >= 1 (kernel_size, stride, rate)."""
     values = (
         [value, value]
@@ -66,7 +70,7 @@ def _pair(value: Any, layer: str, arg: str) -> list:
     return values
 
 
-def _padding(padding: Any, layer: str) -> str:
+def _padding(padding: str, layer: str) -> str:
     if not isinstance(padding, str) or padding.upper() not in _PADDINGS:
         raise ValueError(f"{layer}: padding must be 'SAME' or 'VALID', got {padding!r}")
     return padding.upper()
@@ -91,7 +95,7 @@ def _check_valid_fits(dims: list, kernel: list, rate: list, padding: str, layer:
             )
 
 
-def _num_outputs(value: Any, layer: str, allow_none: bool = False) -> int | None:
+def _num_outputs(value: object, layer: str, allow_none: bool = False) -> int | None:
     if value is None and allow_none:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
@@ -106,7 +110,7 @@ def _finish(
     normalizer_fn: Callable | None,
     normalizer_params: dict | None,
     activation_fn: Callable | None,
-    outputs_collections: Any,
+    outputs_collections: str | Sequence[str],
     scope_name: str,
 ) -> Tensor:
     """slim's tail: normalizer, activation, outputs collections."""
@@ -119,14 +123,14 @@ def _finish(
 
 def _weights_and_biases(
     shape: list,
-    dtype: Any,
-    weights_initializer: Any,
-    weights_regularizer: Any,
-    biases_initializer: Any,
-    biases_regularizer: Any,
+    dtype: DTypeLike,
+    weights_initializer: InitializerFn,
+    weights_regularizer: RegularizerFn,
+    biases_initializer: InitializerFn,
+    biases_regularizer: RegularizerFn,
     use_bias: bool,
     trainable: bool,
-    variables_collections: Any,
+    variables_collections: str | Sequence[str] | dict[str, Sequence[str]],
     w_hints: OptimizerHints,
     b_hints: OptimizerHints,
     weights_name: str = "weights",
@@ -165,18 +169,18 @@ def _weights_and_biases(
 # ---- layers -----------------------------------------------------------------------------
 @add_arg_scope
 def fully_connected(
-    inputs: Any,
+    inputs: TensorLike,
     num_outputs: int,
     activation_fn: Callable | None = nn_ops.relu,
     normalizer_fn: Callable | None = None,
     normalizer_params: dict | None = None,
-    weights_initializer: Any = xavier_initializer(),
-    weights_regularizer: Any = None,
-    biases_initializer: Any = zeros_initializer(),
-    biases_regularizer: Any = None,
-    reuse: Any = None,
-    variables_collections: Any = None,
-    outputs_collections: Any = None,
+    weights_initializer: InitializerFn = xavier_initializer(),
+    weights_regularizer: RegularizerFn | None = None,
+    biases_initializer: InitializerFn = zeros_initializer(),
+    biases_regularizer: RegularizerFn | None = None,
+    reuse: bool | _ReuseMode | None = None,
+    variables_collections: str | Sequence[str] | dict[str, Sequence[str]] | None = None,
+    outputs_collections: str | Sequence[str] | None = None,
     trainable: bool = True,
     scope: str | None = None,
     weights_lr_mult: float | None = None,
@@ -222,23 +226,23 @@ def fully_connected(
 
 @add_arg_scope
 def conv2d(
-    inputs: Any,
+    inputs: TensorLike,
     num_outputs: int,
-    kernel_size: Any,
-    stride: Any = 1,
+    kernel_size: int | Sequence[int],
+    stride: int | Sequence[int] = 1,
     padding: str = "SAME",
     data_format: str | None = None,
-    rate: Any = 1,
+    rate: int | Sequence[int] = 1,
     activation_fn: Callable | None = nn_ops.relu,
     normalizer_fn: Callable | None = None,
     normalizer_params: dict | None = None,
-    weights_initializer: Any = xavier_initializer(),
-    weights_regularizer: Any = None,
-    biases_initializer: Any = zeros_initializer(),
-    biases_regularizer: Any = None,
-    reuse: Any = None,
-    variables_collections: Any = None,
-    outputs_collections: Any = None,
+    weights_initializer: InitializerFn = xavier_initializer(),
+    weights_regularizer: RegularizerFn | None = None,
+    biases_initializer: InitializerFn = zeros_initializer(),
+    biases_regularizer: RegularizerFn | None = None,
+    reuse: bool | _ReuseMode | None = None,
+    variables_collections: str | Sequence[str] | dict[str, Sequence[str]] | None = None,
+    outputs_collections: str | Sequence[str] | None = None,
     trainable: bool = True,
     scope: str | None = None,
     weights_lr_mult: float | None = None,
@@ -294,25 +298,25 @@ convolution2d = conv2d
 
 @add_arg_scope
 def separable_conv2d(
-    inputs: Any,
+    inputs: TensorLike,
     num_outputs: int | None,
-    kernel_size: Any,
+    kernel_size: int | Sequence[int],
     depth_multiplier: int = 1,
-    stride: Any = 1,
+    stride: int | Sequence[int] = 1,
     padding: str = "SAME",
     data_format: str | None = None,
-    rate: Any = 1,
+    rate: int | Sequence[int] = 1,
     activation_fn: Callable | None = nn_ops.relu,
     normalizer_fn: Callable | None = None,
     normalizer_params: dict | None = None,
-    weights_initializer: Any = xavier_initializer(),
-    pointwise_initializer: Any = None,
-    weights_regularizer: Any = None,
-    biases_initializer: Any = zeros_initializer(),
-    biases_regularizer: Any = None,
-    reuse: Any = None,
-    variables_collections: Any = None,
-    outputs_collections: Any = None,
+    weights_initializer: InitializerFn = xavier_initializer(),
+    pointwise_initializer: InitializerFn | None = None,
+    weights_regularizer: RegularizerFn | None = None,
+    biases_initializer: InitializerFn = zeros_initializer(),
+    biases_regularizer: RegularizerFn | None = None,
+    reuse: bool | _ReuseMode | None = None,
+    variables_collections: str | Sequence[str] | dict[str, Sequence[str]] | None = None,
+    outputs_collections: str | Sequence[str] | None = None,
     trainable: bool = True,
     scope: str | None = None,
     weights_lr_mult: float | None = None,
@@ -395,12 +399,12 @@ separable_convolution2d = separable_conv2d
 
 def _pool(
     kind: str,
-    inputs: Any,
-    kernel_size: Any,
-    stride: Any,
+    inputs: TensorLike,
+    kernel_size: int | Sequence[int],
+    stride: int | Sequence[int],
     padding: str,
     data_format: str | None,
-    outputs_collections: Any,
+    outputs_collections: str | Sequence[str],
     scope: str | None,
 ) -> Tensor:
     layer = {"MaxPool2D": "max_pool2d", "AvgPool2D": "avg_pool2d"}[kind]
@@ -420,12 +424,12 @@ def _pool(
 
 @add_arg_scope
 def max_pool2d(
-    inputs: Any,
-    kernel_size: Any,
-    stride: Any = 2,
+    inputs: TensorLike,
+    kernel_size: int | Sequence[int],
+    stride: int | Sequence[int] = 2,
     padding: str = "VALID",
     data_format: str | None = None,
-    outputs_collections: Any = None,
+    outputs_collections: str | Sequence[str] | None = None,
     scope: str | None = None,
 ) -> Tensor:
     """slim.max_pool2d: the maximum of each window (default stride 2, VALID;
@@ -435,12 +439,12 @@ def max_pool2d(
 
 @add_arg_scope
 def avg_pool2d(
-    inputs: Any,
-    kernel_size: Any,
-    stride: Any = 2,
+    inputs: TensorLike,
+    kernel_size: int | Sequence[int],
+    stride: int | Sequence[int] = 2,
     padding: str = "VALID",
     data_format: str | None = None,
-    outputs_collections: Any = None,
+    outputs_collections: str | Sequence[str] | None = None,
     scope: str | None = None,
 ) -> Tensor:
     """slim.avg_pool2d: the mean of each window (default stride 2, VALID;
@@ -449,7 +453,9 @@ def avg_pool2d(
 
 
 @add_arg_scope
-def flatten(inputs: Any, outputs_collections: Any = None, scope: str | None = None) -> Tensor:
+def flatten(
+    inputs: TensorLike, outputs_collections: str | Sequence[str] | None = None, scope: str | None = None
+) -> Tensor:
     """slim.flatten: [N, d1, ..., dk] -> [N, d1*...*dk].
 
     Raises:
@@ -469,7 +475,7 @@ def flatten(inputs: Any, outputs_collections: Any = None, scope: str | None = No
 
 @add_arg_scope
 def batch_norm(
-    inputs: Any,
+    inputs: TensorLike,
     decay: float = 0.999,
     center: bool = True,
     scale: bool = False,
@@ -477,11 +483,11 @@ def batch_norm(
     activation_fn: Callable | None = None,
     param_initializers: dict | None = None,
     param_regularizers: dict | None = None,
-    updates_collections: Any = GraphKeys.UPDATE_OPS,
+    updates_collections: str | Sequence[str] = GraphKeys.UPDATE_OPS,
     is_training: bool = True,
-    reuse: Any = None,
-    variables_collections: Any = None,
-    outputs_collections: Any = None,
+    reuse: bool | _ReuseMode | None = None,
+    variables_collections: str | Sequence[str] | dict[str, Sequence[str]] | None = None,
+    outputs_collections: str | Sequence[str] | None = None,
     trainable: bool = True,
     batch_weights: Any = None,
     fused: bool | None = None,
@@ -538,7 +544,7 @@ def batch_norm(
         channels, dtype = dims[-1], inputs.dtype
         use_fused = len(dims) == 4 if fused is None else bool(fused)
 
-        def param(name: str, role: str, default_init: Any, train: bool) -> Any:
+        def param(name: str, role: str, default_init: InitializerFn, train: bool) -> Any:
             variable = layer_variable(
                 name,
                 [channels],
@@ -593,11 +599,11 @@ def batch_norm(
 
 @add_arg_scope
 def dropout(
-    inputs: Any,
-    keep_prob: Any = 0.5,
-    noise_shape: Any = None,
+    inputs: TensorLike,
+    keep_prob: TensorLike = 0.5,
+    noise_shape: ShapeLike | None = None,
     is_training: bool = True,
-    outputs_collections: Any = None,
+    outputs_collections: str | Sequence[str] | None = None,
     scope: str | None = None,
     seed: int | None = None,
 ) -> Tensor:
@@ -628,7 +634,7 @@ def _layer_name(layer: Callable, fallback: str) -> str:
     return fallback
 
 
-def repeat(inputs: Any, repetitions: int, layer: Callable, *args: Any, **kwargs: Any) -> Tensor:
+def repeat(inputs: TensorLike, repetitions: int, layer: Callable, *args: Any, **kwargs: Any) -> Tensor:
     """slim.repeat: applies `layer` `repetitions` times with scopes
     "<layer>_1", "<layer>_2"... inside scope (default "Repeat")."""
     scope = kwargs.pop("scope", None)
@@ -643,7 +649,7 @@ def repeat(inputs: Any, repetitions: int, layer: Callable, *args: Any, **kwargs:
         return outputs
 
 
-def stack(inputs: Any, layer: Callable, stack_args: Sequence[Any], **kwargs: Any) -> Tensor:
+def stack(inputs: TensorLike, layer: Callable, stack_args: Sequence[Any], **kwargs: Any) -> Tensor:
     """slim.stack: applies `layer` once per entry of stack_args (its positional
     arguments), with scopes "<layer>_1", "<layer>_2"... inside scope (default "Stack")."""
     scope = kwargs.pop("scope", None)

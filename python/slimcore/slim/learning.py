@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..framework.ops import GraphKeys, Tensor, _op1, convert_to_tensor, get_default_graph, name_scope
 from ..ops.array_ops import identity
 from ..ops.control_flow_ops import no_op
 from ..train.training_util import clip_by_norm, get_or_create_global_step
 from ..variables import Variable
+
+if TYPE_CHECKING:  # annotations only
+    from ..framework.types import TensorLike
+    from ..train.optimizer import Optimizer
 
 __all__ = ["create_train_op", "multiply_gradients", "clip_gradient_norms"]
 
@@ -63,15 +67,15 @@ def clip_gradient_norms(gradients_to_variables: list, max_norm: float) -> list:
 
 
 def create_train_op(
-    total_loss: Any,
-    optimizer: Any,
-    global_step: Any = _USE_GLOBAL_STEP,
+    total_loss: TensorLike,
+    optimizer: Optimizer,
+    global_step: Tensor | Variable = _USE_GLOBAL_STEP,
     update_ops: Iterable[Any] | None = None,
     variables_to_train: Iterable[Any] | None = None,
     clip_gradient_norm: float = 0,
     summarize_gradients: bool = False,
     gate_gradients: int = 1,
-    aggregation_method: Any = None,
+    aggregation_method: object | None = None,
     colocate_gradients_with_ops: bool = False,
     gradient_multipliers: dict | None = None,
     check_numerics: bool = True,

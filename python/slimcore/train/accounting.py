@@ -16,17 +16,21 @@ data_loss + penalty, what get_total_loss gives.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..framework.ops import GraphKeys, Tensor, convert_to_tensor
 from ..ops import math_ops
 from ..ops.array_ops import constant
 from .plan import update_plan
 
+if TYPE_CHECKING:  # annotations only
+    from ..framework.ops import Graph, Operation
+    from ..framework.types import TensorLike
+
 __all__ = ["LossAccounting", "decoupled_decay_magnitude"]
 
 
-def decoupled_decay_magnitude(train_op: Any) -> Tensor:
+def decoupled_decay_magnitude(train_op: Tensor | Operation) -> Tensor:
     """The size of the decoupled decay step one run of `train_op` takes,
     sqrt(sum_i (s_i * d_i * ||w_i||)^2) over the variables it decays (0 if
     none), read from its update plan (update_plan): d_i the variable's decay
@@ -54,7 +58,9 @@ def decoupled_decay_magnitude(train_op: Any) -> Tensor:
 class LossAccounting:
     """Per-step fetches and per-epoch means of data loss, penalty and decay."""
 
-    def __init__(self, data_loss: Any, train_op: Any = None, graph: Any = None) -> None:
+    def __init__(
+        self, data_loss: TensorLike, train_op: Tensor | Operation | None = None, graph: Graph | None = None
+    ) -> None:
         data_loss = convert_to_tensor(data_loss)
         graph = graph or data_loss.graph
         with graph.as_default():

@@ -25,7 +25,7 @@ import numbers
 import re
 import warnings
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import _core
 from ..framework import dtypes as _dtypes
@@ -36,6 +36,10 @@ from ..ops.gradients import gradients
 from ..variables import ROLES, Variable, assign_add
 from .guard import check_double_counting, check_regularization
 from .plan import plan_of
+
+if TYPE_CHECKING:  # annotations only
+    from ..framework.ops import Graph
+    from ..framework.types import TensorLike
 
 __all__ = [
     "Optimizer",
@@ -65,7 +69,7 @@ class NoGradientWarning(UserWarning):
 
 
 def _check_hyper(
-    value: Any, name: str, minimum: float = 0.0, maximum: float | None = None, allow_equal_max: bool = True
+    value: object, name: str, minimum: float = 0.0, maximum: float | None = None, allow_equal_max: bool = True
 ) -> Any:
     """Validates a hyperparameter given as a number; tensors and callables pass."""
     if isinstance(value, Tensor) or callable(value) or hasattr(value, "_as_tensor"):
@@ -103,7 +107,9 @@ class Optimizer:
     def _attrs(self) -> dict:
         return {}
 
-    def _decay(self, decay_var_list: Any = None, variables: Any = None) -> tuple:
+    def _decay(
+        self, decay_var_list: Iterable[Variable] | None = None, variables: Iterable[Variable] | None = None
+    ) -> tuple:
         """(convention, weight_decay, multiplier, decayed variables or None=all).
         Plain optimizers decay nothing (only the variables' own weight_decay hints)."""
         if decay_var_list is not None:
@@ -143,12 +149,12 @@ class Optimizer:
 
     def compute_gradients(
         self,
-        loss: Any,
+        loss: TensorLike,
         var_list: Iterable[Any] | None = None,
         gate_gradients: int = 1,
-        aggregation_method: Any = None,
+        aggregation_method: object | None = None,
         colocate_gradients_with_ops: bool = False,
-        grad_loss: Any = None,
+        grad_loss: TensorLike | None = None,
         regularization_check: str | None = None,
     ) -> list:
         """[(gradient or None, variable)] of `loss` for `var_list` (default:
@@ -184,7 +190,7 @@ class Optimizer:
     def apply_gradients(
         self,
         grads_and_vars: Iterable[tuple],
-        global_step: Any = None,
+        global_step: Tensor | Variable | None = None,
         name: str | None = None,
         decay_var_list: Iterable[Variable] | None = None,
     ) -> Operation:
@@ -234,7 +240,13 @@ class Optimizer:
             return self._apply(graph, updates, seen, global_step, name, decay_var_list)
 
     def _apply(
-        self, graph: Any, updates: list, seen: set, global_step: Any, name: str | None, decay_var_list: Any
+        self,
+        graph: Graph,
+        updates: list,
+        seen: set,
+        global_step: Tensor | Variable,
+        name: str | None,
+        decay_var_list: Iterable[Variable],
     ) -> Operation:
         """Creates the slots (the C++ builder's slot plan) and hands gradients,
         variables, slots and the named hyperparameter tensors to the C++
@@ -290,14 +302,14 @@ class Optimizer:
 
     def minimize(
         self,
-        loss: Any,
-        global_step: Any = None,
+        loss: TensorLike,
+        global_step: Tensor | Variable | None = None,
         var_list: Iterable[Any] | None = None,
         gate_gradients: int = 1,
-        aggregation_method: Any = None,
+        aggregation_method: object | None = None,
         colocate_gradients_with_ops: bool = False,
         name: str | None = None,
-        grad_loss: Any = None,
+        grad_loss: TensorLike | None = None,
         regularization_check: str | None = None,
         decay_var_list: Iterable[Variable] | None = None,
     ) -> Operation:
@@ -331,7 +343,7 @@ class Optimizer:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} '{self._name}' {' '.join(self._settings())}>"
 
-    def _scalar(self, value: Any, name: str) -> Tensor:
+    def _scalar(self, value: object, name: str) -> Tensor:
         if callable(value) and not isinstance(value, Tensor) and not hasattr(value, "_as_tensor"):
             value = value()
         tensor = (
@@ -383,7 +395,11 @@ class GradientDescentOptimizer(Optimizer):
     _algorithm = "sgd"
 
     def __init__(
-        self, learning_rate: Any, use_locking: bool = False, name: str = "GradientDescent", check_finite: bool = True
+        self,
+        learning_rate: TensorLike,
+        use_locking: bool = False,
+        name: str = "GradientDescent",
+        check_finite: bool = True,
     ) -> None:
         super().__init__(use_locking, name, check_finite)
         self._learning_rate = _check_hyper(learning_rate, "learning_rate")
@@ -398,8 +414,8 @@ class MomentumOptimizer(Optimizer):
 
     def __init__(
         self,
-        learning_rate: Any,
-        momentum: Any,
+        learning_rate: TensorLike,
+        momentum: TensorLike,
         use_locking: bool = False,
         name: str = "Momentum",
         use_nesterov: bool = False,
@@ -430,10 +446,10 @@ class AdamOptimizer(Optimizer):
 
     def __init__(
         self,
-        learning_rate: Any = 0.001,
-        beta1: Any = 0.9,
-        beta2: Any = 0.999,
-        epsilon: Any = 1e-08,
+        learning_rate: TensorLike = 0.001,
+        beta1: TensorLike = 0.9,
+        beta2: TensorLike = 0.999,
+        epsilon: float = 1e-08,
         use_locking: bool = False,
         name: str = "Adam",
         check_finite: bool = True,
@@ -463,10 +479,10 @@ class RMSPropOptimizer(Optimizer):
 
     def __init__(
         self,
-        learning_rate: Any,
-        decay: Any = 0.9,
-        momentum: Any = 0.0,
-        epsilon: Any = 1e-10,
+        learning_rate: TensorLike,
+        decay: TensorLike = 0.9,
+        momentum: TensorLike = 0.0,
+        epsilon: float = 1e-10,
         use_locking: bool = False,
         centered: bool = False,
         name: str = "RMSProp",
@@ -497,7 +513,7 @@ class AdagradOptimizer(Optimizer):
 
     def __init__(
         self,
-        learning_rate: Any,
+        learning_rate: TensorLike,
         initial_accumulator_value: float = 0.1,
         use_locking: bool = False,
         name: str = "Adagrad",
@@ -542,7 +558,7 @@ class DecoupledWeightDecayExtension:
 
     def __init__(
         self,
-        weight_decay: Any,
+        weight_decay: TensorLike,
         *args: Any,
         decay_convention: str = "contrib",
         base_learning_rate: float | None = None,
@@ -586,7 +602,9 @@ class DecoupledWeightDecayExtension:
             f"decay_convention={self._decay_convention!r}",
         ]
 
-    def _decay(self, decay_var_list: Any = None, variables: Any = None) -> tuple:
+    def _decay(
+        self, decay_var_list: Iterable[Variable] | None = None, variables: Iterable[Variable] | None = None
+    ) -> tuple:
         if decay_var_list is not None:
             decay_var_list = list(decay_var_list)
             if not decay_var_list:
@@ -642,11 +660,11 @@ class AdamWOptimizer(DecoupledWeightDecayExtension, AdamOptimizer):
 
     def __init__(
         self,
-        weight_decay: Any,
-        learning_rate: Any = 0.001,
-        beta1: Any = 0.9,
-        beta2: Any = 0.999,
-        epsilon: Any = 1e-8,
+        weight_decay: TensorLike,
+        learning_rate: TensorLike = 0.001,
+        beta1: TensorLike = 0.9,
+        beta2: TensorLike = 0.999,
+        epsilon: float = 1e-8,
         use_locking: bool = False,
         name: str = "AdamW",
         decay_convention: str = "contrib",
@@ -678,9 +696,9 @@ class MomentumWOptimizer(DecoupledWeightDecayExtension, MomentumOptimizer):
 
     def __init__(
         self,
-        weight_decay: Any,
-        learning_rate: Any,
-        momentum: Any,
+        weight_decay: TensorLike,
+        learning_rate: TensorLike,
+        momentum: TensorLike,
         use_locking: bool = False,
         name: str = "MomentumW",
         use_nesterov: bool = False,

@@ -18,7 +18,7 @@ multiplier) or "lr_t/lr_0" (the schedule multiplier).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -26,6 +26,10 @@ from .. import _core
 from ..framework.ops import Operation, Tensor
 from ..ops import math_ops
 from ..ops.array_ops import constant
+
+if TYPE_CHECKING:  # annotations only
+    from ..framework.ops import Graph
+    from ..variables import Variable
 
 __all__ = [
     "UpdatePlan",
@@ -37,7 +41,7 @@ __all__ = [
 ]
 
 
-def penalty_settings(variable: Any) -> tuple:
+def penalty_settings(variable: Variable) -> tuple:
     """(kind, l1, l2, convention) of the coupled penalty recorded in the
     variable's settings record (kind None: none; a scale None: a tensor
     scale; convention "half" for TF's s*sum(w^2)/2, "full" for Keras' s*sum(w^2))."""
@@ -45,7 +49,7 @@ def penalty_settings(variable: Any) -> tuple:
     return (s.regularizer or None, s.l1, s.l2, s.penalty_convention or None)
 
 
-def penalty_summary(variable: Any) -> dict:
+def penalty_summary(variable: Variable) -> dict:
     """{"kind", "scale", "convention"} of the variable's recorded penalty:
     scale is the l1 or the l2 scale by kind, the pair [l1, l2] for l1_l2
     (None: a tensor scale or a custom penalty); all None without a penalty."""
@@ -153,7 +157,7 @@ class UpdatePlan:
         """The constant value of the op's scalar input `name` (None: not a constant)."""
         return self.scalars[name][1]
 
-    def entry(self, variable: Any) -> VariableUpdate | None:
+    def entry(self, variable: Variable) -> VariableUpdate | None:
         """The entry of `variable` (None: the op does not update it)."""
         return next((e for e in self.variables if e.variable is variable), None)
 
@@ -169,7 +173,7 @@ def _f32(value: float | None) -> float | None:
     return None if value is None else float(str(np.float32(value)))
 
 
-def plan_of(graph: Any, node: int) -> UpdatePlan:
+def plan_of(graph: Graph, node: int) -> UpdatePlan:
     """The UpdatePlan of ApplyOptimizer node `node` of `graph`."""
     raw = _core.update_plan(graph._c, node)
     scalars = {s.name: (Tensor(graph, *s.input), _f32(s.value)) for s in raw.scalars}
@@ -194,12 +198,12 @@ def plan_of(graph: Any, node: int) -> UpdatePlan:
     return plan
 
 
-def graph_update_plans(graph: Any) -> list:
+def graph_update_plans(graph: Graph) -> list:
     """The UpdatePlan of every ApplyOptimizer op of `graph`, in graph order."""
     return [plan_of(graph, n) for n in range(graph._c.num_nodes()) if graph._c.node_type(n) == "ApplyOptimizer"]
 
 
-def update_plan(train_op: Any) -> list:
+def update_plan(train_op: Tensor | Operation) -> list:
     """The UpdatePlan of every ApplyOptimizer op that running `train_op` runs.
 
     Args:

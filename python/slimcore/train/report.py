@@ -13,11 +13,16 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..framework.ops import GraphKeys, Tensor, get_default_graph
 from .plan import penalty_settings, penalty_summary, update_plan
 from .training_util import get_global_step
+
+if TYPE_CHECKING:  # annotations only
+    from ..framework.ops import Graph, Operation
+    from ..framework.session import Session
+    from ..variables import Variable
 
 __all__ = ["RegularizationReport", "regularization_report"]
 
@@ -139,7 +144,7 @@ class RegularizationReport:
     __repr__ = __str__
 
 
-def _lambda_grad(penalty: dict, variable: Any) -> float | None:
+def _lambda_grad(penalty: dict, variable: Variable) -> float | None:
     """The coupled penalty's gradient coefficient on w: l2 for TF's half
     convention, 2*l2 for Keras' full one (None: none, L1 only or a tensor scale)."""
     _, l1, l2, convention = penalty_settings(variable)
@@ -150,7 +155,7 @@ def _lambda_grad(penalty: dict, variable: Any) -> float | None:
     return l2 * (1.0 if convention == "half" else 2.0) if l2 else None
 
 
-def _scalar_value(plan: Any, name: str, session: Any, step: int | None) -> float | None:
+def _scalar_value(plan: Any, name: str, session: Session, step: int | None) -> float | None:
     """The value of the op's scalar input `name`: a constant's, else evaluated
     in `session` (at global step `step` when given), else None."""
     value = plan.value(name)
@@ -174,7 +179,10 @@ def _decay_scale(entry: Any, lr: float | None, multiplier: float | None) -> floa
 
 
 def regularization_report(
-    train_op: Any = None, graph: Any = None, session: Any = None, step: int | None = None
+    train_op: Tensor | Operation | None = None,
+    graph: Graph | None = None,
+    session: Session | None = None,
+    step: int | None = None,
 ) -> RegularizationReport:
     """The report for `train_op` (an Operation or the tensor create_train_op
     returns) or, without one, for the trainable variables of `graph`. What

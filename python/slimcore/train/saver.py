@@ -16,11 +16,16 @@ import json
 import os
 import re
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import _core
 from ..framework.ops import GraphKeys, Tensor, get_default_graph
 from ..variables import Variable
+
+if TYPE_CHECKING:  # annotations only
+    from collections.abc import Sequence
+
+    from ..framework.session import Session
 
 __all__ = [
     "Saver",
@@ -141,7 +146,7 @@ class Saver:
 
     def __init__(
         self,
-        var_list: Any = None,
+        var_list: Sequence[Variable] | dict[str, Variable] | None = None,
         reshape: bool = False,
         sharded: bool = False,
         max_to_keep: int | None = 5,
@@ -176,16 +181,16 @@ class Saver:
     def last_checkpoints(self) -> list:
         return list(self._last)
 
-    def _nodes(self, sess: Any) -> tuple:
+    def _nodes(self, sess: Session) -> tuple:
         if sess.graph is not self._graph:
             raise ValueError("Saver: the session runs another graph than the saver's")
         return [v._variable._node for _, v in self._items], [k for k, _ in self._items]
 
     def save(
         self,
-        sess: Any,
+        sess: Session,
         save_path: str,
-        global_step: Any = None,
+        global_step: Tensor | Variable | None = None,
         latest_filename: str | None = None,
         write_meta_graph: bool = True,
         write_state: bool = True,
@@ -225,7 +230,7 @@ class Saver:
             _write_state(os.path.dirname(prefix) or ".", prefix, self._last, latest_filename)
         return prefix
 
-    def restore(self, sess: Any, save_path: str) -> None:
+    def restore(self, sess: Session, save_path: str) -> None:
         """Assigns every variable its value from the checkpoint (all checked first:
         a failed restore changes nothing).
 

@@ -21,9 +21,13 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..framework.ops import Tensor, _op1, convert_to_tensor
+
+if TYPE_CHECKING:  # annotations only
+    from ..framework.types import TensorLike
+    from ..variables import Variable
 
 __all__ = [
     "exponential_decay",
@@ -37,7 +41,7 @@ __all__ = [
 
 
 def _number(
-    value: Any, name: str, positive: bool = False, minimum: float | None = None, maximum: float | None = None
+    value: object, name: str, positive: bool = False, minimum: float | None = None, maximum: float | None = None
 ) -> float:
     """Validates a schedule argument: a finite Python number, > 0 when
     `positive`, within [minimum, maximum] when given."""
@@ -61,7 +65,7 @@ def _number(
     return value
 
 
-def _schedule(kind: str, global_step: Any, params: list, name: str | None) -> Tensor:
+def _schedule(kind: str, global_step: Tensor | Variable, params: list, name: str | None) -> Tensor:
     if global_step is None:
         raise ValueError(f"global_step is required to compute {kind} decay")
     step = convert_to_tensor(global_step)
@@ -75,7 +79,7 @@ def _schedule(kind: str, global_step: Any, params: list, name: str | None) -> Te
 
 def exponential_decay(
     learning_rate: float,
-    global_step: Any,
+    global_step: Tensor | Variable,
     decay_steps: float,
     decay_rate: float,
     staircase: bool = False,
@@ -97,7 +101,7 @@ def exponential_decay(
 
 def inverse_time_decay(
     learning_rate: float,
-    global_step: Any,
+    global_step: Tensor | Variable,
     decay_steps: float,
     decay_rate: float,
     staircase: bool = False,
@@ -119,7 +123,7 @@ def inverse_time_decay(
 
 def natural_exp_decay(
     learning_rate: float,
-    global_step: Any,
+    global_step: Tensor | Variable,
     decay_steps: float,
     decay_rate: float,
     staircase: bool = False,
@@ -141,7 +145,7 @@ def natural_exp_decay(
 
 def polynomial_decay(
     learning_rate: float,
-    global_step: Any,
+    global_step: Tensor | Variable,
     decay_steps: float,
     end_learning_rate: float = 0.0001,
     power: float = 1.0,
@@ -165,7 +169,11 @@ def polynomial_decay(
 
 
 def cosine_decay(
-    learning_rate: float, global_step: Any, decay_steps: float, alpha: float = 0.0, name: str | None = None
+    learning_rate: float,
+    global_step: Tensor | Variable,
+    decay_steps: float,
+    alpha: float = 0.0,
+    name: str | None = None,
 ) -> Tensor:
     """tf.train.cosine_decay: lr * ((1 - alpha) * 0.5 * (1 + cos(pi * min(step, D) / D)) + alpha)."""
     return _schedule(
@@ -182,7 +190,7 @@ def cosine_decay(
 
 def cosine_decay_restarts(
     learning_rate: float,
-    global_step: Any,
+    global_step: Tensor | Variable,
     first_decay_steps: float,
     t_mul: float = 2.0,
     m_mul: float = 1.0,
@@ -205,7 +213,9 @@ def cosine_decay_restarts(
     )
 
 
-def piecewise_constant(x: Any, boundaries: Sequence[float], values: Sequence[float], name: str | None = None) -> Tensor:
+def piecewise_constant(
+    x: TensorLike, boundaries: Sequence[float], values: Sequence[float], name: str | None = None
+) -> Tensor:
     """tf.train.piecewise_constant: values[0] for x <= boundaries[0], values[i] for
     boundaries[i-1] < x <= boundaries[i], values[-1] after the last boundary.
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..framework import dtypes as _dtypes
 from ..framework.ops import GraphKeys, Tensor, convert_to_tensor, get_default_graph, name_scope
@@ -11,6 +11,11 @@ from ..initializers import zeros_initializer
 from ..ops import math_ops
 from ..ops.nn_ops import l2_loss
 from ..variable_scope import get_variable
+
+if TYPE_CHECKING:  # annotations only
+    from ..framework.ops import Graph
+    from ..framework.types import TensorLike
+    from ..variables import Variable
 
 __all__ = [
     "get_global_step",
@@ -22,7 +27,7 @@ __all__ = [
 ]
 
 
-def get_global_step(graph: Any = None) -> Any | None:
+def get_global_step(graph: Graph | None = None) -> Variable | None:
     """tf.train.get_global_step: the GLOBAL_STEP variable, or None.
 
     Raises:
@@ -35,7 +40,7 @@ def get_global_step(graph: Any = None) -> Any | None:
     return steps[0] if steps else None
 
 
-def create_global_step(graph: Any = None) -> Any:
+def create_global_step(graph: Graph | None = None) -> Variable:
     """tf.train.create_global_step: an int64 scalar variable "global_step"
     (not trainable, initial 0) in GLOBAL_VARIABLES and GLOBAL_STEP.
 
@@ -56,7 +61,7 @@ def create_global_step(graph: Any = None) -> Any:
         )
 
 
-def get_or_create_global_step(graph: Any = None) -> Any:
+def get_or_create_global_step(graph: Graph | None = None) -> Variable:
     """tf.train.get_or_create_global_step."""
     return get_global_step(graph) or create_global_step(graph)
 
@@ -71,7 +76,9 @@ def global_norm(t_list: Sequence[Any], name: str | None = None) -> Tensor:
         return math_ops.sqrt(math_ops.multiply(math_ops.add_n(half_sums), 2.0), name=scope)
 
 
-def clip_by_global_norm(t_list: Sequence[Any], clip_norm: Any, use_norm: Any = None, name: str | None = None) -> tuple:
+def clip_by_global_norm(
+    t_list: Sequence[Any], clip_norm: TensorLike, use_norm: TensorLike | None = None, name: str | None = None
+) -> tuple:
     """tf.clip_by_global_norm: each t becomes t * clip_norm / max(global_norm, clip_norm);
     returns (clipped list, global_norm). None entries stay None. As TF1, an
     infinite or NaN global norm (a NaN entry, or squares that overflow
@@ -97,7 +104,9 @@ def clip_by_global_norm(t_list: Sequence[Any], clip_norm: Any, use_norm: Any = N
         return clipped, norm
 
 
-def clip_by_norm(t: Any, clip_norm: Any, axes: Any = None, name: str | None = None) -> Tensor:
+def clip_by_norm(
+    t: TensorLike, clip_norm: TensorLike, axes: int | Sequence[int] | None = None, name: str | None = None
+) -> Tensor:
     """tf.clip_by_norm: t * clip_norm / max(||t||_2, clip_norm) (over all axes).
 
     Raises:

@@ -24,13 +24,13 @@ TENSOR_PARAMETERS = frozenset(
 )
 
 
-def _has_tensor(value: Any) -> bool:
+def _has_tensor(value: object) -> bool:
     if isinstance(value, (list, tuple)):
         return any(_has_tensor(v) for v in value)
     return _tensor_or_none(value) is not None
 
 
-def _pack(value: Any) -> Any:
+def _pack(value: object) -> Any:
     """stack(value) for a (nested) list holding a tensor, else value."""
     if not isinstance(value, (list, tuple)) or not _has_tensor(value):
         return value
