@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import warnings
 import zipfile
 import zlib
 from typing import NamedTuple
@@ -80,7 +81,9 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, key
         readers = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
         if version not in readers:
             raise ValueError(f".npy format version {version}, which load_npz does not read (1.0, 2.0)")
-        shape, fortran_order, dtype = readers[version](stream)
+        with warnings.catch_warnings():  # a Python 2 header: numpy reads it, and says it is slow
+            warnings.simplefilter("ignore", UserWarning)
+            shape, fortran_order, dtype = readers[version](stream)
     except Exception as e:
         raise ValueError(f"{where} has no valid .npy header: {type(e).__name__}: {e}") from None
     if dtype.hasobject or dtype.fields is not None or dtype.kind not in "biuf":
