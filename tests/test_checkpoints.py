@@ -1,6 +1,7 @@
 """Saver: safetensors files, TF names, max_to_keep, latest_checkpoint, atomic
 writes (a killed save leaves the previous checkpoint intact), bad files."""
 
+import json
 import os
 import signal
 import subprocess
@@ -173,3 +174,174 @@ def test_metadata_records_decay_settings_and_restore_warns_on_differences(tmp_pa
             match=r"fc/weights: scale 0\.01 in the checkpoint, 0\.5 now.*lr_mult 2\.0",
         ):
             tf.train.Saver(tf.trainable_variables()).restore(sess, prefix)
+
+
+class _Killed(BaseException):
+    """Stands for SIGKILL at a chosen point of Saver.save: nothing after it runs."""
+
+
+def _dead_pid():
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_a_kill_before_the_state_file_is_rewritten_keeps_latest_checkpoint(tmp_path, monkeypatch):
+    """max_to_keep=1: a save killed after writing its checkpoint but before
+    rewriting the state file leaves the previous checkpoint in place and
+    named by latest_checkpoint (the old file is deleted only after the state
+    file names the new one)."""
+    from slimcore.train import saver as saver_module
+
+    w, _, _ = _model()
+    saver = tf.train.Saver([w], max_to_keep=1)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        first = saver.save(sess, str(tmp_path / "m"), global_step=1)
+
+        def killed(*args, **kwargs):
+            raise _Killed
+
+        monkeypatch.setattr(saver_module, "_write_state", killed)
+        with pytest.raises(_Killed):
+            saver.save(sess, str(tmp_path / "m"), global_step=2)
+    assert tf.train.latest_checkpoint(str(tmp_path)) == first
+    assert tf.train.read_checkpoint(first)[0]["dense/kernel"].shape == (3, 2)
+
+
+def test_a_kill_before_pruning_leaves_the_new_checkpoint_latest(tmp_path, monkeypatch):
+    from slimcore.train import saver as saver_module
+
+    w, _, _ = _model()
+    saver = tf.train.Saver([w], max_to_keep=1)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        first = saver.save(sess, str(tmp_path / "m"), global_step=1)
+
+        def killed(path):
+            raise _Killed
+
+        monkeypatch.setattr(saver_module.os, "remove", killed)
+        with pytest.raises(_Killed):
+            saver.save(sess, str(tmp_path / "m"), global_step=2)
+    second = str(tmp_path / "m-2")
+    assert tf.train.latest_checkpoint(str(tmp_path)) == second
+    assert os.path.isfile(first + ".safetensors")  # left over, harmless: the state file names m-2
+    assert not [n for n in os.listdir(tmp_path) if ".tmp-" in n]
+
+
+def test_stale_temporary_files_of_killed_saves_are_removed_at_the_next_save(tmp_path):
+    """Only slimcore's own temporary files of this prefix whose writer is
+    gone; never a user's file, another prefix's, or a live writer's."""
+    w, _, _ = _model()
+    dead, live = _dead_pid(), os.getppid()
+    stale = [
+        f"m-5.safetensors.tmp-{dead}-0",
+        f"m.safetensors.tmp-{dead}-3",
+        f"m-12.safetensors.tmp-{dead}",  # the naming of older slimcore versions
+        f"checkpoint.tmp-{dead}-0",
+    ]
+    kept = [
+        f"m-5.safetensors.tmp-{live}-0",  # a save running in another process
+        f"other-5.safetensors.tmp-{dead}-0",  # another prefix
+        f"mx-5.safetensors.tmp-{dead}-0",
+        "m-5.safetensors.tmp-notes",
+        "m.safetensors.bak",
+        f"m-5.tmp-{dead}-0",
+        "notes.txt",
+    ]
+    for name in stale + kept:
+        (tmp_path / name).write_bytes(b"x" * 10)
+    saver = tf.train.Saver([w])
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        saver.save(sess, str(tmp_path / "m"), global_step=6)
+    assert sorted(os.listdir(tmp_path)) == sorted([*kept, "checkpoint", "m-6.safetensors"])
+
+
+def test_sigkilled_saves_leave_a_valid_latest_checkpoint_and_the_next_save_cleans_up(tmp_path):
+    """A real SIGKILL in the middle of writing (a 64 MB checkpoint): the
+    previous checkpoint stays latest and loads; the next save removes the
+    killed save's temporary file."""
+    script = textwrap.dedent(f"""
+        import sys, numpy as np, slimcore as tf
+        big = tf.Variable(np.full((16, 1024, 1024), float(sys.argv[1]), np.float32), name="big")
+        saver = tf.train.Saver([big], max_to_keep=1)
+        with tf.Session() as sess:
+            sess.run(big.initializer)
+            print("ready", flush=True)
+            saver.save(sess, {str(tmp_path / "model")!r}, global_step=int(sys.argv[1]))
+            print("saved", flush=True)
+            if len(sys.argv) > 2:
+                sys.stdin.read()
+    """)
+    first = subprocess.run([sys.executable, "-c", script, "1"], capture_output=True, text=True)
+    assert "saved" in first.stdout, first.stderr
+    proc = subprocess.Popen([sys.executable, "-c", script, "2"], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ready"
+    while not [n for n in os.listdir(tmp_path) if ".tmp-" in n] and proc.poll() is None:
+        time.sleep(0.001)  # until the write has begun
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    latest = tf.train.latest_checkpoint(str(tmp_path))
+    assert latest in (str(tmp_path / "model-1"), str(tmp_path / "model-2"))
+    tensors, _ = tf.train.read_checkpoint(latest)
+    assert np.all(tensors["big"] == float(latest[-1]))
+    third = subprocess.run([sys.executable, "-c", script, "3"], capture_output=True, text=True)
+    assert "saved" in third.stdout, third.stderr
+    assert tf.train.latest_checkpoint(str(tmp_path)) == str(tmp_path / "model-3")
+    assert not [n for n in os.listdir(tmp_path) if ".tmp-" in n]
+
+
+def _saved_with_metadata(tmp_path, mutate):
+    """A checkpoint of dense/kernel whose metadata `mutate` rewrites (the file stays valid safetensors)."""
+    safetensors_numpy = pytest.importorskip("safetensors.numpy")
+    w, _, _ = _model()
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        prefix = tf.train.Saver([w]).save(sess, str(tmp_path / "m"))
+    tensors, meta = tf.train.read_checkpoint(prefix)
+    mutate(tensors, meta)
+    safetensors_numpy.save_file(tensors, prefix + ".safetensors", metadata=meta)
+    return w, prefix
+
+
+@pytest.mark.parametrize(
+    "case,error,message",
+    [
+        ("settings not JSON", errors.DataLossError, "decay_settings.*not JSON"),
+        ("settings NaN", errors.DataLossError, "NaN is not JSON"),
+        ("variable settings a list", errors.DataLossError, "settings of 'dense/kernel'"),
+        ("variables missing", errors.DataLossError, "expected"),
+        ("optimizer a string", errors.DataLossError, "optimizer settings"),
+        ("tensor missing", errors.NotFoundError, "dense/kernel not found"),
+        ("wrong shape", errors.InvalidArgumentError, r"is float32 \[2, 3\], the variable is float32 \[3, 2\]"),
+    ],
+)
+def test_a_failed_restore_changes_no_variable(tmp_path, case, error, message):
+    def mutate(tensors, meta):
+        settings = json.loads(meta["slimcore.decay_settings"])
+        if case == "settings not JSON":
+            meta["slimcore.decay_settings"] = "{variables"
+        elif case == "settings NaN":
+            settings["variables"]["dense/kernel"]["scale"] = float("nan")
+            meta["slimcore.decay_settings"] = json.dumps(settings)
+        elif case == "variable settings a list":
+            settings["variables"]["dense/kernel"] = [1]
+            meta["slimcore.decay_settings"] = json.dumps(settings)
+        elif case == "variables missing":
+            meta["slimcore.decay_settings"] = "{}"
+        elif case == "optimizer a string":
+            settings["optimizer"] = "adam"
+            meta["slimcore.decay_settings"] = json.dumps(settings)
+        elif case == "tensor missing":
+            tensors["other"] = tensors.pop("dense/kernel")
+        elif case == "wrong shape":
+            tensors["dense/kernel"] = np.zeros((2, 3), np.float32)
+
+    w, prefix = _saved_with_metadata(tmp_path, mutate)
+    with tf.Session() as sess:
+        sess.run(w.assign(np.full((3, 2), 5.0, np.float32)))
+        with pytest.raises(error, match=message):
+            tf.train.Saver([w]).restore(sess, prefix)
+        np.testing.assert_array_equal(sess.run(w), np.full((3, 2), 5.0, np.float32))

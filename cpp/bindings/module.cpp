@@ -2,6 +2,7 @@
 // exceptions. No numerics and no API shaping here (that is python/slimcore).
 // Hooks that only tests use live in the submodule _core.testing;
 // python/slimcore/_core.pyi lists all of it for editors and type checkers.
+#include <pybind11/functional.h>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -96,6 +97,7 @@ PYBIND11_MODULE(_core, m) {
   py::register_exception<NotFound>(m, "NotFoundError", PyExc_KeyError);
   py::register_exception<FailedPrecondition>(m, "FailedPreconditionError", PyExc_RuntimeError);
   py::register_exception<NonFinite>(m, "NonFiniteError", PyExc_FloatingPointError);
+  py::register_exception<DataLoss>(m, "DataLossError", PyExc_ValueError);
 
   py::enum_<DType>(m, "DType")
       .value("float32", DType::Float32)
@@ -276,12 +278,14 @@ PYBIND11_MODULE(_core, m) {
       "writes variables `nodes` under `names` to a safetensors file, atomically");
   m.def(
       "restore_variables",
-      [](Session& s, const std::string& path, const std::vector<int>& nodes, const std::vector<std::string>& names) {
-        py::gil_scoped_release release;
-        restore_variables(s, path, nodes, names);
+      [](Session& s, const std::string& path, const std::vector<int>& nodes, const std::vector<std::string>& names,
+         const MetadataCheck& check_metadata) {
+        py::gil_scoped_release release;  // check_metadata takes the GIL back when it runs
+        restore_variables(s, path, nodes, names, check_metadata);
       },
-      py::arg("session"), py::arg("path"), py::arg("nodes"), py::arg("names"),
-      "assigns variables `nodes` the tensors `names` of a safetensors file");
+      py::arg("session"), py::arg("path"), py::arg("nodes"), py::arg("names"), py::arg("check_metadata") = py::none(),
+      "assigns variables `nodes` the tensors `names` of a safetensors file, all or nothing: "
+      "check_metadata(metadata) runs after every check and before any assignment, and may raise");
   m.def(
       "read_safetensors",
       [](const std::string& path) {

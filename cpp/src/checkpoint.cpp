@@ -2,12 +2,15 @@
 #include "slimcore/checkpoint.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include <cctype>
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
-#include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -53,154 +56,453 @@ std::string json_string(const std::string& s) {
   return out + "\"";
 }
 
-// ---- a small JSON reader for the header: objects, strings, integer arrays ----
-struct Json {
-  enum Kind { kObject, kArray, kString, kNumber } kind = kString;
-  std::map<std::string, Json> object;
-  std::vector<Json> array;
-  std::string string;
-  int64_t number = 0;
+// ---- the header, checked by the rules of the safetensors package ----
+//
+// What the safetensors package (its Rust crate, serde_json underneath)
+// accepts, slimcore accepts, and what it refuses, slimcore refuses:
+//  - an 8-byte little-endian length n <= 100,000,000 with 8 + n <= file size;
+//  - those n bytes are UTF-8 holding one JSON value (RFC 8259: no trailing
+//    comma, no leading zero, no control character in a string, no NaN, no
+//    lone surrogate), at most 127 containers deep (serde_json's limit);
+//  - the value is an object: "__metadata__" -> null or {string: string};
+//    every other key -> a tensor {"dtype", "shape": [uint, ...],
+//    "data_offsets": [begin, end]} (serde also takes the three as an array);
+//    other fields of a tensor entry are skipped;
+//  - entries sorted by data_offsets tile the data region exactly: the first
+//    begins at 0, each begins where the previous ends, the last ends at the
+//    end of the file; end - begin = numel * bits(dtype) / 8, a whole number.
+// slimcore is stricter in one respect: a name (a tensor or a metadata key)
+// given twice is refused, where safetensors silently keeps the last one.
+constexpr uint64_t kMaxHeaderBytes = 100'000'000;  // safetensors' MAX_HEADER_SIZE
+constexpr int kMaxDepth = 127;                     // serde_json's recursion limit
+
+// The dtypes of the safetensors format and their sizes in bits.
+int safetensors_dtype_bits(const std::string& dtype) {
+  static const std::map<std::string, int> kBits = {
+      {"BOOL", 8},    {"F4", 4},      {"F6_E2M3", 6}, {"F6_E3M2", 6},     {"U8", 8},   {"I8", 8},
+      {"F8_E5M2", 8}, {"F8_E4M3", 8}, {"F8_E8M0", 8}, {"F8_E4M3FNUZ", 8}, {"I16", 16}, {"U16", 16},
+      {"F16", 16},    {"BF16", 16},   {"I32", 32},    {"U32", 32},        {"F32", 32}, {"C64", 64},
+      {"F64", 64},    {"I64", 64},    {"U64", 64},    {"F8_E5M2FNUZ", 8},
+  };
+  auto it = kBits.find(dtype);
+  return it == kBits.end() ? 0 : it->second;
+}
+
+struct HeaderEntry {
+  std::string name;
+  std::string dtype;
+  std::vector<uint64_t> shape;
+  uint64_t begin = 0, end = 0;
 };
 
-class Parser {
+struct Header {
+  std::vector<HeaderEntry> entries;  // in the header's order
+  std::map<std::string, std::string> metadata;
+};
+
+std::string dims_string(const std::vector<uint64_t>& dims) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < dims.size(); ++i) out += (i ? ", " : "") + std::to_string(dims[i]);
+  return out + "]";
+}
+
+std::string printable(const std::string& name) {
+  std::string out;
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+// Byte position of the first invalid UTF-8 sequence of `s` (overlong forms,
+// surrogates and code points past U+10FFFF are invalid), or npos.
+std::size_t invalid_utf8_at(const std::string& s) {
+  std::size_t i = 0;
+  const std::size_t n = s.size();
+  while (i < n) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    int len = 0;
+    uint32_t cp = 0, min = 0;
+    if ((c & 0xE0) == 0xC0) len = 2, cp = c & 0x1F, min = 0x80;
+    else if ((c & 0xF0) == 0xE0) len = 3, cp = c & 0x0F, min = 0x800;
+    else if ((c & 0xF8) == 0xF0) len = 4, cp = c & 0x07, min = 0x10000;
+    else return i;
+    if (i + len > n) return i;
+    for (int k = 1; k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+    i += len;
+  }
+  return std::string::npos;
+}
+
+void append_utf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// Reads the header JSON into a Header, following only the schema above:
+// values it does not need (unknown fields of a tensor entry) are checked for
+// syntax and skipped, never stored, so memory stays proportional to the
+// tensors. Recursion is bounded by kMaxDepth.
+class HeaderParser {
  public:
-  Parser(const std::string& text, const std::string& path) : s_(text), path_(path) {}
-  Json parse() {
-    Json v = value();
-    skip();
-    if (i_ != s_.size()) fail("trailing characters after the header");
-    return v;
+  HeaderParser(const std::string& text, const std::string& path) : s_(text), path_(path) {}
+
+  Header parse() {
+    const std::size_t bad = invalid_utf8_at(s_);
+    if (bad != std::string::npos) {
+      i_ = bad;
+      fail("the header is not valid UTF-8");
+    }
+    Header header;
+    std::set<std::string> names;
+    bool seen_metadata = false;
+    skip_ws();
+    if (i_ >= s_.size() || s_[i_] != '{') fail("the header is not a JSON object");
+    members([&](const std::string& key) {
+      if (key == "__metadata__") {
+        if (seen_metadata) fail("'__metadata__' appears twice");
+        seen_metadata = true;
+        metadata(header.metadata);
+      } else {
+        if (!names.insert(key).second) fail("tensor '" + printable(key) + "' appears twice");
+        header.entries.push_back(entry(key));
+      }
+    });
+    skip_ws();
+    if (i_ != s_.size()) fail("trailing characters after the header's JSON object");
+    return header;
   }
 
  private:
   [[noreturn]] void fail(const std::string& what) {
-    throw InvalidArgument(path_ + ": not a valid safetensors file: " + what + " (header byte " + std::to_string(i_) +
-                          ")");
+    throw DataLoss(path_ + ": not a valid safetensors file: " + what + " (header byte " + std::to_string(i_) + ")");
   }
-  void skip() {
-    while (i_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[i_]))) ++i_;
+  void skip_ws() {  // JSON's four whitespace characters, no others
+    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) ++i_;
   }
   char peek() {
-    skip();
-    if (i_ >= s_.size()) fail("unexpected end of header");
+    skip_ws();
+    if (i_ >= s_.size()) fail("unexpected end of the header");
     return s_[i_];
   }
   void expect(char c) {
     if (peek() != c) fail(std::string("expected '") + c + "'");
     ++i_;
   }
-  Json value() {
-    const char c = peek();
-    if (c == '{') return object();
-    if (c == '[') return array();
-    if (c == '"') {
-      Json v;
-      v.kind = Json::kString;
-      v.string = string();
-      return v;
-    }
-    if (c == '-' || std::isdigit(static_cast<unsigned char>(c))) return number();
-    fail("unexpected character");
+  void enter() {
+    if (++depth_ > kMaxDepth) fail("JSON nested deeper than " + std::to_string(kMaxDepth) + " levels");
   }
-  Json object() {
-    Json v;
-    v.kind = Json::kObject;
+  void leave() { --depth_; }
+
+  // Calls `on_key(key)` for each member of an object; `on_key` reads the value.
+  template <class F>
+  void members(F&& on_key) {
     expect('{');
+    enter();
     if (peek() == '}') {
       ++i_;
-      return v;
+      leave();
+      return;
     }
     for (;;) {
-      std::string key = string();
+      if (peek() != '"') fail("expected a string key");
+      const std::string key = string();
       expect(':');
-      if (v.object.count(key)) fail("duplicate key '" + key + "'");
-      v.object[key] = value();
+      on_key(key);
       if (peek() == ',') {
         ++i_;
+        if (peek() == '}') fail("trailing comma");
         continue;
       }
       expect('}');
-      return v;
+      leave();
+      return;
     }
   }
-  Json array() {
-    Json v;
-    v.kind = Json::kArray;
+  // Calls `on_element(index)` for each element of an array.
+  template <class F>
+  void elements(F&& on_element) {
     expect('[');
+    enter();
     if (peek() == ']') {
       ++i_;
-      return v;
+      leave();
+      return;
     }
-    for (;;) {
-      v.array.push_back(value());
+    for (std::size_t k = 0;; ++k) {
+      on_element(k);
       if (peek() == ',') {
         ++i_;
+        if (peek() == ']') fail("trailing comma");
         continue;
       }
       expect(']');
-      return v;
+      leave();
+      return;
     }
   }
-  Json number() {
-    Json v;
-    v.kind = Json::kNumber;
-    std::size_t start = i_;
-    if (s_[i_] == '-') ++i_;
-    while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
-    if (i_ < s_.size() && (s_[i_] == '.' || s_[i_] == 'e' || s_[i_] == 'E')) fail("non-integer number");
-    try {
-      v.number = std::stoll(s_.substr(start, i_ - start));
-    } catch (const std::exception&) {
-      fail("number out of range");
+
+  void metadata(std::map<std::string, std::string>& out) {
+    if (literal("null")) return;
+    if (peek() != '{') fail("'__metadata__' must be an object of strings (or null)");
+    members([&](const std::string& key) {
+      if (peek() != '"') fail("'__metadata__' value of '" + printable(key) + "' is not a string");
+      if (!out.emplace(key, string()).second) fail("'__metadata__' key '" + printable(key) + "' appears twice");
+    });
+  }
+
+  HeaderEntry entry(const std::string& name) {
+    HeaderEntry e;
+    e.name = name;
+    const std::string what = "tensor '" + printable(name) + "'";
+    bool has_dtype = false, has_shape = false, has_offsets = false;
+    auto read_field = [&](int field) {
+      if (field == 0) {
+        if (peek() != '"') fail(what + ": dtype is not a string");
+        e.dtype = string();
+        if (safetensors_dtype_bits(e.dtype) == 0) fail(what + ": unknown dtype '" + printable(e.dtype) + "'");
+        has_dtype = true;
+      } else if (field == 1) {
+        if (peek() != '[') fail(what + ": shape is not an array of non-negative integers");
+        elements([&](std::size_t) { e.shape.push_back(uint(what + ": shape")); });
+        has_shape = true;
+      } else {
+        if (peek() != '[') fail(what + ": data_offsets is not an array [begin, end]");
+        std::vector<uint64_t> offsets;
+        elements([&](std::size_t) { offsets.push_back(uint(what + ": data_offsets")); });
+        if (offsets.size() != 2) fail(what + ": data_offsets must hold 2 integers [begin, end]");
+        e.begin = offsets[0];
+        e.end = offsets[1];
+        has_offsets = true;
+      }
+    };
+    const char c = peek();
+    if (c == '{') {
+      members([&](const std::string& key) {
+        const int field = key == "dtype" ? 0 : key == "shape" ? 1 : key == "data_offsets" ? 2 : -1;
+        if (field < 0) return skip_value();
+        bool& seen = field == 0 ? has_dtype : field == 1 ? has_shape : has_offsets;
+        if (seen) fail(what + ": field '" + key + "' appears twice");
+        read_field(field);
+      });
+    } else if (c == '[') {  // serde reads a struct from a sequence of its fields too
+      elements([&](std::size_t k) {
+        if (k > 2) fail(what + ": more than 3 fields [dtype, shape, data_offsets]");
+        read_field(static_cast<int>(k));
+      });
+    } else {
+      fail(what + " is not an object {\"dtype\", \"shape\", \"data_offsets\"}");
+    }
+    if (!has_dtype) fail(what + " lacks 'dtype'");
+    if (!has_shape) fail(what + " lacks 'shape'");
+    if (!has_offsets) fail(what + " lacks 'data_offsets'");
+    return e;
+  }
+
+  bool literal(const char* word) {
+    const std::size_t n = std::strlen(word);
+    if (peek() != word[0]) return false;
+    if (s_.compare(i_, n, word) != 0) fail("invalid literal");
+    i_ += n;
+    return true;
+  }
+
+  // A JSON number; returns true when it is a plain non-negative integer
+  // (serde reads "-0", "1.0" and "1e0" as floats) and sets `digits`.
+  bool number(std::string* digits) {
+    const std::size_t start = i_;
+    bool integer = true;
+    if (s_[i_] == '-') ++i_, integer = false;
+    auto digit = [&] { return i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9'; };
+    if (!digit()) fail("invalid number");
+    if (s_[i_] == '0') {
+      ++i_;
+      if (digit()) fail("invalid number (leading zero)");
+    } else {
+      while (digit()) ++i_;
+    }
+    const std::size_t int_end = i_;
+    if (i_ < s_.size() && s_[i_] == '.') {
+      ++i_, integer = false;
+      if (!digit()) fail("invalid number");
+      while (digit()) ++i_;
+    }
+    if (i_ < s_.size() && (s_[i_] == 'e' || s_[i_] == 'E')) {
+      ++i_, integer = false;
+      if (i_ < s_.size() && (s_[i_] == '+' || s_[i_] == '-')) ++i_;
+      if (!digit()) fail("invalid number");
+      while (digit()) ++i_;
+    }
+    if (digits) *digits = s_.substr(start, int_end - start);
+    return integer;
+  }
+
+  uint64_t uint(const std::string& what) {
+    const char c = peek();
+    if (c != '-' && (c < '0' || c > '9')) fail(what + " holds a value that is not a non-negative integer");
+    std::string digits;
+    if (!number(&digits)) fail(what + " holds a number that is not a non-negative integer");
+    uint64_t v = 0;
+    for (char d : digits) {
+      if (__builtin_mul_overflow(v, uint64_t{10}, &v) || __builtin_add_overflow(v, uint64_t(d - '0'), &v))
+        fail(what + " holds an integer above 2^64 - 1");
     }
     return v;
   }
+
   std::string string() {
     expect('"');
     std::string out;
-    while (i_ < s_.size() && s_[i_] != '"') {
-      char c = s_[i_++];
-      if (c == '\\') {
-        if (i_ >= s_.size()) fail("bad escape");
-        const char e = s_[i_++];
-        switch (e) {
-          case '"':
-          case '\\':
-          case '/': out += e; break;
-          case 'n': out += '\n'; break;
-          case 't': out += '\t'; break;
-          case 'r': out += '\r'; break;
-          case 'b': out += '\b'; break;
-          case 'f': out += '\f'; break;
-          case 'u': {
-            if (i_ + 4 > s_.size()) fail("bad \\u escape");
-            const unsigned code = static_cast<unsigned>(std::stoul(s_.substr(i_, 4), nullptr, 16));
-            i_ += 4;
-            if (code < 0x80) {
-              out += static_cast<char>(code);
-            } else if (code < 0x800) {
-              out += static_cast<char>(0xC0 | (code >> 6));
-              out += static_cast<char>(0x80 | (code & 0x3F));
-            } else {
-              out += static_cast<char>(0xE0 | (code >> 12));
-              out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-              out += static_cast<char>(0x80 | (code & 0x3F));
-            }
-            break;
+    for (;;) {
+      if (i_ >= s_.size()) fail("unterminated string");
+      const auto c = static_cast<unsigned char>(s_[i_++]);
+      if (c == '"') return out;
+      if (c < 0x20) {
+        --i_;
+        fail("control character in a string (JSON needs it escaped)");
+      }
+      if (c != '\\') {
+        out += static_cast<char>(c);
+        continue;
+      }
+      if (i_ >= s_.size()) fail("unterminated string");
+      const char e = s_[i_++];
+      switch (e) {
+        case '"':
+        case '\\':
+        case '/': out += e; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 't': out += '\t'; break;
+        case 'u': {
+          uint32_t cp = hex4();
+          if (cp >= 0xDC00 && cp <= 0xDFFF) fail("lone low surrogate in a \\u escape");
+          if (cp >= 0xD800 && cp <= 0xDBFF) {
+            if (s_.compare(i_, 2, "\\u") != 0) fail("lone high surrogate in a \\u escape");
+            i_ += 2;
+            const uint32_t low = hex4();
+            if (low < 0xDC00 || low > 0xDFFF) fail("lone high surrogate in a \\u escape");
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
           }
-          default: fail("bad escape");
+          append_utf8(out, cp);
+          break;
         }
-      } else {
-        out += c;
+        default: fail("invalid escape in a string");
       }
     }
-    expect('"');
-    return out;
   }
+  uint32_t hex4() {
+    if (i_ + 4 > s_.size()) fail("invalid \\u escape");
+    uint32_t v = 0;
+    for (int k = 0; k < 4; ++k) {
+      const char h = s_[i_++];
+      v <<= 4;
+      if (h >= '0' && h <= '9') v |= h - '0';
+      else if (h >= 'a' && h <= 'f') v |= h - 'a' + 10;
+      else if (h >= 'A' && h <= 'F') v |= h - 'A' + 10;
+      else fail("invalid \\u escape");
+    }
+    return v;
+  }
+
+  // Checks the syntax of any JSON value and steps over it.
+  void skip_value() {
+    const char c = peek();
+    if (c == '{') {
+      members([&](const std::string&) { skip_value(); });
+    } else if (c == '[') {
+      elements([&](std::size_t) { skip_value(); });
+    } else if (c == '"') {
+      string();
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      number(nullptr);
+    } else if (!literal("true") && !literal("false") && !literal("null")) {
+      fail("expected a JSON value");
+    }
+  }
+
   const std::string& s_;
   const std::string& path_;
   std::size_t i_ = 0;
+  int depth_ = 0;
 };
+
+// Checks that the entries tile the data region of `data_size` bytes exactly
+// and that each byte range is its dtype x shape.
+void check_layout(const Header& header, uint64_t data_size, const std::string& path) {
+  auto bad = [&](const std::string& what) { return DataLoss(path + ": not a valid safetensors file: " + what); };
+  std::vector<const HeaderEntry*> sorted;
+  for (const HeaderEntry& e : header.entries) sorted.push_back(&e);
+  std::stable_sort(sorted.begin(), sorted.end(), [](const HeaderEntry* a, const HeaderEntry* b) {
+    return std::make_pair(a->begin, a->end) < std::make_pair(b->begin, b->end);
+  });
+  uint64_t next = 0;
+  for (const HeaderEntry* e : sorted) {
+    const std::string what = "tensor '" + printable(e->name) + "' (" + e->dtype + " " + dims_string(e->shape) +
+                             ", data_offsets [" + std::to_string(e->begin) + ", " + std::to_string(e->end) + "])";
+    if (e->end < e->begin) throw bad(what + ": its data ends before it begins");
+    if (e->begin != next)
+      throw bad(what + (e->begin > next ? ": a gap before it" : ": overlaps the previous tensor") +
+                " (the data must tile the buffer; expected it to begin at " + std::to_string(next) + ")");
+    next = e->end;
+    uint64_t bits = static_cast<uint64_t>(safetensors_dtype_bits(e->dtype));
+    for (uint64_t d : e->shape)
+      if (__builtin_mul_overflow(bits, d, &bits)) throw bad(what + ": its size overflows 64 bits");
+    if (bits % 8 != 0) throw bad(what + ": not a whole number of bytes");
+    if (bits / 8 != e->end - e->begin)
+      throw bad(what + ": needs " + std::to_string(bits / 8) + " bytes, its data_offsets hold " +
+                std::to_string(e->end - e->begin));
+  }
+  if (next < data_size)
+    throw bad(std::to_string(data_size - next) + " bytes after the last tensor belong to no tensor");
+  if (next > data_size)
+    throw bad("the tensors need " + std::to_string(next) + " bytes of data, the file holds " +
+              std::to_string(data_size) + " (truncated?)");
+}
+
+// pread until `n` bytes are read; false at the end of the file.
+bool read_at(int fd, void* data, std::size_t n, uint64_t offset) {
+  char* p = static_cast<char*>(data);
+  while (n > 0) {
+    const ssize_t r = ::pread(fd, p, n, static_cast<off_t>(offset));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    p += r;
+    n -= static_cast<std::size_t>(r);
+    offset += static_cast<uint64_t>(r);
+  }
+  return true;
+}
 
 void write_all(int fd, const void* data, std::size_t n, const std::string& path) {
   const char* p = static_cast<const char*>(data);
@@ -249,8 +551,11 @@ void save_safetensors(const std::string& path, const NamedTensors& tensors,
   std::string text = header.str();
   while (text.size() % 8 != 0) text += ' ';  // buffers start 8-byte aligned
 
-  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  // "<path>.tmp-<pid>-<n>": unique to this save, and recognisable, so that a
+  // later save can remove what a killed one left (train/saver.py).
+  static std::atomic<uint64_t> saves{0};
+  const std::string tmp = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(saves++);
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) throw Error("cannot write checkpoint " + path + ": " + std::strerror(errno));
   try {
     uint64_t n = text.size();
@@ -274,55 +579,56 @@ void save_safetensors(const std::string& path, const NamedTensors& tensors,
 }
 
 NamedTensors load_safetensors(const std::string& path, std::map<std::string, std::string>* metadata) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw NotFound("checkpoint file " + path + " does not exist or cannot be read");
-  in.seekg(0, std::ios::end);
-  const auto file_size = static_cast<uint64_t>(in.tellg());
-  in.seekg(0);
-  auto bad = [&](const std::string& what) { return InvalidArgument(path + ": not a valid safetensors file: " + what); };
-  if (file_size < 8) throw bad("shorter than its 8-byte header length");
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw NotFound("checkpoint file " + path + " does not exist or cannot be read: " + std::strerror(errno));
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st{};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) throw NotFound("checkpoint " + path + " is not a regular file");
+  const auto file_size = static_cast<uint64_t>(st.st_size);
+  auto bad = [&](const std::string& what) { return DataLoss(path + ": not a valid safetensors file: " + what); };
+
   unsigned char len[8];
-  in.read(reinterpret_cast<char*>(len), 8);
+  if (file_size < 8 || !read_at(fd, len, 8, 0))
+    throw bad("the file has " + std::to_string(file_size) + " bytes, fewer than its 8-byte header length");
   uint64_t header_size = 0;
   for (int b = 7; b >= 0; --b) header_size = (header_size << 8) | len[b];
-  if (header_size > file_size - 8 || header_size > (100u << 20))
-    throw bad("header length " + std::to_string(header_size) + " exceeds the file");
+  if (header_size > kMaxHeaderBytes)
+    throw bad("header length " + std::to_string(header_size) + " exceeds safetensors' limit of " +
+              std::to_string(kMaxHeaderBytes) + " bytes");
+  if (header_size > file_size - 8)
+    throw bad("header length " + std::to_string(header_size) + " exceeds the " + std::to_string(file_size - 8) +
+              " bytes after it (truncated?)");
   std::string text(header_size, '\0');
-  in.read(&text[0], static_cast<std::streamsize>(header_size));
-  const Json header = Parser(text, path).parse();
-  if (header.kind != Json::kObject) throw bad("the header is not a JSON object");
-  const uint64_t data_size = file_size - 8 - header_size;
+  if (!read_at(fd, text.data(), header_size, 8)) throw bad("the header could not be read (truncated?)");
+  const Header header = HeaderParser(text, path).parse();
+  const uint64_t data_start = 8 + header_size;
+  check_layout(header, file_size - data_start, path);
 
-  NamedTensors out;
-  for (const auto& [name, entry] : header.object) {
-    if (name == "__metadata__") {
-      if (metadata)
-        for (const auto& [k, v] : entry.object)
-          if (v.kind == Json::kString) (*metadata)[k] = v.string;
-      continue;
-    }
-    if (entry.kind != Json::kObject || !entry.object.count("dtype") || !entry.object.count("shape") ||
-        !entry.object.count("data_offsets"))
-      throw bad("entry '" + name + "' lacks dtype, shape or data_offsets");
-    const DType dtype = dtype_from(entry.object.at("dtype").string, path, name);
+  // The file is a valid safetensors file; now what slimcore can hold.
+  std::vector<std::pair<DType, Shape>> specs;
+  for (const HeaderEntry& e : header.entries) {
     Shape shape;
-    for (const Json& d : entry.object.at("shape").array) {
-      if (d.kind != Json::kNumber || d.number < 0) throw bad("entry '" + name + "' has a bad shape");
-      shape.push_back(d.number);
+    for (uint64_t d : e.shape) {
+      if (d > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+        throw InvalidArgument(path + ": tensor '" + printable(e.name) + "' has dimension " + std::to_string(d) +
+                              ", above what slimcore holds (2^63 - 1)");
+      shape.push_back(static_cast<int64_t>(d));
     }
-    const auto& offsets = entry.object.at("data_offsets").array;
-    if (offsets.size() != 2 || offsets[0].number < 0 || offsets[1].number < offsets[0].number ||
-        static_cast<uint64_t>(offsets[1].number) > data_size)
-      throw bad("entry '" + name + "' has data_offsets outside the file (truncated?)");
-    Tensor t(dtype, shape);
-    if (static_cast<int64_t>(t.nbytes()) != offsets[1].number - offsets[0].number)
-      throw bad("entry '" + name + "': shape " + shape_string(shape) + " and dtype do not match its " +
-                std::to_string(offsets[1].number - offsets[0].number) + " bytes");
-    in.seekg(static_cast<std::streamoff>(8 + header_size + static_cast<uint64_t>(offsets[0].number)));
-    in.read(static_cast<char*>(t.raw()), static_cast<std::streamsize>(t.nbytes()));
-    if (!in) throw bad("entry '" + name + "' could not be read (truncated?)");
-    out.emplace_back(name, std::move(t));
+    specs.emplace_back(dtype_from(e.dtype, path, printable(e.name)), std::move(shape));
   }
+  NamedTensors out;
+  for (std::size_t k = 0; k < header.entries.size(); ++k) {
+    const HeaderEntry& e = header.entries[k];
+    Tensor t(specs[k].first, specs[k].second);
+    if (!read_at(fd, t.raw(), t.nbytes(), data_start + e.begin))
+      throw bad("tensor '" + printable(e.name) + "' could not be read (the file shrank while being read?)");
+    out.emplace_back(e.name, std::move(t));
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  if (metadata) *metadata = header.metadata;
   return out;
 }
 
@@ -335,9 +641,10 @@ void save_variables(Session& session, const std::string& path, const std::vector
 }
 
 void restore_variables(Session& session, const std::string& path, const std::vector<int>& nodes,
-                       const std::vector<std::string>& names) {
+                       const std::vector<std::string>& names, const MetadataCheck& check_metadata) {
   if (nodes.size() != names.size()) throw InvalidArgument("restore_variables: one name per variable");
-  NamedTensors tensors = load_safetensors(path);
+  std::map<std::string, std::string> metadata;
+  NamedTensors tensors = load_safetensors(path, &metadata);
   std::map<std::string, const Tensor*> by_name;
   for (const auto& [name, t] : tensors) by_name[name] = &t;
   // Check everything before assigning anything: a failed restore changes nothing.
@@ -350,6 +657,7 @@ void restore_variables(Session& session, const std::string& path, const std::vec
                             shape_string(it->second->shape()) + ", the variable is " + dtype_name(spec.dtype) + " " +
                             shape_string(spec.shape));
   }
+  if (check_metadata) check_metadata(metadata);
   for (std::size_t i = 0; i < nodes.size(); ++i) session.variables().assign(nodes[i], *by_name.at(names[i]));
 }
 

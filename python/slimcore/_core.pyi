@@ -32,6 +32,9 @@ class FailedPreconditionError(RuntimeError):
 class NonFiniteError(FloatingPointError):
     pass
 
+class DataLossError(ValueError):
+    pass
+
 class DType:
     """
     Members:
@@ -233,10 +236,14 @@ def read_safetensors(path: str) -> tuple[dict[str, numpy.ndarray], dict[str, str
     """
 
 def restore_variables(
-    session: Session, path: str, nodes: collections.abc.Sequence[int], names: collections.abc.Sequence[str]
+    session: Session,
+    path: str,
+    nodes: collections.abc.Sequence[int],
+    names: collections.abc.Sequence[str],
+    check_metadata: collections.abc.Callable[[dict[str, str]], None] | None = None,
 ) -> None:
     """
-    assigns variables `nodes` the tensors `names` of a safetensors file
+    assigns variables `nodes` the tensors `names` of a safetensors file, all or nothing: check_metadata(metadata) runs after every check and before any assignment, and may raise
     """
 
 def save_variables(

@@ -3,7 +3,8 @@
 // NotFound -> KeyError-like slimcore.errors.NotFoundError, FailedPrecondition
 // -> slimcore.errors.FailedPreconditionError (TF1's name for reading an
 // uninitialized variable), NonFinite -> slimcore.errors.NonFiniteError (a
-// FloatingPointError).
+// FloatingPointError), DataLoss -> slimcore.errors.DataLossError (a
+// ValueError).
 #pragma once
 #include <stdexcept>
 #include <string>
@@ -33,6 +34,12 @@ struct FailedPrecondition : Error {
 // A NaN or infinite value where the computation must not continue (a
 // gradient about to be written into weights, a loss under check_numerics).
 struct NonFinite : Error {
+  using Error::Error;
+};
+
+// A file that is corrupt or truncated: a checkpoint that breaks the
+// safetensors format (TF1's DataLossError).
+struct DataLoss : Error {
   using Error::Error;
 };
 

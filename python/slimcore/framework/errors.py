@@ -1,8 +1,10 @@
 """Exception classes (tf.errors). Errors raised by the C++ engine arrive as
 these classes, which subclass the matching Python built-ins:
-InvalidArgumentError is a ValueError, TypeMismatchError a TypeError."""
+InvalidArgumentError is a ValueError, TypeMismatchError a TypeError,
+DataLossError (a corrupt or truncated file: TF1's name) a ValueError."""
 
 from .._core import (
+    DataLossError,
     Error,
     FailedPreconditionError,
     InvalidArgumentError,
@@ -21,4 +23,5 @@ __all__ = [
     "NotFoundError",
     "FailedPreconditionError",
     "NonFiniteError",
+    "DataLossError",
 ]

@@ -3,22 +3,36 @@
 ``saver.save(sess, "ckpt/model", global_step=100)`` writes
 ``ckpt/model-100.safetensors`` -- one tensor per variable, named as TF names
 it ("dense/kernel") -- and the directory's "checkpoint" state file in TF's
-text format, and returns the prefix ``ckpt/model-100`` (as TF does). Files
-are written to a temporary name, flushed to disk and renamed: a crash
-mid-save never destroys the previous checkpoint. The ``safetensors``
-package and slimcore's C++ library read them.
+text format, and returns the prefix ``ckpt/model-100`` (as TF does). The
+``safetensors`` package and slimcore's C++ library read them.
+
+What a failure leaves:
+
+- A killed save: the previous complete checkpoint, and a state file naming
+  it. Every file is written to a temporary name ("<file>.tmp-<pid>-<n>"),
+  flushed to disk and renamed; the state file is rewritten before an old
+  checkpoint is deleted (``max_to_keep``), so ``latest_checkpoint`` always
+  names a complete file. The next save removes the temporary files that
+  killed saves of the same prefix left (those whose process is gone).
+- A failed restore: nothing changed. The file and its metadata (the decay
+  settings included) are read and validated whole before any variable is
+  assigned; a malformed file raises ``slimcore.errors.DataLossError``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
+import math
 import os
 import re
+import threading
 import warnings
 from typing import TYPE_CHECKING, Any
 
 from .. import _core
+from ..framework.errors import DataLossError
 from ..framework.ops import GraphKeys, Tensor, get_default_graph
 from ..variables import Variable
 
@@ -87,8 +101,14 @@ def checkpoint_path(prefix: str) -> str:
 def read_checkpoint(prefix: str) -> tuple:
     """({name: numpy array}, {metadata}) of a checkpoint.
 
+    The file is validated whole by the safetensors format's rules first.
+
     Raises:
-      ValueError: not a checkpoint (missing or malformed file).
+      ValueError: no checkpoint file at `prefix`.
+      slimcore.errors.DataLossError (a ValueError): a malformed or truncated
+        file, naming the file and the entry.
+      slimcore.errors.InvalidArgumentError: a valid safetensors file holding
+        a dtype slimcore does not have (F16, BF16, U8...).
     """
     path = checkpoint_path(prefix)
     if not os.path.isfile(path):
@@ -100,18 +120,131 @@ def _state_path(directory: str, latest_filename: str | None) -> str:
     return os.path.join(directory, latest_filename or STATE_FILE)
 
 
+# Temporary files: "<file>.tmp-<pid>-<n>" (the C++ writer names checkpoint
+# files so; this module names state files so).
+_TEMP = re.compile(r"(?P<file>.+)\.tmp-(?P<pid>\d+)(?:-\d+)?")
+_temp_counter = itertools.count()
+_saves_lock = threading.Lock()
+_saves_in_flight = 0  # saves of this process writing now
+
+
+def _fsync_directory(directory: str) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _write_state(directory: str, latest: str, all_paths: list, latest_filename: str | None) -> None:
+    """Rewrites the state file atomically: temporary file, fsync, rename."""
+
     def rel(p: str) -> str:
         return os.path.relpath(p, directory) if os.path.dirname(os.path.abspath(p)) == os.path.abspath(directory) else p
 
     lines = [f'model_checkpoint_path: "{rel(latest)}"'] + [f'all_model_checkpoint_paths: "{rel(p)}"' for p in all_paths]
     path = _state_path(directory, latest_filename)
-    tmp = f"{path}.tmp-{os.getpid()}"
-    with open(tmp, "w") as f:
-        f.write("\n".join(lines) + "\n")
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    tmp = f"{path}.tmp-{os.getpid()}-{next(_temp_counter)}"
+    try:
+        with open(tmp, "x") as f:
+            f.write("\n".join(lines) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.remove(tmp)
+        raise
+    _fsync_directory(directory)
+
+
+def _process_is_gone(pid: int) -> bool:
+    """True when no process `pid` runs (for this process: when none of its
+    saves is writing now)."""
+    if pid == os.getpid():
+        return _saves_in_flight == 0
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except (OSError, OverflowError):  # another user's process, or not a pid: keep
+        return False
+    return False
+
+
+def _remove_stale_temporaries(directory: str, save_path: str, state_name: str) -> list:
+    """Removes what killed saves left in `directory`: temporary files of the
+    checkpoints of `save_path` (with or without a step) and of the state file
+    `state_name`, named as this module and the C++ writer name them, whose
+    writing process is gone. Never touches another file. Returns the removed
+    paths."""
+    base = re.escape(os.path.basename(save_path))
+    checkpoint_file = re.compile(base + r"(?:-\d+)?(?:" + re.escape(SUFFIX) + ")?")
+    removed = []
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return removed
+    for name in names:
+        match = _TEMP.fullmatch(name)
+        if not match:
+            continue
+        target = match["file"]
+        ours = target == state_name or (target.endswith(SUFFIX) and checkpoint_file.fullmatch(target))
+        if ours and _process_is_gone(int(match["pid"])):
+            path = os.path.join(directory, name)
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(path)
+                removed.append(path)
+    return removed
+
+
+@contextlib.contextmanager
+def _saving():
+    global _saves_in_flight
+    with _saves_lock:
+        _saves_in_flight += 1
+    try:
+        yield
+    finally:
+        with _saves_lock:
+            _saves_in_flight -= 1
+
+
+def _decay_settings_of(metadata: dict, path: str) -> dict | None:
+    """The decay settings a checkpoint records (its metadata's DECAY_KEY),
+    validated: {"variables": {name: {field: scalar}}, "optimizer": {...}?}.
+    None when the checkpoint records none (a file slimcore did not write).
+
+    Raises:
+      slimcore.errors.DataLossError: the record is not valid JSON of that form.
+    """
+    if DECAY_KEY not in metadata:
+        return None
+
+    def bad(what: str) -> DataLossError:
+        return DataLossError(f"{path}: metadata {DECAY_KEY!r} is corrupt: {what}")
+
+    def no_constant(name: str) -> None:
+        raise bad(f"{name} is not JSON")
+
+    try:
+        settings = json.loads(metadata[DECAY_KEY], parse_constant=no_constant)
+    except json.JSONDecodeError as e:
+        raise bad(f"not JSON ({e})") from None
+    if not isinstance(settings, dict) or not isinstance(settings.get("variables"), dict):
+        raise bad('expected {"variables": {name: settings}, ...}')
+
+    def scalar(v: Any) -> bool:
+        return v is None or isinstance(v, (str, bool, int)) or (isinstance(v, float) and math.isfinite(v))
+
+    for name, entry in settings["variables"].items():
+        if not isinstance(entry, dict) or not all(scalar(v) for v in entry.values()):
+            raise bad(f"the settings of {name!r} are not an object of numbers and strings: {entry!r:.200}")
+    optimizer = settings.get("optimizer")
+    if optimizer is not None and (not isinstance(optimizer, dict) or not all(scalar(v) for v in optimizer.values())):
+        raise bad(f"the optimizer settings are not an object of numbers and strings: {optimizer!r:.200}")
+    return settings
 
 
 def latest_checkpoint(checkpoint_dir: str, latest_filename: str | None = None) -> str | None:
@@ -199,6 +332,10 @@ class Saver:
     ) -> str:
         """Writes the variables' values; returns the checkpoint prefix.
 
+        The checkpoint is written atomically; then the state file names it;
+        then checkpoints beyond ``max_to_keep`` are deleted. Temporary files
+        that killed saves of this `save_path` left are removed first.
+
         Raises:
           ValueError: an unwritable directory.
           slimcore.errors.FailedPreconditionError: an uninitialized variable.
@@ -217,27 +354,33 @@ class Saver:
             DECAY_KEY: json.dumps(decay_settings([v for _, v in self._items], names), sort_keys=True),
         }
         meta.update({str(k): str(v) for k, v in (metadata or {}).items()})
-        _core.save_variables(sess._c, checkpoint_path(prefix), nodes, names, meta)
-        if prefix in self._last:
-            self._last.remove(prefix)
-        self._last.append(prefix)
-        if self._max_to_keep:
-            while len(self._last) > self._max_to_keep:
-                old = self._last.pop(0)
-                with contextlib.suppress(FileNotFoundError):
-                    os.remove(checkpoint_path(old))
+        _remove_stale_temporaries(directory, save_path, latest_filename or STATE_FILE)
+        with _saving():
+            _core.save_variables(sess._c, checkpoint_path(prefix), nodes, names, meta)
+        kept = [p for p in self._last if p != prefix] + [prefix]
+        dropped = kept[: -self._max_to_keep] if self._max_to_keep else []
+        self._last = kept[len(dropped) :]
+        # The state file names the new checkpoint before an old one goes: a
+        # kill between the two leaves an extra file, never a dangling state.
         if write_state:
             _write_state(os.path.dirname(prefix) or ".", prefix, self._last, latest_filename)
+        for old in dropped:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(checkpoint_path(old))
         return prefix
 
     def restore(self, sess: Session, save_path: str) -> None:
-        """Assigns every variable its value from the checkpoint (all checked first:
-        a failed restore changes nothing).
+        """Assigns every variable its value from the checkpoint, all or nothing:
+        the file is validated whole, every name, shape and dtype checked and the
+        metadata (decay settings) parsed before any variable is assigned, so a
+        failed restore changes nothing.
 
         Raises:
           ValueError: no checkpoint at save_path.
           slimcore.errors.NotFoundError: a variable missing from the checkpoint.
-          slimcore.errors.InvalidArgumentError: a shape or dtype mismatch, a malformed file.
+          slimcore.errors.InvalidArgumentError: a shape or dtype mismatch.
+          slimcore.errors.DataLossError (a ValueError): a malformed or truncated
+            file, or corrupt decay-settings metadata.
         """
         if save_path is None:
             raise ValueError("Can't load save_path when it is None.")
@@ -245,15 +388,16 @@ class Saver:
         if not os.path.isfile(path):
             raise ValueError(f"The passed save_path is not a valid checkpoint: {save_path}")
         nodes, names = self._nodes(sess)
-        _core.restore_variables(sess._c, path, nodes, names)
-        self._compare_settings(path, names)
+        recorded: list = []
+        _core.restore_variables(
+            sess._c, path, nodes, names, lambda metadata: recorded.append(_decay_settings_of(metadata, path))
+        )
+        if recorded[0] is not None:
+            self._compare_settings(path, names, recorded[0])
 
-    def _compare_settings(self, path: str, names: list) -> None:
+    def _compare_settings(self, path: str, names: list, recorded: dict) -> None:
         """Warns when the graph's decay settings differ from the checkpoint's."""
-        meta = _read_metadata(path)
-        if DECAY_KEY not in meta:
-            return
-        saved = json.loads(meta[DECAY_KEY]).get("variables", {})
+        saved = recorded["variables"]
         current = decay_settings([v for _, v in self._items], names)["variables"]
         differences = []
         for name in names:
@@ -276,11 +420,3 @@ class Saver:
                 CheckpointSettingsWarning,
                 stacklevel=3,
             )
-
-
-def _read_metadata(path: str) -> dict:
-    """The metadata of a safetensors file, reading only its header."""
-    with open(path, "rb") as f:
-        size = int.from_bytes(f.read(8), "little")
-        header = json.loads(f.read(size))
-    return header.get("__metadata__", {})
