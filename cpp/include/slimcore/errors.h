@@ -3,7 +3,8 @@
 // NotFound -> KeyError-like slimcore.errors.NotFoundError, FailedPrecondition
 // -> slimcore.errors.FailedPreconditionError (TF1's name for reading an
 // uninitialized variable), NonFinite -> slimcore.errors.NonFiniteError (a
-// FloatingPointError).
+// FloatingPointError), ResourceExhausted -> slimcore.errors.
+// ResourceExhaustedError (a MemoryError; std::bad_alloc arrives as it too).
 #pragma once
 #include <stdexcept>
 #include <string>
@@ -33,6 +34,12 @@ struct FailedPrecondition : Error {
 // A NaN or infinite value where the computation must not continue (a
 // gradient about to be written into weights, a loss under check_numerics).
 struct NonFinite : Error {
+  using Error::Error;
+};
+
+// Memory (or another resource) that cannot be had: an allocation the system
+// refused. TF1's ResourceExhaustedError.
+struct ResourceExhausted : Error {
   using Error::Error;
 };
 

@@ -1,6 +1,7 @@
 """Exception classes (tf.errors). Errors raised by the C++ engine arrive as
 these classes, which subclass the matching Python built-ins:
-InvalidArgumentError is a ValueError, TypeMismatchError a TypeError."""
+InvalidArgumentError is a ValueError, TypeMismatchError a TypeError,
+ResourceExhaustedError (an allocation the system refused) a MemoryError."""
 
 from .._core import (
     Error,
@@ -8,6 +9,7 @@ from .._core import (
     InvalidArgumentError,
     NonFiniteError,
     NotFoundError,
+    ResourceExhaustedError,
     TypeMismatchError,
 )
 
@@ -21,4 +23,5 @@ __all__ = [
     "NotFoundError",
     "FailedPreconditionError",
     "NonFiniteError",
+    "ResourceExhaustedError",
 ]
