@@ -409,7 +409,9 @@ std::string names_with(const KernelContext& c, const std::vector<char>& flags, c
 //      partly applied.
 // The common step costs one extra read of the gradients (4 of AdamW's 28
 // bytes per parameter); the dry run (16 more bytes read) only when a bound
-// says an overflow is possible.
+// says an overflow is possible. Measured on the 2-core dev machine, that read
+// costs 35-40% of a 50M-parameter AdamW step (a lone read stream runs at about
+// 8 GB/s there, far below the fused pass's streams): check_finite=False skips it.
 void apply_all_or_nothing(KernelContext& c, Algorithm a, const std::vector<Segment>& segments,
                           const std::vector<Block>& blocks, const Hyper& h, std::vector<char>& result) {
   thread_local std::vector<float> block_max;  // the calling thread's: the team writes through `out`
