@@ -44,9 +44,20 @@ py::array to_numpy(const Tensor& t) {
   return py::array(numpy_dtype(t.dtype()), shape, t.raw(), keep);
 }
 
+// A Python int as int64_t; one that does not fit (2**63 as a dimension)
+// is an InvalidArgument naming the value, not pybind11's cast message.
+int64_t to_int64(const py::handle& value) {
+  try {
+    return value.cast<int64_t>();
+  } catch (const py::cast_error&) {
+    throw InvalidArgument("integer " + py::repr(value).cast<std::string>() +
+                          " is out of range: attributes and dimensions must lie in [-2**63, 2**63)");
+  }
+}
+
 AttrValue to_attr(const py::handle& value) {
   if (py::isinstance<py::bool_>(value)) return value.cast<bool>();
-  if (py::isinstance<py::int_>(value)) return value.cast<int64_t>();
+  if (py::isinstance<py::int_>(value)) return to_int64(value);
   if (py::isinstance<py::float_>(value)) return value.cast<double>();
   if (py::isinstance<py::str>(value)) return value.cast<std::string>();
   if (py::isinstance<DType>(value)) return value.cast<DType>();
@@ -55,7 +66,9 @@ AttrValue to_attr(const py::handle& value) {
     // A list with a float in it is a list of doubles, otherwise of ints.
     for (auto item : value)
       if (py::isinstance<py::float_>(item)) return value.cast<std::vector<double>>();
-    return value.cast<std::vector<int64_t>>();
+    std::vector<int64_t> ints;
+    for (auto item : value) ints.push_back(py::isinstance<py::int_>(item) ? to_int64(item) : item.cast<int64_t>());
+    return ints;
   }
   throw TypeMismatch("unsupported attribute value: " + py::repr(value).cast<std::string>());
 }
@@ -98,6 +111,17 @@ PYBIND11_MODULE(_core, m) {
   py::register_exception<FailedPrecondition>(m, "FailedPreconditionError", PyExc_RuntimeError);
   py::register_exception<NonFinite>(m, "NonFiniteError", PyExc_FloatingPointError);
   py::register_exception<DataLoss>(m, "DataLossError", PyExc_ValueError);
+  py::register_exception<ResourceExhausted>(m, "ResourceExhaustedError", PyExc_MemoryError);
+  // An allocation that throws std::bad_alloc (a std::vector, a map node)
+  // arrives as the same ResourceExhaustedError as a refused tensor buffer.
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const std::bad_alloc&) {
+      py::set_error(py::module_::import("slimcore._core").attr("ResourceExhaustedError"),
+                    "out of memory (std::bad_alloc): the allocation was refused");
+    }
+  });
 
   py::enum_<DType>(m, "DType")
       .value("float32", DType::Float32)
@@ -301,7 +325,8 @@ PYBIND11_MODULE(_core, m) {
       },
       py::arg("path"), "(tensors as numpy arrays, metadata) of a safetensors file");
   m.def("set_num_threads", &set_num_threads, py::arg("n"),
-        "threads every parallel kernel may use from now on (n >= 1)");
+        "threads every parallel kernel may use from now on (1 <= n <= max_num_threads())");
+  m.def("max_num_threads", &max_num_threads, "the most threads set_num_threads accepts: 4 per core, at most 256");
   m.def("get_num_threads", &get_num_threads, "threads the parallel kernels use");
   bind_train(m);
 }

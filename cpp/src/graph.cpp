@@ -61,7 +61,7 @@ int Graph::add_node(const std::string& type, const std::vector<Output>& inputs, 
       if (std::find(node.control_inputs.begin(), node.control_inputs.end(), dep) == node.control_inputs.end())
         node.control_inputs.push_back(dep);
   }
-  node.outputs = def.shape(InferContext{node, input_specs});
+  node.outputs = infer_outputs(def, node, input_specs);
   // Only a node that was accepted takes its name.
   if (!exact) node.name = unique_name(name.empty() ? type : name, /*mark_as_used=*/true);
   node_by_name_[node.name] = node.id;

@@ -32,6 +32,19 @@ bool has_op(const std::string& type) {
   return registry().count(type) > 0;
 }
 
+std::vector<TensorSpec> infer_outputs(const OpDef& def, const Node& node, const std::vector<TensorSpec>& inputs) {
+  const InferContext c{node, inputs};
+  try {
+    std::vector<TensorSpec> outputs = def.shape(c);
+    for (const TensorSpec& spec : outputs) check_shape_size(spec.shape, dtype_size(spec.dtype));
+    return outputs;
+  } catch (const InvalidArgument& e) {
+    const std::string what = e.what();
+    if (what.rfind(node_label(node), 0) == 0) throw;
+    c.fail(what);
+  }
+}
+
 void InferContext::fail(const std::string& message) const {
   throw InvalidArgument(node_label(node) + ": " + message);
 }

@@ -78,6 +78,12 @@ struct OpDef {
   bool not_differentiable = false;
 };
 
+// def.shape's output specs for `node`, each checked to be indexable
+// (check_shape_size): an oversized shape, or a size product that overflows
+// inside the rule, fails with InvalidArgument naming the op. Graph
+// construction and the executor's run-time inference both go through it.
+std::vector<TensorSpec> infer_outputs(const OpDef& def, const Node& node, const std::vector<TensorSpec>& inputs);
+
 void register_op(OpDef def);
 const OpDef& find_op(const std::string& type);
 bool has_op(const std::string& type);

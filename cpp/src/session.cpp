@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <thread>
 
 #include "op_registry.h"
 #include "parallel.h"
@@ -19,10 +20,20 @@ namespace {
 std::atomic<int> g_num_threads{0};  // 0: OpenMP's default (all cores)
 }
 
-void set_num_threads(int n) {
+int max_num_threads() {
+  const int64_t cores = std::max(1u, std::thread::hardware_concurrency());
+  return static_cast<int>(std::min<int64_t>(kMaxThreadsPerCore * cores, kMaxNumThreads));
+}
+
+void set_num_threads(int64_t n) {
   if (n < 1) throw InvalidArgument("num_threads must be >= 1, got " + std::to_string(n));
-  g_num_threads = n;
-  configure_threads(n);
+  if (n > max_num_threads())
+    throw InvalidArgument(
+        "num_threads must be at most " + std::to_string(max_num_threads()) + " (" + std::to_string(kMaxThreadsPerCore) +
+        " x the " + std::to_string(std::max(1u, std::thread::hardware_concurrency())) +
+        " cores of this machine, and never above " + std::to_string(kMaxNumThreads) + "), got " + std::to_string(n));
+  g_num_threads = static_cast<int>(n);
+  configure_threads(static_cast<int>(n));
 }
 
 int get_num_threads() {
@@ -199,7 +210,7 @@ void run_step(Step& step, const std::vector<std::pair<TensorRef, Tensor>>& feeds
     step.input_specs.resize(inputs.size());
     for (std::size_t i = 0; i < inputs.size(); ++i)
       step.input_specs[i] = TensorSpec{inputs[i]->dtype(), inputs[i]->shape()};
-    step.output_specs = step.def->shape(InferContext{*step.node, step.input_specs});
+    step.output_specs = infer_outputs(*step.def, *step.node, step.input_specs);
     step.inferred = true;
   }
   if (!step.def->sets_own_outputs)

@@ -2,6 +2,8 @@
 #include "slimcore/tensor.h"
 
 #include <atomic>
+#include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
@@ -38,13 +40,53 @@ bool is_integer(DType dtype) {
   return dtype == DType::Int32 || dtype == DType::Int64;
 }
 
-int64_t num_elements(const Shape& shape) {
+int64_t checked_size_product(int64_t a, int64_t b, const std::string& what) {
+  int64_t n = 0;
+  if (__builtin_mul_overflow(a, b, &n) || n > kMaxElements)
+    throw InvalidArgument(what + ": " + std::to_string(a) + " * " + std::to_string(b) +
+                          " elements is more than the 2^62 slimcore can index");
+  return n;
+}
+
+namespace {
+// Product of the known nonzero dimensions of shape[begin, end), checked.
+int64_t nonzero_product(const Shape& shape, std::size_t begin, std::size_t end) {
   int64_t n = 1;
-  for (int64_t d : shape) {
-    if (d < 0) return -1;
-    n *= d;
+  for (std::size_t i = begin; i < end; ++i) {
+    const int64_t d = shape[i];
+    if (d <= 0) continue;
+    if (d > kMaxElements || __builtin_mul_overflow(n, d, &n) || n > kMaxElements)
+      throw InvalidArgument("shape " + shape_string(shape) +
+                            " has more elements than the 2^62 slimcore can index (a dimension or a product of "
+                            "dimensions is above 2^62)");
   }
   return n;
+}
+}  // namespace
+
+int64_t num_elements(const Shape& shape) {
+  const int64_t n = nonzero_product(shape, 0, shape.size());
+  for (int64_t d : shape) {
+    if (d < 0) return -1;
+    if (d == 0) return 0;
+  }
+  return n;
+}
+
+int64_t num_elements(const Shape& shape, std::size_t begin, std::size_t end) {
+  const int64_t n = nonzero_product(shape, begin, end);
+  for (std::size_t i = begin; i < end; ++i)
+    if (shape[i] <= 0) return shape[i] < 0 ? -1 : 0;
+  return n;
+}
+
+void check_shape_size(const Shape& shape, std::size_t element_bytes) {
+  const int64_t n = nonzero_product(shape, 0, shape.size());
+  const auto max_bytes = static_cast<uint64_t>(PTRDIFF_MAX);
+  if (static_cast<uint64_t>(n) > max_bytes / element_bytes)
+    throw InvalidArgument("shape " + shape_string(shape) + " of " + std::to_string(element_bytes) +
+                          "-byte elements needs more than the " + std::to_string(max_bytes) +
+                          " bytes a byte offset can hold");
 }
 
 bool is_fully_defined(const Shape& shape) {
@@ -81,7 +123,7 @@ std::shared_ptr<void> allocate_aligned(std::size_t bytes) {
   g_allocations.fetch_add(1, std::memory_order_relaxed);
   const std::size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
   void* p = std::aligned_alloc(kAlignment, rounded == 0 ? kAlignment : rounded);
-  if (!p) throw Error("out of memory allocating " + std::to_string(bytes) + " bytes");
+  if (!p) throw ResourceExhausted("out of memory: cannot allocate a tensor of " + std::to_string(bytes) + " bytes");
   return std::shared_ptr<void>(p, [](void* q) { std::free(q); });
 }
 }  // namespace
@@ -93,6 +135,7 @@ uint64_t Tensor::allocation_count() {
 Tensor::Tensor(DType dtype, Shape shape) : dtype_(dtype), shape_(std::move(shape)), has_shape_(true) {
   numel_ = num_elements(shape_);
   if (numel_ < 0) throw InvalidArgument("cannot allocate a tensor of partially known shape " + shape_string(shape_));
+  check_shape_size(shape_, dtype_size(dtype_));
   storage_ = allocate_aligned(nbytes());
 }
 
@@ -101,6 +144,7 @@ Tensor Tensor::external(DType dtype, Shape shape, void* data) {
   t.dtype_ = dtype;
   t.shape_ = std::move(shape);
   t.numel_ = num_elements(t.shape_);
+  check_shape_size(t.shape_, dtype_size(dtype));
   t.has_shape_ = true;
   t.storage_ = std::shared_ptr<void>(data, [](void*) {});
   return t;

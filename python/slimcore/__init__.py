@@ -103,13 +103,31 @@ __version__ = "0.1.0"
 
 def set_num_threads(n: int) -> None:
     """Number of threads the C++ kernels use (OpenMP); default: all cores.
+    TF1 sets this per session (``ConfigProto(intra_op_parallelism_threads=n)``);
+    PyTorch's counterpart is ``torch.set_num_threads``.
+
+    Args:
+      n: 1 <= n <= max_num_threads() (4 per core, at most 256: more only
+        oversubscribes the cores, and the OpenMP runtime aborts the process
+        when asked for tens of thousands).
 
     Raises:
-      ValueError: n < 1.
+      TypeError: n is not an int.
+      ValueError: n < 1 or n > max_num_threads(), naming the limit.
     """
     if not isinstance(n, int) or isinstance(n, type(True)):  # noqa: UP003 (`bool` here is slimcore's dtype)
         raise TypeError(f"set_num_threads expects an int, got {n!r}")
+    limit = _core.max_num_threads()
+    if n > limit:  # checked here too: an n beyond int64 must not reach the binding's cast
+        raise ValueError(
+            f"set_num_threads: n must be at most {limit} (4 threads per core of this machine, never above 256), got {n}"
+        )
     _core.set_num_threads(n)
+
+
+def max_num_threads() -> int:
+    """The most threads set_num_threads accepts: 4 x the cores, at most 256."""
+    return _core.max_num_threads()
 
 
 def get_num_threads() -> int:
@@ -182,6 +200,7 @@ __all__ = sorted(
         "tuple",
         "set_num_threads",
         "get_num_threads",
+        "max_num_threads",
         "get_cmake_dir",
         "convert_decay",
         "dtypes",

@@ -35,6 +35,9 @@ class NonFiniteError(FloatingPointError):
 class DataLossError(ValueError):
     pass
 
+class ResourceExhaustedError(MemoryError):
+    pass
+
 class DType:
     """
     Members:
@@ -230,6 +233,11 @@ def get_num_threads() -> int:
     threads the parallel kernels use
     """
 
+def max_num_threads() -> int:
+    """
+    the most threads set_num_threads accepts: 4 per core, at most 256
+    """
+
 def read_safetensors(path: str) -> tuple[dict[str, numpy.ndarray], dict[str, str]]:
     """
     (tensors as numpy arrays, metadata) of a safetensors file
@@ -259,7 +267,7 @@ def save_variables(
 
 def set_num_threads(n: int) -> None:
     """
-    threads every parallel kernel may use from now on (n >= 1)
+    threads every parallel kernel may use from now on (1 <= n <= max_num_threads())
     """
 
 class testing:

@@ -4,7 +4,8 @@
 // -> slimcore.errors.FailedPreconditionError (TF1's name for reading an
 // uninitialized variable), NonFinite -> slimcore.errors.NonFiniteError (a
 // FloatingPointError), DataLoss -> slimcore.errors.DataLossError (a
-// ValueError).
+// ValueError), ResourceExhausted -> slimcore.errors.ResourceExhaustedError
+// (a MemoryError; std::bad_alloc arrives as it too).
 #pragma once
 #include <stdexcept>
 #include <string>
@@ -40,6 +41,12 @@ struct NonFinite : Error {
 // A file that is corrupt or truncated: a checkpoint that breaks the
 // safetensors format (TF1's DataLossError).
 struct DataLoss : Error {
+  using Error::Error;
+};
+
+// Memory (or another resource) that cannot be had: an allocation the system
+// refused. TF1's ResourceExhaustedError.
+struct ResourceExhausted : Error {
   using Error::Error;
 };
 

@@ -47,8 +47,15 @@ class Session {
   std::mutex mutex_;  // one run at a time per session
 };
 
-// Threads used by kernels (OpenMP); default: all cores.
-void set_num_threads(int n);
+// Threads used by kernels (OpenMP); default: all cores. At most
+// max_num_threads(): kMaxThreadsPerCore threads per core, and never more than
+// kMaxNumThreads (more only oversubscribes the cores, and tens of thousands
+// make the OpenMP runtime abort the process). Throws InvalidArgument for n < 1
+// or n > max_num_threads().
+constexpr int kMaxThreadsPerCore = 4;
+constexpr int kMaxNumThreads = 256;
+void set_num_threads(int64_t n);
 int get_num_threads();
+int max_num_threads();
 
 }  // namespace slimcore

@@ -2,6 +2,7 @@
 // until the graph runs (the batch dimension of a placeholder); a shape whose
 // rank itself is unknown is not supported: every tensor has a known rank.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -11,8 +12,28 @@ namespace slimcore {
 using Shape = std::vector<int64_t>;
 constexpr int64_t kUnknownDim = -1;
 
-// Number of elements; -1 if any dimension is unknown.
+// The largest dimension and element count the engine indexes: 2^62. Element
+// offsets are int64_t, and every product of a shape's nonzero dimensions (the
+// strides and sub-block sizes kernels compute) stays below it, so index math
+// over a shape that passed check_shape_size cannot overflow.
+constexpr int64_t kMaxElements = int64_t{1} << 62;
+
+// a * b for sizes in [0, kMaxElements]; throws InvalidArgument("<what>: ...")
+// when the product exceeds kMaxElements. The one checked multiplication of
+// shape sizes (through __builtin_mul_overflow).
+int64_t checked_size_product(int64_t a, int64_t b, const std::string& what);
+
+// Number of elements; -1 if any dimension is unknown. Throws InvalidArgument
+// naming the shape when its known nonzero dimensions multiply past
+// kMaxElements (even when another dimension is 0 or unknown).
 int64_t num_elements(const Shape& shape);
+// Product of shape[begin, end) of a fully known shape, checked as
+// num_elements.
+int64_t num_elements(const Shape& shape, std::size_t begin, std::size_t end);
+// Throws InvalidArgument unless every known dimension, the element count and
+// the byte size (elements of `element_bytes`) fit what the engine indexes:
+// dimensions and element counts <= 2^62, bytes <= PTRDIFF_MAX.
+void check_shape_size(const Shape& shape, std::size_t element_bytes);
 bool is_fully_defined(const Shape& shape);
 // "[?, 784]" style, as TF prints shapes.
 std::string shape_string(const Shape& shape);

@@ -16,10 +16,17 @@ namespace slimcore {
 
 namespace {
 
+// Product of shape[begin, end) (checked, as every shape product).
 int64_t product(const Shape& shape, std::size_t begin, std::size_t end) {
-  int64_t n = 1;
-  for (std::size_t d = begin; d < end; ++d) n *= shape[d];
-  return n;
+  return num_elements(shape, begin, end);
+}
+
+// The dimensions of `shape` that are >= 0 (its -1 or unknown ones left out).
+Shape known_dims(const Shape& shape) {
+  Shape out;
+  for (int64_t d : shape)
+    if (d >= 0) out.push_back(d);
+  return out;
 }
 
 // The node's "axis" attribute for a tensor of `rank`, made non-negative (the
@@ -47,7 +54,6 @@ std::string target_string(const Shape& target) {
 // stays unknown, and a size that cannot divide the input is refused early.
 template <typename Ctx> Shape resolve_reshape(const Ctx& c, const Shape& in, const Shape& target) {
   int unknown = -1;
-  int64_t known = 1;
   for (std::size_t d = 0; d < target.size(); ++d) {
     if (target[d] == -1) {
       if (unknown >= 0)
@@ -56,9 +62,14 @@ template <typename Ctx> Shape resolve_reshape(const Ctx& c, const Shape& in, con
     } else if (target[d] < 0) {
       c.fail("invalid dimension " + std::to_string(target[d]) + " in shape " + target_string(target) +
              ": dimensions must be >= 0, or -1 for one inferred dimension");
-    } else {
-      known *= target[d];
     }
+  }
+  int64_t known = 0;
+  try {
+    known = num_elements(known_dims(target));
+  } catch (const InvalidArgument&) {
+    c.fail("cannot reshape to shape " + target_string(target) +
+           ": its dimensions multiply to more than the 2^62 elements slimcore can index");
   }
   const int64_t numel = num_elements(in);
   Shape out = target;
@@ -77,9 +88,7 @@ template <typename Ctx> Shape resolve_reshape(const Ctx& c, const Shape& in, con
   }
   // Some input dimension is unknown: the element count is a multiple of the
   // known dimensions' product.
-  int64_t in_known = 1;
-  for (int64_t d : in)
-    if (d >= 0) in_known *= d;
+  const int64_t in_known = num_elements(known_dims(in));
   if (unknown >= 0 && known == 0)
     c.fail("cannot infer the -1 of shape " + target_string(target) + " when the other dimensions multiply to 0");
   if (unknown < 0 && in_known > 0 && known % in_known != 0)
@@ -293,7 +302,10 @@ REGISTER_OP("ConcatV2")
           c.fail("shapes " + shape_string(c.input(0).shape) + " (input 0) and " + shape_string(s.shape) + " (input " +
                  std::to_string(i) + ") must match in every dimension except axis " + std::to_string(axis));
         for (std::size_t d = 0; d < spec.shape.size(); ++d) {
-          if (d == a) spec.shape[d] = (spec.shape[d] < 0 || s.shape[d] < 0) ? -1 : spec.shape[d] + s.shape[d];
+          if (d == a && (spec.shape[d] < 0 || s.shape[d] < 0)) spec.shape[d] = -1;
+          else if (d == a && __builtin_add_overflow(spec.shape[d], s.shape[d], &spec.shape[d]))
+            c.fail("the concatenated dimension " + std::to_string(axis) +
+                   " is larger than the 2^62 elements slimcore can index");
           else if (spec.shape[d] < 0) spec.shape[d] = s.shape[d];
         }
       }

@@ -135,6 +135,14 @@ def _optimizer(config: TrainConfig, learning_rate: TensorLike) -> Any:
     return train.AdagradOptimizer(learning_rate)
 
 
+def _diverged(epoch: int, step: int, why: str) -> Exception:
+    """The error that stops a run whose loss or weights stopped being finite."""
+    return sc.errors.NonFiniteError(
+        f"training diverged at epoch {epoch}, step {step}: {why}. Training stopped and no checkpoint was "
+        f"written; lower the learning rate"
+    )
+
+
 def train_classifier(
     data: Any, config: TrainConfig, progress: bool = True, checkpoint_dir: str | None = None, log: Any = print
 ) -> TrainResult:
@@ -142,6 +150,9 @@ def train_classifier(
 
     Raises:
       ValueError: a bad configuration or data that does not fit the model.
+      slimcore.errors.NonFiniteError: the loss, a gradient or a weight became
+        NaN or Inf (the run stops before writing a checkpoint; the failed step
+        left the weights as they were).
     """
     config.validate()
     x_train, x_test = data.x_train, data.x_test
@@ -203,7 +214,15 @@ def train_classifier(
                 order = rng.permutation(len(x_train))
                 for k in range(0, len(x_train), config.batch_size):
                     idx = order[k : k + config.batch_size]
-                    _, values = sess.run([train_op, accounting.fetches], {x: x_train[idx], labels: data.y_train[idx]})
+                    try:
+                        _, values = sess.run(
+                            [train_op, accounting.fetches], {x: x_train[idx], labels: data.y_train[idx]}
+                        )
+                    except sc.errors.NonFiniteError as e:
+                        raise _diverged(epoch, k // config.batch_size + 1, str(e)) from None
+                    loss = values["data_loss"] + values["penalty"]
+                    if not math.isfinite(loss):
+                        raise _diverged(epoch, k // config.batch_size + 1, f"the loss is {loss}")
                     accounting.add(values, len(idx))
                     if bar is not None:
                         bar.update(1)
@@ -216,6 +235,9 @@ def train_classifier(
                             refresh=False,
                         )
                 result.history.append(accounting.end_epoch(epoch=epoch))
+                norm = float(sess.run(weight_norm))
+                if not math.isfinite(norm):  # weights past ~1e19: their squares overflow float32
+                    raise _diverged(epoch, steps_per_epoch, f"the weights' global norm is {norm}")
             if bar is not None:
                 bar.close()
             result.seconds = time.perf_counter() - start

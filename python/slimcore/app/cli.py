@@ -32,6 +32,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _thread_count(text: str) -> int:
+    value = _positive_int(text)
+    if value > sc.max_num_threads():
+        raise argparse.ArgumentTypeError(
+            f"expected at most {sc.max_num_threads()} threads (4 per core of this machine, never above 256), "
+            f"got {value}"
+        )
+    return value
+
+
 def _number(minimum: float, strict: bool):
     def parse(text: str) -> float:
         try:
@@ -229,7 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--decay-convention", choices=("contrib", "lr", "schedule"), default="contrib")
         p.add_argument("--epochs", type=_positive_int, default=epochs)
         p.add_argument("--batch-size", type=_positive_int, default=32)
-        p.add_argument("--threads", type=_positive_int, default=None)
+        p.add_argument("--threads", type=_thread_count, default=None)
         p.add_argument("--seed", type=int, default=0)
         p.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -273,6 +283,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, TypeError, FileNotFoundError) as e:
         print(f"slimcore {args.command}: error: {e}", file=sys.stderr)
         return 2
+    except FloatingPointError as e:  # the training diverged (NonFiniteError): no checkpoint was written
+        print(f"slimcore {args.command}: error: {e}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Exception classes (tf.errors). Errors raised by the C++ engine arrive as
 these classes, which subclass the matching Python built-ins:
 InvalidArgumentError is a ValueError, TypeMismatchError a TypeError,
-DataLossError (a corrupt or truncated file: TF1's name) a ValueError."""
+DataLossError (a corrupt or truncated file: TF1's name) a ValueError and
+ResourceExhaustedError (an allocation the system refused) a MemoryError."""
 
 from .._core import (
     DataLossError,
@@ -10,6 +11,7 @@ from .._core import (
     InvalidArgumentError,
     NonFiniteError,
     NotFoundError,
+    ResourceExhaustedError,
     TypeMismatchError,
 )
 
@@ -24,4 +26,5 @@ __all__ = [
     "FailedPreconditionError",
     "NonFiniteError",
     "DataLossError",
+    "ResourceExhaustedError",
 ]

@@ -7,6 +7,7 @@ that may be unknown (None), as shape inference sees them::
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,18 @@ if TYPE_CHECKING:  # types.py imports this module
 
 __all__ = ["Dimension", "TensorShape"]
 
+# The largest dimension (and element count) the engine indexes: element
+# offsets are int64 and every product of a shape's dimensions must fit.
+MAX_DIMENSION = 2**62
+
+
+def _checked_dim(d: int | Dimension | np.integer, shape: object) -> int:
+    """int(d), refused when above MAX_DIMENSION (ValueError naming the shape)."""
+    d = int(d)
+    if d > MAX_DIMENSION:
+        raise ValueError(f"dimension {d} in shape {shape!r} is larger than 2**62, the most elements slimcore can index")
+    return d
+
 
 class Dimension:
     """One dimension of a static shape; ``value`` is None when unknown."""
@@ -24,7 +37,7 @@ class Dimension:
     __slots__ = ("value",)
 
     def __init__(self, value: int | None) -> None:
-        self.value = None if value is None or value < 0 else int(value)
+        self.value = None if value is None or value < 0 else _checked_dim(value, [value])
 
     def __int__(self) -> int:
         if self.value is None:
@@ -55,8 +68,9 @@ class TensorShape:
     def __init__(self, dims: Iterable[int | None] | None) -> None:
         if dims is None:
             raise ValueError("slimcore shapes always have a known rank")
+        dims = list(dims)
         self._dims = [
-            None if d is None or (isinstance(d, (int, np.integer)) and d < 0) else int(d)
+            None if d is None or (isinstance(d, (int, np.integer)) and d < 0) else _checked_dim(d, dims)
             for d in (d.value if isinstance(d, Dimension) else d for d in dims)
         ]
 
@@ -77,7 +91,7 @@ class TensorShape:
         return all(d is not None for d in self._dims)
 
     def num_elements(self) -> int | None:
-        return int(np.prod(self._dims)) if self.is_fully_defined() else None
+        return math.prod(self._dims) if self.is_fully_defined() else None  # exact: np.prod wraps at 2**63
 
     def is_compatible_with(self, other: ShapeLike | None) -> bool:
         other = other if isinstance(other, TensorShape) else TensorShape(other)
@@ -121,7 +135,7 @@ def _core_shape(shape: ShapeLike | None) -> list[int]:
     if isinstance(shape, TensorShape):
         return [-1 if d is None else d for d in shape.as_list()]
     if isinstance(shape, (int, np.integer)):
-        return [int(shape)]
+        return [_checked_dim(shape, shape)]
     out = []
     for d in shape:
         if isinstance(d, Dimension):
@@ -129,7 +143,7 @@ def _core_shape(shape: ShapeLike | None) -> list[int]:
         if d is None:
             out.append(-1)
         elif isinstance(d, (int, np.integer)) and not isinstance(d, bool) and d >= -1:
-            out.append(int(d))
+            out.append(_checked_dim(d, shape))
         else:
             raise ValueError(f"invalid dimension {d!r} in shape {shape!r}: expected an int >= 0 or None")
     return out

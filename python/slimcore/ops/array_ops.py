@@ -20,7 +20,7 @@ from ..framework.ops import (
     get_default_graph,
     register_tensor_conversion_function,
 )
-from ..framework.tensor_shape import TensorShape, _core_shape
+from ..framework.tensor_shape import TensorShape, _checked_dim, _core_shape
 
 if TYPE_CHECKING:  # annotations only
     from collections.abc import Sequence
@@ -154,7 +154,10 @@ def _static_shape(shape: ShapeLike) -> list:
         raise ValueError(f"reshape: shape must be a list of ints, got {shape!r}")
     if array.size and array.dtype.kind not in "iu":
         raise TypeError(f"reshape: shape must be a list of ints (-1 for one inferred dimension), got {shape!r}")
-    dims = [int(d) for d in array.reshape(-1)]
+    try:
+        dims = [_checked_dim(d, shape) for d in array.reshape(-1)]
+    except ValueError as e:
+        raise ValueError(f"reshape: {e}") from None
     if any(d < -1 for d in dims):
         raise ValueError(f"reshape: invalid shape {dims}: dimensions must be >= 0, or -1 for one inferred dimension")
     if dims.count(-1) > 1:
