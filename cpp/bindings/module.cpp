@@ -238,13 +238,16 @@ PYBIND11_MODULE(_core, m) {
           "run",
           [](Session& s, const std::vector<std::tuple<int, int, py::array>>& feeds,
              const std::vector<std::pair<int, int>>& fetches, const std::vector<int>& targets) {
-            // The arrays (already converted to the right dtype, C-contiguous)
-            // stay referenced by `feeds` while the graph runs without the GIL.
+            // The arrays (already converted to the right dtype, C-contiguous
+            // and aligned by slimcore.Session.run) stay referenced by `feeds`
+            // while the graph runs without the GIL. Kernels read them in place.
+            constexpr int kAligned = py::detail::npy_api::NPY_ARRAY_ALIGNED_;
             std::vector<std::pair<TensorRef, Tensor>> feed_tensors;
             for (const auto& [node, index, array] : feeds) {
               const DType dtype = s.graph().node(node).outputs.at(index).dtype;
-              if (!array.dtype().is(numpy_dtype(dtype)) || !(array.flags() & py::array::c_style))
-                throw TypeMismatch("feed for " + s.graph().node(node).name + " must be a C-contiguous " +
+              if (!array.dtype().is(numpy_dtype(dtype)) || !(array.flags() & py::array::c_style) ||
+                  !(array.flags() & kAligned))
+                throw TypeMismatch("feed for " + s.graph().node(node).name + " must be an aligned C-contiguous " +
                                    dtype_name(dtype) + " array");
               feed_tensors.emplace_back(TensorRef{node, index}, tensor_view(array, dtype));
             }

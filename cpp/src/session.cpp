@@ -249,7 +249,14 @@ Plan& Session::plan_for(const std::vector<std::pair<TensorRef, Tensor>>& feeds, 
 std::vector<Tensor> Session::run_refs(const std::vector<std::pair<TensorRef, Tensor>>& feeds,
                                       const std::vector<TensorRef>& fetches, const std::vector<int>& targets) {
   std::lock_guard<std::mutex> lock(mutex_);
-  for (const auto& feed : feeds) check_feed(graph_->node(feed.first.node), feed.first.index, feed.second);
+  for (std::size_t i = 0; i < feeds.size(); ++i) {
+    const TensorRef ref = feeds[i].first;
+    check_feed(graph_->node(ref.node), ref.index, feeds[i].second);
+    for (std::size_t j = 0; j < i; ++j)
+      if (feeds[j].first == ref)
+        throw InvalidArgument("Tensor '" + graph_->node(ref.node).name + ":" + std::to_string(ref.index) +
+                              "' is fed twice in one run");
+  }
   for (TensorRef ref : fetches) graph_->output(ref.node, ref.index);  // validates
   for (int t : targets) graph_->node(t);
   if (g_num_threads > 0 && configured_threads() != g_num_threads) configure_threads(g_num_threads);

@@ -92,7 +92,15 @@ def layer_variable(
     "<scope>/<penalty_name>/Regularizer/" -- slim names its variables
     "weights"/"biases" but its penalties ".../kernel/Regularizer/...", as
     TensorFlow's own layers did -- and added to REGULARIZATION_LOSSES.
+
+    Raises:
+      TypeError: a regularizer that is not callable (a string such as "l2").
     """
+    if regularizer is not None and not callable(regularizer):
+        raise TypeError(
+            f"the regularizer of the layer's {name!r} (e.g. kernel_regularizer, weights_regularizer) "
+            f"must be a callable such as slim.l2_regularizer(scale), got {regularizer!r}"
+        )
     graph = get_default_graph()
     cols = [GraphKeys.GLOBAL_VARIABLES] + ([GraphKeys.MODEL_VARIABLES] if model_variable else [])
     cols += [c for c in (collections or []) if c not in cols]

@@ -416,7 +416,7 @@ def get_variable(
         given with a value initializer; an explicit dtype other than a value
         initializer's; a negative, NaN or infinite hint; partitioner,
         custom_getter or constraint (not supported).
-      TypeError: a hint that is not a number.
+      TypeError: a hint that is not a number; a regularizer that is not callable.
     """
     _unsupported(partitioner=partitioner, custom_getter=custom_getter, constraint=constraint)
     if not isinstance(name, str):
@@ -438,6 +438,11 @@ def get_variable(
         raise ValueError(
             f"get_variable({name!r}): initializer {initializer!r} is a string, not an initializer: "
             "pass e.g. tf.glorot_uniform_initializer() or slim.xavier_initializer()"
+        )
+    if regularizer is not None and not callable(regularizer):
+        raise TypeError(
+            f"get_variable({name!r}): regularizer must be a callable such as slim.l2_regularizer(scale), "
+            f"got {regularizer!r}"
         )
     from_value = initializer is not None and not callable(initializer)
     if from_value and shape is not None:

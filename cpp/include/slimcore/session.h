@@ -24,8 +24,8 @@ class Session {
 
   // Feeds values for tensors (placeholders or any other tensor), computes the
   // fetches and runs the target ops. Returns one tensor per fetch. Throws
-  // InvalidArgument for a missing feed or a fed shape that contradicts the
-  // static shape, TypeMismatch for a wrong dtype, FailedPrecondition when an
+  // InvalidArgument for a missing feed, a tensor fed twice or a fed shape that
+  // contradicts the static shape, TypeMismatch for a wrong dtype, FailedPrecondition when an
   // uninitialized variable is read.
   std::vector<Tensor> run(const std::vector<std::pair<Output, Tensor>>& feeds, const std::vector<Output>& fetches,
                           const std::vector<int>& targets = {});

@@ -55,6 +55,29 @@ def _number(minimum: float, strict: bool):
     return parse
 
 
+def _seed(text: str) -> int:
+    """A random seed: an integer in [0, 2**63) (numpy's and the engine's range)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"expected an integer in [0, 2**63), got {text}")
+    return value
+
+
+def _directory(text: str) -> str:
+    """A folder to write into: it may not exist yet, but it may not be a file."""
+    if not text:
+        raise argparse.ArgumentTypeError("expected a folder, got ''")
+    path = os.path.abspath(text)
+    while not os.path.exists(path):  # the nearest existing ancestor must be a folder
+        path = os.path.dirname(path)
+    if not os.path.isdir(path):
+        raise argparse.ArgumentTypeError(f"{text} is not a folder ({path} is a file)")
+    return text
+
+
 def _scales(text: str) -> list:
     parse = _number(0.0, False)
     values = [parse(t) for t in text.split(",") if t.strip()]
@@ -63,12 +86,38 @@ def _scales(text: str) -> list:
     return values
 
 
+# The largest number of classes the command trains: a label of 1e9 in a data
+# file is a broken file, not a billion-unit logits layer to allocate.
+MAX_CLASSES = 100_000
+
+
+class UsageError(ValueError):
+    """A bad command-line value found after parsing (a data file's contents)."""
+
+
 def _load(args: argparse.Namespace):
-    if args.data:
-        return load_npz(args.data, seed=args.seed, test_path=args.test_data)
-    if args.test_data:
-        raise ValueError("--test-data needs --data")
-    return load_digits(seed=args.seed)
+    """The --data set (default: the shipped digits).
+
+    Raises:
+      UsageError: naming --data (or --test-data): a missing or unreadable
+        file, arrays that load_npz refuses, or class ids of MAX_CLASSES and more.
+    """
+    if not args.data:
+        if args.test_data:
+            raise UsageError("argument --test-data: needs --data")
+        return load_digits(seed=args.seed)
+    option = "--data" if args.test_data is None else "--data/--test-data"
+    try:
+        data = load_npz(args.data, seed=args.seed, test_path=args.test_data)
+    except Exception as e:  # load_npz's own errors, and anything numpy raises reading a file
+        raise UsageError(f"argument {option}: {e}") from None
+    largest = max(data.y_train.max(initial=0), data.y_test.max(initial=0))
+    if largest >= MAX_CLASSES:
+        raise UsageError(
+            f"argument {option}: the labels (y) hold class id {largest}; class ids must be below {MAX_CLASSES} "
+            "(the model has one logit per class)"
+        )
+    return data
 
 
 def _config(args: argparse.Namespace, **overrides) -> TrainConfig:
@@ -240,12 +289,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--epochs", type=_positive_int, default=epochs)
         p.add_argument("--batch-size", type=_positive_int, default=32)
         p.add_argument("--threads", type=_thread_count, default=None)
-        p.add_argument("--seed", type=int, default=0)
+        p.add_argument("--seed", type=_seed, default=0)
         p.add_argument("--quiet", action="store_true", help="no progress bar")
 
     p = commands.add_parser("train", help="train a model and write a checkpoint")
     training_args(p, epochs=30)
-    p.add_argument("--checkpoint-dir", default="checkpoints")
+    p.add_argument("--checkpoint-dir", type=_directory, default="checkpoints")
     p.set_defaults(run=cmd_train)
 
     p = commands.add_parser("sweep", help="the regularization sweep over L2 scales and L2 penalty vs decoupled decay")
@@ -280,7 +329,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
-    except (ValueError, TypeError, FileNotFoundError) as e:
+    except (ValueError, TypeError, OSError) as e:  # a bad value found late, an unwritable file: no traceback
         print(f"slimcore {args.command}: error: {e}", file=sys.stderr)
         return 2
     except FloatingPointError as e:  # the training diverged (NonFiniteError): no checkpoint was written

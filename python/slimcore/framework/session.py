@@ -11,6 +11,8 @@ same structure with numpy values (None for ops)::
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -64,7 +66,10 @@ def _feed_array(tensor: Tensor, value: Any) -> np.ndarray:
             if array.max() > info.max or array.min() < info.min:
                 raise ValueError(f"values fed for Tensor '{tensor.name}' do not fit in {dtype.name}")
         array = array.astype(target)
-    return np.require(array, requirements="C")
+    # Kernels read the buffer in place: a transposed or strided view, or one at
+    # an address not aligned for its dtype (np.frombuffer(..., offset=1)), is
+    # copied first.
+    return np.require(array, requirements=["C_CONTIGUOUS", "ALIGNED"])
 
 
 class Session:
@@ -86,10 +91,20 @@ class Session:
     def run(self, fetches: Any, feed_dict: dict | None = None, options: Any = None, run_metadata: Any = None) -> Any:
         """Computes `fetches` with `feed_dict` values for tensors.
 
+        `feed_dict` maps tensors, variables or tensor names (``'x:0'``) to
+        values (numpy arrays, lists, scalars), converted to the tensor's dtype
+        as TF1 does and copied when not C-contiguous and aligned. Two keys that
+        name one tensor: the later wins, as in TF1 (slimcore warns).
+
         Raises:
           RuntimeError: the session is closed.
-          ValueError / TypeError: a fetch or feed that is not of this graph, a
-            missing feed, a fed value of the wrong shape or dtype.
+          TypeError: `feed_dict` is not a dict; a fed value whose dtype cannot
+            convert to the tensor's (names the tensor).
+          ValueError: a fetch or feed that is not of this graph; a fed value
+            that does not fit the tensor's dtype.
+          slimcore.errors.InvalidArgumentError (a ValueError): a missing feed
+            (names the placeholder), a fed value whose shape contradicts the
+            tensor's static shape (names the tensor and both shapes).
           slimcore.errors.FailedPreconditionError: an uninitialized variable.
         """
         if self._closed:
@@ -103,13 +118,37 @@ class Session:
                 fetch_refs.append(leaf.element._ref)
             else:
                 targets.append(leaf.element._node)
-        feeds = []
-        for key, value in (feed_dict or {}).items():
-            tensor = self._resolve(key, for_feed=True)
-            feeds.append((tensor._node, tensor._index, _feed_array(tensor, value)))
-        results = self._c.run(feeds, fetch_refs, targets)
+        results = self._c.run(self._feeds(feed_dict), fetch_refs, targets)
         values = [r[()] if r.ndim == 0 else r for r in results]
         return self._rebuild(structure, iter(leaves), values)
+
+    def _feeds(self, feed_dict: Any) -> list:
+        """(node, index, array) per fed tensor, keys resolved to tensors.
+
+        As TF1, keys are resolved first (a tensor, a variable or a name
+        ``'x:0'``) and the feeds are keyed by the tensor: when two keys name
+        the same tensor the later one in the dict's order wins. TF1 does so
+        silently; slimcore warns, naming the tensor.
+        """
+        if feed_dict is None:
+            return []
+        if not isinstance(feed_dict, Mapping):
+            raise TypeError(
+                f"feed_dict must be a dict mapping tensors (or tensor names) to values, got {type(feed_dict).__name__}"
+            )
+        by_tensor: dict = {}
+        for key, value in feed_dict.items():
+            tensor = self._resolve(key, for_feed=True)
+            ref = (tensor._node, tensor._index)
+            if ref in by_tensor:
+                warnings.warn(
+                    f"Tensor '{tensor.name}' is fed twice in feed_dict (keys {by_tensor[ref][0]!r} and {key!r}); "
+                    "the later value is used, as TF1 does",
+                    UserWarning,
+                    stacklevel=3,
+                )
+            by_tensor[ref] = (key, _feed_array(tensor, value))
+        return [(node, index, array) for (node, index), (_, array) in by_tensor.items()]
 
     def _resolve(self, obj: Any, for_feed: bool = False) -> Any:
         if isinstance(obj, str):
