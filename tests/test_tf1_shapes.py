@@ -292,7 +292,9 @@ def test_tensor_comparison_operators_build_comparison_ops():
     ops = {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b, "rev": a > 2.0}
     assert ops["<"].op.type == "Less" and ops["<="].op.type == "LessEqual"
     assert ops[">"].op.type == "Greater" and ops[">="].op.type == "GreaterEqual"
-    assert ops["rev"].op.type == "Less" or ops["rev"].op.type == "Greater"
+    assert ops["rev"].op.type == "Greater"  # 2.0 < a is a > 2.0 (Python reflects)
+    v = tf.Variable([1.0, 3.0])
+    assert (v < 2.0).op.type == "Less" and (v >= 2.0).op.type == "GreaterEqual"
     with tf.Session() as sess:
         out = sess.run(ops)
     np.testing.assert_array_equal(out["<"], [True, False, False])
@@ -301,6 +303,11 @@ def test_tensor_comparison_operators_build_comparison_ops():
     np.testing.assert_array_equal(out[">="], [False, True, True])
     np.testing.assert_array_equal(out["rev"], [False, False, True])  # 2 < a
     assert out["<"].dtype == np.bool_
+
+
+def test_unknown_rank_shape_is_refused_where_the_engine_needs_a_rank():
+    with pytest.raises(ValueError, match="unknown rank"):
+        tf.placeholder(tf.float32, tf.TensorShape(None))
 
 
 def test_tensor_equality_stays_identity():

@@ -493,6 +493,8 @@ def _core_shape(shape: ShapeLike | None) -> list[int]:
     if shape is None:
         raise ValueError("a shape is required")
     if isinstance(shape, TensorShape):
+        if shape.ndims is None:
+            raise ValueError("a shape of unknown rank (TensorShape(None)) is not supported here: give the rank")
         return [-1 if d is None else d for d in shape.as_list()]
     if isinstance(shape, (int, np.integer)):
         return [_checked_dim(shape, shape)]
