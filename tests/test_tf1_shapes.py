@@ -242,6 +242,17 @@ def test_conversions_and_pickle():
     assert S(s).as_list() == [None, 2]
 
 
+def test_dimension_value_and_dimension_at_index():
+    import slimcore.compat.v1 as tf1
+
+    x = tf.placeholder(tf.float32, [None, 5])
+    assert tf1.dimension_value(x.shape[1]) == 5 and tf1.dimension_value(x.shape[0]) is None
+    assert tf.dimension_value(7) == 7 and tf.dimension_value(None) is None
+    assert tf.dimension_at_index(x.shape, 1).value == 5 and tf.dimension_at_index(S(None), 3).value is None
+    with pytest.raises(IndexError):
+        tf.dimension_at_index([1, 2], 2)
+
+
 # ---- Tensor.set_shape / get_shape ------------------------------------------------------------------
 def test_set_shape_refines_the_static_shape_and_later_ops_see_it():
     x = tf.placeholder(tf.float32, [None, 4], name="x")

@@ -24,7 +24,15 @@ import numpy as np
 if TYPE_CHECKING:  # types.py imports this module
     from .types import ShapeLike
 
-__all__ = ["Dimension", "TensorShape", "as_dimension", "as_shape", "unknown_shape"]
+__all__ = [
+    "Dimension",
+    "TensorShape",
+    "as_dimension",
+    "as_shape",
+    "dimension_at_index",
+    "dimension_value",
+    "unknown_shape",
+]
 
 # The largest dimension (and element count) the engine indexes: element
 # offsets are int64 and every product of a shape's dimensions must fit.
@@ -486,6 +494,25 @@ def unknown_shape(ndims: int | None = None, rank: int | None = None) -> TensorSh
             raise ValueError("unknown_shape: pass ndims or rank, not both")
         ndims = rank
     return TensorShape(None) if ndims is None else TensorShape([None] * ndims)
+
+
+def dimension_value(dimension: Dimension | int | None) -> int | None:
+    """tf.compat.v1.dimension_value: the int (or None) of a Dimension; an int or None unchanged.
+
+    Code written for both TF1 and TF2 reads ``dimension_value(x.shape[1])``.
+    """
+    return dimension.value if isinstance(dimension, Dimension) else dimension
+
+
+def dimension_at_index(shape: ShapeLike | None, index: int) -> Dimension:
+    """tf.compat.v1.dimension_at_index: ``as_shape(shape)[index]`` as a Dimension;
+    Dimension(None) when the rank is unknown.
+
+    Raises:
+      IndexError: `index` out of range of a known rank.
+    """
+    shape = as_shape(shape)
+    return Dimension(None) if shape.ndims is None else shape[index]
 
 
 def _core_shape(shape: ShapeLike | None) -> list[int]:
