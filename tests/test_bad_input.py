@@ -248,9 +248,9 @@ RAISING = [
         InvalidArgumentError,
         r"shape \[6\] for Tensor 'x:0'",
     ),
-    ("feed-string", lambda: _run_affine("abc"), TypeError, r"dtype <U3 for Tensor 'x:0' of dtype float32"),
+    ("feed-string", lambda: _run_affine("abc"), ValueError, r"dtype <U3 to Tensor 'x:0' of dtype float32"),
     ("feed-ragged", lambda: _run_affine([[1, 2, 3], [1, 2]]), ValueError, r"cannot feed list to Tensor 'x:0'"),
-    ("feed-float-into-int", lambda: _run_labels(np.array([0.5])), TypeError, r"float64 for Tensor 'labels:0'"),
+    ("feed-nan-into-int", lambda: _run_labels(np.array([np.nan])), ValueError, r"NaN or infinity to Tensor 'labels:0'"),
     ("feed-int-overflow", lambda: _run_labels(np.array([2**40])), ValueError, r"'labels:0' do not fit in int32"),
 ]
 

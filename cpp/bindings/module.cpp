@@ -188,6 +188,8 @@ PYBIND11_MODULE(_core, m) {
       .def(
           "output_shape", [](const Graph& g, int id, int i) { return g.node(id).outputs.at(i).shape; }, py::arg("node"),
           py::arg("index"), "the static shape of output `index` of node `node` (-1: unknown)")
+      .def("refine_output_shape", &Graph::refine_output_shape, py::arg("node"), py::arg("index"), py::arg("shape"),
+           "tf.Tensor.set_shape: merges `shape` (-1: unknown) into the static shape of output `index` of `node`")
       .def("find_node", &Graph::find_node, py::arg("name"), "the id of the node named `name`, or -1")
       .def("unique_name", &Graph::unique_name, py::arg("name"), py::arg("mark_as_used") = true,
            "tf.Graph.unique_name: `name` under the name stack, suffixed _1, _2... when taken")

@@ -73,6 +73,25 @@ int Graph::add_node(const std::string& type, const std::vector<Output>& inputs, 
   return nodes_.back().id;
 }
 
+void Graph::refine_output_shape(int id, int index, const Shape& shape) {
+  const Node& n = node(id);
+  if (index < 0 || index >= static_cast<int>(n.outputs.size()))
+    throw InvalidArgument("op '" + n.name + "' has no output " + std::to_string(index));
+  TensorSpec& spec = nodes_[static_cast<std::size_t>(id)].outputs[static_cast<std::size_t>(index)];
+  const std::string tensor = n.name + ":" + std::to_string(index);
+  for (int64_t d : shape)
+    if (d < kUnknownDim)
+      throw InvalidArgument("set_shape of " + tensor + ": dimension " + std::to_string(d) + " in shape " +
+                            shape_string(shape) + " is negative");
+  check_shape_size(shape, dtype_size(spec.dtype));
+  if (!shape_compatible(spec.shape, shape))
+    throw InvalidArgument("set_shape of " + tensor + ": shapes " + shape_string(spec.shape) + " and " +
+                          shape_string(shape) + " are not compatible");
+  // Merge: a dimension known on either side is kept (equal when both are known).
+  for (std::size_t i = 0; i < shape.size(); ++i)
+    if (spec.shape[i] == kUnknownDim) spec.shape[i] = shape[i];
+}
+
 Output Graph::add(const std::string& type, const std::vector<Output>& inputs, Attrs attrs, const std::string& name) {
   return output(add_node(type, inputs, std::move(attrs), name), 0);
 }

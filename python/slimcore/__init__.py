@@ -50,7 +50,7 @@ from .framework.ops import (
     reset_default_graph,
 )
 from .framework.session import InteractiveSession, Session, get_default_session
-from .framework.tensor_shape import Dimension, TensorShape
+from .framework.tensor_shape import Dimension, TensorShape, dimension_at_index, dimension_value
 from .initializers import (
     constant_initializer,
     glorot_normal_initializer,
@@ -162,6 +162,8 @@ __all__ = sorted(
         "int32",
         "int64",
         "Dimension",
+        "dimension_at_index",
+        "dimension_value",
         "Graph",
         "GraphKeys",
         "Operation",

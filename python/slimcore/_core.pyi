@@ -189,6 +189,10 @@ class Graph:
         """
         ends the innermost push_control_dependencies
         """
+    def refine_output_shape(self, node: int, index: int, shape: collections.abc.Sequence[int]) -> None:
+        """
+        tf.Tensor.set_shape: merges `shape` (-1: unknown) into the static shape of output `index` of `node`
+        """
     def push_control_dependencies(self, nodes: collections.abc.Sequence[int], clear_outer: bool = False) -> None:
         """
         nodes added from now on wait for `nodes` (and the outer ones unless cleared)

@@ -108,6 +108,14 @@ class Graph {
   Output output(int node, int index = 0);
   // The node id of an op name ("scope/op"); -1 when absent.
   int find_node(const std::string& name) const;
+  // tf.Tensor.set_shape: merges `shape` (-1: unknown) into the static shape
+  // of output `index` of `node`: its unknown dimensions take the known ones of
+  // `shape`. Nodes added afterwards see the refined shape (and a feed of the
+  // output is checked against it); nodes already added keep what they
+  // inferred. Throws InvalidArgument naming the tensor and both shapes when
+  // the ranks differ or a known dimension differs, or when `shape` holds a
+  // dimension below -1 or too large (check_shape_size).
+  void refine_output_shape(int node, int index, const Shape& shape);
 
   // ---- names (TensorFlow's rules) ----------------------------------------
   // Prefixes the current name scope and appends _1, _2... until unused.

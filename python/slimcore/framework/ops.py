@@ -27,11 +27,11 @@ import numpy as np
 
 from .. import _core
 from . import dtypes as _dtypes
-from .tensor_shape import TensorShape
+from .tensor_shape import TensorShape, as_shape
 
 if TYPE_CHECKING:  # session.py and types.py import this module
     from .session import Session
-    from .types import DTypeLike, GraphElementLike, TensorLike
+    from .types import DTypeLike, GraphElementLike, ShapeLike, TensorLike
 
 __all__ = [
     "Graph",
@@ -128,8 +128,9 @@ class Operation:
 
 
 class _Operators:
-    """``+ - * / @``, unary ``-`` and ``abs`` for tensors and variables, with
-    tensors or Python numbers on either side (so ``sum(list_of_tensors)`` works).
+    """``+ - * / @``, unary ``-``, ``abs`` and ``< <= > >=`` for tensors and
+    variables, with tensors or Python numbers on either side (so
+    ``sum(list_of_tensors)`` works); ``==`` stays identity, as TF1.
 
     The arithmetic operators are installed by ``slimcore.ops.math_ops`` when it
     is imported (``_override_operator``, as TF's math_ops does), so this module
@@ -155,6 +156,10 @@ class _Operators:
         def __rmatmul__(self, other: TensorLike) -> Tensor: ...
         def __neg__(self) -> Tensor: ...
         def __abs__(self) -> Tensor: ...
+        def __lt__(self, other: TensorLike) -> Tensor: ...
+        def __le__(self, other: TensorLike) -> Tensor: ...
+        def __gt__(self, other: TensorLike) -> Tensor: ...
+        def __ge__(self, other: TensorLike) -> Tensor: ...
 
 
 class Tensor(_Operators):
@@ -189,10 +194,39 @@ class Tensor(_Operators):
 
     @property
     def shape(self) -> TensorShape:
-        return TensorShape(self.graph._c.output_shape(self._node, self._index))
+        """The static shape (tf.Tensor.shape): what shape inference and set_shape know."""
+        return TensorShape._from_core(self.graph._c.output_shape(self._node, self._index))
 
     def get_shape(self) -> TensorShape:
+        """tf.Tensor.get_shape(): the static shape, as ``shape``."""
         return self.shape
+
+    def set_shape(self, shape: ShapeLike | None) -> None:
+        """tf.Tensor.set_shape: refines the static shape with what `shape` knows.
+
+        The static shape becomes ``self.shape.merge_with(shape)``: its unknown
+        dimensions take the known ones of `shape` (``TensorShape(None)`` or
+        None change nothing). Ops built afterwards on this tensor see the
+        refined shape, and a feed of it is checked against it; ops already
+        built keep their inferred shapes, as in TF1.
+
+        Args:
+          shape: a TensorShape, or a list of ints and None.
+
+        Raises:
+          ValueError: `shape` is not compatible with the static shape (other
+            rank, or a known dimension that differs), naming both shapes.
+        """
+        current = self.shape
+        try:
+            merged = current.merge_with(shape)
+        except ValueError:
+            raise ValueError(
+                f"set_shape of Tensor {self.name}: shapes {current} and {as_shape(shape)} are not compatible"
+            ) from None
+        if merged.ndims is not None:
+            dims = [-1 if d is None else d for d in merged.as_list()]
+            self.graph._c.refine_output_shape(self._node, self._index, dims)
 
     @property
     def _ref(self) -> tuple:
@@ -258,6 +292,10 @@ _OVERRIDABLE_OPERATORS = frozenset(
         "__matmul__",
         "__rmatmul__",
         "__abs__",
+        "__lt__",
+        "__le__",
+        "__gt__",
+        "__ge__",
     }
 )
 

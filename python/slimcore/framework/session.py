@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .. import _core
-from .ops import Graph, Tensor, _graph_element, _session_stack, get_default_graph, get_default_session
+from .ops import Graph, Tensor, _graph_element, _Operators, _session_stack, get_default_graph, get_default_session
 
 __all__ = ["Session", "InteractiveSession", "get_default_session"]
 
@@ -38,34 +38,57 @@ def _is_namedtuple(x: Any) -> bool:
 
 
 def _feed_array(tensor: Tensor, value: Any) -> np.ndarray:
-    """The fed value as a C-contiguous array of the tensor's dtype.
+    """The fed value as a C-contiguous, aligned array of the tensor's dtype.
 
-    Values are converted as TF1 does (float64 data into a float32 placeholder
-    is fine); a conversion that loses kind (floats into an int tensor,
-    numbers into a bool tensor) or range is refused.
+    Converted as TF1 does, ``np.asarray(value, dtype=tensor.dtype)``: 1.0 or
+    1.7 into an int32 tensor is 1 (truncated toward zero), a list of Python
+    floats into float32, 0/1 into bool. As TF1, a Python int that does not
+    fit an integer tensor's dtype is a TypeError. Where TF1 silently produces
+    garbage, slimcore refuses: integer or float data outside an integer
+    dtype's range, NaN or infinity into an integer tensor, complex data into a
+    real tensor, None, and a Tensor as the value.
+
+    Raises:
+      TypeError: None, a Tensor or a complex value, a Python int out of range,
+        or a value numpy cannot convert to the dtype for its type (names the tensor).
+      ValueError: a value numpy cannot convert (ragged lists, text that is not a
+        number), or values that do not fit an integer dtype (names the tensor).
     """
     dtype = tensor.dtype
-    try:
-        array = np.asarray(value)
-    except Exception as e:
-        raise ValueError(f"cannot feed {type(value).__name__} to Tensor '{tensor.name}': {e}") from None
-    if array.dtype.kind not in "biuf":
-        raise TypeError(
-            f"Cannot feed a value of numpy dtype {array.dtype} for Tensor '{tensor.name}' of dtype {dtype.name}"
-        )
     target = np.dtype(dtype.as_numpy_dtype)
-    if array.dtype != target:
-        if not np.can_cast(array.dtype, target, casting="same_kind") or (
-            target.kind == "b" and array.dtype.kind != "b"
-        ):
+    if value is None or isinstance(value, _Operators):
+        raise TypeError(
+            f"Cannot feed {type(value).__name__} {value!r} to Tensor '{tensor.name}': feed a number, list or numpy "
+            "array (the value of a feed cannot be a Tensor: run it first)"
+        )
+    if target.kind in "iu" and isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        info = np.iinfo(target)
+        if not info.min <= int(value) <= info.max:
             raise TypeError(
-                f"Cannot feed a value of dtype {array.dtype} for Tensor '{tensor.name}' of dtype {dtype.name}"
+                f"Type of feed value {value} with type {type(value).__name__} is not compatible with Tensor "
+                f"'{tensor.name}' of dtype {dtype.name}: it does not fit (feed a larger dtype, e.g. int64)"
             )
-        if target.kind in "iu" and array.size:
-            info = np.iinfo(target)
-            if array.max() > info.max or array.min() < info.min:
-                raise ValueError(f"values fed for Tensor '{tensor.name}' do not fit in {dtype.name}")
-        array = array.astype(target)
+    try:
+        source = np.asarray(value)
+    except (TypeError, ValueError, OverflowError) as e:
+        raise ValueError(f"cannot feed {type(value).__name__} to Tensor '{tensor.name}': {e}") from None
+    if source.dtype.kind == "c" and target.kind != "c":
+        raise TypeError(
+            f"Cannot feed complex values (numpy dtype {source.dtype}) to Tensor '{tensor.name}' of dtype {dtype.name}"
+        )
+    if target.kind in "iu" and source.dtype.kind in "iuf" and source.size:
+        if source.dtype.kind == "f" and not np.isfinite(source).all():
+            raise ValueError(f"Cannot feed NaN or infinity to Tensor '{tensor.name}' of dtype {dtype.name}")
+        info = np.iinfo(target)
+        if source.max() >= info.max + 1 or source.min() <= info.min - 1:
+            raise ValueError(f"values fed for Tensor '{tensor.name}' do not fit in {dtype.name}")
+    try:
+        array = np.asarray(source, dtype=target)
+    except (TypeError, ValueError, OverflowError) as e:
+        kind = TypeError if isinstance(e, TypeError) else ValueError
+        raise kind(
+            f"Cannot feed a value of numpy dtype {source.dtype} to Tensor '{tensor.name}' of dtype {dtype.name}: {e}"
+        ) from None
     # Kernels read the buffer in place: a transposed or strided view, or one at
     # an address not aligned for its dtype (np.frombuffer(..., offset=1)), is
     # copied first.
@@ -93,15 +116,17 @@ class Session:
 
         `feed_dict` maps tensors, variables or tensor names (``'x:0'``) to
         values (numpy arrays, lists, scalars), converted to the tensor's dtype
-        as TF1 does and copied when not C-contiguous and aligned. Two keys that
-        name one tensor: the later wins, as in TF1 (slimcore warns).
+        as TF1 does (``np.asarray(value, dtype)``: 1.7 into int32 is 1) and
+        copied when not C-contiguous and aligned. Two keys that name one
+        tensor: the later wins, as in TF1 (slimcore warns).
 
         Raises:
           RuntimeError: the session is closed.
-          TypeError: `feed_dict` is not a dict; a fed value whose dtype cannot
-            convert to the tensor's (names the tensor).
+          TypeError: `feed_dict` is not a dict; a fed value that cannot convert
+            to the tensor's dtype by its type (None, a Tensor, complex data, a
+            Python int out of range; names the tensor).
           ValueError: a fetch or feed that is not of this graph; a fed value
-            that does not fit the tensor's dtype.
+            numpy cannot convert or that does not fit the tensor's integer dtype.
           slimcore.errors.InvalidArgumentError (a ValueError): a missing feed
             (names the placeholder), a fed value whose shape contradicts the
             tensor's static shape (names the tensor and both shapes).

@@ -371,8 +371,8 @@ __all__ += ["reduce_sum", "reduce_mean", "argmax"]
 
 
 def _install_operators() -> None:
-    """Tensors' and variables' ``+ - * / @``, unary ``-`` and ``abs()`` call
-    these ops (TF's math_ops overrides Tensor's operators the same way), with
+    """Tensors' and variables' ``+ - * / @``, unary ``-``, ``abs()`` and
+    ``< <= > >=`` call these ops (TF's math_ops overrides Tensor's operators the same way), with
     TF1's op names ("add", "sub", "mul", "truediv", "Neg")."""
     operators = {
         "__add__": lambda x, y: add(x, y, name="add"),
@@ -387,6 +387,12 @@ def _install_operators() -> None:
         "__matmul__": lambda x, y: matmul(x, y),
         "__rmatmul__": lambda x, y: matmul(y, x),
         "__abs__": lambda x: abs(x),
+        # Comparisons build Less/LessEqual/Greater/GreaterEqual ops, as TF1;
+        # == and != stay identity (tensors are dict keys, e.g. in feed_dict).
+        "__lt__": lambda x, y: less(x, y),
+        "__le__": lambda x, y: less_equal(x, y),
+        "__gt__": lambda x, y: greater(x, y),
+        "__ge__": lambda x, y: greater_equal(x, y),
     }
     for name, operator in operators.items():
         _override_operator(name, operator)
