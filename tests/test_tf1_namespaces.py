@@ -1,0 +1,348 @@
+"""TF 1.13-1.15's namespaces under ``import slimcore.compat.v1 as tf``: tf.compat.v1,
+tf.math, tf.random, tf.__version__, tf.ConfigProto / GPUOptions / device (the
+session's thread count), tf.gfile and tf.io.gfile against os on tmp_path."""
+
+import os
+
+import numpy as np
+import pytest
+
+import slimcore
+import slimcore.compat.v1 as tf
+from slimcore import _core
+
+# ---- tf.compat.v1, tf.math, tf.random, versions --------------------------------------
+
+
+def test_compat_v1_is_the_namespace_itself():
+    assert tf.compat.v1 is tf
+    assert tf.compat.v1.placeholder is tf.placeholder and tf.compat.v1.Session is tf.Session
+    assert tf.compat.v1.compat.v1 is tf
+    import slimcore.compat.v1.compat as compat_module
+
+    assert compat_module is tf.compat
+    x = tf.compat.v1.placeholder(tf.compat.v1.float32, [None, 2])
+    with tf.compat.v1.Session() as sess:
+        np.testing.assert_allclose(sess.run(tf.compat.v1.reduce_sum(x), {x: [[1, 2], [3, 4]]}), 10.0)
+
+
+def test_compat_string_helpers():
+    assert tf.compat.as_bytes("é") == "é".encode() and tf.compat.as_bytes(bytearray(b"a")) == b"a"
+    assert tf.compat.as_text(b"\xc3\xa9") == "é" and tf.compat.as_str("x") == "x"
+    assert tf.compat.as_str_any(3) == "3" and tf.compat.as_str_any(b"ab") == "ab"
+    with pytest.raises(TypeError, match="binary or unicode"):
+        tf.compat.as_bytes(3)
+
+
+def test_math_names_are_the_same_objects_as_tf1_older_names():
+    for name in ["add", "multiply", "subtract", "divide", "reduce_sum", "reduce_mean", "log", "exp", "sqrt"]:
+        assert getattr(tf.math, name) is getattr(tf, name), name
+    for name in ["square", "abs", "maximum", "minimum", "sigmoid", "tanh", "equal", "less", "add_n", "argmax"]:
+        assert getattr(tf.math, name) is getattr(tf, name), name
+    assert tf.math.divide_no_nan is tf.div_no_nan
+    assert tf.math.softmax is tf.nn.softmax and tf.math.log_softmax is tf.nn.log_softmax
+    # Every exported name resolves to its TF1 alias in this namespace.
+    from slimcore.compat.v1.math import _TF1_NAMES
+
+    for name in tf.math.__all__:
+        target = tf
+        for part in _TF1_NAMES[name].split("."):
+            target = getattr(target, part)
+        assert getattr(tf.math, name) is target, name
+    assert set(tf.math.__all__) >= {"add", "multiply", "reduce_sum", "log", "exp", "sqrt", "square", "sigmoid"}
+
+
+def test_math_ops_compute():
+    x = tf.constant([1.0, 4.0, 9.0])
+    with tf.Session() as sess:
+        got = sess.run([tf.math.sqrt(x), tf.math.reduce_sum(tf.math.multiply(x, 2.0)), tf.math.maximum(x, 5.0)])
+    np.testing.assert_allclose(got[0], [1, 2, 3])
+    np.testing.assert_allclose(got[1], 28.0)
+    np.testing.assert_allclose(got[2], [5, 5, 9])
+
+
+def test_missing_tf1_math_name_says_so():
+    from slimcore.compat.v1.math import _TF1_NAMES
+
+    missing = sorted(set(_TF1_NAMES) - set(tf.math.__all__))
+    if missing:
+        with pytest.raises(AttributeError, match=f"tf.math.{missing[0]} is a TensorFlow 1 name"):
+            getattr(tf.math, missing[0])
+    with pytest.raises(AttributeError, match="has no attribute 'no_such_op'"):
+        tf.math.no_such_op  # noqa: B018
+
+
+def test_random_names_and_seeding_match_the_old_names():
+    assert tf.random.normal is tf.random_normal and tf.random.uniform is tf.random_uniform
+    assert tf.random.truncated_normal is tf.truncated_normal
+    assert tf.random.set_random_seed is tf.set_random_seed
+    tf.random.set_random_seed(3)
+    a = tf.random.normal([4], mean=1.0, stddev=2.0, seed=7)
+    with tf.Session() as sess:
+        first = sess.run(a)
+    tf.reset_default_graph()
+    tf.set_random_seed(3)
+    b = tf.random_normal([4], mean=1.0, stddev=2.0, seed=7)
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(b), first)
+    u = tf.random.uniform([1000], minval=-1.0, maxval=1.0, seed=1)
+    with tf.Session() as sess:
+        values = sess.run(u)
+    assert values.min() >= -1.0 and values.max() < 1.0
+
+
+def test_version_is_a_tf1_version_that_parses():
+    assert tf.__version__ == "1.15.0+slimcore" and tf.__version__ == tf.VERSION
+    assert tf.__version__.split(".")[:2] == ["1", "15"]
+    packaging_version = pytest.importorskip("packaging.version")
+    v = packaging_version.parse(tf.__version__)
+    assert v.major == 1 and packaging_version.parse("1.13") < v < packaging_version.parse("2.0")
+    assert slimcore.__version__ != tf.__version__  # slimcore's own version is its own
+
+
+# ---- ConfigProto, GPUOptions, device, Session(config=) -------------------------------
+
+
+def test_config_proto_fields_defaults_and_errors():
+    config = tf.ConfigProto()
+    assert config.intra_op_parallelism_threads == 0 and config.inter_op_parallelism_threads == 0
+    assert config.allow_soft_placement is False and config.log_device_placement is False
+    assert config.device_count == {} and config.gpu_options == tf.GPUOptions()
+    config.gpu_options.allow_growth = True  # the everyday idiom mutates the nested message
+    assert config.gpu_options.allow_growth is True
+    config = tf.ConfigProto(
+        intra_op_parallelism_threads=np.int64(2),
+        inter_op_parallelism_threads=4,
+        allow_soft_placement=True,
+        log_device_placement=False,
+        gpu_options=tf.GPUOptions(per_process_gpu_memory_fraction=0.5, visible_device_list="0"),
+        device_count={"GPU": 0, "CPU": 1},
+    )
+    assert config.intra_op_parallelism_threads == 2 and type(config.intra_op_parallelism_threads) is int
+    assert config.gpu_options.per_process_gpu_memory_fraction == 0.5
+    assert "intra_op_parallelism_threads=2" in repr(config) and "allow_growth" not in repr(config)
+    with pytest.raises(ValueError, match='no "intra_op_threads" field'):
+        tf.ConfigProto(intra_op_threads=1)
+    with pytest.raises(AttributeError, match="no field 'allow_growth'"):
+        config.allow_growth = True
+    with pytest.raises(TypeError, match="intra_op_parallelism_threads must be int"):
+        tf.ConfigProto(intra_op_parallelism_threads=1.5)
+    with pytest.raises(TypeError, match="allow_growth must be bool"):
+        tf.GPUOptions(allow_growth="yes")
+    with pytest.raises(ValueError, match="intra_op_parallelism_threads must be >= 0"):
+        tf.ConfigProto(intra_op_parallelism_threads=-1)
+    with pytest.raises(TypeError, match="device_count maps"):
+        tf.ConfigProto(device_count={"GPU": "none"})
+
+
+@pytest.fixture
+def two_threads():
+    """The process-wide thread count set to 2 for the test, then restored."""
+    before = slimcore.get_num_threads()
+    slimcore.set_num_threads(2)
+    yield
+    slimcore.set_num_threads(before)
+
+
+class _Recorder:
+    """Wraps a session's engine: records the engine's thread count at each run, then runs."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.seen = []
+
+    def run(self, *args):
+        self.seen.append(_core.get_num_threads())
+        return self.engine.run(*args)
+
+
+def _recorded(session):
+    recorder = _Recorder(session._c)
+    session._c = recorder
+    return recorder
+
+
+def test_session_runs_with_the_configured_threads_and_restores(two_threads):
+    x = tf.placeholder(tf.float32, [3])
+    y = tf.reduce_sum(x * 2.0)
+    sess = tf.Session(config=tf.ConfigProto(intra_op_parallelism_threads=1))
+    recorder = _recorded(sess)
+    assert sess.run(y, {x: [1, 2, 3]}) == 12.0
+    assert recorder.seen == [1] and slimcore.get_num_threads() == 2
+    with pytest.raises(tf.errors.InvalidArgumentError):  # a failing run restores too
+        sess.run(y)
+    assert recorder.seen == [1, 1] and slimcore.get_num_threads() == 2
+    sess.close()
+
+    three = tf.Session(config=tf.ConfigProto(intra_op_parallelism_threads=3))
+    recorder = _recorded(three)
+    three.run(y, {x: [0, 0, 0]})
+    assert recorder.seen == [3] and slimcore.get_num_threads() == 2
+
+
+@pytest.mark.parametrize("config", [None, tf.ConfigProto(), tf.ConfigProto(inter_op_parallelism_threads=1)])
+def test_session_without_intra_op_threads_uses_the_process_setting(two_threads, config):
+    sess = tf.Session(config=config)
+    recorder = _recorded(sess)
+    sess.run(tf.constant(1.0))
+    assert recorder.seen == [2] and slimcore.get_num_threads() == 2
+
+
+def test_session_thread_count_above_the_limit_is_capped_with_a_warning(two_threads):
+    limit = slimcore.max_num_threads()
+    with pytest.warns(UserWarning, match=f"above slimcore's limit of {limit}"):
+        sess = tf.Session(config=tf.ConfigProto(intra_op_parallelism_threads=limit + 1))
+    recorder = _recorded(sess)
+    sess.run(tf.constant(1.0))
+    assert recorder.seen == [limit] and slimcore.get_num_threads() == 2
+
+
+def test_session_config_must_be_a_config_proto():
+    with pytest.raises(TypeError, match=r"config must be a tf\.ConfigProto"):
+        tf.Session(config={"intra_op_parallelism_threads": 1})
+    assert slimcore.ConfigProto is tf.ConfigProto and slimcore.Session is tf.Session
+
+
+def test_device_is_a_no_op_context():
+    with tf.device("/gpu:0"):
+        a = tf.constant(2.0) * 3.0
+    with tf.device(None), tf.device(lambda op: "/cpu:0"):
+        b = a + 1.0
+    with tf.Session() as sess:
+        assert sess.run(b) == 7.0
+    with pytest.raises(TypeError, match="device string"):
+        tf.device(3)
+
+
+# ---- tf.gfile / tf.io.gfile ----------------------------------------------------------
+
+
+def test_gfile_is_io_gfile_under_tf1_names():
+    pairs = {
+        "Exists": "exists",
+        "IsDirectory": "isdir",
+        "MakeDirs": "makedirs",
+        "MkDir": "mkdir",
+        "Glob": "glob",
+        "ListDirectory": "listdir",
+        "Remove": "remove",
+        "DeleteRecursively": "rmtree",
+        "Copy": "copy",
+        "Rename": "rename",
+        "Stat": "stat",
+    }
+    for old, new in pairs.items():
+        assert getattr(tf.gfile, old) is getattr(tf.io.gfile, new), old
+    assert tf.gfile.GFile is tf.io.gfile.GFile and tf.gfile.Open is tf.gfile.GFile
+    import slimcore.compat.v1.io.gfile as io_gfile
+
+    assert io_gfile is tf.io.gfile
+
+
+def test_gfile_directories_against_os(tmp_path):
+    root = str(tmp_path / "a")
+    assert not tf.gfile.Exists(root) and not tf.gfile.IsDirectory(root)
+    tf.gfile.MakeDirs(os.path.join(root, "b", "c"))
+    tf.gfile.MakeDirs(os.path.join(root, "b"))  # exists already: fine
+    assert os.path.isdir(os.path.join(root, "b", "c")) and tf.gfile.IsDirectory(root)
+    tf.gfile.MkDir(os.path.join(root, "d"))
+    with pytest.raises(tf.errors.AlreadyExistsError, match="d"):
+        tf.gfile.MkDir(os.path.join(root, "d"))
+    with pytest.raises(tf.errors.NotFoundError):
+        tf.gfile.MkDir(os.path.join(root, "missing", "e"))
+    assert sorted(tf.gfile.ListDirectory(root)) == sorted(os.listdir(root)) == ["b", "d"]
+    with pytest.raises(tf.errors.NotFoundError, match="Could not find directory"):
+        tf.gfile.ListDirectory(os.path.join(root, "nope"))
+    walked = list(tf.gfile.Walk(root))
+    assert walked == list(os.walk(root)) and walked[0][0] == root
+    assert tf.gfile.Stat(root).is_directory
+    tf.gfile.DeleteRecursively(root)
+    assert not os.path.exists(root)
+    with pytest.raises(tf.errors.NotFoundError):
+        tf.gfile.DeleteRecursively(root)
+
+
+def test_gfile_files_text_and_binary(tmp_path):
+    path = str(tmp_path / "labels.txt")
+    with tf.gfile.GFile(path, "w") as f:
+        f.write("cat\r\n")
+        f.write(b"dog\n")  # TF1 writes bytes in text mode too
+    with open(path, "rb") as f:
+        assert f.read() == b"cat\r\ndog\n"  # no newline translation, as TF1
+    with tf.gfile.GFile(path) as f:
+        assert f.size() == 9 and f.read() == "cat\r\ndog\n"
+    with tf.io.gfile.GFile(path, "r") as f:
+        assert list(f) == ["cat\r\n", "dog\n"]
+    with tf.gfile.GFile(path, "a") as f:
+        f.write("é")
+    with tf.gfile.GFile(path, "rb") as f:
+        assert f.read(3) == b"cat"
+        f.seek(2, 1)
+        assert f.tell() == 5 and f.readline() == b"dog\n"
+        f.seek(position=0)
+        assert f.read() == "cat\r\ndog\né".encode()
+    with tf.gfile.Open(str(tmp_path / "w.bin"), "wb") as f:
+        f.write("text")  # str in binary mode: UTF-8, as TF1
+        f.write(np.arange(2, dtype=np.uint8).tobytes())
+    assert (tmp_path / "w.bin").read_bytes() == b"text\x00\x01"
+    assert tf.gfile.Stat(path).length == os.path.getsize(path) == 11 and not tf.gfile.Stat(path).is_directory
+    assert tf.gfile.Exists(path) and tf.gfile.Exists(tmp_path / "w.bin")  # os.PathLike too
+    with pytest.raises(ValueError, match="mode must be one of"):
+        tf.gfile.GFile(path, "rw")
+
+
+def test_gfile_missing_files_raise_not_found(tmp_path):
+    missing = str(tmp_path / "missing.txt")
+    for call in (
+        lambda: tf.gfile.GFile(missing).read(),
+        lambda: tf.gfile.Remove(missing),
+        lambda: tf.gfile.Stat(missing),
+        lambda: tf.gfile.Copy(missing, str(tmp_path / "x")),
+        lambda: tf.gfile.Rename(missing, str(tmp_path / "x")),
+    ):
+        with pytest.raises(tf.errors.NotFoundError, match=r"missing\.txt"):
+            call()
+    with pytest.raises(tf.errors.NotFoundError, match="No such file"):  # `except tf.errors.NotFoundError`
+        tf.gfile.GFile(missing)
+    with pytest.raises(tf.errors.FailedPreconditionError):
+        tf.gfile.Remove(str(tmp_path))  # a directory
+    with pytest.raises(tf.errors.FailedPreconditionError):
+        tf.gfile.GFile(str(tmp_path))
+
+
+def test_gfile_glob_copy_rename_remove(tmp_path):
+    for name in ["b.ckpt", "a.ckpt", "c.txt"]:
+        (tmp_path / name).write_text(name)
+    expected = sorted(str(p) for p in tmp_path.glob("*.ckpt"))
+    assert tf.gfile.Glob(str(tmp_path / "*.ckpt")) == expected
+    assert tf.io.gfile.glob([str(tmp_path / "*.txt"), str(tmp_path / "a.*")]) == sorted(
+        [str(tmp_path / "a.ckpt"), str(tmp_path / "c.txt")]
+    )
+    assert tf.gfile.Glob(str(tmp_path / "nodir" / "*")) == []
+    tf.gfile.Copy(str(tmp_path / "a.ckpt"), str(tmp_path / "d.ckpt"))
+    assert (tmp_path / "d.ckpt").read_text() == "a.ckpt"
+    with pytest.raises(tf.errors.AlreadyExistsError, match="overwrite=True"):
+        tf.gfile.Copy(str(tmp_path / "b.ckpt"), str(tmp_path / "d.ckpt"))
+    tf.gfile.Copy(str(tmp_path / "b.ckpt"), str(tmp_path / "d.ckpt"), overwrite=True)
+    assert (tmp_path / "d.ckpt").read_text() == "b.ckpt"
+    with pytest.raises(tf.errors.AlreadyExistsError):
+        tf.gfile.Rename(str(tmp_path / "c.txt"), str(tmp_path / "d.ckpt"))
+    tf.gfile.Rename(str(tmp_path / "c.txt"), str(tmp_path / "d.ckpt"), overwrite=True)
+    assert not (tmp_path / "c.txt").exists() and (tmp_path / "d.ckpt").read_text() == "c.txt"
+    tf.gfile.Remove(str(tmp_path / "d.ckpt"))
+    assert not (tmp_path / "d.ckpt").exists()
+    tf.gfile.DeleteRecursively(str(tmp_path / "a.ckpt"))  # a file, as TF1
+    assert not (tmp_path / "a.ckpt").exists()
+    assert tf.gfile.Exists("file://" + str(tmp_path / "b.ckpt"))  # file:// is local
+
+
+@pytest.mark.parametrize("url", ["gs://bucket/model", "s3://b/k", "hdfs://namenode/x"])
+def test_gfile_remote_urls_are_unimplemented(url):
+    for call in (tf.gfile.Exists, tf.gfile.MakeDirs, tf.gfile.Glob, tf.gfile.GFile, tf.io.gfile.listdir):
+        with pytest.raises(tf.errors.UnimplementedError, match="local paths only") as info:
+            call(url)
+        assert url.split(":")[0] in str(info.value)
+    assert issubclass(tf.errors.UnimplementedError, tf.errors.OpError)
+    assert issubclass(tf.errors.UnimplementedError, NotImplementedError)
+    e = tf.errors.UnimplementedError(None, None, "msg")  # TF1's constructor
+    assert e.message == "msg" and e.op is None and str(e) == "msg"
