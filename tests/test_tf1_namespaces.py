@@ -1,8 +1,11 @@
 """TF 1.13-1.15's namespaces under ``import slimcore.compat.v1 as tf``: tf.compat.v1,
 tf.math, tf.random, tf.__version__, tf.ConfigProto / GPUOptions / device (the
-session's thread count), tf.gfile and tf.io.gfile against os on tmp_path."""
+session's thread count), tf.gfile and tf.io.gfile against os on tmp_path,
+tf.app.flags / tf.app.run with given argv lists, tf.logging through caplog."""
 
+import logging
 import os
+import sys
 
 import numpy as np
 import pytest
@@ -346,3 +349,158 @@ def test_gfile_remote_urls_are_unimplemented(url):
     assert issubclass(tf.errors.UnimplementedError, NotImplementedError)
     e = tf.errors.UnimplementedError(None, None, "msg")  # TF1's constructor
     assert e.message == "msg" and e.op is None and str(e) == "msg"
+
+
+# ---- tf.app.flags / tf.flags, tf.app.run, tf.logging ---------------------------------
+
+flags = tf.app.flags
+flags.DEFINE_string("tf1ns_name", "model", "a string flag")
+flags.DEFINE_integer("tf1ns_batch", 32, "an integer flag")
+flags.DEFINE_float("tf1ns_lr", 0.1, "a float flag")
+flags.DEFINE_boolean("tf1ns_fake", False, "a boolean flag")
+flags.DEFINE_bool("tf1ns_eval", True, "DEFINE_bool is DEFINE_boolean")
+flags.DEFINE_list("tf1ns_layers", ["a", "b"], "a list flag")
+flags.DEFINE_enum("tf1ns_opt", "sgd", ["sgd", "adam"], "an enum flag")
+FLAGS = flags.FLAGS
+
+
+@pytest.fixture
+def unparsed_flags():
+    """FLAGS back to unparsed (defaults) after the test, and the root logger as it was."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    FLAGS.unparse_flags()
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def test_flags_are_absl_flags_parsed_from_argv(unparsed_flags):
+    from absl import flags as absl_flags
+
+    assert tf.flags is tf.app.flags and FLAGS.__dict__["_wrapped"] is absl_flags.FLAGS
+    left = FLAGS(
+        [
+            "prog",
+            "--tf1ns_name=resnet",
+            "--tf1ns_batch",
+            "64",
+            "--tf1ns_lr=0.5",
+            "--tf1ns_fake",
+            "--notf1ns_eval",
+            "--tf1ns_layers=x,y,z",
+            "--tf1ns_opt=adam",
+            "file.txt",
+        ]
+    )
+    assert left == ["prog", "file.txt"]
+    assert (FLAGS.tf1ns_name, FLAGS.tf1ns_batch, FLAGS.tf1ns_lr) == ("resnet", 64, 0.5)
+    assert FLAGS.tf1ns_fake is True and FLAGS.tf1ns_eval is False
+    assert FLAGS.tf1ns_layers == ["x", "y", "z"] and FLAGS.tf1ns_opt == "adam"
+    assert FLAGS["tf1ns_batch"].default == 32 and "tf1ns_batch" in list(FLAGS)
+    FLAGS.tf1ns_batch = 8  # assignment as TF1 programs do in tests
+    assert FLAGS.tf1ns_batch == 8
+    with pytest.raises(flags.IllegalFlagValueError):
+        FLAGS(["prog", "--tf1ns_opt=rmsprop"])
+    with pytest.raises(flags.UnrecognizedFlagError):
+        FLAGS(["prog", "--tf1ns_unknown=1"])
+
+
+def test_reading_an_unparsed_flag_parses_sys_argv_as_tf1(unparsed_flags, monkeypatch):
+    FLAGS.unparse_flags()
+    assert not FLAGS.is_parsed()  # FlagValues' own methods do not parse
+    monkeypatch.setattr("sys.argv", ["prog", "--tf1ns_batch=7"])
+    assert FLAGS.tf1ns_batch == 7 and FLAGS.is_parsed()
+
+
+def test_define_accepts_tf1_old_keyword_names(unparsed_flags):
+    with pytest.warns(DeprecationWarning, match="flag_name, default_value, docstring"):
+        flags.DEFINE_integer(flag_name="tf1ns_old", default_value=3, docstring="old names")
+    FLAGS(["prog"])
+    assert FLAGS.tf1ns_old == 3 and FLAGS["tf1ns_old"].help == "old names"
+
+
+def test_app_run_parses_flags_calls_main_and_exits_with_its_value(unparsed_flags):
+    seen = []
+
+    def main(argv):
+        seen.append((list(argv), FLAGS.tf1ns_batch, FLAGS.tf1ns_name))
+        return 3
+
+    with pytest.raises(SystemExit) as info:
+        tf.app.run(main=main, argv=["prog", "--tf1ns_batch=64", "extra", "--tf1ns_undefined=1"])
+    assert info.value.code == 3
+    # Flags it does not know stay in argv for main, as TF1's run (known_only parsing).
+    assert seen == [(["prog", "extra", "--tf1ns_undefined=1"], 64, "model")]
+
+
+def test_app_run_default_main_and_sys_argv(unparsed_flags, monkeypatch):
+    import types
+
+    called = []
+    fake_main = types.ModuleType("__main__")
+    fake_main.main = lambda argv: called.append(argv)  # returns None: exit status 0
+    monkeypatch.setitem(sys.modules, "__main__", fake_main)
+    monkeypatch.setattr("sys.argv", ["train.py", "--tf1ns_lr=0.25"])
+    with pytest.raises(SystemExit) as info:
+        tf.app.run()
+    assert info.value.code is None and called == [["train.py"]] and FLAGS.tf1ns_lr == 0.25
+
+
+def test_app_run_bad_flag_value_raises_as_tf1(unparsed_flags):
+    # TF1's parser (unlike absl's default one) lets the flag error through, unparsed.
+    with pytest.raises(flags.IllegalFlagValueError, match="tf1ns_batch=many"):
+        tf.app.run(main=lambda argv: 0, argv=["prog", "--tf1ns_batch=many"])
+
+
+@pytest.fixture
+def tf_logger_level():
+    logger = logging.getLogger("tensorflow")
+    level = logger.level
+    yield logger
+    logger.setLevel(level)
+
+
+def test_logging_levels_and_verbosity(tf_logger_level, caplog):
+    assert (tf.logging.DEBUG, tf.logging.INFO, tf.logging.WARN, tf.logging.ERROR, tf.logging.FATAL) == (
+        10,
+        20,
+        30,
+        40,
+        50,
+    )
+    assert tf.get_logger() is tf.logging.get_logger() is tf_logger_level
+    caplog.set_level(logging.DEBUG, logger="")  # the root lets everything through
+    tf_logger_level.setLevel(logging.NOTSET)
+    tf.logging.set_verbosity(tf.logging.WARN)
+    tf.logging.info("hidden %d", 1)
+    tf.logging.warn("shown %d", 2)
+    tf.logging.warning("shown %d", 3)
+    tf.logging.error("shown %d", 4)
+    tf.logging.fatal("shown %d", 5)  # logs; the program goes on
+    assert tf.logging.get_verbosity() == tf.logging.WARN
+    tf.logging.set_verbosity(tf.logging.DEBUG)
+    tf.logging.debug("debug %s", "x")
+    tf.logging.info("info")
+    tf.logging.log(tf.logging.INFO, "log %d", 6)
+    tf.logging.log_if(tf.logging.INFO, "if %d", False, 7)
+    records = [(r.name, r.levelno, r.getMessage()) for r in caplog.records]
+    assert records == [
+        ("tensorflow", 30, "shown 2"),
+        ("tensorflow", 30, "shown 3"),
+        ("tensorflow", 40, "shown 4"),
+        ("tensorflow", 50, "shown 5"),
+        ("tensorflow", 10, "debug x"),
+        ("tensorflow", 20, "info"),
+        ("tensorflow", 20, "log 6"),
+    ]
+
+
+def test_log_every_n_and_first_n_count_per_call_site(tf_logger_level, caplog):
+    caplog.set_level(logging.INFO, logger="tensorflow")
+    for step in range(7):
+        tf.logging.log_every_n(tf.logging.INFO, "every %d", 3, step)
+        tf.logging.log_first_n(tf.logging.INFO, "first %d", 2, step)
+    messages = [r.getMessage() for r in caplog.records]
+    assert [m for m in messages if m.startswith("every")] == ["every 0", "every 3", "every 6"]
+    assert [m for m in messages if m.startswith("first")] == ["first 0", "first 1"]

@@ -38,6 +38,10 @@ What is where (each name is slimcore's own object, re-exported):
 ``tf.gfile``, ``tf.io``    TF1's file API over local paths (``tf.io.gfile``
                            and the CamelCase ``tf.gfile``): TF1's error
                            classes; gs:// and other URLs: UnimplementedError
+``tf.app``, ``tf.flags``  ``tf.app.run`` and the absl flags (DEFINE_*, FLAGS),
+                           as TF1: absl's own
+``tf.logging``             TF1's logging functions over Python's logging
+                           (logger "tensorflow"); ``tf.get_logger``
 ``tf.__version__``         ``"1.15.0+slimcore"`` (also ``tf.VERSION``)
 =========================  ====================================================
 
@@ -101,7 +105,8 @@ for _name in _slimcore.__all__:
 
 # TF 1.13+'s namespaces; after the loop above so that they alias the same
 # (auto-packing) functions as tf.* (`tf.math.add_n is tf.add_n`).
-from . import compat, gfile, io, math, random  # noqa: E402
+from . import app, compat, flags, gfile, io, logging, math, random  # noqa: E402
+from .logging import get_logger  # noqa: E402  (tf.get_logger, TF 1.14+)
 
 # The version TF1 programs branch on (`if tf.__version__ < "1.13"`,
 # `packaging.version.parse(tf.__version__)`): TF 1.15's API, marked as slimcore
@@ -142,6 +147,10 @@ __all__ = sorted(
         "random",
         "gfile",
         "io",
+        "app",
+        "flags",
+        "logging",
+        "get_logger",
         "VERSION",
     }
 )
