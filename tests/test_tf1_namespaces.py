@@ -504,3 +504,52 @@ def test_log_every_n_and_first_n_count_per_call_site(tf_logger_level, caplog):
     messages = [r.getMessage() for r in caplog.records]
     assert [m for m in messages if m.startswith("every")] == ["every 0", "every 3", "every 6"]
     assert [m for m in messages if m.startswith("first")] == ["first 0", "first 1"]
+
+
+# ---- a TF 1.15-style program using these namespaces ------------------------------------
+
+flags.DEFINE_integer("tf1ns_steps", 60, "training steps of the example program")
+flags.DEFINE_float("tf1ns_program_lr", 0.5, "its learning rate")
+
+
+def test_a_tf115_style_program_trains_with_the_import_change_only(
+    unparsed_flags, tf_logger_level, tmp_path, two_threads
+):
+    """Written as TF 1.15 code: tf.compat.v1 spellings, tf.random, tf.math, flags, ConfigProto, gfile, logging."""
+    train_dir = str(tmp_path / "train")
+    losses = []
+
+    def main(argv):
+        assert argv == ["prog"]
+        tf.compat.v1.logging.set_verbosity(tf.compat.v1.logging.INFO)
+        if not tf.io.gfile.exists(train_dir):
+            tf.io.gfile.makedirs(train_dir)
+        tf.compat.v1.set_random_seed(0)
+        rng = np.random.RandomState(0)
+        data_x = rng.randn(64, 4).astype(np.float32)
+        data_y = (data_x @ np.array([[1.0], [-2.0], [0.5], [3.0]], np.float32)).astype(np.float32)
+        x = tf.compat.v1.placeholder(tf.float32, [None, 4])
+        y = tf.compat.v1.placeholder(tf.float32, [None, 1])
+        w = tf.compat.v1.Variable(tf.random.truncated_normal([4, 1], stddev=0.1, seed=1))
+        b = tf.compat.v1.Variable(tf.zeros([1]))
+        pred = tf.math.add(tf.matmul(x, w), b)
+        loss = tf.math.reduce_mean(tf.math.square(tf.math.subtract(pred, y)))
+        train_op = tf.compat.v1.train.GradientDescentOptimizer(FLAGS.tf1ns_program_lr / 5).minimize(loss)
+        config = tf.compat.v1.ConfigProto(intra_op_parallelism_threads=1, allow_soft_placement=True)
+        config.gpu_options.allow_growth = True
+        with tf.device("/cpu:0"), tf.compat.v1.Session(config=config) as sess:
+            sess.run(tf.compat.v1.global_variables_initializer())
+            for step in range(FLAGS.tf1ns_steps):
+                value, _ = sess.run([loss, train_op], {x: data_x, y: data_y})
+                losses.append(float(value))
+                tf.compat.v1.logging.log_every_n(tf.logging.INFO, "step %d loss %.4f", 20, step, value)
+        with tf.io.gfile.GFile(os.path.join(train_dir, "loss.txt"), "w") as f:
+            f.write(f"{losses[-1]}\n")
+        return 0
+
+    with pytest.raises(SystemExit) as info:
+        tf.compat.v1.app.run(main=main, argv=["prog", "--tf1ns_steps=40", "--tf1ns_program_lr=0.5"])
+    assert info.value.code == 0 and len(losses) == 40
+    assert losses[-1] < 0.05 * losses[0]
+    assert tf.gfile.Glob(os.path.join(train_dir, "*.txt")) == [os.path.join(train_dir, "loss.txt")]
+    assert slimcore.get_num_threads() == 2  # the session's one thread was for its runs only
