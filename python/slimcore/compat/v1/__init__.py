@@ -42,7 +42,8 @@ What is where (each name is slimcore's own object, re-exported):
                            as TF1: absl's own
 ``tf.logging``             TF1's logging functions over Python's logging
                            (logger "tensorflow"); ``tf.get_logger``
-``tf.__version__``         ``"1.15.0+slimcore"`` (also ``tf.VERSION``)
+``tf.__version__``         ``"1.15.0+slimcore"`` (also ``tf.VERSION`` and
+                           ``tf.version.VERSION``)
 =========================  ====================================================
 
 One behaviour is added at this boundary: TF1 auto-packs a Python list of
@@ -105,15 +106,15 @@ for _name in _slimcore.__all__:
 
 # TF 1.13+'s namespaces; after the loop above so that they alias the same
 # (auto-packing) functions as tf.* (`tf.math.add_n is tf.add_n`).
-from . import app, compat, flags, gfile, io, logging, math, random  # noqa: E402
+from . import app, compat, flags, gfile, io, logging, math, random, version  # noqa: E402
 from .logging import get_logger  # noqa: E402  (tf.get_logger, TF 1.14+)
 
 # The version TF1 programs branch on (`if tf.__version__ < "1.13"`,
 # `packaging.version.parse(tf.__version__)`): TF 1.15's API, marked as slimcore
 # in PEP 440's local-version part (a "-slimcore" suffix would make
 # packaging.version.parse raise).
-__version__ = "1.15.0+slimcore"
-VERSION = __version__
+__version__ = version.VERSION
+VERSION = version.VERSION
 
 # `import slimcore.compat.v1.losses` (and the other submodules) as TF1 allows.
 for _sub in ("losses", "nn", "train", "layers", "errors", "keras"):
@@ -151,6 +152,7 @@ __all__ = sorted(
         "flags",
         "logging",
         "get_logger",
+        "version",
         "VERSION",
     }
 )
