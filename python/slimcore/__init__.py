@@ -32,6 +32,7 @@ from .decay import convert_decay
 
 # The graph core: Graph, Tensor, Operation, shapes, dtypes, Session, errors.
 from .framework import dtypes, errors
+from .framework.config import ConfigProto, GPUOptions, device
 from .framework.dtypes import DType, as_dtype, bool_, double, float32, float64, int32, int64
 from .framework.ops import (
     Graph,
@@ -182,6 +183,9 @@ __all__ = sorted(
         "gradients",
         "Session",
         "InteractiveSession",
+        "ConfigProto",
+        "GPUOptions",
+        "device",
         "get_default_session",
         "Variable",
         "assign",

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from .. import _core
+from .config import session_threads, threads_for_run
 from .ops import Graph, Tensor, _graph_element, _Operators, _session_stack, get_default_graph, get_default_session
 
 __all__ = ["Session", "InteractiveSession", "get_default_session"]
@@ -100,12 +101,21 @@ class Session:
 
     Runs `graph` (default: the default graph). Used as a context manager it
     becomes the default session and its graph the default graph, as TF1.
+    `config` (a ``ConfigProto``): its ``intra_op_parallelism_threads``, when
+    not 0, is the engine's thread count during each of this session's runs,
+    restored after; its other fields have no effect on this CPU engine
+    (``slimcore.framework.config``). `target` is accepted and unused.
+
+    Raises:
+      TypeError: `graph` is not a Graph; `config` is not a ConfigProto.
     """
 
     def __init__(self, target: str = "", graph: Graph | None = None, config: Any = None) -> None:
         self.graph = graph if graph is not None else get_default_graph()
         if not isinstance(self.graph, Graph):
             raise TypeError(f"graph must be a slimcore.Graph, got {type(self.graph).__name__}")
+        self.config = config
+        self._num_threads = session_threads(config)
         self._c = _core.Session(self.graph._c)
         self._closed = False
         self._context_stack: list = []
@@ -143,7 +153,9 @@ class Session:
                 fetch_refs.append(leaf.element._ref)
             else:
                 targets.append(leaf.element._node)
-        results = self._c.run(self._feeds(feed_dict), fetch_refs, targets)
+        feeds = self._feeds(feed_dict)
+        with threads_for_run(self._num_threads):
+            results = self._c.run(feeds, fetch_refs, targets)
         values = [r[()] if r.ndim == 0 else r for r in results]
         return self._rebuild(structure, iter(leaves), values)
 

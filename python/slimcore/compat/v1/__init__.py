@@ -26,6 +26,24 @@ What is where (each name is slimcore's own object, re-exported):
 ``tf.contrib.framework``   arg_scope, add_arg_scope, get_or_create_global_step...
 ``tf.contrib.opt``         AdamWOptimizer, MomentumWOptimizer,
                            extend_with_decoupled_weight_decay
+``tf.compat.v1``           this namespace itself (TF 1.13+ spellings), and
+                           tf.compat.as_bytes / as_text / as_str_any
+``tf.math``, ``tf.random`` TF 1.13+'s names of the math and random ops
+                           (``tf.math.log is tf.log``, ``tf.random.normal is
+                           tf.random_normal``), those slimcore has
+``tf.ConfigProto``,        session configuration; ``Session(config=)`` honours
+``tf.GPUOptions``          ``intra_op_parallelism_threads``, the rest is kept
+                           without effect on this CPU engine
+``tf.device``              a no-op context (every op runs on the CPU)
+``tf.gfile``, ``tf.io``    TF1's file API over local paths (``tf.io.gfile``
+                           and the CamelCase ``tf.gfile``): TF1's error
+                           classes; gs:// and other URLs: UnimplementedError
+``tf.app``, ``tf.flags``  ``tf.app.run`` and the absl flags (DEFINE_*, FLAGS),
+                           as TF1: absl's own
+``tf.logging``             TF1's logging functions over Python's logging
+                           (logger "tensorflow"); ``tf.get_logger``
+``tf.__version__``         ``"1.15.0+slimcore"`` (also ``tf.VERSION`` and
+                           ``tf.version.VERSION``)
 =========================  ====================================================
 
 One behaviour is added at this boundary: TF1 auto-packs a Python list of
@@ -86,6 +104,18 @@ for _name in _slimcore.__all__:
     if _inspect.isfunction(_obj) and _name not in _NOT_PACKED:
         globals()[_name] = _autopack(_obj)
 
+# TF 1.13+'s namespaces; after the loop above so that they alias the same
+# (auto-packing) functions as tf.* (`tf.math.add_n is tf.add_n`).
+from . import app, compat, flags, gfile, io, logging, math, random, version  # noqa: E402
+from .logging import get_logger  # noqa: E402  (tf.get_logger, TF 1.14+)
+
+# The version TF1 programs branch on (`if tf.__version__ < "1.13"`,
+# `packaging.version.parse(tf.__version__)`): TF 1.15's API, marked as slimcore
+# in PEP 440's local-version part (a "-slimcore" suffix would make
+# packaging.version.parse raise).
+__version__ = version.VERSION
+VERSION = version.VERSION
+
 # `import slimcore.compat.v1.losses` (and the other submodules) as TF1 allows.
 for _sub in ("losses", "nn", "train", "layers", "errors", "keras"):
     _sys.modules.setdefault(f"{__name__}.{_sub}", globals()[_sub])
@@ -103,7 +133,28 @@ for _sub in (
     _sys.modules.setdefault(f"{__name__}.keras.{_sub}", getattr(keras, _sub))
 
 __all__ = sorted(
-    set(_slimcore.__all__) | {"contrib", "initializers", "keras", "layers", "losses", "nn", "train", "errors"}
+    set(_slimcore.__all__)
+    | {
+        "contrib",
+        "initializers",
+        "keras",
+        "layers",
+        "losses",
+        "nn",
+        "train",
+        "errors",
+        "compat",
+        "math",
+        "random",
+        "gfile",
+        "io",
+        "app",
+        "flags",
+        "logging",
+        "get_logger",
+        "version",
+        "VERSION",
+    }
 )
 
 del _name, _obj, _sub
