@@ -12,14 +12,13 @@ loop of fuzz/mutate.py).
 
 from __future__ import annotations
 
-import argparse
 import os
 import pathlib
-import sys
 import tempfile
 import warnings
 
 import numpy as np
+from mutate import fuzz_main  # fuzz/ is on sys.path: run as a script, or as the smoke test imports it
 
 from slimcore.app.datasets import load_npz
 
@@ -50,22 +49,7 @@ def test_one_input(data: bytes) -> None:
 
 
 def main(argv: list | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=20000, help="inputs for the mutation loop")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--atheris", action="store_true", help="run under atheris; other arguments go to libFuzzer")
-    args, rest = parser.parse_known_args(argv)
-    if args.atheris:
-        import atheris
-
-        atheris.instrument_all()  # coverage of the Python code already imported
-        atheris.Setup([sys.argv[0], *rest], test_one_input)
-        atheris.Fuzz()
-    else:
-        from mutate import run
-
-        count = run(test_one_input, CORPUS, args.runs, seed=args.seed, crash_dir=HERE / "crashes")
-        print(f"fuzz_npz: {count} inputs, no failure")  # noqa: T201
+    fuzz_main("fuzz_npz", __doc__.splitlines()[0], test_one_input, CORPUS, HERE / "crashes", argv)
 
 
 if __name__ == "__main__":

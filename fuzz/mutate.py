@@ -16,12 +16,14 @@ when atheris is not installed; see fuzz/README.md.
 
 from __future__ import annotations
 
+import argparse
 import io
 import os
 import pathlib
 import random
 import signal
 import struct
+import sys
 import warnings
 import zipfile
 from typing import Callable
@@ -199,3 +201,29 @@ def run(
     finally:
         signal.signal(signal.SIGALRM, previous)
     return count
+
+
+def fuzz_main(
+    name: str,
+    description: str,
+    test_one_input: Callable[[bytes], None],
+    corpus: pathlib.Path,
+    crash_dir: pathlib.Path,
+    argv: list | None = None,
+) -> None:
+    """The command line both fuzz targets share: the mutation loop (--runs, --seed), or atheris
+    (--atheris; the other arguments go to libFuzzer)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--runs", type=int, default=20000, help="inputs for the mutation loop")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--atheris", action="store_true", help="run under atheris; other arguments go to libFuzzer")
+    args, rest = parser.parse_known_args(argv)
+    if args.atheris:
+        import atheris  # optional: the `fuzz` extra
+
+        atheris.instrument_all()  # coverage of the Python code already imported
+        atheris.Setup([sys.argv[0], *rest], test_one_input)
+        atheris.Fuzz()
+    else:
+        count = run(test_one_input, corpus, args.runs, seed=args.seed, crash_dir=crash_dir)
+        print(f"{name}: {count} inputs, no failure")  # noqa: T201
