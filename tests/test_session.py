@@ -255,3 +255,26 @@ def test_steady_state_runs_allocate_nothing():
         before = _core.testing.allocation_count()
         sess.run([y, g], {x: data})
         assert _core.testing.allocation_count() == before + 2  # the two returned copies
+
+
+@pytest.mark.parametrize(
+    "name,builtin",
+    [
+        ("InvalidArgumentError", ValueError),
+        ("TypeMismatchError", TypeError),
+        ("NotFoundError", KeyError),
+        ("FailedPreconditionError", RuntimeError),
+        ("NonFiniteError", FloatingPointError),
+        ("DataLossError", ValueError),
+        ("ResourceExhaustedError", MemoryError),
+    ],
+)
+def test_engine_errors_are_op_errors_and_builtins(name, builtin):
+    cls = getattr(sc.errors, name)
+    assert issubclass(cls, sc.errors.OpError) and issubclass(cls, builtin)
+
+
+def test_an_engine_error_is_caught_as_op_error():
+    x = sc.placeholder(sc.float32, [2], name="x")
+    with sc.Session() as sess, pytest.raises(sc.errors.OpError, match="x"):
+        sess.run(x * 2.0, {x: np.zeros([3], np.float32)})

@@ -99,19 +99,21 @@ py::object ref_or_none(const Output& o) {
 PYBIND11_MODULE(_core, m) {
   m.doc() = "slimcore's C++ engine (private: use the slimcore package)";
 
-  // C++ errors become Python errors: ValueError / TypeError subclasses so
-  // that `except ValueError` works, and TF1's FailedPreconditionError name.
+  // C++ errors become Python errors with TF1's names. Each subclasses Error
+  // (tf.errors.OpError: `except tf.errors.OpError` catches every engine
+  // error) and the matching built-in, so that `except ValueError` works too.
   // pybind11 tries the most recently registered translator first, so the
   // base class Error goes first and each subclass after it wins for its own
   // type.
-  py::register_exception<Error>(m, "Error", PyExc_RuntimeError);
-  py::register_exception<InvalidArgument>(m, "InvalidArgumentError", PyExc_ValueError);
-  py::register_exception<TypeMismatch>(m, "TypeMismatchError", PyExc_TypeError);
-  py::register_exception<NotFound>(m, "NotFoundError", PyExc_KeyError);
-  py::register_exception<FailedPrecondition>(m, "FailedPreconditionError", PyExc_RuntimeError);
-  py::register_exception<NonFinite>(m, "NonFiniteError", PyExc_FloatingPointError);
-  py::register_exception<DataLoss>(m, "DataLossError", PyExc_ValueError);
-  py::register_exception<ResourceExhausted>(m, "ResourceExhaustedError", PyExc_MemoryError);
+  const py::object error = py::register_exception<Error>(m, "Error", PyExc_RuntimeError);
+  auto bases = [&](PyObject* builtin) { return py::make_tuple(error, py::handle(builtin)); };
+  py::register_exception<InvalidArgument>(m, "InvalidArgumentError", bases(PyExc_ValueError));
+  py::register_exception<TypeMismatch>(m, "TypeMismatchError", bases(PyExc_TypeError));
+  py::register_exception<NotFound>(m, "NotFoundError", bases(PyExc_KeyError));
+  py::register_exception<FailedPrecondition>(m, "FailedPreconditionError", error);
+  py::register_exception<NonFinite>(m, "NonFiniteError", bases(PyExc_FloatingPointError));
+  py::register_exception<DataLoss>(m, "DataLossError", bases(PyExc_ValueError));
+  py::register_exception<ResourceExhausted>(m, "ResourceExhaustedError", bases(PyExc_MemoryError));
   // An allocation that throws std::bad_alloc (a std::vector, a map node)
   // arrives as the same ResourceExhaustedError as a refused tensor buffer.
   py::register_exception_translator([](std::exception_ptr p) {

@@ -17,25 +17,25 @@ import numpy
 class Error(RuntimeError):
     pass
 
-class InvalidArgumentError(ValueError):
+class InvalidArgumentError(Error, ValueError):
     pass
 
-class TypeMismatchError(TypeError):
+class TypeMismatchError(Error, TypeError):
     pass
 
-class NotFoundError(KeyError):
+class NotFoundError(Error, KeyError):
     pass
 
-class FailedPreconditionError(RuntimeError):
+class FailedPreconditionError(Error):
     pass
 
-class NonFiniteError(FloatingPointError):
+class NonFiniteError(Error, FloatingPointError):
     pass
 
-class DataLossError(ValueError):
+class DataLossError(Error, ValueError):
     pass
 
-class ResourceExhaustedError(MemoryError):
+class ResourceExhaustedError(Error, MemoryError):
     pass
 
 class DType:

@@ -1,5 +1,6 @@
 """Exception classes (tf.errors). Errors raised by the C++ engine arrive as
-these classes, which subclass the matching Python built-ins:
+these classes. Every one subclasses ``Error`` (TF1's ``OpError``: ``except
+tf.errors.OpError`` catches them all) and the matching Python built-in:
 InvalidArgumentError is a ValueError, TypeMismatchError a TypeError,
 NotFoundError a KeyError, DataLossError (a corrupt or truncated file: TF1's
 name) a ValueError and ResourceExhaustedError (an allocation the system
