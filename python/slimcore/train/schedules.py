@@ -77,17 +77,18 @@ def _schedule(kind: str, global_step: Tensor | Variable, params: list, name: str
     )
 
 
-def exponential_decay(
+def _rate_decay(
+    kind: str,
     learning_rate: float,
     global_step: Tensor | Variable,
     decay_steps: float,
     decay_rate: float,
-    staircase: bool = False,
-    name: str | None = None,
+    staircase: bool,
+    name: str | None,
 ) -> Tensor:
-    """tf.train.exponential_decay: lr * decay_rate ^ (global_step / decay_steps)."""
+    """The three TF1 schedules parameterised by (learning_rate, decay_steps, decay_rate, staircase)."""
     return _schedule(
-        "exponential",
+        kind,
         global_step,
         [
             _number(learning_rate, "learning_rate", minimum=0.0),
@@ -97,6 +98,18 @@ def exponential_decay(
         ],
         name,
     )
+
+
+def exponential_decay(
+    learning_rate: float,
+    global_step: Tensor | Variable,
+    decay_steps: float,
+    decay_rate: float,
+    staircase: bool = False,
+    name: str | None = None,
+) -> Tensor:
+    """tf.train.exponential_decay: lr * decay_rate ^ (global_step / decay_steps)."""
+    return _rate_decay("exponential", learning_rate, global_step, decay_steps, decay_rate, staircase, name)
 
 
 def inverse_time_decay(
@@ -108,17 +121,7 @@ def inverse_time_decay(
     name: str | None = None,
 ) -> Tensor:
     """tf.train.inverse_time_decay: lr / (1 + decay_rate * global_step / decay_steps)."""
-    return _schedule(
-        "inverse_time",
-        global_step,
-        [
-            _number(learning_rate, "learning_rate", minimum=0.0),
-            _number(decay_steps, "decay_steps", True),
-            _number(decay_rate, "decay_rate", minimum=0.0),
-            float(bool(staircase)),
-        ],
-        name,
-    )
+    return _rate_decay("inverse_time", learning_rate, global_step, decay_steps, decay_rate, staircase, name)
 
 
 def natural_exp_decay(
@@ -130,17 +133,7 @@ def natural_exp_decay(
     name: str | None = None,
 ) -> Tensor:
     """tf.train.natural_exp_decay: lr * exp(-decay_rate * global_step / decay_steps)."""
-    return _schedule(
-        "natural_exp",
-        global_step,
-        [
-            _number(learning_rate, "learning_rate", minimum=0.0),
-            _number(decay_steps, "decay_steps", True),
-            _number(decay_rate, "decay_rate", minimum=0.0),
-            float(bool(staircase)),
-        ],
-        name,
-    )
+    return _rate_decay("natural_exp", learning_rate, global_step, decay_steps, decay_rate, staircase, name)
 
 
 def polynomial_decay(
