@@ -514,3 +514,44 @@ def test_value_dependent_rule_reruns_each_step_with_one_plan(graph):
     with sc.Session() as sess:
         for mask in ([True] * 4, [False, True, False, False], [False] * 4, [True, True, False, True]):
             assert sess.run(total, {c: mask}) == np.arange(4.0)[mask].sum()
+
+
+# ---- where_v2 ------------------------------------------------------------------------------------
+
+
+def test_where_v2_broadcasts(graph):
+    cond = np.array([[True], [False]])
+    x = np.arange(3.0)
+    y = np.float64(-1.0)
+    np.testing.assert_array_equal(evaluate(sc.where_v2(cond, x, y)), np.where(cond, x, y))
+    c = sc.placeholder(sc.bool_, [None, 1])
+    assert sc.where_v2(c, x, -1.0).shape.as_list() == [None, 3]
+    np.testing.assert_array_equal(evaluate(sc.where_v2([True, False])), [[0]])
+    with pytest.raises(ValueError, match="cannot be broadcast together"):
+        sc.where_v2([True, False], np.zeros(3), 0.0)
+    assert tf.where_v2 is not None
+
+
+@pytest.mark.parametrize(
+    "shapes", [((2, 3), (2, 3), (2, 3)), ((2, 1), (3,), ()), ((), (2, 3), (1, 3)), ((4, 1, 3), (1, 2, 1), (2, 3))]
+)
+def test_where_v2_gradient(shapes):
+    rng = np.random.default_rng(13)
+    cond = rng.integers(0, 2, size=shapes[0]).astype(bool)
+    check_gradients(
+        lambda c, a, b: sc.where_v2(c, a, b), [cond, rng.standard_normal(shapes[1]), rng.standard_normal(shapes[2])]
+    )
+
+
+def test_where_v2_parallel_path(threads, graph):
+    rng = np.random.default_rng(14)
+    cond = rng.integers(0, 2, size=(300, 1, 200)).astype(bool)
+    x = rng.standard_normal((1, 2, 200))
+    np.testing.assert_array_equal(evaluate(sc.where_v2(cond, x, 0.5)), np.where(cond, x, 0.5))
+
+
+def test_tensors_and_variables_are_not_iterable(graph):
+    v = sc.Variable(np.zeros(3, np.float32))
+    for value in (v, sc.constant([1, 2])):
+        with pytest.raises(TypeError, match="not iterable"):
+            list(value)

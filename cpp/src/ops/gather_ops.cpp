@@ -139,8 +139,7 @@ REGISTER_OP("GatherV2")
     // dparams[o, indices[p], i] += dy[o, p, i]: dense (TF1 returns
     // IndexedSlices), repeated indices adding up.
     .gradient([](const GradContext& c) {
-      return std::vector<Output>{c.graph.add("GatherV2Grad", {c.input(0), c.input(1), c.grad()}, c.attrs()),
-                                 Output()};
+      return std::vector<Output>{c.graph.add("GatherV2Grad", {c.input(0), c.input(1), c.grad()}, c.attrs()), Output()};
     });
 
 // GatherV2Grad(params, indices, dy): zeros like params, dy's rows added at
@@ -251,8 +250,7 @@ REGISTER_OP("GatherNdGrad")
       const Tensor& indices = c.input(1);
       const int64_t k = indices.shape().back();
       const int64_t inner = num_elements(out.shape(), static_cast<std::size_t>(k), out.shape().size());
-      scatter_add_rows(out, static_cast<const char*>(c.input(2).raw()), nd_rows_of(c, indices, out.shape(), k),
-                       inner);
+      scatter_add_rows(out, static_cast<const char*>(c.input(2).raw()), nd_rows_of(c, indices, out.shape(), k), inner);
     })
     .gradient([](const GradContext& c) {
       return std::vector<Output>{Output(), Output(), c.graph.add("GatherNd", {c.grad(), c.input(1)})};
@@ -274,8 +272,7 @@ REGISTER_OP("UnsortedSegmentSum")
         c.fail("num_segments must be a scalar, got shape " + shape_string(c.input(2).shape));
       const Shape prefix(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), data.size())));
       if (ids.size() > data.size() || !shape_compatible(prefix, ids))
-        c.fail("data.shape = " + shape_string(data) + " does not start with segment_ids.shape = " +
-               shape_string(ids));
+        c.fail("data.shape = " + shape_string(data) + " does not start with segment_ids.shape = " + shape_string(ids));
       Shape out{-1};
       if (const Tensor* n = c.value(2)) {
         out[0] = static_cast<int64_t>(n->scalar_value());
@@ -327,7 +324,9 @@ REGISTER_OP("SegmentGather")
         const int64_t v = index_at(ids, j);
         if (v >= dy.dim(0)) c.fail("segment id " + std::to_string(v) + " is out of range");
         if (v < 0) std::memset(dst + static_cast<std::size_t>(j) * row_bytes, 0, row_bytes);
-        else std::memcpy(dst + static_cast<std::size_t>(j) * row_bytes, src + static_cast<std::size_t>(v) * row_bytes, row_bytes);
+        else
+          std::memcpy(dst + static_cast<std::size_t>(j) * row_bytes, src + static_cast<std::size_t>(v) * row_bytes,
+                      row_bytes);
       }
     });
 

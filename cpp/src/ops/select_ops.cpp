@@ -1,6 +1,6 @@
-// Selection by a condition: Select (tf.where(cond, x, y), TF1's rules) and
-// Where (tf.where(cond): the coordinates of the true elements, a shape that
-// depends on the values).
+// Selection by a condition: Select (tf.where(cond, x, y), TF1's rules),
+// SelectV2 (tf.where_v2, numpy broadcasting) and Where (tf.where(cond): the
+// coordinates of the true elements, a shape that depends on the values).
 #include <cstring>
 
 #include "grad_util.h"
@@ -82,6 +82,92 @@ REGISTER_OP("Select")
       const Output zeros = zeros_like(c.grad());
       return std::vector<Output>{Output(), c.graph.add("Select", {c.input(0), c.grad(), zeros}),
                                  c.graph.add("Select", {c.input(0), zeros, c.grad()})};
+    });
+
+// ---- SelectV2 --------------------------------------------------------------------------------
+
+// numpy's broadcast of `a` into `out` (trailing dimensions aligned; equal,
+// or 1 on one side; unknown taken as compatible).
+void broadcast_into(const InferContext& c, Shape& out, const Shape& a) {
+  if (a.size() > out.size()) out.insert(out.begin(), a.size() - out.size(), 1);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    int64_t& d = out[out.size() - a.size() + i];
+    const int64_t e = a[i];
+    if (d == e || e == 1) continue;
+    if (d == 1) d = e;
+    else if (d < 0 || e < 0) d = std::max(d, e);
+    else
+      c.fail("condition, x and y of shapes " + shape_string(c.input(0).shape) + ", " + shape_string(c.input(1).shape) +
+             " and " + shape_string(c.input(2).shape) + " cannot be broadcast together");
+  }
+}
+
+// Element strides of `t` read as a tensor of `rank` dimensions broadcast to
+// `out`: 0 along the dimensions it is broadcast over.
+Shape broadcast_strides(const Tensor& t, const Shape& out) {
+  const std::size_t rank = out.size();
+  Shape s(rank, 0);
+  const Shape dense = strides_of(t.shape());
+  const std::size_t off = rank - t.shape().size();
+  for (std::size_t d = off; d < rank; ++d) s[d] = t.dim(static_cast<int>(d - off)) == 1 ? 0 : dense[d - off];
+  return s;
+}
+
+// out[i] = cond[ic] ? x[ix] : y[iy], the three broadcast together (tf.where_v2).
+REGISTER_OP("SelectV2")
+    .inputs(3)
+    .shape([](const InferContext& c) {
+      const TensorSpec& cond = c.input(0);
+      const TensorSpec& x = c.input(1);
+      const TensorSpec& y = c.input(2);
+      if (cond.dtype != DType::Bool) c.fail_type("condition must be a bool tensor, got " + dtype_name(cond.dtype));
+      if (x.dtype != y.dtype)
+        c.fail_type("x and y must have one dtype, got " + dtype_name(x.dtype) + " and " + dtype_name(y.dtype));
+      Shape out = cond.shape;
+      broadcast_into(c, out, x.shape);
+      broadcast_into(c, out, y.shape);
+      return std::vector<TensorSpec>{{x.dtype, out}};
+    })
+    .kernel([](KernelContext& c) {
+      Tensor& out = c.output(0);
+      const Shape& shape = out.shape();
+      const int64_t n = out.numel();
+      if (n == 0) return;
+      const int rank = out.rank();
+      const Shape sc = broadcast_strides(c.input(0), shape), sx = broadcast_strides(c.input(1), shape),
+                  sy = broadcast_strides(c.input(2), shape);
+      const int64_t inner = rank ? shape[static_cast<std::size_t>(rank - 1)] : 1;
+      const int64_t ic = rank ? sc.back() : 0, ix = rank ? sx.back() : 0, iy = rank ? sy.back() : 0;
+      const bool* k = c.input(0).data<bool>();
+      dispatch_any(out.dtype(), [&](auto zero) {
+        using T = decltype(zero);
+        const T* a = c.input(1).data<T>();
+        const T* b = c.input(2).data<T>();
+        T* o = out.data<T>();
+        auto rows = [&](int64_t first, int64_t last) {
+          for (int64_t row = first; row < last; ++row) {
+            int64_t oc = 0, ox = 0, oy = 0, rest = row;
+            for (int d = rank - 2; d >= 0; --d) {
+              const int64_t idx = rest % shape[static_cast<std::size_t>(d)];
+              rest /= shape[static_cast<std::size_t>(d)];
+              oc += idx * sc[static_cast<std::size_t>(d)];
+              ox += idx * sx[static_cast<std::size_t>(d)];
+              oy += idx * sy[static_cast<std::size_t>(d)];
+            }
+            T* dst = o + row * inner;
+            for (int64_t j = 0; j < inner; ++j) dst[j] = k[oc + j * ic] ? a[ox + j * ix] : b[oy + j * iy];
+          }
+        };
+        if (n >= kParallelThreshold) parallel_chunks(n / inner, 64, rows);
+        else rows(0, n / inner);
+      });
+    })
+    // dx = where_v2(cond, dy, 0) summed over x's broadcast dimensions; dy alike.
+    .gradient([](const GradContext& c) {
+      const Output zero = scalar_like(c.grad(), 0.0);
+      return std::vector<Output>{Output(),
+                                 sum_to_shape_of(c.graph.add("SelectV2", {c.input(0), c.grad(), zero}), c.input(1)),
+                                 sum_to_shape_of(c.graph.add("SelectV2", {c.input(0), zero, c.grad()}), c.input(2))};
     });
 
 // ---- Where ------------------------------------------------------------------------------------

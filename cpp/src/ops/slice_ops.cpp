@@ -231,7 +231,8 @@ Box strided_box(const InferContext& c, const Shape& in) {
 // x[a:b] copies whole rows.
 enum class Direction { Gather, Scatter };
 
-template <Direction kDir> void box_copy(const Box& box, const Shape& shape, char* full, char* dense, std::size_t bytes) {
+template <Direction kDir> void box_copy(const Box& box, const Shape& shape, char* full, char* dense,
+                                        std::size_t bytes) {
   // Canonical dimensions, merged: (begin, stride, size, element stride in `full`).
   struct Dim {
     int64_t begin, stride, size, step;

@@ -144,6 +144,10 @@ class _Operators:
     def __pos__(self):
         return self
 
+    def __iter__(self):
+        # Indexing (__getitem__) would otherwise make Python iterate x[0], x[1]...
+        raise TypeError(f"{type(self).__name__} objects are not iterable: their values exist only in a Session")
+
     if TYPE_CHECKING:  # what math_ops installs at import (_override_operator), for type checkers
 
         def __add__(self, other: TensorLike) -> Tensor: ...

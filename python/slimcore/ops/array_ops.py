@@ -803,6 +803,16 @@ def gather_nd(params: TensorLike, indices: TensorLike, name: str | None = None, 
     return _op1("GatherNd", [params, convert_to_tensor(indices, graph=params.graph)], {}, name or "GatherNd")
 
 
+def _select_operands(x: TensorLike, y: TensorLike) -> tuple[Tensor, Tensor]:
+    """x and y of where: a tensor keeps its dtype and the other side takes it;
+    with neither a tensor, y takes x's dtype (TF's inference for the op's
+    shared type T: the first input decides)."""
+    if _tensor_or_none(x) is None and _tensor_or_none(y) is None:
+        x = convert_to_tensor(x)
+        return x, convert_to_tensor(y, dtype=x.dtype, graph=x.graph)
+    return _binary_operands(x, y)
+
+
 def where(
     condition: TensorLike, x: TensorLike | None = None, y: TensorLike | None = None, name: str | None = None
 ) -> Tensor:
@@ -840,9 +850,42 @@ def where(
         return _op1("Where", [condition], {}, name or "Where")
     if x is None or y is None:
         raise ValueError("x and y must both be non-None or both be None.")
-    x, y = _binary_operands(x, y)
+    x, y = _select_operands(x, y)
     condition = convert_to_tensor(condition, graph=x.graph)
     return _op1("Select", [condition, x, y], {}, name or "Select")
+
+
+def where_v2(
+    condition: TensorLike, x: TensorLike | None = None, y: TensorLike | None = None, name: str | None = None
+) -> Tensor:
+    """tf.where_v2 (TF 1.14+; TF2's tf.where): where(c, x, y) with numpy
+    broadcasting of condition, x and y; without x and y, tf.where(c).
+
+    out[i] = x[i] if c[i] else y[i], each read through the broadcast. The
+    gradient is dy where x was chosen, summed over x's broadcast dimensions
+    (to x), and likewise for y.
+
+    Example: where_v2([[True], [False]], [1, 2, 3], 0) is [[1, 2, 3], [0, 0, 0]].
+
+    Args:
+      condition: a bool tensor.
+      x, y: tensors of one dtype (numbers take the other's), or both None.
+      name: op name (default "SelectV2", or "Where").
+
+    Returns:
+      A tensor of the broadcast shape and x's dtype, or where(condition).
+
+    Raises:
+      ValueError: only one of x and y given, or shapes that do not broadcast.
+      TypeError: a non-bool condition, or x and y of two dtypes.
+    """
+    if x is None and y is None:
+        return where(condition, name=name)
+    if x is None or y is None:
+        raise ValueError("x and y must both be non-None or both be None.")
+    x, y = _select_operands(x, y)
+    condition = convert_to_tensor(condition, graph=x.graph)
+    return _op1("SelectV2", [condition, x, y], {}, name or "SelectV2")
 
 
 def _static_dims(dims: TensorShape, what: str) -> list:
@@ -1052,6 +1095,7 @@ __all__ += [
     "gather",
     "gather_nd",
     "where",
+    "where_v2",
     "boolean_mask",
     "unsorted_segment_sum",
 ]
