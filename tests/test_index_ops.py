@@ -555,3 +555,15 @@ def test_tensors_and_variables_are_not_iterable(graph):
     for value in (v, sc.constant([1, 2])):
         with pytest.raises(TypeError, match="not iterable"):
             list(value)
+
+
+def test_one_hot_takes_constant_tensors_as_tf1(graph):
+    out = sc.one_hot([1, 0], 2, on_value=sc.constant(3.0, sc.float64), off_value=sc.constant(0.5, sc.float64))
+    assert out.dtype == sc.float64
+    np.testing.assert_array_equal(evaluate(out), [[0.5, 3.0], [3.0, 0.5]])
+    with pytest.raises(TypeError, match="does not match"):
+        sc.one_hot([1], 2, on_value=sc.constant(1), off_value=0.0)
+    with pytest.raises(TypeError, match="number or a constant"):
+        sc.one_hot([1], 2, on_value=sc.placeholder(sc.float32, []))
+    with pytest.raises(ValueError, match="out of range"):
+        sc.one_hot([1], 2, axis=-2)

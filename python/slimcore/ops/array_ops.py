@@ -383,8 +383,9 @@ def one_hot(
     Args:
       indices: an int32 or int64 tensor of any rank.
       depth: the number of classes, >= 0.
-      on_value: the value where the index matches (default 1).
-      off_value: the value elsewhere (default 0).
+      on_value: the value where the index matches (default 1): a number or a
+        constant tensor (its dtype counts, as TF's).
+      off_value: the value elsewhere (default 0), likewise.
       axis: where the new axis goes: -1 or None for the last, or 0..rank.
       dtype: the output dtype.
       name: op name (default "one_hot").
@@ -401,9 +402,10 @@ def one_hot(
     for key, value in (("on_value", on_value), ("off_value", off_value)):
         if value is None:
             continue
-        if _tensor_or_none(value) is not None:
-            raise TypeError(f"one_hot: {key} must be a number in slimcore, got the tensor {value!r}")
-        array = _infer_numpy(value, None)
+        tensor = _tensor_or_none(value)
+        if tensor is not None and tensor.op.type != "Const":
+            raise TypeError(f"one_hot: {key} must be a number or a constant in slimcore, got the tensor {value!r}")
+        array = tensor.op.get_attr("value") if tensor is not None else _infer_numpy(value, None)
         if array.size != 1:
             raise TypeError(f"one_hot: {key} must be a single number, got {value!r}")
         values[key] = (array.reshape(()).item(), _dtypes.as_dtype(array.dtype))
