@@ -14,8 +14,8 @@
 // begin/end/size/strides are tensors, as in TF: the output shape depends on
 // their values (value_dependent_shape), known when the graph is built when
 // they are constants.
+#include <cstdint>
 #include <cstring>
-#include <limits>
 
 #include "kernel_util.h"
 #include "op_registry.h"
@@ -231,6 +231,17 @@ Box strided_box(const InferContext& c, const Shape& in) {
 // x[a:b] copies whole rows.
 enum class Direction { Gather, Scatter };
 
+// n elements of type W (one of each dtype's size), `jump` elements apart
+// in `full`, next to each other in `dense`.
+template <Direction kDir, typename W> void strided_move(char* full, char* dense, int64_t jump, int64_t n) {
+  W* f = reinterpret_cast<W*>(full);
+  W* d = reinterpret_cast<W*>(dense);
+  for (int64_t j = 0; j < n; ++j) {
+    if constexpr (kDir == Direction::Gather) d[j] = f[j * jump];
+    else f[j * jump] = d[j];
+  }
+}
+
 template <Direction kDir> void box_copy(const Box& box, const Shape& shape, char* full, char* dense,
                                         std::size_t bytes) {
   // Canonical dimensions, merged: (begin, stride, size, element stride in `full`).
@@ -273,10 +284,17 @@ template <Direction kDir> void box_copy(const Box& box, const Shape& shape, char
         else std::memcpy(f, dn, static_cast<std::size_t>(row_bytes));
         continue;
       }
-      const int64_t jump = inner.stride * inner.step * static_cast<int64_t>(bytes);
-      for (int64_t j = 0; j < inner.size; ++j, f += jump, dn += bytes) {
-        if constexpr (kDir == Direction::Gather) std::memcpy(dn, f, bytes);
-        else std::memcpy(f, dn, bytes);
+      const int64_t jump = inner.stride * inner.step;  // in elements
+      switch (bytes) {
+        case 1: strided_move<kDir, uint8_t>(f, dn, jump, inner.size); break;
+        case 2: strided_move<kDir, uint16_t>(f, dn, jump, inner.size); break;
+        case 4: strided_move<kDir, uint32_t>(f, dn, jump, inner.size); break;
+        case 8: strided_move<kDir, uint64_t>(f, dn, jump, inner.size); break;
+        default:
+          for (int64_t j = 0; j < inner.size; ++j, f += jump * static_cast<int64_t>(bytes), dn += bytes) {
+            if constexpr (kDir == Direction::Gather) std::memcpy(dn, f, bytes);
+            else std::memcpy(f, dn, bytes);
+          }
       }
     }
   };
