@@ -123,6 +123,19 @@ def test_getitem_with_scalar_tensor_indices(graph):
     check_gradients(lambda x, i: x[i, 1:, i], [np.random.default_rng(2).standard_normal((4, 5, 6)), np.int32(2)])
 
 
+def test_getitem_with_constant_tensor_indices_has_a_static_shape(graph):
+    x = sc.placeholder(sc.float64, [4, 5, 6])
+    one, two = sc.constant(1), sc.constant(2, sc.int64)
+    y = x[one : one + 2, two]
+    assert y.shape.as_list() == [None, 6]  # one + 2 is computed: unknown until run
+    z = x[one:two, -3]
+    assert z.shape.as_list() == [1, 6]  # constants fold: a static shape
+    assert z.op.inputs[1].op.type == "Const"
+    out_y, out_z = sc.Session().run([y, z], {x: X})
+    np.testing.assert_array_equal(out_y, X[1:3, 2])
+    np.testing.assert_array_equal(out_z, X[1:2, -3])
+
+
 def test_getitem_rejects_what_tf1_rejects(graph):
     x = sc.constant(X)
     for bad in (1.0, np.array([1, 2]), sc.constant([1, 2]), sc.constant(1.0), "a", (0, [1])):

@@ -9,6 +9,7 @@
 
 #include "kernel_util.h"
 #include "op_registry.h"
+#include "slimcore/ops.h"
 
 namespace slimcore {
 
@@ -331,4 +332,16 @@ REGISTER_OP("SegmentGather")
     });
 
 }  // namespace
+
+namespace ops {
+
+Output gather(Output params, Output indices, int64_t axis, const std::string& name) {
+  return params.graph().add("GatherV2", {params, indices}, {{"axis", axis}}, name);
+}
+
+Output gather_nd(Output params, Output indices, const std::string& name) {
+  return params.graph().add("GatherNd", {params, indices}, {}, name);
+}
+
+}  // namespace ops
 }  // namespace slimcore

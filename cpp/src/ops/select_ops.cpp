@@ -6,6 +6,7 @@
 #include "grad_util.h"
 #include "kernel_util.h"
 #include "op_registry.h"
+#include "slimcore/ops.h"
 
 namespace slimcore {
 
@@ -218,4 +219,16 @@ REGISTER_OP("Where")
     .value_dependent_shape();
 
 }  // namespace
+
+namespace ops {
+
+Output select(Output cond, Output x, Output y, const std::string& name) {
+  return x.graph().add("Select", {cond, x, y}, {}, name);
+}
+
+Output where(Output cond, const std::string& name) {
+  return cond.graph().add("Where", {cond}, {}, name);
+}
+
+}  // namespace ops
 }  // namespace slimcore

@@ -19,6 +19,7 @@
 
 #include "kernel_util.h"
 #include "op_registry.h"
+#include "slimcore/ops.h"
 
 namespace slimcore {
 
@@ -399,4 +400,33 @@ REGISTER_OP("StridedSliceGrad")
     .value_dependent_shape();
 
 }  // namespace
+
+namespace ops {
+
+namespace {
+Output int64_vector(Graph& g, const std::vector<int64_t>& values) {
+  Tensor t(DType::Int64, {static_cast<int64_t>(values.size())});
+  std::copy(values.begin(), values.end(), t.data<int64_t>());
+  return constant(g, t);
+}
+}  // namespace
+
+Output slice(Output x, const std::vector<int64_t>& begin, const std::vector<int64_t>& size, const std::string& name) {
+  Graph& g = x.graph();
+  return g.add("Slice", {x, int64_vector(g, begin), int64_vector(g, size)}, {}, name);
+}
+
+Output strided_slice(Output x, const std::vector<int64_t>& begin, const std::vector<int64_t>& end,
+                     const std::vector<int64_t>& strides, SliceMasks masks, const std::string& name) {
+  Graph& g = x.graph();
+  return g.add("StridedSlice", {x, int64_vector(g, begin), int64_vector(g, end), int64_vector(g, strides)},
+               {{"begin_mask", masks.begin},
+                {"end_mask", masks.end},
+                {"ellipsis_mask", masks.ellipsis},
+                {"new_axis_mask", masks.new_axis},
+                {"shrink_axis_mask", masks.shrink_axis}},
+               name);
+}
+
+}  // namespace ops
 }  // namespace slimcore

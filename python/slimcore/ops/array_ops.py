@@ -480,9 +480,12 @@ _SLICE_TYPE_ERROR = (
 
 def _python_index(value: object) -> int | None:
     """value as a Python int when it is one (an int, a numpy integer, a known
-    Dimension), else None (tensors; bools are not ints here)."""
+    Dimension, a scalar int constant tensor: its value folds into a static
+    shape), else None (computed tensors; bools are not ints here)."""
     if isinstance(value, Dimension):
         return value.value
+    if isinstance(value, Tensor) and value.op.type == "Const" and value.dtype in _INDEX_DTYPES and not value.shape:
+        return int(value.op.get_attr("value"))
     if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
         return int(value)
     return None
