@@ -509,7 +509,7 @@ def _index_vector(values: TensorLike, what: str, graph: Graph | None = None) -> 
     if tensor is None:
         items = list(values) if isinstance(values, (list, tuple)) else [values]
         ints = [_python_index(v) for v in items]
-        if all(_tensor_or_none(v) is None for v in items):
+        if all(i is not None or _tensor_or_none(v) is None for i, v in zip(ints, items)):  # nothing computed
             array = np.asarray([i if i is not None else v for i, v in zip(ints, items)])
             if not isinstance(values, (list, tuple)):
                 array = array.reshape(())  # a scalar: refused below, as TF1 (begin/end are 1-D)
