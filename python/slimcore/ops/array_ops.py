@@ -484,8 +484,8 @@ def _python_index(value: object) -> int | None:
     shape), else None (computed tensors; bools are not ints here)."""
     if isinstance(value, Dimension):
         return value.value
-    if isinstance(value, Tensor) and value.op.type == "Const" and value.dtype in _INDEX_DTYPES and not value.shape:
-        return int(value.op.get_attr("value"))
+    if isinstance(value, Tensor) and value.op.type == "Const" and value.dtype in _INDEX_DTYPES:
+        return int(value.op.get_attr("value")) if value.shape.ndims == 0 else None
     if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
         return int(value)
     return None
