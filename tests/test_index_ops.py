@@ -580,3 +580,34 @@ def test_one_hot_takes_constant_tensors_as_tf1(graph):
         sc.one_hot([1], 2, on_value=sc.placeholder(sc.float32, []))
     with pytest.raises(ValueError, match="out of range"):
         sc.one_hot([1], 2, axis=-2)
+
+
+def test_tf1_program_with_slicing_gather_and_where_trains():
+    """A TF1-style model written with the indexing ops: slices of the input
+    and of a variable, a leaky activation by tf.where, two of three logit
+    columns by tf.gather(axis=1); run by the import change only, its loss
+    falls and the unused column's weights get no update."""
+    rng = np.random.default_rng(15)
+    data = rng.standard_normal((64, 6)).astype(np.float32)
+    labels = (data[:, 0] + data[:, 1] > 0).astype(np.int32)
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, [None, 6])
+        y = tf.placeholder(tf.int32, [None])
+        w = tf.get_variable("w", [5, 8], initializer=tf.truncated_normal_initializer(stddev=0.5, seed=1))
+        v = tf.get_variable("v", [9, 3], initializer=tf.truncated_normal_initializer(stddev=0.5, seed=2))
+        h = tf.matmul(x[:, :5], w)  # the last feature is dropped by slicing
+        h = tf.where(h > 0, h, 0.1 * h)
+        logits = tf.gather(tf.matmul(h, v[:-1]) + v[-1], [0, 2], axis=1)  # v's last row: a bias
+        loss = tf.losses.sparse_softmax_cross_entropy(y, logits)
+        train = tf.train.GradientDescentOptimizer(0.5).minimize(loss)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            feed = {x: data, y: labels}
+            first, v0 = sess.run([loss, v], feed)
+            for _ in range(60):
+                sess.run(train, feed)
+            last, v1 = sess.run([loss, v], feed)
+    assert last < 0.5 * first
+    np.testing.assert_array_equal(v1[:, 1], v0[:, 1])  # column 1 is never gathered
+    assert np.all(v1[:, [0, 2]] != v0[:, [0, 2]])
