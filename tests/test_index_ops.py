@@ -611,3 +611,25 @@ def test_tf1_program_with_slicing_gather_and_where_trains():
     assert last < 0.5 * first
     np.testing.assert_array_equal(v1[:, 1], v0[:, 1])  # column 1 is never gathered
     assert np.all(v1[:, [0, 2]] != v0[:, [0, 2]])
+
+
+def test_indexing_training_step_allocates_nothing_in_steady_state(graph):
+    """Value-dependent shapes are re-inferred every run, but their buffers are
+    reused while the size holds: a step through slices, gathers and selects
+    allocates no tensor after the first."""
+    from slimcore import _core
+
+    x = sc.placeholder(sc.float32, [None, 8])
+    ids = sc.placeholder(sc.int32, [None])
+    w = sc.Variable(np.full((10, 8), 0.1, np.float32))
+    rows = sc.gather(w, ids)[:, 1:] * x[:, ::-1][:, :7]
+    loss = sc.reduce_sum(sc.where(rows > 0, rows, -rows)) + sc.reduce_sum(sc.gather_nd(w, [[1, 2], [3, 4]]))
+    train = sc.train.GradientDescentOptimizer(0.01).minimize(loss)
+    feed = {x: np.ones((16, 8), np.float32), ids: np.arange(16) % 10}
+    with sc.Session() as sess:
+        sess.run(sc.global_variables_initializer())
+        sess.run(train, feed)
+        before = _core.testing.allocation_count()
+        for _ in range(5):
+            sess.run(train, feed)
+        assert _core.testing.allocation_count() == before
