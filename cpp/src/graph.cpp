@@ -61,7 +61,12 @@ int Graph::add_node(const std::string& type, const std::vector<Output>& inputs, 
       if (std::find(node.control_inputs.begin(), node.control_inputs.end(), dep) == node.control_inputs.end())
         node.control_inputs.push_back(dep);
   }
-  node.outputs = infer_outputs(def, node, input_specs);
+  // A value-dependent shape rule sees the values of Const inputs now.
+  std::vector<const Tensor*> values;
+  if (def.value_dependent_shape)
+    for (const Output& in : inputs)
+      values.push_back(in.node().type == "Const" ? &in.node().attrs.get<Tensor>("value") : nullptr);
+  node.outputs = infer_outputs(def, node, input_specs, &values);
   // Only a node that was accepted takes its name.
   if (!exact) node.name = unique_name(name.empty() ? type : name, /*mark_as_used=*/true);
   node_by_name_[node.name] = node.id;

@@ -32,8 +32,9 @@ bool has_op(const std::string& type) {
   return registry().count(type) > 0;
 }
 
-std::vector<TensorSpec> infer_outputs(const OpDef& def, const Node& node, const std::vector<TensorSpec>& inputs) {
-  const InferContext c{node, inputs};
+std::vector<TensorSpec> infer_outputs(const OpDef& def, const Node& node, const std::vector<TensorSpec>& inputs,
+                                      const std::vector<const Tensor*>* values) {
+  const InferContext c{node, inputs, def.value_dependent_shape ? values : nullptr};
   try {
     std::vector<TensorSpec> outputs = def.shape(c);
     for (const TensorSpec& spec : outputs) check_shape_size(spec.shape, dtype_size(spec.dtype));

@@ -14,12 +14,24 @@ namespace slimcore {
 // Input specs of a node whose outputs are being inferred. The same rule
 // serves at graph build time (shapes may hold -1) and at run time (all
 // shapes known), so build-time and run-time shapes cannot disagree.
+//
+// Ops whose output shape depends on input values (tf.where(cond),
+// tf.boolean_mask, tf.slice with computed begin/size) say so with
+// .value_dependent_shape() and read the values with value(i): at run time
+// every input's value is there (and the executor re-infers the outputs on
+// every run, then allocates them as for any op); at graph construction only
+// the values of Const inputs are (TF's constant shape inference), and a rule
+// that cannot see a value it needs leaves those dimensions unknown (-1).
 struct InferContext {
   const Node& node;
   const std::vector<TensorSpec>& inputs;
+  // Input values when known (entries may be null), or null: see above.
+  const std::vector<const Tensor*>* values = nullptr;
   const Attrs& attrs() const { return node.attrs; }
   const TensorSpec& input(int i) const { return inputs[i]; }
   int num_inputs() const { return static_cast<int>(inputs.size()); }
+  // The value of input i when known here, else null.
+  const Tensor* value(int i) const { return values ? (*values)[static_cast<std::size_t>(i)] : nullptr; }
   // Throws InvalidArgument prefixed with the op's name and type.
   [[noreturn]] void fail(const std::string& message) const;
   [[noreturn]] void fail_type(const std::string& message) const;
@@ -76,13 +88,19 @@ struct OpDef {
   bool sets_own_outputs = false;
   // Inputs that only order execution or that gradients must not flow into.
   bool not_differentiable = false;
+  // The shape rule reads input values (InferContext::value): re-inferred on
+  // every run, with Const inputs' values at graph construction.
+  bool value_dependent_shape = false;
 };
 
 // def.shape's output specs for `node`, each checked to be indexable
 // (check_shape_size): an oversized shape, or a size product that overflows
 // inside the rule, fails with InvalidArgument naming the op. Graph
-// construction and the executor's run-time inference both go through it.
-std::vector<TensorSpec> infer_outputs(const OpDef& def, const Node& node, const std::vector<TensorSpec>& inputs);
+// construction and the executor's run-time inference both go through it;
+// `values` (one entry per input, null where unknown) reach the rule of an op
+// with value_dependent_shape.
+std::vector<TensorSpec> infer_outputs(const OpDef& def, const Node& node, const std::vector<TensorSpec>& inputs,
+                                      const std::vector<const Tensor*>* values = nullptr);
 
 void register_op(OpDef def);
 const OpDef& find_op(const std::string& type);
@@ -98,7 +116,9 @@ bool has_op(const std::string& type);
 //
 // registers the op when the library loads. Left out: any number of inputs
 // (say so with .variadic_inputs()), no gradient (the op is not
-// differentiable), outputs written into buffers the executor allocated.
+// differentiable), outputs written into buffers the executor allocated, a
+// shape rule that reads only input specs (.value_dependent_shape(): it reads
+// input values too, see InferContext).
 class OpBuilder {
  public:
   explicit OpBuilder(std::string type) { def_.type = std::move(type); }
@@ -130,6 +150,11 @@ class OpBuilder {
   // See OpDef::not_differentiable.
   OpBuilder& not_differentiable() {
     def_.not_differentiable = true;
+    return *this;
+  }
+  // See OpDef::value_dependent_shape and InferContext.
+  OpBuilder& value_dependent_shape() {
+    def_.value_dependent_shape = true;
     return *this;
   }
   const OpDef& def() const { return def_; }

@@ -2,7 +2,8 @@
 //
 // A plan is made once per (fetches, targets, fed tensors) and keeps every
 // node's output buffers between runs. A node's output specs are re-inferred
-// only when its input shapes change, and a buffer is reused whenever its
+// only when its input shapes change (on every run for an op whose shape
+// depends on input values, op_registry.h), and a buffer is reused whenever its
 // size still fits and nobody outside the plan holds it, so steady-state
 // training steps allocate nothing.
 #include "slimcore/session.h"
@@ -206,11 +207,11 @@ void run_step(Step& step, const std::vector<std::pair<TensorRef, Tensor>>& feeds
     if (!shapes_changed && (step.input_specs[i].shape != t->shape() || step.input_specs[i].dtype != t->dtype()))
       shapes_changed = true;
   }
-  if (shapes_changed) {
+  if (shapes_changed || step.def->value_dependent_shape) {
     step.input_specs.resize(inputs.size());
     for (std::size_t i = 0; i < inputs.size(); ++i)
       step.input_specs[i] = TensorSpec{inputs[i]->dtype(), inputs[i]->shape()};
-    step.output_specs = infer_outputs(*step.def, *step.node, step.input_specs);
+    step.output_specs = infer_outputs(*step.def, *step.node, step.input_specs, &inputs);
     step.inferred = true;
   }
   if (!step.def->sets_own_outputs)

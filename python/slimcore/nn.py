@@ -1,4 +1,7 @@
-"""tf.nn: activations, softmax, cross-entropy with logits, l2_loss."""
+"""tf.nn: activations, softmax, cross-entropy with logits, l2_loss, embedding_lookup."""
 
+from .ops.array_ops import embedding_lookup
 from .ops.nn_ops import *  # noqa: F403
-from .ops.nn_ops import __all__  # noqa: F401
+from .ops.nn_ops import __all__ as _nn_all
+
+__all__ = [*_nn_all, "embedding_lookup"]

@@ -84,6 +84,24 @@ Output concat(const std::vector<Output>& xs, int64_t axis, const std::string& na
 Output one_hot(Output indices, int64_t depth, double on_value = 1.0, double off_value = 0.0, int64_t axis = -1,
                DType dtype = DType::Float32, const std::string& name = "one_hot");
 
+// ---- indexing (slice_ops.cpp, gather_ops.cpp, select_ops.cpp) ------------------
+// tf.slice: size[d] = -1 takes the rest of dimension d.
+Output slice(Output x, const std::vector<int64_t>& begin, const std::vector<int64_t>& size,
+             const std::string& name = "Slice");
+// tf.strided_slice with TF's masks (bit i: entry i).
+struct SliceMasks {
+  int64_t begin = 0, end = 0, ellipsis = 0, new_axis = 0, shrink_axis = 0;
+};
+Output strided_slice(Output x, const std::vector<int64_t>& begin, const std::vector<int64_t>& end,
+                     const std::vector<int64_t>& strides, SliceMasks masks = {},
+                     const std::string& name = "StridedSlice");
+// tf.gather (indices an int32/int64 tensor) and tf.gather_nd.
+Output gather(Output params, Output indices, int64_t axis = 0, const std::string& name = "GatherV2");
+Output gather_nd(Output params, Output indices, const std::string& name = "GatherNd");
+// tf.where(cond, x, y) with TF1's rules, and tf.where(cond): int64 coordinates.
+Output select(Output cond, Output x, Output y, const std::string& name = "Select");
+Output where(Output cond, const std::string& name = "Where");
+
 // ---- normalization and dropout (batch_norm_ops.cpp, dropout_ops.cpp) ----------
 // tf.nn.fused_batch_norm on channels-last x of rank 2 ([N, C]) or 4 (NHWC).
 // Training: y = scale * (x - mu_B) / sqrt(var_B + epsilon) + offset with the

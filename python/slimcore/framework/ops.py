@@ -130,17 +130,23 @@ class Operation:
 class _Operators:
     """``+ - * / @``, unary ``-``, ``abs`` and ``< <= > >=`` for tensors and
     variables, with tensors or Python numbers on either side (so
-    ``sum(list_of_tensors)`` works); ``==`` stays identity, as TF1.
+    ``sum(list_of_tensors)`` works); ``==`` stays identity, as TF1; and
+    indexing ``x[1:3, ..., tf.newaxis]``.
 
     The arithmetic operators are installed by ``slimcore.ops.math_ops`` when it
-    is imported (``_override_operator``, as TF's math_ops does), so this module
-    does not depend on the math ops; ``import slimcore`` imports them."""
+    is imported (``_override_operator``, as TF's math_ops does), and indexing
+    by ``slimcore.ops.array_ops`` (a strided slice), so this module does not
+    depend on the ops; ``import slimcore`` imports them."""
 
     __slots__ = ()
     __array_priority__ = 100  # numpy defers to our operators
 
     def __pos__(self):
         return self
+
+    def __iter__(self):
+        # Indexing (__getitem__) would otherwise make Python iterate x[0], x[1]...
+        raise TypeError(f"{type(self).__name__} objects are not iterable: their values exist only in a Session")
 
     if TYPE_CHECKING:  # what math_ops installs at import (_override_operator), for type checkers
 
@@ -160,6 +166,7 @@ class _Operators:
         def __le__(self, other: TensorLike) -> Tensor: ...
         def __gt__(self, other: TensorLike) -> Tensor: ...
         def __ge__(self, other: TensorLike) -> Tensor: ...
+        def __getitem__(self, slice_spec: Any) -> Tensor: ...
 
 
 class Tensor(_Operators):
@@ -268,7 +275,8 @@ class Tensor(_Operators):
 
 def _override_operator(name: str, operator: Callable) -> None:
     """Installs `operator` as the method `name` ("__add__", ...) of tensors and
-    variables (TF's Tensor._override_operator); math_ops calls it on import.
+    variables (TF's Tensor._override_operator); math_ops and array_ops call it
+    on import.
 
     Raises:
       ValueError: `name` is not an arithmetic operator method.
@@ -296,6 +304,7 @@ _OVERRIDABLE_OPERATORS = frozenset(
         "__le__",
         "__gt__",
         "__ge__",
+        "__getitem__",
     }
 )
 

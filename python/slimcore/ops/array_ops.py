@@ -3,6 +3,8 @@ stack, concat, one_hot (tf.*)."""
 
 from __future__ import annotations
 
+import builtins
+import sys
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -12,15 +14,18 @@ from ..framework import dtypes as _dtypes
 from ..framework.ops import (
     Graph,
     Tensor,
+    _binary_operands,
     _graph_of,
     _infer_numpy,
     _op1,
+    _override_operator,
     _tensor_or_none,
     convert_to_tensor,
     get_default_graph,
+    name_scope,
     register_tensor_conversion_function,
 )
-from ..framework.tensor_shape import TensorShape, _checked_dim, _core_shape
+from ..framework.tensor_shape import Dimension, TensorShape, _checked_dim, _core_shape
 
 if TYPE_CHECKING:  # annotations only
     from collections.abc import Sequence
@@ -378,8 +383,9 @@ def one_hot(
     Args:
       indices: an int32 or int64 tensor of any rank.
       depth: the number of classes, >= 0.
-      on_value: the value where the index matches (default 1).
-      off_value: the value elsewhere (default 0).
+      on_value: the value where the index matches (default 1): a number or a
+        constant tensor (its dtype counts, as TF's).
+      off_value: the value elsewhere (default 0), likewise.
       axis: where the new axis goes: -1 or None for the last, or 0..rank.
       dtype: the output dtype.
       name: op name (default "one_hot").
@@ -396,9 +402,10 @@ def one_hot(
     for key, value in (("on_value", on_value), ("off_value", off_value)):
         if value is None:
             continue
-        if _tensor_or_none(value) is not None:
-            raise TypeError(f"one_hot: {key} must be a number in slimcore, got the tensor {value!r}")
-        array = _infer_numpy(value, None)
+        tensor = _tensor_or_none(value)
+        if tensor is not None and tensor.op.type != "Const":
+            raise TypeError(f"one_hot: {key} must be a number or a constant in slimcore, got the tensor {value!r}")
+        array = tensor.op.get_attr("value") if tensor is not None else _infer_numpy(value, None)
         if array.size != 1:
             raise TypeError(f"one_hot: {key} must be a single number, got {value!r}")
         values[key] = (array.reshape(()).item(), _dtypes.as_dtype(array.dtype))
@@ -457,3 +464,643 @@ __all__ += ["reshape", "cast", "to_float", "to_double", "to_int32", "to_int64", 
 
 # convert_to_tensor makes Python and numpy values constants (TF's constant_op does the same).
 register_tensor_conversion_function(object, constant, priority=200)
+
+
+# ---- indexing: slice, strided_slice and Tensor.__getitem__, gather, gather_nd,
+# ---- where, boolean_mask, unsorted_segment_sum, embedding_lookup (index-ops) --------
+
+newaxis = None  # tf.newaxis: x[:, tf.newaxis] inserts a dimension of size 1
+
+_INDEX_DTYPES = (_dtypes.int32, _dtypes.int64)
+_SLICE_TYPE_ERROR = (
+    "Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and scalar tf.int32/tf.int64 "
+    "tensors are valid indices"
+)
+
+
+def _python_index(value: object) -> int | None:
+    """value as a Python int when it is one (an int, a numpy integer, a known
+    Dimension, a scalar int constant tensor: its value folds into a static
+    shape), else None (computed tensors; bools are not ints here)."""
+    if isinstance(value, Dimension):
+        return value.value
+    if isinstance(value, Tensor) and value.op.type == "Const" and value.dtype in _INDEX_DTYPES:
+        return int(value.op.get_attr("value")) if value.shape.ndims == 0 else None
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        return int(value)
+    return None
+
+
+def _index_vector(values: TensorLike, what: str, graph: Graph | None = None) -> Tensor:
+    """begin/end/size/strides as a 1-D int32 or int64 tensor: a tensor as is,
+    Python ints as a constant (int64 when one needs it, as TF's inference),
+    a list mixing ints and scalar tensors stacked (all made int64 when any
+    is int64, as TF's _slice_helper).
+
+    Raises:
+      TypeError: entries that are not ints or int32/int64 tensors.
+      ValueError: a tensor that is not 1-D.
+    """
+    tensor = _tensor_or_none(values)
+    if tensor is None and isinstance(values, np.ndarray):
+        if values.dtype.kind not in "iu":
+            raise TypeError(f"{what} must hold ints, got a numpy array of {values.dtype}")
+        tensor = constant(values.astype(np.int64 if values.dtype.itemsize == 8 else np.int32), graph=graph)
+    if tensor is None:
+        items = list(values) if isinstance(values, (list, tuple)) else [values]
+        ints = [_python_index(v) for v in items]
+        if all(i is not None or _tensor_or_none(v) is None for i, v in zip(ints, items)):  # nothing computed
+            array = np.asarray([i if i is not None else v for i, v in zip(ints, items)])
+            if not isinstance(values, (list, tuple)):
+                array = array.reshape(())  # a scalar: refused below, as TF1 (begin/end are 1-D)
+            if array.size and array.dtype.kind not in "iu":
+                raise TypeError(f"{what}: {_SLICE_TYPE_ERROR}, got {values!r}")
+            big = array.size and (array.min() < -(2**31) or array.max() >= 2**31)
+            tensor = constant(array.astype(np.int64 if big else np.int32), graph=graph)
+        else:
+            tensors = [_tensor_or_none(v) for v in items]
+            for value, t in zip(items, tensors):
+                if t is None and _python_index(value) is None:
+                    raise TypeError(f"{what}: {_SLICE_TYPE_ERROR}, got {value!r}")
+            wide = any(t is not None and t.dtype == _dtypes.int64 for t in tensors) or any(
+                i is not None and not -(2**31) <= i < 2**31 for i in ints
+            )
+            dtype = _dtypes.int64 if wide else _dtypes.int32
+            parts = [constant(i, dtype, graph=graph) if t is None else cast(t, dtype) for t, i in zip(tensors, ints)]
+            tensor = stack(parts)
+    if tensor.dtype not in _INDEX_DTYPES:
+        raise TypeError(f"{what} must be an int32 or int64 tensor, got {tensor.dtype.name}")
+    if tensor.shape.ndims is not None and tensor.shape.ndims != 1:
+        raise ValueError(f"{what} must be a 1-D tensor, got shape {tensor.shape}")
+    return tensor
+
+
+def slice(input_: TensorLike, begin: TensorLike, size: TensorLike, name: str | None = None) -> Tensor:  # noqa: A001
+    """tf.slice: the box of `input_` that starts at `begin` and has `size`:
+    y[k_0, ...] = input_[begin_0 + k_0, ...], k_d in [0, size_d).
+
+    ``size[d] = -1`` takes every element from begin[d] to the end. The
+    gradient is dy put back at `begin` in zeros of input_'s shape. When begin
+    and size are constants the output shape is known when the graph is built.
+
+    Example: slice(x, [1, 0], [1, -1]) of a [3, 4] tensor is x[1:2, :], [1, 4].
+
+    Args:
+      input_: a tensor of any dtype and rank.
+      begin: int32/int64 list or 1-D tensor of rank(input_) starts, each in
+        [0, dim].
+      size: int32/int64 list or 1-D tensor of rank(input_) sizes (-1: to the end).
+      name: op name (default "Slice").
+
+    Returns:
+      A tensor of input_'s dtype and shape `size` (its -1 entries resolved).
+
+    Raises:
+      ValueError: begin/size of another length than the rank, or out of range
+        (when known at graph construction; InvalidArgumentError when the
+        graph runs otherwise).
+      TypeError: begin or size not integers.
+    """
+    x = convert_to_tensor(input_)
+    return _op1(
+        "Slice",
+        [x, _index_vector(begin, "slice: begin", x.graph), _index_vector(size, "slice: size", x.graph)],
+        {},
+        name or "Slice",
+    )
+
+
+def strided_slice(
+    input_: TensorLike,
+    begin: TensorLike,
+    end: TensorLike,
+    strides: TensorLike | None = None,
+    begin_mask: int = 0,
+    end_mask: int = 0,
+    ellipsis_mask: int = 0,
+    new_axis_mask: int = 0,
+    shrink_axis_mask: int = 0,
+    var: object | None = None,
+    name: str | None = None,
+) -> Tensor:
+    """tf.strided_slice: numpy's basic slicing, spelled as TF1 spells it.
+
+    Entry i of begin/end/strides is one slice ``begin[i]:end[i]:strides[i]``;
+    bit i of a mask changes it: begin_mask / end_mask ignore begin[i] /
+    end[i] (the widest range for the stride's direction), ellipsis_mask makes
+    it ``...`` (the dimensions no entry names; at most one), new_axis_mask
+    ``tf.newaxis`` (a new dimension of size 1), shrink_axis_mask the single
+    index begin[i] (the dimension is removed). Along a dimension of size n
+    with stride s: negative indices count from the end, both ends are
+    clamped into [0, n] (s > 0) or [-1, n - 1] (s < 0), and the size is
+    ceil((end - begin) / s), 0 for an empty range: TF's
+    ValidateStridedSliceOp, and numpy's slicing. Entries past the spec take
+    whole dimensions. The gradient puts dy back into zeros of input_'s shape.
+
+    Example: strided_slice(x, [0, 1], [0, 3], [1, 1], begin_mask=1,
+    end_mask=1) is x[:, 1:3]; shrink_axis_mask=2 instead of the masks on
+    entry 1 with begin [0, 2] would give x[:, 2].
+
+    Args:
+      input_: a tensor of any dtype and rank.
+      begin, end: int32/int64 lists or 1-D tensors, one entry per slice.
+      strides: the same (default all 1); non-zero, and 1 where shrinking.
+      begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask:
+        bit masks over the entries, as above.
+      var: TF1 passes the sliced variable for ``x[...].assign``, which
+        slimcore does not offer; accepted and unused.
+      name: op name (default "StridedSlice").
+
+    Returns:
+      A tensor of input_'s dtype.
+
+    Raises:
+      ValueError: more than one ellipsis, a zero stride, a shrunk index out of
+        range, more entries than dimensions (when begin/end/strides are known
+        at graph construction; InvalidArgumentError when the graph runs
+        otherwise).
+      TypeError: begin/end/strides that are not integers.
+    """
+    del var  # slimcore has no sliced assignment
+    x = convert_to_tensor(input_)
+    begin_t = _index_vector(begin, "strided_slice: begin", x.graph)
+    end_t = _index_vector(end, "strided_slice: end", x.graph)
+    if strides is None:
+        const = begin_t.op.type == "Const"
+        strides_t = constant(np.ones_like(begin_t.op.get_attr("value")), graph=x.graph) if const else ones_like(begin_t)
+    else:
+        strides_t = _index_vector(strides, "strided_slice: strides", x.graph)
+    masks = {
+        "begin_mask": begin_mask,
+        "end_mask": end_mask,
+        "ellipsis_mask": ellipsis_mask,
+        "new_axis_mask": new_axis_mask,
+        "shrink_axis_mask": shrink_axis_mask,
+    }
+    masks = {key: _static_int(value, f"strided_slice: {key}") for key, value in masks.items()}
+    return _op1("StridedSlice", [x, begin_t, end_t, strides_t], masks, name or "StridedSlice")
+
+
+def _check_index(index: object) -> None:
+    """TF1's _check_index: an int, a Dimension, or a scalar int32/int64 tensor.
+
+    Raises:
+      TypeError: anything else (floats, lists, 1-D tensors...).
+    """
+    if _python_index(index) is not None:
+        return
+    tensor = _tensor_or_none(index)
+    if tensor is None or tensor.dtype not in _INDEX_DTYPES or tensor.shape.ndims != 0:
+        raise TypeError(f"{_SLICE_TYPE_ERROR}, got {index!r}")
+
+
+def _slice_helper(tensor: TensorLike, slice_spec: object, var: object | None = None) -> Tensor:
+    """Tensor.__getitem__ (TF1's _slice_helper): numpy basic indexing as one
+    strided_slice.
+
+    ``x[1:3, ..., ::-1, tf.newaxis, -1]``: an int (or scalar int tensor)
+    picks one index and removes the dimension (shrink_axis_mask), a slice
+    ``start:stop:step`` leaves out None parts through begin_mask / end_mask,
+    ``...`` is the ellipsis and None (tf.newaxis) a new axis.
+
+    Raises:
+      TypeError: an index that is not one of those (a float, a list, a 1-D
+        tensor: TF1 has no fancy indexing; use tf.gather / tf.boolean_mask).
+      ValueError: an index out of range of a known dimension, or more
+        indices than dimensions.
+    """
+    if not isinstance(slice_spec, (list, tuple)):
+        slice_spec = [slice_spec]
+    begin, end, strides = [], [], []
+    begin_mask = end_mask = ellipsis_mask = new_axis_mask = shrink_axis_mask = 0
+    for index, s in enumerate(slice_spec):
+        if isinstance(s, builtins.slice):
+            if s.start is not None and (_tensor_or_none(s.start) is not None or s.start != sys.maxsize):
+                _check_index(s.start)
+                begin.append(s.start)
+            else:
+                begin.append(0)
+                begin_mask |= 1 << index
+            if s.stop is not None and (_tensor_or_none(s.stop) is not None or s.stop != sys.maxsize):
+                _check_index(s.stop)
+                end.append(s.stop)
+            else:
+                end.append(0)
+                end_mask |= 1 << index
+            if s.step is not None:
+                _check_index(s.step)
+                strides.append(s.step)
+            else:
+                strides.append(1)
+        elif s is Ellipsis:
+            begin.append(0)
+            end.append(0)
+            strides.append(1)
+            ellipsis_mask |= 1 << index
+        elif s is newaxis:
+            begin.append(0)
+            end.append(0)
+            strides.append(1)
+            new_axis_mask |= 1 << index
+        else:
+            _check_index(s)
+            begin.append(s)
+            number = _python_index(s)
+            end.append(number + 1 if number is not None else _tensor_or_none(s) + 1)
+            strides.append(1)
+            shrink_axis_mask |= 1 << index
+    x = convert_to_tensor(tensor)
+    with name_scope(None, "strided_slice", [x]) as scope:
+        return strided_slice(
+            x,
+            begin,
+            end,
+            strides,
+            begin_mask=begin_mask,
+            end_mask=end_mask,
+            ellipsis_mask=ellipsis_mask,
+            new_axis_mask=new_axis_mask,
+            shrink_axis_mask=shrink_axis_mask,
+            var=var,
+            name=scope,  # the scope's exact name, as TF1: the op is "strided_slice"
+        )
+
+
+_override_operator("__getitem__", _slice_helper)
+
+
+def _axis_or_zero(axis: TensorLike | None, what: str) -> int:
+    return 0 if axis is None else _static_int(axis, what)
+
+
+def gather(
+    params: TensorLike,
+    indices: TensorLike,
+    validate_indices: bool | None = None,
+    name: str | None = None,
+    axis: int | None = None,
+    batch_dims: int = 0,
+) -> Tensor:
+    """tf.gather: slices of `params` along `axis` at `indices`:
+    y[o..., p..., i...] = params[o..., indices[p...], i...].
+
+    The output shape is params.shape[:axis] + indices.shape +
+    params.shape[axis+1:]. An index outside [0, params.shape[axis]) is an
+    InvalidArgumentError when the graph runs (TF1 on the CPU). The gradient
+    with respect to params adds dy's slices at the gathered positions (dense
+    where TF1 gives IndexedSlices; repeated indices add up); indices get none.
+
+    Example: gather([[1, 2], [3, 4], [5, 6]], [2, 0]) is [[5, 6], [1, 2]].
+
+    Args:
+      params: a tensor of rank >= 1, any dtype.
+      indices: an int32/int64 tensor of any shape.
+      validate_indices: deprecated in TF1 and ignored (indices are always checked).
+      name: op name (default "GatherV2").
+      axis: the gathered axis of params (default 0; negative counts from the end).
+      batch_dims: only 0 is supported.
+
+    Returns:
+      A tensor of params' dtype.
+
+    Raises:
+      ValueError: an axis out of range, a scalar params, batch_dims != 0.
+      TypeError: indices that are not int32/int64.
+    """
+    del validate_indices  # deprecated in TF1, and always done here
+    if _static_int(batch_dims, "gather: batch_dims") != 0:
+        raise ValueError("gather: batch_dims other than 0 is not supported by slimcore")
+    axis = _axis_or_zero(axis, "gather: axis")
+    params = convert_to_tensor(params)
+    indices = convert_to_tensor(indices, graph=params.graph)
+    return _op1("GatherV2", [params, indices], {"axis": axis}, name or "GatherV2")
+
+
+def gather_nd(params: TensorLike, indices: TensorLike, name: str | None = None, batch_dims: int = 0) -> Tensor:
+    """tf.gather_nd: y[j...] = params[indices[j..., 0], ..., indices[j..., K-1]],
+    K = indices.shape[-1], each a slice of shape params.shape[K:].
+
+    The output shape is indices.shape[:-1] + params.shape[K:]. An index tuple
+    outside params is an InvalidArgumentError when the graph runs. The
+    gradient with respect to params adds dy at the gathered positions
+    (tf.scatter_nd); indices get none.
+
+    Example: gather_nd([[1, 2], [3, 4]], [[1, 0], [0, 1]]) is [3, 2];
+    gather_nd(x, [[1]]) is [x[1]].
+
+    Args:
+      params: a tensor of any dtype.
+      indices: an int32/int64 tensor of rank >= 1 whose last dimension K
+        (known when the graph is built) is <= rank(params).
+      name: op name (default "GatherNd").
+      batch_dims: only 0 is supported.
+
+    Returns:
+      A tensor of params' dtype.
+
+    Raises:
+      ValueError: K > rank(params), scalar indices, batch_dims != 0.
+      TypeError: indices that are not int32/int64.
+    """
+    if _static_int(batch_dims, "gather_nd: batch_dims") != 0:
+        raise ValueError("gather_nd: batch_dims other than 0 is not supported by slimcore")
+    params = convert_to_tensor(params)
+    return _op1("GatherNd", [params, convert_to_tensor(indices, graph=params.graph)], {}, name or "GatherNd")
+
+
+def _select_operands(x: TensorLike, y: TensorLike) -> tuple[Tensor, Tensor]:
+    """x and y of where: a tensor keeps its dtype and the other side takes it;
+    with neither a tensor, y takes x's dtype (TF's inference for the op's
+    shared type T: the first input decides)."""
+    if _tensor_or_none(x) is None and _tensor_or_none(y) is None:
+        x = convert_to_tensor(x)
+        return x, convert_to_tensor(y, dtype=x.dtype, graph=x.graph)
+    return _binary_operands(x, y)
+
+
+def where(
+    condition: TensorLike, x: TensorLike | None = None, y: TensorLike | None = None, name: str | None = None
+) -> Tensor:
+    """tf.where (TF1): with x and y, elements of x where condition is true
+    and of y elsewhere; without them, the coordinates of the true elements.
+
+    where(c, x, y)[i] = x[i] if c[...] else y[i], with TF1's rules and no
+    broadcasting: x and y have one shape and dtype, and condition is bool of
+    x's shape, or a vector of x.shape[0] (choosing whole rows x[k] / y[k]),
+    or a scalar. The gradient is dy where the condition chose x (to x) and
+    where it chose y (to y), zero elsewhere.
+
+    where(c) is an int64 tensor [num_true, rank(c)] of the coordinates of c's
+    true (nonzero) elements in row-major order; num_true is known only when
+    the graph runs (unless c is a constant). Not differentiable.
+
+    Example: where([True, False, True], [1, 2, 3], [4, 5, 6]) is [1, 5, 3];
+    where([[True, False], [False, True]]) is [[0, 0], [1, 1]].
+
+    Args:
+      condition: a bool tensor (numbers allowed in the one-argument form).
+      x, y: tensors of one shape and dtype, or both None.
+      name: op name (default "Select", or "Where" in the one-argument form).
+
+    Returns:
+      A tensor of x's dtype and shape, or an int64 [num_true, rank] tensor.
+
+    Raises:
+      ValueError: only one of x and y given, or shapes that do not fit the
+        rules above.
+      TypeError: a non-bool condition with x and y, or x and y of two dtypes.
+    """
+    if x is None and y is None:
+        condition = convert_to_tensor(condition)
+        return _op1("Where", [condition], {}, name or "Where")
+    if x is None or y is None:
+        raise ValueError("x and y must both be non-None or both be None.")
+    x, y = _select_operands(x, y)
+    condition = convert_to_tensor(condition, graph=x.graph)
+    return _op1("Select", [condition, x, y], {}, name or "Select")
+
+
+def where_v2(
+    condition: TensorLike, x: TensorLike | None = None, y: TensorLike | None = None, name: str | None = None
+) -> Tensor:
+    """tf.where_v2 (TF 1.14+; TF2's tf.where): where(c, x, y) with numpy
+    broadcasting of condition, x and y; without x and y, tf.where(c).
+
+    out[i] = x[i] if c[i] else y[i], each read through the broadcast. The
+    gradient is dy where x was chosen, summed over x's broadcast dimensions
+    (to x), and likewise for y.
+
+    Example: where_v2([[True], [False]], [1, 2, 3], 0) is [[1, 2, 3], [0, 0, 0]].
+
+    Args:
+      condition: a bool tensor.
+      x, y: tensors of one dtype (numbers take the other's), or both None.
+      name: op name (default "SelectV2", or "Where").
+
+    Returns:
+      A tensor of the broadcast shape and x's dtype, or where(condition).
+
+    Raises:
+      ValueError: only one of x and y given, or shapes that do not broadcast.
+      TypeError: a non-bool condition, or x and y of two dtypes.
+    """
+    if x is None and y is None:
+        return where(condition, name=name)
+    if x is None or y is None:
+        raise ValueError("x and y must both be non-None or both be None.")
+    x, y = _select_operands(x, y)
+    condition = convert_to_tensor(condition, graph=x.graph)
+    return _op1("SelectV2", [condition, x, y], {}, name or "SelectV2")
+
+
+def _static_dims(dims: TensorShape, what: str) -> list:
+    """Known dimensions as ints with at most one None made -1 (a reshape target)."""
+    out = [-1 if d is None else d for d in dims.as_list()]
+    if out.count(-1) > 1:
+        raise ValueError(
+            f"{what}: slimcore reshapes with static shapes, and {dims} has more than one unknown dimension"
+        )
+    return out
+
+
+def boolean_mask(tensor: TensorLike, mask: TensorLike, name: str = "boolean_mask", axis: int | None = None) -> Tensor:
+    """tf.boolean_mask: the slices of `tensor` where `mask` is true, as numpy's
+    tensor[mask] (with axis: tensor[(slice(None),) * axis + (mask,)]).
+
+    mask (rank k >= 1) covers dimensions [axis, axis + k) of tensor; those
+    collapse into one dimension of num_true entries, in row-major order:
+    TF1's implementation, gather(reshape(tensor), squeeze(where(mask))),
+    whose gradient scatters dy back (zeros where the mask is false).
+
+    Example: boolean_mask([[1, 2], [3, 4], [5, 6]], [True, False, True]) is
+    [[1, 2], [5, 6]].
+
+    Args:
+      tensor: a tensor of rank >= axis + k.
+      mask: a bool tensor of known rank k whose shape matches
+        tensor.shape[axis:axis + k].
+      name: name scope (default "boolean_mask").
+      axis: the first masked dimension of tensor (default 0).
+
+    Returns:
+      A tensor of rank rank(tensor) - k + 1 whose masked dimension is known
+      only when the graph runs (unless the mask is a constant).
+
+    Raises:
+      ValueError: a scalar mask, a mask shape that does not match, or (a
+        slimcore limit) more than one unknown dimension to collapse or keep.
+    """
+    with name_scope(name, values=[tensor, mask]):
+        tensor = convert_to_tensor(tensor, name="tensor")
+        mask = convert_to_tensor(mask, name="mask", graph=tensor.graph)
+        shape_mask = mask.shape
+        ndims_mask = shape_mask.ndims
+        if ndims_mask == 0:
+            raise ValueError("mask cannot be scalar.")
+        if ndims_mask is None:
+            raise ValueError(
+                "Number of mask dimensions must be specified, even if some dimensions are None.  "
+                "E.g. shape=[None] is ok, but shape=None is not."
+            )
+        axis = _axis_or_zero(axis, "boolean_mask: axis")
+        shape_tensor = tensor.shape
+        shape_tensor[axis : axis + ndims_mask].assert_is_compatible_with(shape_mask)
+        if ndims_mask > 1:
+            leading = shape_tensor[axis : axis + ndims_mask].num_elements()
+            target = (
+                TensorShape(shape_tensor[:axis]).concatenate([leading]).concatenate(shape_tensor[axis + ndims_mask :])
+            )
+            tensor = reshape(tensor, _static_dims(target, "boolean_mask"))
+            mask = reshape(mask, [-1])
+        indices = reshape(_op1("Where", [mask], {}, "Where"), [-1])
+        return gather(tensor, indices, axis=axis)
+
+
+def unsorted_segment_sum(
+    data: TensorLike, segment_ids: TensorLike, num_segments: TensorLike, name: str | None = None
+) -> Tensor:
+    """tf.unsorted_segment_sum: out[s, ...] = sum of data[j..., ...] over the
+    j with segment_ids[j...] == s (0 for an empty segment).
+
+    segment_ids' shape is a prefix of data's; out has num_segments rows.
+    A negative id drops its row (TF 1.15); an id >= num_segments is an
+    InvalidArgumentError when the graph runs. The gradient with respect to
+    data gathers dy at the ids (zero for dropped rows).
+
+    Example: unsorted_segment_sum([1, 2, 3, 4], [0, 1, 0, 1], 2) is [4, 6].
+
+    Args:
+      data: a numeric tensor.
+      segment_ids: an int32/int64 tensor, a prefix of data's shape.
+      num_segments: a scalar int32/int64 (a constant gives a static shape).
+      name: op name (default "UnsortedSegmentSum").
+
+    Returns:
+      A tensor of data's dtype, shape [num_segments] + data.shape[rank(ids):].
+
+    Raises:
+      ValueError: shapes that do not fit, a negative num_segments.
+      TypeError: ids or num_segments that are not int32/int64.
+    """
+    data = convert_to_tensor(data)
+    ids = convert_to_tensor(segment_ids, graph=data.graph)
+    count = convert_to_tensor(num_segments, graph=data.graph)
+    return _op1("UnsortedSegmentSum", [data, ids, count], {}, name or "UnsortedSegmentSum")
+
+
+def _embedding_table(params: list, partition_strategy: str) -> tuple[Tensor, np.ndarray | None]:
+    """Several shards as one table (their concatenation along axis 0) and the
+    row of it each id names (None: the id itself, as for 'div').
+
+    'div' puts ids in contiguous blocks, shard p holding the next
+    ceil or floor(N / P) ids (the first N mod P shards one more), so the
+    concatenation is the table. 'mod' puts id i in shard i mod P at row
+    i // P: row offset[i mod P] + i // P of the concatenation.
+
+    Raises:
+      ValueError: shards of unknown first dimension, or sizes that are not
+        what the strategy gives N ids over P shards.
+    """
+    sizes = [p.shape[0] for p in params]
+    if any(s.value is None for s in sizes):
+        raise ValueError("embedding_lookup: the shards' first dimensions must be known when the graph is built")
+    sizes = [s.value for s in sizes]
+    total, shards = sum(sizes), len(params)
+    expected = [
+        (total - p + shards - 1) // shards if partition_strategy == "mod" else total // shards + (p < total % shards)
+        for p in range(shards)
+    ]
+    if sizes != expected:
+        raise ValueError(
+            f"embedding_lookup: shards of {sizes} rows are not a '{partition_strategy}' partition of "
+            f"{total} ids over {shards} shards (expected {expected})"
+        )
+    table = concat(params, 0)
+    if partition_strategy == "div":
+        return table, None
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    ids = np.arange(total)
+    return table, (offsets[ids % shards] + ids // shards).astype(np.int64)
+
+
+def embedding_lookup(
+    params: TensorLike | Sequence[TensorLike],
+    ids: TensorLike,
+    partition_strategy: str = "mod",
+    name: str | None = None,
+    validate_indices: bool = True,
+    max_norm: float | None = None,
+) -> Tensor:
+    """tf.nn.embedding_lookup: the rows of the embedding table at `ids`,
+    y[p..., :] = params[ids[p...], :] (tf.gather on axis 0).
+
+    params is a tensor or variable, or a list of shards of one table split
+    by `partition_strategy` ("mod": id i in shard i mod P at row i // P;
+    "div": contiguous blocks); with max_norm, each looked-up embedding whose
+    L2 norm exceeds it is scaled down to it (TF1's clip_by_norm over the
+    embedding dimensions). Gradients reach the table (dense, repeated ids
+    adding up), so the embedding of a variable trains.
+
+    Example: with params [[0, 0], [1, 1], [2, 2]], ids [[2], [0]] give
+    [[[2, 2]], [[0, 0]]].
+
+    Args:
+      params: a tensor/variable of rank >= 1, or a non-empty list of them.
+      ids: an int32/int64 tensor of any shape; each id in [0, total rows).
+      partition_strategy: "mod" or "div" (matters for several shards).
+      name: name scope (default "embedding_lookup").
+      validate_indices: deprecated in TF1 and ignored (ids are always checked).
+      max_norm: if given, the largest L2 norm of a returned embedding.
+
+    Returns:
+      A tensor of shape ids.shape + params.shape[1:].
+
+    Raises:
+      ValueError: an empty list, an unknown partition_strategy, shards that
+        do not form the partition.
+    """
+    del validate_indices
+    if partition_strategy not in ("mod", "div"):
+        raise ValueError(f"embedding_lookup: partition_strategy must be 'mod' or 'div', got {partition_strategy!r}")
+    shards = list(params) if isinstance(params, (list, tuple)) else [params]
+    if not shards:
+        raise ValueError("embedding_lookup: params must not be empty")
+    with name_scope(name, "embedding_lookup", shards + [ids]) as scope:
+        shards = [convert_to_tensor(p) for p in shards]
+        ids = convert_to_tensor(ids, graph=shards[0].graph)
+        if len(shards) == 1:
+            table, rows = shards[0], None
+        else:
+            table, rows = _embedding_table(shards, partition_strategy)
+        if rows is not None:
+            ids = gather(constant(rows), ids)
+        out = gather(table, ids, name=scope)  # the op takes the scope's exact name, as TF1
+        return out if max_norm is None else _clip_rows(out, ids.shape.ndims, max_norm)
+
+
+def _clip_rows(values: Tensor, first_axis: int, max_norm: float) -> Tensor:
+    """TF1's clip_by_norm over axes [first_axis, rank), as embedding_lookup's
+    max_norm: t * max_norm / max(||t||, max_norm), ||t|| the L2 norm of each
+    embedding, with TF's guard for a zero norm (where(l2sum > 0, ...)) so its
+    gradient stays finite."""
+    from . import math_ops
+
+    axes = list(range(first_axis, values.shape.ndims))
+    l2sum = math_ops.reduce_sum(math_ops.square(values), axes, keepdims=True)
+    positive = math_ops.greater(l2sum, constant(0, dtype=values.dtype))
+    l2norm = where(positive, math_ops.sqrt(where(positive, l2sum, ones_like(l2sum))), l2sum)
+    clip = constant(max_norm, dtype=values.dtype)
+    return math_ops.divide(math_ops.multiply(values, clip), math_ops.maximum(l2norm, clip))
+
+
+__all__ += [
+    "newaxis",
+    "slice",
+    "strided_slice",
+    "gather",
+    "gather_nd",
+    "where",
+    "where_v2",
+    "boolean_mask",
+    "unsorted_segment_sum",
+]
