@@ -20,7 +20,7 @@ from ..framework.ops import (
     get_default_graph,
     register_tensor_conversion_function,
 )
-from ..framework.tensor_shape import TensorShape, _checked_dim, _core_shape
+from ..framework.tensor_shape import TensorShape, _checked_dim, _core_shape, _core_shape_or_unknown_rank
 
 if TYPE_CHECKING:  # annotations only
     from collections.abc import Sequence
@@ -33,24 +33,29 @@ __all__ = ["placeholder", "constant", "identity", "stop_gradient", "zeros", "one
 def placeholder(dtype: DTypeLike, shape: ShapeLike | None = None, name: str | None = None) -> Tensor:
     """tf.placeholder: a tensor whose value must be fed to Session.run.
 
+    ``tf.placeholder(tf.float32)`` (shape None: the keep_prob idiom) has
+    unknown rank (``TensorShape(None)``) and takes a feed of any shape; ops
+    built on it infer what they can (see the unknown-rank rule in
+    cpp/src/op_registry.h) and check the rest when the graph runs.
+
     Args:
-      dtype: element type.
+      dtype: element type (any dtype, string and the storage dtypes included).
       shape: static shape; None entries (or -1) are unknown until fed, e.g.
-        ``[None, 784]``. slimcore needs the rank: shape=None is refused.
+        ``[None, 784]``; None (or TensorShape(None)): unknown rank.
+      name: op name (default "Placeholder").
+
+    Returns:
+      A Tensor of `dtype` whose static shape is `shape`.
 
     Raises:
-      ValueError: shape None or with invalid entries.
+      ValueError: a shape with invalid entries.
+      TypeError: a dtype slimcore does not know.
     """
-    if shape is None:
-        raise ValueError(
-            "placeholder needs a shape (use None for unknown dimensions, "
-            "e.g. [None, 784]): slimcore tensors always have a known rank"
-        )
     dtype = _dtypes.as_dtype(dtype)
     return _op1(
         "Placeholder",
         [],
-        {"dtype": dtype._core, "shape": _core_shape(shape)},
+        {"dtype": dtype._core, "shape": _core_shape_or_unknown_rank(shape)},
         name or "Placeholder",
         graph=get_default_graph(),
     )
