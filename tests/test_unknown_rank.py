@@ -399,3 +399,39 @@ def test_many_unknown_rank_inputs():
     y = sc.add_n(ps)
     assert y.shape.ndims is None
     np.testing.assert_allclose(_run(y, {p: np.ones((2, 2)) * k for k, p in enumerate(ps)}), np.full((2, 2), 6.0))
+
+
+# ---- TensorShape / Dimension on tensors (TF1's V1 behaviour: shape[i] is a Dimension) -----------
+
+
+def test_tensor_shape_api_on_tensors_of_known_and_unknown_rank():
+    net = tf.placeholder(tf.float32, [None, 5, 5, 16])
+    inner_size = 8
+    assert inner_size < net.shape[3] and net.shape[3] > inner_size
+    assert isinstance(net.get_shape()[3], tf.Dimension) and net.shape[3].value == 16
+    assert tf.dimension_value(net.shape[3]) == 16 and tf.dimension_value(net.shape[0]) is None
+    assert (net.shape[1] * net.shape[2] * net.shape[3]).value == 400
+    assert net.get_shape()[1:].num_elements() == 400 and net.get_shape().num_elements() is None
+    assert net.get_shape()[1:].as_list() == [5, 5, 16] and not net.get_shape().is_fully_defined()
+    assert net.get_shape().merge_with([2, None, 5, None]).as_list() == [2, 5, 5, 16]
+    assert net.get_shape().concatenate([3]).as_list() == [None, 5, 5, 16, 3]
+    assert net.get_shape().with_rank(4) is not None and net.get_shape().with_rank_at_least(2).ndims == 4
+    assert net.get_shape().most_specific_compatible_shape([2, 5, 6, 16]).as_list() == [None, 5, None, 16]
+    net.get_shape().assert_is_compatible_with([7, 5, 5, 16])
+    with pytest.raises(ValueError):
+        net.get_shape().assert_is_compatible_with([7, 5, 5, 15])
+    with pytest.raises(ValueError):
+        net.get_shape().with_rank(2)
+
+    u = tf.placeholder(tf.float32).get_shape()
+    assert u.with_rank(2).as_list() == [None, None] and u.with_rank_at_least(3).ndims is None
+    assert u.merge_with([1, 2]).as_list() == [1, 2] and u.concatenate([3]).ndims is None
+    assert u.is_compatible_with([4, 5, 6]) and not u.is_fully_defined() and u.num_elements() is None
+    assert u[0].value is None and u[1:3].as_list() == [None, None]
+
+    d = tf.Dimension(None)
+    assert (d + 1).value is None and (tf.Dimension(7) // 2).value == 3 and (tf.Dimension(7) % 4).value == 3
+    assert (3 * tf.Dimension(4)).value == 12 and (d > 1) is None and tf.Dimension(3).merge_with(d).value == 3
+    assert d.is_compatible_with(5) and not tf.Dimension(3).is_compatible_with(4)
+    with pytest.raises(ValueError):
+        tf.Dimension(3).merge_with(4)
