@@ -324,6 +324,13 @@ def test_cast_gradient_flows_between_float32_and_float64_only():
 # ---- strings ---------------------------------------------------------------------------
 
 
+def test_integer_constants_out_of_range_are_refused_not_wrapped():
+    for value, dtype in [(300, sc.uint8), (-1, sc.uint16), (2**40, sc.int32), ([1, 128], sc.int8)]:
+        with pytest.raises(TypeError, match=f"out of range for {dtype.name}"):
+            sc.constant(value, dtype=dtype)
+    np.testing.assert_array_equal(_run(sc.constant([0, 255], dtype=sc.uint8)), np.array([0, 255], np.uint8))
+
+
 def test_string_placeholder_feeds_and_fetches_bytes():
     p = tf.placeholder(tf.string)
     q = tf.placeholder(tf.string, [None])

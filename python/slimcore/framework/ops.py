@@ -608,6 +608,10 @@ def _infer_numpy(value: TensorLike, dtype: _dtypes.DType | None) -> np.ndarray:
             )
         if array.dtype.kind not in "fiub":
             raise TypeError(f"cannot convert {value!r} (numpy dtype {array.dtype}) to {dtype.name}")
+        if np.dtype(target).kind in "iu" and array.dtype.kind in "iuf" and array.size:
+            info = np.iinfo(target)
+            if array.min() < info.min or array.max() > info.max:  # astype would wrap silently
+                raise TypeError(f"Value {value!r} is out of range for {dtype.name} [{info.min}, {info.max}]")
         return np.require(array.astype(target, copy=False), requirements="C")
     array = np.asarray(value)
     if array.dtype.kind in "OSU":
