@@ -425,9 +425,9 @@ def test_tensor_shape_api_on_tensors_of_known_and_unknown_rank():
     assert net.get_shape().with_rank(4) is not None and net.get_shape().with_rank_at_least(2).ndims == 4
     assert net.get_shape().most_specific_compatible_shape([2, 5, 6, 16]).as_list() == [None, 5, None, 16]
     net.get_shape().assert_is_compatible_with([7, 5, 5, 16])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="incompatible"):
         net.get_shape().assert_is_compatible_with([7, 5, 5, 15])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="must have rank 2"):
         net.get_shape().with_rank(2)
 
     u = tf.placeholder(tf.float32).get_shape()
@@ -440,5 +440,5 @@ def test_tensor_shape_api_on_tensors_of_known_and_unknown_rank():
     assert (d + 1).value is None and (tf.Dimension(7) // 2).value == 3 and (tf.Dimension(7) % 4).value == 3
     assert (3 * tf.Dimension(4)).value == 12 and (d > 1) is None and tf.Dimension(3).merge_with(d).value == 3
     assert d.is_compatible_with(5) and not tf.Dimension(3).is_compatible_with(4)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not compatible"):
         tf.Dimension(3).merge_with(4)
