@@ -214,7 +214,7 @@ def test_cast_gradients():
 
 def test_cast_unknown_dtype_is_a_type_error():
     x = sc.placeholder(sc.float32, [2])
-    for bad in ("complex64", "string", np.complex64, "float16", object):
+    for bad in ("complex64", np.complex64, "bfloat16", "uint32"):
         with pytest.raises(TypeError, match="Cannot convert"):
             sc.cast(x, bad)
 

@@ -25,19 +25,51 @@ py::dtype numpy_dtype(DType dtype) {
     case DType::Int32: return py::dtype::of<int32_t>();
     case DType::Int64: return py::dtype::of<int64_t>();
     case DType::Bool: return py::dtype::of<bool>();
+    case DType::Int8: return py::dtype::of<int8_t>();
+    case DType::Int16: return py::dtype::of<int16_t>();
+    case DType::UInt8: return py::dtype::of<uint8_t>();
+    case DType::UInt16: return py::dtype::of<uint16_t>();
+    case DType::Float16: return py::dtype("float16");
+    case DType::String: return py::dtype("O");
   }
   throw TypeMismatch("unknown dtype");
 }
 
+// A string tensor holding a copy of the elements of `array` (any shape), each
+// bytes or str (str stored UTF-8 encoded, as TF1 does).
+Tensor string_tensor(const py::array& array) {
+  Shape shape(array.shape(), array.shape() + array.ndim());
+  Tensor t(DType::String, shape);
+  std::string* out = t.data<std::string>();
+  int64_t i = 0;
+  for (py::handle item : array.attr("ravel")("C")) {
+    if (!py::isinstance<py::bytes>(item) && !py::isinstance<py::str>(item))
+      throw TypeMismatch("a string tensor takes bytes or str elements, got " +
+                         py::str(py::type::of(item).attr("__name__")).cast<std::string>());
+    out[i++] = item.cast<std::string>();
+  }
+  return t;
+}
+
 // A view of a C-contiguous numpy array of the given dtype (the caller keeps
-// the array alive while the tensor is used).
+// the array alive while the tensor is used); a string tensor is a copy.
 Tensor tensor_view(const py::array& array, DType dtype) {
+  if (dtype == DType::String) return string_tensor(array);
   Shape shape(array.shape(), array.shape() + array.ndim());
   return Tensor::external(dtype, shape, const_cast<void*>(array.data()));
 }
 
-// Hands the tensor's storage to numpy without copying.
+// Hands the tensor's storage to numpy without copying (a string tensor: a
+// numpy object array of bytes, as TF1 fetches tf.string).
 py::array to_numpy(const Tensor& t) {
+  if (t.dtype() == DType::String) {
+    py::list items;
+    const std::string* s = t.data<std::string>();
+    for (int64_t i = 0; i < t.numel(); ++i) items.append(py::bytes(s[i]));
+    py::array flat = py::module_::import("numpy").attr("array")(items, py::arg("dtype") = py::dtype("O"));
+    std::vector<py::ssize_t> shape(t.shape().begin(), t.shape().end());
+    return flat.attr("reshape")(py::tuple(py::cast(shape)));
+  }
   auto* owner = new Tensor(t);
   py::capsule keep(owner, [](void* p) { delete static_cast<Tensor*>(p); });
   std::vector<py::ssize_t> shape(t.shape().begin(), t.shape().end());
@@ -130,7 +162,14 @@ PYBIND11_MODULE(_core, m) {
       .value("float64", DType::Float64)
       .value("int32", DType::Int32)
       .value("int64", DType::Int64)
-      .value("bool", DType::Bool);
+      .value("bool", DType::Bool)
+      .value("int8", DType::Int8)
+      .value("int16", DType::Int16)
+      .value("uint8", DType::UInt8)
+      .value("uint16", DType::UInt16)
+      .value("float16", DType::Float16)
+      .value("string", DType::String);
+  m.attr("UNKNOWN_RANK") = kUnknownRank;
 
   py::class_<Tensor>(m, "Tensor", "A C++ tensor (holds a copy of a numpy array)")
       .def(py::init([](py::array array, DType dtype) {
@@ -188,8 +227,14 @@ PYBIND11_MODULE(_core, m) {
           "output_dtype", [](const Graph& g, int id, int i) { return g.node(id).outputs.at(i).dtype; }, py::arg("node"),
           py::arg("index"), "the DType of output `index` of node `node`")
       .def(
-          "output_shape", [](const Graph& g, int id, int i) { return g.node(id).outputs.at(i).shape; }, py::arg("node"),
-          py::arg("index"), "the static shape of output `index` of node `node` (-1: unknown)")
+          "output_shape",
+          [](const Graph& g, int id, int i) -> std::optional<Shape> {
+            const Shape& shape = g.node(id).outputs.at(i).shape;
+            if (is_unknown_rank(shape)) return std::nullopt;
+            return shape;
+          },
+          py::arg("node"), py::arg("index"),
+          "the static shape of output `index` of node `node` (-1: unknown dimension; None: unknown rank)")
       .def("refine_output_shape", &Graph::refine_output_shape, py::arg("node"), py::arg("index"), py::arg("shape"),
            "tf.Tensor.set_shape: merges `shape` (-1: unknown) into the static shape of output `index` of `node`")
       .def("find_node", &Graph::find_node, py::arg("name"), "the id of the node named `name`, or -1")
@@ -249,6 +294,10 @@ PYBIND11_MODULE(_core, m) {
             std::vector<std::pair<TensorRef, Tensor>> feed_tensors;
             for (const auto& [node, index, array] : feeds) {
               const DType dtype = s.graph().node(node).outputs.at(index).dtype;
+              if (dtype == DType::String) {
+                feed_tensors.emplace_back(TensorRef{node, index}, string_tensor(array));
+                continue;
+              }
               if (!array.dtype().is(numpy_dtype(dtype)) || !(array.flags() & py::array::c_style) ||
                   !(array.flags() & kAligned))
                 throw TypeMismatch("feed for " + s.graph().node(node).name + " must be an aligned C-contiguous " +

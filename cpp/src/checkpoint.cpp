@@ -25,8 +25,15 @@ const char* safetensors_dtype(DType d) {
     case DType::Int32: return "I32";
     case DType::Int64: return "I64";
     case DType::Bool: return "BOOL";
+    case DType::Int8: return "I8";
+    case DType::Int16: return "I16";
+    case DType::UInt8: return "U8";
+    case DType::UInt16: return "U16";
+    case DType::Float16: return "F16";
+    case DType::String: break;
   }
-  return "";
+  throw InvalidArgument("a checkpoint cannot hold a tensor of dtype " + dtype_name(d) +
+                        " (safetensors stores fixed-size numbers)");
 }
 
 DType dtype_from(const std::string& s, const std::string& path, const std::string& name) {

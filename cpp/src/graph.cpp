@@ -84,6 +84,7 @@ void Graph::refine_output_shape(int id, int index, const Shape& shape) {
     throw InvalidArgument("op '" + n.name + "' has no output " + std::to_string(index));
   TensorSpec& spec = nodes_[static_cast<std::size_t>(id)].outputs[static_cast<std::size_t>(index)];
   const std::string tensor = n.name + ":" + std::to_string(index);
+  if (is_unknown_rank(shape)) return;
   for (int64_t d : shape)
     if (d < kUnknownDim)
       throw InvalidArgument("set_shape of " + tensor + ": dimension " + std::to_string(d) + " in shape " +
@@ -92,6 +93,10 @@ void Graph::refine_output_shape(int id, int index, const Shape& shape) {
   if (!shape_compatible(spec.shape, shape))
     throw InvalidArgument("set_shape of " + tensor + ": shapes " + shape_string(spec.shape) + " and " +
                           shape_string(shape) + " are not compatible");
+  if (is_unknown_rank(spec.shape)) {
+    spec.shape = shape;
+    return;
+  }
   // Merge: a dimension known on either side is kept (equal when both are known).
   for (std::size_t i = 0; i < shape.size(); ++i)
     if (spec.shape[i] == kUnknownDim) spec.shape[i] = shape[i];

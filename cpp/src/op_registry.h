@@ -91,6 +91,11 @@ struct OpDef {
   // The shape rule reads input values (InferContext::value): re-inferred on
   // every run, with Const inputs' values at graph construction.
   bool value_dependent_shape = false;
+  // The op moves or converts elements of every dtype (Placeholder, Const,
+  // Identity, Cast, Reshape...), storage-only ones included (int8, int16,
+  // uint8, uint16, float16, string). Any other op takes and gives only the
+  // compute dtypes (is_compute_dtype); infer_outputs refuses the rest.
+  bool any_dtype = false;
 };
 
 // def.shape's output specs for `node`, each checked to be indexable
@@ -99,6 +104,27 @@ struct OpDef {
 // construction and the executor's run-time inference both go through it;
 // `values` (one entry per input, null where unknown) reach the rule of an op
 // with value_dependent_shape.
+//
+// Two generic rules, so that no shape function needs to know about them:
+//
+// Dtypes: unless def.any_dtype, an input or output of a storage-only dtype
+// (float16, int8, string...) is a TypeMismatch naming the op, the dtype and
+// the fix (tf.cast), at graph construction.
+//
+// Unknown rank (only at graph construction: a run has every shape): when
+// inputs have unknown rank, def.shape runs on stand-ins, each such input
+// taken as rank 0, 1, ..., kMaxStandInRank with every dimension unknown (all
+// combinations for up to two such inputs, the same rank for all beyond). An
+// output keeps what every valid stand-in agrees on: its rank when all give
+// the same one (else unknown rank), and each dimension all give alike (else
+// unknown); its dtype and the number of outputs are those of the first valid
+// stand-in. So Mul(x[?, 10], unknown) has unknown rank, MatMul(unknown,
+// w[10, 5]) is [?, 5] (only rank 2 is valid), Shape(unknown) is [?] and
+// ReduceSum(unknown) over all axes is []. The rank-dependent checks the
+// stand-ins passed run again at run time on the fed shapes, where they fail
+// with InvalidArgument naming the op. When no stand-in is valid the op can
+// never run: InvalidArgument (or the shape function's TypeMismatch) now.
+constexpr int kMaxStandInRank = 8;
 std::vector<TensorSpec> infer_outputs(const OpDef& def, const Node& node, const std::vector<TensorSpec>& inputs,
                                       const std::vector<const Tensor*>* values = nullptr);
 
@@ -155,6 +181,11 @@ class OpBuilder {
   // See OpDef::value_dependent_shape and InferContext.
   OpBuilder& value_dependent_shape() {
     def_.value_dependent_shape = true;
+    return *this;
+  }
+  // See OpDef::any_dtype.
+  OpBuilder& any_dtype() {
+    def_.any_dtype = true;
     return *this;
   }
   const OpDef& def() const { return def_; }

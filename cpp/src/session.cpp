@@ -101,7 +101,7 @@ void place_gradients(const Graph& graph, Plan& plan) {
       if (v.type != "VariableV2" || !v.attrs.get_or<bool>("trainable", true) || v.outputs[0].dtype != DType::Float32)
         continue;
       const TensorSpec& spec = producer.node->outputs[static_cast<std::size_t>(src.index)];
-      if (producer.def->sets_own_outputs || spec.dtype != DType::Float32 ||
+      if (producer.def->sets_own_outputs || spec.dtype != DType::Float32 || is_unknown_rank(spec.shape) ||
           !shape_compatible(spec.shape, v.outputs[0].shape))
         continue;
       const bool tensor_placed = !producer.placements.empty() && producer.placements[src.index] >= 0;

@@ -1,6 +1,7 @@
 // Tensors, dtypes and shapes.
 #include "slimcore/tensor.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -18,6 +19,12 @@ std::size_t dtype_size(DType dtype) {
     case DType::Int32: return 4;
     case DType::Int64: return 8;
     case DType::Bool: return 1;
+    case DType::Int8: return 1;
+    case DType::Int16: return 2;
+    case DType::UInt8: return 1;
+    case DType::UInt16: return 2;
+    case DType::Float16: return 2;
+    case DType::String: return sizeof(std::string);
   }
   throw InvalidArgument("unknown dtype");
 }
@@ -29,6 +36,12 @@ std::string dtype_name(DType dtype) {
     case DType::Int32: return "int32";
     case DType::Int64: return "int64";
     case DType::Bool: return "bool";
+    case DType::Int8: return "int8";
+    case DType::Int16: return "int16";
+    case DType::UInt8: return "uint8";
+    case DType::UInt16: return "uint16";
+    case DType::Float16: return "float16";
+    case DType::String: return "string";
   }
   return "unknown";
 }
@@ -38,6 +51,9 @@ bool is_floating(DType dtype) {
 }
 bool is_integer(DType dtype) {
   return dtype == DType::Int32 || dtype == DType::Int64;
+}
+bool is_compute_dtype(DType dtype) {
+  return is_floating(dtype) || is_integer(dtype) || dtype == DType::Bool;
 }
 
 int64_t checked_size_product(int64_t a, int64_t b, const std::string& what) {
@@ -94,6 +110,7 @@ bool is_fully_defined(const Shape& shape) {
 }
 
 std::string shape_string(const Shape& shape) {
+  if (is_unknown_rank(shape)) return "<unknown>";
   std::string s = "[";
   for (std::size_t i = 0; i < shape.size(); ++i) {
     if (i) s += ", ";
@@ -103,6 +120,7 @@ std::string shape_string(const Shape& shape) {
 }
 
 bool shape_compatible(const Shape& partial, const Shape& full) {
+  if (is_unknown_rank(partial) || is_unknown_rank(full)) return true;
   if (partial.size() != full.size()) return false;
   for (std::size_t i = 0; i < partial.size(); ++i)
     if (partial[i] >= 0 && full[i] >= 0 && partial[i] != full[i]) return false;
@@ -126,6 +144,12 @@ std::shared_ptr<void> allocate_aligned(std::size_t bytes) {
   if (!p) throw ResourceExhausted("out of memory: cannot allocate a tensor of " + std::to_string(bytes) + " bytes");
   return std::shared_ptr<void>(p, [](void* q) { std::free(q); });
 }
+// String tensors hold constructed std::string objects (destroyed with the storage).
+std::shared_ptr<void> allocate_strings(int64_t count) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  auto* p = new std::string[static_cast<std::size_t>(count > 0 ? count : 1)];
+  return std::shared_ptr<void>(p, [](void* q) { delete[] static_cast<std::string*>(q); });
+}
 }  // namespace
 
 uint64_t Tensor::allocation_count() {
@@ -136,10 +160,11 @@ Tensor::Tensor(DType dtype, Shape shape) : dtype_(dtype), shape_(std::move(shape
   numel_ = num_elements(shape_);
   if (numel_ < 0) throw InvalidArgument("cannot allocate a tensor of partially known shape " + shape_string(shape_));
   check_shape_size(shape_, dtype_size(dtype_));
-  storage_ = allocate_aligned(nbytes());
+  storage_ = dtype_ == DType::String ? allocate_strings(numel_) : allocate_aligned(nbytes());
 }
 
 Tensor Tensor::external(DType dtype, Shape shape, void* data) {
+  if (dtype == DType::String) throw TypeMismatch("a string tensor cannot wrap external memory: build it element-wise");
   Tensor t;
   t.dtype_ = dtype;
   t.shape_ = std::move(shape);
@@ -170,7 +195,7 @@ Tensor Tensor::view(DType dtype, Shape shape, std::size_t byte_offset) const {
 
 Tensor Tensor::clone() const {
   Tensor t(dtype_, shape_);
-  if (nbytes()) std::memcpy(t.raw(), raw(), nbytes());
+  t.copy_from(*this);
   return t;
 }
 
@@ -191,13 +216,24 @@ double Tensor::scalar_value() const {
 }
 
 void Tensor::fill_zero() {
-  if (nbytes()) std::memset(raw(), 0, nbytes());
+  if (dtype_ == DType::String) {
+    std::string* s = data<std::string>();
+    std::fill(s, s + numel_, std::string());
+  } else if (nbytes()) {
+    std::memset(raw(), 0, nbytes());
+  }
 }
 
 void Tensor::copy_from(const Tensor& src) {
   if (src.dtype_ != dtype_ || src.numel_ != numel_)
     throw InvalidArgument("copy between tensors of different dtype or size");
-  if (nbytes() && raw() != src.raw()) std::memcpy(raw(), src.raw(), nbytes());
+  if (!nbytes() || raw() == src.raw()) return;
+  if (dtype_ == DType::String) {
+    const std::string* s = src.data<std::string>();
+    std::copy(s, s + numel_, data<std::string>());
+  } else {
+    std::memcpy(raw(), src.raw(), nbytes());
+  }
 }
 
 void Tensor::check_dtype(DType expected) const {

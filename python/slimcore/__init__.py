@@ -33,7 +33,23 @@ from .decay import convert_decay
 # The graph core: Graph, Tensor, Operation, shapes, dtypes, Session, errors.
 from .framework import dtypes, errors
 from .framework.config import ConfigProto, GPUOptions, device
-from .framework.dtypes import DType, as_dtype, bool_, double, float32, float64, int32, int64
+from .framework.dtypes import (
+    DType,
+    as_dtype,
+    bool_,
+    double,
+    float16,
+    float32,
+    float64,
+    half,
+    int8,
+    int16,
+    int32,
+    int64,
+    string,
+    uint8,
+    uint16,
+)
 from .framework.ops import (
     Graph,
     GraphKeys,
@@ -158,10 +174,17 @@ __all__ = sorted(
         "as_dtype",
         "bool",
         "double",
+        "float16",
         "float32",
         "float64",
+        "half",
+        "int8",
+        "int16",
         "int32",
         "int64",
+        "string",
+        "uint8",
+        "uint16",
         "Dimension",
         "dimension_at_index",
         "dimension_value",

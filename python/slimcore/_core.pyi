@@ -51,14 +51,32 @@ class DType:
       int64
 
       bool
+
+      int8
+
+      int16
+
+      uint8
+
+      uint16
+
+      float16
+
+      string
     """
 
     __members__: typing.ClassVar[dict[str, DType]]
     bool: typing.ClassVar[DType]
+    float16: typing.ClassVar[DType]
     float32: typing.ClassVar[DType]
     float64: typing.ClassVar[DType]
+    int16: typing.ClassVar[DType]
     int32: typing.ClassVar[DType]
     int64: typing.ClassVar[DType]
+    int8: typing.ClassVar[DType]
+    string: typing.ClassVar[DType]
+    uint16: typing.ClassVar[DType]
+    uint8: typing.ClassVar[DType]
     @typing.overload
     def __eq__(self, other: DType) -> bool: ...
     @typing.overload
@@ -181,9 +199,9 @@ class Graph:
         """
         the DType of output `index` of node `node`
         """
-    def output_shape(self, node: int, index: int) -> list[int]:
+    def output_shape(self, node: int, index: int) -> list[int] | None:
         """
-        the static shape of output `index` of node `node` (-1: unknown)
+        the static shape of output `index` of node `node` (-1: unknown dimension; None: unknown rank)
         """
     def pop_control_dependencies(self) -> None:
         """
@@ -231,6 +249,8 @@ class Session:
         """
         whether variable node `node` holds a value in this session
         """
+
+UNKNOWN_RANK: int  # the one dimension of a C++ shape of unknown rank ([UNKNOWN_RANK])
 
 def get_num_threads() -> int:
     """

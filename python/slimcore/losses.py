@@ -143,7 +143,11 @@ def get_total_loss(
 # ---- weighting ------------------------------------------------------------------------
 def _check_broadcastable(weights: Tensor, losses: Tensor) -> None:
     """TF's assert_broadcastable: weights are a scalar, or have the losses'
-    rank with each dimension equal to the loss's or 1."""
+    rank with each dimension equal to the loss's or 1. A side of unknown rank
+    (a shapeless placeholder) is checked when the graph runs, by the
+    broadcasting multiply."""
+    if weights.shape.ndims is None or losses.shape.ndims is None:
+        return
     w_shape, l_shape = weights.shape.as_list(), losses.shape.as_list()
     if not w_shape:
         return

@@ -78,7 +78,8 @@ class Output {
   const TensorSpec& spec() const;
   DType dtype() const { return spec().dtype; }
   const Shape& shape() const { return spec().shape; }
-  int rank() const { return static_cast<int>(shape().size()); }
+  // The static rank; -1 when unknown (is_unknown_rank(shape())).
+  int rank() const { return is_unknown_rank(shape()) ? -1 : static_cast<int>(shape().size()); }
   // TF's tensor name: "<op name>:<output index>".
   std::string name() const;
 
@@ -110,7 +111,8 @@ class Graph {
   int find_node(const std::string& name) const;
   // tf.Tensor.set_shape: merges `shape` (-1: unknown) into the static shape
   // of output `index` of `node`: its unknown dimensions take the known ones of
-  // `shape`. Nodes added afterwards see the refined shape (and a feed of the
+  // `shape`; an output of unknown rank takes `shape` whole, and a `shape` of
+  // unknown rank changes nothing. Nodes added afterwards see the refined shape (and a feed of the
   // output is checked against it); nodes already added keep what they
   // inferred. Throws InvalidArgument naming the tensor and both shapes when
   // the ranks differ or a known dimension differs, or when `shape` holds a

@@ -14,6 +14,7 @@ namespace ops {
 using Axes = std::optional<std::vector<int64_t>>;  // nullopt: all axes
 
 // ---- sources and state (array_ops.cpp, variable_ops.cpp) --------------------
+// `shape` may hold -1 (unknown dimension) or be unknown_rank_shape() (tf.placeholder(dtype)).
 Output placeholder(Graph& g, DType dtype, Shape shape, const std::string& name = "Placeholder");
 Output constant(Graph& g, const Tensor& value, const std::string& name = "Const");
 Output scalar(Graph& g, double value, DType dtype = DType::Float32, const std::string& name = "Const");

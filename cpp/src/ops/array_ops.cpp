@@ -24,7 +24,8 @@ REGISTER_OP("Placeholder")
     .kernel([](KernelContext& c) -> void {
       c.fail("a placeholder must be fed");  // the planner refuses this earlier
     })
-    .not_differentiable();
+    .not_differentiable()
+    .any_dtype();
 
 REGISTER_OP("Const")
     .inputs(0)
@@ -34,14 +35,16 @@ REGISTER_OP("Const")
     })
     .kernel([](KernelContext& c) { c.outputs[0] = c.attrs().get<Tensor>("value"); })
     .sets_own_outputs()
-    .not_differentiable();
+    .not_differentiable()
+    .any_dtype();
 
 REGISTER_OP("Identity")
     .inputs(1)
     .shape(same_as_input0)
     .kernel([](KernelContext& c) { c.outputs[0] = c.input(0); })
     .gradient([](const GradContext& c) { return std::vector<Output>{c.grad()}; })
-    .sets_own_outputs();
+    .sets_own_outputs()
+    .any_dtype();
 
 // y = x, but no gradient flows back through it (tf.stop_gradient).
 REGISTER_OP("StopGradient")
@@ -49,7 +52,8 @@ REGISTER_OP("StopGradient")
     .shape(same_as_input0)
     .kernel([](KernelContext& c) { c.outputs[0] = c.input(0); })
     .sets_own_outputs()
-    .not_differentiable();
+    .not_differentiable()
+    .any_dtype();
 
 // y = x after checking that x holds no NaN or Inf (tf.check_numerics);
 // raises NonFiniteError with the op's message otherwise.
@@ -106,8 +110,9 @@ Output scalar_like(Output like, double value) {
 namespace ops {
 
 Output placeholder(Graph& g, DType dtype, Shape shape, const std::string& name) {
-  for (int64_t d : shape)
-    if (d < -1) throw InvalidArgument("placeholder " + name + ": dimensions must be >= 0 or -1 (unknown)");
+  if (!is_unknown_rank(shape))
+    for (int64_t d : shape)
+      if (d < -1) throw InvalidArgument("placeholder " + name + ": dimensions must be >= 0 or -1 (unknown)");
   return g.add("Placeholder", {}, {{"dtype", dtype}, {"shape", shape}}, name);
 }
 

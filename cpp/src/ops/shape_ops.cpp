@@ -1,5 +1,6 @@
-// Shapes and types: Reshape, Cast, Pack (tf.stack), ConcatV2 (tf.concat),
-// OneHot, and the gradient helpers ReshapeLike, StackSlice, ConcatSlice.
+// Shapes: Reshape, Pack (tf.stack), ConcatV2 (tf.concat),
+// OneHot, and the gradient helpers ReshapeLike, StackSlice, ConcatSlice
+// (Cast: cast_ops.cpp).
 // Op types carry TensorFlow's names (Pack, ConcatV2) so that code reading
 // op.type sees what it saw in TF1.
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "convert.h"
 #include "kernel_util.h"
 #include "op_registry.h"
 #include "slimcore/ops.h"
@@ -111,7 +113,8 @@ REGISTER_OP("Reshape")
     .gradient([](const GradContext& c) {
       return std::vector<Output>{c.graph.add("ReshapeLike", {c.grad(), c.input(0)})};
     })
-    .sets_own_outputs();
+    .sets_own_outputs()
+    .any_dtype();
 
 // ReshapeLike(x, like): x viewed with like's run-time shape (the gradient of
 // Reshape). Its gradient is the same op the other way.
@@ -131,51 +134,6 @@ REGISTER_OP("ReshapeLike")
       return std::vector<Output>{c.graph.add("ReshapeLike", {c.grad(), c.input(0)}), Output()};
     })
     .sets_own_outputs();
-
-// ---- Cast ----------------------------------------------------------------------------
-
-// One element of Cast, with TensorFlow's numbers on x86: float -> int
-// truncates toward zero, and nan or a value out of the integer's range gives
-// the integer's minimum (what the cvtt instructions TF's kernel compiles to
-// return; written out here because the plain C++ cast is undefined there);
-// anything -> bool is x != 0; bool -> number is 0 or 1; int64 -> int32 keeps
-// the low 32 bits.
-template <typename D, typename S> D convert(S v) {
-  if constexpr (std::is_same_v<D, bool>) {
-    return v != S(0);
-  } else if constexpr (std::is_floating_point_v<S> && std::is_integral_v<D>) {
-    constexpr S lo = static_cast<S>(std::numeric_limits<D>::min());  // -2^(bits-1), exact
-    return (v >= lo && v < -lo) ? static_cast<D>(v) : std::numeric_limits<D>::min();
-  } else {
-    return static_cast<D>(v);
-  }
-}
-
-REGISTER_OP("Cast")
-    .inputs(1)
-    .shape([](const InferContext& c) {
-      return std::vector<TensorSpec>{{c.attrs().get<DType>("DstT"), c.input(0).shape}};
-    })
-    .kernel([](KernelContext& c) {
-      const Tensor& x = c.input(0);
-      Tensor& out = c.output(0);
-      dispatch_any(x.dtype(), [&](auto src_zero) {
-        using S = decltype(src_zero);
-        dispatch_any(out.dtype(), [&](auto dst_zero) {
-          using D = decltype(dst_zero);
-          const S* in = x.data<S>();
-          D* o = out.data<D>();
-          parallel_for(out.numel(), [&](int64_t i) { o[i] = convert<D, S>(in[i]); });
-        });
-      });
-    })
-    // float -> float: the gradient cast back; no gradient through an integer
-    // or bool side.
-    .gradient([](const GradContext& c) {
-      const DType src = c.input(0).dtype(), dst = c.output(0).dtype();
-      if (!is_floating(src) || !is_floating(dst)) return std::vector<Output>{Output()};
-      return std::vector<Output>{ops::cast(c.grad(), src)};
-    });
 
 // ---- Pack (tf.stack) and its gradient StackSlice -----------------------------------------
 

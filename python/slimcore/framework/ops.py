@@ -231,7 +231,7 @@ class Tensor(_Operators):
             raise ValueError(
                 f"set_shape of Tensor {self.name}: shapes {current} and {as_shape(shape)} are not compatible"
             ) from None
-        if merged.ndims is not None:
+        if merged.ndims is not None:  # an unknown-rank tensor takes the rank here
             dims = [-1 if d is None else d for d in merged.as_list()]
             self.graph._c.refine_output_shape(self._node, self._index, dims)
 
@@ -598,6 +598,8 @@ def _graph_of(values: Iterable[object]) -> Graph:
 def _infer_numpy(value: TensorLike, dtype: _dtypes.DType | None) -> np.ndarray:
     """numpy value of a constant, with TF's dtype inference (Python floats
     become float32, Python ints int32)."""
+    if dtype is not None and dtype.name == "string":
+        return _string_array(value)
     if dtype is not None:
         try:
             array = np.asarray(value)
@@ -615,10 +617,16 @@ def _infer_numpy(value: TensorLike, dtype: _dtypes.DType | None) -> np.ndarray:
             )
         if array.dtype.kind not in "fiub":
             raise TypeError(f"cannot convert {value!r} (numpy dtype {array.dtype}) to {dtype.name}")
+        if np.dtype(target).kind in "iu" and array.dtype.kind in "iuf" and array.size:
+            info = np.iinfo(target)
+            if array.min() < info.min or array.max() > info.max:  # astype would wrap silently
+                raise TypeError(f"Value {value!r} is out of range for {dtype.name} [{info.min}, {info.max}]")
         return np.require(array.astype(target, copy=False), requirements="C")
     array = np.asarray(value)
+    if array.dtype.kind in "OSU":
+        return _string_array(value)
     if isinstance(value, (np.ndarray, np.generic)):
-        if array.dtype.name not in ("float32", "float64", "int32", "int64", "bool"):
+        if array.dtype.name not in _dtypes._BY_NAME:
             if array.dtype.kind in "iu":
                 return np.require(array.astype(np.int64), requirements="C")
             raise TypeError(f"unsupported numpy dtype {array.dtype} for a tensor")
@@ -632,6 +640,29 @@ def _infer_numpy(value: TensorLike, dtype: _dtypes.DType | None) -> np.ndarray:
     if array.dtype.kind == "b":
         return np.require(array, requirements="C")
     raise TypeError(f"cannot convert {value!r} to a tensor: unsupported type {type(value).__name__}")
+
+
+def _string_array(value: Any) -> np.ndarray:
+    """`value` (bytes, str, or nested lists / an array of them) as a numpy
+    object array of bytes, str encoded UTF-8: what a tf.string tensor holds.
+
+    Raises:
+      TypeError: an element that is neither bytes nor str (TF1 does not turn
+        numbers into strings either).
+    """
+    try:
+        array = np.asarray(value, dtype=object)
+    except Exception as e:  # ragged lists and the like
+        raise ValueError(f"cannot convert {value!r} to a string tensor: {e}") from None
+    out = np.empty(array.shape, dtype=object)
+    for index, item in np.ndenumerate(array):
+        if isinstance(item, (bytes, np.bytes_)):
+            out[index] = bytes(item)
+        elif isinstance(item, str):
+            out[index] = item.encode("utf-8")
+        else:
+            raise TypeError(f"Expected bytes or str for a string tensor, got {item!r} of type {type(item).__name__}")
+    return out
 
 
 def convert_to_tensor(

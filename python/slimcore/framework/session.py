@@ -19,7 +19,16 @@ import numpy as np
 
 from .. import _core
 from .config import session_threads, threads_for_run
-from .ops import Graph, Tensor, _graph_element, _Operators, _session_stack, get_default_graph, get_default_session
+from .ops import (
+    Graph,
+    Tensor,
+    _graph_element,
+    _Operators,
+    _session_stack,
+    _string_array,
+    get_default_graph,
+    get_default_session,
+)
 
 __all__ = ["Session", "InteractiveSession", "get_default_session"]
 
@@ -44,7 +53,8 @@ def _feed_array(tensor: Tensor, value: Any) -> np.ndarray:
     Converted as TF1 does, ``np.asarray(value, dtype=tensor.dtype)``: 1.0 or
     1.7 into an int32 tensor is 1 (truncated toward zero), a list of Python
     floats into float32, 0/1 into bool. As TF1, a Python int that does not
-    fit an integer tensor's dtype is a TypeError. Where TF1 silently produces
+    fit an integer tensor's dtype is a TypeError. A string tensor takes bytes
+    or str (stored UTF-8) in any nesting. Where TF1 silently produces
     garbage, slimcore refuses: integer or float data outside an integer
     dtype's range, NaN or infinity into an integer tensor, complex data into a
     real tensor, None, and a Tensor as the value.
@@ -62,6 +72,11 @@ def _feed_array(tensor: Tensor, value: Any) -> np.ndarray:
             f"Cannot feed {type(value).__name__} {value!r} to Tensor '{tensor.name}': feed a number, list or numpy "
             "array (the value of a feed cannot be a Tensor: run it first)"
         )
+    if dtype.name == "string":
+        try:
+            return _string_array(value)
+        except (TypeError, ValueError) as e:
+            raise type(e)(f"Cannot feed the value to Tensor '{tensor.name}' of dtype string: {e}") from None
     if target.kind in "iu" and isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
         info = np.iinfo(target)
         if not info.min <= int(value) <= info.max:

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .. import _core
+
 if TYPE_CHECKING:  # types.py imports this module
     from .types import ShapeLike
 
@@ -253,9 +255,9 @@ class TensorShape:
             self._dims = [_dim_value(d) for d in items]
 
     @classmethod
-    def _from_core(cls, dims: Iterable[int]) -> TensorShape:
-        """The shape the C++ graph stores (-1 for an unknown dimension)."""
-        return cls([None if d < 0 else d for d in dims])
+    def _from_core(cls, dims: Iterable[int] | None) -> TensorShape:
+        """The shape the C++ graph stores (-1 for an unknown dimension, None for unknown rank)."""
+        return cls(None if dims is None else [None if d < 0 else d for d in dims])
 
     # ---- rank and dimensions -------------------------------------------------------
     @property
@@ -513,6 +515,13 @@ def dimension_at_index(shape: ShapeLike | None, index: int) -> Dimension:
     """
     shape = as_shape(shape)
     return Dimension(None) if shape.ndims is None else shape[index]
+
+
+def _core_shape_or_unknown_rank(shape: ShapeLike | None) -> list[int]:
+    """As _core_shape, with None or TensorShape(None) as the C++ shape of unknown rank."""
+    if shape is None or (isinstance(shape, TensorShape) and shape.ndims is None):
+        return [_core.UNKNOWN_RANK]
+    return _core_shape(shape)
 
 
 def _core_shape(shape: ShapeLike | None) -> list[int]:

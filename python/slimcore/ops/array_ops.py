@@ -25,7 +25,7 @@ from ..framework.ops import (
     name_scope,
     register_tensor_conversion_function,
 )
-from ..framework.tensor_shape import Dimension, TensorShape, _checked_dim, _core_shape
+from ..framework.tensor_shape import Dimension, TensorShape, _checked_dim, _core_shape, _core_shape_or_unknown_rank
 
 if TYPE_CHECKING:  # annotations only
     from collections.abc import Sequence
@@ -38,24 +38,29 @@ __all__ = ["placeholder", "constant", "identity", "stop_gradient", "zeros", "one
 def placeholder(dtype: DTypeLike, shape: ShapeLike | None = None, name: str | None = None) -> Tensor:
     """tf.placeholder: a tensor whose value must be fed to Session.run.
 
+    ``tf.placeholder(tf.float32)`` (shape None: the keep_prob idiom) has
+    unknown rank (``TensorShape(None)``) and takes a feed of any shape; ops
+    built on it infer what they can (see the unknown-rank rule in
+    cpp/src/op_registry.h) and check the rest when the graph runs.
+
     Args:
-      dtype: element type.
+      dtype: element type (any dtype, string and the storage dtypes included).
       shape: static shape; None entries (or -1) are unknown until fed, e.g.
-        ``[None, 784]``. slimcore needs the rank: shape=None is refused.
+        ``[None, 784]``; None (or TensorShape(None)): unknown rank.
+      name: op name (default "Placeholder").
+
+    Returns:
+      A Tensor of `dtype` whose static shape is `shape`.
 
     Raises:
-      ValueError: shape None or with invalid entries.
+      ValueError: a shape with invalid entries.
+      TypeError: a dtype slimcore does not know.
     """
-    if shape is None:
-        raise ValueError(
-            "placeholder needs a shape (use None for unknown dimensions, "
-            "e.g. [None, 784]): slimcore tensors always have a known rank"
-        )
     dtype = _dtypes.as_dtype(dtype)
     return _op1(
         "Placeholder",
         [],
-        {"dtype": dtype._core, "shape": _core_shape(shape)},
+        {"dtype": dtype._core, "shape": _core_shape_or_unknown_rank(shape)},
         name or "Placeholder",
         graph=get_default_graph(),
     )
@@ -201,22 +206,27 @@ def reshape(tensor: TensorLike, shape: ShapeLike, name: str | None = None) -> Te
 def cast(x: TensorLike, dtype: DTypeLike, name: str | None = None) -> Tensor:
     """tf.cast: y = x converted to `dtype` elementwise.
 
-    TF's numbers: float -> int truncates toward zero (nan and values out of
-    the integer's range give its minimum, as TF on x86); int64 -> int32 keeps
-    the low 32 bits; to bool is x != 0; from bool is 0 or 1. A tensor that
-    already has `dtype` is returned as is (TF does the same). The gradient
-    casts dy back for float -> float; there is none through an int or bool side.
+    TF's numbers: float -> int32/int64 truncates toward zero (nan and values
+    out of the integer's range give its minimum, as TF on x86); float ->
+    int8/int16/uint8/uint16 truncates to int32 and wraps (300.0 -> uint8 44,
+    as numpy astype); a wider int -> a narrower one keeps the low bits; to
+    bool is x != 0; from bool is 0 or 1; float16 rounds to nearest even. A
+    tensor that already has `dtype` is returned as is (TF does the same). The
+    gradient casts dy back for float32/float64 -> float32/float64; there is
+    none through an int, bool or float16 side.
 
     Args:
       x: a tensor (or a value convertible to one).
-      dtype: float32, float64, int32, int64 or bool (a DType, name or numpy type).
+      dtype: any numeric dtype (float16/32/64, int8/16/32/64, uint8/16, bool),
+        or string for a string tensor (a DType, name or numpy type).
       name: op name (default "Cast").
 
     Returns:
       A tensor of `dtype` and x's shape.
 
     Raises:
-      TypeError: a dtype slimcore does not know.
+      TypeError: a dtype slimcore does not know; a cast between string and a
+        number (TF1 has tf.as_string / tf.strings.to_number for that).
     """
     dtype = _dtypes.as_dtype(dtype)
     x = convert_to_tensor(x)

@@ -606,7 +606,7 @@ def _keep_probability(keep_prob: TensorLike | None, rate: TensorLike | None, x: 
     if not (isinstance(value, Tensor) or hasattr(value, "_as_tensor")):
         raise TypeError(f"dropout: {what} must be a number or a scalar tensor, got {value!r}")
     tensor = convert_to_tensor(value, dtype=x.dtype)
-    if tensor.shape.ndims != 0:
+    if tensor.shape.ndims not in (0, None):  # unknown rank (a shapeless placeholder): checked when run
         raise ValueError(f"dropout: {what} must be a scalar, got shape {tensor.shape}")
     return tensor if what == "keep_prob" else 1.0 - tensor
 
