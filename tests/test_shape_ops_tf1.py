@@ -152,6 +152,8 @@ def test_transpose_unknown_dims_errors_and_gradient():
         sc.transpose(x, [1, 0])
     with pytest.raises(ValueError, match="not a permutation"):
         sc.transpose(x, [0, 0, 1])
+    with pytest.raises(ValueError, match="perm dim -1 is out of range of input rank 3"):
+        sc.transpose(x, [0, 1, -1])
     with pytest.raises(TypeError, match="must be known when the graph is built"):
         sc.transpose(x, sc.placeholder(sc.int32, [3]))
     check_gradients(lambda t: sc.transpose(t, [2, 0, 1]), [rng64([2, 3, 4])])

@@ -297,4 +297,21 @@ REGISTER_OP("PadGrad")
     });  // no second-order gradient: differentiating through it is an error, not a silent zero
 
 }  // namespace
+
+namespace ops {
+
+Output tile(Output x, std::vector<int64_t> multiples, const std::string& name) {
+  return x.graph().add("Tile", {x}, {{"multiples", std::move(multiples)}}, name);
+}
+
+Output pad(Output x, std::vector<int64_t> paddings, const std::string& mode, double constant_value,
+           const std::string& name) {
+  if (mode == "CONSTANT")
+    return x.graph().add("Pad", {x}, {{"paddings", std::move(paddings)}, {"constant_values", constant_value}}, name);
+  if (mode != "REFLECT" && mode != "SYMMETRIC")
+    throw InvalidArgument("pad: unknown padding mode " + mode + " (CONSTANT, REFLECT or SYMMETRIC)");
+  return x.graph().add("MirrorPad", {x}, {{"paddings", std::move(paddings)}, {"mode", mode}}, name);
+}
+
+}  // namespace ops
 }  // namespace slimcore

@@ -126,11 +126,10 @@ void sparse_xent_kernel(KernelContext& c) {
 // d loss / d logits = backprop * g[..., None]; labels get -g * log softmax(x)
 // for the dense form (TF's _SoftmaxCrossEntropyWithLogitsGrad), none for sparse.
 std::vector<Output> xent_grad(const GradContext& c, bool dense) {
-  Graph& g = c.graph;
   Output grad = c.grad(0);
   std::vector<Output> out(2);
   if (!grad.valid()) return out;
-  Output expanded = g.add("ExpandDims", {grad}, {{"axis", int64_t{-1}}});  // per row -> broadcast over classes
+  Output expanded = ops::expand_dims(grad, -1);  // per row -> broadcast over the classes
   out[0] = ops::mul(expanded, c.output(1));
   if (dense) out[1] = ops::mul(expanded, ops::neg(ops::log_softmax(c.input(0))));
   return out;

@@ -612,5 +612,17 @@ Output one_hot(Output indices, int64_t depth, double on_value, double off_value,
       {{"depth", depth}, {"on_value", on_value}, {"off_value", off_value}, {"axis", axis}, {"dtype", dtype}}, name);
 }
 
+Output squeeze(Output x, std::vector<int64_t> axis, const std::string& name) {
+  return x.graph().add("Squeeze", {x}, {{"squeeze_dims", std::move(axis)}}, name);
+}
+
+Output expand_dims(Output x, int64_t axis, const std::string& name) {
+  return x.graph().add("ExpandDims", {x}, {{"axis", axis}}, name);
+}
+
+Output shape(Output x, DType out_type, const std::string& name) {
+  return x.graph().add("Shape", {x}, {{"out_type", out_type}}, name);
+}
+
 }  // namespace ops
 }  // namespace slimcore

@@ -155,4 +155,29 @@ REGISTER_OP("Unpack")
     });
 
 }  // namespace
+
+namespace ops {
+
+namespace {
+std::vector<Output> all_outputs(Output first) {
+  std::vector<Output> out;
+  for (std::size_t k = 0; k < first.node().outputs.size(); ++k)
+    out.emplace_back(&first.graph(), TensorRef{first.node_id(), static_cast<int>(k)});
+  return out;
+}
+}  // namespace
+
+std::vector<Output> split(Output x, std::vector<int64_t> sizes, int64_t axis, const std::string& name) {
+  return all_outputs(x.graph().add("SplitV", {x}, {{"size_splits", std::move(sizes)}, {"axis", axis}}, name));
+}
+
+std::vector<Output> unstack(Output x, int64_t axis, const std::string& name) {
+  const int64_t rank = static_cast<int64_t>(x.shape().size());
+  const int64_t num =
+      axis >= -rank && axis < rank ? x.shape()[static_cast<std::size_t>(axis < 0 ? axis + rank : axis)] : 0;
+  if (num < 0) throw InvalidArgument("unstack: dimension " + std::to_string(axis) + " of " + x.name() + " is unknown");
+  return all_outputs(x.graph().add("Unpack", {x}, {{"num", num}, {"axis", axis}}, name));
+}
+
+}  // namespace ops
 }  // namespace slimcore

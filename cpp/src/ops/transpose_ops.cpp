@@ -18,23 +18,21 @@ std::string perm_string(const std::vector<int64_t>& perm) {
   return s + "]";
 }
 
-// `perm` checked to be a permutation of 0..rank-1 (negative entries count
-// from the end, as TF 1.15's kernel takes them), made non-negative.
-std::vector<int64_t> checked_perm(const InferContext& c, const std::vector<int64_t>& perm, const Shape& shape) {
+// Checks that `perm` is a permutation of 0..rank-1 (TF1's rule: no negative entries).
+void check_perm(const InferContext& c, const std::vector<int64_t>& perm, const Shape& shape) {
   const int64_t rank = static_cast<int64_t>(shape.size());
   if (static_cast<int64_t>(perm.size()) != rank)
     c.fail("transpose expects a vector of size " + std::to_string(rank) + " (the rank of shape " + shape_string(shape) +
            "), got perm " + perm_string(perm));
-  std::vector<int64_t> out(perm.size());
   std::vector<char> seen(perm.size(), 0);
-  for (std::size_t k = 0; k < perm.size(); ++k) {
-    const int64_t p = perm[k] < 0 ? perm[k] + rank : perm[k];
-    if (p < 0 || p >= rank || seen[static_cast<std::size_t>(p)])
+  for (int64_t p : perm) {
+    if (p < 0 || p >= rank)
+      c.fail("perm dim " + std::to_string(p) + " is out of range of input rank " + std::to_string(rank) + " (perm " +
+             perm_string(perm) + ")");
+    if (seen[static_cast<std::size_t>(p)])
       c.fail("perm " + perm_string(perm) + " is not a permutation of 0.." + std::to_string(rank - 1));
     seen[static_cast<std::size_t>(p)] = 1;
-    out[k] = p;
   }
-  return out;
 }
 
 // y[row, j] = x[offset(row) + j * step] over the output's rows (all its
@@ -87,7 +85,8 @@ REGISTER_OP("Transpose")
     .inputs(1)
     .shape([](const InferContext& c) {
       const TensorSpec& x = c.input(0);
-      const auto perm = checked_perm(c, c.attrs().get<std::vector<int64_t>>("perm"), x.shape);
+      const auto& perm = c.attrs().get<std::vector<int64_t>>("perm");
+      check_perm(c, perm, x.shape);
       Shape out(perm.size());
       for (std::size_t k = 0; k < perm.size(); ++k) out[k] = x.shape[static_cast<std::size_t>(perm[k])];
       return std::vector<TensorSpec>{{x.dtype, out}};
@@ -98,10 +97,7 @@ REGISTER_OP("Transpose")
       const auto& perm = c.attrs().get<std::vector<int64_t>>("perm");
       const Shape x_strides = strides_of(x.shape());
       Shape in_strides(perm.size());
-      for (std::size_t k = 0; k < perm.size(); ++k) {
-        const int64_t p = perm[k] < 0 ? perm[k] + x.rank() : perm[k];
-        in_strides[k] = x_strides[static_cast<std::size_t>(p)];
-      }
+      for (std::size_t k = 0; k < perm.size(); ++k) in_strides[k] = x_strides[static_cast<std::size_t>(perm[k])];
       if (y.numel() == 0) return;
       dispatch_size(dtype_size(x.dtype()), [&](auto word) {
         using W = decltype(word);
@@ -111,10 +107,18 @@ REGISTER_OP("Transpose")
     .gradient([](const GradContext& c) {
       const auto& perm = c.attrs().get<std::vector<int64_t>>("perm");
       std::vector<int64_t> inverse(perm.size());
-      const int64_t rank = static_cast<int64_t>(perm.size());
-      for (int64_t k = 0; k < rank; ++k) inverse[static_cast<std::size_t>(perm[k] < 0 ? perm[k] + rank : perm[k])] = k;
+      for (std::size_t k = 0; k < perm.size(); ++k)
+        inverse[static_cast<std::size_t>(perm[k])] = static_cast<int64_t>(k);
       return std::vector<Output>{c.graph.add("Transpose", {c.grad()}, {{"perm", inverse}})};
     });
 
 }  // namespace
+
+namespace ops {
+
+Output transpose(Output x, std::vector<int64_t> perm, const std::string& name) {
+  return x.graph().add("Transpose", {x}, {{"perm", std::move(perm)}}, name);
+}
+
+}  // namespace ops
 }  // namespace slimcore
