@@ -143,6 +143,29 @@ def test_transpose_large_parallel_and_empty():
     assert run_op(lambda t: sc.transpose(t), [x0]).shape == (3, 0)
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+def test_large_tensors_threaded_paths(threads):
+    """> 32768 elements: the threaded paths of transpose, tile, pad, split and unstack."""
+    before = sc.get_num_threads()
+    sc.set_num_threads(threads)
+    try:
+        x = random_array([16, 28, 9, 10], np.float32)
+        fns = {
+            "transpose": (lambda t: sc.transpose(t, [0, 2, 1, 3]), lambda: x.transpose(0, 2, 1, 3)),
+            "tile": (lambda t: sc.tile(t, [1, 2, 1, 2]), lambda: np.tile(x, [1, 2, 1, 2])),
+            "pad": (
+                lambda t: sc.pad(t, [[0, 1], [2, 2], [1, 0], [3, 3]], "REFLECT"),
+                lambda: np.pad(x, [[0, 1], [2, 2], [1, 0], [3, 3]], "reflect"),
+            ),
+            "split": (lambda t: sc.split(t, [3, -1, 2], 2)[1], lambda: x[:, :, 3:7]),
+            "unstack": (lambda t: sc.unstack(t, axis=1)[5], lambda: x[:, 5]),
+        }
+        for name, (fn, want) in fns.items():
+            np.testing.assert_array_equal(run_op(fn, [x]), want(), err_msg=name)
+    finally:
+        sc.set_num_threads(before)
+
+
 def test_transpose_unknown_dims_errors_and_gradient():
     x = sc.placeholder(sc.float32, [None, 3, 4])
     assert sc.transpose(x, [2, 0, 1]).shape.as_list() == [4, None, 3]

@@ -13,6 +13,7 @@
 // Multiples and paddings come from an attribute, or from an int tensor input
 // computed at run time (then the shape rule leaves the sizes unknown and the
 // kernels allocate their outputs).
+#include <algorithm>
 #include <string>
 
 #include "kernel_util.h"
@@ -40,6 +41,29 @@ int64_t mapped_row_offset(int64_t row, const Shape& out_shape, const Shape& in_s
   return inside ? offset : -1;
 }
 
+// A run of the last dimension's map: `len` outputs from `out` read the inputs
+// in, in+1, ... (in = -1: `len` fill values), so a row is a few block copies.
+struct Run {
+  int64_t out, in, len;
+};
+
+std::vector<Run> runs_of(const std::vector<int64_t>& map) {
+  std::vector<Run> runs;
+  for (int64_t o = 0; o < static_cast<int64_t>(map.size()); ++o) {
+    const int64_t i = map[static_cast<std::size_t>(o)];
+    if (!runs.empty()) {
+      Run& last = runs.back();
+      const bool extends = last.in < 0 ? i < 0 : i == last.in + last.len;
+      if (extends) {
+        ++last.len;
+        continue;
+      }
+    }
+    runs.push_back({o, i < 0 ? -1 : i, 1});
+  }
+  return runs;
+}
+
 // y[o] = x[map(o)], or `fill` where the map gives -1.
 template <typename T>
 void gather_dims(const T* x, const Shape& x_shape, T* y, const Shape& y_shape, const DimMaps& maps, T fill) {
@@ -50,14 +74,18 @@ void gather_dims(const T* x, const Shape& x_shape, T* y, const Shape& y_shape, c
   }
   const Shape in_strides = strides_of(x_shape);
   const int64_t cols = y_shape[rank - 1], rows = num_elements(y_shape, 0, rank - 1);
-  const std::vector<int64_t>& last = maps[rank - 1];
+  const std::vector<Run> runs = runs_of(maps[rank - 1]);
   auto body = [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; ++r) {
       T* dst = y + r * cols;
       const int64_t offset = mapped_row_offset(r, y_shape, in_strides, maps);
-      for (int64_t j = 0; j < cols; ++j) {
-        const int64_t i = offset < 0 ? -1 : last[static_cast<std::size_t>(j)];
-        dst[j] = i < 0 ? fill : x[offset + i];
+      if (offset < 0) {
+        std::fill(dst, dst + cols, fill);
+        continue;
+      }
+      for (const Run& run : runs) {
+        if (run.in < 0) std::fill(dst + run.out, dst + run.out + run.len, fill);
+        else std::copy(x + offset + run.in, x + offset + run.in + run.len, dst + run.out);
       }
     }
   };

@@ -40,27 +40,35 @@ std::vector<TensorSpec> pieces(DType dtype, const Shape& in, std::size_t axis, c
 
 // Copies each output's slab of x along `axis`, the outputs in order; each
 // output's extent along the axis is `extent(k)` (its own dimension, or 1 for
-// Unpack, whose outputs drop the axis).
+// Unpack, whose outputs drop the axis). One parallel region over (row,
+// output) blocks, as Pack: a fork/join per output would cost more than the
+// copies on a shared machine.
 template <typename Extent> void split_kernel(KernelContext& c, std::size_t axis, Extent extent) {
   const Tensor& x = c.input(0);
   const std::size_t bytes = dtype_size(x.dtype());
   const int64_t outer = num_elements(x.shape(), 0, axis);
   const int64_t inner = num_elements(x.shape(), axis + 1, x.shape().size());
   const int64_t row = x.dim(static_cast<int>(axis)) * inner;
-  const char* src = static_cast<const char*>(x.raw());
-  int64_t offset = 0;
-  for (std::size_t k = 0; k < c.outputs.size(); ++k) {
-    const int64_t len = extent(k) * inner;
-    char* dst = static_cast<char*>(c.output(static_cast<int>(k)).raw());
-    auto rows = [&](int64_t begin, int64_t end) {
-      for (int64_t r = begin; r < end; ++r)
-        if (len > 0)
-          std::memcpy(dst + r * len * bytes, src + (r * row + offset) * bytes, static_cast<std::size_t>(len) * bytes);
-    };
-    if (outer * len >= kParallelThreshold && outer > 1) parallel_chunks(outer, 1, rows);
-    else rows(0, outer);
-    offset += len;
+  const int64_t n = static_cast<int64_t>(c.outputs.size());
+  std::vector<int64_t> offsets(c.outputs.size()), lens(c.outputs.size());
+  std::vector<char*> dsts(c.outputs.size());
+  for (int64_t k = 0, offset = 0; k < n; ++k) {
+    offsets[k] = offset;
+    lens[k] = extent(static_cast<std::size_t>(k)) * inner;
+    dsts[k] = static_cast<char*>(c.output(static_cast<int>(k)).raw());
+    offset += lens[k];
   }
+  const char* src = static_cast<const char*>(x.raw());
+  auto blocks = [&](int64_t begin, int64_t end) {
+    for (int64_t b = begin; b < end; ++b) {
+      const int64_t r = b / n, k = b % n;
+      if (lens[k] > 0)
+        std::memcpy(dsts[k] + r * lens[k] * bytes, src + (r * row + offsets[k]) * bytes,
+                    static_cast<std::size_t>(lens[k]) * bytes);
+    }
+  };
+  if (x.numel() >= kParallelThreshold && outer * n > 1) parallel_chunks(outer * n, 1, blocks);
+  else blocks(0, outer * n);
 }
 
 // The pieces' gradients, zeros where none arrived.

@@ -1,6 +1,7 @@
 // Transpose (tf.transpose): y.shape[k] = x.shape[perm[k]],
 // y[i_0, ..., i_{n-1}] = x[j] with j[perm[k]] = i_k. Its gradient is the
 // transpose by the inverse permutation.
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -57,7 +58,9 @@ template <typename T> void permute(const T* x, T* y, const Shape& out_shape, con
     }
     for (int64_t r = begin; r < end; ++r) {
       T* dst = y + r * cols;
-      for (int64_t j = 0; j < cols; ++j) dst[j] = x[offset + j * step];
+      if (step == 1) std::copy(x + offset, x + offset + cols, dst);  // the last axis stays last: rows copy whole
+      else
+        for (int64_t j = 0; j < cols; ++j) dst[j] = x[offset + j * step];
       for (int64_t d = static_cast<int64_t>(rank) - 2; d >= 0; --d) {  // next row: carry like an odometer
         offset += in_strides[d];
         if (++index[d] < out_shape[d]) break;
