@@ -535,6 +535,11 @@ def test_constant_value():
     assert constant_value_as_shape(sc.placeholder(sc.int32, [4])) == [-1, -1, -1, -1]
     assert constant_value_as_shape(sc.placeholder(sc.int32, [None])) is None
     assert tf.get_static_value(sc.constant(2.5)) == 2.5
+    n, three = sc.unstack(sc.shape(x))
+    assert constant_value(n) is None and constant_value(three) == 3
+    assert constant_value_as_shape(sc.stack([n, three, 2])) == [-1, 3, 2]
+    assert constant_value(sc.unstack(sc.constant([[1, 2], [3, 4]]), axis=1)[1]).tolist() == [2, 4]
+    assert sc.fill(sc.stack([n, three]), 1.0).shape.as_list() == [None, 3]
 
 
 # ---- concat, stack, identity, stop_gradient checks --------------------------------------------
@@ -581,3 +586,36 @@ def test_tf1_names_exported():
     ):
         assert callable(getattr(tf, name)), name
     assert tf.contrib.util.constant_value is constant_value
+
+
+def test_tf1_program_with_shape_ops_trains():
+    """A TF1-style program (import change only) whose model runs through the
+    shape ops, gradients included: the loss must fall."""
+    rng = np.random.default_rng(0)
+    images = rng.standard_normal((64, 6, 6)).astype(np.float32)
+    labels = (images[:, 2:4, 2:4].mean(axis=(1, 2)) > 0).astype(np.int64)
+
+    x = tf.placeholder(tf.float32, [None, 6, 6])
+    y = tf.placeholder(tf.int64, [None])
+    keep_prob = tf.placeholder_with_default(1.0, shape=())
+    net = tf.expand_dims(x, -1)  # [N, 6, 6, 1]
+    net = tf.pad(net, [[0, 0], [1, 1], [1, 1], [0, 0]], mode="reflect")  # [N, 8, 8, 1]
+    net = tf.transpose(net, [0, 3, 1, 2])  # NCHW
+    net = tf.squeeze(net, axis=[1])  # [N, 8, 8]
+    top, bottom = tf.split(net, 2, axis=1)  # two [N, 4, 8]
+    net = tf.concat([bottom, top], axis=-1)  # [N, 4, 16]
+    batch = tf.unstack(tf.shape(x))[0]  # the run-time batch size (no slicing: another lane's)
+    net = tf.reshape(net, tf.stack([batch, -1]))  # [N, 64], a run-time shape
+    net = tf.reshape(net, [-1, 64])
+    w = tf.get_variable("w", [64, 2], initializer=tf.zeros_initializer())
+    b = tf.get_variable("b", [1, 2], initializer=tf.zeros_initializer())
+    logits = tf.matmul(tf.nn.dropout(net, keep_prob), w) + tf.tile(b, tf.stack([batch, 1]))
+    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
+    train = tf.train.GradientDescentOptimizer(0.5).minimize(loss)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        first = sess.run(loss, {x: images, y: labels})
+        for _ in range(30):
+            sess.run(train, {x: images, y: labels, keep_prob: 0.9})
+        last = sess.run(loss, {x: images, y: labels})
+    assert last < 0.7 * first

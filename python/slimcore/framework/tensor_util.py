@@ -11,7 +11,8 @@ form of the op when the value is known::
     tf.fill(tf.shape(z), 1.0)         # z of shape [2, 3]: the constant [2, 3]
 
 Known: Const; Shape/Size/Rank of a tensor whose static shape tells them;
-Pack (tf.stack) and ConcatV2 of known values; Identity, StopGradient, Cast,
+Pack (tf.stack) and ConcatV2 of known values; Unpack of a known value or of
+the Shape of a known dimension; Identity, StopGradient, Cast,
 ExpandDims, Squeeze and static Reshape of a known value. Anything else is
 unknown (None), as is every fed tensor (placeholders, placeholder_with_default).
 """
@@ -81,6 +82,16 @@ def constant_value(tensor: TensorLike) -> np.ndarray | None:
         return np.concatenate(values, axis=op.get_attr("axis")).astype(dtype)
     if kind == "Cast":
         return values[0].astype(dtype)
+    if kind == "Unpack":  # tf.unstack(tf.shape(x))[k]: x.shape[k] when known
+        source = inputs[0]
+        value = constant_value(source)
+        if value is not None:
+            return np.take(value, t.value_index, axis=op.get_attr("axis")).astype(dtype)
+        if source.op.type == "Shape" and op.get_attr("axis") in (0, -1):
+            dims = _known_dims(source.op.inputs[0])
+            if dims is not None and dims[t.value_index] >= 0:
+                return np.asarray(dims[t.value_index], dtype)
+        return None
     if kind in ("ExpandDims", "Squeeze", "Reshape") and len(inputs) == 1:
         value = constant_value(inputs[0])
         dims = _known_dims(t)
