@@ -202,6 +202,7 @@ def test_tile_runtime_multiples_unknown_dims_and_errors():
     m = sc.placeholder(sc.int32, [2])
     y = sc.tile(x, m)
     assert y.shape.as_list() == [None, None]
+    assert sc.tile(x, sc.stack([sc.placeholder(sc.int32, []), 3])).shape.as_list() == [None, 6]  # what is known
     xv = np.arange(6, dtype=np.float32).reshape(3, 2)
     np.testing.assert_array_equal(run(y, {x: xv, m: [2, 3]}), np.tile(xv, [2, 3]))
     with pytest.raises(InvalidArgumentError, match=r"Expected multiples\[0\] >= 0"):
@@ -529,6 +530,10 @@ def test_constant_value():
     assert constant_value(sc.concat([sc.constant([1]), sc.constant([2, 3])], 0)).tolist() == [1, 2, 3]
     assert constant_value(sc.cast(sc.constant([1, 2]), sc.float32)).dtype == np.float32
     assert constant_value(sc.identity(sc.constant(3))) == 3
+    assert constant_value(sc.range(2, 9, 3)).tolist() == [2, 5, 8]
+    assert constant_value(sc.range(0.0, 1.0, 0.25)).tolist() == [0.0, 0.25, 0.5, 0.75]
+    perm = sc.concat([[1, 0], sc.range(2, sc.rank(sc.zeros([2, 3, 4, 5])))], 0)
+    assert sc.transpose(sc.zeros([2, 3, 4, 5]), perm).shape.as_list() == [3, 2, 4, 5]
     assert constant_value(sc.placeholder_with_default(3, [])) is None  # it can be fed
     assert constant_value_as_shape(sc.shape(x)) == [-1, 3]
     assert constant_value_as_shape(sc.stack([sc.placeholder(sc.int32, []), 7])) == [-1, 7]

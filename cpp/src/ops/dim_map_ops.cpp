@@ -163,9 +163,13 @@ REGISTER_OP("Tile")
     .shape([](const InferContext& c) {
       const Shape& in = c.input(0).shape;
       check_int_input(c, "multiples", {static_cast<int64_t>(in.size())});
-      if (c.num_inputs() == 2) return std::vector<TensorSpec>{{c.input(0).dtype, Shape(in.size(), -1)}};
-      return std::vector<TensorSpec>{
-          {c.input(0).dtype, tile_shape(c, in, c.attrs().get<std::vector<int64_t>>("multiples"))}};
+      const auto& multiples = c.attrs().get<std::vector<int64_t>>("multiples");
+      if (c.num_inputs() == 1) return std::vector<TensorSpec>{{c.input(0).dtype, tile_shape(c, in, multiples)}};
+      // Run-time multiples: attr "multiples" is what the graph knows of them (-1: unknown).
+      Shape out(in.size(), -1);
+      for (std::size_t d = 0; d < in.size() && multiples.size() == in.size(); ++d)
+        if (multiples[d] >= 0) out[d] = multiples[d] == 0 ? 0 : in[d] < 0 ? -1 : in[d] * multiples[d];
+      return std::vector<TensorSpec>{{c.input(0).dtype, out}};
     })
     .kernel([](KernelContext& c) {
       const Tensor& x = c.input(0);

@@ -12,7 +12,7 @@ form of the op when the value is known::
 
 Known: Const; Shape/Size/Rank of a tensor whose static shape tells them;
 Pack (tf.stack) and ConcatV2 of known values; Unpack of a known value or of
-the Shape of a known dimension; Identity, StopGradient, Cast,
+the Shape of a known dimension; Range of known bounds; Identity, StopGradient, Cast,
 ExpandDims, Squeeze and static Reshape of a known value. Anything else is
 unknown (None), as is every fed tensor (placeholders, placeholder_with_default).
 """
@@ -29,6 +29,10 @@ if TYPE_CHECKING:
     from .types import TensorLike
 
 __all__ = ["constant_value", "constant_value_as_shape", "get_static_value"]
+
+# The longest Range whose value is computed here (a shape argument is short;
+# a long range is data, left to the kernel).
+_MAX_RANGE = 1 << 16
 
 # Ops whose output is their first input's value.
 _PASS_THROUGH = frozenset({"Identity", "StopGradient"})
@@ -82,6 +86,17 @@ def constant_value(tensor: TensorLike) -> np.ndarray | None:
         return np.concatenate(values, axis=op.get_attr("axis")).astype(dtype)
     if kind == "Cast":
         return values[0].astype(dtype)
+    if kind == "Range":
+        bounds = [constant_value(x) for x in inputs]
+        size = _known_dims(t)[0]
+        if any(v is None for v in bounds) or not 0 <= size <= _MAX_RANGE:
+            return None
+        start, limit, delta = (np.asarray(v, dtype).reshape(()) for v in bounds)
+        out, value = [], start
+        while (delta > 0 and value < limit) or (delta < 0 and value > limit):  # accumulated, as TF's kernel
+            out.append(value)
+            value = dtype(value + delta)
+        return np.asarray(out, dtype)
     if kind == "Unpack":  # tf.unstack(tf.shape(x))[k]: x.shape[k] when known
         source = inputs[0]
         value = constant_value(source)

@@ -635,7 +635,8 @@ def tile(input: TensorLike, multiples: TensorLike, name: str | None = None) -> T
     """
     values, tensor = _int_argument(multiples, "tile: multiples")
     if tensor is not None:
-        return _op1("Tile", [input, tensor], {}, name or "Tile")
+        hint = _tensor_util.constant_value_as_shape(tensor)
+        return _op1("Tile", [input, tensor], {"multiples": [] if hint is None else hint}, name or "Tile")
     return _op1("Tile", [input], {"multiples": [int(m) for m in values.reshape(-1)]}, name or "Tile")
 
 
