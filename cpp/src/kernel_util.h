@@ -1,13 +1,17 @@
 // Helpers shared by kernels: dtype dispatch, shapes (and, through
 // parallel.h, the parallel loops).
 #pragma once
+#include <algorithm>
 #include <cstdint>
+#include <string>
 #include <type_traits>
+#include <vector>
 
 #include "parallel.h"
 #include "slimcore/dtype.h"
 #include "slimcore/errors.h"
 #include "slimcore/shape.h"
+#include "slimcore/tensor.h"
 
 namespace slimcore {
 
@@ -50,5 +54,15 @@ inline Shape strides_of(const Shape& shape) {
 // Normalizes a possibly negative axis for a tensor of `rank`; throws naming
 // `what` when out of range.
 int64_t normalize_axis(int64_t axis, int64_t rank, const char* what);
+
+// The elements of an int32 or int64 tensor as int64s, row-major: the value of
+// a shape, multiples or paddings argument computed at run time (tf.shape(y)).
+inline std::vector<int64_t> int_values(const Tensor& t, const char* what) {
+  std::vector<int64_t> out(static_cast<std::size_t>(t.numel()));
+  if (t.dtype() == DType::Int32) std::copy(t.data<int32_t>(), t.data<int32_t>() + t.numel(), out.begin());
+  else if (t.dtype() == DType::Int64) std::copy(t.data<int64_t>(), t.data<int64_t>() + t.numel(), out.begin());
+  else throw TypeMismatch(std::string(what) + " must be an int32 or int64 tensor, got " + dtype_name(t.dtype()));
+  return out;
+}
 
 }  // namespace slimcore

@@ -76,7 +76,7 @@ Output reduce_sum(Output x, Axes axes = std::nullopt, bool keepdims = false, con
 Output reduce_mean(Output x, Axes axes = std::nullopt, bool keepdims = false, const std::string& name = "Mean");
 Output argmax(Output x, int64_t axis, DType output_type = DType::Int64, const std::string& name = "ArgMax");
 
-// ---- shapes and types (array_ops.cpp) -----------------------------------------
+// ---- shapes and types (shape_ops.cpp) -----------------------------------------
 // `shape` may hold one -1, inferred from the number of elements.
 Output reshape(Output x, Shape shape, const std::string& name = "Reshape");
 Output cast(Output x, DType dtype, const std::string& name = "Cast");
@@ -84,6 +84,24 @@ Output stack(const std::vector<Output>& xs, int64_t axis = 0, const std::string&
 Output concat(const std::vector<Output>& xs, int64_t axis, const std::string& name = "concat");
 Output one_hot(Output indices, int64_t depth, double on_value = 1.0, double off_value = 0.0, int64_t axis = -1,
                DType dtype = DType::Float32, const std::string& name = "one_hot");
+// tf.squeeze (every size-1 dimension when `axis` is empty) and tf.expand_dims: views.
+Output squeeze(Output x, std::vector<int64_t> axis = {}, const std::string& name = "Squeeze");
+Output expand_dims(Output x, int64_t axis, const std::string& name = "ExpandDims");
+// tf.shape: x's run-time shape as a 1-D int32 or int64 tensor.
+Output shape(Output x, DType out_type = DType::Int32, const std::string& name = "Shape");
+// ---- transpose, tile, pad (transpose_ops.cpp, dim_map_ops.cpp) ---------------
+// y.shape[k] = x.shape[perm[k]].
+Output transpose(Output x, std::vector<int64_t> perm, const std::string& name = "transpose");
+Output tile(Output x, std::vector<int64_t> multiples, const std::string& name = "Tile");
+// `paddings` flattened [before_0, after_0, before_1, ...]; mode "CONSTANT"
+// (filled with constant_value), "REFLECT" or "SYMMETRIC".
+Output pad(Output x, std::vector<int64_t> paddings, const std::string& mode = "CONSTANT", double constant_value = 0.0,
+           const std::string& name = "Pad");
+// ---- split, unstack (split_ops.cpp) -------------------------------------------
+// Pieces of the sizes given along `axis` (one size may be -1: the rest).
+std::vector<Output> split(Output x, std::vector<int64_t> sizes, int64_t axis = 0, const std::string& name = "split");
+// x[..., k, ...] along `axis` for k in [0, x.shape[axis]) (the dimension must be known).
+std::vector<Output> unstack(Output x, int64_t axis = 0, const std::string& name = "unstack");
 
 // ---- indexing (slice_ops.cpp, gather_ops.cpp, select_ops.cpp) ------------------
 // tf.slice: size[d] = -1 takes the rest of dimension d.

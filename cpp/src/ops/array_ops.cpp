@@ -1,4 +1,4 @@
-// Sources and plumbing: Placeholder, Const, Identity, StopGradient,
+// Sources and plumbing: Placeholder, PlaceholderWithDefault, Const, Identity, StopGradient,
 // CheckNumerics, OnesLike, ZerosLike.
 #include <algorithm>
 #include <cmath>
@@ -25,6 +25,22 @@ REGISTER_OP("Placeholder")
       c.fail("a placeholder must be fed");  // the planner refuses this earlier
     })
     .not_differentiable()
+    .any_dtype();
+
+// y = x unless y is fed (tf.placeholder_with_default): a placeholder whose
+// static shape (attr "shape", -1 unknown) may be less specific than x's.
+REGISTER_OP("PlaceholderWithDefault")
+    .inputs(1)
+    .shape([](const InferContext& c) {
+      const Shape& shape = c.attrs().get<std::vector<int64_t>>("shape");
+      if (!shape_compatible(shape, c.input(0).shape))
+        c.fail("the default value of shape " + shape_string(c.input(0).shape) + " does not fit shape " +
+               shape_string(shape));
+      return std::vector<TensorSpec>{{c.input(0).dtype, shape}};
+    })
+    .kernel([](KernelContext& c) { c.outputs[0] = c.input(0); })
+    .gradient([](const GradContext& c) { return std::vector<Output>{c.grad()}; })
+    .sets_own_outputs()
     .any_dtype();
 
 REGISTER_OP("Const")

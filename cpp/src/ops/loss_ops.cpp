@@ -126,11 +126,10 @@ void sparse_xent_kernel(KernelContext& c) {
 // d loss / d logits = backprop * g[..., None]; labels get -g * log softmax(x)
 // for the dense form (TF's _SoftmaxCrossEntropyWithLogitsGrad), none for sparse.
 std::vector<Output> xent_grad(const GradContext& c, bool dense) {
-  Graph& g = c.graph;
   Output grad = c.grad(0);
   std::vector<Output> out(2);
   if (!grad.valid()) return out;
-  Output expanded = g.add("ExpandLast", {grad});
+  Output expanded = ops::expand_dims(grad, -1);  // per row -> broadcast over the classes
   out[0] = ops::mul(expanded, c.output(1));
   if (dense) out[1] = ops::mul(expanded, ops::neg(ops::log_softmax(c.input(0))));
   return out;
@@ -146,39 +145,6 @@ REGISTER_OP("SparseSoftmaxCrossEntropyWithLogits")
     .shape(sparse_xent_shape)
     .kernel(sparse_xent_kernel)
     .gradient([](const GradContext& c) { return xent_grad(c, false); });
-
-// ExpandLast: x[..] -> x[.., 1] (a view), so a per-row gradient broadcasts
-// over the class axis. Its gradient reshapes back.
-REGISTER_OP("ExpandLast")
-    .inputs(1)
-    .shape([](const InferContext& c) {
-      Shape s = c.input(0).shape;
-      s.push_back(1);
-      return std::vector<TensorSpec>{{c.input(0).dtype, s}};
-    })
-    .kernel([](KernelContext& c) {
-      Shape s = c.input(0).shape();
-      s.push_back(1);
-      c.outputs[0] = c.input(0).reshaped(s);
-    })
-    .gradient([](const GradContext& c) { return std::vector<Output>{c.graph.add("SqueezeLast", {c.grad()})}; })
-    .sets_own_outputs();
-
-REGISTER_OP("SqueezeLast")
-    .inputs(1)
-    .shape([](const InferContext& c) {
-      Shape s = c.input(0).shape;
-      if (s.empty() || (s.back() != 1 && s.back() >= 0)) c.fail("the last axis must have size 1");
-      s.pop_back();
-      return std::vector<TensorSpec>{{c.input(0).dtype, s}};
-    })
-    .kernel([](KernelContext& c) {
-      Shape s = c.input(0).shape();
-      s.pop_back();
-      c.outputs[0] = c.input(0).reshaped(s);
-    })
-    .gradient([](const GradContext& c) { return std::vector<Output>{c.graph.add("ExpandLast", {c.grad()})}; })
-    .sets_own_outputs();
 
 // ---- sigmoid cross-entropy -------------------------------------------------------------
 std::vector<TensorSpec> sigmoid_xent_shape(const InferContext& c) {

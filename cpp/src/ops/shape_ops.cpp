@@ -1,6 +1,6 @@
-// Shapes: Reshape, Pack (tf.stack), ConcatV2 (tf.concat),
-// OneHot, and the gradient helpers ReshapeLike, StackSlice, ConcatSlice
-// (Cast: cast_ops.cpp).
+// Shapes: Reshape, Squeeze, ExpandDims, Shape, Size, Rank, Pack (tf.stack),
+// ConcatV2 (tf.concat), OneHot, and the gradient helpers ReshapeLike,
+// StackSlice, ConcatSlice (Cast: cast_ops.cpp).
 // Op types carry TensorFlow's names (Pack, ConcatV2) so that code reading
 // op.type sees what it saw in TF1.
 #include <algorithm>
@@ -99,19 +99,37 @@ template <typename Ctx> Shape resolve_reshape(const Ctx& c, const Shape& in, con
   return out;
 }
 
+// Reshape(x) takes its target from attr "shape"; Reshape(x, shape) from a 1-D
+// int tensor computed at run time (tf.reshape(x, tf.shape(y))), attr "shape"
+// then holding what is known of it when the graph is built (-1: not known).
 REGISTER_OP("Reshape")
-    .inputs(1)
+    .variadic_inputs()
     .shape([](const InferContext& c) {
+      if (c.num_inputs() != 1 && c.num_inputs() != 2) c.fail("takes a tensor and, optionally, a shape tensor");
       const Shape& target = c.attrs().get<std::vector<int64_t>>("shape");
+      if (c.num_inputs() == 2) {
+        const TensorSpec& shape = c.input(1);
+        if (!is_integer(shape.dtype))
+          c.fail_type("shape must be an int32 or int64 tensor, got " + dtype_name(shape.dtype));
+        if (shape.shape.size() != 1) c.fail("shape must be a 1-D tensor, got shape " + shape_string(shape.shape));
+        // With two or more entries unknown (or -1) nothing more can be inferred;
+        // with one, it is the one -1 reshape infers (the element count fixes it).
+        if (std::count_if(target.begin(), target.end(), [](int64_t d) { return d < 0; }) > 1)
+          return std::vector<TensorSpec>{{c.input(0).dtype, target}};
+      }
       return std::vector<TensorSpec>{{c.input(0).dtype, resolve_reshape(c, c.input(0).shape, target)}};
     })
     // The output is a view on the input's storage: no copy.
     .kernel([](KernelContext& c) {
       const Tensor& x = c.input(0);
-      c.outputs[0] = x.reshaped(resolve_reshape(c, x.shape(), c.attrs().get<std::vector<int64_t>>("shape")));
+      const Shape target =
+          c.num_inputs() == 2 ? int_values(c.input(1), "reshape: shape") : c.attrs().get<std::vector<int64_t>>("shape");
+      c.outputs[0] = x.reshaped(resolve_reshape(c, x.shape(), target));
     })
     .gradient([](const GradContext& c) {
-      return std::vector<Output>{c.graph.add("ReshapeLike", {c.grad(), c.input(0)})};
+      std::vector<Output> grads{c.graph.add("ReshapeLike", {c.grad(), c.input(0)})};
+      if (c.inputs.size() == 2) grads.emplace_back();
+      return grads;
     })
     .sets_own_outputs()
     .any_dtype();
@@ -134,6 +152,126 @@ REGISTER_OP("ReshapeLike")
       return std::vector<Output>{c.graph.add("ReshapeLike", {c.grad(), c.input(0)}), Output()};
     })
     .sets_own_outputs();
+
+// ---- Squeeze and ExpandDims (views, as Reshape) ------------------------------------------
+
+// x's shape without the dimensions `dims` (each of size 1), or without every
+// dimension of size 1 when `dims` is empty (TF's squeeze_dims). An unknown
+// dimension may be squeezed when named; with no dims named it must be known.
+template <typename Ctx> Shape squeeze_shape(const Ctx& c, const Shape& in, const std::vector<int64_t>& dims) {
+  const int rank = static_cast<int>(in.size());
+  std::vector<char> drop(in.size(), 0);
+  for (int64_t axis : dims) {
+    if (axis < -rank || axis >= rank)
+      c.fail("squeeze: axis " + std::to_string(axis) + " is out of range for a tensor of shape " + shape_string(in) +
+             " (valid axes are " + std::to_string(-rank) + ".." + std::to_string(rank - 1) + ")");
+    const std::size_t d = static_cast<std::size_t>(axis < 0 ? axis + rank : axis);
+    if (in[d] >= 0 && in[d] != 1)
+      c.fail("Can not squeeze dim[" + std::to_string(d) + "], expected a dimension of 1, got " + std::to_string(in[d]) +
+             " (shape " + shape_string(in) + ")");
+    drop[d] = 1;
+  }
+  Shape out;
+  for (std::size_t d = 0; d < in.size(); ++d) {
+    // Whether an unknown dimension is squeezed is known only when the graph
+    // runs: the rank is unknown until then (TF1).
+    if (dims.empty() && in[d] < 0) return unknown_rank_shape();
+    if (!(dims.empty() ? in[d] == 1 : drop[d])) out.push_back(in[d]);
+  }
+  return out;
+}
+
+// y = x without size-1 dimensions (tf.squeeze): a view, no copy.
+REGISTER_OP("Squeeze")
+    .inputs(1)
+    .shape([](const InferContext& c) {
+      const auto& dims = c.attrs().get<std::vector<int64_t>>("squeeze_dims");
+      return std::vector<TensorSpec>{{c.input(0).dtype, squeeze_shape(c, c.input(0).shape, dims)}};
+    })
+    .kernel([](KernelContext& c) {
+      const Tensor& x = c.input(0);
+      c.outputs[0] = x.reshaped(squeeze_shape(c, x.shape(), c.attrs().get<std::vector<int64_t>>("squeeze_dims")));
+    })
+    .gradient([](const GradContext& c) {
+      return std::vector<Output>{c.graph.add("ReshapeLike", {c.grad(), c.input(0)})};
+    })
+    .sets_own_outputs()
+    .any_dtype();
+
+// x's shape with a 1 inserted at `axis` in [-rank-1, rank] (tf.expand_dims).
+template <typename Ctx> Shape expand_shape(const Ctx& c, Shape shape, int64_t axis) {
+  const int64_t rank = static_cast<int64_t>(shape.size());
+  if (axis < -rank - 1 || axis > rank)
+    c.fail("expand_dims: axis " + std::to_string(axis) + " is out of range for a tensor of shape " +
+           shape_string(shape) + " (valid axes are " + std::to_string(-rank - 1) + ".." + std::to_string(rank) + ")");
+  shape.insert(shape.begin() + (axis < 0 ? axis + rank + 1 : axis), 1);
+  return shape;
+}
+
+// y = x with a dimension of size 1 inserted at `axis`: a view, no copy.
+REGISTER_OP("ExpandDims")
+    .inputs(1)
+    .shape([](const InferContext& c) {
+      return std::vector<TensorSpec>{
+          {c.input(0).dtype, expand_shape(c, c.input(0).shape, c.attrs().get<int64_t>("axis"))}};
+    })
+    .kernel([](KernelContext& c) {
+      const Tensor& x = c.input(0);
+      c.outputs[0] = x.reshaped(expand_shape(c, x.shape(), c.attrs().get<int64_t>("axis")));
+    })
+    .gradient([](const GradContext& c) {
+      return std::vector<Output>{c.graph.add("ReshapeLike", {c.grad(), c.input(0)})};
+    })
+    .sets_own_outputs()
+    .any_dtype();
+
+// ---- Shape, Size, Rank: a tensor's run-time shape as a tensor ----------------------------
+
+// Writes `values` into the int32 or int64 tensor `out`; int32 fails on a
+// value it cannot hold, as TF ("use out_type=tf.int64").
+void write_ints(const KernelContext& c, Tensor& out, const std::vector<int64_t>& values) {
+  if (out.dtype() == DType::Int64) {
+    std::copy(values.begin(), values.end(), out.data<int64_t>());
+    return;
+  }
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (values[i] > std::numeric_limits<int32_t>::max())
+      c.fail("the value " + std::to_string(values[i]) + " does not fit out_type int32: use out_type=tf.int64");
+    out.data<int32_t>()[i] = static_cast<int32_t>(values[i]);
+  }
+}
+
+DType out_type_attr(const InferContext& c) {
+  const DType t = c.attrs().get<DType>("out_type");
+  if (t != DType::Int32 && t != DType::Int64) c.fail_type("out_type must be int32 or int64, got " + dtype_name(t));
+  return t;
+}
+
+// y = x.shape, a 1-D int tensor of x's rank (tf.shape).
+REGISTER_OP("Shape")
+    .inputs(1)
+    .shape([](const InferContext& c) {
+      return std::vector<TensorSpec>{{out_type_attr(c), {static_cast<int64_t>(c.input(0).shape.size())}}};
+    })
+    .kernel([](KernelContext& c) { write_ints(c, c.output(0), c.input(0).shape()); })
+    .not_differentiable()
+    .any_dtype();
+
+// y = the number of elements of x, a scalar (tf.size).
+REGISTER_OP("Size")
+    .inputs(1)
+    .shape([](const InferContext& c) { return std::vector<TensorSpec>{{out_type_attr(c), {}}}; })
+    .kernel([](KernelContext& c) { write_ints(c, c.output(0), {c.input(0).numel()}); })
+    .not_differentiable()
+    .any_dtype();
+
+// y = the rank of x, an int32 scalar (tf.rank).
+REGISTER_OP("Rank")
+    .inputs(1)
+    .shape([](const InferContext&) { return std::vector<TensorSpec>{{DType::Int32, {}}}; })
+    .kernel([](KernelContext& c) { *c.output(0).data<int32_t>() = c.input(0).rank(); })
+    .not_differentiable()
+    .any_dtype();
 
 // ---- Pack (tf.stack) and its gradient StackSlice -----------------------------------------
 
@@ -433,6 +571,18 @@ Output one_hot(Output indices, int64_t depth, double on_value, double off_value,
   return indices.graph().add(
       "OneHot", {indices},
       {{"depth", depth}, {"on_value", on_value}, {"off_value", off_value}, {"axis", axis}, {"dtype", dtype}}, name);
+}
+
+Output squeeze(Output x, std::vector<int64_t> axis, const std::string& name) {
+  return x.graph().add("Squeeze", {x}, {{"squeeze_dims", std::move(axis)}}, name);
+}
+
+Output expand_dims(Output x, int64_t axis, const std::string& name) {
+  return x.graph().add("ExpandDims", {x}, {{"axis", axis}}, name);
+}
+
+Output shape(Output x, DType out_type, const std::string& name) {
+  return x.graph().add("Shape", {x}, {{"out_type", out_type}}, name);
 }
 
 }  // namespace ops

@@ -11,12 +11,14 @@ import numpy as np
 
 from .. import _core
 from ..framework import dtypes as _dtypes
+from ..framework import tensor_util as _tensor_util
 from ..framework.ops import (
     Graph,
     Tensor,
     _binary_operands,
     _graph_of,
     _infer_numpy,
+    _op,
     _op1,
     _override_operator,
     _tensor_or_none,
@@ -142,17 +144,10 @@ def _static_shape(shape: ShapeLike) -> list:
     as a list of ints, -1 allowed once.
 
     Raises:
-      TypeError: a computed tensor or non-integer entries.
+      TypeError: non-integer entries.
       ValueError: not 1-D, an entry below -1, more than one -1, or a
         TensorShape with unknown dimensions.
     """
-    if isinstance(shape, Tensor):
-        if shape.op.type != "Const":
-            raise TypeError(
-                f"reshape: shape must be known when the graph is built (a list of ints "
-                f"with at most one -1); got the computed tensor {shape.name}"
-            )
-        shape = shape.op.get_attr("value")
     if isinstance(shape, TensorShape):
         if not shape.is_fully_defined():
             raise ValueError(
@@ -187,8 +182,10 @@ def reshape(tensor: TensorLike, shape: ShapeLike, name: str | None = None) -> Te
 
     Args:
       tensor: any tensor.
-      shape: a list of ints with at most one -1 (static: slimcore does not
-        take a computed shape tensor).
+      shape: a list of ints with at most one -1, or a 1-D int tensor
+        (``tf.shape(y)``, ``tf.stack([n, -1])``): its value is read at run time
+        unless the graph knows it (constant_value); the static shape keeps
+        what is known.
       name: op name (default "Reshape").
 
     Returns:
@@ -200,6 +197,20 @@ def reshape(tensor: TensorLike, shape: ShapeLike, name: str | None = None) -> Te
         or entries below -1.
       TypeError: a computed shape tensor or non-integer entries.
     """
+    if _tensor_or_none(shape) is not None or (
+        isinstance(shape, (list, tuple)) and any(_tensor_or_none(v) is not None for v in shape)
+    ):
+        values, shape_tensor = _int_argument(shape, "reshape: shape")
+        if shape_tensor is None:
+            shape = values
+        else:
+            hint = _tensor_util.constant_value_as_shape(shape_tensor)
+            if shape_tensor.shape.ndims != 1 or hint is None:
+                raise ValueError(
+                    f"reshape: shape must be a 1-D tensor of a length known when the graph is built, "
+                    f"got {shape_tensor.name} of shape {shape_tensor.shape}"
+                )
+            return _op1("Reshape", [tensor, shape_tensor], {"shape": hint}, name or "Reshape")
     return _op1("Reshape", [tensor], {"shape": _static_shape(shape)}, name or "Reshape")
 
 
@@ -1113,4 +1124,523 @@ __all__ += [
     "where_v2",
     "boolean_mask",
     "unsorted_segment_sum",
+
+
+# ---- shape-ops lane: squeeze, expand_dims, transpose, tile, pad, unstack, split,
+# ---- shape/size/rank, fill, range, placeholder_with_default -----------------------
+
+
+def _int_argument(value: TensorLike, what: str) -> tuple[np.ndarray | None, Tensor | None]:
+    """An integer argument (shape, multiples, paddings, sizes) as its value when
+    the graph knows it (constant_value), else as an int tensor to read at run time.
+
+    A list holding tensors is stacked first (TF1's auto-packing:
+    ``tf.reshape(x, [tf.shape(x)[0], -1])``).
+
+    Returns:
+      (value, None) with an int64 array, or (None, tensor) for a run-time value.
+
+    Raises:
+      TypeError: a value or tensor that is not of an integer dtype.
+    """
+    tensor = _tensor_or_none(value)
+    if tensor is None and isinstance(value, (list, tuple)) and any(_tensor_or_none(v) is not None for v in value):
+        tensor = stack(value)
+    known = _tensor_util.constant_value(value if tensor is None else tensor)
+    if known is not None:
+        known = np.asarray(known)
+        if known.size and known.dtype.kind not in "iu":
+            raise TypeError(f"{what} must hold ints, got {value!r}")
+        return known.astype(np.int64), None
+    if not tensor.dtype.is_integer:
+        raise TypeError(f"{what} must be an int32 or int64 tensor, got {tensor.dtype.name} tensor {tensor.name}")
+    return None, tensor
+
+
+def squeeze(
+    input: TensorLike, axis: int | Sequence[int] | None = None, name: str | None = None, squeeze_dims=None
+) -> Tensor:
+    """tf.squeeze: y = x without dimensions of size 1 (all of them, or those in `axis`).
+
+    A view on x (no copy); the gradient reshapes dy back to x's shape. Without
+    `axis` every dimension must be known when the graph is built (whether an
+    unknown one is 1 is not known): name the axes, as TF1 programs usually do
+    (``tf.squeeze(logits, [1, 2])``).
+
+    Example: x of shape [2, 1, 3, 1]: squeeze(x) is [2, 3]; squeeze(x, [1]) is [2, 3, 1].
+
+    Args:
+      input: a tensor of any dtype.
+      axis: an int or list of ints in [-rank, rank); None squeezes every size-1 dimension.
+      name: op name (default "Squeeze").
+      squeeze_dims: TF1's deprecated name of `axis`.
+
+    Returns:
+      A tensor of x's dtype and elements.
+
+    Raises:
+      ValueError: both axis and squeeze_dims, an axis out of range, a named
+        dimension that is not 1, or an unknown dimension with no axis given.
+    """
+    if squeeze_dims is not None:
+        if axis is not None:
+            raise ValueError("Cannot specify both 'axis' and 'squeeze_dims'.")
+        axis = squeeze_dims
+    if axis is None:
+        dims = []
+    elif isinstance(axis, (list, tuple)):
+        dims = [_static_int(a, "squeeze: axis") for a in axis]
+    else:
+        dims = [_static_int(axis, "squeeze: axis")]
+    return _op1("Squeeze", [input], {"squeeze_dims": dims}, name or "Squeeze")
+
+
+def expand_dims(input: TensorLike, axis: int | None = None, name: str | None = None, dim: int | None = None) -> Tensor:
+    """tf.expand_dims: y = x with a dimension of size 1 inserted at `axis`.
+
+    A view on x (no copy); the gradient reshapes dy back to x's shape.
+
+    Example: x of shape [2, 3]: expand_dims(x, 0) is [1, 2, 3], expand_dims(x, -1) is [2, 3, 1].
+
+    Args:
+      input: a tensor of any dtype.
+      axis: where the new dimension goes, in [-rank-1, rank] (an int, or a
+        constant int tensor).
+      name: op name (default "ExpandDims").
+      dim: TF1's deprecated name of `axis`.
+
+    Returns:
+      A tensor of rank one more than x.
+
+    Raises:
+      ValueError: no axis, both axis and dim, or an axis out of range.
+      TypeError: an axis that is not an int.
+    """
+    if dim is not None:
+        if axis is not None:
+            raise ValueError("Cannot specify both 'axis' and 'dim'.")
+        axis = dim
+    if axis is None:
+        raise ValueError("Must specify an axis argument to tf.expand_dims()")
+    return _op1("ExpandDims", [input], {"axis": _static_int(axis, "expand_dims: axis")}, name or "ExpandDims")
+
+
+def transpose(
+    a: TensorLike, perm: Sequence[int] | None = None, name: str = "transpose", conjugate: bool = False
+) -> Tensor:
+    """tf.transpose: y.shape[k] = a.shape[perm[k]], y[i] = a[j] with j[perm[k]] = i[k].
+
+    With perm None the dimensions are reversed (a matrix transpose for rank 2).
+    The gradient transposes dy by the inverse permutation. `conjugate` has no
+    effect: slimcore has no complex dtypes (TF1 too ignores it for reals).
+
+    Example: a of shape [2, 3, 4]: transpose(a, [1, 0, 2]) is [3, 2, 4]; transpose(a) is [4, 3, 2].
+
+    Args:
+      a: a tensor of any dtype.
+      perm: a permutation of 0..rank-1 (a list, or a constant int tensor).
+      name: op name.
+      conjugate: accepted for TF1's signature (real dtypes only).
+
+    Returns:
+      The transposed tensor (a copy).
+
+    Raises:
+      ValueError: perm not a permutation of the rank, or perm None with an
+        unknown rank.
+      TypeError: a perm computed at run time.
+    """
+    a = convert_to_tensor(a)
+    if perm is None:
+        rank = a.shape.ndims
+        if rank is None:
+            raise ValueError(f"transpose: perm=None needs the rank of {a.name}, which is unknown: give perm")
+        dims = list(builtins.range(rank - 1, -1, -1))  # (range is tf.range in this module)
+    else:
+        values, tensor = _int_argument(perm, "transpose: perm")
+        if tensor is not None:
+            raise TypeError(
+                f"transpose: perm must be known when the graph is built, got the computed tensor {tensor.name}"
+            )
+        dims = [int(p) for p in values.reshape(-1)]
+    return _op1("Transpose", [a], {"perm": dims}, name)
+
+
+def tile(input: TensorLike, multiples: TensorLike, name: str | None = None) -> Tensor:
+    """tf.tile: y = input repeated multiples[d] times along each dimension d,
+    y[i] = input[i mod input.shape] (y.shape[d] = input.shape[d] * multiples[d]).
+
+    The gradient sums dy over the copies (op TileGrad).
+
+    Example: tile([[1, 2]], [2, 3]) is [[1, 2, 1, 2, 1, 2], [1, 2, 1, 2, 1, 2]].
+
+    Args:
+      input: a tensor of any dtype and rank.
+      multiples: one int >= 0 per dimension of input (a list, or a 1-D int
+        tensor, which may be computed at run time).
+      name: op name (default "Tile").
+
+    Returns:
+      The tiled tensor.
+
+    Raises:
+      ValueError: a wrong number of multiples or a negative one (at run time,
+        InvalidArgumentError when the multiples are computed).
+      TypeError: non-integer multiples.
+    """
+    values, tensor = _int_argument(multiples, "tile: multiples")
+    if tensor is not None:
+        hint = _tensor_util.constant_value_as_shape(tensor)
+        return _op1("Tile", [input, tensor], {"multiples": [] if hint is None else hint}, name or "Tile")
+    return _op1("Tile", [input], {"multiples": [int(m) for m in values.reshape(-1)]}, name or "Tile")
+
+
+def pad(
+    tensor: TensorLike, paddings: TensorLike, mode: str = "CONSTANT", name: str | None = None, constant_values=0
+) -> Tensor:
+    """tf.pad: y = tensor with paddings[d][0] values before and paddings[d][1]
+    after it along each dimension d.
+
+    The modes (case-insensitive, as TF1), for i = o - before along a dimension of size n:
+      CONSTANT:  constant_values outside [0, n)
+      REFLECT:   x[-i] before, x[2(n-1) - i] after: the edge is not repeated;
+                 paddings must be <= n - 1
+      SYMMETRIC: x[-i-1] before, x[2n-1 - i] after: the edge is repeated;
+                 paddings must be <= n
+
+    Example: pad([1, 2, 3], [[2, 2]], "REFLECT") is [3, 2, 1, 2, 3, 2, 1];
+    "SYMMETRIC" gives [2, 1, 1, 2, 3, 3, 2].
+
+    The gradient sums dy over the places each input element was copied to
+    (for CONSTANT, the slice of dy at the paddings' offsets; op PadGrad).
+
+    Args:
+      tensor: a tensor of any dtype.
+      paddings: an int array of shape [rank, 2] (a list, or an int tensor,
+        which may be computed at run time).
+      mode: "CONSTANT", "REFLECT" or "SYMMETRIC" in any case.
+      name: op name (default "Pad" or "MirrorPad").
+      constant_values: the CONSTANT fill, a number (or constant scalar tensor)
+        of tensor's dtype.
+
+    Returns:
+      The padded tensor.
+
+    Raises:
+      ValueError: an unknown mode, paddings of the wrong shape, negative, or
+        beyond the mirror modes' limits (at run time, InvalidArgumentError
+        when the paddings are computed).
+      TypeError: non-integer paddings, or a constant_values computed at run time.
+    """
+    upper = mode.upper() if isinstance(mode, str) else mode
+    if upper not in ("CONSTANT", "REFLECT", "SYMMETRIC"):
+        raise ValueError(f"Unknown padding mode: {mode}")
+    x = convert_to_tensor(tensor)
+    values, paddings_tensor = _int_argument(paddings, "pad: paddings")
+    inputs = [x] if paddings_tensor is None else [x, paddings_tensor]
+    attrs = {}
+    if paddings_tensor is None:
+        if values.ndim != 2 or values.shape[1:] != (2,):
+            raise ValueError(f"pad: paddings must have shape [rank, 2], got shape {list(values.shape)}")
+        attrs["paddings"] = [int(p) for p in values.reshape(-1)]
+    if upper != "CONSTANT":
+        attrs["mode"] = upper
+        return _op1("MirrorPad", inputs, attrs, name or "MirrorPad")
+    fill = _tensor_util.constant_value(constant_values)
+    if fill is None or np.size(fill) != 1:
+        raise TypeError(f"pad: constant_values must be a number (or a constant scalar tensor), got {constant_values!r}")
+    attrs["constant_values"] = float(np.asarray(fill).reshape(()))
+    return _op1("Pad", inputs, attrs, name or "Pad")
+
+
+def unstack(value: TensorLike, num: int | None = None, axis: int = 0, name: str = "unstack") -> list:
+    """tf.unstack: the list of value[..., k, ...] along `axis`, that dimension removed.
+
+    The gradient stacks the pieces' gradients (zeros for pieces no gradient reached).
+
+    Example: unstack of a [3, 2] tensor is three tensors of shape [2]; with axis=1, two of shape [3].
+
+    Args:
+      value: a tensor of rank >= 1.
+      num: the size of `axis`; None takes it from the static shape.
+      axis: the axis to unstack along, in [-rank, rank).
+      name: op name.
+
+    Returns:
+      A list of `num` tensors.
+
+    Raises:
+      ValueError: num None with an unknown dimension, a num that differs from
+        the dimension, or an axis out of range.
+    """
+    value = convert_to_tensor(value)
+    axis = _static_int(axis, "unstack: axis")
+    rank = value.shape.ndims
+    if rank is not None and not -rank <= axis < rank:
+        raise ValueError(f"axis = {axis} not in [{-rank}, {rank})")
+    if num is None:
+        size = None if rank is None else value.shape.as_list()[axis]
+        if size is None:
+            raise ValueError(f"Cannot infer num from shape {value.shape}")
+        num = size
+    num = _static_int(num, "unstack: num")
+    op = _op("Unpack", [value], {"num": num, "axis": axis}, name)
+    return op.outputs
+
+
+def split(value: TensorLike, num_or_size_splits, axis: int = 0, num: int | None = None, name: str = "split") -> list:
+    """tf.split: value cut along `axis` into num_or_size_splits equal pieces, or
+    into pieces of the sizes num_or_size_splits (one of them may be -1: the rest).
+
+    The gradient concatenates the pieces' gradients (zeros for pieces no
+    gradient reached).
+
+    Example: split of a [5, 30] tensor into [4, 15, 11] along 1 gives [5, 4],
+    [5, 15] and [5, 11]; into 3 gives three [5, 10].
+
+    Args:
+      value: a tensor of rank >= 1.
+      num_or_size_splits: an int dividing value.shape[axis], or a list (or
+        constant 1-D int tensor) of sizes.
+      axis: the axis to split along (an int or constant scalar tensor).
+      num: the number of pieces when the sizes are a tensor of unknown length
+        (accepted for TF1's signature; must match).
+      name: op name.
+
+    Returns:
+      A list of tensors.
+
+    Raises:
+      ValueError: a number that does not divide the dimension, sizes that do
+        not add up to it, an axis out of range.
+      TypeError: sizes computed at run time.
+    """
+    axis = _static_int(axis, "split: axis")
+    if isinstance(num_or_size_splits, (int, np.integer)) and not isinstance(num_or_size_splits, bool):
+        op = _op("Split", [value], {"num_split": int(num_or_size_splits), "axis": axis}, name)
+        return op.outputs
+    sizes, tensor = _int_argument(num_or_size_splits, "split: num_or_size_splits")
+    if tensor is not None:
+        raise TypeError(
+            f"split: the sizes must be known when the graph is built, got the computed tensor {tensor.name}"
+        )
+    if sizes.ndim == 0:
+        op = _op("Split", [value], {"num_split": int(sizes), "axis": axis}, name)
+        return op.outputs
+    if sizes.ndim != 1:
+        raise ValueError(f"split: size_splits must be 1-D, got shape {list(sizes.shape)}")
+    if num is not None and _static_int(num, "split: num") != sizes.size:
+        raise ValueError(f"split: num={num} does not match the {sizes.size} sizes given")
+    op = _op("SplitV", [value], {"size_splits": [int(s) for s in sizes], "axis": axis}, name)
+    return op.outputs
+
+
+def _shape_info(kind: str, input: TensorLike, out_type: DTypeLike, name: str | None) -> Tensor:
+    """shape/size/rank: a Const when the static shape tells the value (TF1's
+    optimize=True), else an op reading the run-time shape."""
+    x = convert_to_tensor(input)
+    out_type = _dtypes.as_dtype(out_type)
+    if out_type not in (_dtypes.int32, _dtypes.int64):
+        raise TypeError(f"{kind.lower()}: out_type must be int32 or int64, got {out_type.name}")
+    shape_ = x.shape
+    if kind == "Rank" and shape_.ndims is not None:
+        return constant(np.asarray(shape_.ndims, out_type.as_numpy_dtype), name=name or kind, graph=x.graph)
+    if kind != "Rank" and shape_.is_fully_defined():
+        dims = shape_.as_list()
+        value = dims if kind == "Shape" else shape_.num_elements()
+        return constant(np.asarray(value, out_type.as_numpy_dtype), name=name or kind, graph=x.graph)
+    attrs = {} if kind == "Rank" else {"out_type": out_type._core}
+    return _op1(kind, [x], attrs, name or kind)
+
+
+def shape(input: TensorLike, name: str | None = None, out_type: DTypeLike = _dtypes.int32) -> Tensor:
+    """tf.shape: the shape of `input` as a 1-D int tensor, read at run time.
+
+    As TF1, a fully known static shape gives a constant (so ops fed with it
+    get static shapes); otherwise the op Shape reads the fed shape.
+
+    Args:
+      input: a tensor.
+      name: op name (default "Shape").
+      out_type: int32 (default) or int64.
+
+    Returns:
+      A 1-D tensor of out_type with one entry per dimension.
+
+    Raises:
+      TypeError: another out_type.
+    """
+    return _shape_info("Shape", input, out_type, name)
+
+
+def size(input: TensorLike, name: str | None = None, out_type: DTypeLike = _dtypes.int32) -> Tensor:
+    """tf.size: the number of elements of `input`, a scalar (a constant when
+    the static shape is fully known, as TF1).
+
+    Args:
+      input: a tensor.
+      name: op name (default "Size").
+      out_type: int32 (default) or int64.
+
+    Returns:
+      A scalar of out_type.
+
+    Raises:
+      TypeError: another out_type.
+    """
+    return _shape_info("Size", input, out_type, name)
+
+
+def rank(input: TensorLike, name: str | None = None) -> Tensor:
+    """tf.rank: the number of dimensions of `input`, an int32 scalar (a
+    constant when the rank is known, as TF1).
+
+    Args:
+      input: a tensor.
+      name: op name (default "Rank").
+
+    Returns:
+      An int32 scalar.
+    """
+    return _shape_info("Rank", input, _dtypes.int32, name)
+
+
+def fill(dims: TensorLike, value: TensorLike, name: str | None = None) -> Tensor:
+    """tf.fill: a tensor of shape `dims` with every element `value`.
+
+    ``fill(tf.shape(x), 0.5)`` works when x's shape is only known at run time;
+    the static shape keeps what the graph knows of dims (constant_value). The
+    gradient of value is sum(dy).
+
+    Args:
+      dims: the shape, a list of ints >= 0 or a 1-D int tensor.
+      value: a scalar of any dtype (Python floats give float32, ints int32).
+      name: op name (default "Fill").
+
+    Returns:
+      A tensor of value's dtype and shape dims.
+
+    Raises:
+      ValueError: a value that is not a scalar, or negative dims (at run time,
+        InvalidArgumentError when dims are computed).
+      TypeError: non-integer dims.
+    """
+    values, tensor = _int_argument(dims, "fill: dims")
+    if tensor is None:
+        if values.ndim != 1:
+            raise ValueError(f"fill: dims must be 1-D, got shape {list(values.shape)}")
+        if (values < 0).any():
+            raise ValueError(f"fill: dims must be non-negative, got {values.tolist()}")
+        return _op1("Fill", [value], {"shape": [int(d) for d in values]}, name or "Fill")
+    hint = _tensor_util.constant_value_as_shape(tensor)
+    if hint is None:
+        raise ValueError(f"fill: the length of dims {tensor.name} must be known when the graph is built")
+    return _op1("Fill", [value, tensor], {"shape": hint}, name or "Fill")
+
+
+def _range_dtype(args: list) -> _dtypes.DType:
+    """TF1's inferred dtype of range: the widest of the arguments' dtypes in
+    int32 < int64 < float32 < float64 (Python ints int32, floats float32)."""
+    order = [_dtypes.int32, _dtypes.int64, _dtypes.float32, _dtypes.float64]
+    for a in args:
+        if a.dtype not in order:
+            raise TypeError(f"range: arguments must be int32, int64, float32 or float64, got {a.dtype.name}")
+    return max((a.dtype for a in args), key=order.index)
+
+
+def range(start, limit=None, delta=1, dtype: DTypeLike | None = None, name: str = "range") -> Tensor:  # noqa: A001
+    """tf.range: [start, start + delta, start + 2 delta, ...) up to but not including limit.
+
+    size = ceil((limit - start) / delta); the values are accumulated
+    (y[i+1] = y[i] + delta) as TF's kernel does, so float results match TF1's
+    bit for bit. ``range(n)`` is ``range(0, n)``. With dtype None the dtype is
+    the widest of the arguments' (ints int32, any float float32, as TF1);
+    arguments may be scalar tensors computed at run time.
+
+    Args:
+      start: the first value (the limit when limit is None).
+      limit: the bound (exclusive).
+      delta: the step, not 0.
+      dtype: int32, int64, float32 or float64.
+      name: op name.
+
+    Returns:
+      A 1-D tensor.
+
+    Raises:
+      ValueError: delta 0, or a delta pointing away from limit, when the
+        arguments are constants (InvalidArgumentError at run time otherwise).
+      TypeError: an argument that does not convert to dtype.
+    """
+    if limit is None:
+        start, limit = 0, start
+    want = None if dtype is None else _dtypes.as_dtype(dtype)
+    graph = _graph_of([start, limit, delta])
+    args = [convert_to_tensor(v, dtype=want, graph=graph) for v in (start, limit, delta)]
+    kind = want or _range_dtype(args)
+    args = [cast(a, kind) for a in args]
+    known = [_tensor_util.constant_value(a) for a in args]
+    size_hint = -1
+    if all(k is not None for k in known):
+        s, lim, d = (np.asarray(k, kind.as_numpy_dtype).reshape(()) for k in known)
+        if d == 0:
+            raise ValueError(f"range: Requires delta != 0: {d}")
+        if (d > 0 and s > lim) or (d < 0 and s < lim):
+            raise ValueError(
+                f"range: Requires start {'<=' if d > 0 else '>='} limit when delta {'>' if d > 0 else '<'} 0: {s}/{lim}"
+            )
+        if kind.is_integer:
+            size_hint = int((abs(int(lim) - int(s)) + abs(int(d)) - 1) // abs(int(d)))
+        else:
+            size_hint = int(np.ceil(np.abs((lim - s) / d)))
+    return _op1("Range", args, {"size": size_hint}, name, graph=graph)
+
+
+def placeholder_with_default(input: TensorLike, shape: ShapeLike, name: str | None = None) -> Tensor:
+    """tf.placeholder_with_default: y = input unless y is fed in Session.run.
+
+    The static shape is `shape` (which may leave dimensions unknown, e.g.
+    [None, 10] over a [2, 10] default, so feeds of other batch sizes fit); the
+    gradient flows to input when it is not fed.
+
+    Example: ``keep_prob = tf.placeholder_with_default(1.0, shape=())``: 1.0
+    at test time, fed 0.5 while training.
+
+    Args:
+      input: the default value (a tensor or a value).
+      shape: its static shape (list with None for unknown dimensions; None
+        for unknown rank).
+      name: op name (default "PlaceholderWithDefault").
+
+    Returns:
+      A tensor of input's dtype.
+
+    Raises:
+      ValueError: a shape incompatible with input's.
+    """
+    return _op1(
+        "PlaceholderWithDefault",
+        [input],
+        {"shape": _core_shape_or_unknown_rank(shape)},
+        name or "PlaceholderWithDefault",
+    )
+
+
+get_static_value = _tensor_util.get_static_value  # tf.get_static_value (TF 1.14+)
+
+__all__ += [
+    "get_static_value",
+    "squeeze",
+    "expand_dims",
+    "transpose",
+    "tile",
+    "pad",
+    "unstack",
+    "split",
+    "shape",
+    "size",
+    "rank",
+    "fill",
+    "range",
+    "placeholder_with_default",
 ]
