@@ -12,10 +12,11 @@ conventions, so ported code gets TF's numbers::
     y, mean, var = tf.nn.fused_batch_norm(h, gamma, beta)   # NHWC batch statistics
     h = tf.nn.dropout(h, keep_prob=0.5, seed=1)             # new mask every run
 
-moments and batch_normalization are the exceptions, composed of reductions
-and elementwise ops as in TF1. Softmax and log-softmax normalise over the
-last axis only; bias_add and fused_batch_norm take channels-last (NHWC) data
-only. Anything else raises instead of silently
+moments, batch_normalization and l2_normalize are the exceptions, composed
+of reductions and elementwise ops as in TF1; conv1d is conv2d on a [N, 1, W,
+C] view, as in TF1. Softmax and log-softmax normalise over the last axis
+only; convolutions, pools, lrn and fused_batch_norm take channels-last (NHWC)
+data only (bias_add also NCHW). Anything else raises instead of silently
 computing over another axis.
 """
 
@@ -195,37 +196,57 @@ _CHANNELS_LAST = (None, "NHWC", "N...C")
 
 
 def bias_add(value: TensorLike, bias: TensorLike, data_format: str | None = None, name: str | None = None) -> Tensor:
-    """tf.nn.bias_add: value[..., c] + bias[c], the bias on the last (channels) axis.
+    """tf.nn.bias_add: value[..., c] + bias[c], the bias on the channels axis
+    (the last one; axis 1 of a 4-D tensor with data_format="NCHW").
 
-    Gradient: g for value and sum(g over all but the last axis) for bias (the
-    BiasAddGrad op). A Python list or array bias takes value's dtype.
+    Gradient: g for value and sum(g over all but the channels axis) for bias
+    (the BiasAddGrad op, channels last). A Python list or array bias takes
+    value's dtype. NCHW is value + reshape(bias, [C, 1, 1]), broadcast.
 
     Args:
-      value: a numeric tensor of rank >= 2, channels last (NHWC, or [N, C]).
-      bias: a rank-1 tensor of value's dtype with as many entries as value's
-        last dimension.
-      data_format: None or "NHWC" ("N...C"); channels-first "NCHW" is not supported.
+      value: a numeric tensor of rank >= 2, channels last (NHWC, or [N, C]),
+        or of rank 4 with data_format="NCHW".
+      bias: a rank-1 tensor of value's dtype with one entry per channel.
+      data_format: None or "NHWC" ("N...C"), or "NCHW" (4-D value only).
       name: op name (default "BiasAdd").
 
     Returns:
       A tensor of value's shape and dtype.
 
     Raises:
-      ValueError: another data_format, value of rank < 2, bias not of rank 1,
-        or a bias length that differs from value's last dimension (the
-        message names both shapes; checked again when the graph runs).
+      ValueError: another data_format (or NCHW with a value not of rank 4),
+        value of rank < 2, bias not of rank 1, or a bias length that differs
+        from value's channels (the message names both shapes; checked again
+        when the graph runs).
       TypeError: value and bias of different dtypes, or bool tensors.
     """
-    if data_format not in _CHANNELS_LAST:
+    if data_format not in _CHANNELS_LAST + ("NCHW",):
         raise ValueError(
-            f"bias_add: data_format={data_format!r} is not supported: slimcore "
-            "adds the bias on the last axis only (data_format=None or 'NHWC'); "
-            "transpose channels-first data to NHWC first"
+            f"bias_add: data_format={data_format!r} is not supported: slimcore adds the "
+            "bias on the last axis (data_format=None or 'NHWC') or on axis 1 of a 4-D "
+            "NCHW tensor (data_format='NCHW')"
         )
     value = convert_to_tensor(value)
     if not isinstance(bias, Tensor) and not hasattr(bias, "_as_tensor"):
         bias = convert_to_tensor(bias, dtype=value.dtype, graph=value.graph)
+    if data_format == "NCHW":
+        return _bias_add_nchw(value, convert_to_tensor(bias), name)
     return _op1("BiasAdd", [value, bias], {}, name or "BiasAdd")
+
+
+def _bias_add_nchw(value: Tensor, bias: Tensor, name: str | None) -> Tensor:
+    """value [N, C, H, W] + bias [C] broadcast as [C, 1, 1]."""
+    dims, b_dims = value.shape.as_list(), bias.shape.as_list()
+    if len(dims) != 4:
+        raise ValueError(f"bias_add: data_format='NCHW' needs a 4-D value [N, C, H, W], got shape {dims}")
+    if len(b_dims) != 1:
+        raise ValueError(f"bias_add: bias must have rank 1, got shape {b_dims} for value of shape {dims}")
+    if None not in (dims[1], b_dims[0]) and dims[1] != b_dims[0]:
+        raise ValueError(
+            f"bias_add: bias of shape {b_dims} does not match the channels (axis 1, NCHW) of value of shape {dims}"
+        )
+    with name_scope(name, "BiasAdd", [value, bias]) as scope:
+        return _op1("Add", [value, reshape(bias, [-1, 1, 1])], {}, scope)
 
 
 def l2_loss(t: TensorLike, name: str | None = None) -> Tensor:
