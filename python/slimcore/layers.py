@@ -1,5 +1,8 @@
-"""tf.layers: ``dense`` and ``conv2d`` with tf.layers' names (units/filters,
-kernel_*/bias_*, activity_regularizer), plus flatten, dropout and pooling.
+"""tf.layers: ``dense``, ``conv1d``, ``conv2d``, ``conv2d_transpose``,
+``separable_conv2d`` with tf.layers' names (units/filters, kernel_*/bias_*,
+activity_regularizer), plus flatten, dropout, 1-D and 2-D pooling and
+``batch_normalization``; and the classes (``Dense``, ``Conv2D``, ...,
+``BatchNormalization``, see _layer_classes) that call these functions.
 
 Variables are "<name>/kernel" and "<name>/bias" (default names "dense",
 "conv2d", made unique: "dense_1"); penalties

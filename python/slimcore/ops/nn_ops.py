@@ -1516,7 +1516,8 @@ def conv2d_transpose(
     output_shape may be a list (of ints or scalar tensors), a 1-D constant or
     a tf.stack of such; its height, width and channels must be known when
     the graph is built; a batch entry computed at run time (e.g.
-    tf.shape(x)[0]) is taken as value's batch (TF requires them equal).
+    tf.shape(x)[0] inside a tf.stack), or -1, is taken as value's batch (TF
+    requires them equal; -1 is slimcore's, TF1 rejects it).
 
     Args:
       value: float32 or float64 [batch, height, width, in_channels].
