@@ -139,6 +139,13 @@ def test_top_k_ties_lowest_index_first_and_named_fields():
     np.testing.assert_array_equal(indices, [[1, 2, 4, 3]])
 
 
+def test_top_k_ranks_nan_first_deterministically():
+    x = np.array([[1.0, np.nan, 3.0, np.nan, -np.inf, np.inf]])
+    values, indices = run_op(lambda t: tuple(sc.nn.top_k(t, 6)), [x])
+    np.testing.assert_array_equal(indices, [[1, 3, 5, 2, 0, 4]])
+    np.testing.assert_array_equal(values, [[np.nan, np.nan, np.inf, 3.0, 1.0, -np.inf]])
+
+
 def test_top_k_gradient_goes_to_the_chosen_entries():
     x = sample((3, 6))
     check_gradients(lambda t: sc.nn.top_k(t, 3).values, [x])

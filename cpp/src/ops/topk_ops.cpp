@@ -2,7 +2,8 @@
 // as TensorFlow's CPU kernels (topk_op.cc, in_topk_op.h):
 //
 //   TopK:   along the last axis, the k largest values in descending order and
-//           their int32 indices; equal values come lowest index first.
+//           their int32 indices; equal values come lowest index first, NaN
+//           above every number (TF leaves NaN's rank unspecified).
 //   d TopK: dx[..., indices[..., i]] += dvalues[..., i], zero elsewhere.
 //   InTopK: out[b] = (#{i : predictions[b, i] > predictions[b, t_b]} < k),
 //           t_b = targets[b]; false when t_b is out of [0, classes) or
@@ -54,8 +55,14 @@ void top_k_kernel(KernelContext& c) {
       for (int64_t r = begin; r < end; ++r) {
         const T* row = xs + r * n;
         std::iota(order.begin(), order.end(), 0);
-        // Descending by value, ascending by index among equals.
-        auto before = [row](int32_t a, int32_t b) { return row[a] > row[b] || (row[a] == row[b] && a < b); };
+        // Descending by value, ascending by index among equals; NaN ranks
+        // above every number (a strict weak order, so the sort is defined).
+        auto before = [row](int32_t a, int32_t b) {
+          const bool a_nan = row[a] != row[a], b_nan = row[b] != row[b];
+          if (a_nan != b_nan) return a_nan;
+          if (!a_nan && row[a] != row[b]) return row[a] > row[b];
+          return a < b;
+        };
         std::partial_sort(order.begin(), order.begin() + k, order.end(), before);
         for (int64_t i = 0; i < k; ++i) {
           indices[r * k + i] = order[i];

@@ -1357,7 +1357,8 @@ def top_k(input: TensorLike, k: int = 1, sorted: bool = True, name: str | None =
 
         values[..., i] = input[..., indices[..., i]],  values[..., 0] >= values[..., 1] >= ...
 
-    Equal values come lowest index first (TF's CPU kernel). The result is
+    Equal values come lowest index first (TF's CPU kernel); NaN ranks above
+    every number (TF leaves its rank unspecified). The result is
     always sorted (TF leaves the order unspecified for sorted=False).
     Gradient: to the values only, each g going to the input entry it came
     from (the TopKGrad op); none through the int32 indices.
