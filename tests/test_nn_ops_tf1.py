@@ -311,17 +311,22 @@ def test_conv2d_transpose_is_the_adjoint_of_conv2d(vshape, fshape, oshape, s, pa
     check_gradients(lambda a, b: sc.nn.conv2d_transpose(a, b, list(oshape), s, padding), [v, f])
 
 
-def test_conv2d_transpose_equals_conv2d_backprop_input():
+@pytest.mark.parametrize("stride,dilation,padding", [(2, 1, "SAME"), (1, 2, "SAME"), (1, 2, "VALID"), (3, 1, "VALID")])
+def test_conv2d_transpose_equals_conv2d_backprop_input(stride, dilation, padding):
     x, f = sample((2, 7, 7, 3), 3), sample((3, 3, 3, 4), 4)
     with sc.Graph().as_default():
         xt, ft = sc.constant(x), sc.constant(f)
-        y = sc.nn.conv2d(xt, ft, [1, 2, 2, 1], "SAME")
-        g = sc.constant(sample((2, 4, 4, 4), 5))
+        y = sc.nn.conv2d(xt, ft, stride, padding, dilations=dilation)
+        g = sc.constant(sample(y.shape.as_list(), 5))
         (dx,) = sc.gradients(y, [xt], grad_ys=g)
-        t = sc.nn.conv2d_transpose(g, ft, [2, 7, 7, 3], [1, 2, 2, 1], "SAME")
+        t = sc.nn.conv2d_transpose(g, ft, [2, 7, 7, 3], stride, padding, dilations=dilation)
         with sc.Session() as sess:
             a, b = sess.run([dx, t])
     np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+    value = sample(y.shape.as_list(), 6)
+    check_gradients(
+        lambda v, w: sc.nn.conv2d_transpose(v, w, [2, 7, 7, 3], stride, padding, dilations=dilation), [value, f]
+    )
 
 
 def test_conv2d_transpose_output_shape_forms_and_unknown_batch():
