@@ -57,6 +57,24 @@ def test_activation_gradient(name):
     check_gradients(fn, [away_from_zero(sample((3, 7), scale=3.0))])
 
 
+@pytest.mark.parametrize("name", ["elu", "selu", "leaky_relu", "leaky_relu_0.7", "softplus"])
+def test_activation_second_order(name):
+    fn, _ = ACTIVATIONS[name]
+
+    def grad_of(x, dy):
+        return sc.gradients(fn(x), [x], grad_ys=dy)[0]
+
+    check_gradients(grad_of, [away_from_zero(sample((3, 5), scale=3.0)), sample((3, 5), seed=1)])
+
+
+def test_softsign_has_no_second_order():
+    with sc.Graph().as_default():
+        x = sc.placeholder(sc.float64, [3])
+        (g,) = sc.gradients(sc.nn.softsign(x), [x])
+        with pytest.raises(InvalidArgumentError, match=r"No gradient defined.*SoftsignGrad"):
+            sc.gradients(g, [x])
+
+
 def test_softplus_extremes_are_finite_and_exact():
     x = np.array([-1000.0, -40.0, 0.0, 40.0, 1000.0])
     y = run_op(sc.nn.softplus, [x])

@@ -423,6 +423,27 @@ std::vector<Output> sigmoid_grad_grad(const GradContext& c) {
   return {ops::mul(ops::mul(c.grad(), dy), 1.0 - 2.0 * y), grad_op(c, "SigmoidGrad", y, c.grad())};
 }
 
+// Second order of the newer activations (TensorFlow's _EluGradGrad,
+// _SeluGradGrad, _LeakyReluGradGrad, _SoftplusGradGrad):
+//   EluGrad(dy, y), SeluGrad(dy, y): linear in dy; d/dy = g dy where y < 0,
+//     written ReluGrad(g dy, -y);
+//   LeakyReluGrad(dy, x): linear in dy, piecewise constant in x;
+//   SoftplusGrad(dy, x) = dy s, s = sigmoid(x): d/dx = g dy s (1 - s).
+std::vector<Output> elu_like_grad_grad(const GradContext& c) {
+  const Output& y = c.input(1);
+  return {grad_op(c, c.node.type.c_str(), c.grad(), y),
+          grad_op(c, "ReluGrad", ops::mul(c.grad(), c.input(0)), ops::neg(y))};
+}
+std::vector<Output> leaky_relu_grad_grad(const GradContext& c) {
+  return {c.graph.add("LeakyReluGrad", {c.grad(), c.input(1)}, {{"alpha", c.attrs().get<double>("alpha")}}),
+          zeros_like(c.input(1))};
+}
+std::vector<Output> softplus_grad_grad(const GradContext& c) {
+  const Output& x = c.input(1);
+  return {grad_op(c, "SoftplusGrad", c.grad(), x),
+          grad_op(c, "SigmoidGrad", ops::sigmoid(x), ops::mul(c.grad(), c.input(0)))};
+}
+
 REGISTER_OP("Relu").inputs(1).shape(numeric_unary_shape).kernel(relu_kernel).gradient(relu_grad);
 REGISTER_OP("Relu6").inputs(1).shape(numeric_unary_shape).kernel(relu6_kernel).gradient(relu6_grad);
 REGISTER_OP("Tanh").inputs(1).shape(float_unary_shape).kernel(tanh_kernel).gradient(tanh_grad);
@@ -439,11 +460,16 @@ REGISTER_OP("Selu").inputs(1).shape(float_unary_shape).kernel(selu_kernel).gradi
 REGISTER_OP("LeakyRelu").inputs(1).shape(float_unary_shape).kernel(leaky_relu_kernel).gradient(leaky_relu_grad);
 REGISTER_OP("Softplus").inputs(1).shape(float_unary_shape).kernel(softplus_kernel).gradient(softplus_grad);
 REGISTER_OP("Softsign").inputs(1).shape(float_unary_shape).kernel(softsign_kernel).gradient(softsign_grad);
-// First order only: differentiating these raises "No gradient defined".
-REGISTER_OP("EluGrad").inputs(2).shape(grad_pair_shape).kernel(elu_grad_kernel);
-REGISTER_OP("SeluGrad").inputs(2).shape(grad_pair_shape).kernel(selu_grad_kernel);
-REGISTER_OP("LeakyReluGrad").inputs(2).shape(grad_pair_shape).kernel(leaky_relu_grad_kernel);
-REGISTER_OP("SoftplusGrad").inputs(2).shape(grad_pair_shape).kernel(softplus_grad_kernel);
+REGISTER_OP("EluGrad").inputs(2).shape(grad_pair_shape).kernel(elu_grad_kernel).gradient(elu_like_grad_grad);
+REGISTER_OP("SeluGrad").inputs(2).shape(grad_pair_shape).kernel(selu_grad_kernel).gradient(elu_like_grad_grad);
+REGISTER_OP("LeakyReluGrad")
+    .inputs(2)
+    .shape(grad_pair_shape)
+    .kernel(leaky_relu_grad_kernel)
+    .gradient(leaky_relu_grad_grad);
+REGISTER_OP("SoftplusGrad").inputs(2).shape(grad_pair_shape).kernel(softplus_grad_kernel).gradient(softplus_grad_grad);
+// No second-order rule (TensorFlow has none): differentiating it raises
+// "No gradient defined".
 REGISTER_OP("SoftsignGrad").inputs(2).shape(grad_pair_shape).kernel(softsign_grad_kernel);
 // No second-order rule yet (it needs a row sum): differentiating these
 // raises "No gradient defined" instead of returning a wrong value.
