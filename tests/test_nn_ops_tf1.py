@@ -357,6 +357,7 @@ def test_conv2d_transpose_output_shape_forms_and_unknown_batch():
             np.array([3, 4, 4, 1]),
             sc.stack([sc.constant(3), 4, 4, 1]),
             [-1, 4, 4, 1],
+            sc.TensorShape([None, 4, 4, 1]),
         ]
         outs = [sc.nn.conv2d_transpose(ph, sc.constant(f), shape, 2) for shape in forms]
         assert outs[0].shape.as_list() == [3, 4, 4, 1]

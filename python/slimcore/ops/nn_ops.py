@@ -1476,6 +1476,8 @@ def _constant_dims(fn: str, shape: TensorLike) -> list:
             if len(dims) != 1 or dims[0] is None:
                 raise ValueError(f"{fn}: output_shape must have shape (4,), got {shape.shape}")
             return [-1] * dims[0]
+    if hasattr(shape, "as_list"):  # a TensorShape: unknown dimensions are None
+        shape = [-1 if d is None else d for d in shape.as_list()]
     array = np.asarray(shape, dtype=object) if not isinstance(shape, np.ndarray) else shape
     if array.ndim != 1:
         raise ValueError(f"{fn}: output_shape must have shape (4,), got {list(np.shape(array))}")
