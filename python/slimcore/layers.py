@@ -327,13 +327,6 @@ def conv1d(
         return _finish(outputs, bias, activation, activity_regularizer)
 
 
-def _deconv_length(n: int | None, k: int, s: int, padding: str) -> int | None:
-    """Keras' deconv_output_length: n*s for SAME, n*s + max(k - s, 0) for VALID."""
-    if n is None:
-        return None
-    return n * s if padding == "SAME" else n * s + max(k - s, 0)
-
-
 def conv2d_transpose(
     inputs: TensorLike,
     filters: int,
@@ -384,7 +377,7 @@ def conv2d_transpose(
             trainable,
             bias_size=filters,
         )
-        out_hw = [_deconv_length(n, k, s, padding) for n, k, s in zip(dims[1:3], kernel_hw, stride_hw)]
+        out_hw = [slim_layers._deconv_length(n, k, s, padding) for n, k, s in zip(dims[1:3], kernel_hw, stride_hw)]
         batch = -1 if dims[0] is None else dims[0]
         outputs = nn_ops.conv2d_transpose(inputs, kernel, [batch] + out_hw + [filters], [1] + stride_hw + [1], padding)
         return _finish(outputs, bias, activation, activity_regularizer)

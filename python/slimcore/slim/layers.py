@@ -97,6 +97,12 @@ def _check_valid_fits(dims: list, kernel: list, rate: list, padding: str, layer:
             )
 
 
+def _deconv_length(n: int, k: int, s: int, padding: str) -> int:
+    """A transposed convolution's output size (Keras' deconv_output_length, what
+    tf.layers and slim pass as output_shape): n*s for SAME, n*s + max(k - s, 0) for VALID."""
+    return n * s if padding == "SAME" else n * s + max(k - s, 0)
+
+
 def _num_outputs(value: object, layer: str, allow_none: bool = False) -> int | None:
     if value is None and allow_none:
         return None
@@ -356,7 +362,7 @@ def conv2d_transpose(
             OptimizerHints(None, None, None),
             bias_size=num_outputs,
         )
-        out_hw = [n * s if padding == "SAME" else n * s + max(k - s, 0) for n, k, s in zip(dims[1:3], kernel, strides)]
+        out_hw = [_deconv_length(n, k, s, padding) for n, k, s in zip(dims[1:3], kernel, strides)]
         batch = -1 if dims[0] is None else dims[0]
         outputs = nn_ops.conv2d_transpose(
             inputs, weights, [batch] + out_hw + [num_outputs], [1] + strides + [1], padding
