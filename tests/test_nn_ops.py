@@ -143,11 +143,22 @@ def test_bias_add_dtype_errors():
         sc.nn.bias_add(sc.placeholder(sc.bool, [2, 3]), sc.placeholder(sc.bool, [3]))
 
 
-@pytest.mark.parametrize("data_format", ["NCHW", "NC...", "nhwc", "channels_last"])
+@pytest.mark.parametrize("data_format", ["NC...", "nhwc", "channels_last"])
 def test_bias_add_rejects_other_data_formats(data_format):
     x = sc.placeholder(sc.float32, [2, 3, 4, 5])
     with pytest.raises(ValueError, match="data_format"):
         sc.nn.bias_add(x, sc.placeholder(sc.float32, [5]), data_format=data_format)
+
+
+def test_bias_add_nchw_adds_on_axis_1():
+    x, b = sample((2, 3, 4, 5), np.float64), sample((3,), np.float64, 1)
+    y = run_op(lambda v, c: sc.nn.bias_add(v, c, data_format="NCHW"), [x, b])
+    np.testing.assert_array_equal(y, x + b[:, None, None])
+    check_gradients(lambda v, c: sc.nn.bias_add(v, c, data_format="NCHW"), [x, b])
+    with pytest.raises(ValueError, match=r"channels \(axis 1, NCHW\)"):
+        sc.nn.bias_add(sc.placeholder(sc.float32, [2, 3, 4, 5]), sc.placeholder(sc.float32, [5]), data_format="NCHW")
+    with pytest.raises(ValueError, match="4-D"):
+        sc.nn.bias_add(sc.placeholder(sc.float32, [2, 3]), sc.placeholder(sc.float32, [3]), data_format="NCHW")
 
 
 # ---- l2_loss ---------------------------------------------------------------------------

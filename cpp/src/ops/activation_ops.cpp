@@ -1,6 +1,7 @@
-// Activations: Relu, Relu6, Tanh, Sigmoid, Softmax, LogSoftmax, and their
-// backward kernels (ReluGrad, Relu6Grad, TanhGrad, SigmoidGrad, SoftmaxGrad,
-// LogSoftmaxGrad) as ordinary ops, so each gradient is one fused loop rather
+// Activations: Relu, Relu6, Tanh, Sigmoid, Softmax, LogSoftmax, Elu, Selu,
+// LeakyRelu, Softplus, Softsign, and their backward kernels (ReluGrad,
+// Relu6Grad, TanhGrad, SigmoidGrad, SoftmaxGrad, LogSoftmaxGrad, EluGrad,
+// SeluGrad, LeakyReluGrad, SoftplusGrad, SoftsignGrad) as ordinary ops, so each gradient is one fused loop rather
 // than a chain of elementwise graph ops. Conventions are TensorFlow's (nn_grad.py,
 // math_grad.py): relu' = 0 at x <= 0, relu6' = 1 only for 0 < x < 6.
 //
@@ -11,6 +12,7 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <type_traits>
 
 #include "grad_util.h"
@@ -184,6 +186,63 @@ void log_softmax_kernel(KernelContext& c) {
   });
 }
 
+// Runs y[i] = f(x[i]) over a float tensor, contiguous chunks per thread.
+template <typename F> void float_map_kernel(KernelContext& c, F f) {
+  dispatch_float(c.input(0).dtype(), [&](auto zero) {
+    using T = decltype(zero);
+    const T* x = c.input(0).data<T>();
+    T* y = c.output(0).data<T>();
+    parallel_for(c.output(0).numel(), [&](int64_t i) { y[i] = f(x[i]); });
+  });
+}
+
+// SELU's constants (Klambauer et al. 2017, as TensorFlow's kernel).
+constexpr double kSeluScale = 1.0507009873554804934193349852946;
+constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
+
+// elu(x) = x for x > 0, exp(x) - 1 otherwise (expm1: exact near 0).
+void elu_kernel(KernelContext& c) {
+  float_map_kernel(c, [](auto x) { return x > decltype(x)(0) ? x : std::expm1(x); });
+}
+
+// selu(x) = scale * x for x > 0, scale * alpha * (exp(x) - 1) otherwise.
+void selu_kernel(KernelContext& c) {
+  float_map_kernel(c, [](auto x) {
+    using T = decltype(x);
+    return x > T(0) ? T(kSeluScale) * x : T(kSeluScale * kSeluAlpha) * std::expm1(x);
+  });
+}
+
+// leaky_relu(x) = x for x > 0, alpha * x otherwise (TF's kernel: not
+// max(x, alpha x), which differs for alpha > 1).
+void leaky_relu_kernel(KernelContext& c) {
+  const double alpha = c.attrs().get<double>("alpha");
+  float_map_kernel(c, [alpha](auto x) {
+    using T = decltype(x);
+    return x > T(0) ? x : x * T(alpha);
+  });
+}
+
+// softplus(x) = log(1 + exp(x)), TF's kernel: with t = log(machine epsilon) + 2,
+// x for x > -t (exp(-x) below epsilon), exp(x) for x < t, log1p(exp(x)) between.
+void softplus_kernel(KernelContext& c) {
+  float_map_kernel(c, [](auto x) {
+    using T = decltype(x);
+    const T threshold = std::log(std::numeric_limits<T>::epsilon()) + T(2);
+    if (x > -threshold) return x;
+    if (x < threshold) return std::exp(x);
+    return std::log1p(std::exp(x));
+  });
+}
+
+// softsign(x) = x / (1 + |x|).
+void softsign_kernel(KernelContext& c) {
+  float_map_kernel(c, [](auto x) {
+    using T = decltype(x);
+    return x / (T(1) + std::abs(x));
+  });
+}
+
 // ---- backward kernels -----------------------------------------------------------
 
 // Runs body(a, b, out, n) on the two float inputs of a backward kernel (the
@@ -225,6 +284,50 @@ void sigmoid_grad_kernel(KernelContext& c) {
   float_pair_kernel(c, [](const auto* y, const auto* dy, auto* dx, int64_t n) {
     using T = std::remove_const_t<std::remove_pointer_t<decltype(dy)>>;
     parallel_for(n, [&](int64_t i) { dx[i] = dy[i] * (y[i] * (T(1) - y[i])); });
+  });
+}
+
+// Runs dx[i] = f(dy[i], v[i]) over the (dy, v) pair of a backward kernel.
+template <typename F> void grad_map_kernel(KernelContext& c, F f) {
+  float_pair_kernel(c, [&](const auto* dy, const auto* v, auto* dx, int64_t n) {
+    parallel_for(n, [&](int64_t i) { dx[i] = f(dy[i], v[i]); });
+  });
+}
+
+// EluGrad(dy, y) = dy for y > 0, dy * (y + 1) otherwise; y = elu(x), so
+// y + 1 = exp(x) there.
+void elu_grad_kernel(KernelContext& c) {
+  grad_map_kernel(c, [](auto dy, auto y) { return y > decltype(y)(0) ? dy : dy * (y + decltype(y)(1)); });
+}
+
+// SeluGrad(dy, y) = dy * scale for y > 0, dy * (y + scale * alpha) otherwise.
+void selu_grad_kernel(KernelContext& c) {
+  grad_map_kernel(c, [](auto dy, auto y) {
+    using T = decltype(y);
+    return y > T(0) ? dy * T(kSeluScale) : dy * (y + T(kSeluScale * kSeluAlpha));
+  });
+}
+
+// LeakyReluGrad(dy, x) = dy for x > 0, alpha * dy otherwise.
+void leaky_relu_grad_kernel(KernelContext& c) {
+  const double alpha = c.attrs().get<double>("alpha");
+  grad_map_kernel(c, [alpha](auto dy, auto x) {
+    using T = decltype(x);
+    return x > T(0) ? dy : dy * T(alpha);
+  });
+}
+
+// SoftplusGrad(dy, x) = dy * sigmoid(x) = dy / (1 + exp(-x)).
+void softplus_grad_kernel(KernelContext& c) {
+  grad_map_kernel(c, [](auto dy, auto x) { return dy / (decltype(x)(1) + std::exp(-x)); });
+}
+
+// SoftsignGrad(dy, x) = dy / (1 + |x|)^2.
+void softsign_grad_kernel(KernelContext& c) {
+  grad_map_kernel(c, [](auto dy, auto x) {
+    using T = decltype(x);
+    const T d = T(1) + std::abs(x);
+    return dy / (d * d);
   });
 }
 
@@ -280,6 +383,24 @@ std::vector<Output> log_softmax_grad(const GradContext& c) {
   return {grad_op(c, "LogSoftmaxGrad", c.output(0), c.grad())};
 }
 
+// Elu, Selu: grad(g, y) from the output; LeakyRelu, Softplus, Softsign:
+// grad(g, x) from the input (TensorFlow's nn_grad.py).
+std::vector<Output> elu_grad(const GradContext& c) {
+  return {grad_op(c, "EluGrad", c.grad(), c.output(0))};
+}
+std::vector<Output> selu_grad(const GradContext& c) {
+  return {grad_op(c, "SeluGrad", c.grad(), c.output(0))};
+}
+std::vector<Output> leaky_relu_grad(const GradContext& c) {
+  return {c.graph.add("LeakyReluGrad", {c.grad(), c.input(0)}, {{"alpha", c.attrs().get<double>("alpha")}})};
+}
+std::vector<Output> softplus_grad(const GradContext& c) {
+  return {grad_op(c, "SoftplusGrad", c.grad(), c.input(0))};
+}
+std::vector<Output> softsign_grad(const GradContext& c) {
+  return {grad_op(c, "SoftsignGrad", c.grad(), c.input(0))};
+}
+
 // Second order (TensorFlow's _ReluGradGrad, _TanhGradGrad, _SigmoidGradGrad).
 // ReluGrad(dy, y) is linear in dy with a piecewise-constant mask: the
 // gradient to dy is ReluGrad(g, y), to y zero. Same for Relu6Grad.
@@ -302,6 +423,27 @@ std::vector<Output> sigmoid_grad_grad(const GradContext& c) {
   return {ops::mul(ops::mul(c.grad(), dy), 1.0 - 2.0 * y), grad_op(c, "SigmoidGrad", y, c.grad())};
 }
 
+// Second order of the newer activations (TensorFlow's _EluGradGrad,
+// _SeluGradGrad, _LeakyReluGradGrad, _SoftplusGradGrad):
+//   EluGrad(dy, y), SeluGrad(dy, y): linear in dy; d/dy = g dy where y < 0,
+//     written ReluGrad(g dy, -y);
+//   LeakyReluGrad(dy, x): linear in dy, piecewise constant in x;
+//   SoftplusGrad(dy, x) = dy s, s = sigmoid(x): d/dx = g dy s (1 - s).
+std::vector<Output> elu_like_grad_grad(const GradContext& c) {
+  const Output& y = c.input(1);
+  return {grad_op(c, c.node.type.c_str(), c.grad(), y),
+          grad_op(c, "ReluGrad", ops::mul(c.grad(), c.input(0)), ops::neg(y))};
+}
+std::vector<Output> leaky_relu_grad_grad(const GradContext& c) {
+  return {c.graph.add("LeakyReluGrad", {c.grad(), c.input(1)}, {{"alpha", c.attrs().get<double>("alpha")}}),
+          zeros_like(c.input(1))};
+}
+std::vector<Output> softplus_grad_grad(const GradContext& c) {
+  const Output& x = c.input(1);
+  return {grad_op(c, "SoftplusGrad", c.grad(), x),
+          grad_op(c, "SigmoidGrad", ops::sigmoid(x), ops::mul(c.grad(), c.input(0)))};
+}
+
 REGISTER_OP("Relu").inputs(1).shape(numeric_unary_shape).kernel(relu_kernel).gradient(relu_grad);
 REGISTER_OP("Relu6").inputs(1).shape(numeric_unary_shape).kernel(relu6_kernel).gradient(relu6_grad);
 REGISTER_OP("Tanh").inputs(1).shape(float_unary_shape).kernel(tanh_kernel).gradient(tanh_grad);
@@ -313,6 +455,22 @@ REGISTER_OP("ReluGrad").inputs(2).shape(grad_pair_shape).kernel(relu_grad_kernel
 REGISTER_OP("Relu6Grad").inputs(2).shape(grad_pair_shape).kernel(relu6_grad_kernel).gradient(relu6_grad_grad);
 REGISTER_OP("TanhGrad").inputs(2).shape(grad_pair_shape).kernel(tanh_grad_kernel).gradient(tanh_grad_grad);
 REGISTER_OP("SigmoidGrad").inputs(2).shape(grad_pair_shape).kernel(sigmoid_grad_kernel).gradient(sigmoid_grad_grad);
+REGISTER_OP("Elu").inputs(1).shape(float_unary_shape).kernel(elu_kernel).gradient(elu_grad);
+REGISTER_OP("Selu").inputs(1).shape(float_unary_shape).kernel(selu_kernel).gradient(selu_grad);
+REGISTER_OP("LeakyRelu").inputs(1).shape(float_unary_shape).kernel(leaky_relu_kernel).gradient(leaky_relu_grad);
+REGISTER_OP("Softplus").inputs(1).shape(float_unary_shape).kernel(softplus_kernel).gradient(softplus_grad);
+REGISTER_OP("Softsign").inputs(1).shape(float_unary_shape).kernel(softsign_kernel).gradient(softsign_grad);
+REGISTER_OP("EluGrad").inputs(2).shape(grad_pair_shape).kernel(elu_grad_kernel).gradient(elu_like_grad_grad);
+REGISTER_OP("SeluGrad").inputs(2).shape(grad_pair_shape).kernel(selu_grad_kernel).gradient(elu_like_grad_grad);
+REGISTER_OP("LeakyReluGrad")
+    .inputs(2)
+    .shape(grad_pair_shape)
+    .kernel(leaky_relu_grad_kernel)
+    .gradient(leaky_relu_grad_grad);
+REGISTER_OP("SoftplusGrad").inputs(2).shape(grad_pair_shape).kernel(softplus_grad_kernel).gradient(softplus_grad_grad);
+// No second-order rule (TensorFlow has none): differentiating it raises
+// "No gradient defined".
+REGISTER_OP("SoftsignGrad").inputs(2).shape(grad_pair_shape).kernel(softsign_grad_kernel);
 // No second-order rule yet (it needs a row sum): differentiating these
 // raises "No gradient defined" instead of returning a wrong value.
 REGISTER_OP("SoftmaxGrad")

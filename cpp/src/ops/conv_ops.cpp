@@ -330,6 +330,89 @@ struct Conv2D {
 using Conv2DOps = window::ConvFamily<Conv2D>;
 const Conv2DOps::Registration conv2d_ops;
 
+// ---- Conv2DTranspose: the adjoint of Conv2D (tf.nn.conv2d_transpose) -------------------
+//
+//   y = Conv2DBackpropInput(input_sizes = output_shape, filter, out_backprop = value)
+//
+// i.e. y is the gradient of conv2d(y', filter) with respect to y' when its
+// output gradient is `value`: filter [kh, kw, out_channels, in_channels],
+// value [N, h, w, in_channels], y [N, H, W, out_channels] with output_shape
+// = [N, H, W, out_channels] (attr; N may be -1: value's batch). Valid only
+// when conv2d of a [N, H, W, out_channels] input with the filter, strides
+// and padding gives value's shape (TF's check, which several H give with
+// strides > 1: output_shape picks one).
+
+// The forward (Conv2D) spec of input `in` and the node's filter.
+TensorSpec conv2d_spec_of(const InferContext& c, const TensorSpec& in) {
+  const std::vector<TensorSpec> specs = {in, c.input(1)};
+  return Conv2DOps::output_spec(InferContext{c.node, specs});
+}
+
+// The output shape attr, with an unknown batch (-1) taken from value's.
+Shape transpose_output_shape(const Attrs& attrs, const Shape& value) {
+  Shape out = attrs.get<std::vector<int64_t>>("output_shape");
+  if (out.size() == 4 && out[0] < 0) out[0] = value[0];
+  return out;
+}
+
+std::vector<TensorSpec> conv2d_transpose_shape(const InferContext& c) {
+  const TensorSpec& value = c.input(0);
+  const TensorSpec& filter = c.input(1);
+  window::check_nhwc(c, "value", value);
+  const Shape out = transpose_output_shape(c.attrs(), value.shape);
+  if (out.size() != 4) c.fail("output_shape must have 4 entries [batch, height, width, out_channels]");
+  for (int d = 1; d < 4; ++d)
+    if (out[d] < 0) c.fail("output_shape " + shape_string(out) + " must be known except for the batch");
+  if (filter.shape.size() != 4)
+    c.fail("filter must have rank 4 [height, width, out_channels, in_channels], got shape " +
+           shape_string(filter.shape));
+  if (filter.shape[3] >= 0 && value.shape[3] >= 0 && filter.shape[3] != value.shape[3])
+    c.fail("input channels of value (" + std::to_string(value.shape[3]) + ", shape " + shape_string(value.shape) +
+           ") do not match the filter's in_channels (its last dimension, filter shape " + shape_string(filter.shape) +
+           ")");
+  if (filter.shape[2] >= 0 && filter.shape[2] != out[3])
+    c.fail("output_shape " + shape_string(out) + " does not match the filter's out_channels (its third dimension, " +
+           "filter shape " + shape_string(filter.shape) + ")");
+  const TensorSpec y{value.dtype, out};
+  const TensorSpec expected = conv2d_spec_of(c, y);
+  if (!shape_compatible(expected.shape, value.shape) || !shape_compatible(value.shape, expected.shape))
+    c.fail("value of shape " + shape_string(value.shape) + " is not what conv2d of output_shape " + shape_string(out) +
+           " with this filter, strides and padding gives (" + shape_string(expected.shape) +
+           "): output_shape does not fit the input");
+  return {y};
+}
+
+void conv2d_transpose_kernel(KernelContext& c) {
+  const Shape out = transpose_output_shape(c.attrs(), c.input(0).shape());
+  window::Attrs2D a;
+  window::read_pair(c, "strides", a.sh, a.sw, true);
+  window::read_pair(c, "dilations", a.dh, a.dw, false);
+  a.padding = window::read_padding(c);
+  const Shape& f = c.input(1).shape();
+  const Geometry g = window::make_geometry(out, f[0], f[1], a, f[3]);
+  dispatch_float(c.input(0).dtype(), [&](auto zero) {
+    using T = decltype(zero);
+    conv2d_backprop_input(g, c.input(1).data<T>(), c.input(0).data<T>(), c.output(0).data<T>());
+  });
+}
+
+// y = Conv2DBackpropInput(f, value) is linear in both:
+//   d value = conv2d(g, f),  d f = Conv2DBackpropFilter(g, f, value).
+std::vector<Output> conv2d_transpose_grad(const GradContext& c) {
+  const auto strides = c.attrs().get<std::vector<int64_t>>("strides");
+  const auto& padding = c.attrs().get<std::string>("padding");
+  const auto dilations = c.attrs().get_or<std::vector<int64_t>>("dilations", {1, 1});
+  return {ops::conv2d(c.grad(), c.input(1), strides, padding, dilations, "Conv2D"),
+          ops::conv2d_backprop_filter(c.grad(), c.input(1), c.input(0), strides, padding, dilations,
+                                      "Conv2DBackpropFilter")};
+}
+
+REGISTER_OP("Conv2DTranspose")
+    .inputs(2)
+    .shape(conv2d_transpose_shape)
+    .kernel(conv2d_transpose_kernel)
+    .gradient(conv2d_transpose_grad);
+
 }  // namespace
 
 }  // namespace slimcore

@@ -12,10 +12,11 @@ conventions, so ported code gets TF's numbers::
     y, mean, var = tf.nn.fused_batch_norm(h, gamma, beta)   # NHWC batch statistics
     h = tf.nn.dropout(h, keep_prob=0.5, seed=1)             # new mask every run
 
-moments and batch_normalization are the exceptions, composed of reductions
-and elementwise ops as in TF1. Softmax and log-softmax normalise over the
-last axis only; bias_add and fused_batch_norm take channels-last (NHWC) data
-only. Anything else raises instead of silently
+moments, batch_normalization and l2_normalize are the exceptions, composed
+of reductions and elementwise ops as in TF1; conv1d is conv2d on a [N, 1, W,
+C] view, as in TF1. Softmax and log-softmax normalise over the last axis
+only; convolutions, pools, lrn and fused_batch_norm take channels-last (NHWC)
+data only (bias_add also NCHW). Anything else raises instead of silently
 computing over another axis.
 """
 
@@ -29,8 +30,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..framework.ops import Tensor, _op, _op1, convert_to_tensor, name_scope
-from .array_ops import constant, reshape, stop_gradient
-from .math_ops import _static_ints, reduce_mean, sqrt, squared_difference
+from .array_ops import cast, constant, reshape, stop_gradient
+from .math_ops import _static_ints, maximum, reduce_mean, reduce_sum, sqrt, square, squared_difference
 from .random_ops import get_seed
 
 if TYPE_CHECKING:  # annotations only
@@ -195,37 +196,57 @@ _CHANNELS_LAST = (None, "NHWC", "N...C")
 
 
 def bias_add(value: TensorLike, bias: TensorLike, data_format: str | None = None, name: str | None = None) -> Tensor:
-    """tf.nn.bias_add: value[..., c] + bias[c], the bias on the last (channels) axis.
+    """tf.nn.bias_add: value[..., c] + bias[c], the bias on the channels axis
+    (the last one; axis 1 of a 4-D tensor with data_format="NCHW").
 
-    Gradient: g for value and sum(g over all but the last axis) for bias (the
-    BiasAddGrad op). A Python list or array bias takes value's dtype.
+    Gradient: g for value and sum(g over all but the channels axis) for bias
+    (the BiasAddGrad op, channels last). A Python list or array bias takes
+    value's dtype. NCHW is value + reshape(bias, [C, 1, 1]), broadcast.
 
     Args:
-      value: a numeric tensor of rank >= 2, channels last (NHWC, or [N, C]).
-      bias: a rank-1 tensor of value's dtype with as many entries as value's
-        last dimension.
-      data_format: None or "NHWC" ("N...C"); channels-first "NCHW" is not supported.
+      value: a numeric tensor of rank >= 2, channels last (NHWC, or [N, C]),
+        or of rank 4 with data_format="NCHW".
+      bias: a rank-1 tensor of value's dtype with one entry per channel.
+      data_format: None or "NHWC" ("N...C"), or "NCHW" (4-D value only).
       name: op name (default "BiasAdd").
 
     Returns:
       A tensor of value's shape and dtype.
 
     Raises:
-      ValueError: another data_format, value of rank < 2, bias not of rank 1,
-        or a bias length that differs from value's last dimension (the
-        message names both shapes; checked again when the graph runs).
+      ValueError: another data_format (or NCHW with a value not of rank 4),
+        value of rank < 2, bias not of rank 1, or a bias length that differs
+        from value's channels (the message names both shapes; checked again
+        when the graph runs).
       TypeError: value and bias of different dtypes, or bool tensors.
     """
-    if data_format not in _CHANNELS_LAST:
+    if data_format not in _CHANNELS_LAST + ("NCHW",):
         raise ValueError(
-            f"bias_add: data_format={data_format!r} is not supported: slimcore "
-            "adds the bias on the last axis only (data_format=None or 'NHWC'); "
-            "transpose channels-first data to NHWC first"
+            f"bias_add: data_format={data_format!r} is not supported: slimcore adds the "
+            "bias on the last axis (data_format=None or 'NHWC') or on axis 1 of a 4-D "
+            "NCHW tensor (data_format='NCHW')"
         )
     value = convert_to_tensor(value)
     if not isinstance(bias, Tensor) and not hasattr(bias, "_as_tensor"):
         bias = convert_to_tensor(bias, dtype=value.dtype, graph=value.graph)
+    if data_format == "NCHW":
+        return _bias_add_nchw(value, convert_to_tensor(bias), name)
     return _op1("BiasAdd", [value, bias], {}, name or "BiasAdd")
+
+
+def _bias_add_nchw(value: Tensor, bias: Tensor, name: str | None) -> Tensor:
+    """value [N, C, H, W] + bias [C] broadcast as [C, 1, 1]."""
+    dims, b_dims = value.shape.as_list(), bias.shape.as_list()
+    if len(dims) != 4:
+        raise ValueError(f"bias_add: data_format='NCHW' needs a 4-D value [N, C, H, W], got shape {dims}")
+    if len(b_dims) != 1:
+        raise ValueError(f"bias_add: bias must have rank 1, got shape {b_dims} for value of shape {dims}")
+    if None not in (dims[1], b_dims[0]) and dims[1] != b_dims[0]:
+        raise ValueError(
+            f"bias_add: bias of shape {b_dims} does not match the channels (axis 1, NCHW) of value of shape {dims}"
+        )
+    with name_scope(name, "BiasAdd", [value, bias]) as scope:
+        return _op1("Add", [value, reshape(bias, [-1, 1, 1])], {}, scope)
 
 
 def l2_loss(t: TensorLike, name: str | None = None) -> Tensor:
@@ -1154,3 +1175,502 @@ __all__ += [
     "max_pool",
     "avg_pool",
 ]
+
+
+# ---- more activations (activation_ops.cpp) -------------------------------------------------
+def elu(features: TensorLike, name: str | None = None) -> Tensor:
+    """tf.nn.elu: features if features > 0, else exp(features) - 1 (Clevert et al. 2015).
+
+    Gradient (TF's EluGrad, from the output y): g if y > 0, else g * (y + 1).
+
+    Args:
+      features: a float32 or float64 tensor.
+      name: op name (default "Elu").
+
+    Returns:
+      A tensor of the same shape and dtype.
+
+    Raises:
+      TypeError: an integer or bool tensor.
+    """
+    return _unary("Elu", features, name)
+
+
+def selu(features: TensorLike, name: str | None = None) -> Tensor:
+    """tf.nn.selu: scale * features if features > 0, else scale * alpha * (exp(features) - 1),
+    with scale = 1.0507009873554805, alpha = 1.6732632423543772 (Klambauer et al. 2017).
+
+    Gradient (TF's SeluGrad, from the output y): g * scale if y > 0, else
+    g * (y + scale * alpha).
+
+    Args:
+      features: a float32 or float64 tensor.
+      name: op name (default "Selu").
+
+    Returns:
+      A tensor of the same shape and dtype.
+
+    Raises:
+      TypeError: an integer or bool tensor.
+    """
+    return _unary("Selu", features, name)
+
+
+def leaky_relu(features: TensorLike, alpha: float = 0.2, name: str | None = None) -> Tensor:
+    """tf.nn.leaky_relu: features if features > 0, else alpha * features (TF's kernel,
+    which for alpha > 1 is not max(features, alpha * features)).
+
+    As TF1, integer features are cast to float32 first. Gradient (the
+    LeakyReluGrad op, from the input x): g if x > 0, else alpha * g.
+
+    Args:
+      features: a float tensor (an integer one is cast to float32).
+      alpha: the slope for features <= 0, a Python number (or 0-d array).
+      name: op name (default "LeakyRelu").
+
+    Returns:
+      A float tensor of features' shape.
+
+    Raises:
+      TypeError: a bool tensor, or an alpha that is not a number.
+    """
+    with name_scope(name, "LeakyRelu", [features]) as scope:
+        features = convert_to_tensor(features)
+        if features.dtype.is_integer:
+            features = cast(features, "float32")
+        if isinstance(alpha, np.ndarray):
+            alpha = alpha.item()
+        if isinstance(alpha, (bool, np.bool_)) or not isinstance(alpha, numbers.Real):
+            raise TypeError(f"leaky_relu: alpha must be a number, got {alpha!r}")
+        return _op1("LeakyRelu", [features], {"alpha": float(alpha)}, scope)
+
+
+def softplus(features: TensorLike, name: str | None = None) -> Tensor:
+    """tf.nn.softplus / tf.math.softplus: log(1 + exp(features)), evaluated as TF's kernel
+    (features itself above -t, exp(features) below t, t = log(epsilon) + 2).
+
+    Gradient (the SoftplusGrad op): g * sigmoid(features).
+
+    Args:
+      features: a float32 or float64 tensor.
+      name: op name (default "Softplus").
+
+    Returns:
+      A tensor of the same shape and dtype, > 0.
+
+    Raises:
+      TypeError: an integer or bool tensor.
+    """
+    return _unary("Softplus", features, name)
+
+
+def softsign(features: TensorLike, name: str | None = None) -> Tensor:
+    """tf.nn.softsign / tf.math.softsign: features / (1 + |features|).
+
+    Gradient (the SoftsignGrad op): g / (1 + |features|)^2.
+
+    Args:
+      features: a float32 or float64 tensor.
+      name: op name (default "Softsign").
+
+    Returns:
+      A tensor of the same shape and dtype, in (-1, 1).
+
+    Raises:
+      TypeError: an integer or bool tensor.
+    """
+    return _unary("Softsign", features, name)
+
+
+def l2_normalize(
+    x: TensorLike,
+    axis: int | Sequence[int] | None = None,
+    epsilon: float = 1e-12,
+    name: str | None = None,
+    dim: int | Sequence[int] | None = None,
+) -> Tensor:
+    """tf.nn.l2_normalize / tf.math.l2_normalize:
+    x / sqrt(max(sum(x^2, axis, keepdims=True), epsilon)), TF1's formula.
+
+    axis None normalises over every element. Composed of reductions and
+    elementwise ops, so the gradient is automatic.
+
+    Args:
+      x: a float tensor.
+      axis: an int or list of ints (static) to normalise over; None: all axes.
+      epsilon: the lower bound of the squared norm (no division by zero).
+      name: name scope (default "l2_normalize").
+      dim: TF1's deprecated alias of `axis`.
+
+    Returns:
+      A tensor of x's shape and dtype.
+
+    Raises:
+      ValueError: both axis and dim given with different values, an axis out of range.
+      TypeError: a non-float x.
+    """
+    if dim is not None:
+        if axis is not None and axis != dim:
+            raise ValueError("l2_normalize: cannot specify both 'axis' and its deprecated alias 'dim'")
+        axis = dim
+    with name_scope(name, "l2_normalize", [x]) as scope:
+        x = convert_to_tensor(x)
+        if not x.dtype.is_floating:
+            raise TypeError(f"l2_normalize: x must be float32 or float64, got {x.dtype.name}")
+        square_sum = reduce_sum(square(x), axis, keepdims=True)
+        inv_norm = 1.0 / sqrt(maximum(square_sum, _like(epsilon, x)))
+        return _op1("Mul", [x, inv_norm], {}, scope)
+
+
+def _static_int(fn: str, arg: str, value: TensorLike) -> int:
+    """A Python int, numpy integer or constant integer scalar tensor as an int."""
+    if isinstance(value, Tensor):
+        if value.op.type != "Const":
+            raise TypeError(f"{fn}: {arg} must be known when the graph is built (an int), got the tensor {value.name}")
+        value = value.op.get_attr("value")
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()
+    if not _is_int(value):
+        raise TypeError(f"{fn}: {arg} must be an int, got {value!r}")
+    return int(value)
+
+
+class TopKV2(tuple):
+    """(values, indices), what tf.nn.top_k returns (a namedtuple in TF)."""
+
+    __slots__ = ()
+
+    def __new__(cls, values: Tensor, indices: Tensor) -> TopKV2:
+        return super().__new__(cls, (values, indices))
+
+    @property
+    def values(self) -> Tensor:
+        return self[0]
+
+    @property
+    def indices(self) -> Tensor:
+        return self[1]
+
+
+def top_k(input: TensorLike, k: int = 1, sorted: bool = True, name: str | None = None) -> TopKV2:  # noqa: A002 (TF's name)
+    """tf.nn.top_k / tf.math.top_k: the k largest entries along the last axis,
+
+        values[..., i] = input[..., indices[..., i]],  values[..., 0] >= values[..., 1] >= ...
+
+    Equal values come lowest index first (TF's CPU kernel); NaN ranks above
+    every number (TF leaves its rank unspecified). The result is
+    always sorted (TF leaves the order unspecified for sorted=False).
+    Gradient: to the values only, each g going to the input entry it came
+    from (the TopKGrad op); none through the int32 indices.
+
+    Args:
+      input: a numeric tensor of rank >= 1 whose last dimension is >= k.
+      k: a non-negative int (or a constant scalar tensor).
+      sorted: accepted for TF1 compatibility (the output is always sorted).
+      name: op name (default "TopKV2").
+
+    Returns:
+      TopKV2(values, indices): values of input's dtype and indices int32,
+      both of shape input.shape[:-1] + [k].
+
+    Raises:
+      ValueError: a negative k, a scalar input, or fewer than k entries on the
+        last axis (at graph construction when known; InvalidArgumentError when run).
+      TypeError: a bool input, a k that is not a static int.
+    """
+    k = _static_int("top_k", "k", k)
+    op = _op("TopK", [input], {"k": k, "sorted": bool(sorted)}, name or "TopKV2")
+    return TopKV2(op.outputs[0], op.outputs[1])
+
+
+def in_top_k(predictions: TensorLike, targets: TensorLike, k: int, name: str | None = None) -> Tensor:
+    """tf.nn.in_top_k / tf.math.in_top_k: whether each target is among the top k predictions,
+
+        out[b] = #{i : predictions[b, i] > predictions[b, targets[b]]} < k
+
+    TF's rule: every class tied with the k-th value counts as in the top k;
+    a target out of [0, classes) or a non-finite predictions[b, targets[b]]
+    gives False. Not differentiable.
+
+    Args:
+      predictions: float32 (or float64) [batch, classes].
+      targets: int32 or int64 [batch], class ids.
+      k: an int (or a constant scalar tensor).
+      name: op name (default "InTopK").
+
+    Returns:
+      A bool tensor [batch].
+
+    Raises:
+      ValueError: predictions not 2-D, targets not 1-D, batch sizes that differ.
+      TypeError: non-float predictions, non-integer targets, a k that is not a static int.
+    """
+    k = _static_int("in_top_k", "k", k)
+    return _op1("InTopK", [predictions, targets], {"k": k}, name or "InTopK")
+
+
+def local_response_normalization(
+    input: TensorLike,
+    depth_radius: int = 5,
+    bias: float = 1.0,
+    alpha: float = 1.0,
+    beta: float = 0.5,
+    name: str | None = None,
+) -> Tensor:
+    """tf.nn.local_response_normalization / tf.nn.lrn (NHWC, over the channels):
+
+        sqr_sum[n, h, w, d] = sum_{k=d-r}^{d+r} input[n, h, w, k]^2   (k inside [0, C))
+        output = input / (bias + alpha * sqr_sum)^beta
+
+    Gradient: TF's LRNGrad, the exact derivative of that formula.
+
+    Args:
+      input: float32 or float64 [batch, height, width, channels].
+      depth_radius: r, a non-negative int, the half-width of the window.
+      bias, alpha, beta: numbers of the formula.
+      name: op name (default "LRN").
+
+    Returns:
+      A tensor of input's shape and dtype.
+
+    Raises:
+      ValueError: input not 4-D, a negative depth_radius.
+      TypeError: non-float input, non-number arguments.
+    """
+    radius = _static_int("lrn", "depth_radius", depth_radius)
+    attrs = {"depth_radius": radius}
+    for arg, value in (("bias", bias), ("alpha", alpha), ("beta", beta)):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+            raise TypeError(f"lrn: {arg} must be a number, got {value!r}")
+        attrs[arg] = float(value)
+    return _op1("LRN", [input], attrs, name or "LRN")
+
+
+lrn = local_response_normalization
+
+__all__ += [
+    "elu",
+    "selu",
+    "leaky_relu",
+    "softplus",
+    "softsign",
+    "l2_normalize",
+    "top_k",
+    "in_top_k",
+    "local_response_normalization",
+    "lrn",
+]
+
+
+# ---- conv2d_transpose (conv_ops.cpp) and conv1d (over conv2d) --------------------------------
+def _constant_dims(fn: str, shape: TensorLike) -> list:
+    """output_shape (a list of ints / scalar tensors, a 1-D constant, or a
+    stack of them) as a list of ints, -1 where a value is only known at run time."""
+    if isinstance(shape, Tensor):
+        if shape.op.type == "Const":
+            shape = shape.op.get_attr("value")
+        elif shape.op.type == "Pack":
+            shape = list(shape.op.inputs)
+        else:
+            dims = shape.shape.as_list()
+            if len(dims) != 1 or dims[0] is None:
+                raise ValueError(f"{fn}: output_shape must have shape (4,), got {shape.shape}")
+            return [-1] * dims[0]
+    if hasattr(shape, "as_list"):  # a TensorShape: unknown dimensions are None
+        shape = [-1 if d is None else d for d in shape.as_list()]
+    array = np.asarray(shape, dtype=object) if not isinstance(shape, np.ndarray) else shape
+    if array.ndim != 1:
+        raise ValueError(f"{fn}: output_shape must have shape (4,), got {list(np.shape(array))}")
+    dims = []
+    for d in array.tolist():
+        if isinstance(d, Tensor):
+            dims.append(int(np.asarray(d.op.get_attr("value")).item()) if d.op.type == "Const" else -1)
+        elif _is_int(d):
+            dims.append(int(d))
+        else:
+            raise TypeError(f"{fn}: output_shape must hold ints, got {shape!r}")
+    return dims
+
+
+def conv2d_transpose(
+    value: TensorLike | None = None,
+    filter: TensorLike | None = None,
+    output_shape: TensorLike | None = None,
+    strides: int | Sequence[int] | None = None,
+    padding: str = "SAME",
+    data_format: str = "NHWC",
+    name: str | None = None,
+    input: TensorLike | None = None,
+    filters: TensorLike | None = None,
+    dilations: int | Sequence[int] | None = None,
+) -> Tensor:
+    """tf.nn.conv2d_transpose (NHWC): the adjoint (gradient) of conv2d,
+
+        y = Conv2DBackpropInput(input_sizes=output_shape, filter, out_backprop=value)
+        y[n, h, w, co] = sum over (oh, ow, i, j) with h = oh*sh - pad_top + i*dh,
+                         w = ow*sw - pad_left + j*dw of value[n, oh, ow, ci] * filter[i, j, co, ci]
+
+    so that conv2d(y, filter, strides, padding) has value's shape (TF's
+    validity check: output_shape must be one conv2d maps onto value's
+    spatial size; with strides > 1 several are, and output_shape picks
+    one). Gradients: conv2d(g, filter) to value and Conv2DBackpropFilter to
+    filter.
+
+    output_shape may be a list (of ints or scalar tensors), a 1-D constant or
+    a tf.stack of such; its height, width and channels must be known when
+    the graph is built; a batch entry computed at run time (e.g.
+    tf.shape(x)[0] inside a tf.stack), or -1, is taken as value's batch (TF
+    requires them equal; -1 is slimcore's, TF1 rejects it).
+
+    Args:
+      value: float32 or float64 [batch, height, width, in_channels].
+      filter: [filter_height, filter_width, out_channels, in_channels] (note
+        the order: the output channels come third).
+      output_shape: [batch, out_height, out_width, out_channels].
+      strides: [1, sh, sw, 1], [sh, sw], [s] or an int s.
+      padding: "SAME" (default) or "VALID".
+      data_format: "NHWC" only.
+      name: op name (default "conv2d_transpose").
+      input: TF2's name for `value`.
+      filters: TF2's name for `filter`.
+      dilations: [1, dh, dw, 1], [dh, dw], [d] or an int d.
+
+    Returns:
+      A tensor of shape output_shape and value's dtype.
+
+    Raises:
+      ValueError: value or filter not 4-D, value's channels that differ from
+        filter's last dimension, output_shape not of 4 entries or whose last
+        differs from filter's third, an output_shape conv2d does not map onto
+        value's shape, unknown spatial entries of output_shape, NCHW, bad
+        strides or padding (at graph construction; InvalidArgumentError when
+        a run-time shape does not fit).
+      TypeError: non-float value, a filter of another dtype.
+    """
+    fn = "conv2d_transpose"
+    _check_nhwc(fn, data_format)
+    if value is not None and input is not None:
+        raise ValueError(f"{fn}: pass the tensor as `value` or `input`, not both")
+    if filter is not None and filters is not None:
+        raise ValueError(f"{fn}: pass the filter as `filter` or `filters`, not both")
+    value = input if value is None else value
+    filter = filters if filter is None else filter
+    if value is None or filter is None or output_shape is None or strides is None:
+        raise ValueError(f"{fn}: value, filter, output_shape and strides are required")
+    value = convert_to_tensor(value)
+    filter = convert_to_tensor(_filter_like(filter, value))
+    v_dims, f_dims = value.shape.as_list(), filter.shape.as_list()
+    if len(v_dims) != 4:
+        raise ValueError(f"{fn}: value must be 4-D [batch, height, width, in_channels], got shape {v_dims}")
+    if len(f_dims) != 4:
+        raise ValueError(f"{fn}: filter must be 4-D [height, width, out_channels, in_channels], got shape {f_dims}")
+    if None not in (v_dims[3], f_dims[3]) and v_dims[3] != f_dims[3]:
+        raise ValueError(f"input channels does not match filter's input channels, {v_dims[3]} != {f_dims[3]}")
+    dims = _constant_dims(fn, output_shape)
+    if len(dims) != 4:
+        raise ValueError(f"output_shape must have shape (4,), got ({len(dims)},)")
+    if dims[3] == -1 and f_dims[2] is not None:
+        dims[3] = f_dims[2]
+    if f_dims[2] is not None and dims[3] != f_dims[2]:
+        raise ValueError(f"output_shape does not match filter's output channels, {dims[3]} != {f_dims[2]}")
+    if -1 in dims[1:3]:
+        raise ValueError(
+            f"{fn}: the height and width of output_shape must be known when the graph is built "
+            f"(slimcore computes only the batch at run time), got {dims}"
+        )
+    attrs = {
+        "output_shape": dims,
+        "strides": _hw(fn, "strides", strides),
+        "padding": _padding(fn, padding),
+        "dilations": _hw(fn, "dilations", 1 if dilations is None else dilations),
+    }
+    return _op1("Conv2DTranspose", [value, filter], attrs, name or "conv2d_transpose")
+
+
+def _reshape_known(fn: str, x: Tensor, dims: list, what: str) -> Tensor:
+    """reshape(x, dims) where at most one entry of dims is None (-1)."""
+    if sum(d is None for d in dims) > 1:
+        raise ValueError(
+            f"{fn}: {what} has more than one dimension unknown when the graph is built "
+            f"({dims}); slimcore needs all but the batch known here"
+        )
+    return reshape(x, [-1 if d is None else d for d in dims])
+
+
+def conv1d(
+    value: TensorLike | None = None,
+    filters: TensorLike | None = None,
+    stride: int | Sequence[int] | None = None,
+    padding: str | None = None,
+    use_cudnn_on_gpu: bool | None = None,
+    data_format: str | None = None,
+    name: str | None = None,
+    input: TensorLike | None = None,
+    dilations: int | Sequence[int] | None = None,
+) -> Tensor:
+    """tf.nn.conv1d (NWC): a 1-D cross-correlation computed as TF1 does, over conv2d,
+
+        y[n, ow, co] = sum_{j, ci} value[n, ow*s - pad_left + j*d, ci] * filters[j, ci, co]
+
+    value [N, W, C] is viewed as [N, 1, W, C] and filters [k, C, O] as
+    [1, k, C, O]; the conv2d output [N, 1, OW, O] is viewed back as [N, OW, O].
+    (The views are reshapes: slimcore's expand_dims / squeeze come from
+    another change.)
+
+    Args:
+      value: float32 or float64 [batch, width, in_channels].
+      filters: [filter_width, in_channels, out_channels].
+      stride: an int s, or [s] / [1, s, 1].
+      padding: "SAME" or "VALID".
+      use_cudnn_on_gpu: ignored (CPU only).
+      data_format: "NWC" (or None) only.
+      name: name scope (default "conv1d").
+      input: TF2's name for `value`.
+      dilations: an int d, or [d] / [1, d, 1].
+
+    Returns:
+      A tensor [batch, out_width, out_channels].
+
+    Raises:
+      ValueError: NCW data, value or filters not 3-D, bad stride / padding, more
+        than one unknown dimension of value, any error of conv2d.
+      TypeError: non-float value, filters of another dtype.
+    """
+    fn = "conv1d"
+    if data_format not in (None, "NWC"):
+        raise ValueError(f"{fn}: data_format must be 'NWC' (channels last), got {data_format!r}")
+    if value is not None and input is not None:
+        raise ValueError(f"{fn}: pass the tensor as `value` or `input`, not both")
+    value = input if value is None else value
+    if value is None or filters is None or stride is None or padding is None:
+        raise ValueError(f"{fn}: value, filters, stride and padding are required")
+
+    def one(arg: str, v: int | Sequence[int] | None) -> int:
+        if v is None:
+            return 1
+        if _is_int(v):
+            return int(v)
+        items = list(v)
+        if len(items) == 3 and items[0] == 1 and items[2] == 1:
+            items = items[1:2]
+        if len(items) != 1 or not _is_int(items[0]):
+            raise ValueError(f"{fn}: {arg} must be an int, [s] or [1, s, 1], got {v!r}")
+        return int(items[0])
+
+    s, d = one("stride", stride), one("dilations", dilations)
+    with name_scope(name, "conv1d", [value, filters]):
+        value = convert_to_tensor(value)
+        filters = convert_to_tensor(_filter_like(filters, value))
+        v_dims, f_dims = value.shape.as_list(), filters.shape.as_list()
+        if len(v_dims) != 3:
+            raise ValueError(f"{fn}: value must be 3-D [batch, width, in_channels], got shape {v_dims}")
+        if len(f_dims) != 3 or None in f_dims:
+            raise ValueError(f"{fn}: filters must be a known 3-D [width, in_channels, out_channels], got {f_dims}")
+        x = _reshape_known(fn, value, [v_dims[0], 1, v_dims[1], v_dims[2]], "value")
+        f = reshape(filters, [1] + f_dims)
+        y = conv2d(x, f, [1, 1, s, 1], padding, dilations=[1, 1, d, 1])
+        y_dims = y.shape.as_list()
+        return _reshape_known(fn, y, [y_dims[0], y_dims[2], y_dims[3]], "the output")
+
+
+__all__ += ["conv2d_transpose", "conv1d"]

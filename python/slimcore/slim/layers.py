@@ -39,6 +39,8 @@ __all__ = [
     "fully_connected",
     "conv2d",
     "convolution2d",
+    "conv2d_transpose",
+    "convolution2d_transpose",
     "separable_conv2d",
     "separable_convolution2d",
     "max_pool2d",
@@ -95,6 +97,12 @@ def _check_valid_fits(dims: list, kernel: list, rate: list, padding: str, layer:
             )
 
 
+def _deconv_length(n: int, k: int, s: int, padding: str) -> int:
+    """A transposed convolution's output size (Keras' deconv_output_length, what
+    tf.layers and slim pass as output_shape): n*s for SAME, n*s + max(k - s, 0) for VALID."""
+    return n * s if padding == "SAME" else n * s + max(k - s, 0)
+
+
 def _num_outputs(value: object, layer: str, allow_none: bool = False) -> int | None:
     if value is None and allow_none:
         return None
@@ -136,6 +144,7 @@ def _weights_and_biases(
     weights_name: str = "weights",
     weights_role: str = "weights",
     kernel_name: str = "kernel",
+    bias_size: int | None = None,
 ) -> tuple:
     weights = layer_variable(
         weights_name,
@@ -153,7 +162,7 @@ def _weights_and_biases(
     if use_bias:
         biases = layer_variable(
             "biases",
-            [shape[-1]],
+            [shape[-1] if bias_size is None else bias_size],
             dtype,
             biases_initializer,
             biases_regularizer,
@@ -294,6 +303,76 @@ def conv2d(
 
 
 convolution2d = conv2d
+
+
+@add_arg_scope
+def conv2d_transpose(
+    inputs: TensorLike,
+    num_outputs: int,
+    kernel_size: int | Sequence[int],
+    stride: int | Sequence[int] = 1,
+    padding: str = "SAME",
+    data_format: str | None = None,
+    activation_fn: Callable | None = nn_ops.relu,
+    normalizer_fn: Callable | None = None,
+    normalizer_params: dict | None = None,
+    weights_initializer: InitializerFn = xavier_initializer(),
+    weights_regularizer: RegularizerFn | None = None,
+    biases_initializer: InitializerFn = zeros_initializer(),
+    biases_regularizer: RegularizerFn | None = None,
+    reuse: bool | _ReuseMode | None = None,
+    variables_collections: str | Sequence[str] | dict[str, Sequence[str]] | None = None,
+    outputs_collections: str | Sequence[str] | None = None,
+    trainable: bool = True,
+    scope: str | None = None,
+) -> Tensor:
+    """slim.conv2d_transpose: y = activation_fn(normalizer_fn(conv2d_transpose(x, W) + b)),
+    NHWC, W [kh, kw, num_outputs, in] ("<scope>/weights", TF's order), b
+    [num_outputs]. Output size per spatial axis: n*s with SAME, n*s + max(k - s, 0)
+    with VALID (tf.nn.conv2d_transpose's output_shape). Default scope
+    "Conv2d_transpose"; default activation ReLU.
+
+    Raises:
+      ValueError: inputs not rank 4 or of unknown height/width, non-positive
+        sizes, an unknown padding, NCHW.
+    """
+    layer = "conv2d_transpose"
+    num_outputs = _num_outputs(num_outputs, layer)
+    kernel = _pair(kernel_size, layer, "kernel_size")
+    strides = _pair(stride, layer, "stride")
+    padding = _padding(padding, layer)
+    if data_format not in (None, "NHWC"):
+        raise ValueError(f"{layer}: data_format must be NHWC, got {data_format!r}")
+    with variable_scope(scope, "Conv2d_transpose", [inputs], reuse=reuse) as sc:
+        inputs = convert_to_tensor(inputs)
+        dims = _rank4(inputs, layer)
+        if None in dims[1:3]:
+            raise ValueError(f"{layer}: the input height and width must be known, got shape {dims}")
+        weights, biases = _weights_and_biases(
+            kernel + [num_outputs, dims[3]],
+            inputs.dtype,
+            weights_initializer,
+            weights_regularizer,
+            biases_initializer,
+            biases_regularizer,
+            not normalizer_fn and biases_initializer is not None,
+            trainable,
+            variables_collections,
+            OptimizerHints(None, None, None),
+            OptimizerHints(None, None, None),
+            bias_size=num_outputs,
+        )
+        out_hw = [_deconv_length(n, k, s, padding) for n, k, s in zip(dims[1:3], kernel, strides)]
+        batch = -1 if dims[0] is None else dims[0]
+        outputs = nn_ops.conv2d_transpose(
+            inputs, weights, [batch] + out_hw + [num_outputs], [1] + strides + [1], padding
+        )
+        if biases is not None:
+            outputs = nn_ops.bias_add(outputs, biases)
+        return _finish(outputs, normalizer_fn, normalizer_params, activation_fn, outputs_collections, sc.name)
+
+
+convolution2d_transpose = conv2d_transpose
 
 
 @add_arg_scope
