@@ -1124,6 +1124,7 @@ __all__ += [
     "where_v2",
     "boolean_mask",
     "unsorted_segment_sum",
+]
 
 
 # ---- shape-ops lane: squeeze, expand_dims, transpose, tile, pad, unstack, split,

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..framework.ops import Tensor, _op, _op1, convert_to_tensor, name_scope
-from .array_ops import cast, constant, reshape, stop_gradient
+from .array_ops import cast, constant, expand_dims, reshape, squeeze, stop_gradient
 from .math_ops import _static_ints, maximum, reduce_mean, reduce_sum, sqrt, square, squared_difference
 from .random_ops import get_seed
 
@@ -1587,16 +1587,6 @@ def conv2d_transpose(
     return _op1("Conv2DTranspose", [value, filter], attrs, name or "conv2d_transpose")
 
 
-def _reshape_known(fn: str, x: Tensor, dims: list, what: str) -> Tensor:
-    """reshape(x, dims) where at most one entry of dims is None (-1)."""
-    if sum(d is None for d in dims) > 1:
-        raise ValueError(
-            f"{fn}: {what} has more than one dimension unknown when the graph is built "
-            f"({dims}); slimcore needs all but the batch known here"
-        )
-    return reshape(x, [-1 if d is None else d for d in dims])
-
-
 def conv1d(
     value: TensorLike | None = None,
     filters: TensorLike | None = None,
@@ -1613,9 +1603,8 @@ def conv1d(
         y[n, ow, co] = sum_{j, ci} value[n, ow*s - pad_left + j*d, ci] * filters[j, ci, co]
 
     value [N, W, C] is viewed as [N, 1, W, C] and filters [k, C, O] as
-    [1, k, C, O]; the conv2d output [N, 1, OW, O] is viewed back as [N, OW, O].
-    (The views are reshapes: slimcore's expand_dims / squeeze come from
-    another change.)
+    [1, k, C, O] (expand_dims); the conv2d output [N, 1, OW, O] is viewed back
+    as [N, OW, O] (squeeze).
 
     Args:
       value: float32 or float64 [batch, width, in_channels].
@@ -1632,8 +1621,8 @@ def conv1d(
       A tensor [batch, out_width, out_channels].
 
     Raises:
-      ValueError: NCW data, value or filters not 3-D, bad stride / padding, more
-        than one unknown dimension of value, any error of conv2d.
+      ValueError: NCW data, value or filters not 3-D, bad stride / padding, any
+        error of conv2d.
       TypeError: non-float value, filters of another dtype.
     """
     fn = "conv1d"
@@ -1666,11 +1655,10 @@ def conv1d(
             raise ValueError(f"{fn}: value must be 3-D [batch, width, in_channels], got shape {v_dims}")
         if len(f_dims) != 3 or None in f_dims:
             raise ValueError(f"{fn}: filters must be a known 3-D [width, in_channels, out_channels], got {f_dims}")
-        x = _reshape_known(fn, value, [v_dims[0], 1, v_dims[1], v_dims[2]], "value")
-        f = reshape(filters, [1] + f_dims)
+        x = expand_dims(value, 1)
+        f = expand_dims(filters, 0)
         y = conv2d(x, f, [1, 1, s, 1], padding, dilations=[1, 1, d, 1])
-        y_dims = y.shape.as_list()
-        return _reshape_known(fn, y, [y_dims[0], y_dims[2], y_dims[3]], "the output")
+        return squeeze(y, [1])
 
 
 __all__ += ["conv2d_transpose", "conv1d"]
