@@ -296,6 +296,19 @@ _OVERRIDABLE_OPERATORS = frozenset(
         "__le__",
         "__gt__",
         "__ge__",
+        "__pow__",
+        "__rpow__",
+        "__floordiv__",
+        "__rfloordiv__",
+        "__mod__",
+        "__rmod__",
+        "__and__",
+        "__rand__",
+        "__or__",
+        "__ror__",
+        "__xor__",
+        "__rxor__",
+        "__invert__",
     }
 )
 
