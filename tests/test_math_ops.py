@@ -517,3 +517,19 @@ def test_tf1_program_spellings():
         got_y, got_acc = sess.run([y, acc], {x: value})
     np.testing.assert_allclose(got_y[:, 0], np.log(np.exp(value**2 + np.sin(value)).sum(1)), rtol=1e-5)
     assert got_acc == 1.0
+
+
+def test_composites_count_nonzero_variance_std_zero_fraction():
+    x = np.array([[0.0, 1.5, -2.0], [0.0, 0.0, 4.0]])
+    t = sc.constant(x)
+    np.testing.assert_array_equal(_run(sc.count_nonzero(t, axis=1)), [2, 1])
+    assert sc.count_nonzero(t).dtype == sc.int64
+    assert _run(sc.count_nonzero(sc.constant([True, False, True]), dtype=sc.int32)) == 2
+    np.testing.assert_allclose(_run(tf.math.reduce_variance(t, axis=0)), np.var(x, axis=0))
+    np.testing.assert_allclose(_run(tf.math.reduce_std(t, keepdims=True)), np.std(x, keepdims=True))
+    np.testing.assert_allclose(_run(tf.math.zero_fraction(t)), 0.5)
+    np.testing.assert_allclose(_run(tf.scalar_mul(2.0, t)), 2 * x)
+    np.testing.assert_allclose(_run(tf.accumulate_n([t, t])), 2 * x)
+    check_gradients(lambda a: sc.reduce_std(a, 1), [x + np.array([[0.1], [0.2]])])
+    with pytest.raises(ValueError, match="0-D"):
+        tf.scalar_mul(sc.constant([1.0, 2.0]), t)

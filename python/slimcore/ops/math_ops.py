@@ -912,6 +912,132 @@ def clip_by_value(
         return clipped
 
 
+# ---- composites TF1 builds from the ops above ---------------------------------
+
+
+def count_nonzero(
+    input_tensor: TensorLike,
+    axis: int | Sequence[int] | None = None,
+    keepdims: bool | None = None,
+    dtype: DTypeLike = _dtypes.int64,
+    name: str | None = None,
+    reduction_indices: int | Sequence[int] | None = None,
+    keep_dims: bool | None = None,
+) -> Tensor:
+    """tf.count_nonzero: the number of elements != 0 (True for bool) over `axis`,
+    as TF1 builds it: cast(reduce_sum(cast(x != 0, int64), axis), dtype).
+
+    Args:
+      input_tensor: a numeric or bool tensor.
+      axis, keepdims, reduction_indices, keep_dims: as reduce_sum.
+      dtype: the result's dtype (default int64).
+      name: op name scope (default "count_nonzero").
+
+    Returns:
+      A tensor of `dtype`.
+
+    Raises:
+      ValueError / TypeError: as reduce_sum.
+    """
+    axis = _deprecated_alias("count_nonzero", axis, "axis", reduction_indices, "reduction_indices", stacklevel=3)
+    keepdims = _deprecated_alias("count_nonzero", keepdims, "keepdims", keep_dims, "keep_dims", stacklevel=3)
+    with _name_scope(name, "count_nonzero", [input_tensor]) as scope:
+        x = convert_to_tensor(input_tensor)
+        nonzero = _cast(not_equal(x, False if x.dtype == _dtypes.bool_ else 0), _dtypes.int64)
+        return _cast(reduce_sum(nonzero, axis, keepdims=keepdims, name=scope), dtype)
+
+
+def reduce_variance(
+    input_tensor: TensorLike, axis: int | Sequence[int] | None = None, keepdims: bool = False, name: str | None = None
+) -> Tensor:
+    """tf.math.reduce_variance: mean((x - mean(x))^2) over `axis` (the biased,
+    population variance, as TF).
+
+    Args:
+      input_tensor: a float tensor.
+      axis: an int, a list of ints, or None for all axes.
+      keepdims: keep the reduced axes with size 1.
+      name: op name scope (default "reduce_variance").
+
+    Returns:
+      A tensor of x's dtype.
+
+    Raises:
+      ValueError / TypeError: as reduce_mean.
+    """
+    with _name_scope(name, "reduce_variance", [input_tensor]) as scope:
+        x = convert_to_tensor(input_tensor)
+        means = reduce_mean(x, axis, keepdims=True)
+        return reduce_mean(square(subtract(x, means)), axis, keepdims=keepdims, name=scope)
+
+
+def reduce_std(
+    input_tensor: TensorLike, axis: int | Sequence[int] | None = None, keepdims: bool = False, name: str | None = None
+) -> Tensor:
+    """tf.math.reduce_std: sqrt(reduce_variance(x, axis)).
+
+    Args/Returns/Raises: as reduce_variance (default name "reduce_std").
+    """
+    with _name_scope(name, "reduce_std", [input_tensor]) as scope:
+        return sqrt(reduce_variance(input_tensor, axis, keepdims=keepdims), name=scope)
+
+
+def zero_fraction(value: TensorLike, name: str | None = None) -> Tensor:
+    """tf.math.zero_fraction (tf.nn.zero_fraction): the fraction of elements equal
+    to 0, a float32 scalar (the sparsity summaries of slim's layers).
+
+    Args:
+      value: a numeric tensor.
+      name: op name scope (default "zero_fraction").
+
+    Returns:
+      A float32 scalar.
+    """
+    with _name_scope(name, "zero_fraction", [value]) as scope:
+        return reduce_mean(_cast(equal(value, 0), _dtypes.float32), name=scope)
+
+
+def scalar_mul(scalar: TensorLike, x: TensorLike, name: str | None = None) -> Tensor:
+    """tf.scalar_mul: scalar * x, the scalar a number or a 0-D tensor.
+
+    Raises:
+      ValueError: a scalar tensor of rank other than 0 (TF1's check).
+    """
+    s = scalar if isinstance(scalar, Tensor) else None
+    if s is not None and s.shape.ndims not in (None, 0):
+        raise ValueError(f"scalar_mul: the scalar must be 0-D, got shape {s.shape}")
+    return multiply(scalar, x, name=name or "scalar_mul")
+
+
+def accumulate_n(
+    inputs: Sequence[TensorLike], shape: Any = None, tensor_dtype: DTypeLike | None = None, name: str | None = None
+) -> Tensor:
+    """tf.math.accumulate_n (tf.accumulate_n): the elementwise sum of tensors of
+    one shape, as add_n (TF1's version differs only in memory use). `shape`
+    and `tensor_dtype`, when given, are checked against the inputs.
+
+    Raises:
+      ValueError: an empty list, shapes that differ, or a `shape` that does not match.
+      TypeError: a `tensor_dtype` that does not match.
+    """
+    tensors = [convert_to_tensor(x) for x in inputs]
+    if shape is not None and tensors and not tensors[0].shape.is_compatible_with(shape):
+        raise ValueError(f"accumulate_n: shape {shape} does not match the inputs' {tensors[0].shape}")
+    if tensor_dtype is not None and tensors and _dtypes.as_dtype(tensor_dtype) != tensors[0].dtype:
+        raise TypeError(f"accumulate_n: tensor_dtype {tensor_dtype} does not match the inputs' {tensors[0].dtype.name}")
+    return add_n(tensors, name=name)
+
+
+__all__ += [
+    "count_nonzero",
+    "reduce_variance",
+    "reduce_std",
+    "zero_fraction",
+    "scalar_mul",
+    "accumulate_n",
+]
+
+
 def _cast(x: Tensor, dtype: Any) -> Tensor:
     """cast (array_ops) imported late: array_ops imports this module's operators."""
     from .array_ops import cast
