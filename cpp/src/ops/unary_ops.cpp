@@ -9,8 +9,8 @@
 //                           Floor, Ceil, Rint
 //   predicates (float -> bool): IsNan, IsInf, IsFinite;  LogicalNot (bool)
 //
-// Steps (Sign, Round, Floor, Ceil, Rint) and predicates pass no gradient, as
-// in TensorFlow 1 (tf.gradients gives None through them).
+// Steps (Round, Floor, Ceil, Rint) and predicates pass no gradient, as in
+// TensorFlow 1 (tf.gradients gives None through them); Sign's gradient is 0.
 #include <cmath>
 #include <limits>
 #include <type_traits>
@@ -130,7 +130,6 @@ constexpr double kTwoOverSqrtPi = 1.12837916709551257390;  // d erf(x) = 2/sqrt(
 SLIMCORE_UNARY("Neg",        numeric_same_shape, numeric,  F(-x),                      scalar_like(x, -1.0))
 SLIMCORE_UNARY("Square",     numeric_same_shape, numeric,  F(x * x),                   2.0 * x)
 SLIMCORE_UNARY("Abs",        numeric_same_shape, numeric,  F(x < 0 ? -x : x),          apply(g, "Sign", x))  // 0 at 0, as TF
-SLIMCORE_STEP( "Sign",       numeric_same_shape, numeric,  F((x > 0) - (x < 0)))
 SLIMCORE_STEP( "Round",      numeric_same_shape, numeric,  F(round_half_even(x)))     // 2.5 -> 2, as TF
 SLIMCORE_UNARY("Sqrt",       float_same_shape,   floating, F(std::sqrt(x)),            0.5 / y)
 SLIMCORE_UNARY("Rsqrt",      float_same_shape,   floating, F(1 / std::sqrt(x)),        -0.5 * y * y * y)
@@ -162,6 +161,13 @@ SLIMCORE_PREDICATE("IsInf",    float_predicate_shape, floating, F(std::isinf(x))
 SLIMCORE_PREDICATE("IsFinite", float_predicate_shape, floating, F(std::isfinite(x)))
 SLIMCORE_PREDICATE("LogicalNot", bool_same_shape,     boolean,  F(!x))
 // clang-format on
+
+// Sign's gradient is 0 (not None), as TF1's _SignGrad.
+REGISTER_OP("Sign")
+    .inputs(1)
+    .shape(numeric_same_shape)
+    .kernel(elementwise<false>(numeric, F((x > 0) - (x < 0))))
+    .gradient([](const GradContext& c) { return std::vector<Output>{zeros_like(c.input(0))}; });
 
 // Trigamma serves Digamma's gradient only (tf.math.polygamma(1, x)); its own
 // gradient is not implemented (an error if one must pass).

@@ -581,7 +581,7 @@ round = _make_unary(  # noqa: A001
     "none (None, as TF1)",
     "numeric",
 )
-sign = _make_unary("Sign", "sign", "-1, 0 or 1 as x < 0, x == 0, x > 0", "none (None)", "numeric")
+sign = _make_unary("Sign", "sign", "-1, 0 or 1 as x < 0, x == 0, x > 0", "0 (as TF1)", "numeric")
 is_nan = _make_unary("IsNan", "is_nan", "bool: x is nan", "none")
 is_inf = _make_unary("IsInf", "is_inf", "bool: x is +inf or -inf", "none")
 is_finite = _make_unary("IsFinite", "is_finite", "bool: x is neither inf nor nan", "none")
