@@ -538,3 +538,25 @@ def test_composites_count_nonzero_variance_std_zero_fraction():
     check_gradients(lambda a: sc.reduce_std(a, 1), [x + np.array([[0.1], [0.2]])])
     with pytest.raises(ValueError, match="0-D"):
         tf.scalar_mul(sc.constant([1.0, 2.0]), t)
+
+
+def test_xlogy_xdivy_are_zero_where_x_is_zero():
+    x = np.array([0.0, 0.0, 2.0, 3.0])
+    y = np.array([0.0, 2.0, 0.5, 4.0])
+    np.testing.assert_array_equal(run_op(sc.xlogy, [x, y])[:2], [0.0, 0.0])
+    np.testing.assert_allclose(run_op(sc.xlogy, [x, y])[2:], x[2:] * np.log(y[2:]))
+    np.testing.assert_array_equal(run_op(sc.xdivy, [x, y]), [0.0, 0.0, 4.0, 0.75])
+    rng = np.random.default_rng(12)
+    a, b = rng.uniform(0.5, 2, (2, 3)), rng.uniform(0.5, 2, (3,))
+    check_gradients(sc.xlogy, [a, b], rtol=1e-5)
+    check_gradients(sc.xdivy, [a, b], rtol=1e-5)
+    t, u = sc.constant([0.0, 1.0]), sc.constant([0.0, 2.0])
+    gx, gy = _run(sc.gradients(sc.xlogy(t, u), [t, u]))
+    np.testing.assert_allclose(gx, [0.0, math.log(2.0)])
+    np.testing.assert_allclose(gy, [0.0, 0.5])
+
+
+def test_reduce_euclidean_norm():
+    x = np.array([[3.0, 4.0], [6.0, 8.0]])
+    np.testing.assert_allclose(_run(tf.math.reduce_euclidean_norm(sc.constant(x), 1)), [5.0, 10.0])
+    check_gradients(lambda a: sc.reduce_euclidean_norm(a, 0), [x])

@@ -1,5 +1,5 @@
 // Elementwise binary ops with numpy broadcasting: Add, Sub, Mul, RealDiv,
-// Pow, Atan2, the integer-style divisions (FloorDiv, FloorMod, TruncateDiv,
+// Pow, Atan2, Xlogy, Xdivy, the integer-style divisions (FloorDiv, FloorMod, TruncateDiv,
 // TruncateMod), Maximum, Minimum, the comparisons and LogicalAnd/Or (bool
 // results), AddN, and the C++ operators. Gradients sum over broadcast
 // dimensions (sum_to_shape_of).
@@ -214,6 +214,26 @@ std::vector<Output> pow_grad(const GradContext& c) {
   Output dy = ops::mul(c.grad(), ops::mul(c.output(0), g.add("LogOrZero", {x})));
   return {sum_to_shape_of(dx, x), sum_to_shape_of(dy, y)};
 }
+// z = xlogy(x, y) = x log(y), 0 where x == 0: dx = xlogy([x != 0], y),
+// dy = xdivy(x, y) (TF1's _XLogyGrad: no nan from log(0) where x == 0).
+std::vector<Output> xlogy_grad(const GradContext& c) {
+  const Output& x = c.input(0);
+  const Output& y = c.input(1);
+  Graph& g = c.graph;
+  Output not_zero = ops::cast(g.add("NotEqual", {x, scalar_like(x, 0.0)}), x.dtype());
+  return {sum_to_shape_of(ops::mul(c.grad(), g.add("Xlogy", {not_zero, y})), x),
+          sum_to_shape_of(ops::mul(c.grad(), g.add("Xdivy", {x, y})), y)};
+}
+// z = xdivy(x, y) = x / y, 0 where x == 0: dx = xdivy([x != 0], y),
+// dy = xdivy(-x, y^2) (TF1's _XDivyGrad).
+std::vector<Output> xdivy_grad(const GradContext& c) {
+  const Output& x = c.input(0);
+  const Output& y = c.input(1);
+  Graph& g = c.graph;
+  Output not_zero = ops::cast(g.add("NotEqual", {x, scalar_like(x, 0.0)}), x.dtype());
+  return {sum_to_shape_of(ops::mul(c.grad(), g.add("Xdivy", {not_zero, y})), x),
+          sum_to_shape_of(ops::mul(c.grad(), g.add("Xdivy", {ops::neg(x), ops::square(y)})), y)};
+}
 // z = atan2(y, x): dy = g x / (x^2 + y^2), dx = -g y / (x^2 + y^2).
 std::vector<Output> atan2_grad(const GradContext& c) {
   const Output& y = c.input(0);
@@ -292,6 +312,20 @@ REGISTER_OP("Atan2")
     .shape(float_binary_shape)
     .kernel([](KernelContext& c) { arithmetic_kernel(c, [](auto y, auto x) { return std::atan2(y, x); }); })
     .gradient(atan2_grad);
+REGISTER_OP("Xlogy")
+    .inputs(2)
+    .shape(float_binary_shape)
+    .kernel([](KernelContext& c) {
+      arithmetic_kernel(c, [](auto x, auto y) { return x == 0 ? decltype(x)(0) : x * std::log(y); });
+    })
+    .gradient(xlogy_grad);
+REGISTER_OP("Xdivy")
+    .inputs(2)
+    .shape(float_binary_shape)
+    .kernel([](KernelContext& c) {
+      arithmetic_kernel(c, [](auto x, auto y) { return x == 0 ? decltype(x)(0) : x / y; });
+    })
+    .gradient(xdivy_grad);
 // log(x) where x > 0, else 0: the safe logarithm of pow_grad.
 REGISTER_OP("LogOrZero")
     .inputs(1)

@@ -653,6 +653,36 @@ def atan2(y: TensorLike, x: TensorLike, name: str | None = None) -> Tensor:
     return _binary("Atan2", y, x, name)
 
 
+def xlogy(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
+    """tf.math.xlogy: z = x log(y), and 0 where x == 0 (even where y == 0).
+
+    Gradients (TF1's): dx = dz log(y) where x != 0 (else 0); dy = dz x / y
+    where x != 0 (else 0). Float only.
+
+    Args:
+      x, y: float tensors of one dtype, broadcast as numpy.
+      name: op name (default "Xlogy").
+
+    Returns:
+      A tensor of the broadcast shape.
+
+    Raises:
+      ValueError: shapes that do not broadcast.
+      TypeError: dtypes that differ or are not float.
+    """
+    return _binary("Xlogy", x, y, name)
+
+
+def xdivy(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
+    """tf.math.xdivy: z = x / y, and 0 where x == 0 (even where y == 0).
+
+    Gradients (TF1's): dx = dz / y where x != 0 (else 0); dy = -dz x / y^2.
+
+    Args/Returns/Raises: as xlogy (default name "Xdivy").
+    """
+    return _binary("Xdivy", x, y, name)
+
+
 def floordiv(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     """tf.floordiv (and tf.floor_div, ``x // y``): floor(x / y) elementwise,
     rounding toward -inf as Python does (``-7 // 2 == -4``), for ints and floats.
@@ -811,6 +841,8 @@ def logical_xor(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor
 __all__ += [
     "pow",
     "atan2",
+    "xlogy",
+    "xdivy",
     "floordiv",
     "floor_div",
     "floormod",
@@ -982,6 +1014,18 @@ def reduce_std(
         return sqrt(reduce_variance(input_tensor, axis, keepdims=keepdims), name=scope)
 
 
+def reduce_euclidean_norm(
+    input_tensor: TensorLike, axis: int | Sequence[int] | None = None, keepdims: bool = False, name: str | None = None
+) -> Tensor:
+    """tf.math.reduce_euclidean_norm: sqrt(sum(x^2)) over `axis` (every axis when
+    None). The gradient is dy x / y, nan where the norm is 0 (as TF's).
+
+    Args/Returns/Raises: as reduce_variance (default name "reduce_euclidean_norm").
+    """
+    with _name_scope(name, "reduce_euclidean_norm", [input_tensor]) as scope:
+        return sqrt(reduce_sum(square(input_tensor), axis, keepdims=keepdims), name=scope)
+
+
 def zero_fraction(value: TensorLike, name: str | None = None) -> Tensor:
     """tf.math.zero_fraction (tf.nn.zero_fraction): the fraction of elements equal
     to 0, a float32 scalar (the sparsity summaries of slim's layers).
@@ -1032,6 +1076,7 @@ __all__ += [
     "count_nonzero",
     "reduce_variance",
     "reduce_std",
+    "reduce_euclidean_norm",
     "zero_fraction",
     "scalar_mul",
     "accumulate_n",
