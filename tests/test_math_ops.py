@@ -560,3 +560,15 @@ def test_reduce_euclidean_norm():
     x = np.array([[3.0, 4.0], [6.0, 8.0]])
     np.testing.assert_allclose(_run(tf.math.reduce_euclidean_norm(sc.constant(x), 1)), [5.0, 10.0])
     check_gradients(lambda a: sc.reduce_euclidean_norm(a, 0), [x])
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1, -1, [0, 2]])
+def test_large_reductions_take_the_parallel_paths(axis):
+    x = np.random.default_rng(13).uniform(-1, 1, (40, 300, 50)).astype(np.float32)
+    x[3, 7, 11] = 5.0
+    np_axis = tuple(axis) if isinstance(axis, list) else axis
+    np.testing.assert_array_equal(run_op(lambda t: sc.reduce_max(t, axis), [x]), x.max(axis=np_axis))
+    np.testing.assert_array_equal(run_op(lambda t: sc.reduce_min(t, axis), [x]), x.min(axis=np_axis))
+    b = x > 0.999
+    np.testing.assert_array_equal(run_op(lambda t: sc.reduce_any(t, axis), [b]), b.any(axis=np_axis))
+    np.testing.assert_array_equal(run_op(lambda t: sc.reduce_all(t, axis), [~b]), (~b).all(axis=np_axis))

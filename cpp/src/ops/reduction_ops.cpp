@@ -594,7 +594,8 @@ REGISTER_OP("ArgMin").inputs(1).shape(argmax_shape).kernel(arg_reduce_kernel<tru
 // Output element q folds its group, the input elements base[q] + rel[k] for
 // k < count: `base` walks the kept dimensions in row-major order (the
 // output's order), `rel` the reduced ones. Slower than Sum's plans, but one
-// loop serves every fold.
+// loop serves every fold: the plans that are not [R], [K, R], [R, K] or
+// [K, R, K], and LogSumExp.
 struct Groups {
   std::vector<int64_t> base;  // one offset per output element
   std::vector<int64_t> rel;   // one offset per element of a group
@@ -645,17 +646,78 @@ template <typename T, typename Op> auto simple_fold(T init, Op op) {
     return acc;
   };
 }
+// Selects, not branches, so that the loops vectorize; a nan in either
+// operand wins (b != b only for nan).
 template <typename T> T max_nan(T a, T b) {
-  if constexpr (std::is_floating_point_v<T>) {
-    if (std::isnan(a) || std::isnan(b)) return std::numeric_limits<T>::quiet_NaN();
-  }
-  return a < b ? b : a;
+  return (a < b || b != b) ? b : a;
 }
 template <typename T> T min_nan(T a, T b) {
-  if constexpr (std::is_floating_point_v<T>) {
-    if (std::isnan(a) || std::isnan(b)) return std::numeric_limits<T>::quiet_NaN();
+  return (b < a || b != b) ? b : a;
+}
+
+// init (op) x[0] (op) ... (op) x[n-1], in kLanes interleaved partial folds
+// (independent chains the compiler vectorizes), combined at the end.
+template <typename T, typename Op> T fold_contiguous(const T* x, int64_t n, T init, Op op) {
+  constexpr int kLanes = 8;
+  T lanes[kLanes];
+  std::fill(lanes, lanes + kLanes, init);
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (int k = 0; k < kLanes; ++k) lanes[k] = op(lanes[k], x[i + k]);
+  T acc = init;
+  for (int k = 0; k < kLanes; ++k) acc = op(acc, lanes[k]);
+  for (; i < n; ++i) acc = op(acc, x[i]);
+  return acc;
+}
+
+// Max, Min, Prod, All, Any: y = init (op) x... over the node's axes, with the
+// plans of Sum ([R], [K, R], [R, K], [K, R, K]) as fast paths and the general
+// groups for the rest. T may be an integer's unsigned twin (Prod wraps).
+template <typename T, typename Op> void fold_kernel(KernelContext& c, T init, Op op) {
+  const Tensor& x = c.input(0);
+  Tensor& out = c.output(0);
+  if (out.numel() == 0) return;
+  const T* px = static_cast<const T*>(x.raw());
+  T* po = static_cast<T*>(out.raw());
+  const ReducePlan plan = make_plan(x.shape(), reduced_dims(c, x.rank()));
+  const bool parallel = worth_parallel(x.numel());
+  if (x.numel() == 0) {
+    std::fill(po, po + out.numel(), init);  // the fold over nothing
+  } else if (!plan.any_reduced()) {
+    std::memcpy(po, px, static_cast<std::size_t>(x.numel()) * sizeof(T));
+  } else if (plan.groups() == 1) {
+    po[0] = fold_contiguous(px, x.numel(), init, op);
+  } else if (plan.is_rows()) {
+    const int64_t rows = plan.sizes[0], m = plan.sizes[1];
+    auto body = [&](int64_t begin, int64_t end) {
+      for (int64_t p = begin; p < end; ++p) po[p] = fold_contiguous(px + p * m, m, init, op);
+    };
+    if (parallel) parallel_chunks(rows, 1, body);
+    else body(0, rows);
+  } else if (plan.is_middle()) {
+    const bool lead = plan.groups() == 3;
+    const int64_t a = lead ? plan.sizes[0] : 1, m = plan.sizes[lead ? 1 : 0], cols = plan.sizes[lead ? 2 : 1];
+    // out[p, j] = fold over i of x[p, i, j], for j in [j0, j1)
+    auto block = [&](int64_t p, int64_t j0, int64_t j1) {
+      T* o = po + p * cols;
+      std::fill(o + j0, o + j1, init);
+      for (int64_t i = 0; i < m; ++i) {
+        const T* row = px + (p * m + i) * cols;
+        for (int64_t j = j0; j < j1; ++j) o[j] = op(o[j], row[j]);
+      }
+    };
+    if (!parallel) {
+      for (int64_t p = 0; p < a; ++p) block(p, 0, cols);
+    } else if (a >= max_threads()) {
+      parallel_chunks(a, 1, [&](int64_t begin, int64_t end) {
+        for (int64_t p = begin; p < end; ++p) block(p, 0, cols);
+      });
+    } else {
+      for (int64_t p = 0; p < a; ++p) parallel_chunks(cols, 64, [&](int64_t j0, int64_t j1) { block(p, j0, j1); });
+    }
+  } else {
+    fold_groups<T, T>(c, simple_fold(init, op));
   }
-  return b < a ? b : a;
 }
 
 std::vector<TensorSpec> bool_reduction_shape(const InferContext& c) {
@@ -713,7 +775,7 @@ REGISTER_OP("Max")
     .kernel([](KernelContext& c) {
       dispatch_numeric(c.input(0).dtype(), [&](auto zero) {
         using T = decltype(zero);
-        fold_groups<T, T>(c, simple_fold(lowest<T>(), max_nan<T>));
+        fold_kernel(c, lowest<T>(), max_nan<T>);
       });
     })
     .gradient(min_or_max_grad);
@@ -723,7 +785,7 @@ REGISTER_OP("Min")
     .kernel([](KernelContext& c) {
       dispatch_numeric(c.input(0).dtype(), [&](auto zero) {
         using T = decltype(zero);
-        fold_groups<T, T>(c, simple_fold(highest<T>(), min_nan<T>));
+        fold_kernel(c, highest<T>(), min_nan<T>);
       });
     })
     .gradient(min_or_max_grad);
@@ -734,23 +796,19 @@ REGISTER_OP("Prod")
     .kernel([](KernelContext& c) {
       dispatch_sum_type(c.input(0).dtype(), [&](auto zero) {
         using T = decltype(zero);
-        fold_groups<T, T>(c, simple_fold(T(1), [](T a, T b) { return static_cast<T>(a * b); }));
+        fold_kernel(c, T(1), [](T a, T b) { return static_cast<T>(a * b); });
       });
     })
     .gradient(prod_grad);
 REGISTER_OP("All")
     .inputs(1)
     .shape(bool_reduction_shape)
-    .kernel([](KernelContext& c) {
-      fold_groups<bool, bool>(c, simple_fold(true, [](bool a, bool b) { return a && b; }));
-    })
+    .kernel([](KernelContext& c) { fold_kernel(c, true, [](bool a, bool b) { return a && b; }); })
     .not_differentiable();
 REGISTER_OP("Any")
     .inputs(1)
     .shape(bool_reduction_shape)
-    .kernel([](KernelContext& c) {
-      fold_groups<bool, bool>(c, simple_fold(false, [](bool a, bool b) { return a || b; }));
-    })
+    .kernel([](KernelContext& c) { fold_kernel(c, false, [](bool a, bool b) { return a || b; }); })
     .not_differentiable();
 REGISTER_OP("LogSumExp")
     .inputs(1)
