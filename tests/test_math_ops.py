@@ -572,3 +572,11 @@ def test_large_reductions_take_the_parallel_paths(axis):
     b = x > 0.999
     np.testing.assert_array_equal(run_op(lambda t: sc.reduce_any(t, axis), [b]), b.any(axis=np_axis))
     np.testing.assert_array_equal(run_op(lambda t: sc.reduce_all(t, axis), [~b]), (~b).all(axis=np_axis))
+
+
+@pytest.mark.parametrize("axis", [0, 1, 2])
+def test_large_scans_take_the_parallel_paths(axis):
+    x = np.random.default_rng(14).integers(-5, 5, (30, 200, 40)).astype(np.int64)
+    np.testing.assert_array_equal(run_op(lambda t: sc.cumsum(t, axis), [x]), np.cumsum(x, axis=axis))
+    got = run_op(lambda t: sc.cumsum(t, axis, exclusive=True, reverse=True), [x])
+    np.testing.assert_array_equal(got, _np_scan(x, axis, True, True, False))

@@ -37,32 +37,38 @@ template <typename T> struct Accumulator<T, true> {
   using type = std::make_unsigned_t<T>;
 };
 
-// x viewed as [a, m, c] with m the scanned axis: each of the a * c lines
-// x[p, :, j] (stride c) is scanned independently. A (the accumulator type)
-// is T, or its unsigned twin for integers so that overflow wraps as in TF.
+// x viewed as [a, m, c] with m the scanned axis: each block p scans its m
+// rows of c, row by row (y_k = y_{k-1} op x_k over a whole row, contiguous
+// and vectorizable; a line-by-line walk would stride through memory). A (the
+// accumulator type) is T, or its unsigned twin for integers so that overflow
+// wraps as in TF.
 template <typename T, typename Op>
 void scan(const T* x, T* y, int64_t a, int64_t m, int64_t c, bool exclusive, bool reverse, T identity, Op op) {
   using A = typename Accumulator<T>::type;
-  auto lines = [&](int64_t begin, int64_t end) {
-    for (int64_t line = begin; line < end; ++line) {
-      const int64_t p = line / c, j = line % c;
-      const T* xl = x + p * m * c + j;
-      T* yl = y + p * m * c + j;
-      A acc = static_cast<A>(identity);
-      for (int64_t k = 0; k < m; ++k) {
-        const int64_t i = (reverse ? m - 1 - k : k) * c;
-        if (exclusive) {
-          yl[i] = static_cast<T>(acc);
-          acc = op(acc, static_cast<A>(xl[i]));
-        } else {
-          acc = op(acc, static_cast<A>(xl[i]));
-          yl[i] = static_cast<T>(acc);
-        }
+  // Rows of block p in scan order: k = 0 is the first row scanned.
+  auto row = [&](auto* base, int64_t p, int64_t k) { return base + (p * m + (reverse ? m - 1 - k : k)) * c; };
+  auto block = [&](int64_t p, int64_t j0, int64_t j1) {
+    for (int64_t k = 0; k < m; ++k) {
+      T* yk = row(y, p, k);
+      if (k == 0) {
+        const T* first = row(x, p, 0);
+        for (int64_t j = j0; j < j1; ++j) yk[j] = exclusive ? identity : first[j];
+        continue;
       }
+      const T* prev = row(y, p, k - 1);
+      const T* xk = row(x, p, exclusive ? k - 1 : k);  // exclusive: y_k = y_{k-1} op x_{k-1}
+      for (int64_t j = j0; j < j1; ++j) yk[j] = static_cast<T>(op(static_cast<A>(prev[j]), static_cast<A>(xk[j])));
     }
   };
-  if (team_for_work(a * m * c) > 1) parallel_chunks(a * c, 1, lines);
-  else lines(0, a * c);
+  if (team_for_work(a * m * c) <= 1) {
+    for (int64_t p = 0; p < a; ++p) block(p, 0, c);
+  } else if (a >= max_threads() || c == 1) {
+    parallel_chunks(a, 1, [&](int64_t begin, int64_t end) {
+      for (int64_t p = begin; p < end; ++p) block(p, 0, c);
+    });
+  } else {
+    for (int64_t p = 0; p < a; ++p) parallel_chunks(c, 64, [&](int64_t j0, int64_t j1) { block(p, j0, j1); });
+  }
 }
 
 template <bool kProd> void scan_kernel(KernelContext& c) {
