@@ -75,6 +75,12 @@ Output l2_loss(Output x, const std::string& name = "L2Loss");                 //
 Output reduce_sum(Output x, Axes axes = std::nullopt, bool keepdims = false, const std::string& name = "Sum");
 Output reduce_mean(Output x, Axes axes = std::nullopt, bool keepdims = false, const std::string& name = "Mean");
 Output argmax(Output x, int64_t axis, DType output_type = DType::Int64, const std::string& name = "ArgMax");
+Output argmin(Output x, int64_t axis, DType output_type = DType::Int64, const std::string& name = "ArgMin");
+// The max / min of nothing is -inf / +inf (the lowest / highest integer);
+// nan propagates. Max / Min share the gradient between tied extrema.
+Output reduce_max(Output x, Axes axes = std::nullopt, bool keepdims = false, const std::string& name = "Max");
+Output reduce_min(Output x, Axes axes = std::nullopt, bool keepdims = false, const std::string& name = "Min");
+Output reduce_prod(Output x, Axes axes = std::nullopt, bool keepdims = false, const std::string& name = "Prod");
 
 // ---- shapes and types (shape_ops.cpp) -----------------------------------------
 // `shape` may hold one -1, inferred from the number of elements.

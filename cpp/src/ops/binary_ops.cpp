@@ -1,7 +1,11 @@
 // Elementwise binary ops with numpy broadcasting: Add, Sub, Mul, RealDiv,
-// Maximum, Minimum, the comparisons (bool results), AddN, and the C++
-// operators. Gradients sum over broadcast dimensions (sum_to_shape_of).
+// Pow, Atan2, Xlogy, Xdivy, the integer-style divisions (FloorDiv, FloorMod, TruncateDiv,
+// TruncateMod), Maximum, Minimum, the comparisons and LogicalAnd/Or (bool
+// results), AddN, and the C++ operators. Gradients sum over broadcast
+// dimensions (sum_to_shape_of).
 #include <algorithm>
+#include <cmath>
+#include <type_traits>
 
 #include "grad_util.h"
 #include "kernel_util.h"
@@ -40,7 +44,16 @@ std::vector<TensorSpec> arithmetic_shape(const InferContext& c) {
   if (c.input(0).dtype == DType::Bool) c.fail_type("arithmetic on bool tensors is not supported");
   return {binary_spec(c, c.input(0).dtype)};
 }
+std::vector<TensorSpec> float_binary_shape(const InferContext& c) {
+  if (!is_floating(c.input(0).dtype))
+    c.fail_type("expected float32 or float64 operands, got " + dtype_name(c.input(0).dtype));
+  return {binary_spec(c, c.input(0).dtype)};
+}
 std::vector<TensorSpec> comparison_shape(const InferContext& c) {
+  return {binary_spec(c, DType::Bool)};
+}
+std::vector<TensorSpec> logical_shape(const InferContext& c) {
+  if (c.input(0).dtype != DType::Bool) c.fail_type("expected bool operands, got " + dtype_name(c.input(0).dtype));
   return {binary_spec(c, DType::Bool)};
 }
 
@@ -101,6 +114,71 @@ template <typename F> void arithmetic_kernel(KernelContext& c, F f) {
   });
 }
 
+// The same for integer dtypes only after checking every divisor / exponent
+// with `bad` first (kernels cannot fail inside a parallel loop): TF1's
+// InvalidArgumentError, naming `what`.
+template <typename F, typename Bad>
+void checked_arithmetic_kernel(KernelContext& c, F f, Bad bad, const std::string& what) {
+  dispatch_numeric(c.input(0).dtype(), [&](auto zero) {
+    using T = decltype(zero);
+    if constexpr (std::is_integral_v<T>) {
+      const Tensor& y = c.input(1);
+      const T* py = y.data<T>();
+      for (int64_t i = 0; i < y.numel(); ++i)
+        if (bad(py[i])) c.fail(what);
+    }
+    broadcast_apply<T, T>(c.input(0), c.input(1), c.output(0), [&](T x, T y) { return static_cast<T>(f(x, y)); });
+  });
+}
+
+// x / y rounded toward -inf (Python's //). Integers: the truncated quotient,
+// one less when the signs differ and it is inexact; x / -1 is -x wrapping
+// around, as two's complement (INT_MIN / -1 would trap).
+template <typename T> T floor_div(T x, T y) {
+  if constexpr (std::is_floating_point_v<T>) {
+    return std::floor(x / y);
+  } else {
+    if (y == T(-1)) return static_cast<T>(T(0) - static_cast<std::make_unsigned_t<T>>(x));
+    const T q = x / y;
+    return (x % y != 0 && ((x < 0) != (y < 0))) ? static_cast<T>(q - 1) : q;
+  }
+}
+// x - floor(x / y) * y: the remainder with the sign of y (Python's %).
+template <typename T> T floor_mod(T x, T y) {
+  if constexpr (std::is_floating_point_v<T>) {
+    const T r = std::fmod(x, y);
+    return (r != 0 && ((r < 0) != (y < 0))) ? r + y : r;
+  } else {
+    if (y == T(-1)) return 0;
+    const T r = x % y;
+    return (r != 0 && ((r < 0) != (y < 0))) ? static_cast<T>(r + y) : r;
+  }
+}
+// x / y rounded toward 0 (C's /), and its remainder with the sign of x (C's %).
+template <typename T> T truncate_div(T x, T y) {
+  if constexpr (std::is_floating_point_v<T>) return std::trunc(x / y);
+  else return y == T(-1) ? static_cast<T>(T(0) - static_cast<std::make_unsigned_t<T>>(x)) : static_cast<T>(x / y);
+}
+template <typename T> T truncate_mod(T x, T y) {
+  if constexpr (std::is_floating_point_v<T>) return std::fmod(x, y);
+  else return y == T(-1) ? T(0) : static_cast<T>(x % y);
+}
+// x^y; integers by repeated squaring (wrapping around on overflow, as TF),
+// for y >= 0 only (the caller checks).
+template <typename T> T power(T x, T y) {
+  if constexpr (std::is_floating_point_v<T>) {
+    return std::pow(x, y);
+  } else {
+    using U = std::make_unsigned_t<T>;
+    U result = 1, base = static_cast<U>(x);
+    for (T e = y; e > 0; e >>= 1) {
+      if (e & 1) result *= base;
+      base *= base;
+    }
+    return static_cast<T>(result);
+  }
+}
+
 template <typename F> void comparison_kernel(KernelContext& c, F f) {
   dispatch_any(c.input(0).dtype(), [&](auto zero) {
     using T = decltype(zero);
@@ -126,6 +204,51 @@ std::vector<Output> div_grad(const GradContext& c) {
   return {sum_to_shape_of(ops::div(c.grad(), b), a),
           sum_to_shape_of(ops::neg(ops::div(ops::mul(c.grad(), a), ops::square(b))), b)};
 }
+// z = x^y: dx = g y x^(y-1); dy = g z log(x) where x > 0, else 0 (TF1's
+// _PowGrad: a negative or zero base has no real logarithm to follow).
+std::vector<Output> pow_grad(const GradContext& c) {
+  const Output& x = c.input(0);
+  const Output& y = c.input(1);
+  Graph& g = c.graph;
+  Output dx = ops::mul(c.grad(), ops::mul(y, g.add("Pow", {x, y - 1.0})));
+  Output dy = ops::mul(c.grad(), ops::mul(c.output(0), g.add("LogOrZero", {x})));
+  return {sum_to_shape_of(dx, x), sum_to_shape_of(dy, y)};
+}
+// z = xlogy(x, y) = x log(y), 0 where x == 0: dx = xlogy([x != 0], y),
+// dy = xdivy(x, y) (TF1's _XLogyGrad: no nan from log(0) where x == 0).
+std::vector<Output> xlogy_grad(const GradContext& c) {
+  const Output& x = c.input(0);
+  const Output& y = c.input(1);
+  Graph& g = c.graph;
+  Output not_zero = ops::cast(g.add("NotEqual", {x, scalar_like(x, 0.0)}), x.dtype());
+  return {sum_to_shape_of(ops::mul(c.grad(), g.add("Xlogy", {not_zero, y})), x),
+          sum_to_shape_of(ops::mul(c.grad(), g.add("Xdivy", {x, y})), y)};
+}
+// z = xdivy(x, y) = x / y, 0 where x == 0: dx = xdivy([x != 0], y),
+// dy = xdivy(-x, y^2) (TF1's _XDivyGrad).
+std::vector<Output> xdivy_grad(const GradContext& c) {
+  const Output& x = c.input(0);
+  const Output& y = c.input(1);
+  Graph& g = c.graph;
+  Output not_zero = ops::cast(g.add("NotEqual", {x, scalar_like(x, 0.0)}), x.dtype());
+  return {sum_to_shape_of(ops::mul(c.grad(), g.add("Xdivy", {not_zero, y})), x),
+          sum_to_shape_of(ops::mul(c.grad(), g.add("Xdivy", {ops::neg(x), ops::square(y)})), y)};
+}
+// z = atan2(y, x): dy = g x / (x^2 + y^2), dx = -g y / (x^2 + y^2).
+std::vector<Output> atan2_grad(const GradContext& c) {
+  const Output& y = c.input(0);
+  const Output& x = c.input(1);
+  Output scale = ops::div(c.grad(), ops::square(x) + ops::square(y));
+  return {sum_to_shape_of(ops::mul(scale, x), y), sum_to_shape_of(ops::neg(ops::mul(scale, y)), x)};
+}
+// z = x - floor(x / y) y: dx = g, dy = -g floor(x / y) (TF1's _FloorModGrad).
+std::vector<Output> floor_mod_grad(const GradContext& c) {
+  const Output& x = c.input(0);
+  const Output& y = c.input(1);
+  Output q = c.graph.add("FloorDiv", {x, y});
+  return {sum_to_shape_of(c.grad(), x), sum_to_shape_of(ops::neg(ops::mul(c.grad(), q)), y)};
+}
+
 // The gradient goes to the larger (Maximum) or smaller (Minimum) operand;
 // ties go to the first, as in TensorFlow.
 template <bool kMax> std::vector<Output> select_grad(const GradContext& c) {
@@ -175,6 +298,63 @@ REGISTER_OP("DivNoNan")
       Output gb = g.add("DivNoNan", {ops::neg(ops::mul(c.grad(), a)), ops::square(b)});
       return std::vector<Output>{sum_to_shape_of(ga, a), sum_to_shape_of(gb, b)};
     });
+REGISTER_OP("Pow")
+    .inputs(2)
+    .shape(arithmetic_shape)
+    .kernel([](KernelContext& c) {
+      checked_arithmetic_kernel(
+          c, [](auto x, auto y) { return power(x, y); }, [](auto y) { return y < 0; },
+          "Integers to negative integer powers are not allowed");
+    })
+    .gradient(pow_grad);
+REGISTER_OP("Atan2")
+    .inputs(2)
+    .shape(float_binary_shape)
+    .kernel([](KernelContext& c) { arithmetic_kernel(c, [](auto y, auto x) { return std::atan2(y, x); }); })
+    .gradient(atan2_grad);
+REGISTER_OP("Xlogy")
+    .inputs(2)
+    .shape(float_binary_shape)
+    .kernel([](KernelContext& c) {
+      arithmetic_kernel(c, [](auto x, auto y) { return x == 0 ? decltype(x)(0) : x * std::log(y); });
+    })
+    .gradient(xlogy_grad);
+REGISTER_OP("Xdivy")
+    .inputs(2)
+    .shape(float_binary_shape)
+    .kernel([](KernelContext& c) {
+      arithmetic_kernel(c, [](auto x, auto y) { return x == 0 ? decltype(x)(0) : x / y; });
+    })
+    .gradient(xdivy_grad);
+// log(x) where x > 0, else 0: the safe logarithm of pow_grad.
+REGISTER_OP("LogOrZero")
+    .inputs(1)
+    .shape([](const InferContext& c) {
+      if (!is_floating(c.input(0).dtype)) c.fail_type("expected a float tensor, got " + dtype_name(c.input(0).dtype));
+      return std::vector<TensorSpec>{c.input(0)};
+    })
+    .kernel([](KernelContext& c) {
+      dispatch_float(c.input(0).dtype(), [&](auto zero) {
+        using T = decltype(zero);
+        const T* x = c.input(0).data<T>();
+        T* y = c.output(0).data<T>();
+        parallel_for(c.output(0).numel(), [&](int64_t i) { y[i] = x[i] > 0 ? std::log(x[i]) : T(0); });
+      });
+    });
+
+// Integer divisions by zero fail, as TF1 ("Integer division by zero");
+// float ones give inf / nan as IEEE says.
+#define SLIMCORE_DIVISION(NAME, FN)                                                                             \
+  REGISTER_OP(NAME).inputs(2).shape(arithmetic_shape).kernel([](KernelContext& c) {                             \
+    checked_arithmetic_kernel(                                                                                  \
+        c, [](auto x, auto y) { return FN(x, y); }, [](auto y) { return y == 0; }, "Integer division by zero"); \
+  })
+SLIMCORE_DIVISION("FloorDiv", floor_div).not_differentiable();
+SLIMCORE_DIVISION("FloorMod", floor_mod).gradient(floor_mod_grad);
+SLIMCORE_DIVISION("TruncateDiv", truncate_div).not_differentiable();
+SLIMCORE_DIVISION("TruncateMod", truncate_mod).not_differentiable();
+#undef SLIMCORE_DIVISION
+
 REGISTER_OP("Maximum")
     .inputs(2)
     .shape(arithmetic_shape)
@@ -199,6 +379,21 @@ SLIMCORE_COMPARISON(GreaterEqual, x >= y)
 SLIMCORE_COMPARISON(Less, x < y)
 SLIMCORE_COMPARISON(LessEqual, x <= y)
 #undef SLIMCORE_COMPARISON
+
+REGISTER_OP("LogicalAnd")
+    .inputs(2)
+    .shape(logical_shape)
+    .kernel([](KernelContext& c) {
+      broadcast_apply<bool, bool>(c.input(0), c.input(1), c.output(0), [](bool x, bool y) { return x && y; });
+    })
+    .not_differentiable();
+REGISTER_OP("LogicalOr")
+    .inputs(2)
+    .shape(logical_shape)
+    .kernel([](KernelContext& c) {
+      broadcast_apply<bool, bool>(c.input(0), c.input(1), c.output(0), [](bool x, bool y) { return x || y; });
+    })
+    .not_differentiable();
 
 // ---- AddN: the sum of equally shaped tensors ----------------------------------------
 REGISTER_OP("AddN")

@@ -1,7 +1,8 @@
 // Reductions: Sum and Mean over a list of axes (or all of them), SumToShapeOf
-// (the gradient rule of broadcasting), ArgMax, and
+// (the gradient rule of broadcasting), ArgMax / ArgMin, and
 // the gradient kernels SumGrad / MeanGrad that broadcast a gradient back to
-// the input's run-time shape.
+// the input's run-time shape. Max, Min, Prod, All, Any and LogSumExp share
+// one general fold (at the end of the file).
 //
 // A reduction is first rewritten as a plan: the input's dimensions with the
 // size-1 ones dropped and neighbours that are both reduced (or both kept)
@@ -492,9 +493,11 @@ REGISTER_OP("SumToShapeOf")
 
 // ---- ArgMax --------------------------------------------------------------------------
 
+// Shape rule of ArgMax and ArgMin.
 std::vector<TensorSpec> argmax_shape(const InferContext& c) {
   const TensorSpec& x = c.input(0);
-  if (x.dtype == DType::Bool) c.fail_type("argmax needs a numeric tensor, got bool");
+  const std::string what = c.node.type == "ArgMin" ? "argmin" : "argmax";
+  if (x.dtype == DType::Bool) c.fail_type(what + " needs a numeric tensor, got bool");
   const DType out_type = c.attrs().get<DType>("output_type");
   if (out_type != DType::Int32 && out_type != DType::Int64)
     c.fail_type("output_type must be int32 or int64, got " + dtype_name(out_type));
@@ -503,7 +506,7 @@ std::vector<TensorSpec> argmax_shape(const InferContext& c) {
   if (axis < -rank || axis >= rank) c.fail("axis " + std::to_string(axis) + " is out of range for " + rank_text(rank));
   const std::size_t d = static_cast<std::size_t>(axis < 0 ? axis + rank : axis);
   if (x.shape[d] == 0)
-    c.fail("cannot take the argmax over axis " + std::to_string(axis) + " of shape " + shape_string(x.shape) +
+    c.fail("cannot take the " + what + " over axis " + std::to_string(axis) + " of shape " + shape_string(x.shape) +
            ": it has no elements");
   if (out_type == DType::Int32 && x.shape[d] > std::numeric_limits<int32_t>::max())
     c.fail("axis " + std::to_string(axis) + " has " + std::to_string(x.shape[d]) +
@@ -513,15 +516,18 @@ std::vector<TensorSpec> argmax_shape(const InferContext& c) {
   return {{out_type, out}};
 }
 
-// True when v should replace the current best b: larger, or the first nan
-// (numpy's rule: nan is the maximum, and ties go to the first index).
-template <typename T> bool beats(T v, T b) {
-  if constexpr (std::is_floating_point_v<T>) return v > b || (std::isnan(v) && !std::isnan(b));
-  else return v > b;
+// True when v should replace the current best b: larger (smaller for kMin),
+// or the first nan (numpy's rule: nan is both the maximum and the minimum,
+// and ties go to the first index).
+template <bool kMin, typename T> bool beats(T v, T b) {
+  const bool better = kMin ? v < b : v > b;
+  if constexpr (std::is_floating_point_v<T>) return better || (std::isnan(v) && !std::isnan(b));
+  else return better;
 }
 
-// out[p*c + j] = the first i maximizing x[(p*m + i)*c + j].
-template <typename T, typename I> void argmax_kernel(const T* x, int64_t a, int64_t m, int64_t c, I* out) {
+// out[p*c + j] = the first i maximizing (kMin: minimizing) x[(p*m + i)*c + j].
+template <bool kMin, typename T, typename I>
+void argmax_kernel(const T* x, int64_t a, int64_t m, int64_t c, I* out) {
   const bool parallel = worth_parallel(a * m * c);
   if (c == 1) {
     auto rows = [&](int64_t begin, int64_t end) {
@@ -530,7 +536,7 @@ template <typename T, typename I> void argmax_kernel(const T* x, int64_t a, int6
         int64_t best = 0;
         T best_value = row[0];
         for (int64_t i = 1; i < m; ++i) {  // selects, not branches: new maxima come at random
-          const bool better = beats(row[i], best_value);
+          const bool better = beats<kMin>(row[i], best_value);
           best_value = better ? row[i] : best_value;
           best = better ? i : best;
         }
@@ -550,7 +556,7 @@ template <typename T, typename I> void argmax_kernel(const T* x, int64_t a, int6
     for (int64_t i = 1; i < m; ++i) {
       const T* row = xp + i * c;
       for (int64_t j = j0; j < j1; ++j)
-        if (beats(row[j], xp[static_cast<int64_t>(op[j]) * c + j])) op[j] = static_cast<I>(i);
+        if (beats<kMin>(row[j], xp[static_cast<int64_t>(op[j]) * c + j])) op[j] = static_cast<I>(i);
     }
   };
   if (!parallel) {
@@ -564,26 +570,304 @@ template <typename T, typename I> void argmax_kernel(const T* x, int64_t a, int6
   }
 }
 
-REGISTER_OP("ArgMax")
+template <bool kMin> void arg_reduce_kernel(KernelContext& c) {
+  const Tensor& x = c.input(0);
+  Tensor& out = c.output(0);
+  const int rank = x.rank();
+  const int64_t axis = normalize_axis(c.attrs().get<int64_t>("axis"), rank, kMin ? "argmin" : "argmax");
+  int64_t a = 1, c_inner = 1;
+  for (int d = 0; d < axis; ++d) a *= x.dim(d);
+  for (int d = static_cast<int>(axis) + 1; d < rank; ++d) c_inner *= x.dim(d);
+  const int64_t m = x.dim(static_cast<int>(axis));
+  if (out.numel() == 0) return;
+  dispatch_numeric(x.dtype(), [&](auto zero) {
+    using T = decltype(zero);
+    if (out.dtype() == DType::Int32) argmax_kernel<kMin>(x.data<T>(), a, m, c_inner, out.data<int32_t>());
+    else argmax_kernel<kMin>(x.data<T>(), a, m, c_inner, out.data<int64_t>());
+  });
+}
+
+REGISTER_OP("ArgMax").inputs(1).shape(argmax_shape).kernel(arg_reduce_kernel<false>).not_differentiable();
+REGISTER_OP("ArgMin").inputs(1).shape(argmax_shape).kernel(arg_reduce_kernel<true>).not_differentiable();
+
+// ---- Max, Min, Prod, All, Any, LogSumExp: one general fold ---------------------
+// Output element q folds its group, the input elements base[q] + rel[k] for
+// k < count: `base` walks the kept dimensions in row-major order (the
+// output's order), `rel` the reduced ones. Slower than Sum's plans, but one
+// loop serves every fold: the plans that are not [R], [K, R], [R, K] or
+// [K, R, K], and LogSumExp.
+struct Groups {
+  std::vector<int64_t> base;  // one offset per output element
+  std::vector<int64_t> rel;   // one offset per element of a group
+};
+
+Groups make_groups(const Shape& shape, const std::vector<char>& reduced) {
+  const Shape strides = strides_of(shape);
+  Groups groups{{0}, {0}};
+  for (std::size_t d = 0; d < shape.size(); ++d) {
+    std::vector<int64_t>& offsets = reduced[d] ? groups.rel : groups.base;
+    std::vector<int64_t> next;
+    next.reserve(offsets.size() * static_cast<std::size_t>(shape[d]));
+    for (int64_t o : offsets)
+      for (int64_t i = 0; i < shape[d]; ++i) next.push_back(o + i * strides[d]);
+    offsets = std::move(next);
+  }
+  return groups;
+}
+
+// out[q] = fold(x[base[q] + rel[0]], x[base[q] + rel[1]], ...) with `fold`
+// taking (pointer to the group's first element, rel) and returning the value.
+template <typename T, typename R, typename Fold> void fold_groups(KernelContext& c, Fold fold) {
+  const Tensor& x = c.input(0);
+  Tensor& out = c.output(0);
+  if (out.numel() == 0) return;
+  const Groups groups = make_groups(x.shape(), reduced_dims(c, x.rank()));
+  const T* px = static_cast<const T*>(x.raw());  // raw: T may be an integer's unsigned twin
+  R* po = static_cast<R*>(out.raw());
+  auto body = [&](int64_t begin, int64_t end) {
+    for (int64_t q = begin; q < end; ++q) po[q] = fold(px + groups.base[q], groups.rel);
+  };
+  if (worth_parallel(x.numel())) parallel_chunks(out.numel(), 1, body);
+  else body(0, out.numel());
+}
+
+// A fold y = init (op) x0 (op) x1 ...; max and min propagate nan (numpy's
+// rule), and the max of nothing is the lowest value (-inf for floats), as TF.
+template <typename T> T lowest() {
+  return std::numeric_limits<T>::has_infinity ? -std::numeric_limits<T>::infinity() : std::numeric_limits<T>::lowest();
+}
+template <typename T> T highest() {
+  return std::numeric_limits<T>::has_infinity ? std::numeric_limits<T>::infinity() : std::numeric_limits<T>::max();
+}
+template <typename T, typename Op> auto simple_fold(T init, Op op) {
+  return [init, op](const T* x, const std::vector<int64_t>& rel) {
+    T acc = init;
+    for (int64_t r : rel) acc = op(acc, x[r]);
+    return acc;
+  };
+}
+// Selects, not branches, so that the loops vectorize; a nan in either
+// operand wins (b != b only for nan).
+template <typename T> T max_nan(T a, T b) {
+  return (a < b || b != b) ? b : a;
+}
+template <typename T> T min_nan(T a, T b) {
+  return (b < a || b != b) ? b : a;
+}
+
+// init (op) x[0] (op) ... (op) x[n-1], in kLanes interleaved partial folds
+// (independent chains the compiler vectorizes), combined at the end.
+template <typename T, typename Op> T fold_contiguous(const T* x, int64_t n, T init, Op op) {
+  constexpr int kLanes = 8;
+  T lanes[kLanes];
+  std::fill(lanes, lanes + kLanes, init);
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (int k = 0; k < kLanes; ++k) lanes[k] = op(lanes[k], x[i + k]);
+  T acc = init;
+  for (int k = 0; k < kLanes; ++k) acc = op(acc, lanes[k]);
+  for (; i < n; ++i) acc = op(acc, x[i]);
+  return acc;
+}
+
+// Max, Min, Prod, All, Any: y = init (op) x... over the node's axes, with the
+// plans of Sum ([R], [K, R], [R, K], [K, R, K]) as fast paths and the general
+// groups for the rest. T may be an integer's unsigned twin (Prod wraps).
+template <typename T, typename Op> void fold_kernel(KernelContext& c, T init, Op op) {
+  const Tensor& x = c.input(0);
+  Tensor& out = c.output(0);
+  if (out.numel() == 0) return;
+  const T* px = static_cast<const T*>(x.raw());
+  T* po = static_cast<T*>(out.raw());
+  const ReducePlan plan = make_plan(x.shape(), reduced_dims(c, x.rank()));
+  const bool parallel = worth_parallel(x.numel());
+  if (x.numel() == 0) {
+    std::fill(po, po + out.numel(), init);  // the fold over nothing
+  } else if (!plan.any_reduced()) {
+    std::memcpy(po, px, static_cast<std::size_t>(x.numel()) * sizeof(T));
+  } else if (plan.groups() == 1) {
+    po[0] = fold_contiguous(px, x.numel(), init, op);
+  } else if (plan.is_rows()) {
+    const int64_t rows = plan.sizes[0], m = plan.sizes[1];
+    auto body = [&](int64_t begin, int64_t end) {
+      for (int64_t p = begin; p < end; ++p) po[p] = fold_contiguous(px + p * m, m, init, op);
+    };
+    if (parallel) parallel_chunks(rows, 1, body);
+    else body(0, rows);
+  } else if (plan.is_middle()) {
+    const bool lead = plan.groups() == 3;
+    const int64_t a = lead ? plan.sizes[0] : 1, m = plan.sizes[lead ? 1 : 0], cols = plan.sizes[lead ? 2 : 1];
+    // out[p, j] = fold over i of x[p, i, j], for j in [j0, j1)
+    auto block = [&](int64_t p, int64_t j0, int64_t j1) {
+      T* o = po + p * cols;
+      std::fill(o + j0, o + j1, init);
+      for (int64_t i = 0; i < m; ++i) {
+        const T* row = px + (p * m + i) * cols;
+        for (int64_t j = j0; j < j1; ++j) o[j] = op(o[j], row[j]);
+      }
+    };
+    if (!parallel) {
+      for (int64_t p = 0; p < a; ++p) block(p, 0, cols);
+    } else if (a >= max_threads()) {
+      parallel_chunks(a, 1, [&](int64_t begin, int64_t end) {
+        for (int64_t p = begin; p < end; ++p) block(p, 0, cols);
+      });
+    } else {
+      for (int64_t p = 0; p < a; ++p) parallel_chunks(cols, 64, [&](int64_t j0, int64_t j1) { block(p, j0, j1); });
+    }
+  } else {
+    fold_groups<T, T>(c, simple_fold(init, op));
+  }
+}
+
+std::vector<TensorSpec> bool_reduction_shape(const InferContext& c) {
+  const TensorSpec& x = c.input(0);
+  if (x.dtype != DType::Bool) c.fail_type("expected a bool tensor, got " + dtype_name(x.dtype));
+  const auto reduced = reduced_dims(c, static_cast<int>(x.shape.size()));
+  return {{x.dtype, reduced_shape(x.shape, reduced, keepdims_of(c.attrs()))}};
+}
+std::vector<TensorSpec> float_reduction_shape(const InferContext& c) {
+  if (!is_floating(c.input(0).dtype))
+    c.fail_type("expected a float32 or float64 tensor, got " + dtype_name(c.input(0).dtype));
+  return reduction_shape(c);
+}
+
+// x broadcast back from a reduction's output (or its gradient) to the
+// reduction's input x, whatever keepdims was: SumGrad with the node's attrs.
+Output broadcast_back_to(const GradContext& c, Output y) {
+  return c.graph.add("SumGrad", {y, c.input(0)}, c.attrs());
+}
+
+// TF1's _MinOrMaxGrad: the gradient is shared equally between the elements
+// equal to the extremum: dx = g * [x == y] / (number of such elements).
+std::vector<Output> min_or_max_grad(const GradContext& c) {
+  const Output& x = c.input(0);
+  Output indicators = ops::cast(ops::equal(broadcast_back_to(c, c.output(0)), x), x.dtype());
+  Output count = broadcast_back_to(c, c.graph.add("Sum", {indicators}, c.attrs()));
+  return {ops::mul(ops::div(indicators, count), broadcast_back_to(c, c.grad()))};
+}
+
+// d prod(x) / dx_i = the product of the other elements of x_i's group, taken
+// as (product before i) * (product after i) so that zeros are exact (TF1's
+// _ProdGrad with its two exclusive cumprods): dx = g * ProdOthers(x).
+std::vector<Output> prod_grad(const GradContext& c) {
+  Output others = c.graph.add("ProdOthers", {c.input(0)}, c.attrs());
+  return {ops::mul(others, broadcast_back_to(c, c.grad()))};
+}
+
+// y = m + log(sum exp(x - m)) with m the group's max (0 where it is not
+// finite, as TF1): no overflow for large x. dx = g * exp(x - m) / sum exp(x - m)
+// (a softmax), recomputed from x rather than taken as exp(x - y): y holds
+// m + log(s) rounded to x's precision, which for x ~ 1000 in float32 is off by
+// 3e-5. m passes no gradient (TF1's stop_gradient).
+std::vector<Output> logsumexp_grad(const GradContext& c) {
+  const Output& x = c.input(0);
+  Graph& g = c.graph;
+  Output m = g.add("StopGradient", {g.add("Max", {x}, c.attrs())});
+  Output e = ops::exp(ops::sub(x, broadcast_back_to(c, m)));
+  Output s = g.add("Sum", {e}, c.attrs());
+  return {ops::mul(ops::div(e, broadcast_back_to(c, s)), broadcast_back_to(c, c.grad()))};
+}
+
+REGISTER_OP("Max")
     .inputs(1)
-    .shape(argmax_shape)
+    .shape(reduction_shape)
+    .kernel([](KernelContext& c) {
+      dispatch_numeric(c.input(0).dtype(), [&](auto zero) {
+        using T = decltype(zero);
+        fold_kernel(c, lowest<T>(), max_nan<T>);
+      });
+    })
+    .gradient(min_or_max_grad);
+REGISTER_OP("Min")
+    .inputs(1)
+    .shape(reduction_shape)
+    .kernel([](KernelContext& c) {
+      dispatch_numeric(c.input(0).dtype(), [&](auto zero) {
+        using T = decltype(zero);
+        fold_kernel(c, highest<T>(), min_nan<T>);
+      });
+    })
+    .gradient(min_or_max_grad);
+// Integer products wrap around, as TF (computed unsigned, where that is defined).
+REGISTER_OP("Prod")
+    .inputs(1)
+    .shape(reduction_shape)
+    .kernel([](KernelContext& c) {
+      dispatch_sum_type(c.input(0).dtype(), [&](auto zero) {
+        using T = decltype(zero);
+        fold_kernel(c, T(1), [](T a, T b) { return static_cast<T>(a * b); });
+      });
+    })
+    .gradient(prod_grad);
+REGISTER_OP("All")
+    .inputs(1)
+    .shape(bool_reduction_shape)
+    .kernel([](KernelContext& c) { fold_kernel(c, true, [](bool a, bool b) { return a && b; }); })
+    .not_differentiable();
+REGISTER_OP("Any")
+    .inputs(1)
+    .shape(bool_reduction_shape)
+    .kernel([](KernelContext& c) { fold_kernel(c, false, [](bool a, bool b) { return a || b; }); })
+    .not_differentiable();
+REGISTER_OP("LogSumExp")
+    .inputs(1)
+    .shape(float_reduction_shape)
+    .kernel([](KernelContext& c) {
+      dispatch_float(c.input(0).dtype(), [&](auto zero) {
+        using T = decltype(zero);
+        fold_groups<T, T>(c, [](const T* x, const std::vector<int64_t>& rel) {
+          T m = lowest<T>();
+          for (int64_t r : rel) m = max_nan(m, x[r]);
+          const T shift = std::isfinite(m) ? m : T(0);
+          T s = 0;
+          for (int64_t r : rel) s += std::exp(x[r] - shift);
+          return std::log(s) + shift;
+        });
+      });
+    })
+    .gradient(logsumexp_grad);
+
+// ProdOthers(x) (the shape of x): each element replaced by the product of the
+// other elements of its Prod group. Prod's gradient only; its own gradient is
+// not implemented (an error if one must pass).
+REGISTER_OP("ProdOthers")
+    .inputs(1)
+    .shape([](const InferContext& c) {
+      reduction_shape(c);  // checks dtype and axes
+      return std::vector<TensorSpec>{c.input(0)};
+    })
     .kernel([](KernelContext& c) {
       const Tensor& x = c.input(0);
       Tensor& out = c.output(0);
-      const int rank = x.rank();
-      const int64_t axis = normalize_axis(c.attrs().get<int64_t>("axis"), rank, "argmax");
-      int64_t a = 1, c_inner = 1;
-      for (int d = 0; d < axis; ++d) a *= x.dim(d);
-      for (int d = static_cast<int>(axis) + 1; d < rank; ++d) c_inner *= x.dim(d);
-      const int64_t m = x.dim(static_cast<int>(axis));
       if (out.numel() == 0) return;
-      dispatch_numeric(x.dtype(), [&](auto zero) {
+      const Groups groups = make_groups(x.shape(), reduced_dims(c, x.rank()));
+      dispatch_sum_type(x.dtype(), [&](auto zero) {
         using T = decltype(zero);
-        if (out.dtype() == DType::Int32) argmax_kernel(x.data<T>(), a, m, c_inner, out.data<int32_t>());
-        else argmax_kernel(x.data<T>(), a, m, c_inner, out.data<int64_t>());
+        const T* px = static_cast<const T*>(x.raw());
+        T* po = static_cast<T*>(out.raw());
+        const auto count = static_cast<int64_t>(groups.rel.size());
+        auto body = [&](int64_t begin, int64_t end) {
+          for (int64_t q = begin; q < end; ++q) {
+            const T* xg = px + groups.base[q];
+            T* og = po + groups.base[q];
+            T before = 1;  // og[k] = x[0] ... x[k-1], then times x[k+1] ... x[n-1]
+            for (int64_t k = 0; k < count; ++k) {
+              og[groups.rel[k]] = before;
+              before = static_cast<T>(before * xg[groups.rel[k]]);
+            }
+            T after = 1;
+            for (int64_t k = count - 1; k >= 0; --k) {
+              og[groups.rel[k]] = static_cast<T>(og[groups.rel[k]] * after);
+              after = static_cast<T>(after * xg[groups.rel[k]]);
+            }
+          }
+        };
+        const auto outputs = static_cast<int64_t>(groups.base.size());
+        if (worth_parallel(x.numel())) parallel_chunks(outputs, 1, body);
+        else body(0, outputs);
       });
-    })
-    .not_differentiable();
+    });
 
 Attrs reduction_attrs(const ops::Axes& axes, bool keepdims) {
   Attrs attrs;
@@ -604,6 +888,18 @@ Output reduce_mean(Output x, Axes axes, bool keepdims, const std::string& name) 
 }
 Output argmax(Output x, int64_t axis, DType output_type, const std::string& name) {
   return x.graph().add("ArgMax", {x}, {{"axis", axis}, {"output_type", output_type}}, name);
+}
+Output argmin(Output x, int64_t axis, DType output_type, const std::string& name) {
+  return x.graph().add("ArgMin", {x}, {{"axis", axis}, {"output_type", output_type}}, name);
+}
+Output reduce_max(Output x, Axes axes, bool keepdims, const std::string& name) {
+  return x.graph().add("Max", {x}, reduction_attrs(axes, keepdims), name);
+}
+Output reduce_min(Output x, Axes axes, bool keepdims, const std::string& name) {
+  return x.graph().add("Min", {x}, reduction_attrs(axes, keepdims), name);
+}
+Output reduce_prod(Output x, Axes axes, bool keepdims, const std::string& name) {
+  return x.graph().add("Prod", {x}, reduction_attrs(axes, keepdims), name);
 }
 }  // namespace ops
 }  // namespace slimcore

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from ..framework import dtypes as _dtypes
 from ..framework.ops import GraphKeys, Tensor, convert_to_tensor, get_default_graph, name_scope
 from ..initializers import zeros_initializer
@@ -107,18 +109,34 @@ def clip_by_global_norm(
 def clip_by_norm(
     t: TensorLike, clip_norm: TensorLike, axes: int | Sequence[int] | None = None, name: str | None = None
 ) -> Tensor:
-    """tf.clip_by_norm: t * clip_norm / max(||t||_2, clip_norm) (over all axes).
+    """tf.clip_by_norm: t * clip_norm / max(||t||_2, clip_norm), the norm taken
+    over `axes` (all axes when None; with axes=[1] each row of a matrix is
+    clipped to its own norm).
+
+    As TF1, a zero t gives zeros and a zero gradient rather than nan (TF1
+    selects around the sqrt at 0; slimcore takes the norm of max(sum t^2,
+    tiny), tiny the dtype's smallest normal number, which gives the same
+    values unless clip_norm < 1e-19).
+
+    Args:
+      t: a float tensor.
+      clip_norm: a positive scalar (number or 0-D tensor).
+      axes: an int, a list of ints, or None (all axes).
+      name: op name scope (default "clip_by_norm").
+
+    Returns:
+      A tensor of t's shape and dtype.
 
     Raises:
-      ValueError: axes other than None, clip_norm <= 0 (as a number).
+      ValueError: clip_norm <= 0 (as a number; TF1 does not check), or an axis
+        out of range.
     """
-    if axes is not None:
-        raise ValueError("clip_by_norm: only axes=None is supported")
     if not isinstance(clip_norm, Tensor):
         if not clip_norm > 0:
             raise ValueError(f"clip_norm must be positive, got {clip_norm}")
         clip_norm = float(clip_norm)
     t = convert_to_tensor(t)
     with name_scope(name, "clip_by_norm", [t]):
-        norm = math_ops.sqrt(math_ops.reduce_sum(math_ops.square(t)))
+        l2sum = math_ops.reduce_sum(math_ops.square(t), axes, keepdims=True)
+        norm = math_ops.sqrt(math_ops.maximum(l2sum, float(np.finfo(t.dtype.name).tiny)))
         return math_ops.multiply(t, math_ops.divide(clip_norm, math_ops.maximum(norm, clip_norm)))

@@ -70,6 +70,7 @@ _TF1_NAMES = {
         "pow",
         "reciprocal",
         "reduce_all",
+        "reduce_euclidean_norm",
         "reduce_any",
         "reduce_logsumexp",
         "reduce_max",
