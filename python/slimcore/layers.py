@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Callable
 from ._layer_util import apply_dense, layer_variable
 from .framework.ops import GraphKeys, Tensor, convert_to_tensor, get_default_graph, name_scope
 from .initializers import ones_initializer, zeros_initializer
-from .ops import math_ops, nn_ops
+from .ops import array_ops, math_ops, nn_ops
 from .ops.array_ops import ones_like
 from .slim import layers as slim_layers
 from .variable_scope import variable_scope
@@ -473,11 +473,9 @@ def _pooling1d(
     padding = slim_layers._padding(padding, layer)
     with name_scope(name, layer, [inputs]):
         inputs = convert_to_tensor(inputs)
-        dims = _rank3(inputs, layer)
-        x = nn_ops._reshape_known(layer, inputs, [dims[0], 1, dims[1], dims[2]], "inputs")
-        y = pool2d(x, [1, 1, size, 1], [1, 1, stride, 1], padding)
-        y_dims = y.shape.as_list()
-        return nn_ops._reshape_known(layer, y, [y_dims[0], y_dims[2], y_dims[3]], "the output")
+        _rank3(inputs, layer)
+        y = pool2d(array_ops.expand_dims(inputs, 1), [1, 1, size, 1], [1, 1, stride, 1], padding)
+        return array_ops.squeeze(y, [1])
 
 
 def max_pooling1d(

@@ -1029,7 +1029,7 @@ def _embedding_table(params: list, partition_strategy: str) -> tuple[Tensor, np.
     total, shards = sum(sizes), len(params)
     expected = [
         (total - p + shards - 1) // shards if partition_strategy == "mod" else total // shards + (p < total % shards)
-        for p in range(shards)
+        for p in builtins.range(shards)
     ]
     if sizes != expected:
         raise ValueError(
@@ -1106,7 +1106,7 @@ def _clip_rows(values: Tensor, first_axis: int, max_norm: float) -> Tensor:
     gradient stays finite."""
     from . import math_ops
 
-    axes = list(range(first_axis, values.shape.ndims))
+    axes = list(builtins.range(first_axis, values.shape.ndims))
     l2sum = math_ops.reduce_sum(math_ops.square(values), axes, keepdims=True)
     positive = math_ops.greater(l2sum, constant(0, dtype=values.dtype))
     l2norm = where(positive, math_ops.sqrt(where(positive, l2sum, ones_like(l2sum))), l2sum)
