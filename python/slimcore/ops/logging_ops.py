@@ -39,6 +39,8 @@ if TYPE_CHECKING:  # annotations only
 
 __all__ = ["Print", "print_v2"]
 
+_STDERR_AT_IMPORT = sys.stderr  # print_v2's default output_stream
+
 
 def _element(value: Any) -> str:
     """One element as TF's StrCat formats it."""
@@ -151,7 +153,7 @@ def _format_v2(value: Any, summarize: int) -> str:
 
 def print_v2(
     *inputs: Any,
-    output_stream: Any = sys.stderr,
+    output_stream: Any = _STDERR_AT_IMPORT,
     summarize: int | None = 3,
     sep: str = " ",
     end: str = "\n",
@@ -192,7 +194,9 @@ def print_v2(
 
     def emit(arrays: list) -> list:
         text = sep.join(_format_v2(arrays[v] if is_tensor else v, keep) for is_tensor, v in slots)
-        stream = output_stream
+        # The default means "the process's stderr when the op runs" (as TF1's
+        # C++ stream), so a redirected sys.stderr receives it.
+        stream = sys.stderr if output_stream is _STDERR_AT_IMPORT else output_stream
         if getattr(stream, "write", None) is not None:
             stream.write(text + end)
             if hasattr(stream, "flush"):
