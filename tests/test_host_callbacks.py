@@ -288,3 +288,23 @@ def test_print_v2_to_a_logging_function_and_bad_streams():
         tf.print("x", output_stream=42)
     assert tf.print is tf.print_v2
     assert callable(print)  # the builtin is untouched in this module
+
+
+def test_a_callback_running_its_own_session_fails_instead_of_deadlocking():
+    x = tf.constant(2.0)
+    holder = {}
+
+    def reenter(a):
+        return np.float32(holder["sess"].run(x) * a)
+
+    def other_session(a):
+        with tf.Session(graph=x.graph) as inner:
+            return np.float32(inner.run(x) * a)
+
+    y = tf.py_func(reenter, [x], tf.float32, name="reenter")
+    z = tf.py_func(other_session, [x], tf.float32)
+    with tf.Session() as sess:
+        holder["sess"] = sess
+        with pytest.raises(tf.errors.FailedPreconditionError, match="inside a run of the same session"):
+            sess.run(y)
+        assert sess.run(z) == 4.0  # another session of the same graph is fine
