@@ -308,3 +308,13 @@ def test_a_callback_running_its_own_session_fails_instead_of_deadlocking():
         with pytest.raises(tf.errors.FailedPreconditionError, match="inside a run of the same session"):
             sess.run(y)
         assert sess.run(z) == 4.0  # another session of the same graph is fine
+
+
+def test_common_ops_build_on_a_py_func_output_without_set_shape():
+    x = tf.placeholder(tf.float32, [None, 4])
+    y = tf.py_func(_double, [x], tf.float32)
+    r = tf.reshape(y, [-1, 2])
+    s = tf.reduce_sum(y * 3.0 + 1.0)
+    with tf.Session() as sess:
+        rv, sv = sess.run([r, s], {x: np.ones((3, 4))})
+    assert rv.shape == (6, 2) and sv == pytest.approx(12 * 7.0)

@@ -8,11 +8,11 @@
 //
 // Attributes: "token" (the callback, int64), PyFunc's "Tout" (list of DType
 // codes) and "unknown_rank" (one flag per output: its static rank is not known
-// until set_shape gives it; the static shape of such an output is recorded as
-// [] meanwhile). The callback runs on the calling thread of Session::run,
-// outside every parallel region. None of these ops has a gradient into its
-// data inputs (TF1: PyFunc is not differentiable; Print passes the gradient
-// of its output to x only).
+// until set_shape gives it). Until the engine represents unknown rank, such an
+// output is recorded as [?] for the ops built on it: elementwise ops, reshape
+// and full reductions build; an op needing a known rank wants set_shape first. The callback runs on the calling thread
+// of Session::run, outside every parallel region. None of these ops has a gradient into its data inputs (TF1: PyFunc is
+// not differentiable; Print passes the gradient of its output to x only).
 #include <map>
 #include <mutex>
 
@@ -59,7 +59,7 @@ bool rank_unknown(const Node& node, std::size_t output) {
 
 std::vector<TensorSpec> py_func_shape(const InferContext& c) {
   std::vector<TensorSpec> out;
-  for (DType dtype : tout(c.attrs())) out.push_back({dtype, {}});
+  for (DType dtype : tout(c.attrs())) out.push_back({dtype, {kUnknownDim}});
   // A node built before (or rebuilt after) set_shape keeps what set_shape gave.
   for (std::size_t i = 0; i < out.size() && i < c.node.outputs.size(); ++i)
     if (!rank_unknown(c.node, i)) out[i].shape = c.node.outputs[i].shape;
