@@ -84,3 +84,47 @@ def test_get_checkpoint_state_checkpoint_exists_and_latest_checkpoint(tmp_path):
         f.write("this is not a state file\n")
     with pytest.raises(ValueError, match="not a checkpoint state file"):
         tf.train.get_checkpoint_state(d)
+
+
+def test_tf1_names_and_signatures_of_the_host_ops_lane():
+    import inspect
+
+    import slimcore
+
+    empty = inspect.Parameter.empty
+    expected = {
+        "py_func": [("func", empty), ("inp", empty), ("Tout", empty), ("stateful", True), ("name", None)],
+        "numpy_function": [("func", empty), ("inp", empty), ("Tout", empty), ("name", None)],
+        "Print": [
+            ("input_", empty),
+            ("data", empty),
+            ("message", None),
+            ("first_n", None),
+            ("summarize", None),
+            ("name", None),
+        ],
+        "local_variables_initializer": [],
+        "tables_initializer": [("name", "init_all_tables")],
+        "random_uniform": [
+            ("shape", empty),
+            ("minval", 0),
+            ("maxval", None),
+            ("dtype", tf.float32),
+            ("seed", None),
+            ("name", None),
+        ],
+    }
+    for name, params in expected.items():
+        got = [(p.name, p.default) for p in inspect.signature(getattr(tf, name)).parameters.values()]
+        assert got == params, name
+    assert tf.print is slimcore.print_v2 and tf.compat.v1.print is tf.print
+    assert tf.initialize_local_variables is tf.local_variables_initializer
+    assert tf.initializers.tables_initializer is tf.tables_initializer
+    assert tf.random.uniform is tf.random_uniform and tf.random.normal is tf.random_normal
+    assert tf.random.truncated_normal is tf.truncated_normal
+    assert tf.train.ExponentialMovingAverage is slimcore.train.ExponentialMovingAverage
+    ema_params = list(inspect.signature(tf.train.ExponentialMovingAverage).parameters)
+    assert ema_params == ["decay", "num_updates", "zero_debias", "name"]
+    assert list(inspect.signature(tf.train.get_checkpoint_state).parameters) == ["checkpoint_dir", "latest_filename"]
+    assert tf.GraphKeys.TABLE_INITIALIZERS == "table_initializer"
+    assert tf.GraphKeys.MOVING_AVERAGE_VARIABLES == "moving_average_variables"

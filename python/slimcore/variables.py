@@ -45,6 +45,7 @@ __all__ = [
     "trainable_variables",
     "local_variables",
     "local_variables_initializer",
+    "initialize_local_variables",
     "tables_initializer",
     "model_variables",
     "global_variables_initializer",
@@ -426,6 +427,7 @@ def tables_initializer(name: str = "init_all_tables") -> Operation:
 
 
 initialize_all_variables = global_variables_initializer
+initialize_local_variables = local_variables_initializer  # TF1's deprecated name
 
 
 def is_variable_initialized(variable: Variable, session: Session | None = None) -> bool:
