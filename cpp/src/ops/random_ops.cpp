@@ -28,23 +28,29 @@ std::vector<TensorSpec> random_shape(const InferContext& c) {
   return {{dtype, shape}};
 }
 
-// Fills the output with sample(stream, index, a, b), advancing the op's stream.
+// Calls fill(stream, base) to write this run's values into output 0, element
+// i being stream element base + i, and advances the op's stream past them.
+template <typename Fill> void draw(KernelContext& c, Fill fill) {
+  const auto seed = static_cast<uint64_t>(c.attrs().get<int64_t>("seed"));
+  const auto seed2 = static_cast<uint64_t>(c.attrs().get<int64_t>("seed2"));
+  uint64_t& position = c.op_counters[c.node.id];
+  fill(Stream::from_seeds(seed, seed2), position);
+  position += static_cast<uint64_t>(c.output(0).numel());
+}
+
+// Fills the output with sample(stream, index, a, b).
 template <typename Sample> KernelFn random_kernel(Sample sample) {
   return [sample](KernelContext& c) {
-    const auto seed = static_cast<uint64_t>(c.attrs().get<int64_t>("seed"));
-    const auto seed2 = static_cast<uint64_t>(c.attrs().get<int64_t>("seed2"));
     const double a = c.attrs().get<double>("a"), b = c.attrs().get<double>("b");
     Tensor& out = c.output(0);
-    uint64_t& position = c.op_counters[c.node.id];
-    const Stream stream = Stream::from_seeds(seed, seed2);
-    const uint64_t base = position;
-    dispatch_float(out.dtype(), [&](auto zero) {
-      using T = decltype(zero);
-      T* o = out.data<T>();
-      parallel_for(out.numel(),
-                   [&](int64_t i) { o[i] = static_cast<T>(sample(stream, base + static_cast<uint64_t>(i), a, b)); });
+    draw(c, [&](const Stream& stream, uint64_t base) {
+      dispatch_float(out.dtype(), [&](auto zero) {
+        using T = decltype(zero);
+        T* o = out.data<T>();
+        parallel_for(out.numel(),
+                     [&](int64_t i) { o[i] = static_cast<T>(sample(stream, base + static_cast<uint64_t>(i), a, b)); });
+      });
     });
-    position += static_cast<uint64_t>(out.numel());
   };
 }
 
@@ -153,25 +159,21 @@ REGISTER_OP("RandomUniformInt")
       return out;
     })
     .kernel(from_shape([](KernelContext& c) {
-      const auto seed = static_cast<uint64_t>(c.attrs().get<int64_t>("seed"));
-      const auto seed2 = static_cast<uint64_t>(c.attrs().get<int64_t>("seed2"));
       Tensor& out = c.output(0);
-      uint64_t& position = c.op_counters[c.node.id];
-      const Stream stream = Stream::from_seeds(seed, seed2);
-      const uint64_t base = position;
       auto fill = [&](auto zero) {
         using T = decltype(zero);
         const T lo = c.input(1).data<T>()[0], hi = c.input(2).data<T>()[0];
         if (!(lo < hi)) c.fail("Need minval < maxval: " + std::to_string(lo) + " >= " + std::to_string(hi));
-        const uint64_t range = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo);
-        T* o = out.data<T>();
-        parallel_for(out.numel(), [&](int64_t i) {
-          o[i] = static_cast<T>(static_cast<uint64_t>(lo) + stream.bits(base + static_cast<uint64_t>(i), 0) % range);
+        const uint64_t range = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo);  // mod 2^64
+        draw(c, [&](const Stream& stream, uint64_t base) {
+          T* o = out.data<T>();
+          parallel_for(out.numel(), [&](int64_t i) {
+            o[i] = static_cast<T>(static_cast<uint64_t>(lo) + stream.bits(base + static_cast<uint64_t>(i), 0) % range);
+          });
         });
       };
       if (out.dtype() == DType::Int32) fill(int32_t{0});
       else fill(int64_t{0});
-      position += static_cast<uint64_t>(out.numel());
     }))
     .sets_own_outputs()
     .not_differentiable();
