@@ -83,8 +83,10 @@ def test_errors():
         random_ops.random_uniform([3], minval=1.0, maxval=0.5)
     with pytest.raises(ValueError, match="stddev"):
         random_ops.random_normal([3], stddev=-1.0)
+    with pytest.raises(ValueError, match="Must specify maxval for integer dtype int32"):
+        random_ops.random_uniform([3], dtype=sc.int32)  # integers need maxval, as TF1
     with pytest.raises(TypeError, match="float"):
-        random_ops.random_uniform([3], dtype=sc.int32)
+        random_ops.random_normal([3], dtype=sc.int32)
     with pytest.raises(ValueError, match="fully defined"):
         random_ops.truncated_normal([None, 3])
     with pytest.raises(TypeError):

@@ -384,5 +384,32 @@ PYBIND11_MODULE(_core, m) {
         "threads every parallel kernel may use from now on (1 <= n <= max_num_threads())");
   m.def("max_num_threads", &max_num_threads, "the most threads set_num_threads accepts: 4 per core, at most 256");
   m.def("get_num_threads", &get_num_threads, "threads the parallel kernels use");
+  m.def(
+      "register_host_callback",
+      [](py::function fn) {
+        // The callback runs without the GIL held by its caller (Session.run
+        // released it): it takes the GIL itself, and the Python function is
+        // shared through a pointer whose deleter takes the GIL, so copying
+        // or dropping the std::function never touches a refcount unlocked.
+        std::shared_ptr<py::function> held(new py::function(std::move(fn)), [](py::function* f) {
+          py::gil_scoped_acquire gil;
+          delete f;
+        });
+        return register_host_callback([held](const std::vector<Tensor>& inputs) {
+          py::gil_scoped_acquire gil;
+          py::list arrays;
+          for (const Tensor& t : inputs) arrays.append(to_numpy(t));
+          std::vector<Tensor> out;
+          for (auto item : (*held)(arrays)) out.push_back(item.cast<Tensor>());
+          return out;
+        });
+      },
+      py::arg("fn"),
+      "registers fn(list of numpy arrays) -> list of Tensor as a host callback; returns its token. "
+      "An exception fn raises comes out of Session.run unchanged");
+  m.def("unregister_host_callback", &unregister_host_callback, py::arg("token"),
+        "forgets the host callback of `token` (no-op when unknown)");
+  // Callbacks hold Python objects: release them while the interpreter lives.
+  py::module_::import("atexit").attr("register")(py::cpp_function([] { clear_host_callbacks(); }));
   bind_train(m);
 }

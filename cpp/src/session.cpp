@@ -249,7 +249,16 @@ Plan& Session::plan_for(const std::vector<std::pair<TensorRef, Tensor>>& feeds, 
 
 std::vector<Tensor> Session::run_refs(const std::vector<std::pair<TensorRef, Tensor>>& feeds,
                                       const std::vector<TensorRef>& fetches, const std::vector<int>& targets) {
+  if (running_thread_.load() == std::this_thread::get_id())
+    throw FailedPrecondition(
+        "Session.run was called from inside a run of the same session (a py_func or other host callback "
+        "calling run): it would deadlock; use another session or compute the value outside the callback");
   std::lock_guard<std::mutex> lock(mutex_);
+  running_thread_ = std::this_thread::get_id();
+  struct Clear {
+    std::atomic<std::thread::id>& id;
+    ~Clear() { id = std::thread::id(); }
+  } clear{running_thread_};
   for (std::size_t i = 0; i < feeds.size(); ++i) {
     const TensorRef ref = feeds[i].first;
     check_feed(graph_->node(ref.node), ref.index, feeds[i].second);

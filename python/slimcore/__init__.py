@@ -86,10 +86,12 @@ from .ops.array_ops import *  # noqa: F403
 from .ops.array_ops import __all__ as _array_all
 from .ops.control_flow_ops import group, no_op, tuple  # noqa: A004
 from .ops.gradients import gradients
+from .ops.logging_ops import Print, print_v2
 from .ops.math_ops import *  # noqa: F403
 from .ops.math_ops import __all__ as _math_all
 from .ops.nn_ops import sigmoid, tanh
 from .ops.random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
+from .ops.script_ops import numpy_function, py_func
 from .train.training_util import clip_by_global_norm, clip_by_norm, global_norm
 from .variable_scope import AUTO_REUSE, VariableScope, get_variable, get_variable_scope, no_regularizer, variable_scope
 from .variables import (
@@ -100,14 +102,19 @@ from .variables import (
     global_variables,
     global_variables_initializer,
     initialize_all_variables,
+    initialize_local_variables,
     is_variable_initialized,
     local_variables,
+    local_variables_initializer,
     model_variables,
     report_uninitialized_variables,
+    tables_initializer,
     trainable_variables,
     variables_initializer,
     variables_with_roles,
 )
+
+print = print_v2  # noqa: A001 -- tf.print (builtins.print is untouched)
 
 # `import slimcore.errors` and `import slimcore.dtypes` as TF1 programs write
 # them (tf.errors, tf.dtypes): the modules live in framework/.
@@ -219,6 +226,14 @@ __all__ = sorted(
         "initialize_all_variables",
         "is_variable_initialized",
         "local_variables",
+        "local_variables_initializer",
+        "initialize_local_variables",
+        "tables_initializer",
+        "py_func",
+        "numpy_function",
+        "Print",
+        "print",
+        "print_v2",
         "model_variables",
         "report_uninitialized_variables",
         "trainable_variables",

@@ -289,6 +289,16 @@ def save_variables(
     writes variables `nodes` under `names` to a safetensors file, atomically
     """
 
+def register_host_callback(fn: collections.abc.Callable[[list[numpy.ndarray]], list[Tensor]]) -> int:
+    """
+    registers fn(list of numpy arrays) -> list of Tensor as a host callback; returns its token. An exception fn raises comes out of Session.run unchanged
+    """
+
+def unregister_host_callback(token: int) -> None:
+    """
+    forgets the host callback of `token` (no-op when unknown)
+    """
+
 def set_num_threads(n: int) -> None:
     """
     threads every parallel kernel may use from now on (1 <= n <= max_num_threads())

@@ -44,6 +44,9 @@ __all__ = [
     "global_variables",
     "trainable_variables",
     "local_variables",
+    "local_variables_initializer",
+    "initialize_local_variables",
+    "tables_initializer",
     "model_variables",
     "global_variables_initializer",
     "variables_initializer",
@@ -365,6 +368,9 @@ def trainable_variables(scope: str | None = None) -> list:
 
 
 def local_variables(scope: str | None = None) -> list:
+    """tf.local_variables: the LOCAL_VARIABLES collection (per-process state such
+    as metric counters: created with ``collections=[tf.GraphKeys.LOCAL_VARIABLES]``,
+    not saved by a default Saver, initialized by local_variables_initializer)."""
     return get_default_graph().get_collection(GraphKeys.LOCAL_VARIABLES, scope)
 
 
@@ -400,11 +406,28 @@ def variables_initializer(var_list: Iterable[Variable], name: str = "init") -> O
 
 
 def global_variables_initializer() -> Operation:
-    """tf.global_variables_initializer: initializes every global variable."""
-    return variables_initializer(global_variables() + local_variables(), name="init")
+    """tf.global_variables_initializer: initializes the GLOBAL_VARIABLES
+    collection (local variables not, as in TF1: run
+    local_variables_initializer() too)."""
+    return variables_initializer(global_variables(), name="init")
+
+
+def local_variables_initializer() -> Operation:
+    """tf.local_variables_initializer: initializes the LOCAL_VARIABLES
+    collection (a NoOp when it is empty), named "init" as in TF1."""
+    return variables_initializer(local_variables(), name="init")
+
+
+def tables_initializer(name: str = "init_all_tables") -> Operation:
+    """tf.tables_initializer: runs the initializers of the TABLE_INITIALIZERS
+    collection. slimcore has no lookup tables, so it is a NoOp unless a
+    program puts ops there itself (TF1's tf.group of the collection)."""
+    ops = get_default_graph().get_collection(GraphKeys.TABLE_INITIALIZERS)
+    return group(*ops, name=name) if ops else no_op(name=name)
 
 
 initialize_all_variables = global_variables_initializer
+initialize_local_variables = local_variables_initializer  # TF1's deprecated name
 
 
 def is_variable_initialized(variable: Variable, session: Session | None = None) -> bool:
@@ -413,8 +436,10 @@ def is_variable_initialized(variable: Variable, session: Session | None = None) 
 
 
 def report_uninitialized_variables(var_list: Iterable[Variable] | None = None, session: Session | None = None) -> list:
-    """Names of the variables not yet initialized in `session` (a Python list)."""
-    var_list = global_variables() if var_list is None else list(var_list)
+    """Names of the variables not yet initialized in `session` (a Python list;
+    TF1 returns a string tensor to run). var_list defaults to the global and
+    local variables, as TF1."""
+    var_list = global_variables() + local_variables() if var_list is None else list(var_list)
     sess = _session_for(session, get_default_graph())
     return [v.op.name for v in var_list if not sess._c.variable_initialized(v._variable._node)]
 

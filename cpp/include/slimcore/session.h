@@ -2,9 +2,11 @@
 // of input shapes and reuses them, executes the kernels (OpenMP inside), and
 // owns the variables' values.
 #pragma once
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -45,6 +47,9 @@ class Session {
   std::map<int, uint64_t> op_counters_;  // random ops' stream positions
   std::vector<std::unique_ptr<Plan>> plans_;
   std::mutex mutex_;  // one run at a time per session
+  // The thread inside run() (a default id when none): a host callback that
+  // calls run() on its own session fails instead of deadlocking on mutex_.
+  std::atomic<std::thread::id> running_thread_{};
 };
 
 // Threads used by kernels (OpenMP); default: all cores. At most

@@ -5,6 +5,7 @@
 #include "slimcore/errors.h"
 #include "slimcore/gradients.h"
 #include "slimcore/graph.h"
+#include "slimcore/host_callback.h"
 #include "slimcore/ops.h"
 #include "slimcore/optimizer.h"
 #include "slimcore/session.h"

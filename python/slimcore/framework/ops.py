@@ -70,6 +70,8 @@ class GraphKeys:
     SUMMARIES = "summaries"
     INIT_OP = "init_op"
     TRAIN_OP = "train_op"
+    TABLE_INITIALIZERS = "table_initializer"
+    MOVING_AVERAGE_VARIABLES = "moving_average_variables"
 
 
 # ---------------------------------------------------------------------------
@@ -214,7 +216,13 @@ class Tensor(_Operators):
 
     @property
     def shape(self) -> TensorShape:
-        """The static shape (tf.Tensor.shape): what shape inference and set_shape know."""
+        """The static shape (tf.Tensor.shape): what shape inference and set_shape know.
+
+        Unknown rank (``TensorShape(None)``) for an output its op flags so
+        (attribute "unknown_rank": a py_func's, until set_shape)."""
+        flags = self.graph._c.node_attr(self._node, "unknown_rank")
+        if flags and flags[self._index]:
+            return TensorShape(None)
         return TensorShape._from_core(self.graph._c.output_shape(self._node, self._index))
 
     def get_shape(self) -> TensorShape:

@@ -7,6 +7,15 @@ each run of the op continues its stream. As TF1 (``random_seed.get_seed``):
 * graph seed set, op seed None: the op seed is the number of ops in the graph;
 * graph seed None, op seed set: the graph seed defaults to 87654321;
 * both None: a fresh nondeterministic seed.
+
+Tensors as arguments, as TF1: ``shape`` may be a 1-D int32/int64 tensor
+(``tf.random_normal(tf.shape(z))``): the op reads it at run time, and its
+static shape is what the graph knows of that tensor's value (a constant's
+value, the static shape of the tensor ``tf.shape`` was taken of; unknown
+dimensions otherwise). ``mean``/``stddev`` and ``minval``/``maxval`` may be
+0-D tensors: the op then draws standard values and the graph computes
+``mean + stddev * z`` (``minval + (maxval - minval) * u``) with ordinary ops,
+which is what TF1 builds for every call.
 """
 
 from __future__ import annotations
@@ -15,7 +24,8 @@ import os
 from typing import TYPE_CHECKING
 
 from ..framework import dtypes as _dtypes
-from ..framework.ops import Graph, Tensor, _op1, get_default_graph
+from ..framework.ops import Graph, Tensor, _op1, _tensor_or_none, convert_to_tensor, get_default_graph
+from ..framework.ops import name_scope as _name_scope
 from ..framework.tensor_shape import _core_shape
 
 if TYPE_CHECKING:  # annotations only
@@ -47,67 +57,199 @@ def get_seed(op_seed: int | None, graph: Graph | None = None) -> tuple:
 
 
 def _number(value: TensorLike, what: str) -> float:
-    if isinstance(value, Tensor) or not isinstance(value, (int, float)) or isinstance(value, bool):
-        try:
-            return float(value)
-        except (TypeError, ValueError):
-            raise TypeError(f"{what} must be a Python number, got {value!r}") from None
-    return float(value)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{what} must be a number or a 0-D tensor, got {value!r}") from None
+
+
+def _is_tensor(value: object) -> bool:
+    return _tensor_or_none(value) is not None
+
+
+def _known_shape_value(shape: Tensor) -> list:
+    """What the graph knows of the value of a 1-D shape tensor: its entries,
+    -1 where unknown. A private, minimal form of TF1's
+    tensor_util.constant_value_as_shape: a Const's value, or the static shape
+    of the tensor a Shape op reads; unknown entries otherwise.
+
+    Raises:
+      ValueError: not a 1-D tensor of statically known length.
+    """
+    static = shape.shape
+    if static.ndims != 1 or static[0] is None:
+        raise ValueError(f"shape must be a 1-D tensor of known length, got {shape.name} of shape {static}")
+    op = shape.op
+    if op.type == "Const":
+        return [int(d) for d in op.get_attr("value").reshape(-1)]
+    if op.type == "Shape" and op.inputs:
+        dims = op.inputs[0].shape
+        if dims.ndims is not None:
+            return [-1 if d is None else int(d) for d in dims.as_list()]
+    return [-1] * int(static[0])
+
+
+def _shape_operand(shape: ShapeLike | TensorLike, op_type: str) -> tuple:
+    """(static dims, shape tensor or None) of a random op's `shape` argument:
+    a Python shape (fully defined) or a 1-D int32/int64 tensor."""
+    tensor = _tensor_or_none(shape)
+    if tensor is None and isinstance(shape, (list, tuple)) and any(_is_tensor(d) for d in shape):
+        # [tf.shape(x)[0], 10]: packed into one shape tensor, as TF1 does.
+        from .array_ops import stack
+
+        parts = [convert_to_tensor(d, dtype=_dtypes.int32) for d in shape]
+        dims = [-1 if _is_tensor(d) else int(d) for d in shape]
+        return dims, stack(parts)
+    if tensor is None:
+        dims = _core_shape(shape)
+        if any(d < 0 for d in dims):
+            raise ValueError(f"{op_type}: shape must be fully defined, got {shape}")
+        return dims, None
+    if not tensor.dtype.is_integer:
+        raise TypeError(f"{op_type}: a shape tensor must be int32 or int64, got {tensor.dtype.name}")
+    return _known_shape_value(tensor), tensor
 
 
 def _random(
-    op_type: str, shape: ShapeLike, a: float, b: float, dtype: DTypeLike, seed: int | None, name: str | None
+    op_type: str,
+    shape: ShapeLike | TensorLike,
+    a: float,
+    b: float,
+    dtype: DTypeLike,
+    seed: int | None,
+    name: str | None,
 ) -> Tensor:
+    """One draw of `op_type` (parameters a, b as attributes), from a static
+    shape or, as "<op_type>FromShape", from a shape tensor."""
     dtype = _dtypes.as_dtype(dtype)
     if not dtype.is_floating:
         raise TypeError(f"{op_type}: dtype must be float32 or float64, got {dtype.name}")
-    dims = _core_shape(shape)
-    if any(d < 0 for d in dims):
-        raise ValueError(f"{op_type}: shape must be fully defined, got {shape}")
-    graph = get_default_graph()
+    dims, tensor = _shape_operand(shape, op_type)
+    graph = tensor.graph if tensor is not None else get_default_graph()
     seed1, seed2 = get_seed(seed, graph)
-    return _op1(
-        op_type,
-        [],
-        {"shape": dims, "dtype": dtype._core, "a": a, "b": b, "seed": int(seed1), "seed2": int(seed2)},
-        name or op_type,
-        graph=graph,
-    )
+    attrs = {"shape": dims, "dtype": dtype._core, "a": a, "b": b, "seed": int(seed1), "seed2": int(seed2)}
+    if tensor is None:
+        return _op1(op_type, [], attrs, name or op_type, graph=graph)
+    return _op1(op_type + "FromShape", [tensor], attrs, name or op_type, graph=graph)
+
+
+def _scaled(
+    op_type: str,
+    shape: ShapeLike | TensorLike,
+    loc: TensorLike,
+    scale: TensorLike,
+    dtype: DTypeLike,
+    seed: int | None,
+    name: str | None,
+    default_name: str,
+) -> Tensor:
+    """loc + scale * (a standard draw), as graph ops: TF1's form when `loc`
+    or `scale` is a tensor (scale is maxval - minval for a uniform draw)."""
+    from . import math_ops
+
+    dtype = _dtypes.as_dtype(dtype)
+    with _name_scope(name, default_name) as scope:
+        loc = convert_to_tensor(loc, dtype=dtype, name="loc")
+        scale = convert_to_tensor(scale, dtype=dtype, name="scale")
+        for what, t in (("loc", loc), ("scale", scale)):
+            if t.shape.ndims not in (None, 0):
+                raise ValueError(f"{default_name}: {what} must be a scalar, got shape {t.shape}")
+        z = _random(op_type, shape, 0.0, 1.0, dtype, seed, None)
+        return math_ops.add(math_ops.multiply(z, scale), loc, name=scope)
 
 
 def random_uniform(
-    shape: ShapeLike,
+    shape: ShapeLike | TensorLike,
     minval: TensorLike = 0,
     maxval: TensorLike | None = None,
     dtype: DTypeLike = _dtypes.float32,
     seed: int | None = None,
     name: str | None = None,
 ) -> Tensor:
-    """tf.random_uniform: values from U[minval, maxval) (maxval default 1).
+    """tf.random_uniform (tf.random.uniform): values from U[minval, maxval).
+
+    Floats: minval + (maxval - minval) * u, u ~ U[0, 1) (maxval default 1).
+    Integers (dtype int32/int64, TF1's RandomUniformInt): uniform integers in
+    [minval, maxval); maxval is required, and minval < maxval is checked
+    when the op runs.
+
+    Args:
+      shape: a Python shape, or a 1-D int32/int64 tensor (e.g. tf.shape(x)).
+      minval, maxval: Python numbers or 0-D tensors of `dtype`.
+      dtype: float32, float64, int32 or int64.
+      seed: op seed (see the module docstring).
+      name: op name.
 
     Raises:
-      ValueError: maxval <= minval. TypeError: a non-float dtype.
+      ValueError: an integer dtype without maxval; Python numbers with
+        maxval < minval. TypeError: another dtype.
     """
-    lo = _number(minval, "minval")
-    hi = 1.0 if maxval is None else _number(maxval, "maxval")
+    dtype = _dtypes.as_dtype(dtype)
+    if dtype.is_integer:
+        return _random_int(shape, minval, maxval, dtype, seed, name)
+    if maxval is None:
+        maxval = 1.0
+    if _is_tensor(minval) or _is_tensor(maxval):
+        from . import math_ops
+
+        with _name_scope(name, "random_uniform") as scope:
+            lo = convert_to_tensor(minval, dtype=dtype, name="min")
+            hi = convert_to_tensor(maxval, dtype=dtype, name="max")
+            return _scaled("RandomUniform", shape, lo, math_ops.subtract(hi, lo), dtype, seed, scope, "random_uniform")
+    lo, hi = _number(minval, "minval"), _number(maxval, "maxval")
     if not hi >= lo:
         raise ValueError(f"random_uniform: maxval ({hi}) must not be below minval ({lo})")
     return _random("RandomUniform", shape, lo, hi, dtype, seed, name)
 
 
+def _random_int(
+    shape: ShapeLike | TensorLike,
+    minval: TensorLike,
+    maxval: TensorLike | None,
+    dtype: _dtypes.DType,
+    seed: int | None,
+    name: str | None,
+) -> Tensor:
+    if dtype not in (_dtypes.int32, _dtypes.int64):
+        raise TypeError(f"random_uniform: integer dtype must be int32 or int64, got {dtype.name}")
+    if maxval is None:
+        raise ValueError(f"Must specify maxval for integer dtype {dtype.name}")
+    dims, tensor = _shape_operand(shape, "random_uniform")
+    graph = tensor.graph if tensor is not None else get_default_graph()
+    with graph.as_default(), _name_scope(name, "random_uniform") as scope:
+        if tensor is None:
+            from .array_ops import constant
+
+            tensor = constant(dims, dtype=_dtypes.int64, name="shape")
+        lo = convert_to_tensor(minval, dtype=dtype, name="min")
+        hi = convert_to_tensor(maxval, dtype=dtype, name="max")
+        seed1, seed2 = get_seed(seed, graph)
+        attrs = {"shape": dims, "dtype": dtype._core, "seed": int(seed1), "seed2": int(seed2)}
+        return _op1("RandomUniformInt", [tensor, lo, hi], attrs, scope, graph=graph)
+
+
 def random_normal(
-    shape: ShapeLike,
+    shape: ShapeLike | TensorLike,
     mean: TensorLike = 0.0,
     stddev: TensorLike = 1.0,
     dtype: DTypeLike = _dtypes.float32,
     seed: int | None = None,
     name: str | None = None,
 ) -> Tensor:
-    """tf.random_normal: values from N(mean, stddev^2).
+    """tf.random_normal (tf.random.normal): mean + stddev * z, z ~ N(0, 1).
+
+    Args:
+      shape: a Python shape, or a 1-D int32/int64 tensor (e.g. tf.shape(x)).
+      mean, stddev: Python numbers or 0-D tensors of `dtype`.
+      dtype: float32 or float64.
+      seed: op seed (see the module docstring).
+      name: op name.
 
     Raises:
-      ValueError: stddev < 0.
+      ValueError: a Python-number stddev < 0. TypeError: a non-float dtype.
     """
+    if _is_tensor(mean) or _is_tensor(stddev):
+        return _scaled("RandomNormal", shape, mean, stddev, dtype, seed, name, "random_normal")
     sd = _number(stddev, "stddev")
     if sd < 0:
         raise ValueError(f"random_normal: stddev must be >= 0, got {sd}")
@@ -115,19 +257,29 @@ def random_normal(
 
 
 def truncated_normal(
-    shape: ShapeLike,
+    shape: ShapeLike | TensorLike,
     mean: TensorLike = 0.0,
     stddev: TensorLike = 1.0,
     dtype: DTypeLike = _dtypes.float32,
     seed: int | None = None,
     name: str | None = None,
 ) -> Tensor:
-    """tf.truncated_normal: N(mean, stddev^2) with values farther than 2*stddev
-    from the mean redrawn (so the realised std is 0.8796 * stddev).
+    """tf.truncated_normal (tf.random.truncated_normal): mean + stddev * z,
+    z ~ N(0, 1) with values beyond 2 redrawn (so the realised std is
+    0.8796 * stddev).
+
+    Args:
+      shape: a Python shape, or a 1-D int32/int64 tensor (e.g. tf.shape(x)).
+      mean, stddev: Python numbers or 0-D tensors of `dtype`.
+      dtype: float32 or float64.
+      seed: op seed (see the module docstring).
+      name: op name.
 
     Raises:
-      ValueError: stddev < 0.
+      ValueError: a Python-number stddev < 0. TypeError: a non-float dtype.
     """
+    if _is_tensor(mean) or _is_tensor(stddev):
+        return _scaled("TruncatedNormal", shape, mean, stddev, dtype, seed, name, "truncated_normal")
     sd = _number(stddev, "stddev")
     if sd < 0:
         raise ValueError(f"truncated_normal: stddev must be >= 0, got {sd}")

@@ -13,6 +13,7 @@ from .guard import (
     set_regularization_policy,
 )
 from .hints import set_lr_multipliers, set_momentum, set_weight_decay
+from .moving_averages import ExponentialMovingAverage
 from .optimizer import (
     DECAY_CONVENTIONS,
     AdagradOptimizer,
@@ -29,7 +30,17 @@ from .optimizer import (
 )
 from .plan import UpdatePlan, VariableUpdate, update_plan
 from .report import RegularizationReport, regularization_report
-from .saver import CheckpointSettingsWarning, Saver, checkpoint_path, decay_settings, latest_checkpoint, read_checkpoint
+from .saver import (
+    CheckpointSettingsWarning,
+    CheckpointState,
+    Saver,
+    checkpoint_exists,
+    checkpoint_path,
+    decay_settings,
+    get_checkpoint_state,
+    latest_checkpoint,
+    read_checkpoint,
+)
 from .schedules import (
     cosine_decay,
     cosine_decay_restarts,
@@ -86,6 +97,10 @@ __all__ = [
     "regularization_report",
     "Saver",
     "latest_checkpoint",
+    "get_checkpoint_state",
+    "checkpoint_exists",
+    "CheckpointState",
+    "ExponentialMovingAverage",
     "checkpoint_path",
     "read_checkpoint",
     "CheckpointSettingsWarning",

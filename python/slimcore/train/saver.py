@@ -43,6 +43,9 @@ if TYPE_CHECKING:  # annotations only
 
 __all__ = [
     "Saver",
+    "CheckpointState",
+    "get_checkpoint_state",
+    "checkpoint_exists",
     "latest_checkpoint",
     "checkpoint_path",
     "read_checkpoint",
@@ -247,20 +250,90 @@ def _decay_settings_of(metadata: dict, path: str) -> dict | None:
     return settings
 
 
-def latest_checkpoint(checkpoint_dir: str, latest_filename: str | None = None) -> str | None:
-    """tf.train.latest_checkpoint: the prefix of the newest checkpoint recorded
-    in the directory's state file, or None."""
+class CheckpointState:
+    """What a directory's "checkpoint" state file records (TF1's
+    CheckpointState proto): ``model_checkpoint_path``, the newest
+    checkpoint's prefix, and ``all_model_checkpoint_paths``, the prefixes
+    kept, oldest first. Relative paths in the file are joined to the
+    directory, as TF1 does."""
+
+    def __init__(self, model_checkpoint_path: str, all_model_checkpoint_paths: list) -> None:
+        self.model_checkpoint_path = model_checkpoint_path
+        self.all_model_checkpoint_paths = list(all_model_checkpoint_paths)
+
+    def __repr__(self) -> str:
+        lines = [f'model_checkpoint_path: "{self.model_checkpoint_path}"']
+        lines += [f'all_model_checkpoint_paths: "{p}"' for p in self.all_model_checkpoint_paths]
+        return "\n".join(lines)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, CheckpointState)
+            and self.model_checkpoint_path == other.model_checkpoint_path
+            and self.all_model_checkpoint_paths == other.all_model_checkpoint_paths
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as a proto
+
+
+def _state_entries(text: str, key: str) -> list:
+    return [m.group(1) for m in re.finditer(rf'^{key}:\s*"(.*)"\s*$', text, re.MULTILINE)]
+
+
+def get_checkpoint_state(checkpoint_dir: str, latest_filename: str | None = None) -> CheckpointState | None:
+    """tf.train.get_checkpoint_state: the directory's state file, parsed.
+
+    Args:
+      checkpoint_dir: the directory Saver.save wrote to.
+      latest_filename: the state file's name (default "checkpoint").
+
+    Returns:
+      A CheckpointState, or None when there is no state file (or it names
+      no checkpoint).
+
+    Raises:
+      ValueError: a state file that is not TF's text format (TF1 raises a
+        parse error there too).
+    """
     state = _state_path(checkpoint_dir, latest_filename)
     if not os.path.isfile(state):
         return None
     with open(state) as f:
-        match = re.search(r'^model_checkpoint_path:\s*"(.*)"\s*$', f.read(), re.MULTILINE)
-    if not match:
+        text = f.read()
+    for line in text.splitlines():
+        # TF's text format: "key: value" (TF 1.14+ adds timestamp fields: kept, unused).
+        if line.strip() and not re.match(r"^\s*\w+\s*:\s*\S", line):
+            raise ValueError(f"{state}: not a checkpoint state file (line {line!r})")
+    latest = _state_entries(text, "model_checkpoint_path")
+    if not latest:
         return None
-    prefix = match.group(1)
-    if not os.path.isabs(prefix):
-        prefix = os.path.join(checkpoint_dir, prefix)
-    return prefix if os.path.isfile(checkpoint_path(prefix)) else None
+
+    def absolute(p: str) -> str:
+        return p if os.path.isabs(p) else os.path.join(checkpoint_dir, p)
+
+    return CheckpointState(
+        absolute(latest[-1]), [absolute(p) for p in _state_entries(text, "all_model_checkpoint_paths")]
+    )
+
+
+def checkpoint_exists(checkpoint_prefix: str) -> bool:
+    """tf.train.checkpoint_exists: whether a checkpoint file exists for the
+    prefix (or the file name itself)."""
+    return os.path.isfile(checkpoint_path(checkpoint_prefix))
+
+
+def latest_checkpoint(checkpoint_dir: str, latest_filename: str | None = None) -> str | None:
+    """tf.train.latest_checkpoint: the prefix of the newest checkpoint recorded
+    in the directory's state file, or None (also when its file is gone).
+
+    Raises:
+      ValueError: a state file that is not TF's text format.
+    """
+    state = get_checkpoint_state(checkpoint_dir, latest_filename)
+    if state is None:
+        return None
+    prefix = state.model_checkpoint_path
+    return prefix if checkpoint_exists(prefix) else None
 
 
 class Saver:

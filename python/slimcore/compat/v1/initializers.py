@@ -16,7 +16,8 @@ Each name is the slimcore class or function with TF1's defaults:
 ``lecun_normal(seed)``      VarianceScaling(1.0, "fan_in", "truncated_normal")
 ``lecun_uniform(seed)``     VarianceScaling(1.0, "fan_in", "uniform")
 ``global_variables()``      tf.global_variables_initializer()
-``local_variables()``       an op initializing tf.local_variables()
+``local_variables()``       tf.local_variables_initializer()
+``tables_initializer``      tf.tables_initializer (a NoOp: slimcore has no lookup tables)
 ``variables(var_list)``     tf.variables_initializer(var_list)
 ==========================  ======================================================
 """
@@ -37,8 +38,13 @@ from ...initializers import (
     VarianceScaling,
     Zeros,
 )
-from ...variables import Variable, global_variables_initializer, variables_initializer
-from ...variables import local_variables as _local_variables
+from ...variables import (
+    Variable,
+    global_variables_initializer,
+    local_variables_initializer,
+    tables_initializer,
+    variables_initializer,
+)
 
 __all__ = [
     "zeros",
@@ -56,6 +62,7 @@ __all__ = [
     "lecun_uniform",
     "global_variables",
     "local_variables",
+    "tables_initializer",
     "variables",
 ]
 
@@ -96,8 +103,8 @@ def global_variables() -> Any:
 
 
 def local_variables() -> Any:
-    """tf.initializers.local_variables: initializes tf.local_variables()."""
-    return variables_initializer(_local_variables(), name="local_init")
+    """tf.initializers.local_variables = tf.local_variables_initializer()."""
+    return local_variables_initializer()
 
 
 def variables(var_list: Iterable[Variable], name: str = "init") -> Any:
