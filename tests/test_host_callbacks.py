@@ -102,9 +102,10 @@ def test_py_func_result_contradicting_set_shape_is_an_invalid_argument_error():
         (lambda a: 1.0, tf.float32, "float64, but Tout expects float32"),  # a Python float is float64
         (lambda a: (a, a), tf.float32, "returned 2 values, but Tout lists 1"),
         (lambda a: a, [tf.float32, tf.float32], "returned 1 values, but Tout lists 2"),
-        (lambda a: np.array(["s"]), tf.float32, "numpy dtype <U1"),
-        (lambda a: np.zeros(2, np.float16), tf.float32, "numpy dtype float16"),
-        (lambda a: [object()], tf.float32, "numpy dtype object"),
+        (lambda a: np.array(["s"]), tf.float32, "string, but Tout expects float32"),
+        (lambda a: np.zeros(2, np.float16), tf.float32, "float16, but Tout expects float32"),
+        (lambda a: np.zeros(2, np.complex64), tf.float32, "numpy dtype complex64"),
+        (lambda a: [object()], tf.string, "a string tensor takes bytes or str elements"),
     ],
 )
 def test_py_func_wrong_returns_are_clear_errors_naming_the_op(ret, Tout, match):  # noqa: N803

@@ -90,16 +90,6 @@ void Graph::refine_output_shape(int id, int index, const Shape& shape) {
       throw InvalidArgument("set_shape of " + tensor + ": dimension " + std::to_string(d) + " in shape " +
                             shape_string(shape) + " is negative");
   check_shape_size(shape, dtype_size(spec.dtype));
-  // An output whose rank is not known yet (a host callback's, flagged by the
-  // node's "unknown_rank" attribute) takes `shape` whole.
-  Node& mutable_node = nodes_[static_cast<std::size_t>(id)];
-  auto flags = mutable_node.attrs.get_or<std::vector<int64_t>>("unknown_rank", {});
-  if (static_cast<std::size_t>(index) < flags.size() && flags[static_cast<std::size_t>(index)] != 0) {
-    spec.shape = shape;
-    flags[static_cast<std::size_t>(index)] = 0;
-    mutable_node.attrs.set("unknown_rank", flags);
-    return;
-  }
   if (!shape_compatible(spec.shape, shape))
     throw InvalidArgument("set_shape of " + tensor + ": shapes " + shape_string(spec.shape) + " and " +
                           shape_string(shape) + " are not compatible");

@@ -6,13 +6,12 @@
 //   Print(x, d_1..d_n)     = x, after callback(x, d_1..d_n) (it prints)
 //   PrintV2(d_1..d_n)      : no outputs, callback(d_1..d_n)
 //
-// Attributes: "token" (the callback, int64), PyFunc's "Tout" (list of DType
-// codes) and "unknown_rank" (one flag per output: its static rank is not known
-// until set_shape gives it). Until the engine represents unknown rank, such an
-// output is recorded as [?] for the ops built on it: elementwise ops, reshape
-// and full reductions build; an op needing a known rank wants set_shape first. The callback runs on the calling thread
-// of Session::run, outside every parallel region. None of these ops has a gradient into its data inputs (TF1: PyFunc is
-// not differentiable; Print passes the gradient of its output to x only).
+// Attributes: "token" (the callback, int64) and PyFunc's "Tout" (list of
+// DType codes). A PyFunc output has unknown rank until set_shape gives it a
+// shape. The callback runs on the calling thread of Session::run, outside
+// every parallel region. None of these ops has a gradient into its data
+// inputs (TF1: PyFunc is not differentiable; Print passes the gradient of its
+// output to x only).
 #include <map>
 #include <mutex>
 
@@ -45,24 +44,19 @@ std::vector<Tensor> call_host(const KernelContext& c, std::size_t first_input = 
 std::vector<DType> tout(const Attrs& attrs) {
   std::vector<DType> out;
   for (int64_t code : attrs.get<std::vector<int64_t>>("Tout")) {
-    if (code < 0 || code > static_cast<int64_t>(DType::Bool))
+    if (code < 0 || code > static_cast<int64_t>(DType::String))
       throw InvalidArgument("Tout holds an unknown dtype code " + std::to_string(code));
     out.push_back(static_cast<DType>(code));
   }
   return out;
 }
 
-bool rank_unknown(const Node& node, std::size_t output) {
-  const auto flags = node.attrs.get_or<std::vector<int64_t>>("unknown_rank", {});
-  return output < flags.size() && flags[output] != 0;
-}
-
 std::vector<TensorSpec> py_func_shape(const InferContext& c) {
   std::vector<TensorSpec> out;
-  for (DType dtype : tout(c.attrs())) out.push_back({dtype, {kUnknownDim}});
-  // A node built before (or rebuilt after) set_shape keeps what set_shape gave.
+  for (DType dtype : tout(c.attrs())) out.push_back({dtype, unknown_rank_shape()});
+  // A node rebuilt after set_shape keeps what set_shape gave.
   for (std::size_t i = 0; i < out.size() && i < c.node.outputs.size(); ++i)
-    if (!rank_unknown(c.node, i)) out[i].shape = c.node.outputs[i].shape;
+    if (!is_unknown_rank(c.node.outputs[i].shape)) out[i].shape = c.node.outputs[i].shape;
   return out;
 }
 
@@ -79,7 +73,7 @@ void py_func_kernel(KernelContext& c) {
       c.fail("value " + std::to_string(i) + " returned by the function is " + dtype_name(results[i].dtype()) +
              ", but Tout expects " + dtype_name(types[i]));
     const Shape& declared = c.node.outputs[i].shape;
-    if (!rank_unknown(c.node, i) &&
+    if (!is_unknown_rank(declared) &&
         !(declared.size() == results[i].shape().size() && shape_compatible(declared, results[i].shape())))
       c.fail("value " + std::to_string(i) + " returned by the function has shape " + shape_string(results[i].shape()) +
              ", but its static shape (set_shape) is " + shape_string(declared));
@@ -92,13 +86,15 @@ REGISTER_OP("PyFunc")
     .shape(py_func_shape)
     .kernel(py_func_kernel)
     .sets_own_outputs()
-    .not_differentiable();
+    .not_differentiable()
+    .any_dtype();
 REGISTER_OP("PyFuncStateless")
     .variadic_inputs()
     .shape(py_func_shape)
     .kernel(py_func_kernel)
     .sets_own_outputs()
-    .not_differentiable();
+    .not_differentiable()
+    .any_dtype();
 
 REGISTER_OP("Print")
     .variadic_inputs()

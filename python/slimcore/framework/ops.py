@@ -216,13 +216,7 @@ class Tensor(_Operators):
 
     @property
     def shape(self) -> TensorShape:
-        """The static shape (tf.Tensor.shape): what shape inference and set_shape know.
-
-        Unknown rank (``TensorShape(None)``) for an output its op flags so
-        (attribute "unknown_rank": a py_func's, until set_shape)."""
-        flags = self.graph._c.node_attr(self._node, "unknown_rank")
-        if flags and flags[self._index]:
-            return TensorShape(None)
+        """The static shape (tf.Tensor.shape): what shape inference and set_shape know."""
         return TensorShape._from_core(self.graph._c.output_shape(self._node, self._index))
 
     def get_shape(self) -> TensorShape:

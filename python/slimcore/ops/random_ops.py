@@ -24,6 +24,7 @@ import os
 from typing import TYPE_CHECKING
 
 from ..framework import dtypes as _dtypes
+from ..framework import tensor_util as _tensor_util
 from ..framework.ops import Graph, Tensor, _op1, _tensor_or_none, convert_to_tensor, get_default_graph
 from ..framework.ops import name_scope as _name_scope
 from ..framework.tensor_shape import _core_shape
@@ -69,24 +70,15 @@ def _is_tensor(value: object) -> bool:
 
 def _known_shape_value(shape: Tensor) -> list:
     """What the graph knows of the value of a 1-D shape tensor: its entries,
-    -1 where unknown. A private, minimal form of TF1's
-    tensor_util.constant_value_as_shape: a Const's value, or the static shape
-    of the tensor a Shape op reads; unknown entries otherwise.
+    -1 where unknown (tensor_util.constant_value_as_shape).
 
     Raises:
       ValueError: not a 1-D tensor of statically known length.
     """
-    static = shape.shape
-    if static.ndims != 1 or static[0] is None:
-        raise ValueError(f"shape must be a 1-D tensor of known length, got {shape.name} of shape {static}")
-    op = shape.op
-    if op.type == "Const":
-        return [int(d) for d in op.get_attr("value").reshape(-1)]
-    if op.type == "Shape" and op.inputs:
-        dims = op.inputs[0].shape
-        if dims.ndims is not None:
-            return [-1 if d is None else int(d) for d in dims.as_list()]
-    return [-1] * int(static[0])
+    dims = _tensor_util.constant_value_as_shape(shape)
+    if dims is None:
+        raise ValueError(f"shape must be a 1-D tensor of known length, got {shape.name} of shape {shape.shape}")
+    return dims
 
 
 def _shape_operand(shape: ShapeLike | TensorLike, op_type: str) -> tuple:

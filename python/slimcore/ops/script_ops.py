@@ -49,7 +49,6 @@ if TYPE_CHECKING:  # annotations only
 __all__ = ["py_func", "numpy_function"]
 
 # numpy dtypes a host function may return, by numpy name.
-_RETURNABLE = {"float32", "float64", "int32", "int64", "bool"}
 
 
 def _python_error(label: str, exc: BaseException) -> Exception:
@@ -103,12 +102,17 @@ def host_call(
 
 def _as_tensor_result(value: Any, index: int, label: str) -> _core.Tensor:
     array = np.asarray(value, order="C")
-    if array.dtype.name not in _RETURNABLE:
+    try:
+        dtype = _dtypes.as_dtype(array.dtype)
+    except TypeError:
         raise _core.InvalidArgumentError(
             f"{label}: value {index} returned by the function has numpy dtype {array.dtype}, "
-            f"which a py_func cannot return (use float32, float64, int32, int64 or bool)"
-        )
-    return _core.Tensor(array, _dtypes.as_dtype(array.dtype)._core)
+            f"which no slimcore dtype holds (use a float, int, bool or bytes array)"
+        ) from None
+    try:
+        return _core.Tensor(array, dtype._core)
+    except (TypeError, ValueError) as exc:  # e.g. an object array of non-bytes
+        raise _core.InvalidArgumentError(f"{label}: value {index} returned by the function: {exc}") from None
 
 
 def _py_func(
@@ -136,7 +140,7 @@ def _py_func(
         return [_as_tensor_result(v, i, f"op '{label['name']}' ({op_type})") for i, v in enumerate(values)]
 
     graph = _graph_of(inputs) if inputs else get_default_graph()
-    attrs = {"Tout": [int(t._core) for t in types], "unknown_rank": [1] * len(types)}
+    attrs = {"Tout": [int(t._core) for t in types]}
     op = host_call(op_type, call, inputs, attrs, name, graph=graph)
     label["name"] = op.name
     if not types:
