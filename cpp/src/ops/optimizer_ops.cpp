@@ -38,7 +38,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <tuple>
 #include <type_traits>
 
 #include "kernel_util.h"
@@ -60,13 +62,16 @@ Algorithm algorithm_of(const std::string& name) {
   throw InvalidArgument("unknown optimizer algorithm '" + name + "'");
 }
 
-// One variable's update in this step.
+// One variable's update in this step: it reads p, g and the slots s0..s2 and
+// writes the new values to out[0..3] (p, s0, s1, s2): the same buffers in
+// place, or their places in the shadow arenas (Mode::kShadow).
 struct Segment {
   float* p;
   const float* g;
   float* s0;
   float* s1;
   float* s2;
+  float* out[4];
   int64_t n;
   float lr;
   float mu;
@@ -90,6 +95,7 @@ struct Narrow {
   static Narrow load(const float* p) { return {*p}; }
   static Narrow splat(float x) { return {x}; }
   void store(float* p) const { *p = v; }
+  void stream(float* p) const { *p = v; }
   friend Narrow operator+(Narrow a, Narrow b) { return {a.v + b.v}; }
   friend Narrow operator-(Narrow a, Narrow b) { return {a.v - b.v}; }
   friend Narrow operator*(Narrow a, Narrow b) { return {a.v * b.v}; }
@@ -107,6 +113,7 @@ struct Wide {
   static Wide load(const float* p) { return {_mm512_loadu_ps(p)}; }
   static Wide splat(float x) { return {_mm512_set1_ps(x)}; }
   void store(float* p) const { _mm512_storeu_ps(p, v); }
+  void stream(float* p) const { _mm512_stream_ps(p, v); }  // p 64-byte aligned
   friend Wide operator+(Wide a, Wide b) { return {_mm512_add_ps(a.v, b.v)}; }
   friend Wide operator-(Wide a, Wide b) { return {_mm512_sub_ps(a.v, b.v)}; }
   friend Wide operator*(Wide a, Wide b) { return {_mm512_mul_ps(a.v, b.v)}; }
@@ -123,6 +130,7 @@ struct Wide {
   static Wide load(const float* p) { return {_mm256_loadu_ps(p)}; }
   static Wide splat(float x) { return {_mm256_set1_ps(x)}; }
   void store(float* p) const { _mm256_storeu_ps(p, v); }
+  void stream(float* p) const { _mm256_stream_ps(p, v); }  // p 32-byte aligned
   friend Wide operator+(Wide a, Wide b) { return {_mm256_add_ps(a.v, b.v)}; }
   friend Wide operator-(Wide a, Wide b) { return {_mm256_sub_ps(a.v, b.v)}; }
   friend Wide operator*(Wide a, Wide b) { return {_mm256_mul_ps(a.v, b.v)}; }
@@ -150,6 +158,7 @@ struct Wide {
   static Wide load(const float* p) { return {_mm_loadu_ps(p)}; }
   static Wide splat(float x) { return {_mm_set1_ps(x)}; }
   void store(float* p) const { _mm_storeu_ps(p, v); }
+  void stream(float* p) const { _mm_stream_ps(p, v); }  // p 16-byte aligned
   friend Wide operator+(Wide a, Wide b) { return {_mm_add_ps(a.v, b.v)}; }
   friend Wide operator-(Wide a, Wide b) { return {_mm_sub_ps(a.v, b.v)}; }
   friend Wide operator*(Wide a, Wide b) { return {_mm_mul_ps(a.v, b.v)}; }
@@ -174,6 +183,13 @@ struct Wide {
 using Wide = Narrow;
 #endif
 
+// Orders the non-temporal stores (stream()) before what follows.
+inline void stream_fence() {
+#if defined(__SSE2__)
+  _mm_sfence();
+#endif
+}
+
 // Calls step(V{}, i) for i in [begin, end): whole Wide vectors, then the
 // scalar tail one Narrow at a time.
 template <typename Step> inline void for_each_lane_group(int64_t begin, int64_t end, Step&& step) {
@@ -183,10 +199,12 @@ template <typename Step> inline void for_each_lane_group(int64_t begin, int64_t 
 }
 
 // What a pass over a block does with the new values it computes: store them
-// (kStore), or only check that they are finite (kDryRun, which writes
-// nothing). Both return whether every new value of the block (weights and
-// slots) is finite.
-enum class Mode { kStore, kDryRun };
+// in place (kStore), only check that they are finite (kDryRun, which writes
+// nothing), or write them to the shadow arenas with the gradients checked too
+// (kShadow: non-temporal stores, or plain ones for kShadowCached when the
+// step fits in the caches). All return whether every new value of the block
+// (weights and slots) is finite.
+enum class Mode { kStore, kDryRun, kShadow, kShadowCached };
 
 // Accumulates 0 * x: the sum stays 0 while every x is finite and becomes NaN
 // at the first NaN or Inf (the finiteness test of the pass: two vector ops,
@@ -198,6 +216,11 @@ constexpr double kHeadroom = 0x1p64;
 struct FiniteProbe {
   Wide wide = Wide::splat(0.0f), wide_big = Wide::splat(0.0f);
   Narrow narrow = Narrow::splat(0.0f), narrow_big = Narrow::splat(0.0f);
+  // Only the finiteness test (within_headroom() then says nothing).
+  template <typename V> void add_finite(V x) {
+    if constexpr (std::is_same_v<V, Wide>) wide = wide + V::splat(0.0f) * x;
+    else narrow = narrow + V::splat(0.0f) * x;
+  }
   template <typename V> void add(V x) {
     const V zero = V::splat(0.0f), scale = V::splat(0x1p64f);
     if constexpr (std::is_same_v<V, Wide>) {
@@ -212,66 +235,77 @@ struct FiniteProbe {
   bool within_headroom() const { return wide_big.reduce_add() + narrow_big.v == 0.0f; }
 };
 
-// What a block's new values were like.
-enum BlockResult : char { kFine = 0, kLarge = 1, kNonFinite = 2 };
+// What a block's new values (and, for the shadow modes, gradients) were like.
+enum BlockResult : char { kFine = 0, kLarge = 1, kNonFinite = 2, kBadGradient = 3 };
 
 // The update rules of the header comment, for the elements [begin, end) of one
 // variable. Returns whether every new value is finite and below kHeadroom.
 template <Algorithm A, Mode M>
 BlockResult update_block(const Segment& s, const Hyper& h, int64_t begin, int64_t end) {
+  constexpr bool kShadowed = M == Mode::kShadow || M == Mode::kShadowCached;
   float* __restrict p = s.p;
   const float* __restrict g = s.g;
   float* __restrict s0 = s.s0;
   float* __restrict s1 = s.s1;
   float* __restrict s2 = s.s2;
+  // Where the new values of p, s0, s1, s2 go.
+  float* __restrict out_p = kShadowed ? s.out[0] : p;
+  float* __restrict out_s0 = kShadowed ? s.out[1] : s0;
+  float* __restrict out_s1 = kShadowed ? s.out[2] : s1;
+  float* __restrict out_s2 = kShadowed ? s.out[3] : s2;
   // Scalars in locals: read through `s` they could alias the stores.
   const float lr_ = s.lr, keep_ = s.keep, mu_ = s.mu;
   const float b1_ = h.b1, b2_ = h.b2, eps_ = h.eps, rho_ = h.rho;
   const bool nesterov = h.nesterov, centered = h.centered;
-  FiniteProbe probe;
+  FiniteProbe probe, gradient_probe;
   auto put = [&probe](auto x, float* dst) {
-    probe.add(x);
-    if constexpr (M == Mode::kStore) x.store(dst);
+    if constexpr (kShadowed) probe.add_finite(x);
+    else probe.add(x);
+    if constexpr (M == Mode::kStore || M == Mode::kShadowCached) x.store(dst);
+    if constexpr (M == Mode::kShadow) x.stream(dst);
   };
   for_each_lane_group(begin, end, [&](auto lanes, int64_t i) {
     using V = decltype(lanes);
     const V lr = V::splat(lr_), keep = V::splat(keep_);
     const V pi = V::load(p + i);
     const V gi = V::load(g + i);
+    if constexpr (kShadowed) gradient_probe.add_finite(gi);
     if constexpr (A == Algorithm::kSgd) {
-      put(keep * pi - lr * gi, p + i);
+      put(keep * pi - lr * gi, out_p + i);
     } else if constexpr (A == Algorithm::kMomentum) {
       const V mu = V::splat(mu_);
       const V a = mu * V::load(s0 + i) + gi;  // a <- mu a + g
-      put(a, s0 + i);
-      put(keep * pi - lr * (nesterov ? gi + mu * a : a), p + i);
+      put(a, out_s0 + i);
+      put(keep * pi - lr * (nesterov ? gi + mu * a : a), out_p + i);
     } else if constexpr (A == Algorithm::kAdam) {
       const V b1 = V::splat(b1_), b2 = V::splat(b2_), eps = V::splat(eps_);
       const V c1 = V::splat(1.0f - b1_), c2 = V::splat(1.0f - b2_);
       const V m = b1 * V::load(s0 + i) + c1 * gi;       // m <- b1 m + (1-b1) g
       const V v = b2 * V::load(s1 + i) + c2 * gi * gi;  // v <- b2 v + (1-b2) g^2
-      put(m, s0 + i);
-      put(v, s1 + i);
-      put(keep * pi - lr * m / (sqrt(v) + eps), p + i);  // lr includes sqrt(1-b2^t)/(1-b1^t)
+      put(m, out_s0 + i);
+      put(v, out_s1 + i);
+      put(keep * pi - lr * m / (sqrt(v) + eps), out_p + i);  // lr includes sqrt(1-b2^t)/(1-b1^t)
     } else if constexpr (A == Algorithm::kRmsProp) {
       const V rho = V::splat(rho_), c = V::splat(1.0f - rho_), eps = V::splat(eps_), mu = V::splat(mu_);
       const V ms = rho * V::load(s0 + i) + c * gi * gi;  // ms <- rho ms + (1-rho) g^2
       V denom = ms;
       if (centered) {
         const V mg = rho * V::load(s2 + i) + c * gi;  // mg <- rho mg + (1-rho) g
-        put(mg, s2 + i);
+        put(mg, out_s2 + i);
         denom = ms - mg * mg;
       }
       const V mom = mu * V::load(s1 + i) + lr * gi / sqrt(denom + eps);
-      put(ms, s0 + i);
-      put(mom, s1 + i);
-      put(keep * pi - mom, p + i);
+      put(ms, out_s0 + i);
+      put(mom, out_s1 + i);
+      put(keep * pi - mom, out_p + i);
     } else {
       const V acc = V::load(s0 + i) + gi * gi;  // acc <- acc + g^2
-      put(acc, s0 + i);
-      put(keep * pi - lr * gi / sqrt(acc), p + i);
+      put(acc, out_s0 + i);
+      put(keep * pi - lr * gi / sqrt(acc), out_p + i);
     }
   });
+  if constexpr (M == Mode::kShadow) stream_fence();  // the streamed stores are visible before the commit
+  if (kShadowed && !gradient_probe.finite()) return kBadGradient;
   return !probe.finite() ? kNonFinite : probe.within_headroom() ? kFine : kLarge;
 }
 
@@ -345,6 +379,18 @@ void run_pass(Algorithm a, const std::vector<Segment>& segments, const std::vect
   }
 }
 
+// The n-th optimizer slot's variable node of variable i (n = 0: the variable).
+int node_of(const KernelContext& c, std::size_t i, std::size_t n) {
+  const auto& vars = c.attrs().get<std::vector<int64_t>>("vars");
+  const auto& slots = c.attrs().get<std::vector<int64_t>>("slots");
+  const std::size_t per_var = vars.empty() ? 0 : slots.size() / vars.size();
+  return static_cast<int>(n == 0 ? vars[i] : slots[i * per_var + n - 1]);
+}
+
+// Steps this large (elements) stream their new values past the caches; smaller
+// ones store them (the shadow and the arena both stay cache-resident then).
+constexpr int64_t kStreamThreshold = int64_t{1} << 20;
+
 // True when some new value of variable `s` could overflow float32 this step,
 // for gradients bounded by |g| <= g_max and weights and slots bounded by
 // kHeadroom (which the last pass's probe vouched for). The bound is a
@@ -392,6 +438,87 @@ std::string names_with(const KernelContext& c, const std::vector<char>& flags, c
   for (std::size_t i = 0; i < flags.size(); ++i)
     if (flags[i] >= level) names += (names.empty() ? "" : ", ") + c.node_name(static_cast<int>(vars[i]));
   return names;
+}
+
+// The step through the shadow arenas (VariableStore::shadow): one fused pass
+// reads each gradient once, checks it and the new values in registers, and
+// writes the new weights and slots to the shadows (non-temporal stores: no
+// read-for-ownership, so the pass moves as many bytes as the in-place one);
+// the shadows then replace the arenas (commit_shadows), or, when some value is
+// NaN or Inf, the op raises and the arenas were never written. The parts of
+// an arena that other ops' variables occupy are copied to the shadow first.
+// Returns false, having done nothing, when the step does not qualify: a
+// variable or slot outside the arenas, or this op's variables filling less
+// than half of an arena it writes (the copy would then cost more than the
+// check pass of the in-place path).
+bool apply_through_shadows(KernelContext& c, Algorithm a, std::vector<Segment>& segments,
+                           const std::vector<Block>& blocks, const Hyper& h, std::vector<char>& result) {
+  VariableStore& store = c.variables;
+  struct Range {
+    int arena;
+    int64_t begin, end;  // elements, in the arena
+    float** out;         // the segment's out pointer for it
+  };
+  std::vector<Range> ranges;
+  std::vector<int> arenas;
+  int64_t total = 0;
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    Segment& s = segments[i];
+    total += s.n;
+    const float* in[4] = {s.p, s.s0, s.s1, s.s2};
+    for (std::size_t n = 0; n < 4 && in[n]; ++n) {
+      const int k = store.arena_of(node_of(c, i, n));
+      if (k < 0) return false;
+      const int64_t begin = in[n] - store.arena(k).data<float>();
+      ranges.push_back({k, begin, begin + s.n, &s.out[n]});
+      if (std::find(arenas.begin(), arenas.end(), k) == arenas.end()) arenas.push_back(k);
+    }
+  }
+  for (int k : arenas) {
+    int64_t covered = 0;
+    for (const Range& r : ranges)
+      if (r.arena == k) covered += r.end - r.begin;
+    if (2 * covered < store.arena(k).numel()) return false;
+  }
+
+  // Out pointers into the shadows; what no segment covers is copied over.
+  bool aligned = true;
+  for (const Range& r : ranges) {
+    *r.out = store.shadow(r.arena) + r.begin;
+    aligned = aligned && reinterpret_cast<std::uintptr_t>(*r.out) % 64 == 0;
+  }
+  std::sort(ranges.begin(), ranges.end(),
+            [](const Range& x, const Range& y) { return std::tie(x.arena, x.begin) < std::tie(y.arena, y.begin); });
+  for (int k : arenas) {
+    const float* live = store.arena(k).data<float>();
+    float* shadow = store.shadow(k);
+    int64_t at = 0;
+    auto copy_to = [&](int64_t end) {
+      if (end > at) std::copy(live + at, live + end, shadow + at);
+      at = std::max(at, end);
+    };
+    for (const Range& r : ranges)
+      if (r.arena == k) {
+        copy_to(r.begin);
+        at = std::max(at, r.end);
+      }
+    copy_to(store.arena(k).numel());
+  }
+
+  if (aligned && total >= kStreamThreshold) run_pass<Mode::kShadow>(a, segments, blocks, h, result);
+  else run_pass<Mode::kShadowCached>(a, segments, blocks, h, result);
+  std::string names = names_with(c, result, kBadGradient);
+  if (!names.empty())
+    throw NonFinite("op '" + c.node.name + "': NaN or Inf in the gradients of " + names +
+                    "; no variable or slot was changed (check the loss and the learning rate)");
+  names = names_with(c, result, kNonFinite);
+  if (!names.empty())
+    throw NonFinite("op '" + c.node.name + "': this step would make NaN or Inf values in " + names +
+                    " (or their optimizer slots); no variable or slot was changed (the learning rate or "
+                    "the gradients are too large: lower the learning rate, clip the gradients)");
+  store.commit_shadows(arenas);
+  c.op_counters[c.node.id] = 0;  // the in-place path's headroom record: unknown now
+  return true;
 }
 
 // The step, all or nothing: either every variable and slot takes its new
@@ -541,8 +668,15 @@ void apply_kernel(KernelContext& c) {
     const double decay = decay_from_input[i] ? weight_decay : own_decay[i];
     const double scale = convention == "lr" ? var_lr : convention == "schedule" ? multiplier : 1.0;
     const double var_mu = std::isnan(mu_override[i]) ? mu : mu_override[i];
-    segments.push_back({value.data<float>(), grad.data<float>(), s[0], s[1], s[2], value.numel(),
-                        static_cast<float>(var_lr * bias_correction), static_cast<float>(var_mu),
+    segments.push_back({value.data<float>(),
+                        grad.data<float>(),
+                        s[0],
+                        s[1],
+                        s[2],
+                        {nullptr, nullptr, nullptr, nullptr},
+                        value.numel(),
+                        static_cast<float>(var_lr * bias_correction),
+                        static_cast<float>(var_mu),
                         static_cast<float>(1.0 - decay * scale)});
     for (int64_t b = 0; b < value.numel(); b += kBlock)
       blocks.push_back({static_cast<int>(i), b, std::min(value.numel(), b + kBlock)});
@@ -552,7 +686,8 @@ void apply_kernel(KernelContext& c) {
   if (!attrs.get_or<bool>("check_finite", true)) {
     run_pass<Mode::kStore>(a, segments, blocks, h, result);
   } else {
-    apply_all_or_nothing(c, a, segments, blocks, h, result);
+    if (!apply_through_shadows(c, a, segments, blocks, h, result))
+      apply_all_or_nothing(c, a, segments, blocks, h, result);
   }
   if (a == Algorithm::kAdam) {
     *beta_powers[0]->data<float>() *= h.b1;
