@@ -14,6 +14,12 @@
 //   rmsprop   ms <- rho ms + (1-rho) g^2;  [centered: mg <- rho mg + (1-rho) g, D = ms - mg^2]
 //             mom <- mu mom + lr g / sqrt(D + eps);  p <- keep p - mom
 //   adagrad   acc <- acc + g^2;  p <- keep p - lr g / sqrt(acc)
+//   adadelta  acc <- rho acc + (1-rho) g^2;  u = sqrt(accu + eps) / sqrt(acc + eps) g;
+//             p <- keep p - lr u;  accu <- rho accu + (1-rho) u^2
+//   ftrl      (TF1's ApplyFtrlV2, with q = keep p) gs = g + 2 l2s q;  n = acc + gs^2;
+//             lin <- lin + gs - (n^-lrp - acc^-lrp) / lr q;  acc <- n;
+//             p <- |lin| > l1 ? (l1 sign(lin) - lin) / (n^-lrp / lr + 2 l2) : 0   (x^-lrp: sqrt when lrp = -0.5)
+//   proximal  q = keep p - lr g;  p <- sign(q) max(|q| - lr l1, 0) / (1 + lr l2)
 // lr is the learning rate times the variable's lr multiplier; mu its
 // momentum (the optimizer's unless the variable overrides it). The decay is
 // applied to the weight before the base update, the base update using the
@@ -51,7 +57,7 @@ namespace slimcore {
 
 namespace {
 
-enum class Algorithm { kSgd, kMomentum, kAdam, kRmsProp, kAdagrad };
+enum class Algorithm { kSgd, kMomentum, kAdam, kRmsProp, kAdagrad, kAdadelta, kFtrl, kProximalSgd };
 
 Algorithm algorithm_of(const std::string& name) {
   if (name == "sgd") return Algorithm::kSgd;
@@ -59,6 +65,9 @@ Algorithm algorithm_of(const std::string& name) {
   if (name == "adam") return Algorithm::kAdam;
   if (name == "rmsprop") return Algorithm::kRmsProp;
   if (name == "adagrad") return Algorithm::kAdagrad;
+  if (name == "adadelta") return Algorithm::kAdadelta;
+  if (name == "ftrl") return Algorithm::kFtrl;
+  if (name == "proximal_sgd") return Algorithm::kProximalSgd;
   throw InvalidArgument("unknown optimizer algorithm '" + name + "'");
 }
 
@@ -80,6 +89,7 @@ struct Segment {
 
 struct Hyper {
   float b1 = 0, b2 = 0, eps = 0, rho = 0;
+  float l1 = 0, l2 = 0, l2_shrinkage = 0, lr_power = -0.5f;  // ftrl, proximal_sgd
   bool nesterov = false, centered = false;
 };
 
@@ -102,6 +112,12 @@ struct Narrow {
   friend Narrow operator/(Narrow a, Narrow b) { return {a.v / b.v}; }
   friend Narrow sqrt(Narrow a) { return {std::sqrt(a.v)}; }
   friend Narrow abs_max(Narrow a, Narrow b) { return {std::max(a.v, std::fabs(b.v))}; }  // max(a, |b|)
+  friend Narrow abs(Narrow a) { return {std::fabs(a.v)}; }
+  friend Narrow max(Narrow a, Narrow b) { return {std::max(a.v, b.v)}; }
+  friend Narrow copysign(Narrow magnitude, Narrow sign) { return {std::copysign(magnitude.v, sign.v)}; }
+  friend Narrow select_greater(Narrow a, Narrow b, Narrow x, Narrow y) {
+    return {a.v > b.v ? x.v : y.v};
+  }  // a > b ? x : y
   float reduce_max() const { return v; }
   float reduce_add() const { return v; }
 };
@@ -120,6 +136,16 @@ struct Wide {
   friend Wide operator/(Wide a, Wide b) { return {_mm512_div_ps(a.v, b.v)}; }
   friend Wide sqrt(Wide a) { return {_mm512_sqrt_ps(a.v)}; }
   friend Wide abs_max(Wide a, Wide b) { return {_mm512_max_ps(a.v, _mm512_abs_ps(b.v))}; }
+  friend Wide abs(Wide a) { return {_mm512_abs_ps(a.v)}; }
+  friend Wide max(Wide a, Wide b) { return {_mm512_max_ps(a.v, b.v)}; }
+  friend Wide copysign(Wide magnitude, Wide sign) {
+    const __m512i m = _mm512_castps_si512(_mm512_abs_ps(magnitude.v));
+    const __m512i s = _mm512_and_si512(_mm512_castps_si512(sign.v), _mm512_set1_epi32(INT32_MIN));
+    return {_mm512_castsi512_ps(_mm512_or_si512(m, s))};
+  }
+  friend Wide select_greater(Wide a, Wide b, Wide x, Wide y) {
+    return {_mm512_mask_blend_ps(_mm512_cmp_ps_mask(a.v, b.v, _CMP_GT_OQ), y.v, x.v)};
+  }
   float reduce_max() const { return _mm512_reduce_max_ps(v); }
   float reduce_add() const { return _mm512_reduce_add_ps(v); }
 };
@@ -137,6 +163,15 @@ struct Wide {
   friend Wide operator/(Wide a, Wide b) { return {_mm256_div_ps(a.v, b.v)}; }
   friend Wide sqrt(Wide a) { return {_mm256_sqrt_ps(a.v)}; }
   friend Wide abs_max(Wide a, Wide b) { return {_mm256_max_ps(a.v, _mm256_andnot_ps(_mm256_set1_ps(-0.0f), b.v))}; }
+  friend Wide abs(Wide a) { return {_mm256_andnot_ps(_mm256_set1_ps(-0.0f), a.v)}; }
+  friend Wide max(Wide a, Wide b) { return {_mm256_max_ps(a.v, b.v)}; }
+  friend Wide copysign(Wide magnitude, Wide sign) {
+    const __m256 bit = _mm256_set1_ps(-0.0f);
+    return {_mm256_or_ps(_mm256_andnot_ps(bit, magnitude.v), _mm256_and_ps(bit, sign.v))};
+  }
+  friend Wide select_greater(Wide a, Wide b, Wide x, Wide y) {
+    return {_mm256_blendv_ps(y.v, x.v, _mm256_cmp_ps(a.v, b.v, _CMP_GT_OQ))};
+  }
   float reduce_max() const {
     return reduce([](float a, float b) { return std::max(a, b); });
   }
@@ -165,6 +200,16 @@ struct Wide {
   friend Wide operator/(Wide a, Wide b) { return {_mm_div_ps(a.v, b.v)}; }
   friend Wide sqrt(Wide a) { return {_mm_sqrt_ps(a.v)}; }
   friend Wide abs_max(Wide a, Wide b) { return {_mm_max_ps(a.v, _mm_andnot_ps(_mm_set1_ps(-0.0f), b.v))}; }
+  friend Wide abs(Wide a) { return {_mm_andnot_ps(_mm_set1_ps(-0.0f), a.v)}; }
+  friend Wide max(Wide a, Wide b) { return {_mm_max_ps(a.v, b.v)}; }
+  friend Wide copysign(Wide magnitude, Wide sign) {
+    const __m128 bit = _mm_set1_ps(-0.0f);
+    return {_mm_or_ps(_mm_andnot_ps(bit, magnitude.v), _mm_and_ps(bit, sign.v))};
+  }
+  friend Wide select_greater(Wide a, Wide b, Wide x, Wide y) {
+    const __m128 mask = _mm_cmpgt_ps(a.v, b.v);
+    return {_mm_or_ps(_mm_and_ps(mask, x.v), _mm_andnot_ps(mask, y.v))};
+  }
   float reduce_max() const {
     return reduce([](float a, float b) { return std::max(a, b); });
   }
@@ -188,6 +233,14 @@ inline void stream_fence() {
 #if defined(__SSE2__)
   _mm_sfence();
 #endif
+}
+
+// x^e lane by lane (std::pow: no vector pow without a math library).
+template <typename V> V power(V x, float e) {
+  float lanes[V::kWidth];
+  x.store(lanes);
+  for (float& l : lanes) l = std::pow(l, e);
+  return V::load(lanes);
 }
 
 // Calls step(V{}, i) for i in [begin, end): whole Wide vectors, then the
@@ -256,6 +309,7 @@ BlockResult update_block(const Segment& s, const Hyper& h, int64_t begin, int64_
   // Scalars in locals: read through `s` they could alias the stores.
   const float lr_ = s.lr, keep_ = s.keep, mu_ = s.mu;
   const float b1_ = h.b1, b2_ = h.b2, eps_ = h.eps, rho_ = h.rho;
+  const float l1_ = h.l1, l2_ = h.l2, l2s_ = h.l2_shrinkage, lrp_ = h.lr_power;
   const bool nesterov = h.nesterov, centered = h.centered;
   FiniteProbe probe, gradient_probe;
   auto put = [&probe](auto x, float* dst) {
@@ -298,10 +352,34 @@ BlockResult update_block(const Segment& s, const Hyper& h, int64_t begin, int64_
       put(ms, out_s0 + i);
       put(mom, out_s1 + i);
       put(keep * pi - mom, out_p + i);
-    } else {
+    } else if constexpr (A == Algorithm::kAdagrad) {
       const V acc = V::load(s0 + i) + gi * gi;  // acc <- acc + g^2
       put(acc, out_s0 + i);
       put(keep * pi - lr * gi / sqrt(acc), out_p + i);
+    } else if constexpr (A == Algorithm::kAdadelta) {
+      const V rho = V::splat(rho_), c = V::splat(1.0f - rho_), eps = V::splat(eps_);
+      const V acc = rho * V::load(s0 + i) + c * (gi * gi);  // acc <- rho acc + (1-rho) g^2
+      const V accu = V::load(s1 + i);
+      const V u = sqrt(accu + eps) / sqrt(acc + eps) * gi;  // u = sqrt(accu + eps) / sqrt(acc + eps) g
+      put(acc, out_s0 + i);
+      put(rho * accu + c * (u * u), out_s1 + i);  // accu <- rho accu + (1-rho) u^2
+      put(keep * pi - lr * u, out_p + i);
+    } else if constexpr (A == Algorithm::kFtrl) {
+      const V q = keep * pi, acc = V::load(s0 + i), l1 = V::splat(l1_);
+      const V gs = gi + V::splat(2.0f * l2s_) * q;  // gs = g + 2 l2s q
+      const V n = acc + gs * gs;                    // n = acc + gs^2 (TF1; TF2 adds g^2)
+      const bool root = lrp_ == -0.5f;
+      const V n_pow = root ? sqrt(n) : power(n, -lrp_);
+      const V acc_pow = root ? sqrt(acc) : power(acc, -lrp_);
+      const V lin = V::load(s1 + i) + gs - (n_pow - acc_pow) / lr * q;
+      const V quadratic = n_pow / lr + V::splat(2.0f * l2_);
+      put(n, out_s0 + i);
+      put(lin, out_s1 + i);
+      put(select_greater(abs(lin), l1, (copysign(l1, lin) - lin) / quadratic, V::splat(0.0f)), out_p + i);
+    } else {
+      const V q = keep * pi - lr * gi;  // q = keep p - lr g
+      const V shrunk = l1_ > 0 ? copysign(max(abs(q) - lr * V::splat(l1_), V::splat(0.0f)), q) : q;
+      put(shrunk / (V::splat(1.0f) + V::splat(l2_) * lr), out_p + i);
     }
   });
   if constexpr (M == Mode::kShadow) stream_fence();  // the streamed stores are visible before the commit
@@ -376,6 +454,9 @@ void run_pass(Algorithm a, const std::vector<Segment>& segments, const std::vect
     case Algorithm::kAdam: run_pass<Algorithm::kAdam, M>(segments, blocks, h, result); break;
     case Algorithm::kRmsProp: run_pass<Algorithm::kRmsProp, M>(segments, blocks, h, result); break;
     case Algorithm::kAdagrad: run_pass<Algorithm::kAdagrad, M>(segments, blocks, h, result); break;
+    case Algorithm::kAdadelta: run_pass<Algorithm::kAdadelta, M>(segments, blocks, h, result); break;
+    case Algorithm::kFtrl: run_pass<Algorithm::kFtrl, M>(segments, blocks, h, result); break;
+    case Algorithm::kProximalSgd: run_pass<Algorithm::kProximalSgd, M>(segments, blocks, h, result); break;
   }
 }
 
@@ -400,6 +481,8 @@ constexpr int64_t kStreamThreshold = int64_t{1} << 20;
 //   adam      m: |b1| H + |1-b1| G;  v: |b2| H + |1-b2| G^2;  p: |keep| H + lr m / eps
 //   rmsprop   ms: |rho| H + |1-rho| G^2;  mom: mu H + lr G / sqrt(eps);  p: |keep| H + mom
 //   adagrad   acc: H + G^2;  p: |keep| H + lr   (|g| / sqrt(acc + g^2) <= 1)
+//   proximal  p: |keep| H + lr G   (l1, l2 >= 0: the shrink and the division only lower |q|)
+// adadelta and ftrl have no bound here: the in-place path always dry-runs them.
 // Rules that can make a NaN from finite values are "may overflow" too: adam and
 // rmsprop with a decay rate outside [0, 1] or eps <= 0, and centered rmsprop
 // (ms - mg^2 can round below -eps).
@@ -427,6 +510,12 @@ bool step_may_overflow(Algorithm a, const Segment& s, const Hyper& h, double g_m
       break;
     }
     case Algorithm::kAdagrad: bound = std::max(H + G * G, keep * H + lr); break;
+    case Algorithm::kProximalSgd:  // the shrink only lowers |q|
+      if (!(h.l1 >= 0) || !(h.l2 >= 0)) return true;
+      bound = keep * H + lr * G;
+      break;
+    case Algorithm::kAdadelta:
+    case Algorithm::kFtrl: return true;  // no bound worked out: always the dry run (the shadow path needs none)
   }
   return !(bound < 0x1p120);  // far below FLT_MAX (~2^128): rounding cannot reach it
 }
@@ -632,6 +721,10 @@ void apply_kernel(KernelContext& c) {
   h.b2 = static_cast<float>(scalar("beta2"));
   h.eps = static_cast<float>(scalar("epsilon"));
   h.rho = static_cast<float>(scalar("rho"));
+  h.l1 = static_cast<float>(scalar("l1"));
+  h.l2 = static_cast<float>(scalar("l2"));
+  h.l2_shrinkage = static_cast<float>(scalar("l2_shrinkage"));
+  if (a == Algorithm::kFtrl) h.lr_power = static_cast<float>(scalar("lr_power"));
   const double weight_decay = scalar("weight_decay");
   const double multiplier = scalar("decay_multiplier");
   if (!(lr >= 0) || !std::isfinite(lr)) c.fail("learning rate must be finite and >= 0, got " + std::to_string(lr));
