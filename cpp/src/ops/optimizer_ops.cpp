@@ -403,7 +403,6 @@ BlockResult update_block(const Segment& s, const Hyper& h, int64_t begin, int64_
       put(shrunk / (V::splat(1.0f) + V::splat(l2_) * lr), out_p + i);
     }
   });
-  if constexpr (M == Mode::kShadow) stream_fence();  // the streamed stores are visible before the commit
   if (!probe.finite()) {
     // Every rule turns a NaN or Inf gradient into a NaN or Inf new value, so
     // the gradients need a look only here, to say which it was.
@@ -430,6 +429,15 @@ template <typename Fn> void for_each_block(const std::vector<Segment>& segments,
   parallel_for_dynamic(static_cast<int64_t>(blocks.size()), total, fn);
 }
 
+// for_each_block, each thread then fencing its non-temporal stores (once per
+// pass: a fence per block stalls until the write-combining buffers drain).
+template <typename Fn>
+void for_each_block_streaming(const std::vector<Segment>& segments, const std::vector<Block>& blocks, const Fn& fn) {
+  int64_t total = 0;
+  for (const Segment& s : segments) total += s.n;
+  parallel_for_dynamic(static_cast<int64_t>(blocks.size()), total, fn, [] { stream_fence(); });
+}
+
 // One pass of update_block<A, M> over every block; result[i] is the worst
 // BlockResult of variable i's blocks.
 template <Algorithm A, Mode M>
@@ -438,10 +446,12 @@ void run_pass(const std::vector<Segment>& segments, const std::vector<Block>& bl
   thread_local std::vector<char> per_block_storage;  // the calling thread's: the team writes through `per_block`
   per_block_storage.assign(blocks.size(), kFine);
   char* per_block = per_block_storage.data();
-  for_each_block(segments, blocks, [&](int64_t b) {
+  auto one = [&](int64_t b) {
     const Block& blk = blocks[static_cast<std::size_t>(b)];
     per_block[b] = update_block<A, M>(segments[static_cast<std::size_t>(blk.segment)], h, blk.begin, blk.end);
-  });
+  };
+  if constexpr (M == Mode::kShadow) for_each_block_streaming(segments, blocks, one);
+  else for_each_block(segments, blocks, one);
   result.assign(segments.size(), kFine);
   for (std::size_t b = 0; b < blocks.size(); ++b) {
     char& r = result[static_cast<std::size_t>(blocks[b].segment)];
