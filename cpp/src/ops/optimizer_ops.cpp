@@ -647,18 +647,19 @@ bool apply_through_shadows(KernelContext& c, Algorithm a, std::vector<Segment>& 
 // fused pass's bandwidth 4 bytes more are 14% of 28, and a lone read stream
 // runs far slower (about 8 GB/s on the 2-core dev machine).
 //
-// Cost of the check, 50M-parameter AdamW step (a gradient in a variable), time
-// of a checked step / an unchecked one, median of interleaved rounds [min-max
-// of the per-round ratio], 2-core dev machine shared with other builds (load
-// 4-10; absolute times 2-3x the quiet machine's):
-//                          1 thread                 2 threads
-//   in place (this path)   1.30-1.35 [1.07-1.59]    1.28-1.46 [1.14-1.59]
-//   shadow arenas          1.09-1.17 [0.80-1.28]    1.07-1.13 [0.98-1.30]
-// (quiet machine, before the shadow path: 1.42 on 2 threads, 1.41 on 1.) With
-// plain stores into the shadows (write-allocate reads: 40 bytes a parameter)
-// the shadow path measured 1.66: the non-temporal stores are what make it pay.
-// The 5% target was not reached on this machine under load; see the report of
-// the change for what remains to try (huge pages, a cheaper probe).
+// Cost of the check, 50M-parameter AdamW step (gradient in a variable), time
+// of a checked step / an unchecked one: median over interleaved rounds [min-max
+// of the per-round ratio], 2-core dev machine shared with other engineers.
+//                                  1 thread              2 threads
+//   in place (this path)           1.30 [1.25-1.53]      1.29 [1.26-1.32]
+//   shadow arenas, quiet (load 2.5) 1.10 [0.84-1.77]     1.07 [1.05-1.13]
+//   shadow arenas, load 5-10       1.06-1.17             1.07-1.13
+// bench/bench_optimizer.py --unchecked at load 2.5: 2 threads 0.643 checked vs
+// 0.611 ns/param unchecked (+5%), 1 thread 1.227 vs 1.137 (+8%); before the
+// shadow path 0.916 vs 0.645 and 1.651 vs 1.169 (+42%, +41%). With plain
+// stores into the shadows (write-allocate reads: 40 bytes a parameter) the
+// shadow path measured 1.66: the non-temporal stores are what make it pay.
+// Transparent huge pages for the arenas made no measurable difference.
 void apply_all_or_nothing(KernelContext& c, Algorithm a, const std::vector<Segment>& segments,
                           const std::vector<Block>& blocks, const Hyper& h, std::vector<char>& result) {
   thread_local std::vector<float> block_max;  // the calling thread's: the team writes through `out`
