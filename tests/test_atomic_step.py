@@ -2,7 +2,14 @@
 that overflow float32, raise NonFiniteError naming the variable and leave
 every variable, every slot, Adam's beta powers and the global step exactly as
 they were; a good step after a failed one is bit-identical to the same step
-without the failure."""
+without the failure.
+
+Two paths keep that promise (ops/optimizer_ops.cpp): a train op whose
+variables fill at least half of the arenas it writes computes the new values
+into shadow arenas and swaps them in (PATHS "shadow"); one that trains a
+small part of the arenas updates in place after checking the gradients (and,
+when an overflow bound says so, a dry run): PATHS "in_place", made by a large
+trainable variable that the op does not train."""
 
 import numpy as np
 import pytest
@@ -23,18 +30,36 @@ OPTIMIZERS = {
     "rmsprop": lambda lr: tf.train.RMSPropOptimizer(lr),
     "rmsprop_centered": lambda lr: tf.train.RMSPropOptimizer(lr, momentum=0.5, centered=True),
     "adagrad": lambda lr: tf.train.AdagradOptimizer(lr),
+    "adadelta": lambda lr: tf.train.AdadeltaOptimizer(lr),
+    "ftrl": lambda lr: tf.train.FtrlOptimizer(
+        lr, l1_regularization_strength=0.01, l2_shrinkage_regularization_strength=0.1
+    ),
+    "proximal": lambda lr: tf.train.ProximalGradientDescentOptimizer(lr, 0.01, 0.1),
 }
+# Rules whose step moves a weight by about lr (a huge lr overflows it): not
+# Adadelta (its step is about lr sqrt(epsilon)) nor Ftrl (p is recomputed from
+# the slots).
+MOVED_BY_LR = sorted(set(OPTIMIZERS) - {"adadelta", "ftrl"})
+
+
+# The size of a trainable variable that the train op leaves alone: 4 * LARGE
+# makes the op's variables less than half of the arena (the in-place path).
+PATHS = {"shadow": SMALL, "in_place": 4 * LARGE}
 
 
 class Setup:
     """Two variables (a small one first, a multi-block one second), their
-    gradients and the learning rate fed, one train op that counts steps."""
+    gradients and the learning rate fed, one train op that counts steps; a
+    third trainable variable `c` (of `bystander` elements) that it does not
+    train."""
 
-    def __init__(self, make_opt, p0=1.0):
+    def __init__(self, make_opt, p0=1.0, bystander=PATHS["shadow"]):
         rng = np.random.default_rng(0)
         self.graph = tf.Graph()
         with self.graph.as_default():
             self.a = tf.Variable((p0 * (1 + rng.random(SMALL))).astype(np.float32), name="a")
+            self.c0 = rng.random(bystander).astype(np.float32)
+            self.c = tf.Variable(self.c0, name="c")
             self.b = tf.Variable((p0 * (1 + rng.random(LARGE))).astype(np.float32), name="b")
             self.ga = tf.placeholder(tf.float32, [SMALL])
             self.gb = tf.placeholder(tf.float32, [LARGE])
@@ -42,7 +67,7 @@ class Setup:
             self.step = tf.train.get_or_create_global_step()
             self.opt = make_opt(self.lr)
             self.train = self.opt.apply_gradients([(self.ga, self.a), (self.gb, self.b)], global_step=self.step)
-            self.state_tensors = [self.a, self.b, self.step] + self.opt.variables()
+            self.state_tensors = [self.a, self.b, self.c, self.step] + self.opt.variables()
             self.sess = tf.Session(graph=self.graph)
             self.sess.run(tf.global_variables_initializer())
 
@@ -65,10 +90,11 @@ def assert_identical(before, after):
         assert x.tobytes() == y.tobytes()  # bit-identical, -0.0 and all
 
 
+@pytest.mark.parametrize("path", sorted(PATHS))
 @pytest.mark.parametrize("name", sorted(OPTIMIZERS))
 @pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])
-def test_nonfinite_gradient_in_a_later_block_changes_nothing(name, value):
-    s = Setup(OPTIMIZERS[name])
+def test_nonfinite_gradient_in_a_later_block_changes_nothing(name, value, path):
+    s = Setup(OPTIMIZERS[name], bystander=PATHS[path])
     s.run(*gradients(1))  # slots and beta powers away from their initial values
     before = s.state()
     ga, gb = gradients(2)
@@ -78,11 +104,12 @@ def test_nonfinite_gradient_in_a_later_block_changes_nothing(name, value):
     assert_identical(before, s.state())
 
 
-@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
-def test_learning_rate_that_overflows_a_weight_changes_nothing(name):
+@pytest.mark.parametrize("path", sorted(PATHS))
+@pytest.mark.parametrize("name", MOVED_BY_LR)
+def test_learning_rate_that_overflows_a_weight_changes_nothing(name, path):
     # Weights near float32's maximum (3.4e38) pushed up by lr 1e38: every rule
     # moves them by about lr here, past the maximum to inf.
-    s = Setup(OPTIMIZERS[name], p0=1.5e38)
+    s = Setup(OPTIMIZERS[name], p0=1.5e38, bystander=PATHS[path])
     ga, gb = gradients(1)
     s.run(-np.abs(ga) * 1e-30, -np.abs(gb) * 1e-30, lr=1e-30)  # a good step first
     before = s.state()
@@ -91,10 +118,11 @@ def test_learning_rate_that_overflows_a_weight_changes_nothing(name):
     assert_identical(before, s.state())
 
 
-def test_overflow_from_ordinary_weights_changes_nothing():
+@pytest.mark.parametrize("path", sorted(PATHS))
+def test_overflow_from_ordinary_weights_changes_nothing(path):
     # Weights ~1 after a normal step (the overflow bound, not the first-step
     # check, is what catches it): lr 1e38 * |g| 10 = 1e39 > float32's max.
-    s = Setup(OPTIMIZERS["momentum"])
+    s = Setup(OPTIMIZERS["momentum"], bystander=PATHS[path])
     ga, gb = gradients(1)
     s.run(ga, gb)
     s.run(ga, gb)
@@ -106,9 +134,10 @@ def test_overflow_from_ordinary_weights_changes_nothing():
     assert_identical(before, s.state())
 
 
-def test_slot_overflow_from_a_finite_gradient_changes_nothing():
+@pytest.mark.parametrize("path", sorted(PATHS))
+def test_slot_overflow_from_a_finite_gradient_changes_nothing(path):
     # g = 1e30 is finite but (1 - b2) g^2 overflows Adam's v.
-    s = Setup(OPTIMIZERS["adam"])
+    s = Setup(OPTIMIZERS["adam"], bystander=PATHS[path])
     s.run(*gradients(1))
     before = s.state()
     ga, gb = gradients(2)
@@ -118,14 +147,15 @@ def test_slot_overflow_from_a_finite_gradient_changes_nothing():
     assert_identical(before, s.state())
 
 
+@pytest.mark.parametrize("path", sorted(PATHS))
 @pytest.mark.parametrize("name", sorted(OPTIMIZERS))
-def test_good_step_after_a_failed_one_is_as_without_the_failure(name):
+def test_good_step_after_a_failed_one_is_as_without_the_failure(name, path):
     ga1, gb1 = gradients(1)
     ga2, gb2 = gradients(2)
-    clean = Setup(OPTIMIZERS[name])
+    clean = Setup(OPTIMIZERS[name], bystander=PATHS[path])
     clean.run(ga1, gb1)
     clean.run(ga2, gb2)
-    failed = Setup(OPTIMIZERS[name])
+    failed = Setup(OPTIMIZERS[name], bystander=PATHS[path])
     failed.run(ga1, gb1)
     bad = gb2.copy()
     bad[-1] = np.nan
@@ -137,6 +167,29 @@ def test_good_step_after_a_failed_one_is_as_without_the_failure(name):
         failed.run(bad_a, gb2)
     failed.run(ga2, gb2)
     assert_identical(clean.state(), failed.state())
+
+
+@pytest.mark.parametrize("path", sorted(PATHS))
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_checked_step_is_bit_identical_to_the_unchecked_one(name, path):
+    # The checks change no number: the same steps with check_finite=False give
+    # the same bits, and the variable the op does not train keeps its value.
+    def run(check_finite):
+        make = OPTIMIZERS[name]
+
+        def opt(lr):
+            o = make(lr)
+            o._check_finite = check_finite
+            return o
+
+        s = Setup(opt, bystander=PATHS[path])
+        for seed in (1, 2, 3):
+            s.run(*gradients(seed))
+        return s.state(), s.c0
+
+    (checked, c0), (unchecked, _) = run(True), run(False)
+    assert_identical(checked, unchecked)
+    assert_identical([c0], [checked[2]])
 
 
 def test_unchecked_step_still_writes_nonfinite_values():
@@ -173,3 +226,52 @@ def test_train_command_stops_when_training_diverges(tmp_path, capsys, extra, why
     assert "training diverged at epoch 1" in err and why in err and "no checkpoint was written" in err
     assert "Traceback" not in err
     assert not list(tmp_path.glob("*.safetensors"))
+
+
+def test_large_step_streams_its_new_values_and_stays_all_or_nothing():
+    # Above 2^20 parameters the shadow path writes with non-temporal stores.
+    n = (1 << 20) + 7
+    rng = np.random.default_rng(3)
+    grads = [rng.standard_normal(n).astype(np.float32) for _ in range(3)]
+    states = []
+    for check_finite in (True, False):
+        with tf.Graph().as_default():
+            w = tf.Variable(np.ones(n, np.float32), name="w")
+            g = tf.placeholder(tf.float32, [n])
+            opt = tf.train.AdamOptimizer(0.1, check_finite=check_finite)
+            train = opt.apply_gradients([(g, w)])
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                sess.run(train, {g: grads[0]})
+                if check_finite:
+                    before = sess.run([w] + opt.variables())
+                    bad = grads[1].copy()
+                    bad[n - 1] = np.nan
+                    with pytest.raises(errors.NonFiniteError, match=r"gradients of w\b"):
+                        sess.run(train, {g: bad})
+                    assert_identical(before, sess.run([w] + opt.variables()))
+                sess.run(train, {g: grads[1]})
+                sess.run(train, {g: grads[2]})
+                states.append(sess.run([w] + opt.variables()))
+    assert_identical(states[0], states[1])
+
+
+def test_ops_after_the_train_op_in_the_same_run_read_the_new_values():
+    # The shadow path swaps arenas: the run's views of the variables follow
+    # (TF1: a read under control_dependencies([train_op]) sees the update).
+    with tf.Graph().as_default():
+        w = tf.Variable(np.full(LARGE, 2.0, np.float32), name="w")
+        train = tf.train.GradientDescentOptimizer(0.5).minimize(tf.reduce_sum(w))
+        with tf.control_dependencies([train]):
+            after = tf.identity(w)
+            doubled = w * 2.0
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            got_after, got_doubled = sess.run([after, doubled])
+            np.testing.assert_array_equal(got_after, np.full(LARGE, 1.5, np.float32))
+            np.testing.assert_array_equal(got_doubled, np.full(LARGE, 3.0, np.float32))
+            np.testing.assert_array_equal(sess.run(w), np.full(LARGE, 1.5, np.float32))
+            # assign, Saver-style reads and further steps see the swapped arena
+            sess.run(tf.assign(w, np.zeros(LARGE, np.float32)))
+            sess.run(train)
+            np.testing.assert_array_equal(sess.run(w), np.full(LARGE, -0.5, np.float32))

@@ -14,10 +14,10 @@ namespace optimizer {
 namespace {
 
 void check_algorithm(const std::string& algorithm) {
-  for (const char* known : {"sgd", "momentum", "adam", "rmsprop", "adagrad"})
+  for (const char* known : {"sgd", "momentum", "adam", "rmsprop", "adagrad", "adadelta", "ftrl", "proximal_sgd"})
     if (algorithm == known) return;
   throw InvalidArgument("unknown optimizer algorithm '" + algorithm +
-                        "' (expected sgd, momentum, adam, rmsprop or adagrad)");
+                        "' (expected sgd, momentum, adam, rmsprop, adagrad, adadelta, ftrl or proximal_sgd)");
 }
 
 // The slots in the order the kernel reads them (s0, s1, s2).
@@ -59,6 +59,8 @@ std::vector<SlotSpec> slot_plan(const std::string& algorithm, bool centered, dou
     return {{"rms", initial_rms}, {"momentum", 0.0}};
   }
   if (algorithm == "adagrad") return {{"accumulator", initial_accumulator}};
+  if (algorithm == "adadelta") return {{"accum", 0.0}, {"accum_update", 0.0}};
+  if (algorithm == "ftrl") return {{"accum", initial_accumulator}, {"linear", 0.0}};
   return {};
 }
 
@@ -74,6 +76,9 @@ std::vector<std::string> hyperparameter_names(const std::string& algorithm) {
   if (algorithm == "momentum") out.push_back("momentum");
   if (algorithm == "adam") out.insert(out.end(), {"beta1", "beta2", "epsilon"});
   if (algorithm == "rmsprop") out.insert(out.end(), {"rho", "momentum", "epsilon"});
+  if (algorithm == "adadelta") out.insert(out.end(), {"rho", "epsilon"});
+  if (algorithm == "ftrl") out.insert(out.end(), {"lr_power", "l1", "l2", "l2_shrinkage"});
+  if (algorithm == "proximal_sgd") out.insert(out.end(), {"l1", "l2"});
   out.insert(out.end(), {"weight_decay", "decay_multiplier"});
   return out;
 }

@@ -121,6 +121,19 @@ template <typename Body> void parallel_for_dynamic(int64_t count, int64_t work, 
   for (int64_t i = 0; i < count; ++i) body(i);
 }
 
+// parallel_for_dynamic, then done() once on every thread of the team after
+// its last item (e.g. a store fence for what that thread streamed).
+template <typename Body, typename Done>
+void parallel_for_dynamic(int64_t count, int64_t work, const Body& body, const Done& done) {
+  const int team = team_for_work(work);
+#pragma omp parallel num_threads(team)
+  {
+#pragma omp for schedule(dynamic, 2) nowait
+    for (int64_t i = 0; i < count; ++i) body(i);
+    done();
+  }
+}
+
 // sum over threads of partial(begin, end) for one contiguous slice of [0, n)
 // per thread, on team_for_work(n) threads; the partials are added in thread
 // order.

@@ -279,7 +279,14 @@ std::vector<Tensor> Session::run_refs(const std::vector<std::pair<TensorRef, Ten
       for (Tensor& t : step.outputs) t = Tensor();
   for (Step& step : plan.steps) {
     try {
+      const uint64_t commits = variables_.commits();
       run_step(step, feeds, plan.steps, variables_, op_counters_);
+      // A checked optimizer step swapped arenas (VariableStore::commit_shadows):
+      // this run's views of the variables (VariableV2 outputs and their
+      // aliases) follow, so ops after the train op read the new values.
+      if (variables_.commits() != commits)
+        for (Step& done : plan.steps)
+          for (Tensor& t : done.outputs) t = variables_.rebased(t);
     } catch (const FailedPrecondition&) {
       throw;
     } catch (const NonFinite&) {

@@ -77,8 +77,41 @@ void VariableStore::layout(int extra_arena) {
     tensor = view;
   }
   arenas_ = std::move(arenas);
+  shadows_.clear();
+  last_commit_.clear();
   segments_ = std::move(segments);
   segment_index_ = std::move(index);
+}
+
+float* VariableStore::shadow(int k) {
+  const Tensor& live = arenas_.at(static_cast<std::size_t>(k));
+  if (shadows_.size() < arenas_.size()) shadows_.resize(arenas_.size());
+  Tensor& s = shadows_[static_cast<std::size_t>(k)];
+  if (s.is_null() || s.numel() != live.numel()) {
+    s = Tensor(DType::Float32, {live.numel()});
+    s.fill_zero();
+  }
+  return s.data<float>();
+}
+
+void VariableStore::commit_shadows(const std::vector<int>& ks) {
+  for (int k : ks) std::swap(arenas_.at(static_cast<std::size_t>(k)), shadows_.at(static_cast<std::size_t>(k)));
+  last_commit_ = ks;
+  ++commits_;
+  for (auto& entry : values_) entry.second = rebased(entry.second);
+}
+
+// The view `t` has into the shadow of arena k, in arena k.
+Tensor VariableStore::rebased_in(const Tensor& t, int k) const {
+  const Tensor& old = shadows_[static_cast<std::size_t>(k)];
+  const auto offset = static_cast<std::size_t>(static_cast<const char*>(t.raw()) - static_cast<const char*>(old.raw()));
+  return arenas_[static_cast<std::size_t>(k)].view(t.dtype(), t.shape(), offset);
+}
+
+Tensor VariableStore::rebased(const Tensor& t) const {
+  for (int k : last_commit_)
+    if (t.shares_storage_with(shadows_[static_cast<std::size_t>(k)])) return rebased_in(t, k);
+  return t;
 }
 
 Tensor VariableStore::gradient_view(int var) {

@@ -29,18 +29,19 @@ namespace optimizer {
 bool is_decay_convention(const std::string& convention);
 
 // One optimizer slot variable per trained variable: TF1's slot name
-// ("momentum"; "m", "v"; "rms", "mg", "momentum"; "accumulator") and the value
-// it starts at.
+// ("momentum"; "m", "v"; "rms", "mg", "momentum"; "accumulator"; "accum",
+// "accum_update" (Adadelta); "accum", "linear" (Ftrl)) and the value it starts
+// at.
 struct SlotSpec {
   std::string name;
   double initial = 0.0;
 };
 
-// The slots of `algorithm` ("sgd", "momentum", "adam", "rmsprop", "adagrad")
-// in TF1's creation order (the order that names them "w/Adam", "w/Adam_1").
-// initial_accumulator: Adagrad's start (TF1: 0.1); initial_rms: RMSProp's
-// mean square start (TF1: 1, Keras: 0). Throws InvalidArgument for an
-// unknown algorithm.
+// The slots of `algorithm` ("sgd", "momentum", "adam", "rmsprop", "adagrad",
+// "adadelta", "ftrl", "proximal_sgd") in TF1's creation order (the order that
+// names them "w/Adam", "w/Adam_1"). initial_accumulator: Adagrad's and Ftrl's
+// "accum" start (TF1: 0.1); initial_rms: RMSProp's mean square start (TF1: 1,
+// Keras: 0). Throws InvalidArgument for an unknown algorithm.
 std::vector<SlotSpec> slot_plan(const std::string& algorithm, bool centered = false, double initial_accumulator = 0.1,
                                 double initial_rms = 1.0);
 
@@ -54,13 +55,16 @@ std::vector<NonSlotSpec> nonslot_plan(const std::string& algorithm);
 
 // The named scalar hyperparameters of `algorithm`, in the op's input order:
 // "learning_rate", then "momentum" | "beta1", "beta2", "epsilon" | "rho",
-// "momentum", "epsilon", then "weight_decay" and "decay_multiplier" (lr_t /
-// lr_0 for the "schedule" convention).
+// "momentum", "epsilon" | "rho", "epsilon" (adadelta) | "lr_power", "l1",
+// "l2", "l2_shrinkage" (ftrl) | "l1", "l2" (proximal_sgd), then
+// "weight_decay" and "decay_multiplier" (lr_t / lr_0 for the "schedule"
+// convention). Ftrl's and proximal_sgd's l1 and l2 are regularization the
+// update applies (TF1's l1/l2_regularization_strength), not loss terms.
 std::vector<std::string> hyperparameter_names(const std::string& algorithm);
 
 // What apply() builds one fused update from.
 struct ApplyRequest {
-  std::string algorithm;  // sgd, momentum, adam, rmsprop, adagrad
+  std::string algorithm;  // sgd, momentum, adam, rmsprop, adagrad, adadelta, ftrl, proximal_sgd
   bool nesterov = false;  // momentum
   bool centered = false;  // rmsprop
   bool check_finite = true;

@@ -43,6 +43,29 @@ class VariableStore {
   Tensor gradient_arena() const { return gradient_arena_; }
   Tensor gradient_view(int var);
   const Graph& graph() const { return graph_; }
+  // The arena `node` lives in (0: trainable float32 variables, k >= 1: their
+  // k-th optimizer slot), or -1 when it owns its tensor.
+  int arena_of(int node) const { return placement(graph_.node(node)).arena; }
+
+  // ---- shadow arenas: how a checked optimizer step stays all or nothing ----
+  // shadow(k) is a second buffer laid out as arena k (allocated on first use,
+  // dropped when the arenas are laid out anew), where a checked optimizer step
+  // writes the new values of the arena (ops/optimizer_ops.cpp).
+  // commit_shadows(ks) then swaps each arena k of `ks` with its shadow: the new
+  // values become the variables' values at once (value() views follow) and the
+  // old ones are left in the shadow, to be overwritten by the next step. A
+  // Tensor obtained from value() or arena() before a commit still views the
+  // old buffer: rebased() maps it to the same place in the arena (the session
+  // rebases its run's tensors after each op); C++ code that keeps such views
+  // across training steps must re-read value().
+  float* shadow(int k);
+  void commit_shadows(const std::vector<int>& arenas);
+  // How many commits so far (a caller holding views compares it to know when
+  // to rebase them).
+  uint64_t commits() const { return commits_; }
+  // `t` when it does not view an arena's previous buffer (the shadow of the
+  // last commit), else the same dtype, shape and offset in the arena.
+  Tensor rebased(const Tensor& t) const;
 
  private:
   struct Placement {
@@ -51,6 +74,7 @@ class VariableStore {
   };
   Placement placement(const Node& var) const;
   void layout(int extra_arena);
+  Tensor rebased_in(const Tensor& t, int k) const;
   const Graph& graph_;
   std::vector<Tensor> arenas_;
   Tensor gradient_arena_;
@@ -58,6 +82,9 @@ class VariableStore {
   std::map<int, int> segment_index_;
   std::map<int, Tensor> values_;
   std::map<int, bool> initialized_;
+  std::vector<Tensor> shadows_;  // per arena, empty until shadow(k)
+  std::vector<int> last_commit_;
+  uint64_t commits_ = 0;
 };
 
 }  // namespace slimcore

@@ -14,6 +14,12 @@
 //   rmsprop   ms <- rho ms + (1-rho) g^2;  [centered: mg <- rho mg + (1-rho) g, D = ms - mg^2]
 //             mom <- mu mom + lr g / sqrt(D + eps);  p <- keep p - mom
 //   adagrad   acc <- acc + g^2;  p <- keep p - lr g / sqrt(acc)
+//   adadelta  acc <- rho acc + (1-rho) g^2;  u = sqrt(accu + eps) / sqrt(acc + eps) g;
+//             p <- keep p - lr u;  accu <- rho accu + (1-rho) u^2
+//   ftrl      (TF1's ApplyFtrlV2, with q = keep p) gs = g + 2 l2s q;  n = acc + gs^2;
+//             lin <- lin + gs - (n^-lrp - acc^-lrp) / lr q;  acc <- n;
+//             p <- |lin| > l1 ? (l1 sign(lin) - lin) / (n^-lrp / lr + 2 l2) : 0   (x^-lrp: sqrt when lrp = -0.5)
+//   proximal  q = keep p - lr g;  p <- sign(q) max(|q| - lr l1, 0) / (1 + lr l2)
 // lr is the learning rate times the variable's lr multiplier; mu its
 // momentum (the optimizer's unless the variable overrides it). The decay is
 // applied to the weight before the base update, the base update using the
@@ -23,11 +29,11 @@
 //
 // Work is split in blocks of 8192 floats, dynamically over the OpenMP team,
 // updated in vectors of 16/8/4 floats (AVX-512/AVX/SSE) with a scalar tail.
-// A step is all or nothing (apply_all_or_nothing): a NaN or Inf gradient, or
-// new values that would overflow, raise NonFinite with every variable, slot
-// and beta power untouched; check_finite=False skips the checks. An AdamW step
-// moves 28 bytes per parameter (32 with the gradient check) and runs at the
-// memory's speed (bench/bench_optimizer.py).
+// A step is all or nothing (apply_through_shadows, else apply_all_or_nothing):
+// a NaN or Inf gradient, or new values that would overflow, raise NonFinite
+// with every variable, slot and beta power untouched; check_finite=False skips
+// the checks. An AdamW step moves 28 bytes per parameter, checked or not, and
+// runs at the memory's speed (bench/bench_optimizer.py).
 //
 // Inputs, attributes and slots are those slimcore/optimizer.h's builder
 // (optimizer::apply) writes: the n gradients, then the scalars named by
@@ -38,7 +44,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <tuple>
 #include <type_traits>
 
 #include "kernel_util.h"
@@ -49,7 +57,7 @@ namespace slimcore {
 
 namespace {
 
-enum class Algorithm { kSgd, kMomentum, kAdam, kRmsProp, kAdagrad };
+enum class Algorithm { kSgd, kMomentum, kAdam, kRmsProp, kAdagrad, kAdadelta, kFtrl, kProximalSgd };
 
 Algorithm algorithm_of(const std::string& name) {
   if (name == "sgd") return Algorithm::kSgd;
@@ -57,16 +65,22 @@ Algorithm algorithm_of(const std::string& name) {
   if (name == "adam") return Algorithm::kAdam;
   if (name == "rmsprop") return Algorithm::kRmsProp;
   if (name == "adagrad") return Algorithm::kAdagrad;
+  if (name == "adadelta") return Algorithm::kAdadelta;
+  if (name == "ftrl") return Algorithm::kFtrl;
+  if (name == "proximal_sgd") return Algorithm::kProximalSgd;
   throw InvalidArgument("unknown optimizer algorithm '" + name + "'");
 }
 
-// One variable's update in this step.
+// One variable's update in this step: it reads p, g and the slots s0..s2 and
+// writes the new values to out[0..3] (p, s0, s1, s2): the same buffers in
+// place, or their places in the shadow arenas (Mode::kShadow).
 struct Segment {
   float* p;
   const float* g;
   float* s0;
   float* s1;
   float* s2;
+  float* out[4];
   int64_t n;
   float lr;
   float mu;
@@ -75,6 +89,7 @@ struct Segment {
 
 struct Hyper {
   float b1 = 0, b2 = 0, eps = 0, rho = 0;
+  float l1 = 0, l2 = 0, l2_shrinkage = 0, lr_power = -0.5f;  // ftrl, proximal_sgd
   bool nesterov = false, centered = false;
 };
 
@@ -90,12 +105,19 @@ struct Narrow {
   static Narrow load(const float* p) { return {*p}; }
   static Narrow splat(float x) { return {x}; }
   void store(float* p) const { *p = v; }
+  void stream(float* p) const { *p = v; }
   friend Narrow operator+(Narrow a, Narrow b) { return {a.v + b.v}; }
   friend Narrow operator-(Narrow a, Narrow b) { return {a.v - b.v}; }
   friend Narrow operator*(Narrow a, Narrow b) { return {a.v * b.v}; }
   friend Narrow operator/(Narrow a, Narrow b) { return {a.v / b.v}; }
   friend Narrow sqrt(Narrow a) { return {std::sqrt(a.v)}; }
   friend Narrow abs_max(Narrow a, Narrow b) { return {std::max(a.v, std::fabs(b.v))}; }  // max(a, |b|)
+  friend Narrow abs(Narrow a) { return {std::fabs(a.v)}; }
+  friend Narrow max(Narrow a, Narrow b) { return {std::max(a.v, b.v)}; }
+  friend Narrow copysign(Narrow magnitude, Narrow sign) { return {std::copysign(magnitude.v, sign.v)}; }
+  friend Narrow select_greater(Narrow a, Narrow b, Narrow x, Narrow y) {
+    return {a.v > b.v ? x.v : y.v};
+  }  // a > b ? x : y
   float reduce_max() const { return v; }
   float reduce_add() const { return v; }
 };
@@ -107,12 +129,23 @@ struct Wide {
   static Wide load(const float* p) { return {_mm512_loadu_ps(p)}; }
   static Wide splat(float x) { return {_mm512_set1_ps(x)}; }
   void store(float* p) const { _mm512_storeu_ps(p, v); }
+  void stream(float* p) const { _mm512_stream_ps(p, v); }  // p 64-byte aligned
   friend Wide operator+(Wide a, Wide b) { return {_mm512_add_ps(a.v, b.v)}; }
   friend Wide operator-(Wide a, Wide b) { return {_mm512_sub_ps(a.v, b.v)}; }
   friend Wide operator*(Wide a, Wide b) { return {_mm512_mul_ps(a.v, b.v)}; }
   friend Wide operator/(Wide a, Wide b) { return {_mm512_div_ps(a.v, b.v)}; }
   friend Wide sqrt(Wide a) { return {_mm512_sqrt_ps(a.v)}; }
   friend Wide abs_max(Wide a, Wide b) { return {_mm512_max_ps(a.v, _mm512_abs_ps(b.v))}; }
+  friend Wide abs(Wide a) { return {_mm512_abs_ps(a.v)}; }
+  friend Wide max(Wide a, Wide b) { return {_mm512_max_ps(a.v, b.v)}; }
+  friend Wide copysign(Wide magnitude, Wide sign) {
+    const __m512i m = _mm512_castps_si512(_mm512_abs_ps(magnitude.v));
+    const __m512i s = _mm512_and_si512(_mm512_castps_si512(sign.v), _mm512_set1_epi32(INT32_MIN));
+    return {_mm512_castsi512_ps(_mm512_or_si512(m, s))};
+  }
+  friend Wide select_greater(Wide a, Wide b, Wide x, Wide y) {
+    return {_mm512_mask_blend_ps(_mm512_cmp_ps_mask(a.v, b.v, _CMP_GT_OQ), y.v, x.v)};
+  }
   float reduce_max() const { return _mm512_reduce_max_ps(v); }
   float reduce_add() const { return _mm512_reduce_add_ps(v); }
 };
@@ -123,12 +156,22 @@ struct Wide {
   static Wide load(const float* p) { return {_mm256_loadu_ps(p)}; }
   static Wide splat(float x) { return {_mm256_set1_ps(x)}; }
   void store(float* p) const { _mm256_storeu_ps(p, v); }
+  void stream(float* p) const { _mm256_stream_ps(p, v); }  // p 32-byte aligned
   friend Wide operator+(Wide a, Wide b) { return {_mm256_add_ps(a.v, b.v)}; }
   friend Wide operator-(Wide a, Wide b) { return {_mm256_sub_ps(a.v, b.v)}; }
   friend Wide operator*(Wide a, Wide b) { return {_mm256_mul_ps(a.v, b.v)}; }
   friend Wide operator/(Wide a, Wide b) { return {_mm256_div_ps(a.v, b.v)}; }
   friend Wide sqrt(Wide a) { return {_mm256_sqrt_ps(a.v)}; }
   friend Wide abs_max(Wide a, Wide b) { return {_mm256_max_ps(a.v, _mm256_andnot_ps(_mm256_set1_ps(-0.0f), b.v))}; }
+  friend Wide abs(Wide a) { return {_mm256_andnot_ps(_mm256_set1_ps(-0.0f), a.v)}; }
+  friend Wide max(Wide a, Wide b) { return {_mm256_max_ps(a.v, b.v)}; }
+  friend Wide copysign(Wide magnitude, Wide sign) {
+    const __m256 bit = _mm256_set1_ps(-0.0f);
+    return {_mm256_or_ps(_mm256_andnot_ps(bit, magnitude.v), _mm256_and_ps(bit, sign.v))};
+  }
+  friend Wide select_greater(Wide a, Wide b, Wide x, Wide y) {
+    return {_mm256_blendv_ps(y.v, x.v, _mm256_cmp_ps(a.v, b.v, _CMP_GT_OQ))};
+  }
   float reduce_max() const {
     return reduce([](float a, float b) { return std::max(a, b); });
   }
@@ -150,12 +193,23 @@ struct Wide {
   static Wide load(const float* p) { return {_mm_loadu_ps(p)}; }
   static Wide splat(float x) { return {_mm_set1_ps(x)}; }
   void store(float* p) const { _mm_storeu_ps(p, v); }
+  void stream(float* p) const { _mm_stream_ps(p, v); }  // p 16-byte aligned
   friend Wide operator+(Wide a, Wide b) { return {_mm_add_ps(a.v, b.v)}; }
   friend Wide operator-(Wide a, Wide b) { return {_mm_sub_ps(a.v, b.v)}; }
   friend Wide operator*(Wide a, Wide b) { return {_mm_mul_ps(a.v, b.v)}; }
   friend Wide operator/(Wide a, Wide b) { return {_mm_div_ps(a.v, b.v)}; }
   friend Wide sqrt(Wide a) { return {_mm_sqrt_ps(a.v)}; }
   friend Wide abs_max(Wide a, Wide b) { return {_mm_max_ps(a.v, _mm_andnot_ps(_mm_set1_ps(-0.0f), b.v))}; }
+  friend Wide abs(Wide a) { return {_mm_andnot_ps(_mm_set1_ps(-0.0f), a.v)}; }
+  friend Wide max(Wide a, Wide b) { return {_mm_max_ps(a.v, b.v)}; }
+  friend Wide copysign(Wide magnitude, Wide sign) {
+    const __m128 bit = _mm_set1_ps(-0.0f);
+    return {_mm_or_ps(_mm_andnot_ps(bit, magnitude.v), _mm_and_ps(bit, sign.v))};
+  }
+  friend Wide select_greater(Wide a, Wide b, Wide x, Wide y) {
+    const __m128 mask = _mm_cmpgt_ps(a.v, b.v);
+    return {_mm_or_ps(_mm_and_ps(mask, x.v), _mm_andnot_ps(mask, y.v))};
+  }
   float reduce_max() const {
     return reduce([](float a, float b) { return std::max(a, b); });
   }
@@ -174,6 +228,21 @@ struct Wide {
 using Wide = Narrow;
 #endif
 
+// Orders the non-temporal stores (stream()) before what follows.
+inline void stream_fence() {
+#if defined(__SSE2__)
+  _mm_sfence();
+#endif
+}
+
+// x^e lane by lane (std::pow: no vector pow without a math library).
+template <typename V> V power(V x, float e) {
+  float lanes[V::kWidth];
+  x.store(lanes);
+  for (float& l : lanes) l = std::pow(l, e);
+  return V::load(lanes);
+}
+
 // Calls step(V{}, i) for i in [begin, end): whole Wide vectors, then the
 // scalar tail one Narrow at a time.
 template <typename Step> inline void for_each_lane_group(int64_t begin, int64_t end, Step&& step) {
@@ -183,10 +252,12 @@ template <typename Step> inline void for_each_lane_group(int64_t begin, int64_t 
 }
 
 // What a pass over a block does with the new values it computes: store them
-// (kStore), or only check that they are finite (kDryRun, which writes
-// nothing). Both return whether every new value of the block (weights and
-// slots) is finite.
-enum class Mode { kStore, kDryRun };
+// in place (kStore), only check that they are finite (kDryRun, which writes
+// nothing), or write them to the shadow arenas (kShadow: non-temporal stores,
+// or plain ones for kShadowCached when the step fits in the caches; a failed
+// block also says whether its gradients were to blame). All return whether
+// every new value of the block (weights and slots) is finite.
+enum class Mode { kStore, kDryRun, kShadow, kShadowCached };
 
 // Accumulates 0 * x: the sum stays 0 while every x is finite and becomes NaN
 // at the first NaN or Inf (the finiteness test of the pass: two vector ops,
@@ -198,6 +269,11 @@ constexpr double kHeadroom = 0x1p64;
 struct FiniteProbe {
   Wide wide = Wide::splat(0.0f), wide_big = Wide::splat(0.0f);
   Narrow narrow = Narrow::splat(0.0f), narrow_big = Narrow::splat(0.0f);
+  // Only the finiteness test (within_headroom() then says nothing).
+  template <typename V> void add_finite(V x) {
+    if constexpr (std::is_same_v<V, Wide>) wide = wide + V::splat(0.0f) * x;
+    else narrow = narrow + V::splat(0.0f) * x;
+  }
   template <typename V> void add(V x) {
     const V zero = V::splat(0.0f), scale = V::splat(0x1p64f);
     if constexpr (std::is_same_v<V, Wide>) {
@@ -212,68 +288,8 @@ struct FiniteProbe {
   bool within_headroom() const { return wide_big.reduce_add() + narrow_big.v == 0.0f; }
 };
 
-// What a block's new values were like.
-enum BlockResult : char { kFine = 0, kLarge = 1, kNonFinite = 2 };
-
-// The update rules of the header comment, for the elements [begin, end) of one
-// variable. Returns whether every new value is finite and below kHeadroom.
-template <Algorithm A, Mode M>
-BlockResult update_block(const Segment& s, const Hyper& h, int64_t begin, int64_t end) {
-  float* __restrict p = s.p;
-  const float* __restrict g = s.g;
-  float* __restrict s0 = s.s0;
-  float* __restrict s1 = s.s1;
-  float* __restrict s2 = s.s2;
-  // Scalars in locals: read through `s` they could alias the stores.
-  const float lr_ = s.lr, keep_ = s.keep, mu_ = s.mu;
-  const float b1_ = h.b1, b2_ = h.b2, eps_ = h.eps, rho_ = h.rho;
-  const bool nesterov = h.nesterov, centered = h.centered;
-  FiniteProbe probe;
-  auto put = [&probe](auto x, float* dst) {
-    probe.add(x);
-    if constexpr (M == Mode::kStore) x.store(dst);
-  };
-  for_each_lane_group(begin, end, [&](auto lanes, int64_t i) {
-    using V = decltype(lanes);
-    const V lr = V::splat(lr_), keep = V::splat(keep_);
-    const V pi = V::load(p + i);
-    const V gi = V::load(g + i);
-    if constexpr (A == Algorithm::kSgd) {
-      put(keep * pi - lr * gi, p + i);
-    } else if constexpr (A == Algorithm::kMomentum) {
-      const V mu = V::splat(mu_);
-      const V a = mu * V::load(s0 + i) + gi;  // a <- mu a + g
-      put(a, s0 + i);
-      put(keep * pi - lr * (nesterov ? gi + mu * a : a), p + i);
-    } else if constexpr (A == Algorithm::kAdam) {
-      const V b1 = V::splat(b1_), b2 = V::splat(b2_), eps = V::splat(eps_);
-      const V c1 = V::splat(1.0f - b1_), c2 = V::splat(1.0f - b2_);
-      const V m = b1 * V::load(s0 + i) + c1 * gi;       // m <- b1 m + (1-b1) g
-      const V v = b2 * V::load(s1 + i) + c2 * gi * gi;  // v <- b2 v + (1-b2) g^2
-      put(m, s0 + i);
-      put(v, s1 + i);
-      put(keep * pi - lr * m / (sqrt(v) + eps), p + i);  // lr includes sqrt(1-b2^t)/(1-b1^t)
-    } else if constexpr (A == Algorithm::kRmsProp) {
-      const V rho = V::splat(rho_), c = V::splat(1.0f - rho_), eps = V::splat(eps_), mu = V::splat(mu_);
-      const V ms = rho * V::load(s0 + i) + c * gi * gi;  // ms <- rho ms + (1-rho) g^2
-      V denom = ms;
-      if (centered) {
-        const V mg = rho * V::load(s2 + i) + c * gi;  // mg <- rho mg + (1-rho) g
-        put(mg, s2 + i);
-        denom = ms - mg * mg;
-      }
-      const V mom = mu * V::load(s1 + i) + lr * gi / sqrt(denom + eps);
-      put(ms, s0 + i);
-      put(mom, s1 + i);
-      put(keep * pi - mom, p + i);
-    } else {
-      const V acc = V::load(s0 + i) + gi * gi;  // acc <- acc + g^2
-      put(acc, s0 + i);
-      put(keep * pi - lr * gi / sqrt(acc), p + i);
-    }
-  });
-  return !probe.finite() ? kNonFinite : probe.within_headroom() ? kFine : kLarge;
-}
+// What a block's new values (and, for the shadow modes, gradients) were like.
+enum BlockResult : char { kFine = 0, kLarge = 1, kNonFinite = 2, kBadGradient = 3 };
 
 // max |g[begin, end)|, NaN when some g is NaN (NaN compares false, so it is
 // tracked apart): read-only, the first pass over the gradients.
@@ -297,6 +313,105 @@ float max_abs_block(const float* g, int64_t begin, int64_t end) {
   return std::max(abs_max(m0, m1).reduce_max(), tail.v);
 }
 
+// The update rules of the header comment, for the elements [begin, end) of one
+// variable. Returns whether every new value is finite and below kHeadroom.
+template <Algorithm A, Mode M>
+BlockResult update_block(const Segment& s, const Hyper& h, int64_t begin, int64_t end) {
+  constexpr bool kShadowed = M == Mode::kShadow || M == Mode::kShadowCached;
+  float* __restrict p = s.p;
+  const float* __restrict g = s.g;
+  float* __restrict s0 = s.s0;
+  float* __restrict s1 = s.s1;
+  float* __restrict s2 = s.s2;
+  // Where the new values of p, s0, s1, s2 go.
+  float* __restrict out_p = kShadowed ? s.out[0] : p;
+  float* __restrict out_s0 = kShadowed ? s.out[1] : s0;
+  float* __restrict out_s1 = kShadowed ? s.out[2] : s1;
+  float* __restrict out_s2 = kShadowed ? s.out[3] : s2;
+  // Scalars in locals: read through `s` they could alias the stores.
+  const float lr_ = s.lr, keep_ = s.keep, mu_ = s.mu;
+  const float b1_ = h.b1, b2_ = h.b2, eps_ = h.eps, rho_ = h.rho;
+  const float l1_ = h.l1, l2_ = h.l2, l2s_ = h.l2_shrinkage, lrp_ = h.lr_power;
+  const bool nesterov = h.nesterov, centered = h.centered;
+  FiniteProbe probe;
+  auto put = [&probe](auto x, float* dst) {
+    if constexpr (kShadowed) probe.add_finite(x);
+    else probe.add(x);
+    if constexpr (M == Mode::kStore || M == Mode::kShadowCached) x.store(dst);
+    if constexpr (M == Mode::kShadow) x.stream(dst);
+  };
+  for_each_lane_group(begin, end, [&](auto lanes, int64_t i) {
+    using V = decltype(lanes);
+    const V lr = V::splat(lr_), keep = V::splat(keep_);
+    const V pi = V::load(p + i);
+    const V gi = V::load(g + i);
+    if constexpr (A == Algorithm::kSgd) {
+      put(keep * pi - lr * gi, out_p + i);
+    } else if constexpr (A == Algorithm::kMomentum) {
+      const V mu = V::splat(mu_);
+      const V a = mu * V::load(s0 + i) + gi;  // a <- mu a + g
+      put(a, out_s0 + i);
+      put(keep * pi - lr * (nesterov ? gi + mu * a : a), out_p + i);
+    } else if constexpr (A == Algorithm::kAdam) {
+      const V b1 = V::splat(b1_), b2 = V::splat(b2_), eps = V::splat(eps_);
+      const V c1 = V::splat(1.0f - b1_), c2 = V::splat(1.0f - b2_);
+      const V m = b1 * V::load(s0 + i) + c1 * gi;       // m <- b1 m + (1-b1) g
+      const V v = b2 * V::load(s1 + i) + c2 * gi * gi;  // v <- b2 v + (1-b2) g^2
+      put(m, out_s0 + i);
+      put(v, out_s1 + i);
+      put(keep * pi - lr * m / (sqrt(v) + eps), out_p + i);  // lr includes sqrt(1-b2^t)/(1-b1^t)
+    } else if constexpr (A == Algorithm::kRmsProp) {
+      const V rho = V::splat(rho_), c = V::splat(1.0f - rho_), eps = V::splat(eps_), mu = V::splat(mu_);
+      const V ms = rho * V::load(s0 + i) + c * gi * gi;  // ms <- rho ms + (1-rho) g^2
+      V denom = ms;
+      if (centered) {
+        const V mg = rho * V::load(s2 + i) + c * gi;  // mg <- rho mg + (1-rho) g
+        put(mg, out_s2 + i);
+        denom = ms - mg * mg;
+      }
+      const V mom = mu * V::load(s1 + i) + lr * gi / sqrt(denom + eps);
+      put(ms, out_s0 + i);
+      put(mom, out_s1 + i);
+      put(keep * pi - mom, out_p + i);
+    } else if constexpr (A == Algorithm::kAdagrad) {
+      const V acc = V::load(s0 + i) + gi * gi;  // acc <- acc + g^2
+      put(acc, out_s0 + i);
+      put(keep * pi - lr * gi / sqrt(acc), out_p + i);
+    } else if constexpr (A == Algorithm::kAdadelta) {
+      const V rho = V::splat(rho_), c = V::splat(1.0f - rho_), eps = V::splat(eps_);
+      const V acc = rho * V::load(s0 + i) + c * (gi * gi);  // acc <- rho acc + (1-rho) g^2
+      const V accu = V::load(s1 + i);
+      const V u = sqrt(accu + eps) / sqrt(acc + eps) * gi;  // u = sqrt(accu + eps) / sqrt(acc + eps) g
+      put(acc, out_s0 + i);
+      put(rho * accu + c * (u * u), out_s1 + i);  // accu <- rho accu + (1-rho) u^2
+      put(keep * pi - lr * u, out_p + i);
+    } else if constexpr (A == Algorithm::kFtrl) {
+      const V q = keep * pi, acc = V::load(s0 + i), l1 = V::splat(l1_);
+      const V gs = gi + V::splat(2.0f * l2s_) * q;  // gs = g + 2 l2s q
+      const V n = acc + gs * gs;                    // n = acc + gs^2 (TF1; TF2 adds g^2)
+      const bool root = lrp_ == -0.5f;
+      const V n_pow = root ? sqrt(n) : power(n, -lrp_);
+      const V acc_pow = root ? sqrt(acc) : power(acc, -lrp_);
+      const V lin = V::load(s1 + i) + gs - (n_pow - acc_pow) / lr * q;
+      const V quadratic = n_pow / lr + V::splat(2.0f * l2_);
+      put(n, out_s0 + i);
+      put(lin, out_s1 + i);
+      put(select_greater(abs(lin), l1, (copysign(l1, lin) - lin) / quadratic, V::splat(0.0f)), out_p + i);
+    } else {
+      const V q = keep * pi - lr * gi;  // q = keep p - lr g
+      const V shrunk = l1_ > 0 ? copysign(max(abs(q) - lr * V::splat(l1_), V::splat(0.0f)), q) : q;
+      put(shrunk / (V::splat(1.0f) + V::splat(l2_) * lr), out_p + i);
+    }
+  });
+  if (!probe.finite()) {
+    // Every rule turns a NaN or Inf gradient into a NaN or Inf new value, so
+    // the gradients need a look only here, to say which it was.
+    if (kShadowed && !std::isfinite(max_abs_block(g, begin, end))) return kBadGradient;
+    return kNonFinite;
+  }
+  return probe.within_headroom() ? kFine : kLarge;
+}
+
 constexpr int64_t kBlock = 8192;  // floats per work item: 32 KB per stream
 
 struct Block {
@@ -314,6 +429,15 @@ template <typename Fn> void for_each_block(const std::vector<Segment>& segments,
   parallel_for_dynamic(static_cast<int64_t>(blocks.size()), total, fn);
 }
 
+// for_each_block, each thread then fencing its non-temporal stores (once per
+// pass: a fence per block stalls until the write-combining buffers drain).
+template <typename Fn>
+void for_each_block_streaming(const std::vector<Segment>& segments, const std::vector<Block>& blocks, const Fn& fn) {
+  int64_t total = 0;
+  for (const Segment& s : segments) total += s.n;
+  parallel_for_dynamic(static_cast<int64_t>(blocks.size()), total, fn, [] { stream_fence(); });
+}
+
 // One pass of update_block<A, M> over every block; result[i] is the worst
 // BlockResult of variable i's blocks.
 template <Algorithm A, Mode M>
@@ -322,10 +446,12 @@ void run_pass(const std::vector<Segment>& segments, const std::vector<Block>& bl
   thread_local std::vector<char> per_block_storage;  // the calling thread's: the team writes through `per_block`
   per_block_storage.assign(blocks.size(), kFine);
   char* per_block = per_block_storage.data();
-  for_each_block(segments, blocks, [&](int64_t b) {
+  auto one = [&](int64_t b) {
     const Block& blk = blocks[static_cast<std::size_t>(b)];
     per_block[b] = update_block<A, M>(segments[static_cast<std::size_t>(blk.segment)], h, blk.begin, blk.end);
-  });
+  };
+  if constexpr (M == Mode::kShadow) for_each_block_streaming(segments, blocks, one);
+  else for_each_block(segments, blocks, one);
   result.assign(segments.size(), kFine);
   for (std::size_t b = 0; b < blocks.size(); ++b) {
     char& r = result[static_cast<std::size_t>(blocks[b].segment)];
@@ -342,8 +468,23 @@ void run_pass(Algorithm a, const std::vector<Segment>& segments, const std::vect
     case Algorithm::kAdam: run_pass<Algorithm::kAdam, M>(segments, blocks, h, result); break;
     case Algorithm::kRmsProp: run_pass<Algorithm::kRmsProp, M>(segments, blocks, h, result); break;
     case Algorithm::kAdagrad: run_pass<Algorithm::kAdagrad, M>(segments, blocks, h, result); break;
+    case Algorithm::kAdadelta: run_pass<Algorithm::kAdadelta, M>(segments, blocks, h, result); break;
+    case Algorithm::kFtrl: run_pass<Algorithm::kFtrl, M>(segments, blocks, h, result); break;
+    case Algorithm::kProximalSgd: run_pass<Algorithm::kProximalSgd, M>(segments, blocks, h, result); break;
   }
 }
+
+// The n-th optimizer slot's variable node of variable i (n = 0: the variable).
+int node_of(const KernelContext& c, std::size_t i, std::size_t n) {
+  const auto& vars = c.attrs().get<std::vector<int64_t>>("vars");
+  const auto& slots = c.attrs().get<std::vector<int64_t>>("slots");
+  const std::size_t per_var = vars.empty() ? 0 : slots.size() / vars.size();
+  return static_cast<int>(n == 0 ? vars[i] : slots[i * per_var + n - 1]);
+}
+
+// Steps this large (elements) stream their new values past the caches; smaller
+// ones store them (the shadow and the arena both stay cache-resident then).
+constexpr int64_t kStreamThreshold = int64_t{1} << 20;
 
 // True when some new value of variable `s` could overflow float32 this step,
 // for gradients bounded by |g| <= g_max and weights and slots bounded by
@@ -354,6 +495,8 @@ void run_pass(Algorithm a, const std::vector<Segment>& segments, const std::vect
 //   adam      m: |b1| H + |1-b1| G;  v: |b2| H + |1-b2| G^2;  p: |keep| H + lr m / eps
 //   rmsprop   ms: |rho| H + |1-rho| G^2;  mom: mu H + lr G / sqrt(eps);  p: |keep| H + mom
 //   adagrad   acc: H + G^2;  p: |keep| H + lr   (|g| / sqrt(acc + g^2) <= 1)
+//   proximal  p: |keep| H + lr G   (l1, l2 >= 0: the shrink and the division only lower |q|)
+// adadelta and ftrl have no bound here: the in-place path always dry-runs them.
 // Rules that can make a NaN from finite values are "may overflow" too: adam and
 // rmsprop with a decay rate outside [0, 1] or eps <= 0, and centered rmsprop
 // (ms - mg^2 can round below -eps).
@@ -381,6 +524,12 @@ bool step_may_overflow(Algorithm a, const Segment& s, const Hyper& h, double g_m
       break;
     }
     case Algorithm::kAdagrad: bound = std::max(H + G * G, keep * H + lr); break;
+    case Algorithm::kProximalSgd:  // the shrink only lowers |q|
+      if (!(h.l1 >= 0) || !(h.l2 >= 0)) return true;
+      bound = keep * H + lr * G;
+      break;
+    case Algorithm::kAdadelta:
+    case Algorithm::kFtrl: return true;  // no bound worked out: always the dry run (the shadow path needs none)
   }
   return !(bound < 0x1p120);  // far below FLT_MAX (~2^128): rounding cannot reach it
 }
@@ -394,8 +543,93 @@ std::string names_with(const KernelContext& c, const std::vector<char>& flags, c
   return names;
 }
 
-// The step, all or nothing: either every variable and slot takes its new
-// values, or the op raises NonFinite and nothing was written.
+// The step through the shadow arenas (VariableStore::shadow): one fused pass
+// reads each gradient once, checks it and the new values in registers, and
+// writes the new weights and slots to the shadows (non-temporal stores: no
+// read-for-ownership, so the pass moves as many bytes as the in-place one);
+// the shadows then replace the arenas (commit_shadows), or, when some value is
+// NaN or Inf, the op raises and the arenas were never written. The parts of
+// an arena that other ops' variables occupy are copied to the shadow first.
+// Memory: one more copy of every arena the op writes (weights and slots),
+// allocated at its first checked step. No dry run and no overflow bound are
+// needed here: every value is checked before anything becomes visible.
+// Returns false, having done nothing, when the step does not qualify: a
+// variable or slot outside the arenas, or this op's variables filling less
+// than half of an arena it writes (the copy would then cost more than the
+// check pass of the in-place path).
+bool apply_through_shadows(KernelContext& c, Algorithm a, std::vector<Segment>& segments,
+                           const std::vector<Block>& blocks, const Hyper& h, std::vector<char>& result) {
+  VariableStore& store = c.variables;
+  struct Range {
+    int arena;
+    int64_t begin, end;  // elements, in the arena
+    float** out;         // the segment's out pointer for it
+  };
+  std::vector<Range> ranges;
+  std::vector<int> arenas;
+  int64_t total = 0;
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    Segment& s = segments[i];
+    total += s.n;
+    const float* in[4] = {s.p, s.s0, s.s1, s.s2};
+    for (std::size_t n = 0; n < 4 && in[n]; ++n) {
+      const int k = store.arena_of(node_of(c, i, n));
+      if (k < 0) return false;
+      const int64_t begin = in[n] - store.arena(k).data<float>();
+      ranges.push_back({k, begin, begin + s.n, &s.out[n]});
+      if (std::find(arenas.begin(), arenas.end(), k) == arenas.end()) arenas.push_back(k);
+    }
+  }
+  for (int k : arenas) {
+    int64_t covered = 0;
+    for (const Range& r : ranges)
+      if (r.arena == k) covered += r.end - r.begin;
+    if (2 * covered < store.arena(k).numel()) return false;
+  }
+
+  // Out pointers into the shadows; what no segment covers is copied over.
+  bool aligned = true;
+  for (const Range& r : ranges) {
+    *r.out = store.shadow(r.arena) + r.begin;
+    aligned = aligned && reinterpret_cast<std::uintptr_t>(*r.out) % 64 == 0;
+  }
+  std::sort(ranges.begin(), ranges.end(),
+            [](const Range& x, const Range& y) { return std::tie(x.arena, x.begin) < std::tie(y.arena, y.begin); });
+  for (int k : arenas) {
+    const float* live = store.arena(k).data<float>();
+    float* shadow = store.shadow(k);
+    int64_t at = 0;
+    auto copy_to = [&](int64_t end) {
+      if (end > at) std::copy(live + at, live + end, shadow + at);
+      at = std::max(at, end);
+    };
+    for (const Range& r : ranges)
+      if (r.arena == k) {
+        copy_to(r.begin);
+        at = std::max(at, r.end);
+      }
+    copy_to(store.arena(k).numel());
+  }
+
+  if (aligned && total >= kStreamThreshold) run_pass<Mode::kShadow>(a, segments, blocks, h, result);
+  else run_pass<Mode::kShadowCached>(a, segments, blocks, h, result);
+  std::string names = names_with(c, result, kBadGradient);
+  if (!names.empty())
+    throw NonFinite("op '" + c.node.name + "': NaN or Inf in the gradients of " + names +
+                    "; no variable or slot was changed (check the loss and the learning rate)");
+  names = names_with(c, result, kNonFinite);
+  if (!names.empty())
+    throw NonFinite("op '" + c.node.name + "': this step would make NaN or Inf values in " + names +
+                    " (or their optimizer slots); no variable or slot was changed (the learning rate or "
+                    "the gradients are too large: lower the learning rate, clip the gradients)");
+  store.commit_shadows(arenas);
+  c.op_counters[c.node.id] = 0;  // the in-place path's headroom record: unknown now
+  return true;
+}
+
+// The step, all or nothing, in place (when apply_through_shadows does not
+// qualify): either every variable and slot takes its new values, or the op
+// raises NonFinite and nothing was written.
 //   1. A read-only pass over the gradients (max |g| per variable): a NaN or Inf
 //      raises before anything is written.
 //   2. When step_may_overflow for some variable, when this op has not run yet
@@ -409,9 +643,23 @@ std::string names_with(const KernelContext& c, const std::vector<char>& flags, c
 //      partly applied.
 // The common step costs one extra read of the gradients (4 of AdamW's 28
 // bytes per parameter); the dry run (16 more bytes read) only when a bound
-// says an overflow is possible. Measured on the 2-core dev machine, that read
-// costs 35-40% of a 50M-parameter AdamW step (a lone read stream runs at about
-// 8 GB/s there, far below the fused pass's streams): check_finite=False skips it.
+// says an overflow is possible. A separate pass cannot be cheap: even at the
+// fused pass's bandwidth 4 bytes more are 14% of 28, and a lone read stream
+// runs far slower (about 8 GB/s on the 2-core dev machine).
+//
+// Cost of the check, 50M-parameter AdamW step (gradient in a variable), time
+// of a checked step / an unchecked one: median over interleaved rounds [min-max
+// of the per-round ratio], 2-core dev machine shared with other engineers.
+//                                  1 thread              2 threads
+//   in place (this path)           1.30 [1.25-1.53]      1.29 [1.26-1.32]
+//   shadow arenas, quiet (load 2.5) 1.10 [0.84-1.77]     1.07 [1.05-1.13]
+//   shadow arenas, load 5-10       1.06-1.17             1.07-1.13
+// bench/bench_optimizer.py --unchecked at load 2.5: 2 threads 0.643 checked vs
+// 0.611 ns/param unchecked (+5%), 1 thread 1.227 vs 1.137 (+8%); before the
+// shadow path 0.916 vs 0.645 and 1.651 vs 1.169 (+42%, +41%). With plain
+// stores into the shadows (write-allocate reads: 40 bytes a parameter) the
+// shadow path measured 1.66: the non-temporal stores are what make it pay.
+// Transparent huge pages for the arenas made no measurable difference.
 void apply_all_or_nothing(KernelContext& c, Algorithm a, const std::vector<Segment>& segments,
                           const std::vector<Block>& blocks, const Hyper& h, std::vector<char>& result) {
   thread_local std::vector<float> block_max;  // the calling thread's: the team writes through `out`
@@ -505,6 +753,10 @@ void apply_kernel(KernelContext& c) {
   h.b2 = static_cast<float>(scalar("beta2"));
   h.eps = static_cast<float>(scalar("epsilon"));
   h.rho = static_cast<float>(scalar("rho"));
+  h.l1 = static_cast<float>(scalar("l1"));
+  h.l2 = static_cast<float>(scalar("l2"));
+  h.l2_shrinkage = static_cast<float>(scalar("l2_shrinkage"));
+  if (a == Algorithm::kFtrl) h.lr_power = static_cast<float>(scalar("lr_power"));
   const double weight_decay = scalar("weight_decay");
   const double multiplier = scalar("decay_multiplier");
   if (!(lr >= 0) || !std::isfinite(lr)) c.fail("learning rate must be finite and >= 0, got " + std::to_string(lr));
@@ -541,8 +793,15 @@ void apply_kernel(KernelContext& c) {
     const double decay = decay_from_input[i] ? weight_decay : own_decay[i];
     const double scale = convention == "lr" ? var_lr : convention == "schedule" ? multiplier : 1.0;
     const double var_mu = std::isnan(mu_override[i]) ? mu : mu_override[i];
-    segments.push_back({value.data<float>(), grad.data<float>(), s[0], s[1], s[2], value.numel(),
-                        static_cast<float>(var_lr * bias_correction), static_cast<float>(var_mu),
+    segments.push_back({value.data<float>(),
+                        grad.data<float>(),
+                        s[0],
+                        s[1],
+                        s[2],
+                        {nullptr, nullptr, nullptr, nullptr},
+                        value.numel(),
+                        static_cast<float>(var_lr * bias_correction),
+                        static_cast<float>(var_mu),
                         static_cast<float>(1.0 - decay * scale)});
     for (int64_t b = 0; b < value.numel(); b += kBlock)
       blocks.push_back({static_cast<int>(i), b, std::min(value.numel(), b + kBlock)});
@@ -552,7 +811,8 @@ void apply_kernel(KernelContext& c) {
   if (!attrs.get_or<bool>("check_finite", true)) {
     run_pass<Mode::kStore>(a, segments, blocks, h, result);
   } else {
-    apply_all_or_nothing(c, a, segments, blocks, h, result);
+    if (!apply_through_shadows(c, a, segments, blocks, h, result))
+      apply_all_or_nothing(c, a, segments, blocks, h, result);
   }
   if (a == Algorithm::kAdam) {
     *beta_powers[0]->data<float>() *= h.b1;

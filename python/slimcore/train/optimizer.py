@@ -48,6 +48,9 @@ __all__ = [
     "AdamOptimizer",
     "RMSPropOptimizer",
     "AdagradOptimizer",
+    "AdadeltaOptimizer",
+    "FtrlOptimizer",
+    "ProximalGradientDescentOptimizer",
     "DecoupledWeightDecayExtension",
     "extend_with_decoupled_weight_decay",
     "AdamWOptimizer",
@@ -98,6 +101,7 @@ class Optimizer:
         self._check_finite = bool(check_finite)
         self._slots: dict = {}  # slot name -> {variable: slot Variable}
         self._non_slot: dict = {}  # name -> Variable (Adam's beta powers)
+        self._slot_names: dict = {}  # slot -> the suffix of its variables' names (default: the optimizer's name)
 
     # ---- what subclasses define ------------------------------------------------
     def _hyper_values(self) -> list:
@@ -125,7 +129,8 @@ class Optimizer:
         return self._name
 
     def get_slot_names(self) -> list:
-        """TF1's slot names: "momentum"; "m", "v" (Adam); "rms", "momentum", "mg" (RMSProp); "accumulator"."""
+        """TF1's slot names: "momentum"; "m", "v" (Adam); "rms", "momentum", "mg" (RMSProp); "accumulator"
+        (Adagrad); "accum", "accum_update" (Adadelta); "accum", "linear" (Ftrl)."""
         return sorted(name for name, _ in self._slot_plan())
 
     def _slot_plan(self) -> list:
@@ -370,7 +375,7 @@ class Optimizer:
                     per_var[v] = Variable(
                         initial,
                         trainable=False,
-                        name=f"{v.op.name}/{self._name}",
+                        name=f"{v.op.name}/{self._slot_names.get(slot) or self._name}",
                         _attrs={"slot_of": v._variable._node, "slot_index": index},
                     )
                 per_var[v].role = "optimizer_slot"
@@ -527,6 +532,179 @@ class AdagradOptimizer(Optimizer):
 
     def _settings(self):
         return super()._settings() + [f"initial_accumulator_value={self._initial_accumulator_value!r}"]
+
+
+class AdadeltaOptimizer(Optimizer):
+    """tf.train.AdadeltaOptimizer(learning_rate=0.001, rho=0.95, epsilon=1e-08):
+    TF1's ApplyAdadelta (Zeiler 2012, with TF1's learning rate, which the paper
+    does not have: lr=1.0 is the paper's rule)::
+
+        accum        <- rho accum + (1 - rho) g^2
+        update        = sqrt(accum_update + epsilon) / sqrt(accum + epsilon) g
+        p            <- p - lr update
+        accum_update <- rho accum_update + (1 - rho) update^2
+
+    Slots "accum" and "accum_update" (both start at 0), named "w/Adadelta",
+    "w/Adadelta_1" as in TF1.
+
+    Args:
+      learning_rate: a float or a scalar tensor (>= 0).
+      rho: the decay rate, in [0, 1].
+      epsilon: the constant inside both square roots (>= 0).
+      use_locking: ignored (one fused update per step).
+      name: the name prefix of the ops and slot variables.
+      check_finite: raise NonFiniteError and change nothing on a NaN or Inf
+        gradient or new value (False: TF1's silent behaviour).
+
+    Raises:
+      ValueError: a hyperparameter out of its range.
+      TypeError: a hyperparameter that is not a number, tensor or callable.
+    """
+
+    _algorithm = "adadelta"
+
+    def __init__(
+        self,
+        learning_rate: TensorLike = 0.001,
+        rho: TensorLike = 0.95,
+        epsilon: TensorLike = 1e-08,
+        use_locking: bool = False,
+        name: str = "Adadelta",
+        check_finite: bool = True,
+    ) -> None:
+        super().__init__(use_locking, name, check_finite)
+        self._learning_rate = _check_hyper(learning_rate, "learning_rate")
+        self._rho = _check_hyper(rho, "rho", 0.0, 1.0)
+        self._epsilon = _check_hyper(epsilon, "epsilon")
+
+    def _hyper_values(self):
+        return [("rho", self._rho), ("epsilon", self._epsilon)]
+
+
+class FtrlOptimizer(Optimizer):
+    """tf.train.FtrlOptimizer: FTRL-Proximal (McMahan et al. 2013), TF1's
+    ApplyFtrl / ApplyFtrlV2 with n^-lr_power (a square root at the default
+    lr_power=-0.5)::
+
+        gs      = g + 2 l2_shrinkage p
+        n       = accum + gs^2          (TF1; TF >= 2.2 adds g^2 instead)
+        linear <- linear + gs - (n^-lr_power - accum^-lr_power) / lr p
+        accum  <- n
+        p      <- (l1 sign(linear) - linear) / (n^-lr_power / lr + 2 l2)  if |linear| > l1, else 0
+
+    l1 > 0 makes weights exactly 0. l1_regularization_strength,
+    l2_regularization_strength (the stabilising L2 of the proximal step) and
+    l2_shrinkage_regularization_strength (a magnitude penalty added to the
+    gradient) are regularization the update applies: update_plan and the
+    regularization report list them. Slots "accum" (starts at
+    initial_accumulator_value) and "linear" (0), named "w/Ftrl" and
+    "w/Ftrl_1" unless accum_name / linear_name give the suffixes.
+
+    Args:
+      learning_rate: a float or a scalar tensor (> 0 in effect: it divides).
+      learning_rate_power: <= 0 (0: a fixed learning rate).
+      initial_accumulator_value: >= 0.
+      l1_regularization_strength, l2_regularization_strength,
+      l2_shrinkage_regularization_strength: >= 0.
+      use_locking: ignored.
+      name: the name prefix of the ops and slot variables.
+      accum_name, linear_name: the slot variables' name suffixes.
+      check_finite: as for every slimcore optimizer.
+
+    Raises:
+      ValueError: a hyperparameter out of its range (TF1's messages).
+    """
+
+    _algorithm = "ftrl"
+
+    def __init__(
+        self,
+        learning_rate: TensorLike,
+        learning_rate_power: float = -0.5,
+        initial_accumulator_value: float = 0.1,
+        l1_regularization_strength: float = 0.0,
+        l2_regularization_strength: float = 0.0,
+        use_locking: bool = False,
+        name: str = "Ftrl",
+        accum_name: str | None = None,
+        linear_name: str | None = None,
+        l2_shrinkage_regularization_strength: float = 0.0,
+        check_finite: bool = True,
+    ) -> None:
+        super().__init__(use_locking, name, check_finite)
+        self._learning_rate = _check_hyper(learning_rate, "learning_rate")
+        checks = [
+            (initial_accumulator_value, "initial_accumulator_value", "positive or zero"),
+            (learning_rate_power, "learning_rate_power", "less than or equal to 0.0"),
+            (l1_regularization_strength, "l1_regularization_strength", "positive or zero"),
+            (l2_regularization_strength, "l2_regularization_strength", "positive or zero"),
+            (l2_shrinkage_regularization_strength, "l2_shrinkage_regularization_strength", "positive or zero"),
+        ]
+        for value, arg, rule in checks:
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise TypeError(f"{arg} must be a number, got {value!r}")
+            bad = value > 0 if arg == "learning_rate_power" else value < 0
+            if bad or not math.isfinite(value):
+                raise ValueError(f"{arg} {value} needs to be {rule}")
+        self._learning_rate_power = float(learning_rate_power)
+        self._initial_accumulator_value = float(initial_accumulator_value)
+        self._l1 = float(l1_regularization_strength)
+        self._l2 = float(l2_regularization_strength)
+        self._l2_shrinkage = float(l2_shrinkage_regularization_strength)
+        self._slot_names = {"accum": accum_name, "linear": linear_name}
+
+    def _hyper_values(self):
+        return [
+            ("lr_power", self._learning_rate_power),
+            ("l1", self._l1),
+            ("l2", self._l2),
+            ("l2_shrinkage", self._l2_shrinkage),
+        ]
+
+    def _settings(self):
+        return super()._settings() + [f"initial_accumulator_value={self._initial_accumulator_value!r}"]
+
+
+class ProximalGradientDescentOptimizer(Optimizer):
+    """tf.train.ProximalGradientDescentOptimizer: TF1's
+    ApplyProximalGradientDescent, a gradient step then the proximal operator of
+    l1 |p| + l2/2 p^2 (Duchi & Singer's FOBOS)::
+
+        q  = p - lr g
+        p <- sign(q) max(|q| - lr l1, 0) / (1 + lr l2)
+
+    l1 > 0 makes weights exactly 0. The strengths are regularization the update
+    applies: update_plan and the regularization report list them. No slots.
+
+    Args:
+      learning_rate: a float or a scalar tensor (>= 0).
+      l1_regularization_strength, l2_regularization_strength: >= 0.
+      use_locking: ignored.
+      name: the name prefix of the ops.
+      check_finite: as for every slimcore optimizer.
+
+    Raises:
+      ValueError: a negative or non-finite strength or learning rate.
+    """
+
+    _algorithm = "proximal_sgd"
+
+    def __init__(
+        self,
+        learning_rate: TensorLike,
+        l1_regularization_strength: float = 0.0,
+        l2_regularization_strength: float = 0.0,
+        use_locking: bool = False,
+        name: str = "ProximalGradientDescent",
+        check_finite: bool = True,
+    ) -> None:
+        super().__init__(use_locking, name, check_finite)
+        self._learning_rate = _check_hyper(learning_rate, "learning_rate")
+        self._l1 = _check_hyper(l1_regularization_strength, "l1_regularization_strength")
+        self._l2 = _check_hyper(l2_regularization_strength, "l2_regularization_strength")
+
+    def _hyper_values(self):
+        return [("l1", self._l1), ("l2", self._l2)]
 
 
 # ---- decoupled weight decay (tf.contrib.opt) ------------------------------------------------

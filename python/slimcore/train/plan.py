@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # annotations only
     from ..variables import Variable
 
 __all__ = [
+    "UPDATE_REGULARIZATION",
     "UpdatePlan",
     "VariableUpdate",
     "graph_update_plans",
@@ -39,6 +40,11 @@ __all__ = [
     "penalty_summary",
     "update_plan",
 ]
+
+
+# The scalar inputs that are regularization applied by the update rule itself
+# (TF1's l1/l2/l2_shrinkage_regularization_strength), per algorithm.
+UPDATE_REGULARIZATION = {"ftrl": ("l1", "l2", "l2_shrinkage"), "proximal_sgd": ("l1", "l2")}
 
 
 def penalty_settings(variable: Variable) -> tuple:
@@ -97,6 +103,18 @@ class VariableUpdate:
     _plan: Any = field(repr=False, compare=False, default=None)
 
     @property
+    def update_regularization(self) -> dict:
+        """The regularization the update rule applies to this variable: Ftrl's
+        and ProximalGradientDescent's strengths by input name ("l1", "l2",
+        "l2_shrinkage"), each a float or None (a non-constant tensor), zeros
+        left out; {} for the other algorithms."""
+        plan = self._plan
+        if plan is None:
+            return {}
+        values = {name: plan.value(name) for name in UPDATE_REGULARIZATION.get(plan.algorithm, ())}
+        return {name: value for name, value in values.items() if value != 0.0}
+
+    @property
     def decays(self) -> bool:
         """Whether the step decays the variable (d != 0, or d a non-constant tensor)."""
         return bool(self.decay) if self.decay is not None else self.decay_tensor is not None
@@ -119,6 +137,7 @@ class VariableUpdate:
         if self.momentum is not None:
             parts.append(f"momentum={self.momentum}")
         parts.append(f"decay={decay} s={self.decay_scale} ({self.decay_convention})")
+        parts += [f"update_{name}={value}" for name, value in self.update_regularization.items()]
         if self.penalty:
             parts.append(
                 f"penalty={self.penalty}({_kind_scale(self.penalty, *self.penalty_scale)}) {self.penalty_convention}"
@@ -134,7 +153,8 @@ class UpdatePlan:
 
     Attributes:
       op: the ApplyOptimizer Operation.
-      algorithm: "sgd", "momentum", "adam", "rmsprop" or "adagrad".
+      algorithm: "sgd", "momentum", "adam", "rmsprop", "adagrad", "adadelta",
+        "ftrl" or "proximal_sgd".
       nesterov, centered: the algorithm's flags.
       scalars: {name: (tensor, value or None)} of the op's scalar inputs
         (learning_rate, ..., weight_decay, decay_multiplier); value is set

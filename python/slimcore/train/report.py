@@ -2,7 +2,8 @@
 
 One row per trainable variable (and per variable a train op updates): its
 shape and role, the penalty it gets in the loss (kind, scale, convention)
-and whether the train op's loss actually contains it, the decoupled decay
+and whether the train op's loss actually contains it, the regularization
+the update rule applies (Ftrl's and ProximalGradientDescent's l1/l2), the decoupled decay
 the optimizer applies (coefficient and convention), the learning-rate
 multiplier and momentum override, and whether the train op updates it::
 
@@ -32,7 +33,9 @@ class RegularizationReport:
 
     Per row: ``lambda_grad`` is the coupled penalty's gradient coefficient
     (grad += lambda_grad * w: scale for TF's l2_regularizer, 2*scale for
-    Keras' l2); ``decay`` the decoupled decay and ``shrink_decoupled`` the
+    Keras' l2); ``in_update`` the regularization strengths the update rule
+    applies ({"l1": ..., "l2": ...}, VariableUpdate.update_regularization);
+    ``decay`` the decoupled decay and ``shrink_decoupled`` the
     fraction it removes per step at the reported learning rate;
     ``shrink_per_step`` the total multiplicative shrink of the weight per
     step from both mechanisms where it is well defined (the coupled part
@@ -46,6 +49,7 @@ class RegularizationReport:
         "role",
         "penalty",
         "in_loss",
+        "in_update",
         "decay",
         "convention",
         "mechanism",
@@ -116,6 +120,8 @@ class RegularizationReport:
             if col == "penalty":
                 p = row["penalty"]
                 return "-" if p["kind"] is None else f"{p['kind']}({p['scale']})"
+            if col == "in_update":
+                return " ".join(f"{k}={v}" for k, v in value.items()) or "-"
             if col == "shape":
                 return "x".join(str(d) for d in value) or "scalar"
             if value is None:
@@ -233,6 +239,9 @@ def regularization_report(
             if decay
             else "none"
         )
+        in_update = entry.update_regularization if entry is not None else {}
+        if in_update:
+            mechanism = "update rule" if mechanism == "none" else mechanism + " + update rule"
         if penalty["kind"] is not None and in_loss is False:
             mechanism += " (penalty NOT in the loss)"
         lr_mult = entry.lr_mult if entry is not None else (v.lr_mult if v.lr_mult is not None else 1.0)
@@ -251,6 +260,12 @@ def regularization_report(
                 else:
                     factor = None
                     adaptive_coupled.append(v.op.name)
+            if factor is not None and in_update:
+                l2 = in_update.get("l2")
+                if algorithm == "proximal_sgd" and set(in_update) == {"l2"} and l2 is not None:
+                    factor /= 1.0 + lr_eff * l2  # p <- q / (1 + lr l2)
+                else:
+                    factor = None  # l1's shrink is by an amount, Ftrl's depends on the gradient history
             shrink = factor
         if coupled_active and decay:
             double.append(v.op.name)
@@ -265,6 +280,7 @@ def regularization_report(
                 "penalty": penalty,
                 "lambda_grad": lam,
                 "in_loss": in_loss,
+                "in_update": in_update,
                 "decay": decay,
                 "convention": entry.decay_convention if decay and entry is not None else None,
                 "shrink_decoupled": shrink_decoupled,
