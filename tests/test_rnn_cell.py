@@ -272,6 +272,40 @@ def test_lstm_state_tuple():
         _ = s.dtype
 
 
+class MinimalCell(rnn.RNNCell):
+    """A user's cell written against TF1's interface: h' = tanh(x W + h)."""
+
+    def __init__(self, units):
+        super().__init__()
+        self._units = units
+
+    @property
+    def state_size(self):
+        return self._units
+
+    @property
+    def output_size(self):
+        return self._units
+
+    def build(self, inputs_shape):
+        self._w = self.add_variable("w", [inputs_shape[-1], self._units], regularizer=tf.nn.l2_loss)
+
+    def call(self, inputs, state):
+        out = tf.tanh(tf.matmul(inputs, self._w) + state)
+        return out, out
+
+
+def test_user_subclass_builds_once_and_regularizes():
+    cell = MinimalCell(3)
+    xs = [tf.placeholder(tf.float32, [2, 4]) for _ in range(3)]
+    outputs, _ = tf.nn.static_rnn(cell, xs, dtype=tf.float32)
+    assert [v.name for v in tf.global_variables()] == ["rnn/minimal_cell/w:0"] and cell.built
+    assert [p.name for p in tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)] == [
+        "rnn/minimal_cell/w/Regularizer/L2Loss:0"
+    ]
+    assert len(outputs) == 3
+
+
 # ---- gradients vs finite differences (float64) -------------------------------------------------
 
 
@@ -422,6 +456,11 @@ def test_residual_and_device_wrappers():
         o, s, io = sess.run((out, state, inner_out), feed)
     np.testing.assert_allclose(o, feed[x] + io, rtol=1e-6)
     np.testing.assert_allclose(s, io, rtol=1e-6)
+    relu = rnn.BasicRNNCell(4, activation="relu")  # TF 1.15 accepts Keras' names
+    out_relu, _ = relu(x, relu.zero_state(2, tf.float32))
+    assert out_relu.op.type == "Relu"
+    with pytest.raises(ValueError, match="Unknown activation"):
+        rnn.GRUCell(2, activation="swishy")
     narrow = rnn.ResidualWrapper(rnn.GRUCell(1))
     with pytest.raises(ValueError, match="must have the inputs' shape"):
         narrow(x, narrow.zero_state(2, tf.float32))

@@ -227,9 +227,8 @@ class RNNCell:
         reuse: Any = None,
         **kwargs: Any,
     ) -> None:
-        unknown = sorted(set(kwargs) - {"_scope"})
-        if unknown:
-            raise TypeError(f"{type(self).__name__}: unexpected keyword argument(s) {unknown}")
+        if kwargs:
+            raise TypeError(f"{type(self).__name__}: unexpected keyword argument(s) {sorted(kwargs)}")
         if name is not None and not isinstance(name, str):
             raise TypeError(f"{type(self).__name__}: name must be a string, got {name!r}")
         self.trainable = trainable
@@ -304,10 +303,23 @@ class RNNCell:
         shape: Sequence[int],
         dtype: DTypeLike | None = None,
         initializer: InitializerFn | None = None,
+        regularizer: Callable | None = None,
+        trainable: bool | None = None,
+        *,
         role: str = "weights",
     ) -> Variable:
-        """get_variable("<cell scope>/<name>") with the cell's dtype and
-        trainable flag, recorded in ``variables`` (tf.layers' add_variable)."""
+        """tf.layers' add_variable: get_variable("<cell scope>/<name>") with
+        the cell's dtype and trainable flag, recorded in ``variables``.
+
+        Args:
+          name, shape, dtype, initializer: as get_variable (None initializer:
+            the scope's, else glorot_uniform for floats).
+          regularizer: a penalty of this variable (its loss is
+            "<cell scope>/<name>/Regularizer/..." in REGULARIZATION_LOSSES);
+            None: the variable scope's, if any.
+          trainable: default the cell's.
+          role: slimcore's role of the variable ("weights", "biases", ...).
+        """
         from .._layer_util import layer_variable  # the API layer above ops: imported when cells build
 
         variable = layer_variable(
@@ -315,9 +327,9 @@ class RNNCell:
             list(shape),
             dtype or self._dtype,
             initializer,
-            None,
+            regularizer,
             role,
-            trainable=self.trainable,
+            trainable=self.trainable if trainable is None else trainable,
             model_variable=False,
         )
         if not any(variable is v for v in self._variables):
@@ -414,6 +426,19 @@ def _input_depth(cell: RNNCell, inputs_shape: TensorShape) -> int:
     return inputs_shape.as_list()[-1]
 
 
+def _activation(activation: Callable | str | None) -> Callable:
+    """A cell's activation: tanh for None, a Keras name ("relu") or a callable (TF 1.15's activations.get).
+
+    Raises:
+      ValueError: an unknown name or a non-callable.
+    """
+    if not activation:
+        return nn_ops.tanh
+    from ..keras.activations import get  # the API layer: only for names
+
+    return get(activation)
+
+
 def _check_units(cell: str, num_units: object, arg: str = "num_units") -> int:
     if isinstance(num_units, bool) or not isinstance(num_units, numbers.Integral) or num_units < 1:
         raise ValueError(f"{cell}: {arg} must be a positive int, got {num_units!r}")
@@ -443,7 +468,7 @@ class BasicRNNCell(RNNCell):
 
     Args:
       num_units: size of the state and output.
-      activation: default tanh.
+      activation: a callable or a Keras name ("relu"); default tanh.
       reuse, name, dtype: see RNNCell.
 
     Raises:
@@ -461,7 +486,7 @@ class BasicRNNCell(RNNCell):
     ) -> None:
         super().__init__(name=name, dtype=dtype, reuse=reuse, **kwargs)
         self._num_units = _check_units("BasicRNNCell", num_units)
-        self._activation = activation or nn_ops.tanh
+        self._activation = _activation(activation)
 
     @property
     def state_size(self) -> int:
@@ -541,7 +566,7 @@ class BasicLSTMCell(RNNCell):
       num_units: size of c and h.
       forget_bias: added to the forget gate's pre-activation (default 1.0).
       state_is_tuple: LSTMStateTuple state (default) or one concatenated tensor.
-      activation: default tanh.
+      activation: a callable or a Keras name ("relu"); default tanh.
       reuse, name, dtype: see RNNCell.
 
     Raises:
@@ -564,7 +589,7 @@ class BasicLSTMCell(RNNCell):
         self._num_units = _check_units("BasicLSTMCell", num_units)
         self._forget_bias = forget_bias
         self._state_is_tuple = _check_state_is_tuple("BasicLSTMCell", state_is_tuple)
-        self._activation = activation or nn_ops.tanh
+        self._activation = _activation(activation)
 
     @property
     def state_size(self) -> Any:
@@ -666,7 +691,7 @@ class LSTMCell(RNNCell):
         self._initializer = initializer
         self._forget_bias = forget_bias
         self._state_is_tuple = _check_state_is_tuple("LSTMCell", state_is_tuple)
-        self._activation = activation or nn_ops.tanh
+        self._activation = _activation(activation)
         self._h_size = self._num_proj or self._num_units
 
     @property
@@ -728,7 +753,7 @@ class GRUCell(RNNCell):
 
     Args:
       num_units: size of h.
-      activation: default tanh.
+      activation: a callable or a Keras name ("relu"); default tanh.
       kernel_initializer: for both kernels (None: glorot_uniform or the scope's).
       bias_initializer: for both biases (None: 1.0 for the gates, 0 for the candidate).
       reuse, name, dtype: see RNNCell.
@@ -750,7 +775,7 @@ class GRUCell(RNNCell):
     ) -> None:
         super().__init__(name=name, dtype=dtype, reuse=reuse, **kwargs)
         self._num_units = _check_units("GRUCell", num_units)
-        self._activation = activation or nn_ops.tanh
+        self._activation = _activation(activation)
         self._kernel_initializer = kernel_initializer
         self._bias_initializer = bias_initializer
 
