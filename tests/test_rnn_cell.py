@@ -368,6 +368,7 @@ def test_dropout_wrapper_keep_one_is_the_cell_and_adds_no_scope():
     inner = rnn.BasicLSTMCell(5)
     cell = rnn.DropoutWrapper(inner, input_keep_prob=1.0, output_keep_prob=1.0, state_keep_prob=1.0)
     assert cell.state_size == inner.state_size and cell.output_size == 5
+    assert cell.cell is inner and cell.wrapped_cell is inner
     with tf.variable_scope("rnn"):
         out, _ = cell(x, cell.zero_state(4, tf.float32))
         ref_out, _ = inner(x, inner.zero_state(4, tf.float32))
@@ -456,11 +457,11 @@ def test_residual_and_device_wrappers():
         o, s, io = sess.run((out, state, inner_out), feed)
     np.testing.assert_allclose(o, feed[x] + io, rtol=1e-6)
     np.testing.assert_allclose(s, io, rtol=1e-6)
-    relu = rnn.BasicRNNCell(4, activation="relu")  # TF 1.15 accepts Keras' names
+    relu = rnn.BasicRNNCell(4, activation=tf.nn.relu)
     out_relu, _ = relu(x, relu.zero_state(2, tf.float32))
     assert out_relu.op.type == "Relu"
-    with pytest.raises(ValueError, match="Unknown activation"):
-        rnn.GRUCell(2, activation="swishy")
+    with pytest.raises(TypeError, match=r"callable such as tf.nn.relu"):
+        rnn.GRUCell(2, activation="relu")
     narrow = rnn.ResidualWrapper(rnn.GRUCell(1))
     with pytest.raises(ValueError, match="must have the inputs' shape"):
         narrow(x, narrow.zero_state(2, tf.float32))

@@ -426,17 +426,20 @@ def _input_depth(cell: RNNCell, inputs_shape: TensorShape) -> int:
     return inputs_shape.as_list()[-1]
 
 
-def _activation(activation: Callable | str | None) -> Callable:
-    """A cell's activation: tanh for None, a Keras name ("relu") or a callable (TF 1.15's activations.get).
+def _activation(activation: Callable | None) -> Callable:
+    """A cell's activation: tanh for None, else the callable given.
 
     Raises:
-      ValueError: an unknown name or a non-callable.
+      TypeError: a name such as "relu" (TF 1.15 looks names up in Keras; here
+        pass the function, tf.nn.relu) or another non-callable.
     """
-    if not activation:
+    if activation is None:
         return nn_ops.tanh
-    from ..keras.activations import get  # the API layer: only for names
-
-    return get(activation)
+    if not callable(activation):
+        raise TypeError(
+            f"activation must be a callable such as tf.nn.relu (names are not looked up), got {activation!r}"
+        )
+    return activation
 
 
 def _check_units(cell: str, num_units: object, arg: str = "num_units") -> int:
@@ -468,7 +471,7 @@ class BasicRNNCell(RNNCell):
 
     Args:
       num_units: size of the state and output.
-      activation: a callable or a Keras name ("relu"); default tanh.
+      activation: a callable (tf.nn.relu...); default tanh.
       reuse, name, dtype: see RNNCell.
 
     Raises:
@@ -566,7 +569,7 @@ class BasicLSTMCell(RNNCell):
       num_units: size of c and h.
       forget_bias: added to the forget gate's pre-activation (default 1.0).
       state_is_tuple: LSTMStateTuple state (default) or one concatenated tensor.
-      activation: a callable or a Keras name ("relu"); default tanh.
+      activation: a callable (tf.nn.relu...); default tanh.
       reuse, name, dtype: see RNNCell.
 
     Raises:
@@ -753,7 +756,7 @@ class GRUCell(RNNCell):
 
     Args:
       num_units: size of h.
-      activation: a callable or a Keras name ("relu"); default tanh.
+      activation: a callable (tf.nn.relu...); default tanh.
       kernel_initializer: for both kernels (None: glorot_uniform or the scope's).
       bias_initializer: for both biases (None: 1.0 for the gates, 0 for the candidate).
       reuse, name, dtype: see RNNCell.
@@ -900,7 +903,10 @@ class _Wrapper(RNNCell):
 
     @property
     def wrapped_cell(self) -> RNNCell:
+        """The cell inside (also ``.cell``, TF 1.15's attribute)."""
         return self._cell
+
+    cell = wrapped_cell
 
     @property
     def state_size(self) -> Any:
