@@ -1,7 +1,14 @@
-"""tf.nn: activations, softmax, cross-entropy with logits, l2_loss, embedding_lookup."""
+"""tf.nn: activations, softmax, cross-entropy with logits, l2_loss, embedding_lookup,
+the recurrent cells (``tf.nn.rnn_cell``) and static_rnn / static_bidirectional_rnn."""
 
+import sys as _sys
+
+from .ops import rnn_cell
 from .ops.array_ops import embedding_lookup
 from .ops.nn_ops import *  # noqa: F403
 from .ops.nn_ops import __all__ as _nn_all
+from .ops.rnn_static import static_bidirectional_rnn, static_rnn
 
-__all__ = [*_nn_all, "embedding_lookup"]
+_sys.modules.setdefault(f"{__name__}.rnn_cell", rnn_cell)  # `import slimcore.nn.rnn_cell`
+
+__all__ = [*_nn_all, "embedding_lookup", "rnn_cell", "static_rnn", "static_bidirectional_rnn"]
