@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import slimcore.compat.v1 as tf
+from slimcore.models import lenet
 
 slim = tf.contrib.slim
 
@@ -151,3 +152,15 @@ def test_is_training_of_the_wrong_kind_is_a_type_error():
         slim.batch_norm(x, is_training=tf.constant(1.0))
     with pytest.raises(TypeError, match="is_training must be a Python bool or a scalar bool tensor"):
         slim.dropout(x, is_training="yes")
+
+
+def test_lenet_with_an_is_training_tensor():
+    images = tf.placeholder(tf.float32, [None, 28, 28, 1])
+    is_training = tf.placeholder_with_default(False, [])
+    logits = lenet(images, is_training=is_training, depth=4, fc_units=16)
+    xv = RNG.standard_normal((2, 28, 28, 1)).astype(np.float32)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        np.testing.assert_array_equal(sess.run(logits, {images: xv}), sess.run(logits, {images: xv}))
+        first, second = (sess.run(logits, {images: xv, is_training: True}) for _ in range(2))
+        assert not np.array_equal(first, second)  # dropout draws in training runs only

@@ -79,7 +79,8 @@ struct Plan {
   std::vector<TensorRef> fed;  // in the order of the feeds that made the plan
   std::vector<Step> steps;     // topological (ascending node id)
   std::vector<Source> fetch_sources;
-  std::vector<char> live;  // per step, as of the current run
+  std::vector<char> live;    // per step, as of the current run
+  bool conditional = false;  // some step is in a cond context: liveness is decided per run
 };
 
 Session::Session(std::shared_ptr<Graph> graph) : graph_(std::move(graph)), variables_(*graph_) {
@@ -186,6 +187,7 @@ std::unique_ptr<Plan> make_plan(const Graph& graph, const std::vector<std::pair<
     plan->steps.push_back(std::move(step));
   }
   plan->live.assign(plan->steps.size(), 1);
+  for (const Step& step : plan->steps) plan->conditional = plan->conditional || !step.guards.empty();
   place_gradients(graph, *plan);
   for (TensorRef ref : fetches) {
     const int f = fed_index(ref);
@@ -317,8 +319,10 @@ std::vector<Tensor> Session::run_refs(const std::vector<std::pair<TensorRef, Ten
       for (Tensor& t : step.outputs) t = Tensor();
   for (std::size_t i = 0; i < plan.steps.size(); ++i) {
     Step& step = plan.steps[i];
-    plan.live[i] = step_is_live(step, plan, feeds);
-    if (!plan.live[i]) continue;
+    if (plan.conditional) {
+      plan.live[i] = step_is_live(step, plan, feeds);
+      if (!plan.live[i]) continue;
+    }
     try {
       run_step(step, feeds, plan.steps, variables_, op_counters_);
     } catch (const FailedPrecondition&) {
