@@ -245,6 +245,16 @@ def test_variables_created_inside_a_branch_are_initialized_outside_it():
         np.testing.assert_allclose(sess.run(y, {pred: True}), np.ones((1, 3)) @ kernel, rtol=1e-6)
 
 
+def test_a_variable_initialized_from_a_branch_tensor_is_refused_as_in_tf1():
+    pred = tf.placeholder(tf.bool, [])
+    with pytest.raises(ValueError, match="from inside a control-flow construct"):
+        tf.cond(pred, lambda: tf.Variable(tf.ones([2]) * 2.0) + 1.0, lambda: tf.zeros([2]))
+    y = tf.cond(pred, lambda: tf.Variable(lambda: tf.ones([2]) * 2.0, name="ok") + 1.0, lambda: tf.zeros([2]))
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        np.testing.assert_array_equal(sess.run(y, {pred: True}), [3.0, 3.0])
+
+
 def test_fetching_a_tensor_of_the_untaken_branch_is_an_error():
     pred = tf.placeholder(tf.bool, [])
     inside = []
