@@ -249,6 +249,19 @@ PYBIND11_MODULE(_core, m) {
            "nodes added from now on wait for `nodes` (and the outer ones unless cleared)")
       .def("pop_control_dependencies", &Graph::pop_control_dependencies, "ends the innermost push_control_dependencies")
       .def(
+          "cond_context",
+          [](Graph& g, int node, int index, bool branch, int parent) {
+            return g.cond_context(TensorRef{node, index}, branch, parent);
+          },
+          py::arg("pred_node"), py::arg("pred_index"), py::arg("branch"), py::arg("parent"),
+          "the id of the tf.cond context of branch `branch` of bool output (pred_node, pred_index) inside `parent` "
+          "(-1: top level), created on first use")
+      .def_property("current_cond_context", &Graph::current_cond_context, &Graph::set_current_cond_context,
+                    "the cond context nodes are added in (-1: none)")
+      .def(
+          "node_cond_context", [](const Graph& g, int id) { return g.node(id).cond_context; }, py::arg("node"),
+          "the cond context node `node` was added in (-1: none)")
+      .def(
           "add_to_collection",
           [](Graph& g, const std::string& key, int node, int index) {
             g.add_to_collection(key, TensorRef{node, index});

@@ -4,6 +4,21 @@
 
 namespace slimcore {
 
+// Adds nodes in cond context `ctx` (-1: none) until the scope ends.
+class CondContextScope {
+ public:
+  CondContextScope(Graph& graph, int ctx) : graph_(graph), saved_(graph.current_cond_context()) {
+    graph_.set_current_cond_context(ctx);
+  }
+  ~CondContextScope() { graph_.set_current_cond_context(saved_); }
+  CondContextScope(const CondContextScope&) = delete;
+  CondContextScope& operator=(const CondContextScope&) = delete;
+
+ private:
+  Graph& graph_;
+  int saved_;
+};
+
 // Sums `grad` over the dimensions along which `like` was broadcast, so the
 // result has `like`'s (run-time) shape: the gradient rule of broadcasting.
 Output sum_to_shape_of(Output grad, Output like);

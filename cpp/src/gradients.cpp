@@ -23,6 +23,34 @@ Output sum_all(const std::vector<Output>& terms) {
   return terms.size() == 1 ? terms[0] : ops::add_n(terms);
 }
 
+// Gradient ops go in the cond context of the op they differentiate, so the
+// backward pass of an untaken branch is skipped with its forward pass. A
+// gradient `grad` built in context `from` for a tensor `like` of an
+// enclosing context leaves one context at a time through
+// Merge(pred, grad, zeros), the zeros computed only in the other branch: the
+// untaken branch contributes zeros (TF1's _SwitchGrad of a CondContext).
+Output leave_cond_contexts(Graph& g, Output grad, int from, const Output& like) {
+  const int target = like.node().cond_context;
+  for (int ctx = from; !g.cond_context_encloses(ctx, target);) {
+    const CondContext info = g.cond_context_info(ctx);
+    const Output pred = g.output(info.pred.node, info.pred.index);
+    Output zeros;
+    {
+      const CondContextScope other(g, g.cond_context(info.pred, !info.branch, info.parent));
+      zeros = zeros_like(like);
+    }
+    const CondContextScope parent(g, info.parent);
+    grad = info.branch ? ops::merge(pred, zeros, grad, "cond_grad") : ops::merge(pred, grad, zeros, "cond_grad");
+    ctx = info.parent;
+  }
+  return grad;
+}
+
+// The deeper of two contexts one of which encloses the other.
+int inner_context(const Graph& g, int a, int b) {
+  return g.cond_context_encloses(a, b) ? b : a;
+}
+
 }  // namespace
 
 std::vector<Output> gradients(const std::vector<Output>& ys, const std::vector<Output>& xs,
@@ -52,6 +80,7 @@ std::vector<Output> gradients(const std::vector<Output>& ys, const std::vector<O
       for (TensorRef in : g.node(id).inputs) to_y[static_cast<std::size_t>(in.node)] = 1;
 
   NameStackGuard guard(g);
+  const CondContextScope outside(g, g.current_cond_context());  // restored at the end
   const std::string scope = g.enter_name_scope("gradients");
 
   std::map<TensorRef, std::vector<Output>> pending;
@@ -59,6 +88,7 @@ std::vector<Output> gradients(const std::vector<Output>& ys, const std::vector<O
     if (!is_floating(ys[i].dtype()))
       throw TypeMismatch("gradients: y " + ys[i].name() + " has dtype " + dtype_name(ys[i].dtype()) +
                          "; only float tensors can be differentiated");
+    g.set_current_cond_context(ys[i].node().cond_context);
     pending[ys[i].ref()].push_back(grad_ys.empty() || !grad_ys[i].valid() ? ones_like(ys[i]) : grad_ys[i]);
   }
 
@@ -67,6 +97,7 @@ std::vector<Output> gradients(const std::vector<Output>& ys, const std::vector<O
   for (int id = top; id >= lowest && id >= 0; --id) {
     if (!from_x[static_cast<std::size_t>(id)] || !to_y[static_cast<std::size_t>(id)]) continue;
     const Node& node = g.node(id);
+    g.set_current_cond_context(node.cond_context);
     GradContext ctx{g, node, {}, {}, {}};
     bool any = false;
     for (std::size_t k = 0; k < node.outputs.size(); ++k) {
@@ -96,6 +127,7 @@ std::vector<Output> gradients(const std::vector<Output>& ys, const std::vector<O
     for (TensorRef in : node.inputs) ctx.inputs.push_back(g.output(in.node, in.index));
     g.set_name_stack(scope + node.name + "_grad");
     std::vector<Output> grads = def.grad(ctx);
+    g.set_current_cond_context(node.cond_context);  // a rule may have entered branches
     if (grads.size() != node.inputs.size())
       throw Error("gradient of op type " + node.type + " returned " + std::to_string(grads.size()) + " gradients for " +
                   std::to_string(node.inputs.size()) + " inputs");
@@ -103,7 +135,8 @@ std::vector<Output> gradients(const std::vector<Output>& ys, const std::vector<O
       const TensorRef in = node.inputs[i];
       if (!grads[i].valid() || !from_x[static_cast<std::size_t>(in.node)]) continue;
       if (!is_floating(g.node(in.node).outputs[in.index].dtype)) continue;
-      pending[in].push_back(grads[i]);
+      const int from = inner_context(g, grads[i].node().cond_context, node.cond_context);
+      pending[in].push_back(leave_cond_contexts(g, grads[i], from, ctx.inputs[i]));
     }
   }
 
@@ -115,6 +148,7 @@ std::vector<Output> gradients(const std::vector<Output>& ys, const std::vector<O
       continue;
     }
     g.set_name_stack(scope.substr(0, scope.size() - 1));
+    g.set_current_cond_context(x.node().cond_context);
     result.push_back(sum_all(it->second));
   }
   return result;

@@ -61,6 +61,7 @@ int Graph::add_node(const std::string& type, const std::vector<Output>& inputs, 
       if (std::find(node.control_inputs.begin(), node.control_inputs.end(), dep) == node.control_inputs.end())
         node.control_inputs.push_back(dep);
   }
+  node.cond_context = current_cond_context_;
   // A value-dependent shape rule sees the values of Const inputs now.
   std::vector<const Tensor*> values;
   if (def.value_dependent_shape)
@@ -154,11 +155,13 @@ std::string Graph::enter_name_scope(const std::string& name) {
 
 void Graph::push_control_dependencies(const std::vector<int>& nodes, bool clear_outer) {
   for (int n : nodes) node(n);  // validates
-  control_frames_.push_back({nodes, clear_outer});
+  control_frames_.push_back({nodes, clear_outer, current_cond_context_});
+  if (clear_outer) current_cond_context_ = -1;
 }
 
 void Graph::pop_control_dependencies() {
   if (control_frames_.empty()) throw InvalidArgument("no control_dependencies frame to leave");
+  if (control_frames_.back().clear_outer) current_cond_context_ = control_frames_.back().saved_cond_context;
   control_frames_.pop_back();
 }
 
@@ -195,8 +198,42 @@ std::vector<bool> Graph::ancestors(const std::vector<int>& targets) const {
     const Node& n = nodes_[static_cast<std::size_t>(id)];
     for (TensorRef in : n.inputs) seen[static_cast<std::size_t>(in.node)] = true;
     for (int dep : n.control_inputs) seen[static_cast<std::size_t>(dep)] = true;
+    for (int c = n.cond_context; c >= 0; c = cond_contexts_[static_cast<std::size_t>(c)].parent)
+      seen[static_cast<std::size_t>(cond_contexts_[static_cast<std::size_t>(c)].pred.node)] = true;
   }
   return seen;
+}
+
+int Graph::cond_context(TensorRef pred, bool branch, int parent) {
+  const TensorSpec& spec = output(pred.node, pred.index).spec();
+  if (spec.dtype != DType::Bool || (!is_unknown_rank(spec.shape) && !spec.shape.empty()))
+    throw InvalidArgument("cond: pred must be a scalar bool tensor, got " + output(pred.node, pred.index).name() +
+                          " of dtype " + dtype_name(spec.dtype) + " and shape " + shape_string(spec.shape));
+  if (parent != -1) cond_context_info(parent);  // validates
+  for (std::size_t i = 0; i < cond_contexts_.size(); ++i) {
+    const CondContext& c = cond_contexts_[i];
+    if (c.pred == pred && c.branch == branch && c.parent == parent) return static_cast<int>(i);
+  }
+  cond_contexts_.push_back({pred, branch, parent});
+  return static_cast<int>(cond_contexts_.size()) - 1;
+}
+
+const CondContext& Graph::cond_context_info(int id) const {
+  if (id < 0 || id >= static_cast<int>(cond_contexts_.size()))
+    throw InvalidArgument("no cond context " + std::to_string(id) + " in this graph (it has " +
+                          std::to_string(cond_contexts_.size()) + ")");
+  return cond_contexts_[static_cast<std::size_t>(id)];
+}
+
+void Graph::set_current_cond_context(int id) {
+  if (id != -1) cond_context_info(id);  // validates
+  current_cond_context_ = id;
+}
+
+bool Graph::cond_context_encloses(int outer, int inner) const {
+  for (int c = inner; c >= 0; c = cond_context_info(c).parent)
+    if (c == outer) return true;
+  return outer == -1;
 }
 
 }  // namespace slimcore

@@ -6,6 +6,13 @@
 // depends on input values, op_registry.h), and a buffer is reused whenever its
 // size still fits and nobody outside the plan holds it, so steady-state
 // training steps allocate nothing.
+//
+// Conditional execution (tf.cond): a node added in a cond context runs only
+// when every predicate of its context chain has its branch's value in this
+// run; otherwise it is dead: skipped, so its side effects (assignments,
+// random draws) and costs do not happen. Deadness flows on through data and
+// control inputs, as in TF1, except into a Merge, which is live when its
+// predicate and the input it picks are. Fetching a dead tensor is an error.
 #include "slimcore/session.h"
 
 #include <algorithm>
@@ -58,6 +65,12 @@ struct Step {
   std::vector<Tensor> outputs;
   std::vector<int> placements;  // per output: the variable whose gradient slot it is, or -1
   bool inferred = false;
+  // Live only if each guard's predicate is live and equals its branch
+  // (the node's cond contexts, outermost first) ...
+  std::vector<std::pair<Source, bool>> guards;
+  // ... and, unless it is a Merge, its inputs and these steps are live.
+  std::vector<int> control_steps;
+  bool merge = false;
 };
 
 struct Plan {
@@ -66,6 +79,8 @@ struct Plan {
   std::vector<TensorRef> fed;  // in the order of the feeds that made the plan
   std::vector<Step> steps;     // topological (ascending node id)
   std::vector<Source> fetch_sources;
+  std::vector<char> live;    // per step, as of the current run
+  bool conditional = false;  // some step is in a cond context: liveness is decided per run
 };
 
 Session::Session(std::shared_ptr<Graph> graph) : graph_(std::move(graph)), variables_(*graph_) {
@@ -140,6 +155,10 @@ std::unique_ptr<Plan> make_plan(const Graph& graph, const std::vector<std::pair<
       if (fed_index(in) < 0) stack.push_back(in.node);
     for (int dep : node.control_inputs)
       if (fed_index(TensorRef{dep, 0}) < 0) stack.push_back(dep);  // a fed node has run, in effect
+    for (int c = node.cond_context; c >= 0; c = graph.cond_context_info(c).parent) {
+      const TensorRef pred = graph.cond_context_info(c).pred;
+      if (fed_index(pred) < 0) stack.push_back(pred.node);
+    }
   }
 
   std::vector<int> step_of(static_cast<std::size_t>(graph.num_nodes()), -1);
@@ -152,14 +171,23 @@ std::unique_ptr<Plan> make_plan(const Graph& graph, const std::vector<std::pair<
     Step step;
     step.node = &node;
     step.def = &find_op(node.type);
-    for (TensorRef in : node.inputs) {
-      const int f = fed_index(in);
-      step.inputs.push_back(f >= 0 ? Source{f, -1, 0} : Source{-1, step_of[in.node], in.index});
-    }
+    auto source = [&](TensorRef ref) {
+      const int f = fed_index(ref);
+      return f >= 0 ? Source{f, -1, 0} : Source{-1, step_of[static_cast<std::size_t>(ref.node)], ref.index};
+    };
+    for (TensorRef in : node.inputs) step.inputs.push_back(source(in));
+    for (int c = node.cond_context; c >= 0; c = graph.cond_context_info(c).parent)
+      step.guards.insert(step.guards.begin(),
+                         {source(graph.cond_context_info(c).pred), graph.cond_context_info(c).branch});
+    for (int dep : node.control_inputs)
+      if (fed_index(TensorRef{dep, 0}) < 0) step.control_steps.push_back(step_of[static_cast<std::size_t>(dep)]);
+    step.merge = node.type == "Merge";
     step.outputs.resize(node.outputs.size());
     step_of[static_cast<std::size_t>(id)] = static_cast<int>(plan->steps.size());
     plan->steps.push_back(std::move(step));
   }
+  plan->live.assign(plan->steps.size(), 1);
+  for (const Step& step : plan->steps) plan->conditional = plan->conditional || !step.guards.empty();
   place_gradients(graph, *plan);
   for (TensorRef ref : fetches) {
     const int f = fed_index(ref);
@@ -233,6 +261,27 @@ void run_step(Step& step, const std::vector<std::pair<TensorRef, Tensor>>& feeds
   step.def->compute(ctx);
 }
 
+// Whether `step` runs this time (see the top of the file); steps before it
+// are decided already.
+bool step_is_live(const Step& step, const Plan& plan, const std::vector<std::pair<TensorRef, Tensor>>& feeds) {
+  auto live = [&](const Source& src) { return src.feed >= 0 || plan.live[static_cast<std::size_t>(src.step)]; };
+  auto value = [&](const Source& src) -> const Tensor& {
+    return src.feed >= 0 ? feeds[static_cast<std::size_t>(src.feed)].second
+                         : plan.steps[static_cast<std::size_t>(src.step)].outputs[src.index];
+  };
+  for (const auto& [pred, branch] : step.guards)
+    if (!live(pred) || value(pred).data<bool>()[0] != branch) return false;
+  if (step.merge) {
+    const Source& pred = step.inputs[0];
+    return live(pred) && live(step.inputs[value(pred).data<bool>()[0] ? 2 : 1]);
+  }
+  for (const Source& src : step.inputs)
+    if (!live(src)) return false;
+  for (int dep : step.control_steps)
+    if (!plan.live[static_cast<std::size_t>(dep)]) return false;
+  return true;
+}
+
 }  // namespace
 
 Plan& Session::plan_for(const std::vector<std::pair<TensorRef, Tensor>>& feeds, const std::vector<TensorRef>& fetches,
@@ -277,7 +326,12 @@ std::vector<Tensor> Session::run_refs(const std::vector<std::pair<TensorRef, Ten
   for (Step& step : plan.steps)
     if (step.def->sets_own_outputs)
       for (Tensor& t : step.outputs) t = Tensor();
-  for (Step& step : plan.steps) {
+  for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+    Step& step = plan.steps[i];
+    if (plan.conditional) {
+      plan.live[i] = step_is_live(step, plan, feeds);
+      if (!plan.live[i]) continue;
+    }
     try {
       const uint64_t commits = variables_.commits();
       run_step(step, feeds, plan.steps, variables_, op_counters_);
@@ -301,6 +355,15 @@ std::vector<Tensor> Session::run_refs(const std::vector<std::pair<TensorRef, Ten
   // variables by the next training step.
   std::vector<Tensor> results;
   results.reserve(fetches.size());
+  for (std::size_t i = 0; i < fetches.size(); ++i) {
+    const Source& src = plan.fetch_sources[i];
+    if (src.feed < 0 && !plan.live[static_cast<std::size_t>(src.step)])
+      throw InvalidArgument("Fetch " + std::to_string(i) + " ('" +
+                            graph_->output(fetches[i].node, fetches[i].index).name() +
+                            "') was not computed in this run: it is in the branch of a tf.cond that was not taken "
+                            "(TF1: Retval[" +
+                            std::to_string(i) + "] does not have value); fetch the cond's output instead");
+  }
   for (const Source& src : plan.fetch_sources)
     results.push_back(src.feed >= 0 ? feeds[static_cast<std::size_t>(src.feed)].second.clone()
                                     : plan.steps[static_cast<std::size_t>(src.step)].outputs[src.index].clone());

@@ -84,7 +84,7 @@ from .initializers import (
 # of Python and numpy values) and math_ops installs the tensor operators (+ - * / @).
 from .ops.array_ops import *  # noqa: F403
 from .ops.array_ops import __all__ as _array_all
-from .ops.control_flow_ops import group, no_op, tuple  # noqa: A004
+from .ops.control_flow_ops import case, cond, group, no_op, tuple  # noqa: A004
 from .ops.gradients import gradients
 from .ops.logging_ops import Print, print_v2
 from .ops.math_ops import *  # noqa: F403
@@ -239,6 +239,8 @@ __all__ = sorted(
         "trainable_variables",
         "variables_initializer",
         "variables_with_roles",
+        "case",
+        "cond",
         "group",
         "no_op",
         "tuple",

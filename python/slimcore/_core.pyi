@@ -138,6 +138,21 @@ class Graph:
         """
         for every node, whether running `nodes` would run it
         """
+    def cond_context(self, pred_node: int, pred_index: int, branch: bool, parent: int) -> int:
+        """
+        the id of the tf.cond context of branch `branch` of bool output (pred_node, pred_index) inside `parent` (-1: top level), created on first use
+        """
+    @property
+    def current_cond_context(self) -> int:
+        """
+        the cond context nodes are added in (-1: none)
+        """
+    @current_cond_context.setter
+    def current_cond_context(self, arg1: int) -> None: ...
+    def node_cond_context(self, node: int) -> int:
+        """
+        the cond context node `node` was added in (-1: none)
+        """
     def clear_collection(self, key: str) -> None:
         """
         empties collection `key`

@@ -215,11 +215,12 @@ def dropout(
     rate: float = 0.5,
     noise_shape: ShapeLike | None = None,
     seed: int | None = None,
-    training: bool = False,
+    training: bool | Tensor = False,
     name: str | None = None,
 ) -> Tensor:
     """tf.layers.dropout: when training, drops each element with probability
-    `rate` and scales the rest by 1/(1 - rate); identity otherwise (the default)."""
+    `rate` and scales the rest by 1/(1 - rate); identity otherwise (the default).
+    A bool tensor `training` switches per Session.run (tf.cond, as TF1)."""
     if not isinstance(rate, (int, float)) or not 0 <= rate < 1:
         raise ValueError(f"dropout: rate must be in [0, 1), got {rate!r}")
     return slim_layers.dropout(
@@ -517,7 +518,7 @@ def batch_normalization(
     gamma_regularizer: RegularizerFn | None = None,
     beta_constraint: ConstraintFn | None = None,
     gamma_constraint: ConstraintFn | None = None,
-    training: bool = False,
+    training: bool | Tensor = False,
     trainable: bool = True,
     name: str | None = None,
     reuse: bool | _ReuseMode | None = None,
@@ -540,14 +541,17 @@ def batch_normalization(
     is None) and var_B otherwise. As TF1, the two moving-average updates go to
     GraphKeys.UPDATE_OPS (run them with the train op, e.g. under
     ``tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS))``);
-    `training` defaults to False (inference!), TF1's trap. Variables
+    `training` defaults to False (inference!), TF1's trap; a bool tensor
+    switches per Session.run in one graph (tf.cond, as TF1: the updates move
+    the averages only in training runs). Variables
     "<name>/beta", "<name>/gamma", "<name>/moving_mean",
     "<name>/moving_variance" (default name "batch_normalization", made unique).
 
     Raises:
       ValueError: an axis other than the last, renorm / virtual_batch_size /
-        adjustment / constraints (not supported), a tensor `training`,
-        momentum outside [0, 1], an unknown channel count.
+        adjustment / constraints (not supported), momentum outside [0, 1],
+        an unknown channel count.
+      TypeError: `training` is neither a bool nor a scalar bool tensor.
     """
     layer = "batch_normalization"
     if renorm or virtual_batch_size is not None or adjustment is not None:

@@ -139,6 +139,13 @@ class Variable(_Operators):
                         f"but dtype={_dtypes.as_dtype(dtype).name} was given"
                     )
                 init = convert_to_tensor(initial_value, dtype=dtype)
+            if graph._c.node_cond_context(init._node) != -1:
+                # TF1's message: the initializer would run only in runs that take the branch.
+                raise ValueError(
+                    f"Initializer for variable {scope[:-1]} is from inside a control-flow construct, such as a "
+                    "loop or conditional. When creating a variable inside a loop or conditional, use a lambda "
+                    "as the initializer."
+                )
             shape = init.shape
             if not shape.is_fully_defined():
                 raise ValueError(

@@ -53,6 +53,16 @@ class Attrs {
   std::map<std::string, AttrValue> values_;
 };
 
+// One branch of a tf.cond (TF1's CondContext): a node added while the
+// context is entered runs only in runs where the scalar bool `pred` is
+// `branch` and the enclosing context (`parent`, -1: none) is live; otherwise
+// it is dead: skipped, with no side effects (executor: session.cpp).
+struct CondContext {
+  TensorRef pred;
+  bool branch = true;
+  int parent = -1;
+};
+
 struct Node {
   int id = -1;
   std::string name;  // unique in the graph, e.g. "dense/MatMul"
@@ -61,6 +71,7 @@ struct Node {
   std::vector<int> control_inputs;
   Attrs attrs;
   std::vector<TensorSpec> outputs;
+  int cond_context = -1;  // the innermost CondContext it was added in, or -1
 };
 
 // A handle on one output of a node: what the C++ builder functions take and
@@ -134,6 +145,20 @@ class Graph {
   void push_control_dependencies(const std::vector<int>& nodes, bool clear_outer = false);
   void pop_control_dependencies();
 
+  // ---- conditional execution (tf.cond) -----------------------------------
+  // The context of branch `branch` of `pred` inside `parent` (-1: top level),
+  // created on first use: one id per (pred, branch, parent). Throws
+  // InvalidArgument when `pred` is not a scalar bool or `parent` is unknown.
+  int cond_context(TensorRef pred, bool branch, int parent);
+  const CondContext& cond_context_info(int id) const;
+  // The context new nodes are added in (-1: none). push_control_dependencies
+  // with clear_outer leaves every context until the matching pop, as TF1's
+  // control_dependencies(None) does (variables are created that way).
+  int current_cond_context() const { return current_cond_context_; }
+  void set_current_cond_context(int id);
+  // Whether context `outer` is `inner` or encloses it (-1 encloses every one).
+  bool cond_context_encloses(int outer, int inner) const;
+
   // ---- collections (insertion order kept) ----------------------------------
   void add_to_collection(const std::string& key, TensorRef item);
   const std::vector<TensorRef>& collection(const std::string& key) const;
@@ -151,7 +176,8 @@ class Graph {
   void set_variable_settings(int var, const VariableSettings& settings);
 
   // For every node: whether it is one of `nodes` or an ancestor of one
-  // through data or control inputs (what running `nodes` would run).
+  // through data or control inputs or the predicates of its cond contexts
+  // (what running `nodes` may run).
   std::vector<bool> ancestors(const std::vector<int>& nodes) const;
 
  private:
@@ -162,8 +188,11 @@ class Graph {
   struct ControlFrame {
     std::vector<int> nodes;
     bool clear_outer;
+    int saved_cond_context;  // restored by the pop of a clear_outer frame
   };
   std::vector<ControlFrame> control_frames_;
+  std::vector<CondContext> cond_contexts_;
+  int current_cond_context_ = -1;
   std::map<std::string, std::vector<TensorRef>> collections_;
   std::vector<int> variables_;
   std::map<int, VariableSettings> settings_;  // a map: references stay valid as variables are added

@@ -27,6 +27,10 @@ Output identity(Output x, const std::string& name = "Identity");
 // An op with no outputs that runs after `deps` (tf.group / tf.no_op).
 int group(Graph& g, const std::vector<int>& deps, const std::string& name = "group_deps");
 int no_op(Graph& g, const std::string& name = "NoOp");
+// if_true if the scalar bool `pred` else if_false, computing only the taken
+// one when each was built in its cond context (Graph::cond_context): the
+// output of a tf.cond.
+Output merge(Output pred, Output if_false, Output if_true, const std::string& name = "Merge");
 
 // ---- random tensors (random_ops.cpp) ----------------------------------------
 // Deterministic for given seeds: a session draws the same sequence on every

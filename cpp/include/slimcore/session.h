@@ -28,7 +28,9 @@ class Session {
   // fetches and runs the target ops. Returns one tensor per fetch. Throws
   // InvalidArgument for a missing feed, a tensor fed twice or a fed shape that
   // contradicts the static shape, TypeMismatch for a wrong dtype, FailedPrecondition when an
-  // uninitialized variable is read.
+  // uninitialized variable is read. Ops in cond contexts (Graph::cond_context)
+  // run only in runs that take their branch; fetching the output of one that
+  // did not run throws InvalidArgument.
   std::vector<Tensor> run(const std::vector<std::pair<Output, Tensor>>& feeds, const std::vector<Output>& fetches,
                           const std::vector<int>& targets = {});
 

@@ -143,7 +143,8 @@ class Layer:
 
         Args:
           inputs: a float32 tensor (batch first).
-          training: True for the training behaviour (Dropout drops).
+          training: True for the training behaviour (Dropout drops), or a
+            scalar bool tensor that switches it per Session.run (tf.cond).
 
         Returns:
           The output tensor.
@@ -153,7 +154,8 @@ class Layer:
         variables_before = len(graph.get_collection(GraphKeys.GLOBAL_VARIABLES))
         losses_before = len(graph.get_collection(GraphKeys.REGULARIZATION_LOSSES))
         with self._scope():
-            outputs = self.call(inputs, training=bool(training), reuse=True if self.built else None)
+            training = training if isinstance(training, Tensor) else bool(training)
+            outputs = self.call(inputs, training=training, reuse=True if self.built else None)
         new_losses = graph.get_collection(GraphKeys.REGULARIZATION_LOSSES)[losses_before:]
         if not self.built:
             self._weights = graph.get_collection(GraphKeys.GLOBAL_VARIABLES)[variables_before:]
@@ -494,7 +496,7 @@ class Dropout(Layer):
             rate=self.rate,
             noise_shape=self.noise_shape,
             seed=self.seed,
-            training=training and self.rate > 0,
+            training=training if self.rate > 0 else False,
             name=self.name,
         )
 

@@ -24,10 +24,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Callable
 
 from .._layer_util import OptimizerHints, add_to_collections_by_key, apply_dense, collect_outputs, layer_variable
-from ..framework.ops import GraphKeys, Tensor, convert_to_tensor, get_default_graph, name_scope
+from ..framework import dtypes
+from ..framework.ops import GraphKeys, Tensor, _graph_element, convert_to_tensor, get_default_graph, name_scope
+from ..framework.tensor_util import constant_value
 from ..initializers import ones_initializer, xavier_initializer, zeros_initializer
 from ..ops import math_ops, nn_ops
 from ..ops.array_ops import identity, reshape
+from ..ops.control_flow_ops import cond
 from ..variable_scope import variable_scope
 from .arg_scope import add_arg_scope
 
@@ -590,14 +593,19 @@ def batch_norm(
     go to `updates_collections` (run them, e.g. through create_train_op); with
     updates_collections=None they run every time the output is computed.
     Inference (is_training=False): y = gamma (x - m) / sqrt(v + epsilon) + beta.
+    A bool tensor is_training (e.g. ``tf.placeholder_with_default(True, [])``)
+    switches between the two per Session.run in one graph, through tf.cond as
+    tf-slim does: the moving averages move only in training runs (the update
+    ops in `updates_collections` are then conds that read the moving
+    statistics in inference runs).
 
     Variables: "BatchNorm/beta" (center), "BatchNorm/gamma" (scale),
     "BatchNorm/moving_mean", "BatchNorm/moving_variance" (not trainable).
 
     Raises:
-      ValueError: an unknown channel count, decay outside [0, 1], a tensor
-        is_training, unsupported options (batch_weights, renorm, adjustment,
-        zero_debias_moving_mean, NCHW).
+      ValueError: an unknown channel count, decay outside [0, 1], unsupported
+        options (batch_weights, renorm, adjustment, zero_debias_moving_mean, NCHW).
+      TypeError: is_training is neither a bool nor a scalar bool tensor.
     """
     layer = "batch_norm"
     if data_format != "NHWC":
@@ -606,10 +614,7 @@ def batch_norm(
         raise ValueError(
             f"{layer}: batch_weights, renorm, adjustment and zero_debias_moving_mean are not supported by slimcore"
         )
-    if isinstance(is_training, Tensor) or not isinstance(is_training, (bool, int)):
-        raise ValueError(
-            f"{layer}: is_training must be a Python bool (slimcore builds one graph per mode), got {is_training!r}"
-        )
+    training_value = _static_training(is_training, layer, "is_training")
     if not 0.0 <= decay <= 1.0:
         raise ValueError(f"{layer}: decay must be in [0, 1], got {decay}")
     initializers = dict(param_initializers or {})
@@ -644,18 +649,19 @@ def batch_norm(
         offset = beta if beta is not None else math_ops.multiply(0.0, moving_mean)
         gain = gamma if gamma is not None else math_ops.add(math_ops.multiply(0.0, moving_mean), 1.0)
 
-        if not is_training:
+        def training_mode() -> tuple:
+            if use_fused:
+                return nn_ops.fused_batch_norm(inputs, gain, offset, epsilon=epsilon, is_training=True)
+            mean, variance = nn_ops.moments(inputs, list(range(len(dims) - 1)))
+            return nn_ops.batch_normalization(inputs, mean, variance, offset, gain, epsilon), mean, variance
+
+        def inference_mode() -> tuple:
             outputs, _, _ = nn_ops.fused_batch_norm(
                 inputs, gain, offset, moving_mean, moving_variance, epsilon=epsilon, is_training=False
             )
-        else:
-            if use_fused:
-                outputs, mean, variance = nn_ops.fused_batch_norm(
-                    inputs, gain, offset, epsilon=epsilon, is_training=True
-                )
-            else:
-                mean, variance = nn_ops.moments(inputs, list(range(len(dims) - 1)))
-                outputs = nn_ops.batch_normalization(inputs, mean, variance, offset, gain, epsilon)
+            return outputs, identity(moving_mean), identity(moving_variance)
+
+        def update_moving_averages() -> tuple:
             with name_scope("AssignMovingAvg"):
                 update_mean = moving_mean.assign_sub(
                     math_ops.multiply(math_ops.subtract(moving_mean, mean), 1.0 - decay)
@@ -664,13 +670,32 @@ def batch_norm(
                 update_variance = moving_variance.assign_sub(
                     math_ops.multiply(math_ops.subtract(moving_variance, variance), 1.0 - decay)
                 )
+            return update_mean, update_variance
+
+        if training_value is False:
+            outputs = inference_mode()[0]
+        elif training_value:
+            outputs, mean, variance = training_mode()
+            updates = update_moving_averages()
             if updates_collections is None:
-                with get_default_graph().control_dependencies([update_mean, update_variance]):
+                with get_default_graph().control_dependencies(list(updates)):
                     outputs = identity(outputs)
+        else:
+            # A bool tensor: one graph, both modes, switched per run (tf-slim's smart_conds).
+            outputs, mean, variance = cond(is_training, training_mode, inference_mode)
+            if updates_collections is None:
+
+                def force_updates() -> Tensor:
+                    with get_default_graph().control_dependencies(list(update_moving_averages())):
+                        return identity(outputs)
+
+                outputs = cond(is_training, force_updates, lambda: outputs)
             else:
-                names = [updates_collections] if isinstance(updates_collections, str) else list(updates_collections)
-                get_default_graph().add_to_collections(names, update_mean)
-                get_default_graph().add_to_collections(names, update_variance)
+                updates = cond(is_training, update_moving_averages, lambda: (moving_mean, moving_variance))
+        if training_value is not False and updates_collections is not None:
+            names = [updates_collections] if isinstance(updates_collections, str) else list(updates_collections)
+            get_default_graph().add_to_collections(names, updates[0])
+            get_default_graph().add_to_collections(names, updates[1])
         if activation_fn is not None:
             outputs = activation_fn(outputs)
         return collect_outputs(outputs_collections, outputs)
@@ -688,21 +713,47 @@ def dropout(
 ) -> Tensor:
     """slim.dropout: when training, each element is kept with probability
     keep_prob and scaled by 1/keep_prob (else 0); the identity otherwise.
+    A bool tensor is_training switches per Session.run (tf.cond, as TF1: no
+    random draw in the runs where it is false).
 
     Raises:
-      ValueError: keep_prob outside (0, 1]; a tensor is_training.
+      ValueError: keep_prob outside (0, 1].
+      TypeError: is_training is neither a bool nor a scalar bool tensor.
     """
-    if isinstance(is_training, Tensor) or not isinstance(is_training, (bool, int)):
-        raise ValueError(f"dropout: is_training must be a Python bool, got {is_training!r}")
+    training_value = _static_training(is_training, "dropout", "is_training")
     if not isinstance(keep_prob, Tensor) and not (isinstance(keep_prob, (int, float)) and 0 < keep_prob <= 1):
         raise ValueError(f"dropout: keep_prob must be a number in (0, 1], got {keep_prob!r}")
     with name_scope(scope, "Dropout", [inputs]) as sc:
         inputs = convert_to_tensor(inputs)
-        if is_training:
+        if training_value is None:
+            outputs = cond(
+                is_training,
+                lambda: nn_ops.dropout(inputs, keep_prob=keep_prob, noise_shape=noise_shape, seed=seed),
+                lambda: identity(inputs),
+            )
+        elif training_value:
             outputs = nn_ops.dropout(inputs, keep_prob=keep_prob, noise_shape=noise_shape, seed=seed)
         else:
             outputs = identity(inputs, name=sc)
         return collect_outputs(outputs_collections, outputs)
+
+
+def _static_training(flag: object, layer: str, arg: str) -> bool | None:
+    """The value of a layer's is_training / training flag when known statically
+    (a Python bool, or a tensor the graph alone determines), None for a bool
+    tensor known only at run time (the layer then builds both modes under tf.cond).
+
+    Raises:
+      TypeError: `flag` is neither a bool nor a scalar bool tensor.
+    """
+    if isinstance(flag, (bool, int)) and not isinstance(flag, Tensor):
+        return bool(flag)
+    element = _graph_element(flag, strict=False)
+    tensor = convert_to_tensor(element) if element is not None else None
+    if not isinstance(tensor, Tensor) or tensor.dtype != dtypes.bool_ or tensor.shape.ndims not in (None, 0):
+        raise TypeError(f"{layer}: {arg} must be a Python bool or a scalar bool tensor, got {flag!r}")
+    value = constant_value(tensor)
+    return None if value is None else bool(value)
 
 
 def _layer_name(layer: Callable, fallback: str) -> str:

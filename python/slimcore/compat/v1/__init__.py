@@ -94,6 +94,8 @@ _NOT_PACKED = frozenset(
         "variable_scope",
         "name_scope",
         "gradients",
+        "case",
+        "cond",
         "group",
         "tuple",
         "control_dependencies",

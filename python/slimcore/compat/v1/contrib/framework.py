@@ -7,6 +7,7 @@ in GLOBAL_STEP); ``get_model_variables`` lists MODEL_VARIABLES.
 
 from __future__ import annotations
 
+from ....ops.control_flow_ops import smart_cond
 from ....slim.arg_scope import (
     add_arg_scope,
     arg_scope,
@@ -29,6 +30,7 @@ __all__ = [
     "get_global_step",
     "get_or_create_global_step",
     "get_model_variables",
+    "smart_cond",
 ]
 
 
