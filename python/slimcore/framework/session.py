@@ -11,6 +11,7 @@ same structure with numpy values (None for ops)::
 
 from __future__ import annotations
 
+import threading
 import warnings
 from collections.abc import Mapping
 from typing import Any
@@ -31,6 +32,16 @@ from .ops import (
 )
 
 __all__ = ["Session", "InteractiveSession", "get_default_session"]
+
+
+# The session whose run() the current thread is in: host callbacks (tf.data
+# iterators) keep their state per session, as TF1 keeps resources per session.
+_running = threading.local()
+
+
+def running_session() -> Session | None:
+    """The Session whose run() the calling thread is inside, or None."""
+    return getattr(_running, "session", None)
 
 
 class _Fetch:
@@ -169,8 +180,13 @@ class Session:
             else:
                 targets.append(leaf.element._node)
         feeds = self._feeds(feed_dict)
-        with threads_for_run(self._num_threads):
-            results = self._c.run(feeds, fetch_refs, targets)
+        previous = getattr(_running, "session", None)
+        _running.session = self
+        try:
+            with threads_for_run(self._num_threads):
+                results = self._c.run(feeds, fetch_refs, targets)
+        finally:
+            _running.session = previous
         values = [r[()] if r.ndim == 0 else r for r in results]
         return self._rebuild(structure, iter(leaves), values)
 
