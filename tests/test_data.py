@@ -282,6 +282,9 @@ def test_prefetch_thread_stops_when_iterator_restarts():
             for t in current:
                 t.join(timeout=0.5)  # the replaced runs' threads end; the current one blocks on its full queue
             assert sum(t.is_alive() for t in current) == 1
+        for t in current:  # closing the session ends the last one
+            t.join(timeout=5)
+        assert not any(t.is_alive() for t in current)
 
 
 def test_training_from_a_dataset_reduces_the_loss():

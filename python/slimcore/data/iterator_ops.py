@@ -197,13 +197,15 @@ class Iterator:
     # ---- per-session position -----------------------------------------------
     def _restart(self, elements: Any) -> None:
         session = running_session()
-        previous = self._runs.pop(session, None) if session is not None else self._no_session_run
+        if session is None:
+            previous, self._no_session_run = self._no_session_run, elements
+        else:
+            previous = self._runs.pop(session, None)
+            if previous is None:  # the first run of this iterator in this session
+                session._on_close.append(_release_on_close(self, session))
+            self._runs[session] = elements
         if previous is not None:
             previous.close()  # stops a prefetch thread of the previous run
-        if session is None:
-            self._no_session_run = elements
-        else:
-            self._runs[session] = elements
 
     def _current(self) -> Any:
         session = running_session()
@@ -214,6 +216,19 @@ class Iterator:
         if elements is None:
             raise _core.FailedPreconditionError(_NOT_INITIALIZED)
         return elements
+
+
+def _release_on_close(iterator: Iterator, session: Any) -> Any:
+    """A Session close hook that ends `iterator`'s run in `session` (holding neither strongly)."""
+    iterator_ref, session_ref = weakref.ref(iterator), weakref.ref(session)
+
+    def release() -> None:
+        it, sess = iterator_ref(), session_ref()
+        elements = it._runs.pop(sess, None) if it is not None and sess is not None else None
+        if elements is not None:
+            elements.close()
+
+    return release
 
 
 def _graph_of(dataset: Dataset) -> Graph:

@@ -145,6 +145,9 @@ class Session:
         self._c = _core.Session(self.graph._c)
         self._closed = False
         self._context_stack: list = []
+        # Callables run by close(): resources kept for this session elsewhere
+        # (a tf.data iterator's position and its prefetch thread) release them.
+        self._on_close: list = []
 
     # ---- running --------------------------------------------------------------
     def run(self, fetches: Any, feed_dict: dict | None = None, options: Any = None, run_metadata: Any = None) -> Any:
@@ -267,9 +270,13 @@ class Session:
 
     # ---- lifetime and default session ---------------------------------------------
     def close(self) -> None:
-        """Releases the session's resources (variable values); run() then raises."""
+        """Releases the session's resources (variable values, tf.data iterator
+        positions and their prefetch threads); run() then raises."""
         self._closed = True
         self._c = None
+        hooks, self._on_close = self._on_close, []
+        for hook in hooks:
+            hook()
 
     def as_default(self):
         """Makes this the default session inside a ``with`` block (for eval())."""

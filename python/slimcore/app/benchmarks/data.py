@@ -1,11 +1,21 @@
-"""tf.data prefetch: steps/s of a small model fed by Dataset.map with real CPU
-work, without and with prefetch(1). With the prefetch the map of batch k+1
-runs on a background thread while Session.run computes step k (both release
-the GIL: numpy's ufuncs on large arrays, the engine), so a step should cost
-about max(step, map) instead of step + map. The engine runs on one thread here
-so that the map has the other core (on a busy machine read the spread)."""
+"""tf.data prefetch: steps/s of a small model fed by Dataset.map, without and
+with prefetch(1), for two maps that cost about one step:
+
+- "io": the map waits (time.sleep, as a file read or a decoder in C does),
+  which needs no core: the overlap shows on any machine;
+- "cpu": numpy passes of sin/exp over the batch (ufuncs release the GIL),
+  which overlap with the step only when a core is free for them: on a
+  machine whose cores are busy (see the load average printed) they cannot.
+
+With the prefetch the map of batch k+1 runs on a background thread while
+Session.run computes step k (the engine releases the GIL), so a step should
+cost about max(step, map) instead of step + map. The engine runs on one
+thread so that the map can have the other core."""
 
 from __future__ import annotations
+
+import os
+import time
 
 import numpy as np
 
@@ -16,9 +26,7 @@ from ._util import steps_per_second
 BATCH, FEATURES, HIDDEN, CLASSES = 256, 512, 512, 10
 
 
-def _augment(rounds: int):
-    """A numpy map over a batch (GIL released inside each ufunc): `rounds` passes of sin/exp."""
-
+def _cpu_map(rounds: int):
     def augment(x, y):
         for _ in range(rounds):
             x = np.sin(x) * np.float32(0.5) + np.exp(-np.abs(x)) * np.float32(0.5)
@@ -27,13 +35,23 @@ def _augment(rounds: int):
     return augment
 
 
-def _model_step(prefetch: bool, rounds: int):
+def _io_map(seconds: float):
+    def read(x, y):
+        time.sleep(seconds)
+        return np.array(x), y  # numpy: per element (x + 0 would trace as a graph op, sleeping once)
+
+    return read
+
+
+def _model_step(map_fn, prefetch: bool):
     graph = tf.Graph()
     with graph.as_default():
         rng = np.random.default_rng(0)
-        x = rng.standard_normal((BATCH * 8, FEATURES), dtype=np.float32)
-        y = rng.integers(0, CLASSES, BATCH * 8).astype(np.int64)
-        ds = tf.data.Dataset.from_tensors((x[:BATCH], y[:BATCH])).repeat().map(_augment(rounds))
+        x = rng.standard_normal((BATCH, FEATURES), dtype=np.float32)
+        y = rng.integers(0, CLASSES, BATCH).astype(np.int64)
+        ds = tf.data.Dataset.from_tensors((x, y)).repeat()
+        if map_fn is not None:
+            ds = ds.map(map_fn)
         if prefetch:
             ds = ds.prefetch(1)
         bx, by = ds.make_one_shot_iterator().get_next()
@@ -44,35 +62,33 @@ def _model_step(prefetch: bool, rounds: int):
         train = tf.train.GradientDescentOptimizer(0.01).minimize(loss)
         sess = tf.Session(graph=graph)
         sess.run(tf.global_variables_initializer())
-    return lambda: sess.run(train), sess
+    return sess, train
 
 
-def _seconds_per_call(fn, seconds: float) -> float:
-    return 1.0 / steps_per_second(fn, seconds)
+def _rate(map_fn, prefetch: bool, seconds: float) -> float:
+    sess, train = _model_step(map_fn, prefetch)
+    try:
+        return steps_per_second(lambda: sess.run(train), seconds)
+    finally:
+        sess.close()
 
 
 def run(seconds: float = 2.0, rounds: int | None = None) -> None:
     tf.set_num_threads(1)
-    # The step alone (the map's output fed) and the map alone, to compare with.
-    step, sess = _model_step(prefetch=False, rounds=0)
-    t_step = _seconds_per_call(step, seconds)
-    sess.close()
+    print(f"cores {os.cpu_count()}, load average {os.getloadavg()[0]:.1f} (overlap of the cpu map needs a free core)")
+    t_step = 1.0 / _rate(None, False, seconds)
     x = np.random.default_rng(1).standard_normal((BATCH, FEATURES), dtype=np.float32)
     y = np.zeros(BATCH, np.int64)
-    if rounds is None:  # make the map cost about one step
-        one = _seconds_per_call(lambda: _augment(1)(x, y), seconds / 4)
-        rounds = max(1, round(t_step / one))
-    t_map = _seconds_per_call(lambda: _augment(rounds)(x, y), seconds / 2)
-    print(f"step alone (map of 0 rounds) {1e3 * t_step:8.2f} ms    map alone ({rounds} rounds) {1e3 * t_map:8.2f} ms")
-    print(f"  sum {1e3 * (t_step + t_map):.2f} ms, max {1e3 * max(t_step, t_map):.2f} ms")
-    rates = {}
-    for prefetch in (False, True):
-        step, sess = _model_step(prefetch, rounds)
-        rates[prefetch] = steps_per_second(step, seconds)
-        sess.close()
-        label = "with prefetch(1)" if prefetch else "without prefetch"
-        print(f"{label:<20s}{rates[prefetch]:8.1f} steps/s   {1e3 / rates[prefetch]:8.2f} ms/step")
-    print(
-        f"prefetch(1) / none = {rates[True] / rates[False]:.2f}x   "
-        f"(ideal {(t_step + t_map) / max(t_step, t_map):.2f}x: sum / max)"
-    )
+    if rounds is None:  # a cpu map that costs about one step
+        rounds = max(1, round(t_step / (1.0 / steps_per_second(lambda: _cpu_map(1)(x, y), seconds / 4))))
+    maps = {"io": _io_map(t_step), "cpu": _cpu_map(rounds)}
+    print(f"step alone {1e3 * t_step:.2f} ms/step (batch {BATCH}, {FEATURES}-{HIDDEN}-{HIDDEN}-{CLASSES} MLP, SGD)")
+    for name, map_fn in maps.items():
+        t_map = 1.0 / steps_per_second(lambda f=map_fn: f(x, y), seconds / 2)
+        plain, ahead = _rate(map_fn, False, seconds), _rate(map_fn, True, seconds)
+        ideal = (t_step + t_map) / max(t_step, t_map)
+        print(
+            f"{name} map {1e3 * t_map:6.2f} ms: without prefetch {1e3 / plain:6.2f} ms/step ({plain:5.1f} steps/s), "
+            f"with prefetch(1) {1e3 / ahead:6.2f} ms/step ({ahead:5.1f} steps/s)"
+        )
+        print(f"    prefetch(1) / none = {ahead / plain:.2f}x   (full overlap: {ideal:.2f}x = (step + map) / max)")
