@@ -64,6 +64,7 @@ def test_repeat_take_skip_zip_concatenate():
             "skip_all": (a.skip(-1), []),
             "repeat_take": (a.repeat().take(6), [0, 1, 2, 3, 0, 1]),
             "concat": (a.take(1).concatenate(a.skip(3)), [0, 3]),
+            "shard": (tf.data.Dataset.range(7).shard(3, 1), [1, 4]),
         }
         nexts = {k: ds.make_one_shot_iterator().get_next() for k, (ds, _) in cases.items()}
         zipped = tf.data.Dataset.zip((a, b)).make_one_shot_iterator().get_next()
@@ -194,6 +195,20 @@ def test_map_numpy_function_and_filter():
             assert [float(v[0]) for v in _drain(sess, nxt)] == [20.0, 30.0, 40.0, 50.0]
 
 
+def test_map_with_py_func_over_a_fed_placeholder():
+    # A numpy function over placeholders goes through tf.py_func inside the map (as in TF1).
+    with tf.Graph().as_default():
+        ph = tf.placeholder(tf.float32, [None])
+        with pytest.raises(TypeError, match="py_func"):
+            tf.data.Dataset.from_tensor_slices(ph).map(lambda v: np.sqrt(v))
+        ds = tf.data.Dataset.from_tensor_slices(ph).map(lambda v: tf.py_func(np.sqrt, [v], tf.float32))
+        it = ds.make_initializable_iterator()
+        nxt = it.get_next()
+        with tf.Session() as sess:
+            sess.run(it.initializer, feed_dict={ph: [4.0, 9.0]})
+            assert [float(v) for v in _drain(sess, nxt)] == [2.0, 3.0]
+
+
 def test_map_error_surfaces_with_tf1_class_naming_the_op():
     def bad(i):
         if int(i) == 2:
@@ -263,6 +278,26 @@ def test_prefetch_yields_the_same_elements_and_errors_in_order():
             assert [int(sess.run(c)) for _ in range(5)] == [0, 1, 2, 3, 4]
             with pytest.raises(tf.errors.UnknownError, match="generator broke"):
                 sess.run(c)
+
+
+def test_prefetch_prepares_the_next_element_on_another_thread():
+    prepared = {}
+    second_ready = threading.Event()
+
+    def work(i):
+        prepared[int(i)] = threading.current_thread().name
+        if int(i) == 1:
+            second_ready.set()
+        return np.float32(i)
+
+    with tf.Graph().as_default():
+        nxt = tf.data.Dataset.range(5).map(work).prefetch(1).make_one_shot_iterator().get_next()
+        prepared.clear()  # map() ran the pipeline once for the element type
+        with tf.Session() as sess:
+            assert float(sess.run(nxt)) == 0.0
+            # element 1 is prepared without another run asking for it
+            assert second_ready.wait(timeout=10)
+            assert prepared[1] == "slimcore-prefetch" != threading.current_thread().name
 
 
 def _prefetch_threads() -> list:
@@ -343,9 +378,40 @@ def test_argument_errors():
         ds.batch(0)
     with pytest.raises(ValueError, match="buffer_size"):
         ds.shuffle(0)
+    with pytest.raises(ValueError, match="index must be in"):
+        ds.shard(2, 2)
     with pytest.raises(ValueError, match="different first dimensions"):
         data.Dataset.from_tensor_slices((np.zeros(2), np.zeros(3)))
     with pytest.raises(ValueError, match="scalar"):
         data.Dataset.from_tensor_slices(np.float32(1))
     with pytest.raises(AttributeError, match="out of scope"):
         _ = tf.data.TFRecordDataset
+
+
+def test_tf1_names_and_signatures():
+    import inspect
+
+    assert tf.data.Dataset is data.Dataset and tf.compat.v1.data.Iterator is data.Iterator
+    assert tf.data.experimental.AUTOTUNE == -1
+    expected = {
+        "batch": ["self", "batch_size", "drop_remainder"],
+        "shuffle": ["self", "buffer_size", "seed", "reshuffle_each_iteration"],
+        "map": ["self", "map_func", "num_parallel_calls"],
+        "repeat": ["self", "count"],
+        "prefetch": ["self", "buffer_size"],
+        "take": ["self", "count"],
+        "skip": ["self", "count"],
+        "shard": ["self", "num_shards", "index"],
+        "from_generator": ["generator", "output_types", "output_shapes", "args"],
+        "make_initializable_iterator": ["self", "shared_name"],
+    }
+    for name, params in expected.items():
+        assert list(inspect.signature(getattr(tf.data.Dataset, name)).parameters) == params, name
+    for name in ("make_one_shot_iterator", "make_initializable_iterator", "get_output_types", "get_output_shapes"):
+        assert callable(getattr(tf.compat.v1.data, name))
+    assert list(inspect.signature(tf.data.Iterator.from_structure).parameters) == [
+        "output_types",
+        "output_shapes",
+        "shared_name",
+        "output_classes",
+    ]

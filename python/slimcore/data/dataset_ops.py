@@ -285,6 +285,19 @@ class Dataset:
         """tf.data.Dataset.skip: all but the first `count` elements (-1: none)."""
         return _TakeSkipDataset(self, _count(count, "count", -1), take=False)
 
+    def shard(self, num_shards: int, index: int) -> Dataset:
+        """tf.data.Dataset.shard: every `num_shards`-th element from the `index`-th
+        (a worker's part in data-parallel training: shard(size, rank)).
+
+        Raises:
+          ValueError: num_shards < 1, or index outside [0, num_shards).
+        """
+        shards = _count(num_shards, "num_shards", 1)
+        position = _count(index, "index", 0)
+        if position >= shards:
+            raise ValueError(f"index must be in [0, num_shards={shards}), got {position}")
+        return _ShardDataset(self, shards, position)
+
     def concatenate(self, dataset: Dataset) -> Dataset:
         """tf.data.Dataset.concatenate: this dataset's elements, then `dataset`'s (same types)."""
         return _ConcatenateDataset(self, dataset)
@@ -581,6 +594,16 @@ class _TakeSkipDataset(Dataset):
             yield from elements if self._count < 0 else itertools.islice(elements, self._count)
         elif self._count >= 0:
             yield from itertools.islice(elements, self._count, None)
+
+
+class _ShardDataset(Dataset):
+    def __init__(self, input_dataset: Dataset, num_shards: int, index: int) -> None:
+        self._num_shards = num_shards
+        self._index = index
+        super().__init__(input_dataset._structure, (input_dataset,))
+
+    def _iter(self, context: Context) -> Iterator[list]:
+        yield from itertools.islice(self._inputs[0]._iter(context), self._index, None, self._num_shards)
 
 
 class _ConcatenateDataset(Dataset):

@@ -8,12 +8,16 @@ same, in a private graph and session of the dataset: ``lambda x, y:
 A function that does not build a graph (it raises on the symbolic tensors,
 or returns no tensor: ``lambda x: np.clip(x, 0, 1)``) is a *numpy function*:
 it is called per element with numpy arrays, and its output dtypes and shapes
-are those of its result on the first element of the input (an element with
+are those of its result on the first element of the input, which ``map``
+computes by running the input pipeline for one element (an element with
 another dtype or shape is an InvalidArgumentError that names both; wrap code
 that returns varying shapes in ``tf.py_func`` and ``set_shape``). A numpy
 function needs a dataset that can be iterated when ``map`` is called, so not
 one over placeholders of an initializable iterator (use ``tf.py_func`` inside
 the function there).
+
+As in TF1, Python side effects of a traced function (a print, a counter)
+happen once, when ``map`` traces it, not per element.
 """
 
 from __future__ import annotations
