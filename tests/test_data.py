@@ -234,6 +234,24 @@ def test_numpy_map_shape_change_is_loud():
                 sess.run(nxt)
 
 
+def test_padded_batch_pads_to_the_longest_or_the_given_size():
+    def gen():
+        for n in (2, 3, 1):
+            yield np.arange(1, n + 1, dtype=np.int32), n
+
+    with tf.Graph().as_default():
+        ds = tf.data.Dataset.from_generator(gen, (tf.int32, tf.int32), ([None], []))
+        a = ds.padded_batch(2, ([None], [])).make_one_shot_iterator().get_next()
+        b = ds.padded_batch(3, ([4], []), padding_values=(-1, 0)).make_one_shot_iterator().get_next()
+        assert a[0].shape.as_list() == [None, None] and b[0].shape.as_list() == [None, 4]
+        with tf.Session() as sess:
+            got = _drain(sess, a)
+            assert got[0][0].tolist() == [[1, 2, 0], [1, 2, 3]] and got[1][0].tolist() == [[1]]
+            assert sess.run(b)[0].tolist() == [[1, 2, -1, -1], [1, 2, 3, -1], [1, -1, -1, -1]]
+        with pytest.raises(ValueError, match="rank"):
+            ds.padded_batch(2, ([None, None], []))
+
+
 def test_batch_of_different_shapes_raises():
     def gen():
         yield np.zeros(2, np.float32)
@@ -384,6 +402,8 @@ def test_argument_errors():
         data.Dataset.from_tensor_slices((np.zeros(2), np.zeros(3)))
     with pytest.raises(ValueError, match="scalar"):
         data.Dataset.from_tensor_slices(np.float32(1))
+    with pytest.raises(RuntimeError, match="get_next"):
+        iter(ds)
     with pytest.raises(AttributeError, match="out of scope"):
         _ = tf.data.TFRecordDataset
 
@@ -402,6 +422,7 @@ def test_tf1_names_and_signatures():
         "take": ["self", "count"],
         "skip": ["self", "count"],
         "shard": ["self", "num_shards", "index"],
+        "padded_batch": ["self", "batch_size", "padded_shapes", "padding_values", "drop_remainder"],
         "from_generator": ["generator", "output_types", "output_shapes", "args"],
         "make_initializable_iterator": ["self", "shared_name"],
     }

@@ -24,7 +24,7 @@ Values of graph tensors (placeholders) a dataset captures are read when an
 initializable iterator's ``initializer`` runs.
 
 Out of scope: TFRecord and text-line files (``TFRecordDataset``,
-``TextLineDataset``), ``interleave``/``flat_map``, ``padded_batch``,
+``TextLineDataset``), ``interleave``/``flat_map``/``unbatch``,
 parallel ``map`` (``num_parallel_calls`` is accepted, and the calls run one
 at a time), tf.data.experimental except ``AUTOTUNE``. The readers of
 ``.npy``/``.npz`` files and image folders are in ``slimcore.data.readers``.
@@ -249,6 +249,38 @@ class Dataset:
         """
         return _BatchDataset(self, _count(batch_size, "batch_size", 1), bool(drop_remainder))
 
+    def padded_batch(
+        self, batch_size: int, padded_shapes: Any, padding_values: Any = None, drop_remainder: bool = False
+    ) -> Dataset:
+        """tf.data.Dataset.padded_batch: batch after padding each component at its end.
+
+        A dimension of `padded_shapes` that is None or -1 pads to the longest
+        element of the batch (and stays unknown statically); a number pads to
+        that size (an element longer than it is an InvalidArgumentError).
+
+        Args:
+          batch_size, drop_remainder: as batch().
+          padded_shapes: a nest of shapes, one per component (its nesting).
+          padding_values: a nest of scalars, one per component (default 0,
+            b"" for strings).
+
+        Raises:
+          ValueError: a padded shape of another rank than its component.
+        """
+        size = _count(batch_size, "batch_size", 1)
+        components = self._components()
+        shapes = [TensorShape(_none_for_minus_one(s)) for s in _flatten_shapes(self.output_types, padded_shapes)]
+        if padding_values is None:
+            values = [b"" if c.dtype.name == "string" else 0 for c in components]
+        else:
+            values = _structure.flatten(padding_values)
+        for i, (component, shape) in enumerate(zip(components, shapes)):
+            if component.shape.rank is not None and shape.rank != component.shape.rank:
+                raise ValueError(
+                    f"padded_batch: padded shape {shape} of component {i} does not have its rank ({component.shape})"
+                )
+        return _BatchDataset(self, size, bool(drop_remainder), padding=(shapes, values))
+
     def shuffle(
         self, buffer_size: int, seed: int | None = None, reshuffle_each_iteration: bool | None = None
     ) -> Dataset:
@@ -335,6 +367,12 @@ class Dataset:
         if not isinstance(result, Dataset):
             raise TypeError(f"apply: the transformation must return a Dataset, got {type(result).__name__}")
         return result
+
+    def __iter__(self):
+        raise RuntimeError(
+            "a tf.data Dataset is iterated through an iterator whose get_next() Session.run evaluates "
+            "(make_one_shot_iterator, make_initializable_iterator); TF1 iterates it in Python only eagerly"
+        )
 
     # ---- iterators ------------------------------------------------------------
     def make_one_shot_iterator(self):
@@ -515,14 +553,17 @@ class _FilterDataset(Dataset):
 
 
 class _BatchDataset(Dataset):
-    def __init__(self, input_dataset: Dataset, batch_size: int, drop_remainder: bool) -> None:
+    """batch(), and padded_batch() when `padding` is (padded shapes, padding values)."""
+
+    def __init__(self, input_dataset: Dataset, batch_size: int, drop_remainder: bool, padding: tuple | None = None):
         self._batch_size = batch_size
         self._drop_remainder = drop_remainder
+        self._padding = padding
         dim = batch_size if drop_remainder else None
-        batched = _structure.map_structure(
-            lambda c: _structure.Component(c.dtype, TensorShape([dim]).concatenate(c.shape)), input_dataset._structure
-        )
-        super().__init__(batched, (input_dataset,))
+        components = input_dataset._components()
+        shapes = [c.shape for c in components] if padding is None else padding[0]
+        batched = [_structure.Component(c.dtype, TensorShape([dim]).concatenate(s)) for c, s in zip(components, shapes)]
+        super().__init__(_structure.pack_as(input_dataset._structure, batched), (input_dataset,))
 
     def _iter(self, context: Context) -> Iterator[list]:
         elements = iter(self._inputs[0]._iter(context))
@@ -530,7 +571,33 @@ class _BatchDataset(Dataset):
             batch = list(itertools.islice(elements, self._batch_size))
             if not batch or (self._drop_remainder and len(batch) < self._batch_size):
                 return
-            yield [_stack(i, [element[i] for element in batch]) for i in range(len(batch[0]))]
+            columns = [[element[i] for element in batch] for i in range(len(batch[0]))]
+            if self._padding is not None:
+                columns = [_pad(i, c, s, v) for i, (c, s, v) in enumerate(zip(columns, *self._padding))]
+            yield [_stack(i, column) for i, column in enumerate(columns)]
+
+
+def _none_for_minus_one(shape: Any) -> Any:
+    if isinstance(shape, (list, tuple)):
+        return [None if d is not None and int(d) == -1 else d for d in shape]
+    return shape
+
+
+def _pad(index: int, arrays: list, shape: TensorShape, value: Any) -> list:
+    """`arrays` padded with `value` at the end of each dimension to `shape` (None: the batch's longest)."""
+    if arrays[0].ndim == 0:
+        return arrays
+    longest = np.max([a.shape for a in arrays], axis=0)
+    target = [int(n) if d is None else d for d, n in zip(shape.as_list(), longest)]
+    padded = []
+    for array in arrays:
+        if any(n > t for n, t in zip(array.shape, target)):
+            raise _core.InvalidArgumentError(
+                f"padded_batch: component {index} has shape {list(array.shape)}, longer than its padded shape {target}"
+            )
+        widths = [(0, t - n) for n, t in zip(array.shape, target)]
+        padded.append(np.pad(array, widths, constant_values=np.asarray(value, dtype=array.dtype)))
+    return padded
 
 
 def _stack(index: int, arrays: list) -> np.ndarray:
