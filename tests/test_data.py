@@ -185,6 +185,18 @@ def test_map_with_slimcore_ops_is_traced_once():
     assert [int(g[1]) for g in got] == [2, 4]
 
 
+def test_map_constants_and_outer_graph_tensors():
+    with tf.Graph().as_default():
+        ds = tf.data.Dataset.range(2).map(lambda i: (i + 1, 7.0))  # a Python constant beside a tensor
+        assert ds.output_types == (tf.int64, tf.float32)
+        nxt = ds.make_one_shot_iterator().get_next()
+        outer = tf.constant(3.0)
+        with pytest.raises(TypeError, match="outer graph"):
+            tf.data.Dataset.range(2).map(lambda i: tf.cast(i, tf.float32) * outer)
+        with tf.Session() as sess:
+            assert [(int(a), float(b)) for a, b in _drain(sess, nxt)] == [(1, 7.0), (2, 7.0)]
+
+
 def test_map_numpy_function_and_filter():
     with tf.Graph().as_default():
         ds = tf.data.Dataset.range(6).map(lambda i: np.full((2,), i * 10, np.float32))

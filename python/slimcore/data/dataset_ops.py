@@ -43,6 +43,7 @@ from .. import _core
 from ..framework import dtypes as _dtypes
 from ..framework.ops import Tensor
 from ..framework.tensor_shape import TensorShape
+from ..framework.tensor_util import constant_value
 from ..ops import random_ops as _random_ops
 from . import structure as _structure
 from .functions import StructuredFunction
@@ -77,20 +78,20 @@ class Context:
 
 
 def _count(value: Any, what: str, minimum: int) -> int:
-    """An integer argument, validated (a 0-D constant tensor is accepted)."""
-    if isinstance(value, Tensor):
-        from ..framework.tensor_util import constant_value
+    """An integer argument (a Python or numpy int, or a constant 0-D tensor), validated.
 
+    Raises:
+      TypeError: not an integer, or a tensor whose value is only known at
+        run time (a placeholder: slimcore fixes counts when the dataset is built).
+      ValueError: below `minimum`.
+    """
+    if isinstance(value, Tensor):
         const = constant_value(value)
         if const is None:
-            raise TypeError(
-                f"{what} must be a Python int or a constant tensor, got {value.name} (its value is unknown)"
-            )
+            raise TypeError(f"{what} must be an int or a constant tensor, got {value.name} (known only at run time)")
         value = const
-    if isinstance(value, bool) or (
-        not isinstance(value, (int, np.integer))
-        and not (isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iu")
-    ):
+    integral = np.ndim(value) == 0 and np.asarray(value).dtype.kind in "iu"
+    if isinstance(value, bool) or not integral:
         raise TypeError(f"{what} must be an int, got {value!r}")
     value = int(value)
     if value < minimum:

@@ -73,7 +73,8 @@ class StructuredFunction:
             trace_error = None
         if traced is not None:
             self._outputs = traced
-            self.output_structure = _structure.map_structure(_structure.component_of, self._result_structure)
+            components = [_structure.component_of(t) for t in traced]
+            self.output_structure = _structure.pack_as(self._result_structure, components)
             return
         self._outputs = None
         first = first_element()
@@ -86,6 +87,13 @@ class StructuredFunction:
                 "or wrap numpy code in tf.py_func inside it"
             )
         result = _call(fn, _structure.pack_as(input_structure, first))
+        if any(isinstance(leaf, Tensor) for leaf in _structure.flatten(result)):
+            raise TypeError(
+                f"{what}: the function returns graph tensors only when called with numpy values; as TF1, slimcore "
+                "builds it on the element's tensors, where it failed: "
+                f"{type(trace_error).__name__}: {trace_error} (a tensor of the outer graph cannot be captured: "
+                "pass its value as a numpy array)"
+            )
         self._result_structure = result
         arrays = [_structure.to_array(v) for v in _structure.flatten(result)]
         self.output_structure = _structure.pack_as(result, [_structure.component_of(a) for a in arrays])
