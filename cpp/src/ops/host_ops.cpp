@@ -5,6 +5,10 @@
 //   PyFunc(x_1..x_n)       = callback(x_1..x_n), outputs of dtypes attr "Tout"
 //   Print(x, d_1..d_n)     = x, after callback(x, d_1..d_n) (it prints)
 //   PrintV2(d_1..d_n)      : no outputs, callback(d_1..d_n)
+//   IteratorGetNext()      = callback(), the next element of a tf.data
+//                            iterator (outputs of dtypes "Tout")
+//   MakeIterator(c_1..c_n) : no outputs, callback(c_1..c_n) (re)starts a
+//                            tf.data iterator over the captured values c_i
 //
 // Attributes: "token" (the callback, int64) and PyFunc's "Tout" (list of
 // DType codes). A PyFunc output has unknown rank until set_shape gives it a
@@ -93,6 +97,23 @@ REGISTER_OP("PyFuncStateless")
     .shape(py_func_shape)
     .kernel(py_func_kernel)
     .sets_own_outputs()
+    .not_differentiable()
+    .any_dtype();
+
+// tf.data (python/slimcore/data): the iterator lives in the embedding
+// application; these ops only name what the callbacks do. An exception the
+// callback raises (OutOfRangeError at the end) leaves Session::run unchanged.
+REGISTER_OP("IteratorGetNext")
+    .variadic_inputs()
+    .shape(py_func_shape)
+    .kernel(py_func_kernel)
+    .sets_own_outputs()
+    .not_differentiable()
+    .any_dtype();
+REGISTER_OP("MakeIterator")
+    .variadic_inputs()
+    .shape([](const InferContext&) { return std::vector<TensorSpec>{}; })
+    .kernel([](KernelContext& c) { call_host(c); })
     .not_differentiable()
     .any_dtype();
 

@@ -7,9 +7,9 @@ name) a ValueError and ResourceExhaustedError (an allocation the system
 refused) a MemoryError.
 
 The classes that only Python code raises (the file functions of
-``tf.gfile``) are defined here, as subclasses of ``Error``:
-UnimplementedError (also a NotImplementedError), AlreadyExistsError,
-PermissionDeniedError and UnknownError. They take TF1's constructor
+``tf.gfile``, the end of a ``tf.data`` iterator) are defined here, as
+subclasses of ``Error``: UnimplementedError (also a NotImplementedError),
+AlreadyExistsError, PermissionDeniedError, UnknownError and OutOfRangeError. They take TF1's constructor
 arguments, ``(node_def, op, message)``, or just a message.
 """
 
@@ -56,6 +56,10 @@ class PermissionDeniedError(_PythonOpError):
     """tf.errors.PermissionDeniedError: the file system refused access."""
 
 
+class OutOfRangeError(_PythonOpError):
+    """tf.errors.OutOfRangeError: a tf.data iterator has no more elements ("End of sequence")."""
+
+
 class UnknownError(_PythonOpError):
     """tf.errors.UnknownError: an error of no more specific class (an unexpected OS error)."""
 
@@ -74,4 +78,5 @@ __all__ = [
     "AlreadyExistsError",
     "PermissionDeniedError",
     "UnknownError",
+    "OutOfRangeError",
 ]

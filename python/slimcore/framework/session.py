@@ -11,6 +11,7 @@ same structure with numpy values (None for ops)::
 
 from __future__ import annotations
 
+import threading
 import warnings
 from collections.abc import Mapping
 from typing import Any
@@ -31,6 +32,16 @@ from .ops import (
 )
 
 __all__ = ["Session", "InteractiveSession", "get_default_session"]
+
+
+# The session whose run() the current thread is in: host callbacks (tf.data
+# iterators) keep their state per session, as TF1 keeps resources per session.
+_running = threading.local()
+
+
+def running_session() -> Session | None:
+    """The Session whose run() the calling thread is inside, or None."""
+    return getattr(_running, "session", None)
 
 
 class _Fetch:
@@ -134,6 +145,9 @@ class Session:
         self._c = _core.Session(self.graph._c)
         self._closed = False
         self._context_stack: list = []
+        # Callables run by close(): resources kept for this session elsewhere
+        # (a tf.data iterator's position and its prefetch thread) release them.
+        self._on_close: list = []
 
     # ---- running --------------------------------------------------------------
     def run(self, fetches: Any, feed_dict: dict | None = None, options: Any = None, run_metadata: Any = None) -> Any:
@@ -169,8 +183,13 @@ class Session:
             else:
                 targets.append(leaf.element._node)
         feeds = self._feeds(feed_dict)
-        with threads_for_run(self._num_threads):
-            results = self._c.run(feeds, fetch_refs, targets)
+        previous = getattr(_running, "session", None)
+        _running.session = self
+        try:
+            with threads_for_run(self._num_threads):
+                results = self._c.run(feeds, fetch_refs, targets)
+        finally:
+            _running.session = previous
         values = [r[()] if r.ndim == 0 else r for r in results]
         return self._rebuild(structure, iter(leaves), values)
 
@@ -251,9 +270,13 @@ class Session:
 
     # ---- lifetime and default session ---------------------------------------------
     def close(self) -> None:
-        """Releases the session's resources (variable values); run() then raises."""
+        """Releases the session's resources (variable values, tf.data iterator
+        positions and their prefetch threads); run() then raises."""
         self._closed = True
         self._c = None
+        hooks, self._on_close = self._on_close, []
+        for hook in hooks:
+            hook()
 
     def as_default(self):
         """Makes this the default session inside a ``with`` block (for eval())."""

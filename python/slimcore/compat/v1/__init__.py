@@ -38,6 +38,7 @@ What is where (each name is slimcore's own object, re-exported):
 ``tf.gfile``, ``tf.io``    TF1's file API over local paths (``tf.io.gfile``
                            and the CamelCase ``tf.gfile``): TF1's error
                            classes; gs:// and other URLs: UnimplementedError
+``tf.data``                slimcore.data (Dataset, iterators; no TFRecord)
 ``tf.app``, ``tf.flags``  ``tf.app.run`` and the absl flags (DEFINE_*, FLAGS),
                            as TF1: absl's own
 ``tf.logging``             TF1's logging functions over Python's logging
@@ -108,7 +109,7 @@ for _name in _slimcore.__all__:
 
 # TF 1.13+'s namespaces; after the loop above so that they alias the same
 # (auto-packing) functions as tf.* (`tf.math.add_n is tf.add_n`).
-from . import app, compat, flags, gfile, io, logging, math, random, version  # noqa: E402
+from . import app, compat, data, flags, gfile, io, logging, math, random, version  # noqa: E402
 from .logging import get_logger  # noqa: E402  (tf.get_logger, TF 1.14+)
 
 # The version TF1 programs branch on (`if tf.__version__ < "1.13"`,
@@ -150,6 +151,7 @@ __all__ = sorted(
         "random",
         "gfile",
         "io",
+        "data",
         "app",
         "flags",
         "logging",
