@@ -90,6 +90,7 @@ from .ops.math_ops import *  # noqa: F403
 from .ops.math_ops import __all__ as _math_all
 from .ops.nn_ops import sigmoid, tanh
 from .ops.random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
+from .ops.while_ops import while_loop
 from .train.training_util import clip_by_global_norm, clip_by_norm, global_norm
 from .variable_scope import AUTO_REUSE, VariableScope, get_variable, get_variable_scope, no_regularizer, variable_scope
 from .variables import (
@@ -227,6 +228,7 @@ __all__ = sorted(
         "group",
         "no_op",
         "tuple",
+        "while_loop",
         "set_num_threads",
         "get_num_threads",
         "max_num_threads",

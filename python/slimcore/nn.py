@@ -1,7 +1,8 @@
-"""tf.nn: activations, softmax, cross-entropy with logits, l2_loss, embedding_lookup."""
+"""tf.nn: activations, softmax, cross-entropy with logits, l2_loss, embedding_lookup, dynamic_rnn."""
 
 from .ops.array_ops import embedding_lookup
 from .ops.nn_ops import *  # noqa: F403
 from .ops.nn_ops import __all__ as _nn_all
+from .ops.rnn import dynamic_rnn
 
-__all__ = [*_nn_all, "embedding_lookup"]
+__all__ = [*_nn_all, "embedding_lookup", "dynamic_rnn"]

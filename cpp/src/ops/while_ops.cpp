@@ -1,0 +1,477 @@
+// Functional loops (tf.while_loop): LoopArg, While and WhileGrad.
+//
+// A loop's cond and body are sub-graphs of the main graph, built by calling
+// the Python functions on LoopArg nodes (one per loop variable). Tensors
+// that the sub-graphs read from outside (and variables read inside) are
+// "captured": they become inputs of the While op, and the nested executor
+// (SubPlan) feeds their values in place of the outer refs. So
+//
+//   While(vars, captures, max_iter):  v = vars; n = 0
+//     while (max_iter < 0 || n < max_iter) && cond(v): v = body(v); n += 1
+//     outputs: v, n, emits stacked over iterations, and (when recording for
+//     the gradient, back_prop=True) every iteration's input v.
+//
+// Gradient (TF1: exists when the count is known at run time, which it
+// always is once the forward loop ran): with the body's results r_k(v, c)
+// and emits e_j(v, c), WhileGrad runs for t = n-1 .. 0, with v_t recorded,
+//     g_v <- (dr/dv_t)^T g_v + (de/dv_t)^T g_e[t]
+//     g_c += (dr/dc)^T g_v + (de/dc)^T g_e[t]
+// where the vector-Jacobian products are the sub-graph that gradients()
+// builds from the body (it recomputes the body's forward values from v_t).
+#include <algorithm>
+
+#include "grad_util.h"
+#include "kernel_util.h"
+#include "op_registry.h"
+#include "slimcore/gradients.h"
+#include "slimcore/ops.h"
+
+namespace slimcore {
+
+namespace {
+
+// Flat [node, index, node, index...] attrs <-> refs.
+std::vector<TensorRef> refs_from(const std::vector<int64_t>& flat) {
+  std::vector<TensorRef> refs;
+  for (std::size_t i = 0; i + 1 < flat.size(); i += 2)
+    refs.push_back(TensorRef{static_cast<int>(flat[i]), static_cast<int>(flat[i + 1])});
+  return refs;
+}
+std::vector<int64_t> flat_refs(const std::vector<Output>& outs) {
+  std::vector<int64_t> flat;
+  for (const Output& o : outs) {
+    flat.push_back(o.node_id());
+    flat.push_back(o.ref().index);
+  }
+  return flat;
+}
+std::vector<TensorRef> arg_refs(const std::vector<int64_t>& ids) {
+  std::vector<TensorRef> refs;
+  for (int64_t id : ids) refs.push_back(TensorRef{static_cast<int>(id), 0});
+  return refs;
+}
+std::vector<int64_t> node_ids(const std::vector<Output>& outs) {
+  std::vector<int64_t> ids;
+  for (const Output& o : outs) ids.push_back(o.node_id());
+  return ids;
+}
+
+// A nested executor over one sub-graph: the nodes that `fetches` need,
+// stopping at the `fed` refs, run in node (topological) order. Buffers are
+// kept between runs, so the iterations of one loop reuse them.
+class SubPlan {
+ public:
+  SubPlan(const Graph& graph, std::vector<TensorRef> fed, const std::vector<TensorRef>& fetches)
+      : fed_(std::move(fed)) {
+    std::vector<char> needed(static_cast<std::size_t>(graph.num_nodes()), 0);
+    std::vector<int> stack;
+    for (TensorRef ref : fetches)
+      if (fed_index(ref) < 0) stack.push_back(ref.node);
+    while (!stack.empty()) {
+      const int id = stack.back();
+      stack.pop_back();
+      if (needed[static_cast<std::size_t>(id)]) continue;
+      needed[static_cast<std::size_t>(id)] = 1;
+      for (TensorRef in : graph.node(id).inputs)
+        if (fed_index(in) < 0) stack.push_back(in.node);
+    }
+    std::vector<int> step_of(needed.size(), -1);
+    for (int id = 0; id < graph.num_nodes(); ++id) {
+      if (!needed[static_cast<std::size_t>(id)]) continue;
+      const Node& node = graph.node(id);
+      if (node.type == "Placeholder" || node.type == "LoopArg")
+        throw InvalidArgument("a while_loop's cond or body needs '" + node.name +
+                              "', which is neither a loop variable nor computable outside the loop (feed it or "
+                              "build it outside the loop)");
+      Step step{&node, &find_op(node.type), {}, {}, {}, std::vector<Tensor>(node.outputs.size()), false};
+      for (TensorRef in : node.inputs) {
+        const int f = fed_index(in);
+        step.inputs.push_back(f >= 0 ? Source{f, -1, 0} : Source{-1, step_of[in.node], in.index});
+      }
+      step_of[static_cast<std::size_t>(id)] = static_cast<int>(steps_.size());
+      steps_.push_back(std::move(step));
+    }
+    for (TensorRef ref : fetches) {
+      const int f = fed_index(ref);
+      fetches_.push_back(f >= 0 ? Source{f, -1, 0} : Source{-1, step_of[ref.node], ref.index});
+    }
+  }
+
+  // Runs the sub-graph with one value per fed ref (kept alive by the caller
+  // during the run); result(i) stays valid until the next run.
+  void run(const std::vector<const Tensor*>& feeds, VariableStore& variables, std::map<int, uint64_t>& counters) {
+    feeds_ = &feeds;
+    for (Step& step : steps_)
+      if (step.def->sets_own_outputs)
+        for (Tensor& t : step.outputs) t = Tensor();
+    for (Step& step : steps_) {
+      std::vector<const Tensor*> inputs;
+      bool changed = !step.inferred;
+      for (std::size_t i = 0; i < step.inputs.size(); ++i) {
+        const Tensor* t = &value(step.inputs[i]);
+        inputs.push_back(t);
+        if (!changed && (step.input_specs[i].shape != t->shape() || step.input_specs[i].dtype != t->dtype()))
+          changed = true;
+      }
+      if (changed || step.def->value_dependent_shape) {
+        step.input_specs.clear();
+        for (const Tensor* t : inputs) step.input_specs.push_back(TensorSpec{t->dtype(), t->shape()});
+        step.output_specs = infer_outputs(*step.def, *step.node, step.input_specs, &inputs);
+        step.inferred = true;
+      }
+      if (!step.def->sets_own_outputs)
+        for (std::size_t i = 0; i < step.outputs.size(); ++i) {
+          Tensor& out = step.outputs[i];
+          const TensorSpec& spec = step.output_specs[i];
+          if (!out.is_null() && out.dtype() == spec.dtype && out.shape() == spec.shape && out.storage_unique())
+            continue;
+          out = Tensor(spec.dtype, spec.shape);
+        }
+      KernelContext ctx{*step.node, std::move(inputs), step.outputs, variables, counters};
+      step.def->compute(ctx);
+    }
+  }
+
+  const Tensor& result(std::size_t i) const { return value(fetches_[i]); }
+
+ private:
+  struct Source {
+    int feed = -1;
+    int step = -1;
+    int index = 0;
+  };
+  struct Step {
+    const Node* node;
+    const OpDef* def;
+    std::vector<Source> inputs;
+    std::vector<TensorSpec> input_specs;
+    std::vector<TensorSpec> output_specs;
+    std::vector<Tensor> outputs;
+    bool inferred;
+  };
+  int fed_index(TensorRef ref) const {
+    auto it = std::find(fed_.begin(), fed_.end(), ref);
+    return it == fed_.end() ? -1 : static_cast<int>(it - fed_.begin());
+  }
+  const Tensor& value(const Source& src) const {
+    return src.feed >= 0 ? *(*feeds_)[static_cast<std::size_t>(src.feed)]
+                         : steps_[static_cast<std::size_t>(src.step)].outputs[static_cast<std::size_t>(src.index)];
+  }
+  std::vector<TensorRef> fed_;
+  std::vector<Step> steps_;
+  std::vector<Source> fetches_;
+  const std::vector<const Tensor*>* feeds_ = nullptr;
+};
+
+// Shapes stored flat in attrs: ranks (-1: unknown rank) and the dimensions.
+std::vector<Shape> shapes_from(const std::vector<int64_t>& ranks, const std::vector<int64_t>& dims) {
+  std::vector<Shape> shapes;
+  std::size_t at = 0;
+  for (int64_t r : ranks) {
+    if (r < 0) {
+      shapes.push_back(unknown_rank_shape());
+      continue;
+    }
+    shapes.emplace_back(dims.begin() + static_cast<std::ptrdiff_t>(at),
+                        dims.begin() + static_cast<std::ptrdiff_t>(at + r));
+    at += static_cast<std::size_t>(r);
+  }
+  return shapes;
+}
+
+// Tensors of one loop variable over the iterations, packed as one flat
+// buffer plus an int64 [n, rank] table of their shapes (shapes may change
+// between iterations under a relaxed shape invariant).
+void pack_history(const std::vector<Tensor>& values, DType dtype, int rank, Tensor& flat, Tensor& shapes) {
+  int64_t total = 0;
+  for (const Tensor& v : values) total += v.numel();
+  flat = Tensor(dtype, {total});
+  shapes = Tensor(DType::Int64, {static_cast<int64_t>(values.size()), std::max(rank, 0)});
+  char* out = static_cast<char*>(flat.raw());
+  int64_t* dims = shapes.data<int64_t>();
+  for (const Tensor& v : values) {
+    if (v.rank() != rank)
+      throw InvalidArgument("a loop variable changed rank between iterations (" + std::to_string(rank) + " then " +
+                            std::to_string(v.rank()) + "); its gradient needs a fixed rank");
+    std::copy_n(static_cast<const char*>(v.raw()), v.nbytes(), out);
+    out += v.nbytes();
+    for (int d = 0; d < rank; ++d) *dims++ = v.dim(d);
+  }
+}
+
+// Values of emit j stacked over the iterations: [n, *shape].
+Tensor stack_emits(const std::vector<Tensor>& values, const TensorSpec& spec, const std::string& what) {
+  Shape shape = values.empty() ? spec.shape : values[0].shape();
+  for (int64_t& d : shape)
+    if (d < 0) d = 0;
+  for (const Tensor& v : values)
+    if (v.shape() != shape)
+      throw InvalidArgument(what + " has shape " + shape_string(v.shape()) + " in one iteration and " +
+                            shape_string(shape) + " in another; per-iteration outputs must keep one shape");
+  Shape stacked{static_cast<int64_t>(values.size())};
+  stacked.insert(stacked.end(), shape.begin(), shape.end());
+  Tensor out(spec.dtype, stacked);
+  char* dst = static_cast<char*>(out.raw());
+  for (const Tensor& v : values) {
+    std::copy_n(static_cast<const char*>(v.raw()), v.nbytes(), dst);
+    dst += v.nbytes();
+  }
+  return out;
+}
+
+// LoopArg: a loop variable (or a gradient flowing into one) inside a cond or
+// body sub-graph; only the While / WhileGrad kernels give it a value.
+REGISTER_OP("LoopArg")
+    .inputs(0)
+    .shape([](const InferContext& c) {
+      return std::vector<TensorSpec>{{c.attrs().get<DType>("dtype"), c.attrs().get<std::vector<int64_t>>("shape")}};
+    })
+    .kernel([](KernelContext& c) -> void {
+      c.fail("a tensor of a while_loop's cond or body can only be computed inside the loop; fetch the loop's outputs");
+    })
+    .not_differentiable()
+    .any_dtype();
+
+// Inputs: vars (n), captures (m), max_iter (int scalar, < 0: none).
+// Outputs: finals (n), count (int32 scalar), emits (e, stacked), histories
+// (n, flat) and their shape tables (n).
+REGISTER_OP("While")
+    .variadic_inputs()
+    .shape([](const InferContext& c) {
+      const auto n = c.attrs().get<int64_t>("num_vars");
+      const std::vector<Shape> var_shapes = shapes_from(c.attrs().get<std::vector<int64_t>>("var_ranks"),
+                                                        c.attrs().get<std::vector<int64_t>>("var_dims"));
+      const std::vector<Shape> emit_shapes = shapes_from(c.attrs().get<std::vector<int64_t>>("emit_ranks"),
+                                                         c.attrs().get<std::vector<int64_t>>("emit_dims"));
+      const auto& emit_dtypes = c.attrs().get<std::vector<int64_t>>("emit_dtypes");
+      std::vector<TensorSpec> out;
+      for (int64_t k = 0; k < n; ++k) out.push_back({c.input(static_cast<int>(k)).dtype, var_shapes[k]});
+      out.push_back({DType::Int32, {}});
+      for (std::size_t j = 0; j < emit_shapes.size(); ++j) {
+        Shape s{-1};
+        if (is_unknown_rank(emit_shapes[j])) s = unknown_rank_shape();
+        else s.insert(s.end(), emit_shapes[j].begin(), emit_shapes[j].end());
+        out.push_back({static_cast<DType>(emit_dtypes[j]), s});
+      }
+      for (int64_t k = 0; k < n; ++k) out.push_back({c.input(static_cast<int>(k)).dtype, {-1}});
+      for (int64_t k = 0; k < n; ++k) out.push_back({DType::Int64, {-1, -1}});
+      return out;
+    })
+    .kernel([](KernelContext& c) {
+      const Graph& g = c.variables.graph();
+      const auto n = static_cast<std::size_t>(c.attrs().get<int64_t>("num_vars"));
+      const std::vector<TensorRef> args = arg_refs(c.attrs().get<std::vector<int64_t>>("args"));
+      const std::vector<TensorRef> captures = refs_from(c.attrs().get<std::vector<int64_t>>("captures"));
+      const std::vector<TensorRef> results = refs_from(c.attrs().get<std::vector<int64_t>>("results"));
+      const std::vector<TensorRef> emits = refs_from(c.attrs().get<std::vector<int64_t>>("emits"));
+      const bool record = c.attrs().get<bool>("record");
+      const std::vector<Shape> var_shapes = shapes_from(c.attrs().get<std::vector<int64_t>>("var_ranks"),
+                                                        c.attrs().get<std::vector<int64_t>>("var_dims"));
+      std::vector<TensorRef> fed = args;
+      fed.insert(fed.end(), captures.begin(), captures.end());
+      SubPlan cond(g, fed, refs_from(c.attrs().get<std::vector<int64_t>>("cond")));
+      std::vector<TensorRef> body_fetches = results;
+      body_fetches.insert(body_fetches.end(), emits.begin(), emits.end());
+      SubPlan body(g, fed, body_fetches);
+
+      std::vector<Tensor> state(n);
+      std::vector<const Tensor*> feeds(fed.size());
+      for (std::size_t k = 0; k < n; ++k) state[k] = c.input(static_cast<int>(k));
+      for (std::size_t j = 0; j < captures.size(); ++j) feeds[n + j] = &c.input(static_cast<int>(n + j));
+      const auto max_iter = static_cast<int64_t>(c.input(c.num_inputs() - 1).scalar_value());
+      std::vector<std::vector<Tensor>> history(n), emitted(emits.size());
+      int64_t count = 0;
+      for (;;) {
+        if (max_iter >= 0 && count >= max_iter) break;
+        for (std::size_t k = 0; k < n; ++k) feeds[k] = &state[k];
+        cond.run(feeds, c.variables, c.op_counters);
+        const Tensor& pred = cond.result(0);
+        if (pred.dtype() != DType::Bool || pred.numel() != 1)
+          c.fail("the loop condition must give a bool scalar, got " + dtype_name(pred.dtype()) + " of shape " +
+                 shape_string(pred.shape()));
+        if (!*pred.data<bool>()) break;
+        body.run(feeds, c.variables, c.op_counters);
+        for (std::size_t k = 0; k < n; ++k) {
+          const Tensor& r = body.result(k);
+          if (!shape_compatible(var_shapes[k], r.shape()))
+            c.fail("loop variable " + std::to_string(k) + " has shape " + shape_string(r.shape()) +
+                   " after an iteration, which does not fit its shape invariant " + shape_string(var_shapes[k]));
+          if (record) history[k].push_back(state[k]);
+          state[k] = r.clone();  // the body's buffers are overwritten by its next run
+        }
+        for (std::size_t j = 0; j < emits.size(); ++j) emitted[j].push_back(body.result(n + j).clone());
+        ++count;
+      }
+      for (std::size_t k = 0; k < n; ++k) c.outputs[k] = state[k];
+      c.outputs[n] = Tensor(DType::Int32, {});
+      *c.outputs[n].data<int32_t>() = static_cast<int32_t>(count);
+      const std::vector<Shape> emit_shapes = shapes_from(c.attrs().get<std::vector<int64_t>>("emit_ranks"),
+                                                         c.attrs().get<std::vector<int64_t>>("emit_dims"));
+      for (std::size_t j = 0; j < emits.size(); ++j) {
+        const TensorSpec spec{g.node(emits[j].node).outputs[emits[j].index].dtype, emit_shapes[j]};
+        c.outputs[n + 1 + j] = stack_emits(emitted[j], spec, "per-iteration output " + std::to_string(j));
+      }
+      const std::size_t h = n + 1 + emits.size();
+      for (std::size_t k = 0; k < n; ++k)
+        pack_history(history[k], state[k].dtype(), state[k].rank(), c.outputs[h + k], c.outputs[h + n + k]);
+    })
+    .gradient([](const GradContext& c) {
+      const auto n = static_cast<std::size_t>(c.attrs().get<int64_t>("num_vars"));
+      std::vector<Output> none(c.inputs.size());
+      if (!c.attrs().get<bool>("record")) return none;  // back_prop=False
+      Graph& g = c.graph;
+      const std::vector<TensorRef> args = arg_refs(c.attrs().get<std::vector<int64_t>>("args"));
+      const std::vector<TensorRef> captures = refs_from(c.attrs().get<std::vector<int64_t>>("captures"));
+      const std::vector<TensorRef> results = refs_from(c.attrs().get<std::vector<int64_t>>("results"));
+      const std::vector<TensorRef> emits = refs_from(c.attrs().get<std::vector<int64_t>>("emits"));
+      const std::size_t m = captures.size(), e = emits.size();
+      auto out = [&](TensorRef r) { return g.output(r.node, r.index); };
+      auto new_arg = [&](const Output& like, const std::string& name) {
+        return g.add("LoopArg", {}, {{"dtype", like.dtype()}, {"shape", like.shape()}}, name);
+      };
+      // The body's vector-Jacobian product, in terms of LoopArgs for the
+      // incoming gradients (float loop variables and emits only).
+      std::vector<int64_t> dvars, dcaps;
+      std::vector<Output> ys, seeds, xs;
+      for (std::size_t k = 0; k < n; ++k)
+        if (is_floating(c.input(static_cast<int>(k)).dtype())) {
+          dvars.push_back(static_cast<int64_t>(k));
+          ys.push_back(out(results[k]));
+          seeds.push_back(new_arg(out(results[k]), "grad_arg"));
+          xs.push_back(out(args[k]));
+        }
+      std::vector<Output> emit_seeds;
+      for (std::size_t j = 0; j < e; ++j) {
+        if (!is_floating(out(emits[j]).dtype())) continue;
+        ys.push_back(out(emits[j]));
+        emit_seeds.push_back(new_arg(out(emits[j]), "grad_emit"));
+        seeds.push_back(emit_seeds.back());
+      }
+      for (std::size_t j = 0; j < m; ++j)
+        if (is_floating(c.input(static_cast<int>(n + j)).dtype())) {
+          dcaps.push_back(static_cast<int64_t>(j));
+          xs.push_back(out(captures[j]));
+        }
+      if (xs.empty() || ys.empty()) return none;
+      std::vector<Output> vjp = gradients(ys, xs, seeds);
+      for (std::size_t i = 0; i < vjp.size(); ++i)
+        if (!vjp[i].valid()) vjp[i] = zeros_like(xs[i]);
+
+      std::vector<Output> inputs{c.output(n)};  // the forward count
+      const std::size_t h = n + 1 + e;
+      for (std::size_t k = 0; k < 2 * n; ++k) inputs.push_back(c.output(h + k));
+      for (std::size_t j = 0; j < m; ++j) inputs.push_back(c.input(static_cast<int>(n + j)));
+      for (std::size_t j = 0; j < e; ++j) {
+        if (!is_floating(c.output(n + 1 + j).dtype())) continue;
+        inputs.push_back(c.grad(n + 1 + j).valid() ? c.grad(n + 1 + j) : zeros_like(c.output(n + 1 + j)));
+      }
+      for (int64_t k : dvars) inputs.push_back(c.grad(k).valid() ? c.grad(k) : zeros_like(c.output(k)));
+      Attrs attrs = c.attrs();
+      attrs.set("grad_args", node_ids(std::vector<Output>(seeds.begin(), seeds.begin() + dvars.size())));
+      attrs.set("grad_emits", node_ids(emit_seeds));
+      attrs.set("vjp", flat_refs(vjp));
+      attrs.set("dvars", dvars);
+      attrs.set("dcaps", dcaps);
+      const int grad = g.add_node("WhileGrad", inputs, attrs, "WhileGrad");
+      std::vector<Output> grads = none;
+      for (std::size_t i = 0; i < dvars.size(); ++i) grads[dvars[i]] = g.output(grad, static_cast<int>(i));
+      for (std::size_t i = 0; i < dcaps.size(); ++i)
+        grads[n + dcaps[i]] = g.output(grad, static_cast<int>(dvars.size() + i));
+      return grads;
+    })
+    .sets_own_outputs()
+    .any_dtype();
+
+// Inputs: count, histories (n), shape tables (n), captures (m), emit
+// gradients (float emits), final gradients (float vars). Outputs: gradients
+// of the initial float vars and of the float captures.
+REGISTER_OP("WhileGrad")
+    .variadic_inputs()
+    .shape([](const InferContext& c) {
+      const auto n = static_cast<int>(c.attrs().get<int64_t>("num_vars"));
+      const auto& dvars = c.attrs().get<std::vector<int64_t>>("dvars");
+      const auto& dcaps = c.attrs().get<std::vector<int64_t>>("dcaps");
+      const int finals = c.num_inputs() - static_cast<int>(dvars.size());
+      std::vector<TensorSpec> out;
+      for (std::size_t i = 0; i < dvars.size(); ++i) out.push_back(c.input(finals + static_cast<int>(i)));
+      for (int64_t j : dcaps) out.push_back(c.input(1 + 2 * n + static_cast<int>(j)));
+      return out;
+    })
+    .kernel([](KernelContext& c) {
+      const Graph& g = c.variables.graph();
+      const auto n = static_cast<std::size_t>(c.attrs().get<int64_t>("num_vars"));
+      const std::vector<TensorRef> args = arg_refs(c.attrs().get<std::vector<int64_t>>("args"));
+      const std::vector<TensorRef> captures = refs_from(c.attrs().get<std::vector<int64_t>>("captures"));
+      const std::vector<TensorRef> grad_args = arg_refs(c.attrs().get<std::vector<int64_t>>("grad_args"));
+      const std::vector<TensorRef> grad_emits = arg_refs(c.attrs().get<std::vector<int64_t>>("grad_emits"));
+      const auto& dvars = c.attrs().get<std::vector<int64_t>>("dvars");
+      const auto& dcaps = c.attrs().get<std::vector<int64_t>>("dcaps");
+      const std::size_t m = captures.size(), de = grad_emits.size(), dv = dvars.size();
+      std::vector<TensorRef> fed = args;
+      fed.insert(fed.end(), captures.begin(), captures.end());
+      fed.insert(fed.end(), grad_args.begin(), grad_args.end());
+      fed.insert(fed.end(), grad_emits.begin(), grad_emits.end());
+      SubPlan vjp(g, fed, refs_from(c.attrs().get<std::vector<int64_t>>("vjp")));
+
+      const auto count = static_cast<int64_t>(c.input(0).scalar_value());
+      const std::size_t caps_at = 1 + 2 * n, emits_at = caps_at + m, finals_at = emits_at + de;
+      // Byte offsets of each iteration's value in the flat histories.
+      std::vector<std::vector<std::size_t>> offsets(n,
+                                                    std::vector<std::size_t>(static_cast<std::size_t>(count) + 1, 0));
+      for (std::size_t k = 0; k < n; ++k) {
+        const Tensor& dims = c.input(static_cast<int>(1 + n + k));
+        for (int64_t t = 0; t < count; ++t) {
+          Shape s(dims.data<int64_t>() + t * dims.dim(1), dims.data<int64_t>() + (t + 1) * dims.dim(1));
+          offsets[k][static_cast<std::size_t>(t + 1)] =
+              offsets[k][static_cast<std::size_t>(t)] +
+              num_elements(s) * dtype_size(c.input(static_cast<int>(1 + k)).dtype());
+        }
+      }
+      std::vector<Tensor> g_vars(dv), g_caps(dcaps.size()), values(n), emit_rows(de);
+      for (std::size_t i = 0; i < dv; ++i) g_vars[i] = c.input(static_cast<int>(finals_at + i)).clone();
+      for (std::size_t i = 0; i < dcaps.size(); ++i) {
+        const Tensor& cap = c.input(static_cast<int>(caps_at + static_cast<std::size_t>(dcaps[i])));
+        g_caps[i] = Tensor(cap.dtype(), cap.shape());
+        g_caps[i].fill_zero();
+      }
+      std::vector<const Tensor*> feeds(fed.size());
+      for (std::size_t j = 0; j < m; ++j) feeds[n + j] = &c.input(static_cast<int>(caps_at + j));
+      for (int64_t t = count - 1; t >= 0; --t) {
+        const auto ut = static_cast<std::size_t>(t);
+        for (std::size_t k = 0; k < n; ++k) {
+          const Tensor& flat = c.input(static_cast<int>(1 + k));
+          const Tensor& dims = c.input(static_cast<int>(1 + n + k));
+          Shape s(dims.data<int64_t>() + t * dims.dim(1), dims.data<int64_t>() + (t + 1) * dims.dim(1));
+          values[k] = flat.view(flat.dtype(), s, offsets[k][ut]);
+          feeds[k] = &values[k];
+        }
+        for (std::size_t i = 0; i < dv; ++i) feeds[n + m + i] = &g_vars[i];
+        for (std::size_t j = 0; j < de; ++j) {
+          const Tensor& stacked = c.input(static_cast<int>(emits_at + j));
+          Shape row(stacked.shape().begin() + 1, stacked.shape().end());
+          emit_rows[j] = stacked.view(stacked.dtype(), row, ut * stacked.nbytes() / static_cast<std::size_t>(count));
+          feeds[n + m + dv + j] = &emit_rows[j];
+        }
+        vjp.run(feeds, c.variables, c.op_counters);
+        for (std::size_t i = 0; i < dv; ++i) g_vars[i] = vjp.result(i).clone();
+        for (std::size_t i = 0; i < g_caps.size(); ++i) {
+          const Tensor& d = vjp.result(dv + i);
+          if (d.shape() != g_caps[i].shape())
+            c.fail("gradient of a captured tensor has shape " + shape_string(d.shape()) + ", expected " +
+                   shape_string(g_caps[i].shape()));
+          dispatch_float(d.dtype(), [&](auto zero) {
+            using T = decltype(zero);
+            T* acc = g_caps[i].data<T>();
+            const T* add = d.data<T>();
+            for (int64_t q = 0; q < d.numel(); ++q) acc[q] += add[q];
+          });
+        }
+      }
+      for (std::size_t i = 0; i < dv; ++i) c.outputs[i] = g_vars[i];
+      for (std::size_t i = 0; i < g_caps.size(); ++i) c.outputs[dv + i] = g_caps[i];
+    })
+    .sets_own_outputs();
+
+}  // namespace
+
+}  // namespace slimcore

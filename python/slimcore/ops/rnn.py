@@ -1,0 +1,137 @@
+"""tf.nn.dynamic_rnn: a recurrent cell run over time by one While op.
+
+    cell = tf.nn.rnn_cell.BasicLSTMCell(64)
+    outputs, state = tf.nn.dynamic_rnn(cell, x, sequence_length=lengths, dtype=tf.float32)
+
+The cell is anything with TF1's RNNCell interface: ``cell(inputs, state)``
+returning ``(output, new_state)``, ``state_size``, ``output_size`` and
+``zero_state(batch_size, dtype)``. Its variables are created by its first
+call, inside the loop body, under ``rnn/`` (``rnn/basic_lstm_cell/kernel``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..framework import dtypes as _dtypes
+from ..framework.ops import convert_to_tensor, name_scope
+from ..variable_scope import variable_scope
+from . import array_ops, math_ops, nest
+from .while_ops import _functional_while
+
+__all__ = ["dynamic_rnn"]
+
+
+def _transpose_batch_time(x: Any) -> Any:
+    """[B, T, ...] <-> [T, B, ...]."""
+    rank = x.shape.ndims
+    if rank is None or rank < 2:
+        raise ValueError(f"dynamic_rnn: inputs must be at least rank 2 ([batch, time, ...]), got shape {x.shape}")
+    return array_ops.transpose(x, [1, 0, *range(2, rank)])
+
+
+def dynamic_rnn(
+    cell: Any,
+    inputs: Any,
+    sequence_length: Any = None,
+    initial_state: Any = None,
+    dtype: Any = None,
+    parallel_iterations: int | None = None,
+    swap_memory: bool = False,
+    time_major: bool = False,
+    scope: Any = None,
+) -> tuple:
+    """tf.nn.dynamic_rnn (TF 1.15): runs `cell` over the time axis of `inputs`.
+
+    For t = 0 .. T-1: ``(output_t, state) = cell(inputs[:, t], state)``. With
+    `sequence_length` (int vector [batch]), TF1's masking: for a batch row b
+    with t >= sequence_length[b], output_t[b] is zero and the state is copied
+    through unchanged, so the final state of row b is its state at time
+    sequence_length[b] - 1 (the initial state when 0).
+
+    Args:
+      cell: an RNNCell (``__call__(inputs, state) -> (output, new_state)``,
+        ``zero_state(batch_size, dtype)``).
+      inputs: [batch, time, ...] (time_major: [time, batch, ...]), or a
+        nested structure of such tensors (the cell receives the structure).
+      sequence_length: optional int32/int64 vector [batch].
+      initial_state: the cell's initial state (default:
+        ``cell.zero_state(batch, dtype)``).
+      dtype: the state's dtype when `initial_state` is not given.
+      parallel_iterations, swap_memory: ignored (as in tf.while_loop).
+      time_major: inputs and outputs are [time, batch, ...].
+      scope: variable scope (default "rnn").
+
+    Returns:
+      (outputs, state): outputs [batch, time, output_size] (time_major:
+      [time, batch, output_size]; nested like ``cell.output_size``), and the
+      final state, structured like ``cell.state_size``.
+
+    Raises:
+      TypeError: `cell` is not callable.
+      ValueError: no `initial_state` and no `dtype`; inputs of rank < 2 or of
+        differing time / batch sizes; `sequence_length` not a vector.
+    """
+    del parallel_iterations, swap_memory
+    if not callable(cell):
+        raise TypeError(f"cell must be an instance of RNNCell, saw: {cell!r}")
+    with variable_scope(scope or "rnn"):
+        flat_inputs = [convert_to_tensor(x) for x in nest.flatten(inputs)]
+        if not time_major:
+            flat_inputs = [_transpose_batch_time(x) for x in flat_inputs]
+        for x in flat_inputs:
+            if x.shape.ndims is None or x.shape.ndims < 2:
+                raise ValueError(f"dynamic_rnn: inputs must be at least rank 2, got shape {x.shape}")
+        time_steps = array_ops.shape(flat_inputs[0])[0]
+        batch_size = array_ops.shape(flat_inputs[0])[1]
+        static_time = flat_inputs[0].shape.as_list()[0]
+        if initial_state is not None:
+            state = initial_state
+        else:
+            if dtype is None:
+                raise ValueError("If there is no initial_state, you must give a dtype.")
+            state = cell.zero_state(batch_size, dtype)
+        if sequence_length is not None:
+            sequence_length = array_ops.cast(convert_to_tensor(sequence_length), _dtypes.int32)
+            if sequence_length.shape.ndims not in (None, 1):
+                raise ValueError(
+                    f"sequence_length must be a vector of length batch_size, but saw shape: {sequence_length.shape}"
+                )
+        flat_state = [convert_to_tensor(s) for s in nest.flatten(state)]
+        time = convert_to_tensor(0, dtype=_dtypes.int32)
+        loop_vars = [time, *flat_state]
+        num_outputs = []  # the cell's output, for its structure
+
+        def body(packed: list) -> tuple[list, list]:
+            t, old_state = packed
+            step_inputs = nest.pack_sequence_as(inputs, [array_ops.gather(x, t) for x in flat_inputs])
+            output, new_state = cell(step_inputs, old_state)
+            flat_out = [convert_to_tensor(o) for o in nest.flatten(output)]
+            flat_new = [convert_to_tensor(s) for s in nest.flatten(new_state)]
+            flat_old = nest.flatten(old_state)
+            if sequence_length is not None:
+                # TF1's _rnn_step: rows past their length emit zeros and keep their state.
+                finished = math_ops.greater_equal(t, sequence_length)
+                flat_out = [array_ops.where(finished, array_ops.zeros_like(o), o) for o in flat_out]
+                flat_new = [array_ops.where(finished, s_old, s) for s_old, s in zip(flat_old, flat_new)]
+            num_outputs.append(output)
+            return [t + 1, *flat_new], flat_out
+
+        with name_scope("while"):
+            finals, _, stacked = _functional_while(
+                lambda t, *_: math_ops.less(t, time_steps),
+                lambda packed: body([packed[0], nest.pack_sequence_as(state, list(packed[1:]))]),
+                loop_vars,
+                [v.shape for v in loop_vars],
+                time_steps,
+                True,
+                [None] * len(loop_vars),
+            )
+        output_structure = num_outputs[0]
+        if static_time is not None:
+            for s in stacked:
+                s.set_shape([static_time, *s.shape.as_list()[1:]])
+        if not time_major:
+            stacked = [_transpose_batch_time(s) for s in stacked]
+        final_state = nest.pack_sequence_as(state, finals[1:])
+        return nest.pack_sequence_as(output_structure, stacked), final_state

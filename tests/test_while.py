@@ -1,0 +1,242 @@
+"""tf.while_loop and tf.nn.dynamic_rnn: forward and gradients against numpy."""
+
+import collections
+
+import numpy as np
+import pytest
+
+import slimcore as tf
+from slimcore.ops import nest
+from slimcore.ops.rnn import dynamic_rnn
+from slimcore.ops.while_ops import while_loop
+
+
+def run(fetches, feed=None, init=False):
+    with tf.Session() as sess:
+        if init:
+            sess.run(tf.global_variables_initializer())
+        return sess.run(fetches, feed)
+
+
+def finite_difference(f, x, eps=1e-3):
+    g = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        d = np.zeros_like(x)
+        d[i] = eps
+        g[i] = (f(x + d) - f(x - d)) / (2 * eps)
+    return g
+
+
+def test_nest_flatten_and_pack():
+    pair = collections.namedtuple("pair", "c h")
+    s = [1, (2, pair(3, 4)), {"b": 6, "a": 5}]
+    assert nest.flatten(s) == [1, 2, 3, 4, 5, 6]
+    packed = nest.pack_sequence_as(s, [10, 20, 30, 40, 50, 60])
+    assert packed == [10, (20, pair(30, 40)), {"a": 50, "b": 60}]
+    assert isinstance(packed[1][1], pair)
+    with pytest.raises(ValueError, match="same nested structure"):
+        nest.assert_same_structure([1, 2], [1, [2]])
+
+
+def test_power_forward_and_gradient():
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [3])
+        k = tf.placeholder(tf.int32, [])
+        _, y = while_loop(lambda i, acc: i < k, lambda i, acc: (i + 1, acc * x), [0, tf.ones([3])])
+        (g,) = tf.gradients(tf.reduce_sum(y), [x])
+        xv = np.array([0.5, -1.5, 2.0], np.float32)
+        for kv in (0, 1, 4):
+            yv, gv = run([y, g], {x: xv, k: kv})
+            np.testing.assert_allclose(yv, xv**kv, rtol=1e-6)
+            np.testing.assert_allclose(gv, kv * xv ** max(kv - 1, 0) if kv else 0 * xv, rtol=1e-5)
+
+
+def test_cumulative_product_gradient_vs_finite_differences():
+    # acc_t = acc_{t-1} * w[t] via a captured tensor indexed by the counter.
+    w0 = np.array([1.3, -0.7, 2.1, 0.4], np.float32)
+    with tf.Graph().as_default():
+        w = tf.placeholder(tf.float32, [4])
+        a = tf.placeholder(tf.float32, [])
+        _, prods, total = while_loop(
+            lambda i, p, s: i < 4,
+            lambda i, p, s: (i + 1, p * tf.gather(w, i), s + p * tf.gather(w, i) * a),
+            [tf.constant(0), tf.constant(1.0), tf.constant(0.0)],
+        )
+        gw, ga = tf.gradients(total, [w, a])
+        out = run([prods, total, gw, ga], {w: w0, a: 0.5})
+    np.testing.assert_allclose(out[0], np.prod(w0), rtol=1e-6)
+    np.testing.assert_allclose(out[1], 0.5 * np.cumprod(w0).sum(), rtol=1e-6)
+    np.testing.assert_allclose(
+        out[2], finite_difference(lambda v: 0.5 * np.cumprod(v).sum(), w0.astype(np.float64)), rtol=1e-3
+    )
+    np.testing.assert_allclose(out[3], np.cumprod(w0).sum(), rtol=1e-5)
+
+
+def test_lone_loop_var_and_maximum_iterations():
+    with tf.Graph().as_default():
+        r = while_loop(lambda v: v < 100.0, lambda v: v * 2.0, [tf.constant(1.0)])
+        m = while_loop(lambda v: v < 100.0, lambda v: v * 2.0, [tf.constant(1.0)], maximum_iterations=3)
+        same = while_loop(lambda v: v < 10.0, lambda v: [v + 1.0], [tf.constant(1.0)], return_same_structure=True)
+        assert isinstance(same, list)
+        rv, mv, sv = run([r, m, same[0]])
+    assert rv == 128.0 and mv == 8.0 and sv == 10.0
+
+
+def test_nested_structure_and_shape_invariants():
+    pair = collections.namedtuple("pair", "c h")
+    with tf.Graph().as_default():
+        # A tensor that grows: its invariant has an unknown dimension.
+        _, (grown, st) = while_loop(
+            lambda i, s: i < 3,
+            lambda i, s: (
+                i + 1,
+                (tf.concat([s[0], tf.reshape(tf.cast(i, tf.float32), [1])], 0), pair(s[1].c + 1.0, s[1].h * 2.0)),
+            ),
+            [tf.constant(0), (tf.zeros([0]), pair(tf.constant(0.0), tf.constant(1.0)))],
+            shape_invariants=[
+                tf.TensorShape([]),
+                (tf.TensorShape([None]), pair(tf.TensorShape([]), tf.TensorShape([]))),
+            ],
+        )
+        assert isinstance(st, pair)
+        assert grown.shape.as_list() == [None]
+        gv, cv, hv = run([grown, st.c, st.h])
+    np.testing.assert_array_equal(gv, [0, 1, 2])
+    assert (cv, hv) == (3.0, 8.0)
+
+
+def test_shape_change_without_invariant_raises():
+    with tf.Graph().as_default():
+        with pytest.raises(ValueError, match="shape_invariants"):
+            while_loop(lambda s: tf.size(s) < 3, lambda s: tf.concat([s, s], 0), [tf.zeros([1])])
+
+
+def test_errors():
+    with tf.Graph().as_default():
+        with pytest.raises(TypeError, match="cond must be callable"):
+            while_loop(1, lambda v: v, [1.0])
+        with pytest.raises(ValueError, match="No loop variables"):
+            while_loop(lambda: True, list, [])
+        with pytest.raises(TypeError, match="boolean scalar"):
+            while_loop(lambda v: v, lambda v: v, [tf.constant(1.0)])
+        with pytest.raises(TypeError, match="int32"):
+            while_loop(lambda v: v < 3, lambda v: tf.cast(v, tf.float32), [tf.constant(1)])
+
+
+def test_variable_in_body_gets_gradient_and_back_prop_false_gives_none():
+    with tf.Graph().as_default():
+        w = tf.Variable(1.5)
+        _, y = while_loop(lambda i, v: i < 3, lambda i, v: (i + 1, v * w), [0, tf.constant(2.0)])
+        (gw,) = tf.gradients(y, [w])
+        _, y2 = while_loop(lambda i, v: i < 3, lambda i, v: (i + 1, v * w), [0, tf.constant(2.0)], back_prop=False)
+        assert tf.gradients(y2, [w]) == [None]
+        yv, gv = run([y, gw], init=True)
+    np.testing.assert_allclose(yv, 2 * 1.5**3, rtol=1e-6)
+    np.testing.assert_allclose(gv, 2 * 3 * 1.5**2, rtol=1e-6)
+
+
+def test_nested_loops():
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [])
+
+        def outer(i, acc):
+            _, inner = while_loop(lambda j, a: j < 2, lambda j, a: (j + 1, a * x), [0, acc])
+            return i + 1, inner
+
+        _, y = while_loop(lambda i, acc: i < 3, outer, [0, tf.constant(1.0)])
+        (g,) = tf.gradients(y, [x])
+        yv, gv = run([y, g], {x: 1.1})
+    np.testing.assert_allclose(yv, 1.1**6, rtol=1e-5)
+    np.testing.assert_allclose(gv, 6 * 1.1**5, rtol=1e-5)
+
+
+class _TanhCell:
+    """A minimal RNNCell (TF1's BasicRNNCell formula): h' = tanh([x, h] W + b)."""
+
+    def __init__(self, units):
+        self.units = units
+
+    @property
+    def state_size(self):
+        return self.units
+
+    @property
+    def output_size(self):
+        return self.units
+
+    def zero_state(self, batch_size, dtype):
+        return tf.fill(tf.stack([batch_size, self.units]), tf.constant(0.0, dtype))
+
+    def __call__(self, inputs, state):
+        with tf.variable_scope("tanh_cell", reuse=tf.AUTO_REUSE):
+            d = inputs.shape.as_list()[-1]
+            w = tf.get_variable("kernel", [d + self.units, self.units])
+            b = tf.get_variable("bias", [self.units], initializer=tf.zeros_initializer())
+        h = tf.tanh(tf.matmul(tf.concat([inputs, state], 1), w) + b)
+        return h, h
+
+
+def _numpy_rnn(x, lengths, w, b, h0):
+    batch, steps, _ = x.shape
+    h = h0.copy()
+    outs = np.zeros((batch, steps, w.shape[1]), np.float64)
+    for t in range(steps):
+        new = np.tanh(np.concatenate([x[:, t], h], 1) @ w + b)
+        live = (t < lengths)[:, None]
+        outs[:, t] = np.where(live, new, 0.0)
+        h = np.where(live, new, h)
+    return outs, h
+
+
+def test_dynamic_rnn_matches_numpy_with_sequence_length_and_gradients():
+    rng = np.random.default_rng(0)
+    xv = rng.standard_normal((3, 5, 2)).astype(np.float32)
+    lengths = np.array([5, 2, 0], np.int32)
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, 5, 2])
+        seq = tf.placeholder(tf.int32, [None])
+        outputs, state = dynamic_rnn(_TanhCell(4), x, sequence_length=seq, dtype=tf.float32)
+        assert outputs.shape.as_list() == [None, 5, 4]
+        names = sorted(v.op.name for v in tf.global_variables())
+        assert names == ["rnn/tanh_cell/bias", "rnn/tanh_cell/kernel"]
+        w, b = (
+            tf.get_default_graph().get_tensor_by_name(n + ":0") for n in ["rnn/tanh_cell/kernel", "rnn/tanh_cell/bias"]
+        )
+        loss = tf.reduce_sum(outputs * outputs) + tf.reduce_sum(state)
+        gw, gx = tf.gradients(loss, [w, x])
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            out, st, wv, bv, gwv, gxv = sess.run([outputs, state, w, b, gw, gx], {x: xv, seq: lengths})
+
+    def np_loss(wm=wv, xm=xv):
+        o, h = _numpy_rnn(xm.astype(np.float64), lengths, wm.astype(np.float64), bv, np.zeros((3, 4)))
+        return (o * o).sum() + h.sum()
+
+    ref_out, ref_state = _numpy_rnn(xv.astype(np.float64), lengths, wv, bv, np.zeros((3, 4)))
+    np.testing.assert_allclose(out, ref_out, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(st, ref_state, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        gwv, finite_difference(lambda v: np_loss(wm=v), wv.astype(np.float64)), rtol=1e-3, atol=1e-4
+    )
+    np.testing.assert_allclose(
+        gxv, finite_difference(lambda v: np_loss(xm=v), xv.astype(np.float64)), rtol=1e-3, atol=1e-4
+    )
+
+
+def test_dynamic_rnn_time_major_and_initial_state_and_errors():
+    rng = np.random.default_rng(1)
+    xv = rng.standard_normal((4, 2, 3)).astype(np.float32)  # [time, batch, depth]
+    h0 = rng.standard_normal((2, 5)).astype(np.float32)
+    with tf.Graph().as_default():
+        cell = _TanhCell(5)
+        outputs, state = dynamic_rnn(cell, tf.constant(xv), initial_state=tf.constant(h0), time_major=True, scope="enc")
+        assert outputs.shape.as_list() == [4, 2, 5]
+        with pytest.raises(ValueError, match="must give a dtype"):
+            dynamic_rnn(cell, tf.constant(xv))
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            out, st = sess.run([outputs, state])
+            wv, bv = sess.run(["enc/tanh_cell/kernel:0", "enc/tanh_cell/bias:0"])
+    ref_out, ref_state = _numpy_rnn(xv.transpose(1, 0, 2), np.array([4, 4]), wv, bv, h0)
+    np.testing.assert_allclose(out, ref_out.transpose(1, 0, 2), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(st, ref_state, rtol=1e-5, atol=1e-6)
