@@ -240,3 +240,126 @@ def test_dynamic_rnn_time_major_and_initial_state_and_errors():
     ref_out, ref_state = _numpy_rnn(xv.transpose(1, 0, 2), np.array([4, 4]), wv, bv, h0)
     np.testing.assert_allclose(out, ref_out.transpose(1, 0, 2), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(st, ref_state, rtol=1e-5, atol=1e-6)
+
+
+def test_dropout_in_body_gradient_uses_the_forward_masks():
+    # y = sum_t dropout(x * w, t) : d y / d w = sum over iterations of x * mask_t,
+    # and y = w * that sum, so the gradient equals y / w exactly when each
+    # iteration's mask is replayed in the backward pass.
+    with tf.Graph().as_default():
+        x = tf.constant(np.linspace(1.0, 2.0, 64).astype(np.float32))
+        w = tf.Variable(1.5)
+        _, y = while_loop(
+            lambda i, acc: i < 6,
+            lambda i, acc: (i + 1, acc + tf.reduce_sum(tf.nn.dropout(x * w, keep_prob=0.5))),
+            [0, tf.constant(0.0)],
+        )
+        (gw,) = tf.gradients(y, [w])
+        yv, gv = run([y, gw], init=True)
+    assert yv != 0.0
+    np.testing.assert_allclose(gv, yv / 1.5, rtol=1e-5)
+
+
+_State = collections.namedtuple("_State", "c h")
+
+
+class _TupleStateCell:
+    """A minimal cell with a tuple state (as LSTMStateTuple): c' = c + tanh([x, h] W), h' = tanh(c')."""
+
+    def __init__(self, units):
+        self.units = units
+        self.state_size = _State(units, units)
+        self.output_size = units
+
+    def zero_state(self, batch_size, dtype):
+        z = tf.fill(tf.stack([batch_size, self.units]), tf.constant(0.0, dtype))
+        return _State(z, z)
+
+    def __call__(self, inputs, state):
+        with tf.variable_scope("pair_cell", reuse=tf.AUTO_REUSE):
+            w = tf.get_variable("kernel", [inputs.shape.as_list()[-1] + self.units, self.units])
+        c = state.c + tf.tanh(tf.matmul(tf.concat([inputs, state.h], 1), w))
+        h = tf.tanh(c)
+        return h, _State(c, h)
+
+
+def test_dynamic_rnn_tuple_state_equals_the_unrolled_graph():
+    rng = np.random.default_rng(2)
+    xv = rng.standard_normal((2, 4, 3)).astype(np.float32)
+    with tf.Graph().as_default():
+        x = tf.constant(xv)
+        cell = _TupleStateCell(5)
+        outputs, state = dynamic_rnn(cell, x, dtype=tf.float32)
+        assert isinstance(state, _State)
+        with tf.variable_scope("rnn", reuse=True):  # the same weights, unrolled by hand
+            s = cell.zero_state(2, tf.float32)
+            unrolled = []
+            for t in range(4):
+                o, s = cell(x[:, t], s)
+                unrolled.append(o)
+        w = tf.trainable_variables()[0]
+        assert w.op.name == "rnn/pair_cell/kernel"
+        grads = tf.gradients(tf.reduce_sum(outputs) + tf.reduce_sum(state.c), [w])
+        ref_grads = tf.gradients(tf.add_n([tf.reduce_sum(o) for o in unrolled]) + tf.reduce_sum(s.c), [w])
+        got = run([outputs, state.c, state.h, tf.stack(unrolled, 1), s.c, s.h, grads[0], ref_grads[0]], init=True)
+    np.testing.assert_allclose(got[0], got[3], rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(got[1], got[4], rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(got[2], got[5], rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(got[6], got[7], rtol=1e-5, atol=1e-6)
+
+
+def test_sequence_classifier_trains_with_l2_on_its_kernel_reported():
+    rng = np.random.default_rng(3)
+    xv = rng.standard_normal((32, 6, 2)).astype(np.float32)
+    yv = (xv[:, :, 0].sum(1) > 0).astype(np.int32)  # the sign of the summed first feature
+    with tf.Graph().as_default():
+        tf.set_random_seed(0)
+        x = tf.placeholder(tf.float32, [None, 6, 2])
+        y = tf.placeholder(tf.int32, [None])
+        with tf.variable_scope("seq", regularizer=tf.regularizers.l2_regularizer(1e-3)):
+            _, state = dynamic_rnn(_TanhCell(8), x, dtype=tf.float32)
+            logits = tf.layers.dense(state, 2)
+        tf.losses.sparse_softmax_cross_entropy(y, logits)
+        total = tf.losses.get_total_loss()
+        assert len(tf.losses.get_regularization_losses()) >= 1
+        train = tf.train.AdamOptimizer(0.05).minimize(total)
+        rows = {r["variable"]: r for r in tf.train.regularization_report(train)}
+        assert rows["seq/rnn/tanh_cell/kernel"]["in_loss"] is True
+        assert rows["seq/rnn/tanh_cell/kernel"]["penalty"]["scale"] == pytest.approx(1e-3)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            first = sess.run(total, {x: xv, y: yv})
+            for _ in range(60):
+                sess.run(train, {x: xv, y: yv})
+            last = sess.run(total, {x: xv, y: yv})
+    assert last < 0.5 * first
+
+
+def test_runtime_errors_name_the_problem():
+    with tf.Graph().as_default():
+        # Statically [?] (compatible with the invariant [2]), [4] when run.
+        grown = while_loop(
+            lambda s: tf.size(s) < 8,
+            lambda s: tf.placeholder_with_default(tf.concat([s, s], 0), [None]),
+            [tf.zeros([2])],
+        )
+        inner = []
+
+        def body(s):
+            inner.append(s * 2.0)
+            return s + 1.0
+
+        r = while_loop(lambda s: s < 3.0, body, [tf.constant(0.0)])
+        with tf.Session() as sess:
+            with pytest.raises(tf.errors.InvalidArgumentError, match="shape invariant"):
+                sess.run(grown)
+            assert sess.run(r) == 3.0
+            with pytest.raises(tf.errors.InvalidArgumentError, match="inside the loop"):
+                sess.run(inner[0])
+
+
+def test_compat_v1_names():
+    import slimcore.compat.v1 as tf1
+
+    assert tf1.while_loop is while_loop
+    assert tf1.nn.dynamic_rnn is dynamic_rnn

@@ -219,6 +219,32 @@ Tensor stack_emits(const std::vector<Tensor>& values, const TensorSpec& spec, co
   return out;
 }
 
+// Random ops (and Dropout) advance per-node stream positions on every run.
+// The forward loop records, before each iteration, the positions of the
+// nodes from the loop's own on (its sub-graphs' nodes follow its LoopArgs)
+// as [k, id, pos, id, pos...] per iteration, so that the backward pass,
+// which recomputes the body, draws the same numbers.
+void record_streams(const std::map<int, uint64_t>& counters, int first_node, std::vector<int64_t>& out) {
+  const std::size_t at = out.size();
+  out.push_back(0);
+  for (auto it = counters.lower_bound(first_node); it != counters.end(); ++it) {
+    out.push_back(it->first);
+    out.push_back(static_cast<int64_t>(it->second));
+    ++out[at];
+  }
+}
+std::vector<std::map<int, uint64_t>> replay_streams(const Tensor& flat, int64_t count) {
+  std::vector<std::map<int, uint64_t>> streams(static_cast<std::size_t>(count));
+  const int64_t* p = flat.data<int64_t>();
+  const int64_t* end = p + flat.numel();
+  for (auto& positions : streams) {
+    if (p == end) throw InvalidArgument("WhileGrad: the recorded random streams are shorter than the loop");
+    const int64_t k = *p++;
+    for (int64_t i = 0; i < k; ++i, p += 2) positions[static_cast<int>(p[0])] = static_cast<uint64_t>(p[1]);
+  }
+  return streams;
+}
+
 // LoopArg: a loop variable (or a gradient flowing into one) inside a cond or
 // body sub-graph; only the While / WhileGrad kernels give it a value.
 REGISTER_OP("LoopArg")
@@ -234,7 +260,7 @@ REGISTER_OP("LoopArg")
 
 // Inputs: vars (n), captures (m), max_iter (int scalar, < 0: none).
 // Outputs: finals (n), count (int32 scalar), emits (e, stacked), histories
-// (n, flat) and their shape tables (n).
+// (n, flat), their shape tables (n) and the random streams (record_streams).
 REGISTER_OP("While")
     .variadic_inputs()
     .shape([](const InferContext& c) {
@@ -255,6 +281,7 @@ REGISTER_OP("While")
       }
       for (int64_t k = 0; k < n; ++k) out.push_back({c.input(static_cast<int>(k)).dtype, {-1}});
       for (int64_t k = 0; k < n; ++k) out.push_back({DType::Int64, {-1, -1}});
+      out.push_back({DType::Int64, {-1}});  // random stream positions
       return out;
     })
     .kernel([](KernelContext& c) {
@@ -280,6 +307,8 @@ REGISTER_OP("While")
       for (std::size_t j = 0; j < captures.size(); ++j) feeds[n + j] = &c.input(static_cast<int>(n + j));
       const auto max_iter = static_cast<int64_t>(c.input(c.num_inputs() - 1).scalar_value());
       std::vector<std::vector<Tensor>> history(n), emitted(emits.size());
+      std::vector<int64_t> streams;
+      const int first_body_node = args.empty() ? 0 : args[0].node;
       int64_t count = 0;
       for (;;) {
         if (max_iter >= 0 && count >= max_iter) break;
@@ -290,6 +319,7 @@ REGISTER_OP("While")
           c.fail("the loop condition must give a bool scalar, got " + dtype_name(pred.dtype()) + " of shape " +
                  shape_string(pred.shape()));
         if (!*pred.data<bool>()) break;
+        if (record) record_streams(c.op_counters, first_body_node, streams);
         body.run(feeds, c.variables, c.op_counters);
         for (std::size_t k = 0; k < n; ++k) {
           const Tensor& r = body.result(k);
@@ -314,6 +344,8 @@ REGISTER_OP("While")
       const std::size_t h = n + 1 + emits.size();
       for (std::size_t k = 0; k < n; ++k)
         pack_history(history[k], state[k].dtype(), state[k].rank(), c.outputs[h + k], c.outputs[h + n + k]);
+      c.outputs[h + 2 * n] = Tensor(DType::Int64, {static_cast<int64_t>(streams.size())});
+      std::copy(streams.begin(), streams.end(), c.outputs[h + 2 * n].data<int64_t>());
     })
     .gradient([](const GradContext& c) {
       const auto n = static_cast<std::size_t>(c.attrs().get<int64_t>("num_vars"));
@@ -359,7 +391,7 @@ REGISTER_OP("While")
 
       std::vector<Output> inputs{c.output(n)};  // the forward count
       const std::size_t h = n + 1 + e;
-      for (std::size_t k = 0; k < 2 * n; ++k) inputs.push_back(c.output(h + k));
+      for (std::size_t k = 0; k < 2 * n + 1; ++k) inputs.push_back(c.output(h + k));
       for (std::size_t j = 0; j < m; ++j) inputs.push_back(c.input(static_cast<int>(n + j)));
       for (std::size_t j = 0; j < e; ++j) {
         if (!is_floating(c.output(n + 1 + j).dtype())) continue;
@@ -382,7 +414,7 @@ REGISTER_OP("While")
     .sets_own_outputs()
     .any_dtype();
 
-// Inputs: count, histories (n), shape tables (n), captures (m), emit
+// Inputs: count, histories (n), shape tables (n), streams, captures (m), emit
 // gradients (float emits), final gradients (float vars). Outputs: gradients
 // of the initial float vars and of the float captures.
 REGISTER_OP("WhileGrad")
@@ -394,7 +426,7 @@ REGISTER_OP("WhileGrad")
       const int finals = c.num_inputs() - static_cast<int>(dvars.size());
       std::vector<TensorSpec> out;
       for (std::size_t i = 0; i < dvars.size(); ++i) out.push_back(c.input(finals + static_cast<int>(i)));
-      for (int64_t j : dcaps) out.push_back(c.input(1 + 2 * n + static_cast<int>(j)));
+      for (int64_t j : dcaps) out.push_back(c.input(2 + 2 * n + static_cast<int>(j)));
       return out;
     })
     .kernel([](KernelContext& c) {
@@ -414,7 +446,7 @@ REGISTER_OP("WhileGrad")
       SubPlan vjp(g, fed, refs_from(c.attrs().get<std::vector<int64_t>>("vjp")));
 
       const auto count = static_cast<int64_t>(c.input(0).scalar_value());
-      const std::size_t caps_at = 1 + 2 * n, emits_at = caps_at + m, finals_at = emits_at + de;
+      const std::size_t caps_at = 2 + 2 * n, emits_at = caps_at + m, finals_at = emits_at + de;
       // Byte offsets of each iteration's value in the flat histories.
       std::vector<std::vector<std::size_t>> offsets(n,
                                                     std::vector<std::size_t>(static_cast<std::size_t>(count) + 1, 0));
@@ -436,6 +468,7 @@ REGISTER_OP("WhileGrad")
       }
       std::vector<const Tensor*> feeds(fed.size());
       for (std::size_t j = 0; j < m; ++j) feeds[n + j] = &c.input(static_cast<int>(caps_at + j));
+      const std::vector<std::map<int, uint64_t>> streams = replay_streams(c.input(static_cast<int>(1 + 2 * n)), count);
       for (int64_t t = count - 1; t >= 0; --t) {
         const auto ut = static_cast<std::size_t>(t);
         for (std::size_t k = 0; k < n; ++k) {
@@ -452,7 +485,9 @@ REGISTER_OP("WhileGrad")
           emit_rows[j] = stacked.view(stacked.dtype(), row, ut * stacked.nbytes() / static_cast<std::size_t>(count));
           feeds[n + m + dv + j] = &emit_rows[j];
         }
-        vjp.run(feeds, c.variables, c.op_counters);
+        // The body's random ops replay iteration t's draws (a dropout mask's gradient is that mask).
+        std::map<int, uint64_t> replay = streams.at(ut);
+        vjp.run(feeds, c.variables, replay);
         for (std::size_t i = 0; i < dv; ++i) g_vars[i] = vjp.result(i).clone();
         for (std::size_t i = 0; i < g_caps.size(); ++i) {
           const Tensor& d = vjp.result(dv + i);
