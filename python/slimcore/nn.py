@@ -3,6 +3,6 @@
 from .ops.array_ops import embedding_lookup
 from .ops.nn_ops import *  # noqa: F403
 from .ops.nn_ops import __all__ as _nn_all
-from .ops.rnn import dynamic_rnn
+from .rnn_dynamic import dynamic_rnn
 
 __all__ = [*_nn_all, "embedding_lookup", "dynamic_rnn"]

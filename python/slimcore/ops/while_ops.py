@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from ..framework import dtypes as _dtypes
 from ..framework.ops import Operation, Tensor, _op, convert_to_tensor, get_default_graph, name_scope
 from ..framework.tensor_shape import TensorShape, _core_shape_or_unknown_rank, as_shape
-from . import nest
+from . import array_ops, nest
 
 if TYPE_CHECKING:  # annotations only
     from ..framework.ops import Graph
@@ -37,6 +37,15 @@ def _invariant_attrs(shapes: list) -> tuple[list, list]:
         ranks.append(s.ndims)
         dims.extend(-1 if d is None else int(d) for d in s.as_list())
     return ranks, dims
+
+
+def _fits_invariant(shape: TensorShape, invariant: TensorShape) -> bool:
+    """TF1's rule: a body result may not be less specific than its invariant ([?] does not fit [2])."""
+    if invariant.ndims is None:
+        return True
+    if shape.ndims != invariant.ndims:
+        return False
+    return all(i is None or d == i for d, i in zip(shape.as_list(), invariant.as_list()))
 
 
 def _loop_arg(t: Tensor, shape: TensorShape, name: str) -> Tensor:
@@ -96,7 +105,7 @@ def _functional_while(
                 f"while_loop: loop variable {v.name} enters the loop as {v.dtype.name} but the body returns "
                 f"{r.dtype.name}"
             )
-        if not s.is_compatible_with(r.shape):
+        if not _fits_invariant(r.shape, s):
             raise ValueError(
                 f"Input tensor '{v.name}' enters the loop with shape {s}, but has shape {r.shape} after one "
                 "iteration. To allow the shape to vary across iterations, use the `shape_invariants` argument of "
@@ -105,7 +114,7 @@ def _functional_while(
     captured = _captures(graph, start, [pred, *results, *emits])
     if maximum_iterations is None:
         maximum_iterations = -1
-    max_iter = convert_to_tensor(maximum_iterations, dtype=_dtypes.int32)
+    max_iter = array_ops.cast(convert_to_tensor(maximum_iterations), _dtypes.int32)
     var_ranks, var_dims = _invariant_attrs(invariants)
     emit_ranks, emit_dims = _invariant_attrs([e.shape for e in emits])
 
@@ -186,11 +195,13 @@ def while_loop(
       ValueError: empty `loop_vars`, a body result of another structure, or
         of a shape that breaks its shape invariant.
     """
-    del parallel_iterations, swap_memory  # scheduling hints: iterations run in order
+    del swap_memory  # nothing is swapped to host memory: it is there already
     if not callable(cond):
         raise TypeError("cond must be callable.")
     if not callable(body):
         raise TypeError("body must be callable.")
+    if parallel_iterations < 1:  # accepted and checked as TF1, then ignored: iterations run in order
+        raise TypeError("parallel_iterations must be a positive integer.")
     flat = nest.flatten(loop_vars)
     if not flat:
         raise ValueError("No loop variables provided")
@@ -209,13 +220,19 @@ def while_loop(
                         f"the loop variable. It enters the loop with shape {v.shape}, but the specified shape "
                         f"invariant is {s}."
                     )
+        if maximum_iterations is not None:
+            maximum_iterations = convert_to_tensor(maximum_iterations, name="maximum_iterations")
+            if maximum_iterations.shape.ndims != 0:
+                raise ValueError(f"maximum_iterations must be a scalar, saw shape: {maximum_iterations.shape}")
         structure = loop_vars if nest.is_sequence(loop_vars) else [loop_vars]
+        result_structure = []  # the body's: TF1 packs the outputs like it
 
         def flat_body(packed: Any) -> tuple[list, list]:
             result = body(*packed)
             if not nest.is_sequence(result):
                 result = [result]
             nest.assert_same_structure(list(structure), list(result), check_types=False)
+            result_structure.append(result)
             return nest.flatten(result), []
 
         finals, _, _ = _functional_while(
@@ -227,6 +244,5 @@ def while_loop(
             back_prop,
             structure,
         )
-    if len(finals) == 1 and not return_same_structure:
-        return finals[0]
-    return nest.pack_sequence_as(structure, finals)
+    packed = nest.pack_sequence_as(result_structure[0], finals)
+    return packed[0] if len(finals) == 1 and not return_same_structure else packed

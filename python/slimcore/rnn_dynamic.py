@@ -7,17 +7,18 @@ The cell is anything with TF1's RNNCell interface: ``cell(inputs, state)``
 returning ``(output, new_state)``, ``state_size``, ``output_size`` and
 ``zero_state(batch_size, dtype)``. Its variables are created by its first
 call, inside the loop body, under ``rnn/`` (``rnn/basic_lstm_cell/kernel``).
+It lives above ``ops/`` because it opens a variable scope.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..framework import dtypes as _dtypes
-from ..framework.ops import convert_to_tensor, name_scope
-from ..variable_scope import variable_scope
-from . import array_ops, math_ops, nest
-from .while_ops import _functional_while
+from .framework import dtypes as _dtypes
+from .framework.ops import convert_to_tensor, name_scope
+from .ops import array_ops, math_ops, nest
+from .ops.while_ops import _functional_while
+from .variable_scope import variable_scope
 
 __all__ = ["dynamic_rnn"]
 
