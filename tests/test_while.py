@@ -364,3 +364,15 @@ def test_compat_v1_names():
 
     assert tf1.while_loop is while_loop
     assert tf1.nn.dynamic_rnn is dynamic_rnn
+
+
+def test_outer_control_dependencies_run_once_not_per_iteration():
+    with tf.Graph().as_default():
+        counter = tf.Variable(0.0)
+        bump = tf.assign_add(counter, 1.0)
+        with tf.control_dependencies([bump]):
+            r = while_loop(lambda v: v < 5.0, lambda v: v + 1.0, [tf.constant(0.0)])
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            assert sess.run(r) == 5.0
+            assert sess.run(counter) == 1.0

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <thread>
 
+#include "nested_plan.h"
 #include "op_registry.h"
 #include "parallel.h"
 
@@ -303,6 +304,31 @@ std::vector<Tensor> Session::run(const std::vector<std::pair<Output, Tensor>>& f
   std::vector<TensorRef> fetch_refs;
   for (const auto& f : fetches) fetch_refs.push_back(check_graph(f));
   return run_refs(feed_refs, fetch_refs, targets);
+}
+
+// ---- NestedPlan (nested_plan.h): this executor's plans, run by a kernel -----
+// (a tf.cond's liveness, when it lands, applies here as in run_refs).
+
+NestedPlan::NestedPlan(const Graph& graph, const std::vector<TensorRef>& fed, const std::vector<TensorRef>& fetches) {
+  for (TensorRef ref : fed) feeds_.emplace_back(ref, Tensor());
+  plan_ = make_plan(graph, feeds_, fetches, {});
+}
+
+NestedPlan::~NestedPlan() = default;
+
+void NestedPlan::run(const std::vector<const Tensor*>& values, VariableStore& variables,
+                     std::map<int, uint64_t>& counters) {
+  for (std::size_t i = 0; i < feeds_.size(); ++i) feeds_[i].second = *values[i];
+  for (Step& step : plan_->steps)
+    if (step.def->sets_own_outputs)
+      for (Tensor& t : step.outputs) t = Tensor();
+  for (Step& step : plan_->steps) run_step(step, feeds_, plan_->steps, variables, counters);
+}
+
+const Tensor& NestedPlan::result(std::size_t i) const {
+  const Source& src = plan_->fetch_sources[i];
+  return src.feed >= 0 ? feeds_[static_cast<std::size_t>(src.feed)].second
+                       : plan_->steps[static_cast<std::size_t>(src.step)].outputs[static_cast<std::size_t>(src.index)];
 }
 
 }  // namespace slimcore

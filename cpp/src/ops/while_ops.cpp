@@ -4,7 +4,7 @@
 // the Python functions on LoopArg nodes (one per loop variable). Tensors
 // that the sub-graphs read from outside (and variables read inside) are
 // "captured": they become inputs of the While op, and the nested executor
-// (SubPlan) feeds their values in place of the outer refs. So
+// (NestedPlan, the session's executor) feeds their values in place of the outer refs. So
 //
 //   While(vars, captures, max_iter):  v = vars; n = 0
 //     while (max_iter < 0 || n < max_iter) && cond(v): v = body(v); n += 1
@@ -22,6 +22,7 @@
 
 #include "grad_util.h"
 #include "kernel_util.h"
+#include "nested_plan.h"
 #include "op_registry.h"
 #include "slimcore/gradients.h"
 #include "slimcore/ops.h"
@@ -55,113 +56,6 @@ std::vector<int64_t> node_ids(const std::vector<Output>& outs) {
   for (const Output& o : outs) ids.push_back(o.node_id());
   return ids;
 }
-
-// A nested executor over one sub-graph: the nodes that `fetches` need,
-// stopping at the `fed` refs, run in node (topological) order. Buffers are
-// kept between runs, so the iterations of one loop reuse them.
-class SubPlan {
- public:
-  SubPlan(const Graph& graph, std::vector<TensorRef> fed, const std::vector<TensorRef>& fetches)
-      : fed_(std::move(fed)) {
-    std::vector<char> needed(static_cast<std::size_t>(graph.num_nodes()), 0);
-    std::vector<int> stack;
-    for (TensorRef ref : fetches)
-      if (fed_index(ref) < 0) stack.push_back(ref.node);
-    while (!stack.empty()) {
-      const int id = stack.back();
-      stack.pop_back();
-      if (needed[static_cast<std::size_t>(id)]) continue;
-      needed[static_cast<std::size_t>(id)] = 1;
-      for (TensorRef in : graph.node(id).inputs)
-        if (fed_index(in) < 0) stack.push_back(in.node);
-    }
-    std::vector<int> step_of(needed.size(), -1);
-    for (int id = 0; id < graph.num_nodes(); ++id) {
-      if (!needed[static_cast<std::size_t>(id)]) continue;
-      const Node& node = graph.node(id);
-      if (node.type == "Placeholder" || node.type == "LoopArg")
-        throw InvalidArgument("a while_loop's cond or body needs '" + node.name +
-                              "', which is neither a loop variable nor computable outside the loop (feed it or "
-                              "build it outside the loop)");
-      Step step{&node, &find_op(node.type), {}, {}, {}, std::vector<Tensor>(node.outputs.size()), false};
-      for (TensorRef in : node.inputs) {
-        const int f = fed_index(in);
-        step.inputs.push_back(f >= 0 ? Source{f, -1, 0} : Source{-1, step_of[in.node], in.index});
-      }
-      step_of[static_cast<std::size_t>(id)] = static_cast<int>(steps_.size());
-      steps_.push_back(std::move(step));
-    }
-    for (TensorRef ref : fetches) {
-      const int f = fed_index(ref);
-      fetches_.push_back(f >= 0 ? Source{f, -1, 0} : Source{-1, step_of[ref.node], ref.index});
-    }
-  }
-
-  // Runs the sub-graph with one value per fed ref (kept alive by the caller
-  // during the run); result(i) stays valid until the next run.
-  void run(const std::vector<const Tensor*>& feeds, VariableStore& variables, std::map<int, uint64_t>& counters) {
-    feeds_ = &feeds;
-    for (Step& step : steps_)
-      if (step.def->sets_own_outputs)
-        for (Tensor& t : step.outputs) t = Tensor();
-    for (Step& step : steps_) {
-      std::vector<const Tensor*> inputs;
-      bool changed = !step.inferred;
-      for (std::size_t i = 0; i < step.inputs.size(); ++i) {
-        const Tensor* t = &value(step.inputs[i]);
-        inputs.push_back(t);
-        if (!changed && (step.input_specs[i].shape != t->shape() || step.input_specs[i].dtype != t->dtype()))
-          changed = true;
-      }
-      if (changed || step.def->value_dependent_shape) {
-        step.input_specs.clear();
-        for (const Tensor* t : inputs) step.input_specs.push_back(TensorSpec{t->dtype(), t->shape()});
-        step.output_specs = infer_outputs(*step.def, *step.node, step.input_specs, &inputs);
-        step.inferred = true;
-      }
-      if (!step.def->sets_own_outputs)
-        for (std::size_t i = 0; i < step.outputs.size(); ++i) {
-          Tensor& out = step.outputs[i];
-          const TensorSpec& spec = step.output_specs[i];
-          if (!out.is_null() && out.dtype() == spec.dtype && out.shape() == spec.shape && out.storage_unique())
-            continue;
-          out = Tensor(spec.dtype, spec.shape);
-        }
-      KernelContext ctx{*step.node, std::move(inputs), step.outputs, variables, counters};
-      step.def->compute(ctx);
-    }
-  }
-
-  const Tensor& result(std::size_t i) const { return value(fetches_[i]); }
-
- private:
-  struct Source {
-    int feed = -1;
-    int step = -1;
-    int index = 0;
-  };
-  struct Step {
-    const Node* node;
-    const OpDef* def;
-    std::vector<Source> inputs;
-    std::vector<TensorSpec> input_specs;
-    std::vector<TensorSpec> output_specs;
-    std::vector<Tensor> outputs;
-    bool inferred;
-  };
-  int fed_index(TensorRef ref) const {
-    auto it = std::find(fed_.begin(), fed_.end(), ref);
-    return it == fed_.end() ? -1 : static_cast<int>(it - fed_.begin());
-  }
-  const Tensor& value(const Source& src) const {
-    return src.feed >= 0 ? *(*feeds_)[static_cast<std::size_t>(src.feed)]
-                         : steps_[static_cast<std::size_t>(src.step)].outputs[static_cast<std::size_t>(src.index)];
-  }
-  std::vector<TensorRef> fed_;
-  std::vector<Step> steps_;
-  std::vector<Source> fetches_;
-  const std::vector<const Tensor*>* feeds_ = nullptr;
-};
 
 // Shapes stored flat in attrs: ranks (-1: unknown rank) and the dimensions.
 std::vector<Shape> shapes_from(const std::vector<int64_t>& ranks, const std::vector<int64_t>& dims) {
@@ -296,10 +190,10 @@ REGISTER_OP("While")
                                                         c.attrs().get<std::vector<int64_t>>("var_dims"));
       std::vector<TensorRef> fed = args;
       fed.insert(fed.end(), captures.begin(), captures.end());
-      SubPlan cond(g, fed, refs_from(c.attrs().get<std::vector<int64_t>>("cond")));
+      NestedPlan cond(g, fed, refs_from(c.attrs().get<std::vector<int64_t>>("cond")));
       std::vector<TensorRef> body_fetches = results;
       body_fetches.insert(body_fetches.end(), emits.begin(), emits.end());
-      SubPlan body(g, fed, body_fetches);
+      NestedPlan body(g, fed, body_fetches);
 
       std::vector<Tensor> state(n);
       std::vector<const Tensor*> feeds(fed.size());
@@ -443,7 +337,7 @@ REGISTER_OP("WhileGrad")
       fed.insert(fed.end(), captures.begin(), captures.end());
       fed.insert(fed.end(), grad_args.begin(), grad_args.end());
       fed.insert(fed.end(), grad_emits.begin(), grad_emits.end());
-      SubPlan vjp(g, fed, refs_from(c.attrs().get<std::vector<int64_t>>("vjp")));
+      NestedPlan vjp(g, fed, refs_from(c.attrs().get<std::vector<int64_t>>("vjp")));
 
       const auto count = static_cast<int64_t>(c.input(0).scalar_value());
       const std::size_t caps_at = 2 + 2 * n, emits_at = caps_at + m, finals_at = emits_at + de;

@@ -91,12 +91,15 @@ def _functional_while(
     """
     graph = flat_vars[0].graph if flat_vars else get_default_graph()
     start = graph._c.num_nodes()
-    args = [_loop_arg(v, s, "loop_var") for v, s in zip(flat_vars, invariants)]
-    packed = nest.pack_sequence_as(structure, args)
-    pred = convert_to_tensor(cond(*packed))
+    # Outer control dependencies go to the While op (run once), not into the
+    # sub-graphs (which would run them every iteration), as TF1's Enter nodes.
+    with graph.control_dependencies(None):
+        args = [_loop_arg(v, s, "loop_var") for v, s in zip(flat_vars, invariants)]
+        packed = nest.pack_sequence_as(structure, args)
+        pred = convert_to_tensor(cond(*packed))
+        results, emits = body(packed)
     if pred.dtype != _dtypes.bool_ or not pred.shape.is_compatible_with([]):
         raise TypeError(f"while_loop: cond must return a boolean scalar, got {pred!r}")
-    results, emits = body(packed)
     results = [convert_to_tensor(r, dtype=v.dtype) for r, v in zip(results, flat_vars)]
     emits = [convert_to_tensor(e) for e in emits]
     for v, r, s in zip(flat_vars, results, invariants):
