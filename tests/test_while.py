@@ -376,3 +376,56 @@ def test_outer_control_dependencies_run_once_not_per_iteration():
             sess.run(tf.global_variables_initializer())
             assert sess.run(r) == 5.0
             assert sess.run(counter) == 1.0
+
+
+def _numpy_lstm(x, lengths, kernel, bias, forget_bias=1.0):
+    """TF1's BasicLSTMCell: i, j, f, o = split([x, h] W + b); c' = c s(f + fb) + s(i) tanh(j); h' = tanh(c') s(o)."""
+
+    def sigmoid(v):
+        return 1.0 / (1.0 + np.exp(-v))
+
+    batch, steps, _ = x.shape
+    units = kernel.shape[1] // 4
+    c, h = np.zeros((batch, units)), np.zeros((batch, units))
+    outs = np.zeros((batch, steps, units))
+    for t in range(steps):
+        i, j, f, o = np.split(np.concatenate([x[:, t], h], 1) @ kernel + bias, 4, axis=1)
+        new_c = c * sigmoid(f + forget_bias) + sigmoid(i) * np.tanh(j)
+        new_h = np.tanh(new_c) * sigmoid(o)
+        live = (t < lengths)[:, None]
+        outs[:, t] = np.where(live, new_h, 0.0)
+        c, h = np.where(live, new_c, c), np.where(live, new_h, h)
+    return outs, c, h
+
+
+def test_dynamic_rnn_lstm_equals_static_rnn_and_numpy():
+    pytest.importorskip("slimcore.ops.rnn_cell", reason="the RNN cells land with the rnn lane")
+    if not hasattr(tf.nn, "static_rnn"):
+        pytest.skip("static_rnn lands with the rnn lane")
+    rng = np.random.default_rng(4)
+    xv = rng.standard_normal((3, 5, 4)).astype(np.float32)
+    lengths = np.array([5, 3, 1], np.int32)
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, 5, 4])
+        cell = tf.nn.rnn_cell.BasicLSTMCell(6)
+        outputs, state = dynamic_rnn(cell, x, sequence_length=lengths, dtype=tf.float32)
+        with tf.variable_scope("", reuse=True):  # the same rnn/basic_lstm_cell weights, unrolled
+            s_outputs, s_state = tf.nn.static_rnn(
+                cell, tf.unstack(x, axis=1), sequence_length=lengths, dtype=tf.float32
+            )
+        kernel, bias = tf.trainable_variables()
+        assert [kernel.op.name, bias.op.name] == ["rnn/basic_lstm_cell/kernel", "rnn/basic_lstm_cell/bias"]
+        g = tf.gradients(tf.reduce_sum(outputs) + tf.reduce_sum(state.c), [kernel])[0]
+        s_g = tf.gradients(tf.add_n([tf.reduce_sum(o) for o in s_outputs]) + tf.reduce_sum(s_state.c), [kernel])[0]
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            got = sess.run(
+                [outputs, state.c, state.h, tf.stack(s_outputs, 1), s_state.c, g, s_g, kernel, bias], {x: xv}
+            )
+    ref_out, ref_c, ref_h = _numpy_lstm(xv.astype(np.float64), lengths, got[7], got[8])
+    np.testing.assert_allclose(got[0], ref_out, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(got[1], ref_c, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(got[2], ref_h, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(got[0], got[3], rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(got[1], got[4], rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(got[5], got[6], rtol=1e-5, atol=1e-6)
