@@ -429,3 +429,42 @@ def test_dynamic_rnn_lstm_equals_static_rnn_and_numpy():
     np.testing.assert_allclose(got[0], got[3], rtol=1e-6, atol=1e-7)
     np.testing.assert_allclose(got[1], got[4], rtol=1e-6, atol=1e-7)
     np.testing.assert_allclose(got[5], got[6], rtol=1e-5, atol=1e-6)
+
+
+def test_sliced_inputs_row_per_iteration_and_their_gradient():
+    from slimcore.ops.while_ops import _functional_while
+
+    xv = np.arange(12, dtype=np.float32).reshape(4, 3) / 10
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, 3])
+        n = tf.placeholder(tf.int32, [])
+        i0, acc0 = tf.constant(0), tf.zeros([3])
+        (_, acc), _, (emitted,) = _functional_while(
+            lambda i, acc: i < n,
+            lambda packed, rows: ([packed[0] + 1, packed[1] * rows[0] + 1.0], [rows[0] * 2.0]),
+            [i0, acc0],
+            [i0.shape, acc0.shape],
+            None,
+            True,
+            [None, None],
+            sliced=[x],
+        )
+        (gx,) = tf.gradients(tf.reduce_sum(acc) + tf.reduce_sum(emitted), [x])
+        with tf.Session() as sess:
+            a, e, g = sess.run([acc, emitted, gx], {x: xv, n: 3})
+            with pytest.raises(tf.errors.InvalidArgumentError, match="has no row 4"):
+                sess.run(acc, {x: xv, n: 5})
+
+    def f(xm):
+        acc = np.zeros(3)
+        for t in range(3):
+            acc = acc * xm[t] + 1.0
+        return acc.sum() + 2.0 * xm[:3].sum()
+
+    ref = np.zeros(3)
+    for t in range(3):
+        ref = ref * xv[t] + 1.0
+    np.testing.assert_allclose(a, ref, rtol=1e-6)
+    np.testing.assert_allclose(e, 2.0 * xv[:3], rtol=1e-6)
+    np.testing.assert_allclose(g, finite_difference(f, xv.astype(np.float64)), rtol=1e-3, atol=1e-4)
+    assert not g[3].any()  # the row no iteration read

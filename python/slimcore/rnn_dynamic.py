@@ -103,9 +103,9 @@ def dynamic_rnn(
         loop_vars = [time, *flat_state]
         num_outputs = []  # the cell's output, for its structure
 
-        def body(packed: list) -> tuple[list, list]:
+        def body(packed: list, rows: list) -> tuple[list, list]:
             t, old_state = packed
-            step_inputs = nest.pack_sequence_as(inputs, [array_ops.gather(x, t) for x in flat_inputs])
+            step_inputs = nest.pack_sequence_as(inputs, rows)
             output, new_state = cell(step_inputs, old_state)
             flat_out = [convert_to_tensor(o) for o in nest.flatten(output)]
             flat_new = [convert_to_tensor(s) for s in nest.flatten(new_state)]
@@ -121,12 +121,13 @@ def dynamic_rnn(
         with name_scope("while"):
             finals, _, stacked = _functional_while(
                 lambda t, *_: math_ops.less(t, time_steps),
-                lambda packed: body([packed[0], nest.pack_sequence_as(state, list(packed[1:]))]),
+                lambda packed, rows: body([packed[0], nest.pack_sequence_as(state, list(packed[1:]))], rows),
                 loop_vars,
                 [v.shape for v in loop_vars],
                 time_steps,
                 True,
                 [None] * len(loop_vars),
+                sliced=flat_inputs,
             )
         output_structure = num_outputs[0]
         if static_time is not None:

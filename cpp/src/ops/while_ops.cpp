@@ -139,6 +139,17 @@ std::vector<std::map<int, uint64_t>> replay_streams(const Tensor& flat, int64_t 
   return streams;
 }
 
+// Row t of a stacked tensor [rows, ...], a view.
+Tensor row_of(const Tensor& stacked, int64_t t, const std::string& what) {
+  if (stacked.rank() < 1 || t >= stacked.dim(0))
+    throw InvalidArgument("the loop reached iteration " + std::to_string(t) + " but " + what + " of shape " +
+                          shape_string(stacked.shape()) + " has no row " + std::to_string(t));
+  const Shape row(stacked.shape().begin() + 1, stacked.shape().end());
+  return stacked.view(
+      stacked.dtype(), row,
+      static_cast<std::size_t>(t) * static_cast<std::size_t>(num_elements(row)) * dtype_size(stacked.dtype()));
+}
+
 // LoopArg: a loop variable (or a gradient flowing into one) inside a cond or
 // body sub-graph; only the While / WhileGrad kernels give it a value.
 REGISTER_OP("LoopArg")
@@ -152,7 +163,10 @@ REGISTER_OP("LoopArg")
     .not_differentiable()
     .any_dtype();
 
-// Inputs: vars (n), captures (m), max_iter (int scalar, < 0: none).
+// Inputs: vars (n), captures (m), max_iter (int scalar, < 0: none). A
+// capture flagged in attr "sliced" is a stacked input [rows, ...] whose row
+// t the body reads in iteration t (as scan's elems, TF1's TensorArray read of
+// dynamic_rnn's inputs): its ref in attr "captures" is the LoopArg of a row.
 // Outputs: finals (n), count (int32 scalar), emits (e, stacked), histories
 // (n, flat), their shape tables (n) and the random streams (record_streams).
 REGISTER_OP("While")
@@ -188,15 +202,20 @@ REGISTER_OP("While")
       const bool record = c.attrs().get<bool>("record");
       const std::vector<Shape> var_shapes = shapes_from(c.attrs().get<std::vector<int64_t>>("var_ranks"),
                                                         c.attrs().get<std::vector<int64_t>>("var_dims"));
+      const std::vector<int64_t>& sliced = c.attrs().get<std::vector<int64_t>>("sliced");
       std::vector<TensorRef> fed = args;
       fed.insert(fed.end(), captures.begin(), captures.end());
-      NestedPlan cond(g, fed, refs_from(c.attrs().get<std::vector<int64_t>>("cond")));
+      // The cond sees no sliced rows: it runs once more than the body.
+      std::vector<TensorRef> cond_fed = args;
+      for (std::size_t j = 0; j < captures.size(); ++j)
+        if (!sliced[j]) cond_fed.push_back(captures[j]);
+      NestedPlan cond(g, cond_fed, refs_from(c.attrs().get<std::vector<int64_t>>("cond")));
       std::vector<TensorRef> body_fetches = results;
       body_fetches.insert(body_fetches.end(), emits.begin(), emits.end());
       NestedPlan body(g, fed, body_fetches);
 
-      std::vector<Tensor> state(n);
-      std::vector<const Tensor*> feeds(fed.size());
+      std::vector<Tensor> state(n), rows(captures.size());
+      std::vector<const Tensor*> feeds(fed.size()), cond_feeds;
       for (std::size_t k = 0; k < n; ++k) state[k] = c.input(static_cast<int>(k));
       for (std::size_t j = 0; j < captures.size(); ++j) feeds[n + j] = &c.input(static_cast<int>(n + j));
       const auto max_iter = static_cast<int64_t>(c.input(c.num_inputs() - 1).scalar_value());
@@ -207,12 +226,20 @@ REGISTER_OP("While")
       for (;;) {
         if (max_iter >= 0 && count >= max_iter) break;
         for (std::size_t k = 0; k < n; ++k) feeds[k] = &state[k];
-        cond.run(feeds, c.variables, c.op_counters);
+        cond_feeds.clear();
+        for (std::size_t i = 0; i < feeds.size(); ++i)
+          if (i < n || !sliced[i - n]) cond_feeds.push_back(feeds[i]);
+        cond.run(cond_feeds, c.variables, c.op_counters);
         const Tensor& pred = cond.result(0);
         if (pred.dtype() != DType::Bool || pred.numel() != 1)
           c.fail("the loop condition must give a bool scalar, got " + dtype_name(pred.dtype()) + " of shape " +
                  shape_string(pred.shape()));
         if (!*pred.data<bool>()) break;
+        for (std::size_t j = 0; j < captures.size(); ++j)
+          if (sliced[j]) {
+            rows[j] = row_of(c.input(static_cast<int>(n + j)), count, "sliced input " + std::to_string(j));
+            feeds[n + j] = &rows[j];
+          }
         if (record) record_streams(c.op_counters, first_body_node, streams);
         body.run(feeds, c.variables, c.op_counters);
         for (std::size_t k = 0; k < n; ++k) {
@@ -332,6 +359,7 @@ REGISTER_OP("WhileGrad")
       const std::vector<TensorRef> grad_emits = arg_refs(c.attrs().get<std::vector<int64_t>>("grad_emits"));
       const auto& dvars = c.attrs().get<std::vector<int64_t>>("dvars");
       const auto& dcaps = c.attrs().get<std::vector<int64_t>>("dcaps");
+      const std::vector<int64_t>& sliced = c.attrs().get<std::vector<int64_t>>("sliced");
       const std::size_t m = captures.size(), de = grad_emits.size(), dv = dvars.size();
       std::vector<TensorRef> fed = args;
       fed.insert(fed.end(), captures.begin(), captures.end());
@@ -353,7 +381,7 @@ REGISTER_OP("WhileGrad")
               num_elements(s) * dtype_size(c.input(static_cast<int>(1 + k)).dtype());
         }
       }
-      std::vector<Tensor> g_vars(dv), g_caps(dcaps.size()), values(n), emit_rows(de);
+      std::vector<Tensor> g_vars(dv), g_caps(dcaps.size()), values(n), emit_rows(de), rows(m);
       for (std::size_t i = 0; i < dv; ++i) g_vars[i] = c.input(static_cast<int>(finals_at + i)).clone();
       for (std::size_t i = 0; i < dcaps.size(); ++i) {
         const Tensor& cap = c.input(static_cast<int>(caps_at + static_cast<std::size_t>(dcaps[i])));
@@ -372,11 +400,15 @@ REGISTER_OP("WhileGrad")
           values[k] = flat.view(flat.dtype(), s, offsets[k][ut]);
           feeds[k] = &values[k];
         }
+        for (std::size_t j = 0; j < m; ++j)
+          if (sliced[j]) {
+            rows[j] = row_of(c.input(static_cast<int>(caps_at + j)), t, "sliced input " + std::to_string(j));
+            feeds[n + j] = &rows[j];
+          }
         for (std::size_t i = 0; i < dv; ++i) feeds[n + m + i] = &g_vars[i];
         for (std::size_t j = 0; j < de; ++j) {
-          const Tensor& stacked = c.input(static_cast<int>(emits_at + j));
-          Shape row(stacked.shape().begin() + 1, stacked.shape().end());
-          emit_rows[j] = stacked.view(stacked.dtype(), row, ut * stacked.nbytes() / static_cast<std::size_t>(count));
+          emit_rows[j] =
+              row_of(c.input(static_cast<int>(emits_at + j)), t, "the gradient of output " + std::to_string(j));
           feeds[n + m + dv + j] = &emit_rows[j];
         }
         // The body's random ops replay iteration t's draws (a dropout mask's gradient is that mask).
@@ -385,12 +417,15 @@ REGISTER_OP("WhileGrad")
         for (std::size_t i = 0; i < dv; ++i) g_vars[i] = vjp.result(i).clone();
         for (std::size_t i = 0; i < g_caps.size(); ++i) {
           const Tensor& d = vjp.result(dv + i);
-          if (d.shape() != g_caps[i].shape())
+          // A sliced input's gradient goes to its row t; a capture's sums over iterations.
+          const Tensor into =
+              sliced[static_cast<std::size_t>(dcaps[i])] ? row_of(g_caps[i], t, "a sliced gradient") : g_caps[i];
+          if (d.shape() != into.shape())
             c.fail("gradient of a captured tensor has shape " + shape_string(d.shape()) + ", expected " +
-                   shape_string(g_caps[i].shape()));
+                   shape_string(into.shape()));
           dispatch_float(d.dtype(), [&](auto zero) {
             using T = decltype(zero);
-            T* acc = g_caps[i].data<T>();
+            T* acc = into.data<T>();
             const T* add = d.data<T>();
             for (int64_t q = 0; q < d.numel(); ++q) acc[q] += add[q];
           });

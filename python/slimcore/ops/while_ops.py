@@ -84,8 +84,15 @@ def _functional_while(
     maximum_iterations: Any,
     back_prop: bool,
     structure: Any,
+    sliced: list | tuple = (),
 ) -> tuple[list, Tensor, list]:
-    """Builds one While op. `body` returns (next loop values, per-iteration emits), both flat.
+    """Builds one While op (the loop of while_loop, dynamic_rnn's time loop).
+
+    ``cond(*packed)`` and ``body(packed, rows)`` are called on stand-ins:
+    `packed` the loop variables in `structure`, `rows` one row of each
+    `sliced` tensor (iteration t reads row t: dynamic_rnn's input at time t,
+    without a gather whose gradient would be a dense tensor per iteration).
+    `body` returns (next loop values, per-iteration emits), both flat.
 
     Returns (final values, iteration count, emits stacked over iterations).
     """
@@ -97,7 +104,8 @@ def _functional_while(
         args = [_loop_arg(v, s, "loop_var") for v, s in zip(flat_vars, invariants)]
         packed = nest.pack_sequence_as(structure, args)
         pred = convert_to_tensor(cond(*packed))
-        results, emits = body(packed)
+        rows = [_loop_arg(x, x.shape[1:], "row") for x in sliced]
+        results, emits = body(packed, rows)
     if pred.dtype != _dtypes.bool_ or not pred.shape.is_compatible_with([]):
         raise TypeError(f"while_loop: cond must return a boolean scalar, got {pred!r}")
     results = [convert_to_tensor(r, dtype=v.dtype) for r, v in zip(results, flat_vars)]
@@ -127,7 +135,8 @@ def _functional_while(
     attrs = {
         "num_vars": len(flat_vars),
         "args": [a.op._node for a in args],
-        "captures": flat(captured),
+        "captures": flat([*rows, *captured]),
+        "sliced": [1] * len(rows) + [0] * len(captured),
         "cond": flat([pred]),
         "results": flat(results),
         "emits": flat(emits),
@@ -138,7 +147,7 @@ def _functional_while(
         "emit_dims": emit_dims,
         "emit_dtypes": [int(e.dtype._core) for e in emits],
     }
-    op = _op("While", [*flat_vars, *captured, max_iter], attrs, "While", graph=graph)
+    op = _op("While", [*flat_vars, *sliced, *captured, max_iter], attrs, "While", graph=graph)
     n = len(flat_vars)
     finals = [Tensor(graph, op._node, k) for k in range(n)]
     stacked = [Tensor(graph, op._node, n + 1 + j) for j in range(len(emits))]
@@ -230,7 +239,7 @@ def while_loop(
         structure = loop_vars if nest.is_sequence(loop_vars) else [loop_vars]
         result_structure = []  # the body's: TF1 packs the outputs like it
 
-        def flat_body(packed: Any) -> tuple[list, list]:
+        def flat_body(packed: Any, _rows: list) -> tuple[list, list]:
             result = body(*packed)
             if not nest.is_sequence(result):
                 result = [result]
