@@ -364,6 +364,7 @@ def test_compat_v1_names():
 
     assert tf1.while_loop is while_loop
     assert tf1.nn.dynamic_rnn is dynamic_rnn
+    assert tf1.nest.flatten((1, [2, {"k": 3}])) == [1, 2, 3] and tf1.nest.is_nested([1])
 
 
 def test_outer_control_dependencies_run_once_not_per_iteration():

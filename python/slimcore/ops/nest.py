@@ -14,12 +14,15 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-__all__ = ["assert_same_structure", "flatten", "is_sequence", "map_structure", "pack_sequence_as"]
+__all__ = ["assert_same_structure", "flatten", "is_nested", "is_sequence", "map_structure", "pack_sequence_as"]
 
 
 def is_sequence(x: Any) -> bool:
     """True for a list, tuple (namedtuples included) or dict: a structure, not a leaf."""
     return isinstance(x, (list, tuple, dict))
+
+
+is_nested = is_sequence  # tf.nest's name (TF 1.15)
 
 
 def _children(x: Any) -> list:

@@ -74,6 +74,7 @@ from slimcore import (
     regularizers,
     train,
 )
+from slimcore.ops import nest
 
 from . import contrib
 from ._autopack import autopack as _autopack
@@ -141,6 +142,7 @@ __all__ = sorted(
         "layers",
         "losses",
         "nn",
+        "nest",
         "train",
         "errors",
         "compat",
