@@ -242,6 +242,12 @@ def test_dynamic_rnn_time_major_and_initial_state_and_errors():
         assert outputs.shape.as_list() == [4, 2, 5]
         with pytest.raises(ValueError, match="must give a dtype"):
             dynamic_rnn(cell, tf.constant(xv))
+        with pytest.raises(ValueError, match="at least rank 3"):
+            dynamic_rnn(cell, tf.zeros([4, 2]), dtype=tf.float32)
+        with pytest.raises(ValueError, match="depth of inputs"):
+            dynamic_rnn(cell, tf.placeholder(tf.float32, [4, 2, None]), dtype=tf.float32, time_major=True)
+        with pytest.raises(ValueError, match="Time steps is not the same"):
+            dynamic_rnn(cell, (tf.zeros([4, 2, 3]), tf.zeros([5, 2, 3])), dtype=tf.float32, time_major=True)
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
             out, st = sess.run([outputs, state])

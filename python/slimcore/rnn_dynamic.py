@@ -24,11 +24,23 @@ __all__ = ["dynamic_rnn"]
 
 
 def _transpose_batch_time(x: Any) -> Any:
-    """[B, T, ...] <-> [T, B, ...]."""
-    rank = x.shape.ndims
-    if rank is None or rank < 2:
-        raise ValueError(f"dynamic_rnn: inputs must be at least rank 2 ([batch, time, ...]), got shape {x.shape}")
-    return array_ops.transpose(x, [1, 0, *range(2, rank)])
+    """[B, T, ...] <-> [T, B, ...] (x of known rank >= 2)."""
+    return array_ops.transpose(x, [1, 0, *range(2, x.shape.ndims)])
+
+
+def _check_inputs(flat_inputs: list) -> None:
+    """TF1's checks: rank >= 3, a known depth, one time and batch size for all (static shapes)."""
+    for x in flat_inputs:
+        if x.shape.ndims is None or x.shape.ndims < 3:
+            raise ValueError(f"Shape must be at least rank 3 but is rank {x.shape.ndims} (dynamic_rnn input {x.name})")
+        if any(d is None for d in x.shape.as_list()[2:]):
+            raise ValueError(
+                "Input size (depth of inputs) must be accessible via shape inference, but encountered None value."
+            )
+    for axis, what in ((0, "Time steps"), (1, "Batch_size")):
+        sizes = {x.shape.as_list()[axis] for x in flat_inputs} - {None}
+        if len(sizes) > 1:
+            raise ValueError(f"{what} is not the same for all the elements in the input in a batch.")
 
 
 def dynamic_rnn(
@@ -70,8 +82,9 @@ def dynamic_rnn(
 
     Raises:
       TypeError: `cell` is not callable.
-      ValueError: no `initial_state` and no `dtype`; inputs of rank < 2 or of
-        differing time / batch sizes; `sequence_length` not a vector.
+      ValueError: no `initial_state` and no `dtype`; inputs of rank < 3, of
+        unknown depth or of differing time / batch sizes (TF1's messages);
+        `sequence_length` not a vector.
     """
     del parallel_iterations, swap_memory
     if not callable(cell):
@@ -79,10 +92,11 @@ def dynamic_rnn(
     with variable_scope(scope or "rnn"):
         flat_inputs = [convert_to_tensor(x) for x in nest.flatten(inputs)]
         if not time_major:
+            for x in flat_inputs:
+                if x.shape.ndims is None or x.shape.ndims < 2:
+                    raise ValueError(f"Shape must be at least rank 3 but is rank {x.shape.ndims}")
             flat_inputs = [_transpose_batch_time(x) for x in flat_inputs]
-        for x in flat_inputs:
-            if x.shape.ndims is None or x.shape.ndims < 2:
-                raise ValueError(f"dynamic_rnn: inputs must be at least rank 2, got shape {x.shape}")
+        _check_inputs(flat_inputs)  # time-major now
         time_steps = array_ops.shape(flat_inputs[0])[0]
         batch_size = array_ops.shape(flat_inputs[0])[1]
         static_time = flat_inputs[0].shape.as_list()[0]
@@ -101,7 +115,7 @@ def dynamic_rnn(
         flat_state = [convert_to_tensor(s) for s in nest.flatten(state)]
         time = convert_to_tensor(0, dtype=_dtypes.int32)
         loop_vars = [time, *flat_state]
-        num_outputs = []  # the cell's output, for its structure
+        cell_outputs = []  # the cell's output, for its structure
 
         def body(packed: list, rows: list) -> tuple[list, list]:
             t, old_state = packed
@@ -115,7 +129,7 @@ def dynamic_rnn(
                 finished = math_ops.greater_equal(t, sequence_length)
                 flat_out = [array_ops.where(finished, array_ops.zeros_like(o), o) for o in flat_out]
                 flat_new = [array_ops.where(finished, s_old, s) for s_old, s in zip(flat_old, flat_new)]
-            num_outputs.append(output)
+            cell_outputs.append(output)
             return [t + 1, *flat_new], flat_out
 
         with name_scope("while"):
@@ -129,7 +143,7 @@ def dynamic_rnn(
                 [None] * len(loop_vars),
                 sliced=flat_inputs,
             )
-        output_structure = num_outputs[0]
+        output_structure = cell_outputs[0]
         if static_time is not None:
             for s in stacked:
                 s.set_shape([static_time, *s.shape.as_list()[1:]])
