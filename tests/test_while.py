@@ -475,3 +475,46 @@ def test_sliced_inputs_row_per_iteration_and_their_gradient():
     np.testing.assert_allclose(e, 2.0 * xv[:3], rtol=1e-6)
     np.testing.assert_allclose(g, finite_difference(f, xv.astype(np.float64)), rtol=1e-3, atol=1e-4)
     assert not g[3].any()  # the row no iteration read
+
+
+def test_bidirectional_dynamic_rnn_matches_numpy_on_reversed_sequences():
+    rng = np.random.default_rng(5)
+    xv = rng.standard_normal((3, 5, 2)).astype(np.float32)
+    lengths = np.array([5, 3, 0], np.int32)
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, 5, 2])
+        (out_fw, out_bw), (st_fw, st_bw) = tf.nn.bidirectional_dynamic_rnn(
+            _TanhCell(4), _TanhCell(3), x, sequence_length=lengths, dtype=tf.float32
+        )
+        names = sorted(v.op.name for v in tf.global_variables())
+        assert names == [
+            "bidirectional_rnn/bw/tanh_cell/bias",
+            "bidirectional_rnn/bw/tanh_cell/kernel",
+            "bidirectional_rnn/fw/tanh_cell/bias",
+            "bidirectional_rnn/fw/tanh_cell/kernel",
+        ]
+        weights = [f"bidirectional_rnn/{d}/tanh_cell/{v}:0" for d in ("fw", "bw") for v in ("kernel", "bias")]
+        (gx,) = tf.gradients(tf.reduce_sum(out_bw * out_bw) + tf.reduce_sum(st_bw), [x])
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            got = sess.run([out_fw, out_bw, st_fw, st_bw, gx, *weights], {x: xv})
+    wf, bf, wb, bb = got[5:]
+
+    def reverse(a):
+        r = a.copy()
+        for b, n in enumerate(lengths):
+            r[b, :n] = a[b, :n][::-1]
+        return r
+
+    ref_fw, ref_st_fw = _numpy_rnn(xv, lengths, wf, bf, np.zeros((3, 4)))
+    ref_rev, ref_st_bw = _numpy_rnn(reverse(xv), lengths, wb, bb, np.zeros((3, 3)))
+    np.testing.assert_allclose(got[0], ref_fw, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(got[1], reverse(ref_rev), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(got[2], ref_st_fw, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(got[3], ref_st_bw, rtol=1e-5, atol=1e-6)
+
+    def loss(xm):
+        o, h = _numpy_rnn(reverse(xm), lengths, wb.astype(np.float64), bb, np.zeros((3, 3)))
+        return (o * o).sum() + h.sum()
+
+    np.testing.assert_allclose(got[4], finite_difference(loss, xv.astype(np.float64)), rtol=1e-3, atol=1e-4)

@@ -1,4 +1,4 @@
-"""tf.nn.dynamic_rnn: a recurrent cell run over time by one While op.
+"""tf.nn.dynamic_rnn and bidirectional_dynamic_rnn: a recurrent cell run over time by one While op.
 
     cell = tf.nn.rnn_cell.BasicLSTMCell(64)
     outputs, state = tf.nn.dynamic_rnn(cell, x, sequence_length=lengths, dtype=tf.float32)
@@ -20,7 +20,7 @@ from .ops import array_ops, math_ops, nest
 from .ops.while_ops import _functional_while
 from .variable_scope import variable_scope
 
-__all__ = ["dynamic_rnn"]
+__all__ = ["bidirectional_dynamic_rnn", "dynamic_rnn"]
 
 
 def _transpose_batch_time(x: Any) -> Any:
@@ -151,3 +151,91 @@ def dynamic_rnn(
             stacked = [_transpose_batch_time(s) for s in stacked]
         final_state = nest.pack_sequence_as(state, finals[1:])
         return nest.pack_sequence_as(output_structure, stacked), final_state
+
+
+def _reverse_time(x: Any, lengths: Any) -> Any:
+    """TF1's reverse_sequence on time-major x [T, B, ...]: row b's first lengths[b] steps reversed.
+
+    y[t, b] = x[lengths[b] - 1 - t, b] for t < lengths[b], else x[t, b]
+    (all T steps reversed without lengths), as one gather_nd (its gradient
+    scatters back).
+    """
+    steps = array_ops.shape(x)[0]
+    t = array_ops.expand_dims(array_ops.range(steps), 1)  # [T, 1]
+    if lengths is None:
+        return array_ops.gather(x, array_ops.reshape(steps - 1 - t, [-1]))
+    length = array_ops.expand_dims(lengths, 0)  # [1, B]
+    source = array_ops.where_v2(t < length, length - 1 - t, t + 0 * length)  # [T, B]
+    batch = 0 * t + array_ops.expand_dims(array_ops.range(array_ops.shape(x)[1]), 0)
+    return array_ops.gather_nd(x, array_ops.stack([source, batch], axis=-1))
+
+
+def bidirectional_dynamic_rnn(
+    cell_fw: Any,
+    cell_bw: Any,
+    inputs: Any,
+    sequence_length: Any = None,
+    initial_state_fw: Any = None,
+    initial_state_bw: Any = None,
+    dtype: Any = None,
+    parallel_iterations: int | None = None,
+    swap_memory: bool = False,
+    time_major: bool = False,
+    scope: Any = None,
+) -> tuple:
+    """tf.nn.bidirectional_dynamic_rnn (TF 1.15): a forward and a backward dynamic_rnn.
+
+    The forward pass is ``dynamic_rnn(cell_fw, inputs)`` under
+    ``<scope>/fw``; the backward one runs ``cell_bw`` under ``<scope>/bw`` on
+    the inputs with each row's first ``sequence_length[b]`` steps reversed
+    (all steps without `sequence_length`, TF1's reverse_sequence / reverse)
+    and its outputs are reversed back, so ``output_bw[:, t]`` has seen steps
+    t .. length-1. Default scope "bidirectional_rnn".
+
+    Args:
+      cell_fw, cell_bw: RNNCells; inputs, sequence_length, dtype,
+      parallel_iterations, swap_memory, time_major: as dynamic_rnn;
+      initial_state_fw, initial_state_bw: the two initial states.
+
+    Returns:
+      ((output_fw, output_bw), (output_state_fw, output_state_bw)).
+
+    Raises:
+      ValueError, TypeError: as dynamic_rnn.
+    """
+    with variable_scope(scope or "bidirectional_rnn"):
+        with variable_scope("fw") as fw_scope:
+            output_fw, state_fw = dynamic_rnn(
+                cell_fw,
+                inputs,
+                sequence_length,
+                initial_state_fw,
+                dtype,
+                parallel_iterations,
+                swap_memory,
+                time_major,
+                scope=fw_scope,
+            )
+        lengths = None if sequence_length is None else array_ops.cast(convert_to_tensor(sequence_length), _dtypes.int32)
+
+        def reverse(x: Any) -> Any:
+            x = convert_to_tensor(x)
+            if time_major:
+                return _reverse_time(x, lengths)
+            return _transpose_batch_time(_reverse_time(_transpose_batch_time(x), lengths))
+
+        with variable_scope("bw") as bw_scope:
+            reversed_inputs = nest.map_structure(reverse, inputs)
+            reversed_out, state_bw = dynamic_rnn(
+                cell_bw,
+                reversed_inputs,
+                sequence_length,
+                initial_state_bw,
+                dtype,
+                parallel_iterations,
+                swap_memory,
+                time_major,
+                scope=bw_scope,
+            )
+    output_bw = nest.map_structure(reverse, reversed_out)
+    return (output_fw, output_bw), (state_fw, state_bw)
