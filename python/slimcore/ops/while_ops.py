@@ -177,7 +177,8 @@ def while_loop(
     the loop after that many iterations (``i < max and cond(v)``). With
     ``back_prop=True`` the gradient exists: the forward pass records each
     iteration's loop variables (memory grows with the count, as TF1's
-    stacks) and the backward loop runs the body's gradient in reverse.
+    stacks) and the backward loop runs the body's gradient in reverse
+    (random ops in the body, dropout included, draw what they drew forward).
     `parallel_iterations` and `swap_memory` are accepted and ignored
     (iterations run one after another; nothing is swapped to host memory).
 
@@ -191,7 +192,8 @@ def while_loop(
       loop_vars: the initial values.
       shape_invariants: per-variable shapes the loop keeps (default: the
         initial shapes).
-      parallel_iterations, swap_memory: ignored (TF1 scheduling hints).
+      parallel_iterations, swap_memory: TF1 scheduling hints, ignored
+        (parallel_iterations must still be >= 1, as TF1 checks).
       back_prop: False: no gradient through the loop (nothing recorded).
       name: name scope of the loop ("while").
       maximum_iterations: int or int32 scalar tensor bounding the count.
@@ -202,10 +204,12 @@ def while_loop(
       The final loop variables, in the structure of `loop_vars`.
 
     Raises:
-      TypeError: `cond` or `body` not callable, a non-boolean `cond`, a body
-        result of another dtype.
+      TypeError: `cond` or `body` not callable, parallel_iterations < 1, a
+        non-boolean `cond`, a body result of another dtype.
       ValueError: empty `loop_vars`, a body result of another structure, or
-        of a shape that breaks its shape invariant.
+        of a shape that breaks (or is less specific than) its invariant; a
+        shape invariant that does not fit the initial value; a
+        `maximum_iterations` that is not a scalar.
     """
     del swap_memory  # nothing is swapped to host memory: it is there already
     if not callable(cond):
