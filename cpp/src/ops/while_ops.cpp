@@ -17,7 +17,9 @@
 //     g_v <- (dr/dv_t)^T g_v + (de/dv_t)^T g_e[t]
 //     g_c += (dr/dc)^T g_v + (de/dc)^T g_e[t]
 // where the vector-Jacobian products are the sub-graph that gradients()
-// builds from the body (it recomputes the body's forward values from v_t).
+// builds from the body (it recomputes the body's forward values from v_t,
+// its random ops replaying iteration t's draws). A sliced capture x (the
+// body reads row x[t] in iteration t) gets g_x[t] = (d/dx[t])^T (g_v, g_e[t]).
 #include <algorithm>
 
 #include "grad_util.h"
