@@ -370,6 +370,8 @@ def test_compat_v1_names():
 
     assert tf1.while_loop is while_loop
     assert tf1.nn.dynamic_rnn is dynamic_rnn
+    assert tf1.nn.bidirectional_dynamic_rnn is tf.nn.bidirectional_dynamic_rnn
+    assert (tf1.map_fn, tf1.scan, tf1.foldl, tf1.foldr) == (tf.map_fn, tf.scan, tf.foldl, tf.foldr)
     assert tf1.nest.flatten((1, [2, {"k": 3}])) == [1, 2, 3] and tf1.nest.is_nested([1])
 
 
@@ -518,3 +520,42 @@ def test_bidirectional_dynamic_rnn_matches_numpy_on_reversed_sequences():
         return (o * o).sum() + h.sum()
 
     np.testing.assert_allclose(got[4], finite_difference(loss, xv.astype(np.float64)), rtol=1e-3, atol=1e-4)
+
+
+def test_map_fn_scan_foldl_foldr_against_numpy_with_gradients():
+    xv = np.array([[1.0, 2.0], [0.5, -1.0], [3.0, 0.25], [-2.0, 1.5]], np.float32)
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, 2])
+        squares = tf.map_fn(lambda r: r * r, x)
+        pair = tf.map_fn(lambda rs: (rs[0] + rs[1], rs[0] * 2.0), (x, x * 3.0))
+        sums = tf.scan(lambda a, r: a + r, x)  # first row is the initial value
+        prods = tf.scan(lambda a, r: a * r, x, initializer=tf.ones([2]))
+        back = tf.scan(lambda a, r: a * 0.5 + r, x, reverse=True)
+        left = tf.foldl(lambda a, r: a * 2.0 + r, x, initializer=tf.zeros([2]))
+        right = tf.foldr(lambda a, r: a * 2.0 + r, x)
+        (g,) = tf.gradients(tf.reduce_sum(prods) + tf.reduce_sum(left) + tf.reduce_sum(squares), [x])
+        out = run([squares, pair[0], pair[1], sums, prods, back, left, right, g], {x: xv})
+    np.testing.assert_allclose(out[0], xv * xv)
+    np.testing.assert_allclose(out[1], 4 * xv)
+    np.testing.assert_allclose(out[2], 2 * xv)
+    np.testing.assert_allclose(out[3], np.cumsum(xv, 0), rtol=1e-6)
+    np.testing.assert_allclose(out[4], np.cumprod(xv, 0), rtol=1e-6)
+    ref_back = np.zeros_like(xv)
+    acc = xv[3]
+    ref_back[3] = acc
+    for t in (2, 1, 0):
+        acc = acc * 0.5 + xv[t]
+        ref_back[t] = acc
+    np.testing.assert_allclose(out[5], ref_back, rtol=1e-6)
+    np.testing.assert_allclose(out[6], xv[0] * 8 + xv[1] * 4 + xv[2] * 2 + xv[3], rtol=1e-6)
+    np.testing.assert_allclose(out[7], xv[3] * 8 + xv[2] * 4 + xv[1] * 2 + xv[0], rtol=1e-6)
+
+    def f(m):
+        return np.cumprod(m, 0).sum() + (m[0] * 8 + m[1] * 4 + m[2] * 2 + m[3]).sum() + (m * m).sum()
+
+    np.testing.assert_allclose(out[8], finite_difference(f, xv.astype(np.float64)), rtol=1e-3, atol=1e-4)
+    with tf.Graph().as_default():
+        with pytest.raises(ValueError, match="not scalars"):
+            tf.map_fn(lambda r: r, tf.constant(1.0))
+        with pytest.raises(TypeError, match="dtype says int32"):
+            tf.map_fn(lambda r: r, tf.zeros([3]), dtype=tf.int32)

@@ -85,6 +85,7 @@ from .initializers import (
 from .ops.array_ops import *  # noqa: F403
 from .ops.array_ops import __all__ as _array_all
 from .ops.control_flow_ops import group, no_op, tuple  # noqa: A004
+from .ops.functional_ops import foldl, foldr, map_fn, scan
 from .ops.gradients import gradients
 from .ops.math_ops import *  # noqa: F403
 from .ops.math_ops import __all__ as _math_all
@@ -229,6 +230,10 @@ __all__ = sorted(
         "no_op",
         "tuple",
         "while_loop",
+        "map_fn",
+        "scan",
+        "foldl",
+        "foldr",
         "set_num_threads",
         "get_num_threads",
         "max_num_threads",
