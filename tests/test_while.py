@@ -559,3 +559,17 @@ def test_map_fn_scan_foldl_foldr_against_numpy_with_gradients():
             tf.map_fn(lambda r: r, tf.constant(1.0))
         with pytest.raises(TypeError, match="dtype says int32"):
             tf.map_fn(lambda r: r, tf.zeros([3]), dtype=tf.int32)
+
+
+def test_loop_with_a_string_variable_and_a_float_gradient():
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [])
+        _, tag, y = while_loop(
+            lambda i, s, v: i < 3,
+            lambda i, s, v: (i + 1, tf.identity(s), v * x),
+            [0, tf.constant(["a", "b"]), tf.constant(1.0)],
+        )
+        (g,) = tf.gradients(y, [x])
+        tv, yv, gv = run([tag, y, g], {x: 2.0})
+    assert list(tv) == [b"a", b"b"]
+    assert (yv, gv) == (8.0, 12.0)

@@ -83,14 +83,14 @@ void pack_history(const std::vector<Tensor>& values, DType dtype, int rank, Tens
   for (const Tensor& v : values) total += v.numel();
   flat = Tensor(dtype, {total});
   shapes = Tensor(DType::Int64, {static_cast<int64_t>(values.size()), std::max(rank, 0)});
-  char* out = static_cast<char*>(flat.raw());
+  std::size_t offset = 0;
   int64_t* dims = shapes.data<int64_t>();
   for (const Tensor& v : values) {
     if (v.rank() != rank)
       throw InvalidArgument("a loop variable changed rank between iterations (" + std::to_string(rank) + " then " +
                             std::to_string(v.rank()) + "); its gradient needs a fixed rank");
-    std::copy_n(static_cast<const char*>(v.raw()), v.nbytes(), out);
-    out += v.nbytes();
+    flat.view(dtype, v.shape(), offset).copy_from(v);  // copy_from: string elements too
+    offset += v.nbytes();
     for (int d = 0; d < rank; ++d) *dims++ = v.dim(d);
   }
 }
@@ -107,11 +107,8 @@ Tensor stack_emits(const std::vector<Tensor>& values, const TensorSpec& spec, co
   Shape stacked{static_cast<int64_t>(values.size())};
   stacked.insert(stacked.end(), shape.begin(), shape.end());
   Tensor out(spec.dtype, stacked);
-  char* dst = static_cast<char*>(out.raw());
-  for (const Tensor& v : values) {
-    std::copy_n(static_cast<const char*>(v.raw()), v.nbytes(), dst);
-    dst += v.nbytes();
-  }
+  for (std::size_t t = 0; t < values.size(); ++t)
+    out.view(spec.dtype, shape, t * values[t].nbytes()).copy_from(values[t]);
   return out;
 }
 
@@ -436,7 +433,8 @@ REGISTER_OP("WhileGrad")
       for (std::size_t i = 0; i < dv; ++i) c.outputs[i] = g_vars[i];
       for (std::size_t i = 0; i < g_caps.size(); ++i) c.outputs[dv + i] = g_caps[i];
     })
-    .sets_own_outputs();
+    .sets_own_outputs()
+    .any_dtype();  // the recorded loop variables may be of any dtype
 
 }  // namespace
 
