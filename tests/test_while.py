@@ -573,3 +573,27 @@ def test_loop_with_a_string_variable_and_a_float_gradient():
         tv, yv, gv = run([tag, y, g], {x: 2.0})
     assert list(tv) == [b"a", b"b"]
     assert (yv, gv) == (8.0, 12.0)
+
+
+def test_gradient_of_a_loop_built_under_control_dependencies():
+    # The body's gradient sub-graph runs inside WhileGrad only: outer control
+    # dependencies at gradient time do not enter it (they would run per iteration).
+    with tf.Graph().as_default():
+        counter = tf.Variable(0.0)
+        x = tf.placeholder(tf.float32, [])
+        y = while_loop(lambda v: v < 10.0, lambda v: tf.tanh(v * x) + v + 1.0, [tf.constant(0.5)])
+        with tf.control_dependencies([tf.assign_add(counter, 1.0)]):
+            (g,) = tf.gradients(y, [x])
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            gv = sess.run(g, {x: 0.3})
+            assert sess.run(counter) == 1.0
+    eps = 1e-3
+
+    def f(xv):
+        v = 0.5
+        while v < 10.0:
+            v = np.tanh(v * xv) + v + 1.0
+        return v
+
+    np.testing.assert_allclose(gv, (f(0.3 + eps) - f(0.3 - eps)) / (2 * eps), rtol=1e-2)

@@ -149,6 +149,24 @@ Tensor row_of(const Tensor& stacked, int64_t t, const std::string& what) {
       static_cast<std::size_t>(t) * static_cast<std::size_t>(num_elements(row)) * dtype_size(stacked.dtype()));
 }
 
+// While it lives (or until end()), added nodes get no outer control
+// dependencies: graph.control_dependencies(None).
+class DetachedFromOuter {
+ public:
+  explicit DetachedFromOuter(Graph& graph) : graph_(graph) { graph_.push_control_dependencies({}, true); }
+  ~DetachedFromOuter() { end(); }
+  DetachedFromOuter(const DetachedFromOuter&) = delete;
+  DetachedFromOuter& operator=(const DetachedFromOuter&) = delete;
+  void end() {
+    if (active_) graph_.pop_control_dependencies();
+    active_ = false;
+  }
+
+ private:
+  Graph& graph_;
+  bool active_ = true;
+};
+
 // LoopArg: a loop variable (or a gradient flowing into one) inside a cond or
 // body sub-graph; only the While / WhileGrad kernels give it a value.
 REGISTER_OP("LoopArg")
@@ -285,6 +303,10 @@ REGISTER_OP("While")
       // incoming gradients (float loop variables and emits only).
       std::vector<int64_t> dvars, dcaps;
       std::vector<Output> ys, seeds, xs;
+      // Only WhileGrad's kernel runs this sub-graph: it takes no outer
+      // control dependencies (nor an enclosing cond context, which
+      // control_dependencies(None) clears as well).
+      DetachedFromOuter detached(g);
       for (std::size_t k = 0; k < n; ++k)
         if (is_floating(c.input(static_cast<int>(k)).dtype())) {
           dvars.push_back(static_cast<int64_t>(k));
@@ -308,6 +330,7 @@ REGISTER_OP("While")
       std::vector<Output> vjp = gradients(ys, xs, seeds);
       for (std::size_t i = 0; i < vjp.size(); ++i)
         if (!vjp[i].valid()) vjp[i] = zeros_like(xs[i]);
+      detached.end();
 
       std::vector<Output> inputs{c.output(n)};  // the forward count
       const std::size_t h = n + 1 + e;
