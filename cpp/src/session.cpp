@@ -19,6 +19,7 @@
 #include <atomic>
 #include <thread>
 
+#include "nested_plan.h"
 #include "op_registry.h"
 #include "parallel.h"
 
@@ -282,6 +283,15 @@ bool step_is_live(const Step& step, const Plan& plan, const std::vector<std::pai
   return true;
 }
 
+// Decides (and records) whether step i runs this time: always in a plan
+// without conds. The one rule of both executors (Session::run_refs and a
+// loop body's NestedPlan).
+bool decide_live(Plan& plan, std::size_t i, const std::vector<std::pair<TensorRef, Tensor>>& feeds) {
+  if (!plan.conditional) return true;
+  plan.live[i] = step_is_live(plan.steps[i], plan, feeds) ? 1 : 0;
+  return plan.live[i] != 0;
+}
+
 }  // namespace
 
 Plan& Session::plan_for(const std::vector<std::pair<TensorRef, Tensor>>& feeds, const std::vector<TensorRef>& fetches,
@@ -327,11 +337,8 @@ std::vector<Tensor> Session::run_refs(const std::vector<std::pair<TensorRef, Ten
     if (step.def->sets_own_outputs)
       for (Tensor& t : step.outputs) t = Tensor();
   for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+    if (!decide_live(plan, i, feeds)) continue;
     Step& step = plan.steps[i];
-    if (plan.conditional) {
-      plan.live[i] = step_is_live(step, plan, feeds);
-      if (!plan.live[i]) continue;
-    }
     try {
       const uint64_t commits = variables_.commits();
       run_step(step, feeds, plan.steps, variables_, op_counters_);
@@ -382,6 +389,32 @@ std::vector<Tensor> Session::run(const std::vector<std::pair<Output, Tensor>>& f
   std::vector<TensorRef> fetch_refs;
   for (const auto& f : fetches) fetch_refs.push_back(check_graph(f));
   return run_refs(feed_refs, fetch_refs, targets);
+}
+
+// ---- NestedPlan (nested_plan.h): this executor's plans, run by a kernel -----
+// (a tf.cond's liveness, when it lands, applies here as in run_refs).
+
+NestedPlan::NestedPlan(const Graph& graph, const std::vector<TensorRef>& fed, const std::vector<TensorRef>& fetches) {
+  for (TensorRef ref : fed) feeds_.emplace_back(ref, Tensor());
+  plan_ = make_plan(graph, feeds_, fetches, {});
+}
+
+NestedPlan::~NestedPlan() = default;
+
+void NestedPlan::run(const std::vector<const Tensor*>& values, VariableStore& variables,
+                     std::map<int, uint64_t>& counters) {
+  for (std::size_t i = 0; i < feeds_.size(); ++i) feeds_[i].second = *values[i];
+  for (Step& step : plan_->steps)
+    if (step.def->sets_own_outputs)
+      for (Tensor& t : step.outputs) t = Tensor();
+  for (std::size_t i = 0; i < plan_->steps.size(); ++i)
+    if (decide_live(*plan_, i, feeds_)) run_step(plan_->steps[i], feeds_, plan_->steps, variables, counters);
+}
+
+const Tensor& NestedPlan::result(std::size_t i) const {
+  const Source& src = plan_->fetch_sources[i];
+  return src.feed >= 0 ? feeds_[static_cast<std::size_t>(src.feed)].second
+                       : plan_->steps[static_cast<std::size_t>(src.step)].outputs[static_cast<std::size_t>(src.index)];
 }
 
 }  // namespace slimcore

@@ -85,6 +85,7 @@ from .initializers import (
 from .ops.array_ops import *  # noqa: F403
 from .ops.array_ops import __all__ as _array_all
 from .ops.control_flow_ops import case, cond, group, no_op, tuple  # noqa: A004
+from .ops.functional_ops import foldl, foldr, map_fn, scan
 from .ops.gradients import gradients
 from .ops.logging_ops import Print, print_v2
 from .ops.math_ops import *  # noqa: F403
@@ -92,6 +93,7 @@ from .ops.math_ops import __all__ as _math_all
 from .ops.nn_ops import sigmoid, tanh
 from .ops.random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
 from .ops.script_ops import numpy_function, py_func
+from .ops.while_ops import while_loop
 from .train.training_util import clip_by_global_norm, clip_by_norm, global_norm
 from .variable_scope import AUTO_REUSE, VariableScope, get_variable, get_variable_scope, no_regularizer, variable_scope
 from .variables import (
@@ -244,6 +246,11 @@ __all__ = sorted(
         "group",
         "no_op",
         "tuple",
+        "while_loop",
+        "map_fn",
+        "scan",
+        "foldl",
+        "foldr",
         "set_num_threads",
         "get_num_threads",
         "max_num_threads",

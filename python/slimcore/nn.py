@@ -1,5 +1,6 @@
 """tf.nn: activations, softmax, cross-entropy with logits, l2_loss, embedding_lookup,
-the recurrent cells (``tf.nn.rnn_cell``) and static_rnn / static_bidirectional_rnn."""
+the recurrent cells (``tf.nn.rnn_cell``), static_rnn / static_bidirectional_rnn and
+dynamic_rnn / bidirectional_dynamic_rnn."""
 
 import sys as _sys
 
@@ -8,7 +9,16 @@ from .ops.array_ops import embedding_lookup
 from .ops.nn_ops import *  # noqa: F403
 from .ops.nn_ops import __all__ as _nn_all
 from .ops.rnn_static import static_bidirectional_rnn, static_rnn
+from .rnn_dynamic import bidirectional_dynamic_rnn, dynamic_rnn
 
 _sys.modules.setdefault(f"{__name__}.rnn_cell", rnn_cell)  # `import slimcore.nn.rnn_cell`
 
-__all__ = [*_nn_all, "embedding_lookup", "rnn_cell", "static_rnn", "static_bidirectional_rnn"]
+__all__ = [
+    *_nn_all,
+    "embedding_lookup",
+    "rnn_cell",
+    "static_rnn",
+    "static_bidirectional_rnn",
+    "dynamic_rnn",
+    "bidirectional_dynamic_rnn",
+]

@@ -75,6 +75,7 @@ from slimcore import (
     regularizers,
     train,
 )
+from slimcore.ops import nest
 
 from . import contrib
 from ._autopack import autopack as _autopack
@@ -144,6 +145,7 @@ __all__ = sorted(
         "layers",
         "losses",
         "nn",
+        "nest",
         "train",
         "errors",
         "compat",
