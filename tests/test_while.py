@@ -597,3 +597,25 @@ def test_gradient_of_a_loop_built_under_control_dependencies():
         return v
 
     np.testing.assert_allclose(gv, (f(0.3 + eps) - f(0.3 - eps)) / (2 * eps), rtol=1e-2)
+
+
+def test_cond_inside_a_loop_body_runs_and_differentiates_only_the_taken_branch():
+    x = tf.placeholder(tf.float64, [])
+    counter = tf.Variable(0.0, dtype=tf.float64)
+
+    def odd_step(acc):
+        with tf.control_dependencies([tf.assign_add(counter, 1.0)]):  # a side effect of the odd branch
+            return acc + x
+
+    def body(i, acc):
+        return i + 1, tf.cond(tf.equal(i % 2, 0), lambda: acc * x, lambda: odd_step(acc))
+
+    _, result = tf.while_loop(lambda i, a: i < 4, body, [tf.constant(0), tf.constant(1.0, tf.float64)])
+    grad = tf.gradients(result, x)[0]
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        value = sess.run(result, {x: 2.0})
+        assert sess.run(counter) == 2.0  # the odd branch ran on i = 1 and 3 only
+        # ((1 * x + x) * x) + x = 2 x^2 + x; d/dx = 4 x + 1
+        assert value == 2 * 2.0**2 + 2.0
+        assert sess.run(grad, {x: 2.0}) == 4 * 2.0 + 1
