@@ -24,6 +24,7 @@ from . import (
     keras,  # after the modules it builds on
     layers,
     losses,
+    metrics,
     nn,
     regularizers,
     train,
@@ -252,6 +253,7 @@ __all__ = sorted(
         "keras",
         "layers",
         "losses",
+        "metrics",
         "nn",
         "regularizers",
         "train",

@@ -1,0 +1,1198 @@
+"""Streaming evaluation metrics (tf.metrics, TF 1.15's metrics_impl).
+
+Each metric keeps running sums in *local* variables (collections
+LOCAL_VARIABLES and METRIC_VARIABLES, zero-initialised, not trainable, not
+saved by a default Saver) and returns two tensors:
+
+* ``value``: the metric computed from the sums so far (reading the
+  variables; running it changes nothing);
+* ``update_op``: adds one batch to the sums and returns the metric over
+  everything seen, including that batch.
+
+::
+
+    acc, acc_update = tf.metrics.accuracy(labels, tf.argmax(logits, 1))
+    with tf.Session() as sess:
+        sess.run(tf.local_variables_initializer())   # (re)start the stream
+        for batch in data:
+            sess.run(acc_update, {images: batch.x, labels: batch.y})
+        print(sess.run(acc))                          # accuracy over all batches
+
+The variables live under the metric's variable scope, named as TF1 names
+them (``accuracy/total``, ``accuracy/count``, ``auc/true_positives``,
+``mean_iou/total_confusion_matrix``, ``precision/true_positives/count``);
+a second metric of the same kind gets ``accuracy_1/...``. Running
+``local_variables_initializer()`` again resets every stream.
+
+Numbers are TF1's: the same float32 (float64 for the confusion matrix)
+sums, the same guarded divisions (``div_no_nan(total, max(count, 0))`` for
+means, ``tp / (tp + fp)`` or 0 for precision and recall, ``tp / (tp + fp +
+1e-7)`` at thresholds), the same AUC thresholds and Riemann sums. Weights
+follow TF1's rules: ``None`` is 1 per element, a scalar scales everything,
+otherwise the weights have the rank of the values and each dimension is 1
+or the values' (a mismatch is a ValueError at graph construction).
+
+Range checks TF1 makes with ``tf.assert_*`` ops (predictions in [0, 1] for
+the threshold metrics, class ids in [0, num_classes) for the confusion
+matrix) are made here by a host check on the tensor when the graph runs:
+InvalidArgumentError with TF1's message.
+
+slimcore departs from TF1 in one place: where a rank is unknown when the
+graph is built, TF1 squeezes or expands a trailing size-1 dimension of
+labels or weights at run time through ``tf.cond``; slimcore leaves such
+tensors as they are (give them the predictions' rank).
+
+Not here (TF1 has them): the ``*_at_k`` metrics over sets and sparse
+labels (recall_at_k, precision_at_k, average_precision_at_k and their
+top_k forms), sensitivity_at_specificity, specificity_at_sensitivity.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .framework import dtypes as _dtypes
+from .framework.ops import GraphKeys, Tensor, add_to_collections, control_dependencies, convert_to_tensor
+from .ops import array_ops, math_ops
+from .ops.script_ops import numpy_function
+from .variable_scope import variable_scope
+from .variables import Variable, assign_add
+
+if TYPE_CHECKING:  # annotations only
+    from .framework.types import DTypeLike, TensorLike
+
+__all__ = [
+    "metric_variable",
+    "mean",
+    "mean_tensor",
+    "accuracy",
+    "mean_absolute_error",
+    "mean_squared_error",
+    "root_mean_squared_error",
+    "mean_relative_error",
+    "mean_cosine_distance",
+    "percentage_below",
+    "mean_per_class_accuracy",
+    "mean_iou",
+    "true_positives",
+    "false_positives",
+    "true_negatives",
+    "false_negatives",
+    "true_positives_at_thresholds",
+    "false_positives_at_thresholds",
+    "true_negatives_at_thresholds",
+    "false_negatives_at_thresholds",
+    "precision",
+    "recall",
+    "precision_at_thresholds",
+    "recall_at_thresholds",
+    "auc",
+]
+
+_LOGGER = logging.getLogger("tensorflow")  # TF1's logger (tf.logging)
+
+Collections = Iterable[str] | str | None
+MetricPair = tuple[Tensor, Tensor]
+
+
+# ---------------------------------------------------------------------------
+# Building blocks
+# ---------------------------------------------------------------------------
+def metric_variable(
+    shape: Sequence[int], dtype: DTypeLike, validate_shape: bool = True, name: str | None = None
+) -> Variable:
+    """A metric's running sum: a zero-initialised, non-trainable variable in
+    LOCAL_VARIABLES and METRIC_VARIABLES (TF1's metrics_impl.metric_variable).
+
+    Args:
+      shape: a fully defined shape.
+      dtype: its dtype (float32; float64 for confusion matrices).
+      validate_shape: must be True (slimcore variables have a fixed shape).
+      name: the variable's name inside the current scope.
+
+    Returns:
+      The Variable.
+
+    Raises:
+      ValueError: a shape that is not fully defined, or validate_shape=False.
+    """
+    dtype = _dtypes.as_dtype(dtype)
+    return Variable(
+        lambda: array_ops.zeros(shape, dtype),
+        trainable=False,
+        collections=[GraphKeys.LOCAL_VARIABLES, GraphKeys.METRIC_VARIABLES],
+        validate_shape=validate_shape,
+        name=name,
+    )
+
+
+def _publish(value: Tensor, update_op: Tensor, metrics_collections: Collections, updates_collections: Collections):
+    """Adds the value and update tensors to the requested collections (TF1:
+    add_to_collections, a single string being one collection name)."""
+    if metrics_collections:
+        add_to_collections(metrics_collections, value)
+    if updates_collections:
+        add_to_collections(updates_collections, update_op)
+    return value, update_op
+
+
+def _host_check(tensor: Tensor, valid: Callable[[np.ndarray], bool], message: str, name: str) -> Tensor:
+    """`tensor`, passed through a check made when the graph runs: the value
+    unchanged, or InvalidArgumentError(message) when valid(value) is false
+    (what TF1's tf.assert_* control dependencies do before a metric's ops)."""
+
+    def check(value: np.ndarray) -> np.ndarray:
+        if not valid(value):
+            raise ValueError(message)  # reaches Session.run as InvalidArgumentError
+        return value
+
+    out = numpy_function(check, [tensor], tensor.dtype, name=name)
+    out.set_shape(tensor.shape)
+    return out
+
+
+def _squeeze_or_expand(labels: Tensor, predictions: Tensor, expected_rank_diff: int = 0) -> tuple[Tensor, Tensor]:
+    """TF1's confusion_matrix.remove_squeezable_dimensions with static ranks:
+    drops a trailing size-1 dimension of predictions (labels) when its rank
+    exceeds the other's by expected_rank_diff + 1 (the other is larger by 1)."""
+    p_rank, l_rank = predictions.shape.ndims, labels.shape.ndims
+    if p_rank is None or l_rank is None:
+        return labels, predictions
+    diff = p_rank - l_rank
+    if diff == expected_rank_diff + 1 and predictions.shape.dims[-1].is_compatible_with(1):
+        predictions = array_ops.squeeze(predictions, [-1])
+    elif diff == expected_rank_diff - 1 and labels.shape.dims[-1].is_compatible_with(1):
+        labels = array_ops.squeeze(labels, [-1])
+    return labels, predictions
+
+
+def _remove_squeezable_dimensions(
+    predictions: TensorLike, labels: TensorLike | None, weights: TensorLike | None
+) -> tuple[Tensor, Tensor | None, Tensor | None]:
+    """TF1's metrics_impl._remove_squeezable_dimensions (static ranks): labels
+    and predictions of ranks differing by one lose the larger one's trailing
+    size-1 dimension; weights of rank one above (below) the predictions' lose
+    (gain) a trailing dimension; scalar weights stay scalar.
+
+    Raises:
+      ValueError: labels and predictions of incompatible shapes.
+    """
+    predictions = convert_to_tensor(predictions)
+    if labels is not None:
+        labels = convert_to_tensor(labels, graph=predictions.graph)
+        labels, predictions = _squeeze_or_expand(labels, predictions)
+        predictions.shape.assert_is_compatible_with(labels.shape)
+    if weights is None:
+        return predictions, labels, None
+    weights = convert_to_tensor(weights, graph=predictions.graph)
+    w_rank, p_rank = weights.shape.ndims, predictions.shape.ndims
+    if w_rank == 0 or w_rank is None or p_rank is None:
+        return predictions, labels, weights
+    if w_rank - p_rank == 1:
+        weights = array_ops.squeeze(weights, [-1])
+    elif p_rank - w_rank == 1:
+        weights = array_ops.expand_dims(weights, -1)
+    return predictions, labels, weights
+
+
+def _assert_broadcastable(weights: Tensor, values: Tensor) -> None:
+    """TF1's weights_broadcast_ops.assert_broadcastable, static part: weights
+    are a scalar, or of the values' rank with each dimension 1 or equal.
+
+    Raises:
+      ValueError: weights that cannot be broadcast this way (TF1's message).
+    """
+    w_shape, v_shape = weights.shape, values.shape
+    if w_shape.ndims is None or v_shape.ndims is None or w_shape.ndims == 0:
+        return
+    detail = (
+        f"values.rank={v_shape.ndims}. weights.rank={w_shape.ndims}. values.shape={v_shape}. weights.shape={w_shape}."
+    )
+    if w_shape.ndims != v_shape.ndims:
+        raise ValueError(f"weights can not be broadcast to values. {detail}")
+    for w_dim, v_dim in zip(w_shape.as_list(), v_shape.as_list()):
+        if w_dim is not None and v_dim is not None and w_dim not in (1, v_dim):
+            raise ValueError(f"weights can not be broadcast to values. Mismatch at dim {w_dim} vs {v_dim}. {detail}")
+
+
+def _broadcast_weights(weights: Tensor, values: Tensor) -> Tensor:
+    """TF1's weights_broadcast_ops.broadcast_weights: the (float32) weights
+    of the values' shape, weights * ones_like(values), after the checks above."""
+    if weights.shape.is_fully_defined() and values.shape.is_fully_defined() and weights.shape == values.shape:
+        return weights
+    _assert_broadcastable(weights, values)
+    return math_ops.multiply(weights, array_ops.ones_like(values), name="broadcast_weights")
+
+
+def _as_float32_weights(weights: TensorLike, graph) -> Tensor:
+    weights = convert_to_tensor(weights, graph=graph)
+    return weights if weights.dtype == _dtypes.float32 else array_ops.cast(weights, _dtypes.float32)
+
+
+# ---------------------------------------------------------------------------
+# Means
+# ---------------------------------------------------------------------------
+def mean(
+    values: TensorLike,
+    weights: TensorLike | None = None,
+    metrics_collections: Collections = None,
+    updates_collections: Collections = None,
+    name: str | None = None,
+) -> MetricPair:
+    """tf.metrics.mean: the weighted mean of every value streamed so far.
+
+    total += sum(w * values); count += sum(w) (count += size(values) without
+    weights); value = div_no_nan(total, max(count, 0)), 0 before any weight.
+    Variables: <scope>/total, <scope>/count (float32), scope "mean".
+
+    Args:
+      values: a tensor of any shape (cast to float32).
+      weights: None, a scalar, or a tensor of the values' rank whose
+        dimensions are 1 or the values'.
+      metrics_collections, updates_collections: collections to add the value
+        and the update op to.
+      name: the variable scope (default "mean", made unique).
+
+    Returns:
+      (mean, update_op): the mean so far, and the op that adds this batch
+      and returns the updated mean.
+
+    Raises:
+      ValueError: weights that cannot be broadcast to the values.
+    """
+    with variable_scope(name, "mean", (values, weights)):
+        values = array_ops.cast(values, _dtypes.float32)
+        total = metric_variable([], _dtypes.float32, name="total")
+        count = metric_variable([], _dtypes.float32, name="count")
+        if weights is None:
+            num_values = array_ops.cast(array_ops.size(values), _dtypes.float32)
+        else:
+            values, _, weights = _remove_squeezable_dimensions(values, None, weights)
+            weights = _broadcast_weights(_as_float32_weights(weights, values.graph), values)
+            values = math_ops.multiply(values, weights)
+            num_values = math_ops.reduce_sum(weights)
+        update_total = assign_add(total, math_ops.reduce_sum(values))
+        with control_dependencies([values]):
+            update_count = assign_add(count, num_values)
+        value = math_ops.div_no_nan(total, math_ops.maximum(count, 0.0), name="value")
+        update_op = math_ops.div_no_nan(update_total, math_ops.maximum(update_count, 0.0), name="update_op")
+        return _publish(value, update_op, metrics_collections, updates_collections)
+
+
+def mean_tensor(
+    values: TensorLike,
+    weights: TensorLike | None = None,
+    metrics_collections: Collections = None,
+    updates_collections: Collections = None,
+    name: str | None = None,
+) -> MetricPair:
+    """tf.metrics.mean_tensor: the element-wise weighted mean of the streamed
+    tensors (a tensor of the values' shape).
+
+    total += w * values; count += w (1 without weights);
+    value = div_no_nan(total, max(count, 0)) element-wise.
+    Variables: <scope>/total_tensor, <scope>/count_tensor, scope "mean".
+
+    Args:
+      values: a tensor of fully defined shape (cast to float32).
+      weights, metrics_collections, updates_collections, name: as mean.
+
+    Returns:
+      (mean, update_op), both of the values' shape.
+
+    Raises:
+      ValueError: values of a shape not fully defined; weights that cannot
+        be broadcast to the values.
+    """
+    with variable_scope(name, "mean", (values, weights)):
+        values = array_ops.cast(values, _dtypes.float32)
+        if not values.shape.is_fully_defined():
+            raise ValueError(f"mean_tensor: values must have a fully defined shape, got {values.shape}")
+        total = metric_variable(values.shape.as_list(), _dtypes.float32, name="total_tensor")
+        count = metric_variable(values.shape.as_list(), _dtypes.float32, name="count_tensor")
+        num_values = array_ops.ones_like(values)
+        if weights is not None:
+            values, _, weights = _remove_squeezable_dimensions(values, None, weights)
+            weights = _broadcast_weights(_as_float32_weights(weights, values.graph), values)
+            values = math_ops.multiply(values, weights)
+            num_values = math_ops.multiply(num_values, weights)
+        update_total = assign_add(total, values)
+        with control_dependencies([values]):
+            update_count = assign_add(count, num_values)
+        value = math_ops.div_no_nan(total, math_ops.maximum(count, 0.0), name="value")
+        update_op = math_ops.div_no_nan(update_total, math_ops.maximum(update_count, 0.0), name="update_op")
+        return _publish(value, update_op, metrics_collections, updates_collections)
+
+
+def accuracy(
+    labels: TensorLike,
+    predictions: TensorLike,
+    weights: TensorLike | None = None,
+    metrics_collections: Collections = None,
+    updates_collections: Collections = None,
+    name: str | None = None,
+) -> MetricPair:
+    """tf.metrics.accuracy: the weighted fraction of predictions equal to
+    their labels, mean(cast(equal(predictions, labels))).
+
+    Predictions are cast to the labels' dtype when they differ (TF1); a
+    trailing size-1 dimension of one of them is squeezed.
+    Variables: accuracy/total, accuracy/count.
+
+    Args:
+      labels: the ground truth, of the predictions' shape.
+      predictions: the predicted values (class ids, typically argmax).
+      weights, metrics_collections, updates_collections: as mean.
+      name: the variable scope (default "accuracy").
+
+    Returns:
+      (accuracy, update_op).
+
+    Raises:
+      ValueError: labels and predictions of incompatible shapes; weights that
+        cannot be broadcast.
+    """
+    predictions, labels, weights = _remove_squeezable_dimensions(predictions, labels, weights)
+    if labels.dtype != predictions.dtype:
+        predictions = array_ops.cast(predictions, labels.dtype)
+    is_correct = array_ops.cast(math_ops.equal(predictions, labels), _dtypes.float32)
+    return mean(is_correct, weights, metrics_collections, updates_collections, name or "accuracy")
+
+
+def _error_mean(
+    error_fn: Callable[[Tensor, Tensor], Tensor],
+    default_name: str,
+    labels: TensorLike,
+    predictions: TensorLike,
+    weights: TensorLike | None,
+    metrics_collections: Collections,
+    updates_collections: Collections,
+    name: str | None,
+) -> MetricPair:
+    """mean(error_fn(labels, predictions)) after squeezing (the *_error metrics)."""
+    predictions, labels, weights = _remove_squeezable_dimensions(predictions, labels, weights)
+    return mean(error_fn(labels, predictions), weights, metrics_collections, updates_collections, name or default_name)
+
+
+def mean_absolute_error(
+    labels: TensorLike,
+    predictions: TensorLike,
+    weights: TensorLike | None = None,
+    metrics_collections: Collections = None,
+    updates_collections: Collections = None,
+    name: str | None = None,
+) -> MetricPair:
+    """tf.metrics.mean_absolute_error: weighted mean of |predictions - labels|.
+    Variables: mean_absolute_error/total, .../count.
+
+    Args, Returns, Raises: as accuracy (labels and predictions of one dtype).
+    """
+    return _error_mean(
+        lambda lab, pred: math_ops.abs(pred - lab),
+        "mean_absolute_error",
+        labels,
+        predictions,
+        weights,
+        metrics_collections,
+        updates_collections,
+        name,
+    )
+
+
+def mean_squared_error(
+    labels: TensorLike,
+    predictions: TensorLike,
+    weights: TensorLike | None = None,
+    metrics_collections: Collections = None,
+    updates_collections: Collections = None,
+    name: str | None = None,
+) -> MetricPair:
+    """tf.metrics.mean_squared_error: weighted mean of (labels - predictions)^2.
+    Variables: mean_squared_error/total, .../count.
+
+    Args, Returns, Raises: as accuracy (labels and predictions of one dtype).
+    """
+    return _error_mean(
+        math_ops.squared_difference,
+        "mean_squared_error",
+        labels,
+        predictions,
+        weights,
+        metrics_collections,
+        updates_collections,
+        name,
+    )
+
+
+def root_mean_squared_error(
+    labels: TensorLike,
+    predictions: TensorLike,
+    weights: TensorLike | None = None,
+    metrics_collections: Collections = None,
+    updates_collections: Collections = None,
+    name: str | None = None,
+) -> MetricPair:
+    """tf.metrics.root_mean_squared_error: sqrt of the streamed
+    mean_squared_error (the root of the mean, not a mean of batch roots).
+    Variables: root_mean_squared_error/total, .../count.
+
+    Args, Returns, Raises: as accuracy.
+    """
+    predictions, labels, weights = _remove_squeezable_dimensions(predictions, labels, weights)
+    mse, update_mse = mean_squared_error(labels, predictions, weights, None, None, name or "root_mean_squared_error")
+    return _publish(math_ops.sqrt(mse), math_ops.sqrt(update_mse), metrics_collections, updates_collections)
+
+
+def mean_relative_error(
+    labels: TensorLike,
+    predictions: TensorLike,
+    normalizer: TensorLike,
+    weights: TensorLike | None = None,
+    metrics_collections: Collections = None,
+    updates_collections: Collections = None,
+    name: str | None = None,
+) -> MetricPair:
+    """tf.metrics.mean_relative_error: weighted mean of
+    |labels - predictions| / normalizer, counting 0 where normalizer == 0.
+    Variables: mean_relative_error/total, .../count.
+
+    Args:
+      normalizer: a tensor of the predictions' shape and dtype.
+      the others: as accuracy.
+
+    Returns:
+      (mean_relative_error, update_op).
+
+    Raises:
+      ValueError: incompatible shapes; weights that cannot be broadcast.
+    """
+    predictions, labels, weights = _remove_squeezable_dimensions(predictions, labels, weights)
+    normalizer = convert_to_tensor(normalizer, dtype=predictions.dtype, graph=predictions.graph)
+    predictions, normalizer = _squeeze_or_expand(predictions, normalizer)
+    predictions.shape.assert_is_compatible_with(normalizer.shape)
+    relative_errors = array_ops.where(
+        math_ops.equal(normalizer, 0.0),
+        array_ops.zeros_like(labels),
+        math_ops.divide(math_ops.abs(labels - predictions), normalizer),
+    )
+    return mean(relative_errors, weights, metrics_collections, updates_collections, name or "mean_relative_error")
+
+
+def mean_cosine_distance(
+    labels: TensorLike,
+    predictions: TensorLike,
+    dim: int,
+    weights: TensorLike | None = None,
+    metrics_collections: Collections = None,
+    updates_collections: Collections = None,
+    name: str | None = None,
+) -> MetricPair:
+    """tf.metrics.mean_cosine_distance: 1 - weighted mean over the other
+    dimensions of sum_dim(labels * predictions) (inputs assumed unit-normalised
+    along `dim`, as TF1). Variables: mean_cosine_distance/total, .../count.
+
+    Args:
+      dim: the dimension of the vectors (weights must be 1 along it).
+      the others: as accuracy.
+
+    Returns:
+      (mean_distance, update_op).
+
+    Raises:
+      ValueError: incompatible shapes; weights that cannot be broadcast.
+    """
+    predictions, labels, weights = _remove_squeezable_dimensions(predictions, labels, weights)
+    radial = math_ops.reduce_sum(math_ops.multiply(predictions, labels), axis=[dim], keepdims=True)
+    mean_distance, update_op = mean(radial, weights, None, None, name or "mean_cosine_distance")
+    return _publish(
+        math_ops.subtract(1.0, mean_distance),
+        math_ops.subtract(1.0, update_op),
+        metrics_collections,
+        updates_collections,
+    )
+
+
+def percentage_below(
+    values: TensorLike,
+    threshold: float,
+    weights: TensorLike | None = None,
+    metrics_collections: Collections = None,
+    updates_collections: Collections = None,
+    name: str | None = None,
+) -> MetricPair:
+    """tf.metrics.percentage_below: the weighted fraction of values < threshold
+    (a fraction in [0, 1], as TF1, despite the name).
+    Variables: percentage_below_threshold/total, .../count.
+
+    Args:
+      values: a numeric tensor.
+      threshold: a scalar.
+      the others: as mean.
+
+    Returns:
+      (percentage, update_op).
+
+    Raises:
+      ValueError: weights that cannot be broadcast.
+    """
+    values = convert_to_tensor(values)
+    is_below = array_ops.cast(math_ops.less(values, threshold), _dtypes.float32)
+    return mean(is_below, weights, metrics_collections, updates_collections, name or "percentage_below_threshold")
+
+
+# ---------------------------------------------------------------------------
+# Class ids: confusion matrix, per-class accuracy, mean IoU
+# ---------------------------------------------------------------------------
+def _checked_class_ids(ids: Tensor, num_classes: int, what: str) -> Tensor:
+    """ids as a flat int64 vector, checked in [0, num_classes) when the graph
+    runs (TF1's confusion_matrix assertions and messages)."""
+    ids = array_ops.reshape(array_ops.cast(ids, _dtypes.int64), [-1])
+
+    def valid(value: np.ndarray) -> bool:
+        if value.size and value.min() < 0:
+            raise ValueError(f"`{what}` contains negative values")
+        return not value.size or value.max() < num_classes
+
+    return _host_check(ids, valid, f"`{what}` out of bound", f"{what}_in_range")
+
+
+def _check_num_classes(num_classes: Any, fn: str) -> int:
+    if isinstance(num_classes, (bool, np.bool_)) or not isinstance(num_classes, (int, np.integer)):
+        raise TypeError(f"{fn}: num_classes must be a Python int (it sizes the variables), got {num_classes!r}")
+    if num_classes < 1:
+        raise ValueError(f"{fn}: num_classes must be >= 1, got {num_classes}")
+    return int(num_classes)
+
+
+def _flat_weights(weights: TensorLike | None, ids: Tensor) -> Tensor | None:
+    """Weights as a flat float vector matching the flattened ids (a scalar
+    is broadcast; TF1 flattens weights of rank > 1)."""
+    if weights is None:
+        return None
+    weights = _as_float32_weights(weights, ids.graph)
+    if weights.shape.ndims is None or weights.shape.ndims > 1:
+        weights = array_ops.reshape(weights, [-1])
+    return math_ops.multiply(weights, array_ops.ones_like(ids, dtype=_dtypes.float32))
+
+
+def _streaming_confusion_matrix(
+    labels: Tensor, predictions: Tensor, num_classes: int, weights: TensorLike | None = None
+) -> tuple[Variable, Tensor]:
+    """TF1's _streaming_confusion_matrix: a float64 [num_classes, num_classes]
+    variable total_confusion_matrix, cm[i, j] += sum of the weights of the
+    elements with label i and prediction j (flattened)."""
+    total_cm = metric_variable([num_classes, num_classes], _dtypes.float64, name="total_confusion_matrix")
+    labels = _checked_class_ids(labels, num_classes, "labels")
+    predictions = _checked_class_ids(predictions, num_classes, "predictions")
+    weights = _flat_weights(weights, labels)
+    counts = (
+        array_ops.ones_like(labels, dtype=_dtypes.float64)
+        if weights is None
+        else array_ops.cast(weights, _dtypes.float64)
+    )
+    cells = labels * num_classes + predictions
+    current = array_ops.reshape(
+        array_ops.unsorted_segment_sum(counts, cells, num_classes * num_classes), [num_classes, num_classes]
+    )
+    return total_cm, assign_add(total_cm, current)
+
+
+def mean_iou(
+    labels: TensorLike,
+    predictions: TensorLike,
+    num_classes: int,
+    weights: TensorLike | None = None,
+    metrics_collections: Collections = None,
+    updates_collections: Collections = None,
+    name: str | None = None,
+) -> MetricPair:
+    """tf.metrics.mean_iou: mean over classes of IoU_c = cm[c, c] /
+    (sum_j cm[c, j] + sum_i cm[i, c] - cm[c, c]), from the streamed
+    confusion matrix cm (rows: labels, columns: predictions); classes whose
+    denominator is 0 (never labelled nor predicted) are left out of the mean;
+    0 when no class is.
+
+    As TF1, update_op returns the updated confusion matrix (float64
+    [num_classes, num_classes]), not the mean IoU: run it per batch and read
+    the value. Variable: mean_iou/total_confusion_matrix (float64).
+
+    Args:
+      labels, predictions: integer class ids of one shape (flattened).
+      num_classes: a Python int, the number of classes.
+      weights: None, a scalar, or one weight per element.
+      metrics_collections, updates_collections: as mean.
+      name: the variable scope (default "mean_iou").
+
+    Returns:
+      (mean_iou, update_op).
+
+    Raises:
+      TypeError, ValueError: a num_classes that is not an int >= 1.
+      ValueError: labels and predictions of incompatible shapes.
+      InvalidArgumentError: (run time) a class id outside [0, num_classes).
+    """
+    num_classes = _check_num_classes(num_classes, "mean_iou")
+    with variable_scope(name, "mean_iou", (predictions, labels, weights)):
+        predictions = convert_to_tensor(predictions)
+        labels = convert_to_tensor(labels, graph=predictions.graph)
+        predictions.shape.assert_is_compatible_with(labels.shape)
+        total_cm, update_op = _streaming_confusion_matrix(labels, predictions, num_classes, weights)
+
+        sum_over_row = array_ops.cast(math_ops.reduce_sum(total_cm, 0), _dtypes.float32)
+        sum_over_col = array_ops.cast(math_ops.reduce_sum(total_cm, 1), _dtypes.float32)
+        diagonal = array_ops.gather(array_ops.reshape(total_cm, [-1]), np.arange(num_classes) * (num_classes + 1))
+        cm_diag = array_ops.cast(diagonal, _dtypes.float32)
+        denominator = sum_over_row + sum_over_col - cm_diag
+        num_valid = math_ops.reduce_sum(array_ops.cast(math_ops.not_equal(denominator, 0.0), _dtypes.float32))
+        denominator = array_ops.where(math_ops.greater(denominator, 0.0), denominator, array_ops.ones_like(denominator))
+        iou = math_ops.divide(cm_diag, denominator)
+        value = array_ops.where(
+            math_ops.greater(num_valid, 0.0), math_ops.reduce_sum(iou, name="mean_iou") / num_valid, 0.0
+        )
+        return _publish(value, update_op, metrics_collections, updates_collections)
+
+
+def mean_per_class_accuracy(
+    labels: TensorLike,
+    predictions: TensorLike,
+    num_classes: int,
+    weights: TensorLike | None = None,
+    metrics_collections: Collections = None,
+    updates_collections: Collections = None,
+    name: str | None = None,
+) -> MetricPair:
+    """tf.metrics.mean_per_class_accuracy: the mean over all num_classes of
+    correct_c / seen_c (0 for a class never seen, which still counts in the
+    mean, as TF1).
+
+    Variables (TF1's names): mean_accuracy/total[c] (weight of elements
+    labelled c) and mean_accuracy/count[c] (of those predicted right). The
+    update op returns the per-class accuracies (a [num_classes] vector), as TF1.
+
+    Args:
+      labels, predictions: integer class ids of one shape (flattened).
+      num_classes: a Python int.
+      weights: None, a scalar, or one weight per element.
+      metrics_collections, updates_collections: as mean.
+      name: the variable scope (default "mean_accuracy").
+
+    Returns:
+      (mean_accuracy, update_op).
+
+    Raises:
+      TypeError, ValueError: a num_classes that is not an int >= 1.
+      ValueError: labels and predictions of incompatible shapes.
+      InvalidArgumentError: (run time) a label outside [0, num_classes).
+    """
+    num_classes = _check_num_classes(num_classes, "mean_per_class_accuracy")
+    with variable_scope(name, "mean_accuracy", (predictions, labels, weights)):
+        labels = convert_to_tensor(labels)
+        predictions = convert_to_tensor(predictions, graph=labels.graph)
+        labels = _checked_class_ids(labels, num_classes, "labels")
+        if predictions.shape.ndims is None or predictions.shape.ndims > 1:
+            predictions = array_ops.reshape(predictions, [-1])
+        predictions.shape.assert_is_compatible_with(labels.shape)
+        total = metric_variable([num_classes], _dtypes.float32, name="total")
+        count = metric_variable([num_classes], _dtypes.float32, name="count")
+        ones = array_ops.ones_like(labels, dtype=_dtypes.float32)
+        if labels.dtype != predictions.dtype:
+            predictions = array_ops.cast(predictions, labels.dtype)
+        is_correct = array_ops.cast(math_ops.equal(predictions, labels), _dtypes.float32)
+        flat_weights = _flat_weights(weights, labels)
+        if flat_weights is not None:
+            is_correct *= flat_weights
+            ones *= flat_weights
+        update_total = assign_add(total, array_ops.unsorted_segment_sum(ones, labels, num_classes))
+        update_count = assign_add(count, array_ops.unsorted_segment_sum(is_correct, labels, num_classes))
+        per_class = math_ops.div_no_nan(count, math_ops.maximum(total, 0.0))
+        value = math_ops.reduce_mean(per_class, name="mean_accuracy")
+        update_op = math_ops.div_no_nan(update_count, math_ops.maximum(update_total, 0.0), name="update_op")
+        return _publish(value, update_op, metrics_collections, updates_collections)
+
+
+# ---------------------------------------------------------------------------
+# Counts of a condition: true/false positives/negatives, precision, recall
+# ---------------------------------------------------------------------------
+_CONDITIONS = {
+    # key: (label, prediction) of the counted elements
+    "tp": (True, True),
+    "fp": (False, True),
+    "tn": (False, False),
+    "fn": (True, False),
+}
+_CONDITION_SCOPES = {"tp": "true_positives", "fp": "false_positives", "tn": "true_negatives", "fn": "false_negatives"}
+
+
+def _count_condition(
+    key: str,
+    labels: TensorLike,
+    predictions: TensorLike,
+    weights: TensorLike | None,
+    metrics_collections: Collections,
+    updates_collections: Collections,
+    name: str | None,
+) -> MetricPair:
+    """The weighted count of elements whose bool(label), bool(prediction)
+    is _CONDITIONS[key]: variable <scope>/count (float32), scope e.g.
+    "true_positives" (TF1's true_positives ... false_negatives)."""
+    with variable_scope(name, _CONDITION_SCOPES[key], (predictions, labels, weights)):
+        predictions, labels, weights = _remove_squeezable_dimensions(
+            array_ops.cast(predictions, _dtypes.bool_), array_ops.cast(labels, _dtypes.bool_), weights
+        )
+        want_label, want_prediction = _CONDITIONS[key]
+        is_condition = math_ops.logical_and(
+            math_ops.equal(labels, want_label), math_ops.equal(predictions, want_prediction)
+        )
+        count = metric_variable([], _dtypes.float32, name="count")
+        values = array_ops.cast(is_condition, _dtypes.float32)
+        if weights is not None:
+            weights = _as_float32_weights(weights, values.graph)
+            w_rank, v_rank = weights.shape.ndims, values.shape.ndims
+            if w_rank is not None and v_rank is not None and w_rank not in (0, v_rank):
+                raise ValueError(
+                    f"{_CONDITION_SCOPES[key]}: weights must be a scalar or of the values' rank "
+                    f"{v_rank}, got shape {weights.shape}"
+                )
+            values = math_ops.multiply(values, weights)
+        value = array_ops.identity(count)
+        update_op = assign_add(count, math_ops.reduce_sum(values))
+        return _publish(value, update_op, metrics_collections, updates_collections)
+
+
+def _condition_metric(key: str) -> Callable[..., MetricPair]:
+    scope = _CONDITION_SCOPES[key]
+    want_label, want_prediction = _CONDITIONS[key]
+
+    def metric(
+        labels: TensorLike,
+        predictions: TensorLike,
+        weights: TensorLike | None = None,
+        metrics_collections: Collections = None,
+        updates_collections: Collections = None,
+        name: str | None = None,
+    ) -> MetricPair:
+        return _count_condition(key, labels, predictions, weights, metrics_collections, updates_collections, name)
+
+    metric.__name__ = metric.__qualname__ = scope
+    metric.__doc__ = f"""tf.metrics.{scope}: the weighted number of elements with bool(label) == {want_label}
+    and bool(prediction) == {want_prediction}, streamed. Variable: {scope}/count (float32).
+
+    Args:
+      labels, predictions: tensors of one shape (cast to bool).
+      weights: None, a scalar, or a tensor of the same rank.
+      metrics_collections, updates_collections: collections for the value and update op.
+      name: the variable scope (default "{scope}").
+
+    Returns:
+      (value, update_op): the count so far, and the op adding this batch.
+
+    Raises:
+      ValueError: incompatible shapes, or weights of another rank.
+    """
+    return metric
+
+
+true_positives = _condition_metric("tp")
+false_positives = _condition_metric("fp")
+true_negatives = _condition_metric("tn")
+false_negatives = _condition_metric("fn")
+
+
+def _ratio_or_zero(numerator: Tensor, other: Tensor, name: str) -> Tensor:
+    """numerator / (numerator + other) where that sum is > 0, else 0 (TF1's
+    precision and recall)."""
+    denominator = numerator + other
+    return array_ops.where(math_ops.greater(denominator, 0.0), math_ops.divide(numerator, denominator), 0.0, name=name)
+
+
+def _ratio_metric(
+    default_name: str,
+    other: str,
+    labels: TensorLike,
+    predictions: TensorLike,
+    weights: TensorLike | None,
+    metrics_collections: Collections,
+    updates_collections: Collections,
+    name: str | None,
+) -> MetricPair:
+    """tp / (tp + other) streamed (precision: other = fp; recall: fn)."""
+    with variable_scope(name, default_name, (predictions, labels, weights)):
+        predictions, labels, weights = _remove_squeezable_dimensions(
+            array_ops.cast(predictions, _dtypes.bool_), array_ops.cast(labels, _dtypes.bool_), weights
+        )
+        tp, tp_update = _count_condition("tp", labels, predictions, weights, None, None, None)
+        count, count_update = _count_condition(other, labels, predictions, weights, None, None, None)
+        value = _ratio_or_zero(tp, count, "value")
+        update_op = _ratio_or_zero(tp_update, count_update, "update_op")
+        return _publish(value, update_op, metrics_collections, updates_collections)
+
+
+def precision(
+    labels: TensorLike,
+    predictions: TensorLike,
+    weights: TensorLike | None = None,
+    metrics_collections: Collections = None,
+    updates_collections: Collections = None,
+    name: str | None = None,
+) -> MetricPair:
+    """tf.metrics.precision: tp / (tp + fp) over the stream, 0 while tp + fp
+    is 0 (labels and predictions cast to bool). Variables:
+    precision/true_positives/count, precision/false_positives/count.
+
+    Args:
+      labels, predictions: tensors of one shape (cast to bool).
+      weights, metrics_collections, updates_collections: as true_positives.
+      name: the variable scope (default "precision").
+
+    Returns:
+      (precision, update_op).
+
+    Raises:
+      ValueError: incompatible shapes, or weights of another rank.
+    """
+    return _ratio_metric(
+        "precision", "fp", labels, predictions, weights, metrics_collections, updates_collections, name
+    )
+
+
+def recall(
+    labels: TensorLike,
+    predictions: TensorLike,
+    weights: TensorLike | None = None,
+    metrics_collections: Collections = None,
+    updates_collections: Collections = None,
+    name: str | None = None,
+) -> MetricPair:
+    """tf.metrics.recall: tp / (tp + fn) over the stream, 0 while tp + fn is
+    0. Variables: recall/true_positives/count, recall/false_negatives/count.
+
+    Args, Returns, Raises: as precision (default scope "recall").
+    """
+    return _ratio_metric("recall", "fn", labels, predictions, weights, metrics_collections, updates_collections, name)
+
+
+# ---------------------------------------------------------------------------
+# Counts at thresholds, precision/recall at thresholds, AUC
+# ---------------------------------------------------------------------------
+def _confusion_matrix_at_thresholds(
+    labels: TensorLike,
+    predictions: TensorLike,
+    thresholds: Sequence[float],
+    weights: TensorLike | None = None,
+    includes: Sequence[str] | None = None,
+) -> tuple[dict, dict]:
+    """TF1's _confusion_matrix_at_thresholds: for each threshold t_i (float32),
+    tp[i] = sum of w over label and p > t_i, fn[i] over label and p <= t_i,
+    tn[i] over not label and p <= t_i, fp[i] over not label and p > t_i.
+
+    Returns:
+      (variables, update_ops): dicts keyed by the included "tp", "fn", "tn",
+      "fp"; float32 [len(thresholds)] variables named true_positives,
+      false_negatives, true_negatives, false_positives.
+
+    Raises:
+      ValueError: an unknown key in includes; incompatible shapes; weights
+        that cannot be broadcast.
+      InvalidArgumentError: (run time) a prediction outside [0, 1].
+    """
+    all_includes = ("tp", "fn", "tn", "fp")
+    includes = all_includes if includes is None else tuple(includes)
+    for key in includes:
+        if key not in all_includes:
+            raise ValueError(f"Invalid key: {key}")
+    predictions = array_ops.cast(predictions, _dtypes.float32)
+    predictions = _host_check(
+        predictions,
+        lambda p: bool(np.all((p >= 0.0) & (p <= 1.0))),
+        "predictions must be in [0, 1]",
+        "predictions_in_unit_interval",
+    )
+    predictions, labels, weights = _remove_squeezable_dimensions(
+        predictions, array_ops.cast(labels, _dtypes.bool_), weights
+    )
+    thresholds_column = array_ops.reshape(array_ops.constant(np.asarray(thresholds, np.float32)), [len(thresholds), 1])
+    # [num_thresholds, num_predictions] by broadcasting (TF1 tiles both).
+    pred_is_pos = math_ops.greater(array_ops.reshape(predictions, [1, -1]), thresholds_column)
+    label_is_pos = array_ops.reshape(labels, [1, -1])
+    weights_row = None
+    if weights is not None:
+        weights = _broadcast_weights(_as_float32_weights(weights, predictions.graph), predictions)
+        weights_row = array_ops.reshape(weights, [1, -1])
+
+    variables, update_ops = {}, {}
+    for key in all_includes:
+        if key not in includes:
+            continue
+        want_label, want_prediction = _CONDITIONS[key]
+        label_ok = label_is_pos if want_label else math_ops.logical_not(label_is_pos)
+        pred_ok = pred_is_pos if want_prediction else math_ops.logical_not(pred_is_pos)
+        is_condition = array_ops.cast(math_ops.logical_and(label_ok, pred_ok), _dtypes.float32)
+        if weights_row is not None:
+            is_condition = is_condition * weights_row
+        variable = metric_variable([len(thresholds)], _dtypes.float32, name=_CONDITION_SCOPES[key])
+        variables[key] = variable
+        update_ops[key] = assign_add(variable, math_ops.reduce_sum(is_condition, 1))
+    return variables, update_ops
+
+
+def _check_thresholds(thresholds: Any, fn: str) -> list:
+    if isinstance(thresholds, (str, bytes)) or not isinstance(thresholds, Iterable):
+        raise TypeError(f"{fn}: thresholds must be a list of floats in [0, 1], got {thresholds!r}")
+    thresholds = [float(t) for t in thresholds]
+    if not thresholds:
+        raise ValueError(f"{fn}: thresholds must not be empty")
+    return thresholds
+
+
+def _at_thresholds(key: str) -> Callable[..., MetricPair]:
+    scope = _CONDITION_SCOPES[key]
+
+    def metric(
+        labels: TensorLike,
+        predictions: TensorLike,
+        thresholds: Sequence[float],
+        weights: TensorLike | None = None,
+        metrics_collections: Collections = None,
+        updates_collections: Collections = None,
+        name: str | None = None,
+    ) -> MetricPair:
+        thresholds = _check_thresholds(thresholds, f"{scope}_at_thresholds")
+        with variable_scope(name, scope, (predictions, labels, weights)):
+            variables, update_ops = _confusion_matrix_at_thresholds(
+                labels, predictions, thresholds, weights, includes=(key,)
+            )
+            return _publish(
+                array_ops.identity(variables[key]), update_ops[key], metrics_collections, updates_collections
+            )
+
+    metric.__name__ = metric.__qualname__ = f"{scope}_at_thresholds"
+    metric.__doc__ = f"""tf.metrics.{scope}_at_thresholds: the streamed weighted {scope.replace("_", " ")}
+    at each threshold, a prediction p counting as positive when p > threshold.
+    Variable: {scope}/{scope} (float32 [len(thresholds)]).
+
+    Args:
+      labels: a tensor of the predictions' shape (cast to bool).
+      predictions: floats in [0, 1].
+      thresholds: a list of Python floats.
+      weights: None, a scalar, or a tensor broadcastable to predictions.
+      metrics_collections, updates_collections: collections for the value and update op.
+      name: the variable scope (default "{scope}").
+
+    Returns:
+      (value, update_op), float32 [len(thresholds)].
+
+    Raises:
+      TypeError, ValueError: thresholds not a non-empty list of numbers.
+      ValueError: incompatible shapes; weights that cannot be broadcast.
+      InvalidArgumentError: (run time) a prediction outside [0, 1].
+    """
+    return metric
+
+
+true_positives_at_thresholds = _at_thresholds("tp")
+false_positives_at_thresholds = _at_thresholds("fp")
+true_negatives_at_thresholds = _at_thresholds("tn")
+false_negatives_at_thresholds = _at_thresholds("fn")
+
+
+def _ratio_at_thresholds(
+    what: str,
+    other: str,
+    labels: TensorLike,
+    predictions: TensorLike,
+    thresholds: Sequence[float],
+    weights: TensorLike | None,
+    metrics_collections: Collections,
+    updates_collections: Collections,
+    name: str | None,
+) -> MetricPair:
+    """tp / (tp + other + 1e-7) per threshold (TF1's epsilon, not a guard)."""
+    thresholds = _check_thresholds(thresholds, f"{what}_at_thresholds")
+    epsilon = 1e-7
+    with variable_scope(name, f"{what}_at_thresholds", (predictions, labels, weights)):
+        variables, update_ops = _confusion_matrix_at_thresholds(
+            labels, predictions, thresholds, weights, includes=("tp", other)
+        )
+
+        def ratio(tp: Tensor, count: Tensor, suffix: str) -> Tensor:
+            return math_ops.divide(tp, epsilon + tp + count, name=f"{what}_{suffix}")
+
+        return _publish(
+            ratio(variables["tp"], variables[other], "value"),
+            ratio(update_ops["tp"], update_ops[other], "update_op"),
+            metrics_collections,
+            updates_collections,
+        )
+
+
+def precision_at_thresholds(
+    labels: TensorLike,
+    predictions: TensorLike,
+    thresholds: Sequence[float],
+    weights: TensorLike | None = None,
+    metrics_collections: Collections = None,
+    updates_collections: Collections = None,
+    name: str | None = None,
+) -> MetricPair:
+    """tf.metrics.precision_at_thresholds: precision[i] = tp[i] / (tp[i] +
+    fp[i] + 1e-7), p > thresholds[i] counting as positive. Variables:
+    precision_at_thresholds/true_positives, .../false_positives.
+
+    Args, Returns, Raises: as true_positives_at_thresholds.
+    """
+    return _ratio_at_thresholds(
+        "precision", "fp", labels, predictions, thresholds, weights, metrics_collections, updates_collections, name
+    )
+
+
+def recall_at_thresholds(
+    labels: TensorLike,
+    predictions: TensorLike,
+    thresholds: Sequence[float],
+    weights: TensorLike | None = None,
+    metrics_collections: Collections = None,
+    updates_collections: Collections = None,
+    name: str | None = None,
+) -> MetricPair:
+    """tf.metrics.recall_at_thresholds: recall[i] = tp[i] / (tp[i] + fn[i] +
+    1e-7). Variables: recall_at_thresholds/true_positives, .../false_negatives.
+
+    Args, Returns, Raises: as true_positives_at_thresholds.
+    """
+    return _ratio_at_thresholds(
+        "recall", "fn", labels, predictions, thresholds, weights, metrics_collections, updates_collections, name
+    )
+
+
+_SUMMATION_METHODS = ("trapezoidal", "careful_interpolation", "minoring", "majoring")
+
+
+def _interpolate_pr_auc(tp: Tensor, fp: Tensor, fn: Tensor, n: int) -> Tensor:
+    """TF1's interpolate_pr_auc (Davis & Goadrich 2006, closed form): within
+    each interval [A, B] of successive thresholds, tp varies linearly with
+    p = tp + fp, giving the area
+      slope * (dtp + intercept * log(p_A / p_B)) / (tp_B + fn_B),
+    slope = dtp / dp, intercept = tp_B - slope * p_B (0 where a division is
+    by 0, log term 0 where p_A or p_B is 0)."""
+    dtp = tp[: n - 1] - tp[1:]
+    p = tp + fp
+    slope = math_ops.div_no_nan(dtp, math_ops.maximum(p[: n - 1] - p[1:], 0.0), name="prec_slope")
+    intercept = tp[1:] - math_ops.multiply(slope, p[1:])
+    safe_p_ratio = array_ops.where(
+        math_ops.logical_and(p[: n - 1] > 0.0, p[1:] > 0.0),
+        math_ops.div_no_nan(p[: n - 1], math_ops.maximum(p[1:], 0.0), name="recall_relative_ratio"),
+        array_ops.ones_like(p[1:]),
+    )
+    return math_ops.reduce_sum(
+        math_ops.div_no_nan(
+            slope * (dtp + intercept * math_ops.log(safe_p_ratio)),
+            math_ops.maximum(tp[1:] + fn[1:], 0.0),
+            name="pr_auc_increment",
+        ),
+        name="interpolate_pr_auc",
+    )
+
+
+def auc(
+    labels: TensorLike,
+    predictions: TensorLike,
+    weights: TensorLike | None = None,
+    num_thresholds: int = 200,
+    metrics_collections: Collections = None,
+    updates_collections: Collections = None,
+    curve: str = "ROC",
+    name: str | None = None,
+    summation_method: str = "trapezoidal",
+    thresholds: Sequence[float] | None = None,
+) -> MetricPair:
+    """tf.metrics.auc: the area under the ROC or precision-recall curve by a
+    Riemann sum over discrete thresholds (TF 1.15; default trapezoidal).
+
+    Thresholds: [-1e-7, 1/(n-1), 2/(n-1), ..., (n-2)/(n-1), 1 + 1e-7] for
+    n = num_thresholds, or [-1e-7] + sorted(thresholds) + [1 + 1e-7].
+    With eps = 1e-6 and tp, fn, tn, fp counted at each threshold:
+      recall = (tp + eps) / (tp + fn + eps), fp_rate = fp / (fp + tn + eps),
+      precision = (tp + eps) / (tp + fp + eps);
+    ROC: x = fp_rate, y = recall; PR: x = recall, y = precision; and
+      auc = sum_i (x[i] - x[i+1]) * h_i,
+    h_i = (y[i] + y[i+1]) / 2 ('trapezoidal', and 'careful_interpolation' for
+    ROC), min(y[i], y[i+1]) ('minoring'), max ('majoring'). PR with
+    'careful_interpolation' integrates precision by TF1's closed-form
+    interpolation (Davis & Goadrich 2006); PR with 'trapezoidal' logs TF1's
+    warning that it is known to be wrong.
+    Variables: auc/true_positives, auc/false_negatives, auc/true_negatives,
+    auc/false_positives (float32 [n]).
+
+    Args:
+      labels: a tensor of the predictions' shape (cast to bool).
+      predictions: floats in [0, 1].
+      weights: None, a scalar, or a tensor broadcastable to predictions.
+      num_thresholds: n >= 2, ignored when thresholds are given.
+      metrics_collections, updates_collections: as mean.
+      curve: 'ROC' or 'PR'.
+      name: the variable scope (default "auc").
+      summation_method: 'trapezoidal', 'careful_interpolation', 'minoring'
+        or 'majoring'.
+      thresholds: optional inner thresholds in [0, 1].
+
+    Returns:
+      (auc, update_op): float32 scalars.
+
+    Raises:
+      ValueError: another curve or summation_method (TF1 checks the latter
+        when it builds the value), num_thresholds < 2; incompatible shapes;
+        weights that cannot be broadcast.
+      InvalidArgumentError: (run time) a prediction outside [0, 1].
+    """
+    with variable_scope(name, "auc", (labels, predictions, weights)):
+        if curve != "ROC" and curve != "PR":
+            raise ValueError(f"Curve must be either ROC or PR. Curve {curve} is unknown.")
+        if summation_method not in _SUMMATION_METHODS:
+            raise ValueError(
+                f"Invalid summation_method: {summation_method} summation_method should be 'trapezoidal', "
+                "'careful_interpolation', 'minoring', or 'majoring'."
+            )
+        kepsilon = 1e-7
+        if thresholds is not None:
+            inner = sorted(float(t) for t in thresholds)
+        else:
+            if isinstance(num_thresholds, bool) or not isinstance(num_thresholds, (int, np.integer)):
+                raise TypeError(f"auc: num_thresholds must be an int, got {num_thresholds!r}")
+            if num_thresholds < 2:
+                raise ValueError(f"auc: num_thresholds must be >= 2, got {num_thresholds}")
+            inner = [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)]
+        all_thresholds = [0.0 - kepsilon, *inner, 1.0 + kepsilon]
+        n = len(all_thresholds)
+        variables, update_ops = _confusion_matrix_at_thresholds(labels, predictions, all_thresholds, weights)
+        epsilon = 1.0e-6
+
+        def compute_auc(tp: TensorLike, fn: TensorLike, tn: TensorLike, fp: TensorLike, op_name: str) -> Tensor:
+            tp, fn, tn, fp = (convert_to_tensor(t) for t in (tp, fn, tn, fp))
+            if curve == "PR":
+                if summation_method == "trapezoidal":
+                    _LOGGER.warning(
+                        "Trapezoidal rule is known to produce incorrect PR-AUCs; "
+                        'please switch to "careful_interpolation" instead.'
+                    )
+                elif summation_method == "careful_interpolation":
+                    return _interpolate_pr_auc(tp, fp, fn, n)
+            rec = math_ops.divide(tp + epsilon, tp + fn + epsilon)
+            if curve == "ROC":
+                x, y = math_ops.divide(fp, fp + tn + epsilon), rec
+            else:
+                x, y = rec, math_ops.divide(tp + epsilon, tp + fp + epsilon)
+            if summation_method in ("trapezoidal", "careful_interpolation"):
+                height = (y[: n - 1] + y[1:]) / 2.0
+            elif summation_method == "minoring":
+                height = math_ops.minimum(y[: n - 1], y[1:])
+            else:
+                height = math_ops.maximum(y[: n - 1], y[1:])
+            return math_ops.reduce_sum(math_ops.multiply(x[: n - 1] - x[1:], height), name=op_name)
+
+        value = compute_auc(variables["tp"], variables["fn"], variables["tn"], variables["fp"], "value")
+        update_op = compute_auc(update_ops["tp"], update_ops["fn"], update_ops["tn"], update_ops["fp"], "update_op")
+        return _publish(value, update_op, metrics_collections, updates_collections)
