@@ -457,6 +457,74 @@ def test_mean_per_class_accuracy_streams_as_numpy():
 
 
 # ---------------------------------------------------------------------------
+# Top k over label sets
+# ---------------------------------------------------------------------------
+def np_set_counts(labels, scores, k, class_id, w):
+    top = np.argsort(-scores, axis=-1, kind="stable")[:, :k]  # ties: lowest index first, as top_k
+    tp = fn = fp = 0.0
+    for row_labels, row_top, row_w in zip(labels, top, w):
+        label_set, pred_set = set(row_labels.tolist()), set(row_top.tolist())
+        if class_id is not None:
+            label_set &= {class_id}
+            pred_set &= {class_id}
+        tp += row_w * len(label_set & pred_set)
+        fn += row_w * len(label_set - pred_set)
+        fp += row_w * len(pred_set - label_set)
+    return tp, fn, fp
+
+
+@pytest.mark.parametrize("class_id", [None, 2])
+def test_recall_and_precision_at_k_stream_label_sets_as_numpy(class_id):
+    k, num_classes = 2, 5
+    labels = sc.placeholder(sc.int64, [None, 3])
+    scores = sc.placeholder(sc.float32, [None, num_classes])
+    weights = sc.placeholder(sc.float32, [None])
+    recall, recall_update = sc.metrics.recall_at_k(labels, scores, k, class_id=class_id, weights=weights)
+    precision, precision_update = sc.metrics.precision_at_k(labels, scores, k, class_id=class_id, weights=weights)
+    suffix = "" if class_id is None else f"_class{class_id}"
+    assert [v.name for v in sc.local_variables()] == [
+        f"recall_at_2{suffix}/true_positive_at_2{suffix}:0",
+        f"recall_at_2{suffix}/false_negative_at_2{suffix}:0",
+        f"precision_at_2{suffix}/true_positive_at_2{suffix}:0",
+        f"precision_at_2{suffix}/false_positive_at_2{suffix}:0",
+    ]
+    assert recall.dtype == sc.float64
+    tp = fn = fp = 0.0
+    with sc.Session() as sess:
+        sess.run(sc.local_variables_initializer())
+        assert np.isnan(sess.run(recall))  # 0 / 0 before any label, as TF1's plain division
+        for n in (6, 4):
+            lab = RNG.integers(0, num_classes + 1, [n, 3])  # repeats, and id 5 that no prediction matches
+            lab[0] = [2, 2, 2]
+            sco = RNG.integers(0, 4, [n, num_classes]).astype(np.float32)  # ties
+            w = RNG.uniform(0.5, 1.5, n).astype(np.float32)
+            feed = {labels: lab, scores: sco, weights: w}
+            got_recall, got_precision = sess.run([recall_update, precision_update], feed)
+            d_tp, d_fn, d_fp = np_set_counts(lab, sco, k, class_id, w.astype(np.float64))
+            tp, fn, fp = tp + d_tp, fn + d_fn, fp + d_fp
+            np.testing.assert_allclose(got_recall, tp / (tp + fn), rtol=1e-6)
+            np.testing.assert_allclose(got_precision, tp / (tp + fp), rtol=1e-6)
+            np.testing.assert_allclose(sess.run([recall, precision]), [tp / (tp + fn), tp / (tp + fp)], rtol=1e-6)
+
+
+def test_recall_at_k_takes_one_label_per_row_and_checks_its_arguments():
+    value, update = sc.metrics.recall_at_k(np.array([1, 0, 3]), np.eye(4, dtype=np.float32)[[1, 2, 0]], 1)
+    idx_value, idx_update = sc.metrics.recall_at_top_k(np.array([[1], [0]]), np.array([[1, 0], [2, 3]]))
+    assert [v.name for v in sc.local_variables()][2] == "recall_at_k/true_positive_at_k:0"
+    with sc.Session() as sess:
+        sess.run(sc.local_variables_initializer())
+        assert sess.run(update) == pytest.approx(1 / 3)
+        assert sess.run(idx_update) == pytest.approx(1 / 2)
+        assert sess.run([value, idx_value]) == pytest.approx([1 / 3, 1 / 2])
+    with pytest.raises(ValueError, match="k must be an int >= 1"):
+        sc.metrics.precision_at_k([1], [[0.5, 0.5]], 0)
+    with pytest.raises(TypeError, match="integer class ids"):
+        sc.metrics.recall_at_k([1.0], [[0.5, 0.5]], 1)
+    with pytest.raises(ValueError, match="Unexpected labels shape"):
+        sc.metrics.recall_at_k(np.zeros([2, 1, 1], np.int64), np.zeros([2, 3], np.float32), 1)
+
+
+# ---------------------------------------------------------------------------
 # Collections, TF1 surface, tf.estimator
 # ---------------------------------------------------------------------------
 def test_metrics_and_updates_collections():
@@ -492,6 +560,10 @@ for _name in (
     "false_negatives",
 ):
     TF1_SIGNATURES[_name] = f"{_PAIR}, weights=None, {_COLLECTIONS_AND_NAME}"
+for _name in ("recall_at_k", "precision_at_k", "sparse_precision_at_k"):
+    TF1_SIGNATURES[_name] = f"{_PAIR}, k, class_id=None, weights=None, {_COLLECTIONS_AND_NAME}"
+for _name in ("recall_at_top_k", "precision_at_top_k"):
+    TF1_SIGNATURES[_name] = f"labels, predictions_idx, k=None, class_id=None, weights=None, {_COLLECTIONS_AND_NAME}"
 for _name in ("precision", "recall", "true_positives", "false_positives", "true_negatives", "false_negatives"):
     TF1_SIGNATURES[f"{_name}_at_thresholds"] = f"{_PAIR}, thresholds, weights=None, {_COLLECTIONS_AND_NAME}"
 
@@ -504,7 +576,7 @@ def test_tf1_signatures(name):
         for p in inspect.signature(fn).parameters.values()
     )
     assert shown == TF1_SIGNATURES[name]
-    assert fn.__doc__ and f"tf.metrics.{name}" in fn.__doc__
+    assert fn.__doc__ and f"tf.metrics.{name.removeprefix('sparse_')}" in fn.__doc__
 
 
 def test_compat_v1_exports_metrics():

@@ -42,9 +42,12 @@ graph is built, TF1 squeezes or expands a trailing size-1 dimension of
 labels or weights at run time through ``tf.cond``; slimcore leaves such
 tensors as they are (give them the predictions' rank).
 
-Not here (TF1 has them): the ``*_at_k`` metrics over sets and sparse
-labels (recall_at_k, precision_at_k, average_precision_at_k and their
-top_k forms), sensitivity_at_specificity, specificity_at_sensitivity.
+recall_at_k and precision_at_k (and their top_k forms) take dense integer
+labels only (slimcore has no SparseTensor); each row's labels are a set, as
+TF1's set operations make them.
+
+Not here (TF1 has them): average_precision_at_k (and its sparse_ alias),
+sensitivity_at_specificity, specificity_at_sensitivity.
 """
 
 from __future__ import annotations
@@ -56,8 +59,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .framework import dtypes as _dtypes
-from .framework.ops import GraphKeys, Tensor, add_to_collections, control_dependencies, convert_to_tensor
-from .ops import array_ops, math_ops
+from .framework.ops import (
+    GraphKeys,
+    Tensor,
+    add_to_collections,
+    control_dependencies,
+    convert_to_tensor,
+    name_scope,
+)
+from .ops import array_ops, math_ops, nn_ops
 from .ops.script_ops import numpy_function
 from .variable_scope import variable_scope
 from .variables import Variable, assign_add
@@ -91,6 +101,11 @@ __all__ = [
     "precision_at_thresholds",
     "recall_at_thresholds",
     "auc",
+    "recall_at_k",
+    "recall_at_top_k",
+    "precision_at_k",
+    "precision_at_top_k",
+    "sparse_precision_at_k",
 ]
 
 _LOGGER = logging.getLogger("tensorflow")  # TF1's logger (tf.logging)
@@ -1196,3 +1211,281 @@ def auc(
         value = compute_auc(variables["tp"], variables["fn"], variables["tn"], variables["fp"], "value")
         update_op = compute_auc(update_ops["tp"], update_ops["fn"], update_ops["tn"], update_ops["fp"], "update_op")
         return _publish(value, update_op, metrics_collections, updates_collections)
+
+
+# ---------------------------------------------------------------------------
+# Top-k: recall_at_k, precision_at_k over label sets (dense labels)
+# ---------------------------------------------------------------------------
+def _at_k_name(name: str, k: int | None = None, class_id: int | None = None) -> str:
+    """TF1's names: "recall_at_5", "recall_at_k", "recall_at_5_class3"."""
+    name = f"{name}_at_{k}" if k is not None else f"{name}_at_k"
+    return f"{name}_class{class_id}" if class_id is not None else name
+
+
+def _maybe_expand_labels(labels: TensorLike, predictions_idx: Tensor) -> Tensor:
+    """TF1's _maybe_expand_labels (dense, static ranks): int64 labels of the
+    predictions' rank, a last dimension added when they are one rank below.
+
+    Raises:
+      TypeError: a SparseTensor or non-integer labels.
+      ValueError: another rank, or an unknown one.
+    """
+    labels = convert_to_tensor(labels, graph=predictions_idx.graph)
+    if not labels.dtype.is_integer:
+        raise TypeError(f"labels of the *_at_k metrics must be integer class ids, got {labels.dtype.name}")
+    l_rank, p_rank = labels.shape.ndims, predictions_idx.shape.ndims
+    if l_rank is None or p_rank is None:
+        raise ValueError("the *_at_k metrics need labels and predictions of known rank (slimcore)")
+    if p_rank == l_rank + 1:
+        labels = array_ops.expand_dims(labels, -1)
+    elif p_rank != l_rank:
+        raise ValueError(
+            f"Unexpected labels shape {labels.shape} for predictions shape {predictions_idx.shape}. "
+            "Predictions rank should be the same rank as labels rank or labels rank plus one ."
+        )
+    return array_ops.cast(labels, _dtypes.int64)
+
+
+def _first_occurrences(ids: Tensor) -> Tensor:
+    """bool [..., n]: ids[..., j] differs from every ids[..., j'] with j' < j
+    (the elements of each row's set, each counted once)."""
+    n = ids.shape.as_list()[-1]
+    if n is None:
+        raise ValueError(f"the *_at_k metrics need a known last dimension, got {ids.shape}")
+    same = math_ops.equal(array_ops.expand_dims(ids, -1), array_ops.expand_dims(ids, -2))
+    earlier = array_ops.constant(np.tril(np.ones([n, n], bool), -1))
+    return math_ops.logical_not(math_ops.reduce_any(math_ops.logical_and(same, earlier), axis=-1))
+
+
+def _members(ids: Tensor, of: Tensor) -> Tensor:
+    """bool [..., n]: ids[..., j] is among of[..., :] (same row)."""
+    return math_ops.reduce_any(math_ops.equal(array_ops.expand_dims(ids, -1), array_ops.expand_dims(of, -2)), axis=-1)
+
+
+def _set_count(mask: Tensor, weights: Tensor | None) -> Tensor:
+    """sum over all rows of (weighted) per-row counts of a bool [..., n] mask, float64."""
+    per_row = math_ops.reduce_sum(array_ops.cast(mask, _dtypes.float64), axis=-1)
+    if weights is not None:
+        weights = array_ops.cast(convert_to_tensor(weights, graph=per_row.graph), _dtypes.float64)
+        _assert_broadcastable(weights, per_row)
+        per_row = math_ops.multiply(per_row, weights)
+    return math_ops.reduce_sum(per_row)
+
+
+def _streaming_set_counts(
+    labels: Tensor,
+    top_k_idx: Tensor,
+    k: int | None,
+    class_id: int | None,
+    weights: TensorLike | None,
+    counts: Sequence[str],
+) -> dict:
+    """Streamed float64 counts over label sets L and predicted sets P (each
+    restricted to {class_id} when given): true_positive = |L & P|,
+    false_negative = |L - P|, false_positive = |P - L|, per row, weighted per
+    row and summed. Each is a variable named as TF1's
+    (<scope>/true_positive_at_5) with an update op.
+
+    Returns:
+      {kind: (variable, update_op)} for kind in counts.
+    """
+    label_set = _first_occurrences(labels)
+    pred_set = _first_occurrences(top_k_idx)
+    if class_id is not None:
+        label_set = math_ops.logical_and(label_set, math_ops.equal(labels, np.int64(class_id)))
+        pred_set = math_ops.logical_and(pred_set, math_ops.equal(top_k_idx, np.int64(class_id)))
+    label_hit = _members(labels, top_k_idx)
+    masks = {
+        "true_positive": math_ops.logical_and(label_set, label_hit),
+        "false_negative": math_ops.logical_and(label_set, math_ops.logical_not(label_hit)),
+        "false_positive": math_ops.logical_and(pred_set, math_ops.logical_not(_members(top_k_idx, labels))),
+    }
+    out = {}
+    for kind in counts:
+        with name_scope(None, _at_k_name(kind, k, class_id)) as scope:
+            batch_total = _set_count(masks[kind], weights)
+            variable = metric_variable([], _dtypes.float64, name=scope)
+            out[kind] = (variable, assign_add(variable, batch_total, name="update"))
+    return out
+
+
+def _at_top_k(
+    what: str,
+    other: str,
+    labels: TensorLike,
+    predictions_idx: TensorLike,
+    k: int | None,
+    class_id: int | None,
+    weights: TensorLike | None,
+    metrics_collections: Collections,
+    updates_collections: Collections,
+    scope: str,
+) -> MetricPair:
+    """tp / (tp + other) over the streamed set counts, in float64 (a plain
+    division, as TF1: NaN while both counts are 0)."""
+    predictions_idx = array_ops.cast(convert_to_tensor(predictions_idx), _dtypes.int64)
+    labels = _maybe_expand_labels(labels, predictions_idx)
+    counts = _streaming_set_counts(labels, predictions_idx, k, class_id, weights, ("true_positive", other))
+    (tp, tp_update), (count, count_update) = counts["true_positive"], counts[other]
+    tp, count = tp.value(), count.value()
+    value = math_ops.divide(tp, math_ops.add(tp, count), name=f"{what}_value")
+    update_op = math_ops.divide(tp_update, math_ops.add(tp_update, count_update), name="update")
+    return _publish(value, update_op, metrics_collections, updates_collections)
+
+
+def _check_k(k: Any, fn: str, allow_none: bool = False) -> int | None:
+    if k is None and allow_none:
+        return None
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"{fn}: k must be an int >= 1, got {k!r}")
+    return int(k)
+
+
+def recall_at_top_k(
+    labels: TensorLike,
+    predictions_idx: TensorLike,
+    k: int | None = None,
+    class_id: int | None = None,
+    weights: TensorLike | None = None,
+    metrics_collections: Collections = None,
+    updates_collections: Collections = None,
+    name: str | None = None,
+) -> MetricPair:
+    """tf.metrics.recall_at_top_k: recall_at_k from given top-k class ids.
+
+    Args:
+      labels: int [D1, ..., DN, num_labels] or [D1, ..., DN] class ids (each
+        row a set; ids matching no prediction count as false negatives).
+      predictions_idx: int [D1, ..., DN, k], the predicted class ids.
+      k: only names the metric ("recall_at_<k>"; "recall_at_k" when None).
+      class_id: restrict both sets to this class (binary recall of it).
+      weights: None, a scalar, or [D1, ..., DN] (broadcastable).
+      metrics_collections, updates_collections: as mean.
+      name: the name scope (default "recall_at_<k>[_class<id>]").
+
+    Returns:
+      (recall, update_op): float64 scalars.
+
+    Raises:
+      TypeError: non-integer labels.
+      ValueError: labels of another rank; weights that cannot be broadcast.
+    """
+    k = _check_k(k, "recall_at_top_k", allow_none=True)
+    with name_scope(name, _at_k_name("recall", k, class_id)) as scope:
+        return _at_top_k(
+            "recall",
+            "false_negative",
+            labels,
+            predictions_idx,
+            k,
+            class_id,
+            weights,
+            metrics_collections,
+            updates_collections,
+            scope,
+        )
+
+
+def recall_at_k(
+    labels: TensorLike,
+    predictions: TensorLike,
+    k: int,
+    class_id: int | None = None,
+    weights: TensorLike | None = None,
+    metrics_collections: Collections = None,
+    updates_collections: Collections = None,
+    name: str | None = None,
+) -> MetricPair:
+    """tf.metrics.recall_at_k: the fraction of label-set members among the k
+    highest-scored classes, streamed:
+
+      recall = sum_rows w |L & topk(P)| / sum_rows w (|L & topk(P)| + |L - topk(P)|)
+
+    (float64; NaN while no label has been seen, as TF1's plain division).
+    topk is tf.nn.top_k's (ties: lowest index first). With class_id c, L and
+    topk are restricted to {c}. Variables (float64 scalars, TF1's names):
+    recall_at_<k>/true_positive_at_<k>, recall_at_<k>/false_negative_at_<k>.
+
+    Args:
+      labels: int [D1, ..., DN, num_labels] or [D1, ..., DN] class ids.
+      predictions: float [D1, ..., DN, num_classes] scores.
+      k: an int >= 1, at most num_classes.
+      class_id, weights, metrics_collections, updates_collections, name: as
+        recall_at_top_k.
+
+    Returns:
+      (recall, update_op).
+
+    Raises:
+      TypeError: non-integer labels.
+      ValueError: k < 1; labels of another rank; weights that cannot be broadcast.
+    """
+    k = _check_k(k, "recall_at_k")
+    with name_scope(name, _at_k_name("recall", k, class_id)) as scope:
+        top_k_idx = nn_ops.top_k(predictions, k).indices
+        return recall_at_top_k(
+            labels, top_k_idx, k, class_id, weights, metrics_collections, updates_collections, name=scope
+        )
+
+
+def precision_at_top_k(
+    labels: TensorLike,
+    predictions_idx: TensorLike,
+    k: int | None = None,
+    class_id: int | None = None,
+    weights: TensorLike | None = None,
+    metrics_collections: Collections = None,
+    updates_collections: Collections = None,
+    name: str | None = None,
+) -> MetricPair:
+    """tf.metrics.precision_at_top_k: precision_at_k from given top-k class ids.
+
+    Args, Returns, Raises: as recall_at_top_k (default scope
+    "precision_at_<k>[_class<id>]").
+    """
+    k = _check_k(k, "precision_at_top_k", allow_none=True)
+    with name_scope(name, _at_k_name("precision", k, class_id)) as scope:
+        return _at_top_k(
+            "precision",
+            "false_positive",
+            labels,
+            predictions_idx,
+            k,
+            class_id,
+            weights,
+            metrics_collections,
+            updates_collections,
+            scope,
+        )
+
+
+def precision_at_k(
+    labels: TensorLike,
+    predictions: TensorLike,
+    k: int,
+    class_id: int | None = None,
+    weights: TensorLike | None = None,
+    metrics_collections: Collections = None,
+    updates_collections: Collections = None,
+    name: str | None = None,
+) -> MetricPair:
+    """tf.metrics.precision_at_k: the fraction of the k highest-scored
+    classes that are in the label set, streamed:
+
+      precision = sum_rows w |L & topk(P)| / sum_rows w (|L & topk(P)| + |topk(P) - L|)
+
+    (float64; NaN while both are 0, as TF1). With class_id c, both sets are
+    restricted to {c}. Variables: precision_at_<k>/true_positive_at_<k>,
+    precision_at_<k>/false_positive_at_<k>.
+
+    Args, Returns, Raises: as recall_at_k.
+    """
+    k = _check_k(k, "precision_at_k")
+    with name_scope(name, _at_k_name("precision", k, class_id)) as scope:
+        top_k_idx = nn_ops.top_k(predictions, k).indices
+        return precision_at_top_k(
+            labels, top_k_idx, k, class_id, weights, metrics_collections, updates_collections, name=scope
+        )
+
+
+sparse_precision_at_k = precision_at_k  # TF1's deprecated name (tf.metrics.sparse_precision_at_k)
