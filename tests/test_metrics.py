@@ -86,6 +86,22 @@ def test_metric_variables_are_local_named_under_the_scope_and_reset_by_the_initi
         assert sess.run(acc) == 0.0 and sess.run(acc2) == 0.0
 
 
+def test_metric_variables_need_the_local_initializer_and_stay_out_of_a_default_saver(tmp_path):
+    w = sc.Variable(np.ones([2], np.float32), name="w")
+    _, update = sc.metrics.accuracy([1, 0], sc.cast(w > 0, sc.int32))
+    saver = sc.train.Saver()
+    with sc.Session() as sess:
+        sess.run(sc.global_variables_initializer())  # TF1: leaves the metric counters out
+        with pytest.raises(errors.FailedPreconditionError, match=r"accuracy/total.*local_variables_initializer"):
+            sess.run(update)
+        sess.run(sc.local_variables_initializer())
+        assert sess.run(update) == pytest.approx(0.5)
+        path = saver.save(sess, str(tmp_path / "model"))
+    from safetensors.numpy import load_file
+
+    assert sorted(load_file(path if path.endswith(".safetensors") else path + ".safetensors")) == ["w"]
+
+
 def test_mean_broadcasts_weights_as_tf1_and_rejects_the_others():
     values = sc.placeholder(sc.float32, [4, 3])
     column = sc.placeholder(sc.float32, [4, 1])
