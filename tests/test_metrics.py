@@ -393,6 +393,47 @@ def test_auc_roc_is_close_to_the_exact_area_and_checks_its_arguments(caplog):
     assert "careful_interpolation" in caplog.text
 
 
+def np_rate_at_rate(kind, lab, pred, w, target, num_thresholds=200):
+    inner = [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)]
+    c = np_at_thresholds(lab, pred, w, [-1e-7, *inner, 1.0 + 1e-7])
+    tp, fn, tn, fp = c["tp"], c["fn"], c["tn"], c["fp"]
+    if kind == "sensitivity_at_specificity":
+        i = np.argmin(np.abs(tn / (tn + fp + 1e-7) - target))  # first on ties
+        return tp[i] / (tp[i] + fn[i] + 1e-7)
+    distance = np.abs(tp / (tp + fn + 1e-7) - target)
+    i = np.flatnonzero(distance == distance.min())[-1]  # last on ties
+    return tn[i] / (tn[i] + fp[i] + 1e-7)
+
+
+@pytest.mark.parametrize(
+    "kind, target, num_thresholds",
+    [
+        ("sensitivity_at_specificity", 0.7, 200),
+        ("sensitivity_at_specificity", 0.5, 5),
+        ("specificity_at_sensitivity", 0.8, 200),
+        ("specificity_at_sensitivity", 1.0, 5),
+    ],
+)
+def test_rate_at_rate_streams_as_tf1_formula(kind, target, num_thresholds):
+    labels = sc.placeholder(sc.bool, [None])
+    predictions = sc.placeholder(sc.float32, [None])
+    value, update = getattr(sc.metrics, kind)(labels, predictions, target, num_thresholds=num_thresholds)
+    assert sc.local_variables()[0].name == f"{kind}/true_positives:0"
+    seen_lab, seen_pred = np.zeros(0, bool), np.zeros(0, np.float32)
+    batches = []
+    for n in (30, 17):
+        lab = RNG.integers(0, 2, n).astype(bool)
+        batches.append((lab, np.clip(RNG.normal(0.4 + 0.2 * lab, 0.2), 0, 1).astype(np.float32)))
+    for (updated, got), (lab, pred) in zip(
+        stream(value, update, [{labels: a, predictions: b} for a, b in batches]), batches
+    ):
+        seen_lab, seen_pred = np.concatenate([seen_lab, lab]), np.concatenate([seen_pred, pred])
+        want = np_rate_at_rate(kind, seen_lab, seen_pred, np.ones_like(seen_pred), target, num_thresholds)
+        np.testing.assert_allclose([updated, got], [want, want], rtol=1e-5)
+    with pytest.raises(ValueError, match=r"must be in the range \[0, 1\]"):
+        getattr(sc.metrics, kind)(labels, predictions, 1.5)
+
+
 # ---------------------------------------------------------------------------
 # Confusion matrix: mean IoU, per-class accuracy
 # ---------------------------------------------------------------------------
@@ -563,6 +604,8 @@ TF1_SIGNATURES = {
     "mean_relative_error": f"{_PAIR}, normalizer, weights=None, {_COLLECTIONS_AND_NAME}",
     "mean_cosine_distance": f"{_PAIR}, dim, weights=None, {_COLLECTIONS_AND_NAME}",
     "percentage_below": f"values, threshold, weights=None, {_COLLECTIONS_AND_NAME}",
+    "sensitivity_at_specificity": f"{_PAIR}, specificity, weights=None, num_thresholds=200, {_COLLECTIONS_AND_NAME}",
+    "specificity_at_sensitivity": f"{_PAIR}, sensitivity, weights=None, num_thresholds=200, {_COLLECTIONS_AND_NAME}",
 }
 for _name in (
     "mean_absolute_error",

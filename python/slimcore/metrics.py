@@ -46,8 +46,7 @@ recall_at_k and precision_at_k (and their top_k forms) take dense integer
 labels only (slimcore has no SparseTensor); each row's labels are a set, as
 TF1's set operations make them.
 
-Not here (TF1 has them): average_precision_at_k (and its sparse_ alias),
-sensitivity_at_specificity, specificity_at_sensitivity.
+Not here (TF1 has it): average_precision_at_k (and its sparse_ alias).
 """
 
 from __future__ import annotations
@@ -101,6 +100,8 @@ __all__ = [
     "precision_at_thresholds",
     "recall_at_thresholds",
     "auc",
+    "sensitivity_at_specificity",
+    "specificity_at_sensitivity",
     "recall_at_k",
     "recall_at_top_k",
     "precision_at_k",
@@ -1211,6 +1212,124 @@ def auc(
         value = compute_auc(variables["tp"], variables["fn"], variables["tn"], variables["fp"], "value")
         update_op = compute_auc(update_ops["tp"], update_ops["fn"], update_ops["tn"], update_ops["fp"], "update_op")
         return _publish(value, update_op, metrics_collections, updates_collections)
+
+
+def _rate_at_rate(
+    kind: str,
+    labels: TensorLike,
+    predictions: TensorLike,
+    target: float,
+    weights: TensorLike | None,
+    num_thresholds: int,
+    metrics_collections: Collections,
+    updates_collections: Collections,
+    name: str | None,
+) -> MetricPair:
+    """sensitivity_at_specificity / specificity_at_sensitivity: the one rate
+    at the threshold whose other rate is nearest the target (TF1's rules
+    for ties: argmin's first index for the former, the last for the latter)."""
+    given = "specificity" if kind == "sensitivity_at_specificity" else "sensitivity"
+    if isinstance(target, bool) or not isinstance(target, (int, float, np.floating, np.integer)):
+        raise TypeError(f"{kind}: `{given}` must be a number in [0, 1], got {target!r}")
+    if target < 0 or target > 1:
+        raise ValueError(f"`{given}` must be in the range [0, 1].")
+    if isinstance(num_thresholds, bool) or not isinstance(num_thresholds, (int, np.integer)) or num_thresholds < 2:
+        raise ValueError(f"{kind}: num_thresholds must be an int >= 2, got {num_thresholds!r}")
+    kepsilon = 1e-7
+    thresholds = [-kepsilon, *((i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)), 1 + kepsilon]
+    with variable_scope(name, kind, (predictions, labels, weights)):
+        variables, update_ops = _confusion_matrix_at_thresholds(labels, predictions, thresholds, weights)
+
+        def compute(counts: dict, op_name: str) -> Tensor:
+            tp, fn, tn, fp = (convert_to_tensor(counts[key]) for key in ("tp", "fn", "tn", "fp"))
+            if kind == "sensitivity_at_specificity":
+                specificities = math_ops.divide(tn, tn + fp + kepsilon)
+                index = array_ops.cast(math_ops.argmin(math_ops.abs(specificities - target), 0), _dtypes.int32)
+                return math_ops.divide(tp[index], tp[index] + fn[index] + kepsilon, name=op_name)
+            distance = math_ops.abs(math_ops.divide(tp, tp + fn + kepsilon) - target)
+            at_min = array_ops.cast(math_ops.equal(distance, math_ops.reduce_min(distance)), _dtypes.int64)
+            index = array_ops.cast(math_ops.argmax(math_ops.cumsum(at_min), 0), _dtypes.int32)
+            return math_ops.divide(tn[index], tn[index] + fp[index] + kepsilon, name=op_name)
+
+        return _publish(
+            compute(variables, "value"), compute(update_ops, "update_op"), metrics_collections, updates_collections
+        )
+
+
+def sensitivity_at_specificity(
+    labels: TensorLike,
+    predictions: TensorLike,
+    specificity: float,
+    weights: TensorLike | None = None,
+    num_thresholds: int = 200,
+    metrics_collections: Collections = None,
+    updates_collections: Collections = None,
+    name: str | None = None,
+) -> MetricPair:
+    """tf.metrics.sensitivity_at_specificity: tp / (tp + fn + 1e-7) at the
+    threshold i* = argmin_i |tn_i / (tn_i + fp_i + 1e-7) - specificity| (the
+    first on ties), over auc's thresholds for num_thresholds. Variables:
+    sensitivity_at_specificity/{true_positives, false_negatives,
+    true_negatives, false_positives}.
+
+    Args:
+      labels: a tensor of the predictions' shape (cast to bool).
+      predictions: floats in [0, 1].
+      specificity: the target specificity, in [0, 1].
+      weights: None, a scalar, or a tensor broadcastable to predictions.
+      num_thresholds: n >= 2 thresholds, as auc.
+      metrics_collections, updates_collections: as mean.
+      name: the variable scope (default "sensitivity_at_specificity").
+
+    Returns:
+      (sensitivity, update_op): float32 scalars.
+
+    Raises:
+      TypeError, ValueError: a specificity outside [0, 1]; num_thresholds < 2.
+      InvalidArgumentError: (run time) a prediction outside [0, 1].
+    """
+    return _rate_at_rate(
+        "sensitivity_at_specificity",
+        labels,
+        predictions,
+        specificity,
+        weights,
+        num_thresholds,
+        metrics_collections,
+        updates_collections,
+        name,
+    )
+
+
+def specificity_at_sensitivity(
+    labels: TensorLike,
+    predictions: TensorLike,
+    sensitivity: float,
+    weights: TensorLike | None = None,
+    num_thresholds: int = 200,
+    metrics_collections: Collections = None,
+    updates_collections: Collections = None,
+    name: str | None = None,
+) -> MetricPair:
+    """tf.metrics.specificity_at_sensitivity: tn / (tn + fp + 1e-7) at the
+    threshold whose sensitivity tp_i / (tp_i + fn_i + 1e-7) is nearest the
+    target, the last such threshold on ties (TF1's cumsum/argmax). Variables:
+    specificity_at_sensitivity/{true_positives, ...}.
+
+    Args, Returns, Raises: as sensitivity_at_specificity, with the target
+    sensitivity in [0, 1].
+    """
+    return _rate_at_rate(
+        "specificity_at_sensitivity",
+        labels,
+        predictions,
+        sensitivity,
+        weights,
+        num_thresholds,
+        metrics_collections,
+        updates_collections,
+        name,
+    )
 
 
 # ---------------------------------------------------------------------------
