@@ -665,3 +665,54 @@ def test_estimator_names_raise_an_import_error_pointing_to_slim_learning_and_ker
     with pytest.raises(ImportError):
         hasattr(tf.estimator, "RunConfig")  # loud, not False
     assert not hasattr(tf.estimator, "__path__")  # dunders stay plain misses for importlib and inspect
+
+
+def test_tf1_eval_loop_after_training_a_slim_model():
+    """A TF1 program: train a slim classifier, then stream tf.metrics over
+    evaluation batches; the values equal numpy's on the fetched outputs."""
+    slim = tf.contrib.slim
+    x = tf.placeholder(tf.float32, [None, 4])
+    y = tf.placeholder(tf.int64, [None])
+    hidden = slim.fully_connected(x, 8, weights_regularizer=slim.l2_regularizer(1e-3))
+    logits = slim.fully_connected(hidden, 3, activation_fn=None)
+    tf.losses.sparse_softmax_cross_entropy(y, logits)
+    train_op = slim.learning.create_train_op(tf.losses.get_total_loss(), tf.train.AdamOptimizer(0.05))
+    predicted = tf.argmax(logits, 1)
+    probability_of_1 = tf.nn.softmax(logits)[:, 1]
+    names_to_values, names_to_updates = slim.metrics.aggregate_metric_map(
+        {
+            "accuracy": tf.metrics.accuracy(y, predicted),
+            "auc_class1": tf.metrics.auc(tf.equal(y, 1), probability_of_1),
+            "mean_iou": tf.metrics.mean_iou(y, predicted, 3),
+            "recall_at_2": tf.metrics.recall_at_k(y, logits, 2),
+        }
+    )
+    centers = RNG.normal(size=[3, 4]) * 3
+
+    def batch(n):
+        labels = RNG.integers(0, 3, n)
+        return (centers[labels] + RNG.normal(size=[n, 4])).astype(np.float32), labels
+
+    with tf.Session() as sess:
+        sess.run([tf.global_variables_initializer(), tf.local_variables_initializer()])
+        for _ in range(30):
+            xs, ys = batch(32)
+            sess.run(train_op, {x: xs, y: ys})
+        outputs = []
+        for n in (10, 7, 12):
+            xs, ys = batch(n)
+            _, out_logits, out_p1 = sess.run([names_to_updates, logits, probability_of_1], {x: xs, y: ys})
+            outputs.append((ys, out_logits, out_p1))
+        got = sess.run(names_to_values)
+    ys = np.concatenate([o[0] for o in outputs])
+    out_logits = np.concatenate([o[1] for o in outputs])
+    p1 = np.concatenate([o[2] for o in outputs])  # the engine's softmax: thresholds compare the same floats
+    pred = out_logits.argmax(1)
+    np.testing.assert_allclose(p1, np.exp(out_logits[:, 1]) / np.exp(out_logits).sum(1), rtol=1e-5)
+    cm = np_confusion(ys, pred, 3, np.ones(len(ys)))
+    np.testing.assert_allclose(got["accuracy"], np.mean(pred == ys), rtol=1e-6)
+    assert got["accuracy"] > 0.8  # the model learnt: the metrics measure something real
+    np.testing.assert_allclose(got["auc_class1"], np_auc(ys == 1, p1, np.ones(len(ys))), rtol=1e-4)
+    np.testing.assert_allclose(got["mean_iou"], np_mean_iou(cm), rtol=1e-6)
+    top2 = np.argsort(-out_logits, axis=1, kind="stable")[:, :2]
+    np.testing.assert_allclose(got["recall_at_2"], np.mean([t in row for t, row in zip(ys, top2)]), rtol=1e-6)
