@@ -564,6 +564,40 @@ def test_recall_and_precision_at_k_stream_label_sets_as_numpy(class_id):
             np.testing.assert_allclose(sess.run([recall, precision]), [tp / (tp + fn), tp / (tp + fp)], rtol=1e-6)
 
 
+def np_average_precision(labels, scores, k):
+    top = np.argsort(-scores, axis=-1, kind="stable")[:, :k]
+    out = []
+    for row_labels, row_top in zip(labels, top):
+        relevant = np.array([t in set(row_labels.tolist()) for t in row_top], float)
+        precision = np.cumsum(relevant) / np.arange(1, k + 1)
+        out.append(np.sum(precision * relevant) / min(labels.shape[-1], k))
+    return np.array(out)
+
+
+def test_average_precision_at_k_streams_as_numpy():
+    k = 3
+    labels = sc.placeholder(sc.int64, [None, 2])
+    scores = sc.placeholder(sc.float32, [None, 6])
+    weights = sc.placeholder(sc.float32, [None])
+    value, update = sc.metrics.average_precision_at_k(labels, scores, k, weights=weights)
+    assert [v.name for v in sc.local_variables()] == ["average_precision_at_3/max:0", "average_precision_at_3/total:0"]
+    assert sc.metrics.sparse_average_precision_at_k is sc.metrics.average_precision_at_k
+    total = weight_sum = 0.0
+    with sc.Session() as sess:
+        sess.run(sc.local_variables_initializer())
+        assert sess.run(value) == 0.0  # div_no_nan before any row
+        for n in (5, 3):
+            lab = RNG.integers(0, 6, [n, 2])
+            sco = RNG.uniform(size=[n, 6]).astype(np.float32)
+            w = RNG.uniform(0.5, 1.5, n).astype(np.float32)
+            got = sess.run(update, {labels: lab, scores: sco, weights: w})
+            total += np.sum(w * np_average_precision(lab, sco, k))
+            weight_sum += np.sum(w)
+            np.testing.assert_allclose([got, sess.run(value)], [total / weight_sum] * 2, rtol=1e-6)
+    with pytest.raises(ValueError, match="Invalid k=0"):
+        sc.metrics.average_precision_at_k(labels, scores, 0)
+
+
 def test_recall_at_k_takes_one_label_per_row_and_checks_its_arguments():
     value, update = sc.metrics.recall_at_k(np.array([1, 0, 3]), np.eye(4, dtype=np.float32)[[1, 2, 0]], 1)
     idx_value, idx_update = sc.metrics.recall_at_top_k(np.array([[1], [0]]), np.array([[1, 0], [2, 3]]))
@@ -619,6 +653,8 @@ for _name in (
     "false_negatives",
 ):
     TF1_SIGNATURES[_name] = f"{_PAIR}, weights=None, {_COLLECTIONS_AND_NAME}"
+for _name in ("average_precision_at_k", "sparse_average_precision_at_k"):
+    TF1_SIGNATURES[_name] = f"{_PAIR}, k, weights=None, {_COLLECTIONS_AND_NAME}"
 for _name in ("recall_at_k", "precision_at_k", "sparse_precision_at_k"):
     TF1_SIGNATURES[_name] = f"{_PAIR}, k, class_id=None, weights=None, {_COLLECTIONS_AND_NAME}"
 for _name in ("recall_at_top_k", "precision_at_top_k"):

@@ -45,8 +45,6 @@ tensors as they are (give them the predictions' rank).
 recall_at_k and precision_at_k (and their top_k forms) take dense integer
 labels only (slimcore has no SparseTensor); each row's labels are a set, as
 TF1's set operations make them.
-
-Not here (TF1 has it): average_precision_at_k (and its sparse_ alias).
 """
 
 from __future__ import annotations
@@ -107,6 +105,8 @@ __all__ = [
     "precision_at_k",
     "precision_at_top_k",
     "sparse_precision_at_k",
+    "average_precision_at_k",
+    "sparse_average_precision_at_k",
 ]
 
 _LOGGER = logging.getLogger("tensorflow")  # TF1's logger (tf.logging)
@@ -1438,7 +1438,6 @@ def _at_top_k(
     weights: TensorLike | None,
     metrics_collections: Collections,
     updates_collections: Collections,
-    scope: str,
 ) -> MetricPair:
     """tp / (tp + other) over the streamed set counts, in float64 (a plain
     division, as TF1: NaN while both counts are 0)."""
@@ -1490,7 +1489,7 @@ def recall_at_top_k(
       ValueError: labels of another rank; weights that cannot be broadcast.
     """
     k = _check_k(k, "recall_at_top_k", allow_none=True)
-    with name_scope(name, _at_k_name("recall", k, class_id)) as scope:
+    with name_scope(name, _at_k_name("recall", k, class_id)):
         return _at_top_k(
             "recall",
             "false_negative",
@@ -1501,7 +1500,6 @@ def recall_at_top_k(
             weights,
             metrics_collections,
             updates_collections,
-            scope,
         )
 
 
@@ -1563,7 +1561,7 @@ def precision_at_top_k(
     "precision_at_<k>[_class<id>]").
     """
     k = _check_k(k, "precision_at_top_k", allow_none=True)
-    with name_scope(name, _at_k_name("precision", k, class_id)) as scope:
+    with name_scope(name, _at_k_name("precision", k, class_id)):
         return _at_top_k(
             "precision",
             "false_positive",
@@ -1574,7 +1572,6 @@ def precision_at_top_k(
             weights,
             metrics_collections,
             updates_collections,
-            scope,
         )
 
 
@@ -1608,3 +1605,76 @@ def precision_at_k(
 
 
 sparse_precision_at_k = precision_at_k  # TF1's deprecated name (tf.metrics.sparse_precision_at_k)
+
+
+def average_precision_at_k(
+    labels: TensorLike,
+    predictions: TensorLike,
+    k: int,
+    weights: TensorLike | None = None,
+    metrics_collections: Collections = None,
+    updates_collections: Collections = None,
+    name: str | None = None,
+) -> MetricPair:
+    """tf.metrics.average_precision_at_k: the streamed weighted mean over rows
+    of average precision at k,
+
+      AP = sum_{i<=k} P_i rel_i / min(num_labels, k),  P_i = (sum_{j<=i} rel_j) / i,
+
+    rel_i = 1 when the i-th highest-scored class (tf.nn.top_k) is in the row's
+    labels; num_labels is the labels' last dimension (TF 1.15's rule for
+    dense labels). value = div_no_nan(total, max), total += sum w AP,
+    max += sum w (the number of rows without weights); float64 variables
+    average_precision_at_<k>/total and average_precision_at_<k>/max.
+
+    Args:
+      labels: int [D1, ..., DN, num_labels] or [D1, ..., DN] class ids.
+      predictions: float [D1, ..., DN, num_classes] scores.
+      k: an int >= 1, at most num_classes.
+      weights: None, a scalar, or [D1, ..., DN] (broadcastable).
+      metrics_collections, updates_collections: as mean.
+      name: the name scope (default "average_precision_at_<k>").
+
+    Returns:
+      (mean_average_precision, update_op): float64 scalars.
+
+    Raises:
+      TypeError: non-integer labels.
+      ValueError: k < 1; labels of another rank or an unknown last dimension;
+        weights that cannot be broadcast.
+    """
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"Invalid k={k}")
+    k = int(k)
+    with name_scope(name, _at_k_name("average_precision", k)):
+        predictions_idx = array_ops.cast(nn_ops.top_k(predictions, k).indices, _dtypes.int64)
+        labels = _maybe_expand_labels(labels, predictions_idx)
+        num_labels = labels.shape.as_list()[-1]
+        if num_labels is None:
+            raise ValueError(f"average_precision_at_k: labels need a known last dimension, got {labels.shape}")
+        relevant = array_ops.cast(_members(predictions_idx, labels), _dtypes.float64)  # rel_i, [..., k]
+        precision_per_k = math_ops.divide(
+            math_ops.cumsum(relevant, axis=-1), np.arange(1, k + 1, dtype=np.float64), name="precision_per_k"
+        )
+        precision_sum = math_ops.reduce_sum(math_ops.multiply(precision_per_k, relevant), axis=-1)
+        average_precision = math_ops.divide(precision_sum, float(min(num_labels, k)))
+        if weights is None:
+            batch_max = array_ops.cast(array_ops.size(average_precision), _dtypes.float64)
+        else:
+            weights = _broadcast_weights(
+                array_ops.cast(convert_to_tensor(weights, graph=labels.graph), _dtypes.float64), average_precision
+            )
+            average_precision = math_ops.multiply(average_precision, weights)
+            batch_max = math_ops.reduce_sum(weights)
+        with name_scope(None, "max") as max_scope:
+            max_var = metric_variable([], _dtypes.float64, name=max_scope)
+            max_update = assign_add(max_var, batch_max, name="update")
+        with name_scope(None, "total") as total_scope:
+            total_var = metric_variable([], _dtypes.float64, name=total_scope)
+            total_update = assign_add(total_var, math_ops.reduce_sum(average_precision), name="update")
+        value = math_ops.div_no_nan(total_var.value(), max_var.value(), name="mean")
+        update_op = math_ops.div_no_nan(total_update, max_update, name="update_op")
+        return _publish(value, update_op, metrics_collections, updates_collections)
+
+
+sparse_average_precision_at_k = average_precision_at_k  # TF1's deprecated name
