@@ -33,7 +33,8 @@ bool VariableStore::initialized(int node) const {
 const Tensor& VariableStore::value(int node) const {
   if (!initialized(node))
     throw FailedPrecondition("Attempting to use uninitialized value " + graph_.node(node).name +
-                             ": run its initializer first (global_variables_initializer())");
+                             ": run its initializer first (global_variables_initializer(), and "
+                             "local_variables_initializer() for local variables such as tf.metrics' counters)");
   return values_.at(node);
 }
 

@@ -24,6 +24,7 @@ from . import (
     keras,  # after the modules it builds on
     layers,
     losses,
+    metrics,
     nn,
     regularizers,
     train,
@@ -261,6 +262,7 @@ __all__ = sorted(
         "keras",
         "layers",
         "losses",
+        "metrics",
         "nn",
         "regularizers",
         "train",

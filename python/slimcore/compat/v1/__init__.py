@@ -17,6 +17,8 @@ What is where (each name is slimcore's own object, re-exported):
 ``tf.losses``              slimcore.losses (every tf.losses function, Reduction,
                            get_regularization_loss(es), get_total_loss)
 ``tf.nn``                  slimcore.nn
+``tf.metrics``             slimcore.metrics (streaming metrics: value and
+                           update op over LOCAL_VARIABLES)
 ``tf.train``               slimcore.train (TF1 optimizers, schedules, Saver...)
 ``tf.layers``              slimcore.layers (dense, conv2d, flatten, dropout, pools)
 ``tf.initializers``        TF1's short names (zeros, glorot_uniform, he_normal...)
@@ -43,6 +45,9 @@ What is where (each name is slimcore's own object, re-exported):
                            as TF1: absl's own
 ``tf.logging``             TF1's logging functions over Python's logging
                            (logger "tensorflow"); ``tf.get_logger``
+``tf.estimator``           not supported: each of its names raises
+                           EstimatorNotSupportedError (an ImportError) pointing
+                           to slim.learning and keras
 ``tf.__version__``         ``"1.15.0+slimcore"`` (also ``tf.VERSION`` and
                            ``tf.version.VERSION``)
 =========================  ====================================================
@@ -71,6 +76,7 @@ from slimcore import (
     keras,
     layers,
     losses,
+    metrics,
     nn,
     regularizers,
     train,
@@ -110,7 +116,7 @@ for _name in _slimcore.__all__:
 
 # TF 1.13+'s namespaces; after the loop above so that they alias the same
 # (auto-packing) functions as tf.* (`tf.math.add_n is tf.add_n`).
-from . import app, compat, data, flags, gfile, io, logging, math, random, version  # noqa: E402
+from . import app, compat, data, estimator, flags, gfile, io, logging, math, random, version  # noqa: E402
 from .logging import get_logger  # noqa: E402  (tf.get_logger, TF 1.14+)
 
 # The version TF1 programs branch on (`if tf.__version__ < "1.13"`,
@@ -121,7 +127,7 @@ __version__ = version.VERSION
 VERSION = version.VERSION
 
 # `import slimcore.compat.v1.losses` (and the other submodules) as TF1 allows.
-for _sub in ("losses", "nn", "train", "layers", "errors", "keras"):
+for _sub in ("losses", "metrics", "nn", "train", "layers", "errors", "keras"):
     _sys.modules.setdefault(f"{__name__}.{_sub}", globals()[_sub])
 for _sub in (
     "models",
@@ -144,11 +150,13 @@ __all__ = sorted(
         "keras",
         "layers",
         "losses",
+        "metrics",
         "nn",
         "nest",
         "train",
         "errors",
         "compat",
+        "estimator",
         "math",
         "random",
         "gfile",
