@@ -41,7 +41,7 @@ def build_model(rows, is_training):
     with tf.variable_scope("classifier", regularizer=regularizer):
         cell = tf.nn.rnn_cell.LSTMCell(FLAGS.units)
         _, state = tf.nn.dynamic_rnn(cell, rows, dtype=tf.float32)
-        net = tf.layers.batch_normalization(state.h, training=is_training)
+        net = tf.layers.batch_normalization(state.h, momentum=0.9, training=is_training)
         net = tf.layers.dropout(net, rate=0.2, training=is_training)
         return tf.layers.dense(net, 10, kernel_regularizer=regularizer)
 
