@@ -172,9 +172,7 @@ def unit_norm(inputs: TensorLike, dim: int, epsilon: float = 1e-7, scope: str | 
         rank = len(_dims(inputs, "unit_norm"))
         if isinstance(dim, bool) or not isinstance(dim, int) or not 0 <= dim < rank:
             raise ValueError(f"unit_norm: dim must be in the range [0, {rank}), got {dim!r}")
-        lengths = math_ops.sqrt(
-            math_ops.add(epsilon, math_ops.reduce_sum(math_ops.square(inputs), dim, keepdims=True))
-        )
+        lengths = math_ops.sqrt(math_ops.add(epsilon, math_ops.reduce_sum(math_ops.square(inputs), dim, keepdims=True)))
         return math_ops.divide(inputs, lengths)
 
 

@@ -189,9 +189,8 @@ def local_variable(
 ) -> Variable:
     """slim.local_variable: Variable(initial_value, trainable=False,
     collections=[LOCAL_VARIABLES]) -- initialised by local_variables_initializer."""
-    return Variable(
-        initial_value, trainable=False, collections=[GraphKeys.LOCAL_VARIABLES], validate_shape=validate_shape, name=name
-    )
+    collections = [GraphKeys.LOCAL_VARIABLES]
+    return Variable(initial_value, trainable=False, collections=collections, validate_shape=validate_shape, name=name)
 
 
 def global_variable(
@@ -199,9 +198,8 @@ def global_variable(
 ) -> Variable:
     """slim.global_variable: Variable(initial_value, trainable=False,
     collections=[GLOBAL_VARIABLES])."""
-    return Variable(
-        initial_value, trainable=False, collections=[GraphKeys.GLOBAL_VARIABLES], validate_shape=validate_shape, name=name
-    )
+    collections = [GraphKeys.GLOBAL_VARIABLES]
+    return Variable(initial_value, trainable=False, collections=collections, validate_shape=validate_shape, name=name)
 
 
 # ---- finding variables -------------------------------------------------------------------
@@ -383,7 +381,9 @@ def _name_to_variable(var_list: Sequence[Variable] | dict, fn: str) -> dict:
     return {v.op.name: v for v in var_list}
 
 
-def assign_from_checkpoint(model_path: str, var_list: Sequence[Variable] | dict, ignore_missing_vars: bool = False) -> tuple:
+def assign_from_checkpoint(
+    model_path: str, var_list: Sequence[Variable] | dict, ignore_missing_vars: bool = False
+) -> tuple:
     """slim.assign_from_checkpoint: (assign_op, feed_dict) that set the
     variables of `var_list` (a list: checkpoint names are op names; or a dict
     {checkpoint name: variable}) to the checkpoint's values, read now.
@@ -453,4 +453,3 @@ def assign_from_checkpoint_fn(
         saver.restore(session, model_path)
 
     return callback
-

@@ -35,6 +35,21 @@ from ....slim.layers import (
     separable_convolution2d,
     stack,
 )
+from ....slim.normalization import group_norm, instance_norm, layer_norm
+from ....slim.simple_layers import (
+    bias_add,
+    elu,
+    images_to_sequence,
+    linear,
+    maxout,
+    one_hot_encoding,
+    relu,
+    relu6,
+    scale_gradient,
+    sequence_to_images,
+    softmax,
+    unit_norm,
+)
 
 __all__ = [
     "avg_pool2d",
@@ -51,6 +66,21 @@ __all__ = [
     "separable_conv2d",
     "separable_convolution2d",
     "stack",
+    "bias_add",
+    "elu",
+    "group_norm",
+    "images_to_sequence",
+    "instance_norm",
+    "layer_norm",
+    "linear",
+    "maxout",
+    "one_hot_encoding",
+    "relu",
+    "relu6",
+    "scale_gradient",
+    "sequence_to_images",
+    "softmax",
+    "unit_norm",
     "l1_regularizer",
     "l2_regularizer",
     "l1_l2_regularizer",
