@@ -235,3 +235,87 @@ def test_the_names_are_in_tf_contrib_layers():
     for name in ("layer_norm", "group_norm", "instance_norm", "bias_add", "softmax", "unit_norm", "maxout", "relu"):
         assert getattr(tfv1.contrib.layers, name) is getattr(slim, name)
     assert run_op(lambda t: tfv1.contrib.layers.softmax(t), [np.zeros((1, 2), np.float32)]).tolist() == [[0.5, 0.5]]
+
+
+# ---- convolution, conv2d_in_plane, pool ----------------------------------------------------------
+def _conv1d_valid(x, w, stride=1, rate=1):
+    k = w.shape[0]
+    span = (k - 1) * rate + 1
+    out_w = (x.shape[1] - span) // stride + 1
+    return np.stack(
+        [np.einsum("nkc,kco->no", x[:, i * stride : i * stride + span : rate], w) for i in range(out_w)],
+        axis=1,
+    )
+
+
+@pytest.mark.parametrize("stride,rate", [(1, 1), (2, 1), (1, 2)])
+def test_convolution_on_rank_3_is_a_1d_convolution(stride, rate):
+    x = RNG.standard_normal((2, 9, 3)).astype(np.float32)
+    w = RNG.standard_normal((3, 3, 4)).astype(np.float32)
+    with tf.Graph().as_default():
+        y = slim.convolution(
+            tf.constant(x),
+            4,
+            3,
+            stride=stride,
+            rate=rate,
+            padding="VALID",
+            activation_fn=None,
+            weights_initializer=tf.constant_initializer(w),
+            biases_initializer=tf.constant_initializer(0.5),
+        )
+        assert [v.op.name for v in tf.trainable_variables()] == ["Conv/weights", "Conv/biases"]
+        got = _run(y)
+    np.testing.assert_allclose(got, _conv1d_valid(x, w, stride, rate) + 0.5, rtol=1e-5, atol=1e-5)
+
+
+def test_convolution_on_rank_4_is_conv2d_and_convolution1d_has_its_own_arg_scope():
+    with tf.Graph().as_default():
+        with slim.arg_scope([slim.convolution1d], weights_lr_mult=3.0):
+            slim.convolution1d(tf.zeros([1, 5, 2]), 2, 3, scope="c1")
+            slim.convolution(tf.zeros([1, 5, 2]), 2, 3, scope="c")
+        with slim.arg_scope([slim.convolution], weights_decay=0.0):
+            y = slim.convolution(tf.zeros([1, 4, 4, 2]), 3, [2, 2], scope="c2")
+        assert y.shape.as_list() == [1, 4, 4, 3]
+        assert slim.get_unique_variable("c1/weights").lr_mult == 3.0
+        assert slim.get_unique_variable("c/weights").lr_mult is None
+        assert slim.get_unique_variable("c2/weights").weight_decay == 0.0
+        assert slim.conv1d is slim.convolution1d
+        with pytest.raises(ValueError, match="conv_dims=1 needs inputs of rank 3"):
+            slim.convolution(tf.zeros([1, 4, 4, 2]), 3, 2, conv_dims=1)
+        with pytest.raises(ValueError, match=r"rank 3 \(1-D\) or 4"):
+            slim.convolution(tf.zeros([1, 4]), 3, 2)
+
+
+def test_conv2d_in_plane_applies_one_kernel_to_every_channel():
+    x = RNG.standard_normal((2, 4, 4, 3)).astype(np.float32)
+    k = RNG.standard_normal((2, 2, 1, 1)).astype(np.float32)
+    with tf.Graph().as_default():
+        y = slim.conv2d_in_plane(
+            tf.constant(x), [2, 2], padding="VALID", activation_fn=None, weights_initializer=tf.constant_initializer(k)
+        )
+        shapes = [(v.op.name, v.shape.as_list()) for v in tf.trainable_variables()]
+        got = _run(y)
+    assert shapes == [("ConvInPlane/weights", [2, 2, 1, 1]), ("ConvInPlane/biases", [3])]
+    want = sum(x[:, i : i + 3, j : j + 3, :] * k[i, j, 0, 0] for i in range(2) for j in range(2))
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_pool_max_and_avg_in_1d_and_2d():
+    x = RNG.standard_normal((2, 5, 5, 3)).astype(np.float32)
+    x1 = RNG.standard_normal((2, 6, 3)).astype(np.float32)
+    with tf.Graph().as_default():
+        p_max = slim.pool(tf.constant(x), [2, 2], "MAX", stride=2)
+        p_avg = slim.pool(tf.constant(x), 2, "AVG", padding="SAME", stride=2)
+        p_1d = slim.pool(tf.constant(x1), 3, "MAX", stride=3)
+        assert p_max.op.name.startswith("max_pool/") and p_avg.op.name.startswith("avg_pool/")
+        got_max, got_avg, got_1d = _run([p_max, p_avg, p_1d])
+        with pytest.raises(ValueError, match="pooling_type must be 'MAX' or 'AVG'"):
+            slim.pool(tf.constant(x), 2, "max")
+    np.testing.assert_array_equal(got_max, x[:, :4, :4].reshape(2, 2, 2, 2, 2, 3).max(axis=(2, 4)))
+    padded_mean = np.stack(
+        [np.stack([x[:, i : i + 2, j : j + 2].mean(axis=(1, 2)) for j in range(0, 5, 2)], 1) for i in range(0, 5, 2)],
+        1,
+    )
+    np.testing.assert_allclose(got_avg, padded_mean, rtol=1e-6)
+    np.testing.assert_array_equal(got_1d, x1.reshape(2, 2, 3, 3).max(axis=2))

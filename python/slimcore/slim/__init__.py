@@ -20,6 +20,7 @@ from .arg_scope import (
     current_arg_scope,
     has_arg_scope,
 )
+from .convolution import conv1d, conv2d_in_plane, convolution, convolution1d, pool
 from .layers import (
     avg_pool2d,
     batch_norm,
@@ -95,6 +96,11 @@ __all__ = [
     "separable_convolution2d",
     "stack",
     "bias_add",
+    "conv1d",
+    "conv2d_in_plane",
+    "convolution",
+    "convolution1d",
+    "pool",
     "elu",
     "group_norm",
     "images_to_sequence",

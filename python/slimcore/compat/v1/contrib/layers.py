@@ -19,6 +19,7 @@ from __future__ import annotations
 from ....initializers import contrib_variance_scaling_initializer as variance_scaling_initializer
 from ....initializers import xavier_initializer, xavier_initializer_conv2d
 from ....regularizers import apply_regularization, l1_l2_regularizer, l1_regularizer, l2_regularizer, sum_regularizer
+from ....slim.convolution import conv1d, conv2d_in_plane, convolution, convolution1d, pool
 from ....slim.layers import (
     avg_pool2d,
     batch_norm,
@@ -67,6 +68,11 @@ __all__ = [
     "separable_convolution2d",
     "stack",
     "bias_add",
+    "conv1d",
+    "conv2d_in_plane",
+    "convolution",
+    "convolution1d",
+    "pool",
     "elu",
     "group_norm",
     "images_to_sequence",
