@@ -319,3 +319,21 @@ def test_pool_max_and_avg_in_1d_and_2d():
     )
     np.testing.assert_allclose(got_avg, padded_mean, rtol=1e-6)
     np.testing.assert_array_equal(got_1d, x1.reshape(2, 2, 3, 3).max(axis=2))
+
+
+def test_spatial_softmax_gives_expected_keypoints():
+    x = RNG.standard_normal((2, 3, 4, 2)).astype(np.float32) * 2
+    with tf.Graph().as_default():
+        y = slim.spatial_softmax(tf.constant(x), temperature=0.5)
+        (temp,) = slim.get_model_variables()
+        assert temp.op.name == "spatial_softmax/temperature" and temp in tf.trainable_variables()
+        assert y.shape.as_list() == [2, 4]
+        got = _run(y)
+        (g,) = tf.gradients(tf.reduce_sum(y), [temp])
+        assert g is not None
+    u, v = np.meshgrid(np.linspace(-1, 1, 3), np.linspace(-1, 1, 4), indexing="ij")
+    logits = x.transpose(0, 3, 1, 2).reshape(2, 2, 12) / 0.5
+    p = np.exp(logits - logits.max(-1, keepdims=True))
+    p /= p.sum(-1, keepdims=True)
+    want = np.stack([(p * u.reshape(-1)).sum(-1), (p * v.reshape(-1)).sum(-1)], axis=-1).reshape(2, 4)
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)

@@ -50,6 +50,7 @@ from .simple_layers import (
     scale_gradient,
     sequence_to_images,
     softmax,
+    spatial_softmax,
     unit_norm,
 )
 from .variables import (
@@ -114,6 +115,7 @@ __all__ = [
     "scale_gradient",
     "sequence_to_images",
     "softmax",
+    "spatial_softmax",
     "unit_norm",
     "variables",
     "add_model_variable",

@@ -1,4 +1,4 @@
-"""slim's small layers: softmax (N-D), bias_add, one_hot_encoding, unit_norm,
+"""slim's small layers: softmax (N-D), spatial_softmax, bias_add, one_hot_encoding, unit_norm,
 maxout, scale_gradient, images_to_sequence / sequence_to_images, and the
 fully_connected aliases relu, relu6, elu, linear (tf_slim.layers, TF 1.15
 tf.contrib.layers names, signatures and scopes).
@@ -16,12 +16,14 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from .._layer_util import OptimizerHints, add_to_collections_by_key, collect_outputs, layer_variable
 from ..framework import dtypes
 from ..framework.ops import Tensor, convert_to_tensor, name_scope
-from ..initializers import zeros_initializer
+from ..initializers import constant_initializer, ones_initializer, zeros_initializer
 from ..ops import math_ops, nn_ops
-from ..ops.array_ops import one_hot, reshape, stop_gradient, to_int64, transpose
+from ..ops.array_ops import concat, constant, one_hot, reshape, stop_gradient, to_int64, transpose
 from ..variable_scope import variable_scope
 from .arg_scope import add_arg_scope
 from .layers import fully_connected
@@ -42,6 +44,7 @@ __all__ = [
     "scale_gradient",
     "sequence_to_images",
     "softmax",
+    "spatial_softmax",
     "unit_norm",
 ]
 
@@ -217,6 +220,67 @@ def scale_gradient(inputs: TensorLike, gradient_multiplier: float) -> Tensor:
         if m == 1.0:
             return inputs
         return math_ops.add(math_ops.multiply(inputs, m), stop_gradient(math_ops.multiply(inputs, 1.0 - m)))
+
+
+def spatial_softmax(
+    features: TensorLike,
+    temperature: float | None = None,
+    name: str | None = None,
+    variables_collections: Any = None,
+    trainable: bool = True,
+    data_format: str = "NHWC",
+    temperature_lr_mult: float | None = None,
+    temperature_decay: float | None = None,
+) -> Tensor:
+    """slim.spatial_softmax (Levine et al. 2016): per channel c a softmax over
+    the H*W positions of features[..., c] / T, then the expected coordinates
+        x_c = sum_ij p_ij u_i,   y_c = sum_ij p_ij v_j
+    with u = linspace(-1, 1, H) along the height and v = linspace(-1, 1, W)
+    along the width (tf-slim's meshgrid, 'ij' indexing); output [N, 2C]
+    ordered (x_0, y_0, x_1, y_1, ...). T is the scalar model variable
+    "<name>/temperature" (default scope "spatial_softmax", initial value
+    `temperature` or 1), trained unless trainable=False.
+
+    Args:
+      features: [N, H, W, C] with H, W and C known.
+      temperature: the initial temperature (None: 1.0).
+      name, variables_collections, trainable: tf-slim's.
+      data_format: "NHWC" only.
+      temperature_lr_mult, temperature_decay: slimcore's optimizer settings for T.
+
+    Raises:
+      ValueError: not rank 4, unknown H, W or C, NCHW.
+    """
+    layer = "spatial_softmax"
+    if data_format != "NHWC":
+        raise ValueError(f"{layer}: data_format must be NHWC, got {data_format!r}")
+    with variable_scope(name, "spatial_softmax", [features]):
+        features = convert_to_tensor(features)
+        _, height, width, channels = _dims(features, layer, 4)
+        if None in (height, width, channels):
+            raise ValueError(f"{layer}: height, width and channels must be known, got shape {features.shape}")
+        with name_scope("spatial_softmax_op"):
+            pos_x, pos_y = np.meshgrid(np.linspace(-1.0, 1.0, height), np.linspace(-1.0, 1.0, width), indexing="ij")
+            pos_x = constant(pos_x.reshape(-1).astype(np.float32))
+            pos_y = constant(pos_y.reshape(-1).astype(np.float32))
+            init = ones_initializer() if temperature is None else constant_initializer(temperature)
+            temp = layer_variable(
+                "temperature",
+                [],
+                dtypes.float32,
+                init,
+                None,
+                "other",
+                trainable,
+                hints=OptimizerHints(temperature_lr_mult, None, temperature_decay),
+            )
+            if trainable:
+                add_to_collections_by_key(temp, variables_collections, "temperature")
+            flat = reshape(transpose(features, [0, 3, 1, 2]), [-1, height * width])
+            attention = nn_ops.softmax(math_ops.divide(flat, temp))
+            expected_x = math_ops.reduce_sum(math_ops.multiply(pos_x, attention), [1], keepdims=True)
+            expected_y = math_ops.reduce_sum(math_ops.multiply(pos_y, attention), [1], keepdims=True)
+            return reshape(concat([expected_x, expected_y], 1), [-1, channels * 2])
 
 
 @add_arg_scope

@@ -49,6 +49,7 @@ from ....slim.simple_layers import (
     scale_gradient,
     sequence_to_images,
     softmax,
+    spatial_softmax,
     unit_norm,
 )
 
@@ -86,6 +87,7 @@ __all__ = [
     "scale_gradient",
     "sequence_to_images",
     "softmax",
+    "spatial_softmax",
     "unit_norm",
     "l1_regularizer",
     "l2_regularizer",
