@@ -70,8 +70,9 @@ __all__ = [
 
 
 def _collections_list(collections: str | Iterable[str] | None, fn: str) -> list:
-    """A collections argument as a list, as TF1's Variable takes it: a bare
-    string is refused (it would be split into one collection per character)."""
+    """A collections argument as a list. A bare string is refused: tf-slim's
+    ``list(collections)`` silently splits it into one collection per
+    character (tf.Variable raises there); slimcore raises tf.Variable's error."""
     if collections is None:
         return []
     if isinstance(collections, (str, bytes)):
@@ -116,7 +117,8 @@ def variable(
       The Variable, created or reused by the variable scope's reuse rule.
 
     Raises:
-      ValueError: `collections` is a string; get_variable's errors.
+      ValueError: `collections` is a string (tf-slim would silently create one
+        collection per character); get_variable's errors.
     """
     cols = _collections_list(collections, "variable") or [GraphKeys.GLOBAL_VARIABLES]
     cols = list(dict.fromkeys(cols))
