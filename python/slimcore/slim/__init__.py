@@ -11,7 +11,7 @@ from ..initializers import contrib_variance_scaling_initializer as variance_scal
 from ..initializers import xavier_initializer, xavier_initializer_conv2d
 from ..regularizers import apply_regularization, l1_l2_regularizer, l1_regularizer, l2_regularizer, sum_regularizer
 from ..train.training_util import get_global_step, get_or_create_global_step
-from . import learning, metrics
+from . import learning, metrics, variables
 from .arg_scope import (
     add_arg_scope,
     arg_scope,
@@ -20,6 +20,7 @@ from .arg_scope import (
     current_arg_scope,
     has_arg_scope,
 )
+from .convolution import conv1d, conv2d_in_plane, convolution, convolution1d, pool
 from .layers import (
     avg_pool2d,
     batch_norm,
@@ -35,6 +36,43 @@ from .layers import (
     separable_conv2d,
     separable_convolution2d,
     stack,
+)
+from .normalization import group_norm, instance_norm, layer_norm
+from .simple_layers import (
+    bias_add,
+    elu,
+    images_to_sequence,
+    linear,
+    maxout,
+    one_hot_encoding,
+    relu,
+    relu6,
+    scale_gradient,
+    sequence_to_images,
+    softmax,
+    spatial_softmax,
+    unit_norm,
+)
+from .variables import (
+    add_model_variable,
+    assign_from_checkpoint,
+    assign_from_checkpoint_fn,
+    assign_from_values,
+    assign_from_values_fn,
+    filter_variables,
+    get_local_variables,
+    get_model_variables,
+    get_trainable_variables,
+    get_unique_variable,
+    get_variable_full_name,
+    get_variables,
+    get_variables_by_name,
+    get_variables_by_suffix,
+    get_variables_to_restore,
+    global_variable,
+    local_variable,
+    model_variable,
+    variable,
 )
 
 __all__ = [
@@ -58,6 +96,47 @@ __all__ = [
     "separable_conv2d",
     "separable_convolution2d",
     "stack",
+    "bias_add",
+    "conv1d",
+    "conv2d_in_plane",
+    "convolution",
+    "convolution1d",
+    "pool",
+    "elu",
+    "group_norm",
+    "images_to_sequence",
+    "instance_norm",
+    "layer_norm",
+    "linear",
+    "maxout",
+    "one_hot_encoding",
+    "relu",
+    "relu6",
+    "scale_gradient",
+    "sequence_to_images",
+    "softmax",
+    "spatial_softmax",
+    "unit_norm",
+    "variables",
+    "add_model_variable",
+    "assign_from_checkpoint",
+    "assign_from_checkpoint_fn",
+    "assign_from_values",
+    "assign_from_values_fn",
+    "filter_variables",
+    "get_local_variables",
+    "get_model_variables",
+    "get_trainable_variables",
+    "get_unique_variable",
+    "get_variable_full_name",
+    "get_variables",
+    "get_variables_by_name",
+    "get_variables_by_suffix",
+    "get_variables_to_restore",
+    "global_variable",
+    "local_variable",
+    "model_variable",
+    "variable",
     "xavier_initializer",
     "xavier_initializer_conv2d",
     "variance_scaling_initializer",

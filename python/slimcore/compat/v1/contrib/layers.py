@@ -19,6 +19,7 @@ from __future__ import annotations
 from ....initializers import contrib_variance_scaling_initializer as variance_scaling_initializer
 from ....initializers import xavier_initializer, xavier_initializer_conv2d
 from ....regularizers import apply_regularization, l1_l2_regularizer, l1_regularizer, l2_regularizer, sum_regularizer
+from ....slim.convolution import conv1d, conv2d_in_plane, convolution, convolution1d, pool
 from ....slim.layers import (
     avg_pool2d,
     batch_norm,
@@ -34,6 +35,22 @@ from ....slim.layers import (
     separable_conv2d,
     separable_convolution2d,
     stack,
+)
+from ....slim.normalization import group_norm, instance_norm, layer_norm
+from ....slim.simple_layers import (
+    bias_add,
+    elu,
+    images_to_sequence,
+    linear,
+    maxout,
+    one_hot_encoding,
+    relu,
+    relu6,
+    scale_gradient,
+    sequence_to_images,
+    softmax,
+    spatial_softmax,
+    unit_norm,
 )
 
 __all__ = [
@@ -51,6 +68,27 @@ __all__ = [
     "separable_conv2d",
     "separable_convolution2d",
     "stack",
+    "bias_add",
+    "conv1d",
+    "conv2d_in_plane",
+    "convolution",
+    "convolution1d",
+    "pool",
+    "elu",
+    "group_norm",
+    "images_to_sequence",
+    "instance_norm",
+    "layer_norm",
+    "linear",
+    "maxout",
+    "one_hot_encoding",
+    "relu",
+    "relu6",
+    "scale_gradient",
+    "sequence_to_images",
+    "softmax",
+    "spatial_softmax",
+    "unit_norm",
     "l1_regularizer",
     "l2_regularizer",
     "l1_l2_regularizer",
