@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import slimcore as sc
-from slimcore import regularizers
+from slimcore import _core, regularizers
 from slimcore.keras import optimizers as keras_optimizers
 
 RNG = np.random.default_rng(15)
@@ -280,6 +280,27 @@ def test_the_plan_and_repr_show_the_convention():
     assert "epsilon_convention" not in repr(sc.train.AdamOptimizer())
 
 
+def test_reprs_name_the_conventions():
+    rms = sc.train.RMSPropOptimizer(0.1, epsilon_convention="pytorch", initial_rms=0.0)
+    assert "epsilon_convention='pytorch'" in repr(rms) and "initial_rms=0.0" in repr(rms)
+    assert "initial_rms" not in repr(sc.train.RMSPropOptimizer(0.1))
+    sgd = keras_optimizers.SGD(0.1, 0.9, weight_decay=0.01)
+    assert repr(sgd).startswith("<SGD 'SGD'") and "decay_convention='lr'" in repr(sgd)
+
+
+def test_the_builder_refuses_an_unknown_epsilon_convention():
+    """The C++ builder checks the convention too (what the Python layer validated)."""
+    graph = sc.Graph()
+    with graph.as_default():
+        w = sc.get_variable("w", initializer=W0)
+        g = sc.ones_like(w)
+        with pytest.raises(Exception, match="epsilon_convention must be tf or pytorch, got 'torch'"):
+            _core.optimizer_apply(
+                graph._c, "sgd", [g._ref], [w._variable._node], [[]], [],
+                {"learning_rate": sc.constant(0.1)._ref}, [True], "contrib", False, False, True, "update", "torch",
+            )  # fmt: skip
+
+
 def test_keras_adam_without_weight_decay_is_the_plain_adam():
     opt = keras_optimizers.Adam(0.01)
     assert "weight_decay" not in repr(opt)
@@ -321,3 +342,44 @@ def test_keras_exclude_from_weight_decay():
 
     ours = slimcore_trajectory(make)
     assert_same(ours, reference_trajectory(keras_adamw_step(lr, 0.0), {}))
+
+
+@pytest.mark.parametrize("n", [1, 37, 1000])
+def test_pytorch_convention_on_vector_lanes_and_the_scalar_tail(n):
+    """Awkward sizes: the kernel's SIMD body and scalar tail both follow the
+    convention (loss 0.5 sum(c w^2), gradient c w, 5 steps of torch's Adam and
+    centered RMSprop with momentum, eps large enough to matter)."""
+    rng = np.random.default_rng(n)
+    c = rng.uniform(0.1, 2.0, size=n).astype(np.float32)
+    w0 = rng.normal(size=n).astype(np.float32)
+
+    def run(opt):
+        graph = sc.Graph()
+        with graph.as_default():
+            w = sc.get_variable("w", initializer=w0)
+            train = opt.minimize(0.5 * sc.reduce_sum(c * sc.square(w)))
+            with sc.Session(graph=graph) as sess:
+                sess.run(sc.global_variables_initializer())
+                for _ in range(STEPS):
+                    sess.run(train)
+                return sess.run(w)
+
+    lr, b1, b2, eps, alpha, mu = 0.05, 0.9, 0.999, 0.01, 0.9, 0.5
+    p, m, v = w0.astype(np.float64), 0.0, 0.0
+    for t in range(1, STEPS + 1):
+        g = c * p
+        m, v = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g * g
+        p = p - lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
+    adam = run(sc.train.AdamOptimizer(lr, b1, b2, eps, epsilon_convention="pytorch"))
+    np.testing.assert_allclose(adam, p, rtol=2e-5, atol=2e-6)
+
+    p, sq, ga, buf = w0.astype(np.float64), 0.0, 0.0, 0.0
+    for _ in range(STEPS):
+        g = c * p
+        sq, ga = alpha * sq + (1 - alpha) * g * g, alpha * ga + (1 - alpha) * g
+        buf = mu * buf + g / (np.sqrt(sq - ga * ga) + eps)
+        p = p - lr * buf
+    rms = run(
+        sc.train.RMSPropOptimizer(lr, alpha, mu, eps, centered=True, epsilon_convention="pytorch", initial_rms=0.0)
+    )
+    np.testing.assert_allclose(rms, p, rtol=2e-5, atol=2e-6)

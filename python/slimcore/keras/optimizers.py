@@ -93,11 +93,18 @@ def _exclude_from_weight_decay(
 
 
 class _GradientDescentW(extend_with_decoupled_weight_decay(GradientDescentOptimizer)):  # type: ignore[misc]
+    """Keras 3 SGD(weight_decay=) without momentum (prints as SGD)."""
+
     exclude_from_weight_decay = _exclude_from_weight_decay
 
 
 class _MomentumW(MomentumWOptimizer):
+    """Keras 3 SGD(momentum=, weight_decay=) (prints as SGD)."""
+
     exclude_from_weight_decay = _exclude_from_weight_decay
+
+
+_GradientDescentW.__name__ = _MomentumW.__name__ = "SGD"
 
 
 class SGD:

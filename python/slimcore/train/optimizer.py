@@ -553,6 +553,8 @@ class RMSPropOptimizer(Optimizer):
 
     def _settings(self):
         extra = [] if self._epsilon_convention == "tf" else [f"epsilon_convention={self._epsilon_convention!r}"]
+        if "_initial_rms" in self.__dict__:  # given to the constructor
+            extra.append(f"initial_rms={self._initial_rms!r}")
         return super()._settings() + (["centered=True"] if self._centered else []) + extra
 
 
