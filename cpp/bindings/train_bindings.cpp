@@ -70,7 +70,8 @@ void bind_train(py::module_& m) {
       [](Graph& g, const std::string& algorithm, const std::vector<Ref>& grads, const std::vector<int>& vars,
          const std::vector<std::vector<int>>& slots, const std::vector<int>& nonslot,
          const std::map<std::string, Ref>& hyper, const std::vector<bool>& decayed, const std::string& decay_convention,
-         bool nesterov, bool centered, bool check_finite, const std::string& name) {
+         bool nesterov, bool centered, bool check_finite, const std::string& name,
+         const std::string& epsilon_convention) {
         optimizer::ApplyRequest r;
         r.algorithm = algorithm;
         r.grads = outputs(g, grads);
@@ -83,6 +84,7 @@ void bind_train(py::module_& m) {
         for (const auto& [key, ref] : hyper) r.hyper[key] = g.output(ref.first, ref.second);
         r.decayed = decayed;
         r.decay_convention = decay_convention;
+        r.epsilon_convention = epsilon_convention;
         r.nesterov = nesterov;
         r.centered = centered;
         r.check_finite = check_finite;
@@ -91,7 +93,7 @@ void bind_train(py::module_& m) {
       },
       py::arg("graph"), py::arg("algorithm"), py::arg("grads"), py::arg("vars"), py::arg("slots"), py::arg("nonslot"),
       py::arg("hyper"), py::arg("decayed"), py::arg("decay_convention"), py::arg("nesterov"), py::arg("centered"),
-      py::arg("check_finite"), py::arg("name"),
+      py::arg("check_finite"), py::arg("name"), py::arg("epsilon_convention") = "tf",
       "adds the fused ApplyOptimizer node (optimizer::apply); returns its id");
 
   py::class_<optimizer::PlanScalar>(m, "PlanScalar", "one scalar input of an ApplyOptimizer op")
@@ -119,6 +121,8 @@ void bind_train(py::module_& m) {
       .def_readonly("algorithm", &optimizer::UpdatePlan::algorithm, "sgd, momentum, adam, rmsprop, adagrad")
       .def_readonly("nesterov", &optimizer::UpdatePlan::nesterov, "Nesterov momentum")
       .def_readonly("centered", &optimizer::UpdatePlan::centered, "centered RMSProp")
+      .def_readonly("epsilon_convention", &optimizer::UpdatePlan::epsilon_convention,
+                    "where adam's/rmsprop's epsilon goes: tf or pytorch")
       .def_readonly("scalars", &optimizer::UpdatePlan::scalars, "the scalar inputs, in input order")
       .def_readonly("variables", &optimizer::UpdatePlan::variables, "per variable, in update order");
   m.def("update_plan", &optimizer::update_plan, py::arg("graph"), py::arg("op"),

@@ -49,6 +49,10 @@ bool is_decay_convention(const std::string& convention) {
   return convention == "contrib" || convention == "lr" || convention == "schedule";
 }
 
+bool is_epsilon_convention(const std::string& convention) {
+  return convention == "tf" || convention == "pytorch";
+}
+
 std::vector<SlotSpec> slot_plan(const std::string& algorithm, bool centered, double initial_accumulator,
                                 double initial_rms) {
   check_algorithm(algorithm);
@@ -87,6 +91,8 @@ int apply(Graph& g, const ApplyRequest& r) {
   const auto plan = slot_plan(r.algorithm, r.centered);
   if (!is_decay_convention(r.decay_convention))
     throw InvalidArgument("decay_convention must be contrib, lr or schedule, got '" + r.decay_convention + "'");
+  if (!is_epsilon_convention(r.epsilon_convention))
+    throw InvalidArgument("epsilon_convention must be tf or pytorch, got '" + r.epsilon_convention + "'");
   const std::size_t n = r.vars.size();
   if (r.grads.size() != n || r.slots.size() != n || (!r.decayed.empty() && r.decayed.size() != n))
     throw InvalidArgument("optimizer::apply: " + std::to_string(n) + " variables but " +
@@ -143,6 +149,7 @@ int apply(Graph& g, const ApplyRequest& r) {
               {"decay", decay},
               {"decay_from_input", decay_from_input},
               {"decay_convention", r.decay_convention},
+              {"epsilon_convention", r.epsilon_convention},
               {"nesterov", r.nesterov},
               {"centered", r.centered},
               {"check_finite", r.check_finite}};
@@ -174,6 +181,7 @@ UpdatePlan update_plan(const Graph& g, int op) {
   plan.algorithm = a.get<std::string>("algorithm");
   plan.nesterov = a.get_or<bool>("nesterov", false);
   plan.centered = a.get_or<bool>("centered", false);
+  plan.epsilon_convention = a.get_or<std::string>("epsilon_convention", "tf");
   const auto& vars = a.get<std::vector<int64_t>>("vars");
   const auto names = hyperparameter_names(plan.algorithm);
   for (std::size_t k = 0; k < names.size(); ++k) {

@@ -491,6 +491,11 @@ class UpdatePlan:
         centered RMSProp
         """
     @property
+    def epsilon_convention(self) -> str:
+        """
+        where adam's/rmsprop's epsilon goes: tf or pytorch
+        """
+    @property
     def nesterov(self) -> bool:
         """
         Nesterov momentum
@@ -525,6 +530,7 @@ def optimizer_apply(
     centered: bool,
     check_finite: bool,
     name: str,
+    epsilon_convention: str = "tf",
 ) -> int:
     """
     adds the fused ApplyOptimizer node (optimizer::apply); returns its id

@@ -14,6 +14,15 @@
 //                             decay_multiplier input)
 // and d_i the variable's own weight_decay when set, else the optimizer's
 // weight_decay input when the optimizer decays it, else 0.
+//
+// Where epsilon goes (the epsilon convention; ftrl, adagrad... have none):
+//   "tf"       adam:    m / (sqrt(v) + eps), lr * sqrt(1-b2^t)/(1-b1^t) outside
+//                       (TF1's eps-hat, Keras 2 and 3);
+//              rmsprop: g / sqrt(D + eps) (TF1, Keras)
+//   "pytorch"  adam:    m_hat / (sqrt(v_hat) + eps), m_hat = m/(1-b1^t),
+//                       v_hat = v/(1-b2^t) (torch.optim.Adam/AdamW), computed
+//                       as the "tf" rule with eps * sqrt(1-b2^t);
+//              rmsprop: g / (sqrt(D) + eps) (torch.optim.RMSprop)
 #pragma once
 #include <map>
 #include <optional>
@@ -27,6 +36,8 @@ namespace optimizer {
 
 // The decay conventions ("contrib", "lr", "schedule"); anything else is refused.
 bool is_decay_convention(const std::string& convention);
+// The epsilon conventions ("tf", "pytorch"); anything else is refused.
+bool is_epsilon_convention(const std::string& convention);
 
 // One optimizer slot variable per trained variable: TF1's slot name
 // ("momentum"; "m", "v"; "rms", "mg", "momentum"; "accumulator"; "accum",
@@ -69,6 +80,7 @@ struct ApplyRequest {
   bool centered = false;  // rmsprop
   bool check_finite = true;
   std::string decay_convention = "contrib";
+  std::string epsilon_convention = "tf";   // "tf" | "pytorch" (adam, rmsprop)
   std::vector<Output> grads;               // one float32 gradient per variable
   std::vector<Output> vars;                // VariableV2 outputs (float32)
   std::vector<std::vector<Output>> slots;  // per variable, in slot_plan order
@@ -124,6 +136,7 @@ struct UpdatePlan {
   int op = -1;
   std::string algorithm;
   bool nesterov = false, centered = false;
+  std::string epsilon_convention = "tf";
   std::vector<PlanScalar> scalars;  // hyperparameter_names(algorithm) order
   std::vector<VariableUpdate> variables;
   // The scalar input called `name`; throws InvalidArgument when there is none.

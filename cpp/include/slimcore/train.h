@@ -53,6 +53,9 @@ struct OptimizerSpec {
   // replaces weight_decay for it, decayed or not.
   double weight_decay = 0.0;
   std::string decay_convention = "contrib";
+  // Where adam's and rmsprop's epsilon goes: "tf" (TF1, Keras) or "pytorch"
+  // (torch.optim.Adam/AdamW/RMSprop); see slimcore/optimizer.h.
+  std::string epsilon_convention = "tf";
   bool check_finite = true;  // NaN/Inf gradients raise NonFinite instead of reaching the weights
 };
 

@@ -11,8 +11,11 @@
 //   momentum  a <- mu a + g;  p <- keep p - lr a   (nesterov: keep p - lr (g + mu a))
 //   adam      m <- b1 m + (1-b1) g;  v <- b2 v + (1-b2) g^2;
 //             p <- keep p - lr sqrt(1-b2^t)/(1-b1^t) m / (sqrt(v) + eps)   (TF1's eps-hat)
+//             epsilon_convention "pytorch": eps * sqrt(1-b2^t) for eps above, which is
+//             torch's  p <- keep p - lr m_hat / (sqrt(v_hat) + eps),  m_hat = m/(1-b1^t), v_hat = v/(1-b2^t)
 //   rmsprop   ms <- rho ms + (1-rho) g^2;  [centered: mg <- rho mg + (1-rho) g, D = ms - mg^2]
 //             mom <- mu mom + lr g / sqrt(D + eps);  p <- keep p - mom
+//             epsilon_convention "pytorch": mom <- mu mom + lr g / (sqrt(D) + eps)   (torch's RMSprop)
 //   adagrad   acc <- acc + g^2;  p <- keep p - lr g / sqrt(acc)
 //   adadelta  acc <- rho acc + (1-rho) g^2;  u = sqrt(accu + eps) / sqrt(acc + eps) g;
 //             p <- keep p - lr u;  accu <- rho accu + (1-rho) u^2
@@ -91,6 +94,7 @@ struct Hyper {
   float b1 = 0, b2 = 0, eps = 0, rho = 0;
   float l1 = 0, l2 = 0, l2_shrinkage = 0, lr_power = -0.5f;  // ftrl, proximal_sgd
   bool nesterov = false, centered = false;
+  bool eps_outside_sqrt = false;  // rmsprop, epsilon_convention "pytorch": sqrt(D) + eps
 };
 
 // ---- a minimal SIMD layer ------------------------------------------------------
@@ -332,7 +336,7 @@ BlockResult update_block(const Segment& s, const Hyper& h, int64_t begin, int64_
   const float lr_ = s.lr, keep_ = s.keep, mu_ = s.mu;
   const float b1_ = h.b1, b2_ = h.b2, eps_ = h.eps, rho_ = h.rho;
   const float l1_ = h.l1, l2_ = h.l2, l2s_ = h.l2_shrinkage, lrp_ = h.lr_power;
-  const bool nesterov = h.nesterov, centered = h.centered;
+  const bool nesterov = h.nesterov, centered = h.centered, eps_outside_sqrt = h.eps_outside_sqrt;
   FiniteProbe probe;
   auto put = [&probe](auto x, float* dst) {
     if constexpr (kShadowed) probe.add_finite(x);
@@ -369,7 +373,8 @@ BlockResult update_block(const Segment& s, const Hyper& h, int64_t begin, int64_
         put(mg, out_s2 + i);
         denom = ms - mg * mg;
       }
-      const V mom = mu * V::load(s1 + i) + lr * gi / sqrt(denom + eps);
+      const V rms = eps_outside_sqrt ? sqrt(denom) + eps : sqrt(denom + eps);
+      const V mom = mu * V::load(s1 + i) + lr * gi / rms;
       put(ms, out_s0 + i);
       put(mom, out_s1 + i);
       put(keep * pi - mom, out_p + i);
@@ -493,7 +498,8 @@ constexpr int64_t kStreamThreshold = int64_t{1} << 20;
 //   sgd       |keep| H + lr G
 //   momentum  a: mu H + G;  p: |keep| H + lr (G + (1 + mu) a)
 //   adam      m: |b1| H + |1-b1| G;  v: |b2| H + |1-b2| G^2;  p: |keep| H + lr m / eps
-//   rmsprop   ms: |rho| H + |1-rho| G^2;  mom: mu H + lr G / sqrt(eps);  p: |keep| H + mom
+//   rmsprop   ms: |rho| H + |1-rho| G^2;  mom: mu H + lr G / sqrt(eps) (eps outside the sqrt:
+//             lr G / eps);  p: |keep| H + mom   (adam's eps is the one the pass uses)
 //   adagrad   acc: H + G^2;  p: |keep| H + lr   (|g| / sqrt(acc + g^2) <= 1)
 //   proximal  p: |keep| H + lr G   (l1, l2 >= 0: the shrink and the division only lower |q|)
 // adadelta and ftrl have no bound here: the in-place path always dry-runs them.
@@ -519,7 +525,8 @@ bool step_may_overflow(Algorithm a, const Segment& s, const Hyper& h, double g_m
     }
     case Algorithm::kRmsProp: {
       if (h.centered || !rate_ok(h.rho) || !(h.eps > 0)) return true;
-      const double mom = mu * H + lr * G / std::sqrt(static_cast<double>(h.eps));
+      const double eps = static_cast<double>(h.eps);
+      const double mom = mu * H + lr * G / (h.eps_outside_sqrt ? eps : std::sqrt(eps));
       bound = std::max({h.rho * H + (1 - h.rho) * G * G, mom, keep * H + mom});
       break;
     }
@@ -713,6 +720,9 @@ std::vector<TensorSpec> apply_shape(const InferContext& c) {
   if (!optimizer::is_decay_convention(c.attrs().get<std::string>("decay_convention")))
     c.fail("decay_convention must be contrib, lr or schedule, got '" + c.attrs().get<std::string>("decay_convention") +
            "'");
+  const std::string epsilon_convention = c.attrs().get_or<std::string>("epsilon_convention", "tf");
+  if (!optimizer::is_epsilon_convention(epsilon_convention))
+    c.fail("epsilon_convention must be tf or pytorch, got '" + epsilon_convention + "'");
   const int expected = static_cast<int>(vars.size() + optimizer::hyperparameter_names(algorithm).size());
   if (c.num_inputs() != expected)
     c.fail("expected " + std::to_string(expected) + " inputs (gradients and hyperparameters), got " +
@@ -752,6 +762,8 @@ void apply_kernel(KernelContext& c) {
   h.b1 = static_cast<float>(scalar("beta1"));
   h.b2 = static_cast<float>(scalar("beta2"));
   h.eps = static_cast<float>(scalar("epsilon"));
+  const bool pytorch_eps = attrs.get_or<std::string>("epsilon_convention", "tf") == "pytorch";
+  h.eps_outside_sqrt = pytorch_eps && a == Algorithm::kRmsProp;
   h.rho = static_cast<float>(scalar("rho"));
   h.l1 = static_cast<float>(scalar("l1"));
   h.l2 = static_cast<float>(scalar("l2"));
@@ -772,6 +784,8 @@ void apply_kernel(KernelContext& c) {
     beta_powers[1] = &c.variables.value(static_cast<int>(nonslot[1]));
     const double b1p = beta_powers[0]->scalar_value(), b2p = beta_powers[1]->scalar_value();
     bias_correction = std::sqrt(1.0 - b2p) / (1.0 - b1p);
+    // torch's eps on sqrt(v_hat) = sqrt(v) / sqrt(1-b2^t) is eps * sqrt(1-b2^t) on sqrt(v).
+    if (pytorch_eps) h.eps = static_cast<float>(scalar("epsilon") * std::sqrt(1.0 - b2p));
   }
 
   thread_local std::vector<Segment> segments;

@@ -18,7 +18,18 @@ momentum=0.0, epsilon=1e-7)``              with the mean square starting at 0 (K
 initial_accumulator_value=0.1,             adds epsilon to sqrt(acc): with acc >= 0.1 the
 epsilon=1e-7)``                            difference is below 3e-7 relative; another
                                            epsilon warns
+``AdamW(learning_rate=0.001,               Keras 3's AdamW: p <- p - lr weight_decay p,
+weight_decay=0.004, beta_1=0.9,            then the Adam step above (decay_convention
+beta_2=0.999, epsilon=1e-7)``              "lr", every variable unless excluded)
 =========================================  ==========================================
+
+``weight_decay=`` (Keras 2.11+ and Keras 3) is taken by ``SGD``, ``Adam`` and
+``AdamW``: decoupled and scaled by the current learning rate, applied before
+the step with the gradient of the undecayed weights, to every variable except
+those named in ``exclude_from_weight_decay(var_list=, var_names=)``
+(Keras 3's ``variable.assign_sub(variable * weight_decay * lr)``). It is
+slimcore's ``decay_convention="lr"``; ``weight_decay=None`` (the default,
+except AdamW's 0.004) decays nothing.
 
 ``lr=`` (Keras 1's name) is accepted for ``learning_rate``. Keras 1's ``decay``
 (lr / (1 + decay * iterations)), ``amsgrad``, ``clipnorm`` and ``clipvalue``
@@ -28,16 +39,20 @@ optimizer object (``tf.train.AdamOptimizer(...)``) is used as is.
 
 from __future__ import annotations
 
+import re
 import warnings
 from typing import TYPE_CHECKING, Any
 
 from ..train.optimizer import (
     AdagradOptimizer,
     AdamOptimizer,
+    DecoupledWeightDecayExtension,
     GradientDescentOptimizer,
     MomentumOptimizer,
+    MomentumWOptimizer,
     Optimizer,
     RMSPropOptimizer,
+    extend_with_decoupled_weight_decay,
 )
 
 if TYPE_CHECKING:  # annotations only
@@ -45,7 +60,7 @@ if TYPE_CHECKING:  # annotations only
 
     from ..framework.types import TensorLike
 
-__all__ = ["SGD", "Adam", "RMSprop", "Adagrad", "get", "Optimizer"]
+__all__ = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "get", "Optimizer"]
 
 
 def _learning_rate(learning_rate: TensorLike, lr: TensorLike, default: float) -> Any:
@@ -64,14 +79,46 @@ def _unsupported(kind: str, **options: Any) -> None:
         )
 
 
+def _exclude_from_weight_decay(
+    optimizer: DecoupledWeightDecayExtension, var_list: Any = None, var_names: Any = None
+) -> None:
+    """Keras 3's Optimizer.exclude_from_weight_decay(var_list=None, var_names=None):
+    the variables in var_list, and those whose name contains one of var_names,
+    are not decayed. Raises ValueError when a name matches none of the
+    variables being updated (at minimize / apply_gradients)."""
+    for v in var_list or ():
+        optimizer._exclude_patterns.append(re.compile("^" + re.escape(v.op.name) + "$"))
+    for name in [var_names] if isinstance(var_names, str) else var_names or ():
+        optimizer._exclude_patterns.append(re.compile(re.escape(name)))
+
+
+class _GradientDescentW(extend_with_decoupled_weight_decay(GradientDescentOptimizer)):  # type: ignore[misc]
+    """Keras 3 SGD(weight_decay=) without momentum (prints as SGD)."""
+
+    exclude_from_weight_decay = _exclude_from_weight_decay
+
+
+class _MomentumW(MomentumWOptimizer):
+    """Keras 3 SGD(momentum=, weight_decay=) (prints as SGD)."""
+
+    exclude_from_weight_decay = _exclude_from_weight_decay
+
+
+_GradientDescentW.__name__ = _MomentumW.__name__ = "SGD"
+
+
 class SGD:
-    """keras.optimizers.SGD(learning_rate=0.01, momentum=0.0, nesterov=False):
-    p <- p - lr g; with momentum, a <- momentum a + g, p <- p - lr a
-    (nesterov: p <- p - lr (g + momentum a)). Returns a slimcore
-    GradientDescentOptimizer or MomentumOptimizer named "SGD".
+    """keras.optimizers.SGD(learning_rate=0.01, momentum=0.0, nesterov=False,
+    weight_decay=None): p <- p - lr g; with momentum, a <- momentum a + g,
+    p <- p - lr a (nesterov: p <- p - lr (g + momentum a)) -- Keras 3's
+    m <- momentum m - lr g; p <- p + m for a constant learning rate. With
+    ``weight_decay`` (Keras 3), first p <- p - lr weight_decay p.
+    Returns a slimcore GradientDescentOptimizer or MomentumOptimizer named "SGD"
+    (their decoupled-decay forms, decay_convention "lr", with weight_decay).
 
     Raises:
-      ValueError: a negative learning rate or momentum, decay/clipnorm/clipvalue.
+      ValueError: a negative learning rate, momentum or weight_decay,
+        decay/clipnorm/clipvalue.
     """
 
     def __new__(
@@ -84,20 +131,27 @@ class SGD:
         decay: float = 0.0,
         clipnorm: float | None = None,
         clipvalue: float | None = None,
+        weight_decay: TensorLike | None = None,
     ) -> Optimizer:  # type: ignore[misc]
         _unsupported("SGD", decay=decay, clipnorm=clipnorm, clipvalue=clipvalue)
         rate = _learning_rate(learning_rate, lr, 0.01)
+        if nesterov and not momentum:
+            raise ValueError("SGD: nesterov=True needs a momentum > 0")
+        if weight_decay is not None:
+            if momentum:
+                return _MomentumW(weight_decay, rate, momentum, name=name, use_nesterov=nesterov, decay_convention="lr")
+            return _GradientDescentW(weight_decay, rate, name=name, decay_convention="lr")
         if momentum:
             return MomentumOptimizer(rate, momentum, use_nesterov=nesterov, name=name)
-        if nesterov:
-            raise ValueError("SGD: nesterov=True needs a momentum > 0")
         return GradientDescentOptimizer(rate, name=name)
 
 
-class Adam(AdamOptimizer):
+class Adam(DecoupledWeightDecayExtension, AdamOptimizer):
     """keras.optimizers.Adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999,
-    epsilon=1e-7): m <- b1 m + (1-b1) g; v <- b2 v + (1-b2) g^2;
-    p <- p - lr sqrt(1-b2^t)/(1-b1^t) m / (sqrt(v) + epsilon).
+    epsilon=1e-7, weight_decay=None): m <- b1 m + (1-b1) g; v <- b2 v + (1-b2) g^2;
+    p <- p - lr sqrt(1-b2^t)/(1-b1^t) m / (sqrt(v) + epsilon). With
+    ``weight_decay`` (Keras 3), first p <- p - lr weight_decay p (see the module
+    docstring); without it the plain tf.train Adam update.
 
     Raises:
       ValueError: out-of-range hyperparameters, amsgrad, decay/clipnorm/clipvalue.
@@ -115,9 +169,69 @@ class Adam(AdamOptimizer):
         decay: float = 0.0,
         clipnorm: float | None = None,
         clipvalue: float | None = None,
+        weight_decay: TensorLike | None = None,
     ) -> None:
         _unsupported("Adam", amsgrad=amsgrad, decay=decay, clipnorm=clipnorm, clipvalue=clipvalue)
-        super().__init__(_learning_rate(learning_rate, lr, 0.001), beta_1, beta_2, epsilon, name=name)
+        self._keras_decays = weight_decay is not None
+        super().__init__(
+            0.0 if weight_decay is None else weight_decay,
+            _learning_rate(learning_rate, lr, 0.001),
+            beta_1,
+            beta_2,
+            epsilon,
+            name=name,
+            decay_convention="lr",
+        )
+
+    exclude_from_weight_decay = _exclude_from_weight_decay
+
+    def _decay(self, decay_var_list: Any = None, variables: Any = None) -> tuple:
+        if not self._keras_decays:  # the plain Adam: nothing decayed but the variables' own hints
+            return AdamOptimizer._decay(self, decay_var_list, variables)
+        return super()._decay(decay_var_list, variables)
+
+    def _settings(self) -> list:
+        return super()._settings() if self._keras_decays else AdamOptimizer._settings(self)
+
+
+class AdamW(Adam):
+    """keras.optimizers.AdamW (Keras 3; tf.keras 2.11+) (learning_rate=0.001,
+    weight_decay=0.004, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    p <- p - lr weight_decay p, then Keras' Adam step (epsilon added to the
+    uncorrected sqrt(v), as TF1: not torch.optim.AdamW's placement, for which
+    use slimcore.train.AdamWOptimizer(..., decay_convention="lr",
+    epsilon_convention="pytorch")).
+
+    Raises:
+      ValueError: weight_decay None (as Keras 3) or negative, out-of-range
+        hyperparameters, amsgrad, clipnorm/clipvalue.
+    """
+
+    def __init__(
+        self,
+        learning_rate: TensorLike = 0.001,
+        weight_decay: TensorLike = 0.004,
+        beta_1: TensorLike = 0.9,
+        beta_2: TensorLike = 0.999,
+        epsilon: float = 1e-7,
+        amsgrad: bool = False,
+        name: str = "AdamW",
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
+    ) -> None:
+        if weight_decay is None:
+            raise ValueError("AdamW: argument `weight_decay` must be a float, got None")
+        super().__init__(
+            learning_rate,
+            beta_1,
+            beta_2,
+            epsilon,
+            amsgrad=amsgrad,
+            name=name,
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            weight_decay=weight_decay,
+        )
 
 
 class RMSprop(RMSPropOptimizer):
@@ -179,11 +293,11 @@ class Adagrad(AdagradOptimizer):
         super().__init__(_learning_rate(learning_rate, lr, 0.001), initial_accumulator_value, name=name)
 
 
-_BY_NAME = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop, "adagrad": Adagrad}
+_BY_NAME = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop, "adagrad": Adagrad}
 
 
 def get(identifier: str | dict | Callable[..., object]) -> Optimizer:
-    """An optimizer from a Keras name ('sgd', 'adam', 'rmsprop', 'adagrad',
+    """An optimizer from a Keras name ('sgd', 'adam', 'adamw', 'rmsprop', 'adagrad',
     any case; Keras' defaults) or a slimcore optimizer object (as is).
 
     Raises:

@@ -16,6 +16,7 @@ from .hints import set_lr_multipliers, set_momentum, set_weight_decay
 from .moving_averages import ExponentialMovingAverage
 from .optimizer import (
     DECAY_CONVENTIONS,
+    EPSILON_CONVENTIONS,
     AdadeltaOptimizer,
     AdagradOptimizer,
     AdamOptimizer,
@@ -78,6 +79,7 @@ __all__ = [
     "MomentumWOptimizer",
     "NoGradientWarning",
     "DECAY_CONVENTIONS",
+    "EPSILON_CONVENTIONS",
     "exponential_decay",
     "inverse_time_decay",
     "natural_exp_decay",

@@ -57,6 +57,7 @@ __all__ = [
     "MomentumWOptimizer",
     "NoGradientWarning",
     "DECAY_CONVENTIONS",
+    "EPSILON_CONVENTIONS",
 ]
 
 # How a decoupled decay d shrinks a weight per step (p <- p - s * d * p):
@@ -65,6 +66,21 @@ DECAY_CONVENTIONS = {
     "lr": "s = the current learning rate: PyTorch AdamW/SGD, Keras AdamW and weight_decay=",
     "schedule": "s = the schedule multiplier lr_t / lr_0: Loshchilov & Hutter's paper",
 }
+
+
+# Where Adam's and RMSProp's epsilon goes (``epsilon_convention=``):
+EPSILON_CONVENTIONS = {
+    "tf": "Adam: m / (sqrt(v) + eps) with lr sqrt(1-b2^t)/(1-b1^t) outside (TF1's eps-hat, Keras 2 and 3); "
+    "RMSProp: g / sqrt(ms + eps) (TF1, Keras)",
+    "pytorch": "Adam: m_hat / (sqrt(v_hat) + eps), m_hat = m/(1-b1^t), v_hat = v/(1-b2^t) "
+    "(torch.optim.Adam/AdamW); RMSProp: g / (sqrt(ms) + eps) (torch.optim.RMSprop)",
+}
+
+
+def _check_epsilon_convention(convention: object) -> str:
+    if convention not in EPSILON_CONVENTIONS:
+        raise ValueError(f"epsilon_convention must be one of {sorted(EPSILON_CONVENTIONS)}, got {convention!r}")
+    return str(convention)
 
 
 class NoGradientWarning(UserWarning):
@@ -293,6 +309,7 @@ class Optimizer:
                     bool(self._attrs().get("centered", False)),
                     self._check_finite,
                     "update",
+                    self._attrs().get("epsilon_convention", "tf"),
                 )
             update = Operation(graph, node)
             if global_step is None:
@@ -445,7 +462,13 @@ class AdamOptimizer(Optimizer):
     """tf.train.AdamOptimizer: m <- b1 m + (1-b1) g; v <- b2 v + (1-b2) g^2;
     p <- p - lr sqrt(1-b2^t)/(1-b1^t) m / (sqrt(v) + epsilon) -- TF1's "epsilon
     hat" (added to the uncorrected sqrt(v); PyTorch adds eps to sqrt(v_hat)).
-    Slots "m", "v"; non-slot variables beta1_power, beta2_power."""
+    Slots "m", "v"; non-slot variables beta1_power, beta2_power.
+
+    slimcore's addition: ``epsilon_convention="pytorch"`` puts epsilon where
+    torch.optim.Adam does, p <- p - lr m_hat / (sqrt(v_hat) + epsilon) with
+    m_hat = m/(1-b1^t), v_hat = v/(1-b2^t) (the default "tf" keeps TF1's
+    numbers; the two differ by about epsilon/sqrt(v) relative, far more at
+    epsilon=1e-3). Raises ValueError for another convention."""
 
     _algorithm = "adam"
 
@@ -458,15 +481,24 @@ class AdamOptimizer(Optimizer):
         use_locking: bool = False,
         name: str = "Adam",
         check_finite: bool = True,
+        epsilon_convention: str = "tf",
     ) -> None:
         super().__init__(use_locking, name, check_finite)
         self._learning_rate = _check_hyper(learning_rate, "learning_rate")
         self._beta1 = _check_hyper(beta1, "beta1", 0.0, 1.0, allow_equal_max=False)
         self._beta2 = _check_hyper(beta2, "beta2", 0.0, 1.0, allow_equal_max=False)
         self._epsilon = _check_hyper(epsilon, "epsilon")
+        self._epsilon_convention = _check_epsilon_convention(epsilon_convention)
 
     def _hyper_values(self):
         return [("beta1", self._beta1), ("beta2", self._beta2), ("epsilon", self._epsilon)]
+
+    def _attrs(self):
+        return {"epsilon_convention": self._epsilon_convention}
+
+    def _settings(self):
+        extra = [] if self._epsilon_convention == "tf" else [f"epsilon_convention={self._epsilon_convention!r}"]
+        return super()._settings() + extra
 
     def _get_beta_accumulators(self) -> tuple:
         return self._non_slot.get("beta1_power"), self._non_slot.get("beta2_power")
@@ -477,7 +509,15 @@ class RMSPropOptimizer(Optimizer):
     epsilon=1e-10, centered=False): ms <- rho ms + (1-rho) g^2 ("rms", starts at
     1); centered: mg <- rho mg + (1-rho) g ("mg"), D = ms - mg^2; mom <- mu mom +
     lr g / sqrt(D + epsilon) ("momentum"); p <- p - mom. (epsilon inside the
-    sqrt, rms initialised to 1: not PyTorch's RMSprop.)"""
+    sqrt, rms initialised to 1: not PyTorch's RMSprop.)
+
+    slimcore's additions: ``epsilon_convention="pytorch"`` takes torch.optim.RMSprop's
+    lr g / (sqrt(D) + epsilon) (epsilon outside the sqrt); ``initial_rms``
+    sets where the mean square starts (default 1, TF1's; Keras and torch: 0).
+    torch.optim.RMSprop(lr, alpha, eps, momentum=mu, centered=c) is, for a
+    constant learning rate, ``RMSPropOptimizer(lr, alpha, mu, eps, centered=c,
+    epsilon_convention="pytorch", initial_rms=0.0)``. Raises ValueError for
+    another convention or a negative initial_rms."""
 
     _algorithm = "rmsprop"
     _uses_momentum = True
@@ -492,22 +532,30 @@ class RMSPropOptimizer(Optimizer):
         centered: bool = False,
         name: str = "RMSProp",
         check_finite: bool = True,
+        epsilon_convention: str = "tf",
+        initial_rms: float | None = None,
     ) -> None:
         super().__init__(use_locking, name, check_finite)
+        if initial_rms is not None:  # else the class's: 1 (TF1), 0 (Keras)
+            self._initial_rms = float(_check_hyper(initial_rms, "initial_rms"))
         self._learning_rate = _check_hyper(learning_rate, "learning_rate")
         self._decay_rate = _check_hyper(decay, "decay", 0.0, 1.0)
         self._momentum = _check_hyper(momentum, "momentum")
         self._epsilon = _check_hyper(epsilon, "epsilon")
         self._centered = bool(centered)
+        self._epsilon_convention = _check_epsilon_convention(epsilon_convention)
 
     def _hyper_values(self):
         return [("rho", self._decay_rate), ("momentum", self._momentum), ("epsilon", self._epsilon)]
 
     def _attrs(self):
-        return {"centered": self._centered}
+        return {"centered": self._centered, "epsilon_convention": self._epsilon_convention}
 
     def _settings(self):
-        return super()._settings() + (["centered=True"] if self._centered else [])
+        extra = [] if self._epsilon_convention == "tf" else [f"epsilon_convention={self._epsilon_convention!r}"]
+        if "_initial_rms" in self.__dict__:  # given to the constructor
+            extra.append(f"initial_rms={self._initial_rms!r}")
+        return super()._settings() + (["centered=True"] if self._centered else []) + extra
 
 
 class AdagradOptimizer(Optimizer):
@@ -834,7 +882,11 @@ class AdamWOptimizer(DecoupledWeightDecayExtension, AdamOptimizer):
     """tf.contrib.opt.AdamWOptimizer(weight_decay, learning_rate=0.001, beta1=0.9,
     beta2=0.999, epsilon=1e-8): p <- p - s * weight_decay * p, then TF1 Adam
     (s = 1 by default, TF contrib's rule; decay_convention selects PyTorch's or
-    the paper's). Name "AdamW"."""
+    the paper's). Name "AdamW".
+
+    torch.optim.AdamW(lr, betas=(b1, b2), eps, weight_decay=wd) exactly:
+    ``AdamWOptimizer(wd, lr, b1, b2, eps, decay_convention="lr",
+    epsilon_convention="pytorch")``."""
 
     def __init__(
         self,
@@ -850,6 +902,7 @@ class AdamWOptimizer(DecoupledWeightDecayExtension, AdamOptimizer):
         check_finite: bool = True,
         exclude_from_weight_decay: Iterable[str] = (),
         exclude_roles: Iterable[str] = (),
+        epsilon_convention: str = "tf",
     ) -> None:
         super().__init__(
             weight_decay,
@@ -864,6 +917,7 @@ class AdamWOptimizer(DecoupledWeightDecayExtension, AdamOptimizer):
             check_finite=check_finite,
             exclude_from_weight_decay=exclude_from_weight_decay,
             exclude_roles=exclude_roles,
+            epsilon_convention=epsilon_convention,
         )
 
 

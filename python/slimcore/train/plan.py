@@ -160,6 +160,8 @@ class UpdatePlan:
         (learning_rate, ..., weight_decay, decay_multiplier); value is set
         when the input is a constant.
       variables: a VariableUpdate per updated variable, in update order.
+      epsilon_convention: where adam's/rmsprop's epsilon goes, "tf" or
+        "pytorch" (slimcore.train.EPSILON_CONVENTIONS).
     """
 
     op: Operation
@@ -168,6 +170,7 @@ class UpdatePlan:
     centered: bool
     scalars: dict
     variables: list = field(default_factory=list)
+    epsilon_convention: str = "tf"
 
     def scalar(self, name: str) -> Tensor:
         """The op's scalar input `name` (a tensor)."""
@@ -184,7 +187,8 @@ class UpdatePlan:
     def __repr__(self) -> str:
         scalars = " ".join(f"{k}={v if v is not None else t.name}" for k, (t, v) in self.scalars.items())
         rows = "".join(f"\n  {e!r}" for e in self.variables)
-        return f"<UpdatePlan '{self.op.name}' {self.algorithm} {scalars}>{rows}"
+        eps = "" if self.epsilon_convention == "tf" else f" epsilon_convention={self.epsilon_convention}"
+        return f"<UpdatePlan '{self.op.name}' {self.algorithm}{eps} {scalars}>{rows}"
 
 
 def _f32(value: float | None) -> float | None:
@@ -197,7 +201,14 @@ def plan_of(graph: Graph, node: int) -> UpdatePlan:
     """The UpdatePlan of ApplyOptimizer node `node` of `graph`."""
     raw = _core.update_plan(graph._c, node)
     scalars = {s.name: (Tensor(graph, *s.input), _f32(s.value)) for s in raw.scalars}
-    plan = UpdatePlan(Operation(graph, node), raw.algorithm, raw.nesterov, raw.centered, scalars)
+    plan = UpdatePlan(
+        Operation(graph, node),
+        raw.algorithm,
+        raw.nesterov,
+        raw.centered,
+        scalars,
+        epsilon_convention=raw.epsilon_convention,
+    )
     for u in raw.variables:
         plan.variables.append(
             VariableUpdate(
