@@ -1,0 +1,15 @@
+"""slim.nets (tf_slim.nets and tf-slim's model zoo): the classic nets with
+tf-slim's variable names, end points and arg_scopes.
+
+    import slimcore.slim as slim
+    vgg = slim.nets.vgg
+    with slim.arg_scope(vgg.vgg_arg_scope()):
+        logits, end_points = vgg.vgg_16(images, num_classes=1000)
+
+Modules (each as tf-slim's): ``alexnet`` (alexnet_v2), ``vgg`` (vgg_a, vgg_16,
+vgg_19), ``lenet``, ``cifarnet``.
+"""
+
+from . import alexnet, cifarnet, lenet, vgg
+
+__all__ = ["alexnet", "cifarnet", "lenet", "vgg"]

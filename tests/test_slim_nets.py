@@ -1,0 +1,318 @@
+"""slim.utils and slim.nets: aliases and end points as tf-slim records them; the
+classic nets' variable names, end points, output shapes and parameter /
+penalty counts against tf-slim's tests and published figures (build only; one
+tiny net trains)."""
+
+import numpy as np
+import pytest
+
+import slimcore as tf
+import slimcore.slim as slim
+from slimcore.framework.tensor_shape import TensorShape
+from slimcore.slim import utils
+from slimcore.slim.nets import alexnet, cifarnet, lenet, vgg
+
+
+@pytest.fixture(autouse=True)
+def fresh_graph():
+    with tf.Graph().as_default() as g:
+        yield g
+
+
+def n_params(variables):
+    return sum(int(np.prod(v.shape.as_list())) for v in variables)
+
+
+def conv_params(k, c_in, c_out):
+    """k x k convolution (or dense when k=1 on a vector) with biases."""
+    return k * k * c_in * c_out + c_out
+
+
+# ---- slim.utils ----------------------------------------------------------------------------
+def test_string_collection_is_one_collection_and_outputs_are_aliased_by_scope():
+    x = tf.placeholder(tf.float32, [None, 8, 8, 3])
+    with tf.variable_scope("net"):
+        a = slim.conv2d(x, 4, [3, 3], scope="conv1", outputs_collections="end_points")
+        b = slim.max_pool2d(a, [2, 2], scope="pool1", outputs_collections="end_points")
+    assert tf.get_collection("end_points") == [a, b]
+    assert tf.get_collection("e") == []
+    assert a.aliases == ["net/conv1"] and b.aliases == ["net/pool1"]
+    end_points = utils.convert_collection_to_dict("end_points")
+    assert list(end_points.items()) == [("net/conv1", a), ("net/pool1", b)]
+
+
+def test_no_collection_adds_no_alias():
+    x = tf.placeholder(tf.float32, [None, 4])
+    y = slim.fully_connected(x, 3, scope="fc")
+    assert y.aliases == []
+    assert utils.get_tensor_aliases(y) == ["fc/Relu"]
+
+
+def test_append_tensor_alias_strips_one_slash_and_is_shared_by_every_handle():
+    x = tf.placeholder(tf.float32, [2], name="x")
+    utils.append_tensor_alias(x, "first/")
+    utils.append_tensor_alias(x, "second")
+    same_output = x.op.outputs[0]
+    assert same_output.aliases == ["first", "second"]
+    assert utils.get_tensor_aliases(same_output) == ["first", "second"]
+    with pytest.raises(ValueError, match="alias"):
+        utils.append_tensor_alias(x, "")
+
+
+def test_get_tensor_aliases_without_alias_uses_op_name_for_output_0_else_tensor_name():
+    a, b = tf.split(tf.placeholder(tf.float32, [4]), 2, name="parts")
+    assert utils.get_tensor_aliases(a) == ["parts"]
+    assert utils.get_tensor_aliases(b) == ["parts:1"]
+
+
+def test_collect_named_outputs_and_convert_collection_to_dict_with_clear():
+    x = tf.placeholder(tf.float32, [2], name="x")
+    y = tf.identity(x, name="y")
+    assert utils.collect_named_outputs(None, "ignored", x) is x
+    assert x.aliases == []
+    utils.collect_named_outputs(["c1", "c2"], "a1", x)
+    utils.collect_named_outputs("c1", "a2", y)
+    utils.append_tensor_alias(y, "a3")
+    assert list(utils.convert_collection_to_dict("c1").items()) == [("a1", x), ("a2", y), ("a3", y)]
+    assert list(utils.convert_collection_to_dict("c2", clear_collection=True)) == ["a1"]
+    assert tf.get_collection("c2") == []
+    assert len(tf.get_collection("c1")) == 2
+
+
+def test_last_dimension():
+    assert utils.last_dimension(TensorShape([3, 5])) == 5
+    assert utils.last_dimension(TensorShape([3, 5]), min_rank=2) == 5
+    with pytest.raises(ValueError, match="at least 3"):
+        utils.last_dimension(TensorShape([3, 5]), min_rank=3)
+    with pytest.raises(ValueError, match="must be known"):
+        utils.last_dimension(TensorShape(None))
+    with pytest.raises(ValueError, match="last dimension"):
+        utils.last_dimension(TensorShape([3, None]))
+
+
+def test_two_element_tuple():
+    assert utils.two_element_tuple(3) == (3, 3)
+    assert utils.two_element_tuple([2, 5]) == (2, 5)
+    assert utils.two_element_tuple((2, 5)) == (2, 5)
+    assert tuple(int(d) for d in utils.two_element_tuple(TensorShape([4, 6]))) == (4, 6)
+    for bad in ([1, 2, 3], [1], TensorShape([1, 2, 3]), "ab", 1.5):
+        with pytest.raises(ValueError, match="two_element_tuple"):
+            utils.two_element_tuple(bad)
+
+
+def test_n_positive_integers():
+    assert utils.n_positive_integers(1, 2) == (2,)
+    assert utils.n_positive_integers(3, 2) == (2, 2, 2)
+    assert utils.n_positive_integers(2, [3, 4]) == (3, 4)
+    assert utils.n_positive_integers(2, TensorShape([3, 4])) == (3, 4)
+    assert utils.n_positive_integers(0, []) == ()
+    x = tf.placeholder(tf.float32, [None, 7, 9, 3])
+    assert utils.n_positive_integers(2, x.shape[1:3]) == (7, 9)  # the global-pool idiom
+    for bad in (0, -1, [1], [1, 2, 3], [1, 0], [1, -1], (1.5, 2), "12", None, TensorShape([None, 2])):
+        with pytest.raises(ValueError, match="positive"):
+            utils.n_positive_integers(2, bad)
+    with pytest.raises(ValueError, match="non-negative"):
+        utils.n_positive_integers(-1, 2)
+    with pytest.raises(TypeError, match="integer"):
+        utils.n_positive_integers(2.0, 2)
+
+
+# ---- the nets: names, end points, counts ------------------------------------------------------
+def build(net_fn, arg_scope_fn, size, channels=3, batch=2, **kwargs):
+    images = tf.placeholder(tf.float32, [batch, size[0], size[1], channels])
+    with slim.arg_scope(arg_scope_fn()):
+        return net_fn(images, **kwargs)
+
+
+VGG_BLOCKS = {"vgg_a": (1, 1, 2, 2, 2), "vgg_16": (2, 2, 3, 3, 3), "vgg_19": (2, 2, 4, 4, 4)}
+
+
+def vgg_layer_scopes(name):
+    scopes = []
+    for block, count in enumerate(VGG_BLOCKS[name], start=1):
+        scopes += [f"{name}/conv{block}/conv{block}_{i}" for i in range(1, count + 1)]
+    return scopes + [f"{name}/fc6", f"{name}/fc7", f"{name}/fc8"]
+
+
+# tf-slim's published sizes (the VGG paper's table 2 and Keras' VGG16/VGG19 agree).
+VGG_PARAMS = {"vgg_a": 132_863_336, "vgg_16": 138_357_544, "vgg_19": 143_667_240}
+
+
+@pytest.mark.parametrize("name", ["vgg_a", "vgg_16", "vgg_19"])
+def test_vgg_names_end_points_and_counts(name):
+    logits, end_points = build(getattr(vgg, name), vgg.vgg_arg_scope, (224, 224))
+    assert logits.shape.as_list() == [2, 1000]
+    assert logits.op.name == f"{name}/fc8/squeezed"
+    scopes = vgg_layer_scopes(name)
+    # tf-slim's vgg_test: model variables are weights, biases of each layer in order.
+    expected_variables = [f"{s}/{v}" for s in scopes for v in ("weights", "biases")]
+    assert [v.op.name for v in tf.get_collection(tf.GraphKeys.MODEL_VARIABLES)] == expected_variables
+    assert [v.op.name for v in tf.trainable_variables()] == expected_variables
+    # end points: every conv (with its repeat scope), every pool, fc6..fc8, in order
+    expected_end_points = []
+    for block in range(1, 6):
+        expected_end_points += [s for s in scopes if s.startswith(f"{name}/conv{block}/")] + [f"{name}/pool{block}"]
+    expected_end_points += [f"{name}/fc6", f"{name}/fc7", f"{name}/fc8"]
+    assert list(end_points) == expected_end_points
+    assert end_points[f"{name}/fc8"] is logits  # the squeezed logits, as tf-slim
+    assert end_points[f"{name}/pool5"].shape.as_list() == [2, 7, 7, 512]
+    assert n_params(tf.trainable_variables()) == VGG_PARAMS[name]
+    # vgg_arg_scope penalises every weight, no bias; no batch norm, no update op
+    penalties = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)
+    assert len(penalties) == len(scopes)
+    assert tf.get_collection(tf.GraphKeys.UPDATE_OPS) == []
+
+
+def test_vgg_16_fully_convolutional_and_aliases():
+    assert vgg.vgg_d is vgg.vgg_16 and vgg.vgg_e is vgg.vgg_19 and vgg.vgg_16.default_image_size == 224
+    logits, end_points = build(vgg.vgg_16, vgg.vgg_arg_scope, (256, 256), batch=1, spatial_squeeze=False)
+    assert logits.shape.as_list() == [1, 2, 2, 1000]
+    assert end_points["vgg_16/fc8"] is logits
+
+
+def test_alexnet_v2_names_end_points_and_counts():
+    logits, end_points = build(alexnet.alexnet_v2, alexnet.alexnet_v2_arg_scope, (224, 224), num_classes=1000)
+    assert logits.shape.as_list() == [2, 1000]
+    # tf-slim's alexnet_test.testEndPoints
+    assert list(end_points) == [
+        "alexnet_v2/conv1",
+        "alexnet_v2/pool1",
+        "alexnet_v2/conv2",
+        "alexnet_v2/pool2",
+        "alexnet_v2/conv3",
+        "alexnet_v2/conv4",
+        "alexnet_v2/conv5",
+        "alexnet_v2/pool5",
+        "alexnet_v2/fc6",
+        "alexnet_v2/fc7",
+        "alexnet_v2/fc8",
+    ]
+    layers = ["conv1", "conv2", "conv3", "conv4", "conv5", "fc6", "fc7", "fc8"]
+    assert [v.op.name for v in tf.get_collection(tf.GraphKeys.MODEL_VARIABLES)] == [
+        f"alexnet_v2/{layer}/{v}" for layer in layers for v in ("weights", "biases")
+    ]
+    expected = (
+        conv_params(11, 3, 64)
+        + conv_params(5, 64, 192)
+        + conv_params(3, 192, 384)
+        + conv_params(3, 384, 384)
+        + conv_params(3, 384, 256)
+        + conv_params(5, 256, 4096)  # fc6 on the 5x5 pool5
+        + conv_params(1, 4096, 4096)
+        + conv_params(1, 4096, 1000)
+    )
+    assert n_params(tf.trainable_variables()) == expected == 50_303_912
+    assert len(tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)) == 8
+    assert end_points["alexnet_v2/pool5"].shape.as_list() == [2, 5, 5, 256]
+
+
+def test_alexnet_v2_fully_convolutional():
+    # tf-slim's alexnet_test.testFullyConvolutional: 300x400 -> 4x7 logits
+    logits, _ = build(
+        alexnet.alexnet_v2, alexnet.alexnet_v2_arg_scope, (300, 400), batch=1, num_classes=10, spatial_squeeze=False
+    )
+    assert logits.shape.as_list() == [1, 4, 7, 10]
+
+
+def test_alexnet_v2_initial_biases():
+    build(alexnet.alexnet_v2, alexnet.alexnet_v2_arg_scope, (224, 224), batch=1, num_classes=5)
+    biases = {v.op.name: v for v in tf.trainable_variables() if v.op.name.endswith("biases")}
+    with tf.Session() as sess:
+        sess.run([v.initializer for v in biases.values()])  # the weights stay unallocated
+        values = sess.run(biases)
+    for name, value in values.items():
+        np.testing.assert_array_equal(value, np.float32(0.0 if name == "alexnet_v2/fc8/biases" else 0.1), err_msg=name)
+
+
+def test_lenet_names_end_points_and_counts():
+    logits, end_points = build(lenet.lenet, lenet.lenet_arg_scope, (28, 28), channels=1)
+    assert logits.shape.as_list() == [2, 10]
+    assert list(end_points) == [
+        "conv1",
+        "pool1",
+        "conv2",
+        "pool2",
+        "Flatten",
+        "fc3",
+        "dropout3",
+        "Logits",
+        "Predictions",
+    ]
+    assert end_points["Predictions"].op.name == "Predictions/Softmax"
+    assert [v.op.name for v in tf.trainable_variables()] == [
+        f"LeNet/{layer}/{v}" for layer in ("conv1", "conv2", "fc3", "fc4") for v in ("weights", "biases")
+    ]
+    expected = conv_params(5, 1, 32) + conv_params(5, 32, 64) + conv_params(1, 7 * 7 * 64, 1024) + (1024 * 10 + 10)
+    assert n_params(tf.trainable_variables()) == expected == 3_274_634
+    assert tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES) == []  # weight_decay 0
+
+
+def test_lenet_penalties_with_weight_decay_and_features_without_classes():
+    images = tf.placeholder(tf.float32, [2, 28, 28, 1])
+    with slim.arg_scope(lenet.lenet_arg_scope(weight_decay=0.01)):
+        features, end_points = lenet.lenet(images, num_classes=0)
+    assert features.shape.as_list() == [2, 1024]
+    assert "Logits" not in end_points
+    assert len(tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)) == 3  # conv1, conv2, fc3
+
+
+def test_cifarnet_names_end_points_and_counts():
+    logits, end_points = build(cifarnet.cifarnet, cifarnet.cifarnet_arg_scope, (32, 32))
+    assert logits.shape.as_list() == [2, 10]
+    assert list(end_points) == [
+        "conv1",
+        "pool1",
+        "conv2",
+        "pool2",
+        "Flatten",
+        "fc3",
+        "fc4",
+        "Logits",
+        "Predictions",
+    ]
+    assert [v.op.name for v in tf.trainable_variables()] == [
+        f"CifarNet/{layer}/{v}" for layer in ("conv1", "conv2", "fc3", "fc4", "logits") for v in ("weights", "biases")
+    ]
+    expected = (
+        conv_params(5, 3, 64)
+        + conv_params(5, 64, 64)
+        + conv_params(1, 8 * 8 * 64, 384)
+        + conv_params(1, 384, 192)
+        + conv_params(1, 192, 10)
+    )
+    assert n_params(tf.trainable_variables()) == expected == 1_756_426
+    # only fc3 and fc4 are penalised: conv layers have no regularizer, logits none
+    penalties = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)
+    assert [p.op.name.split("/")[1] for p in penalties] == ["fc3", "fc4"]
+    g = tf.get_default_graph()
+    assert g.get_operation_by_name("CifarNet/norm1").type == "LRN"
+
+
+def test_nets_are_reachable_as_tf_contrib_slim_nets():
+    import slimcore.compat.v1 as tf1
+
+    assert tf1.contrib.slim.nets.vgg.vgg_16 is vgg.vgg_16
+    assert slim.utils.convert_collection_to_dict is utils.convert_collection_to_dict
+
+
+def test_lenet_trains_on_a_tiny_batch():
+    """The one training test: LeNet fits 8 fixed 12x12 images (small to stay fast)."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(8, 12, 12, 1)).astype(np.float32)
+    y = np.arange(8) % 10
+    images = tf.placeholder(tf.float32, [8, 12, 12, 1])
+    labels = tf.placeholder(tf.int32, [8])
+    tf.set_random_seed(1)
+    with slim.arg_scope(lenet.lenet_arg_scope(weight_decay=1e-4)):
+        logits, _ = lenet.lenet(images, is_training=True, dropout_keep_prob=1.0)
+    tf.losses.sparse_softmax_cross_entropy(labels=labels, logits=logits)
+    total = tf.losses.get_total_loss()
+    train_op = slim.learning.create_train_op(total, tf.train.GradientDescentOptimizer(0.05))
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        feed = {images: x, labels: y}
+        first = sess.run(total, feed)
+        for _ in range(15):
+            sess.run(train_op, feed)
+        last = sess.run(total, feed)
+    assert np.isfinite(first) and last < 0.5 * first
