@@ -7,9 +7,10 @@ tf-slim's variable names, end points and arg_scopes.
         logits, end_points = vgg.vgg_16(images, num_classes=1000)
 
 Modules (each as tf-slim's): ``alexnet`` (alexnet_v2), ``vgg`` (vgg_a, vgg_16,
-vgg_19), ``lenet``, ``cifarnet``.
+vgg_19), ``resnet_v1`` (resnet_v1_50/101/152/200), ``resnet_v2`` (resnet_v2_50/101/152/200),
+``resnet_utils``, ``lenet``, ``cifarnet``.
 """
 
-from . import alexnet, cifarnet, lenet, vgg
+from . import alexnet, cifarnet, lenet, resnet_utils, resnet_v1, resnet_v2, vgg
 
-__all__ = ["alexnet", "cifarnet", "lenet", "vgg"]
+__all__ = ["alexnet", "cifarnet", "lenet", "resnet_utils", "resnet_v1", "resnet_v2", "vgg"]
