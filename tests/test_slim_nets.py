@@ -10,7 +10,7 @@ import slimcore as tf
 import slimcore.slim as slim
 from slimcore.framework.tensor_shape import TensorShape
 from slimcore.slim import utils
-from slimcore.slim.nets import alexnet, cifarnet, lenet, resnet_utils, resnet_v1, resnet_v2, vgg
+from slimcore.slim.nets import alexnet, cifarnet, lenet, overfeat, resnet_utils, resnet_v1, resnet_v2, vgg
 
 
 @pytest.fixture(autouse=True)
@@ -222,6 +222,32 @@ def test_alexnet_v2_initial_biases():
         values = sess.run(biases)
     for name, value in values.items():
         np.testing.assert_array_equal(value, np.float32(0.0 if name == "alexnet_v2/fc8/biases" else 0.1), err_msg=name)
+
+
+def test_overfeat_names_end_points_and_counts():
+    logits, end_points = build(overfeat.overfeat, overfeat.overfeat_arg_scope, (231, 231))
+    assert logits.shape.as_list() == [2, 1000]
+    layers = ["conv1", "pool1", "conv2", "pool2", "conv3", "conv4", "conv5", "pool5", "fc6", "fc7", "fc8"]
+    assert list(end_points) == [f"overfeat/{layer}" for layer in layers]  # tf-slim's overfeat_test
+    expected = (
+        conv_params(11, 3, 64)
+        + conv_params(5, 64, 256)
+        + conv_params(3, 256, 512)
+        + conv_params(3, 512, 1024)
+        + conv_params(3, 1024, 1024)
+        + conv_params(6, 1024, 3072)  # fc6 on the 6x6 pool5
+        + conv_params(1, 3072, 4096)
+        + conv_params(1, 4096, 1000)
+    )
+    assert n_params(tf.trainable_variables()) == expected == 145_704_424
+    assert len(tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)) == 8
+    assert end_points["overfeat/pool5"].shape.as_list() == [2, 6, 6, 1024]
+
+
+def test_overfeat_fully_convolutional():
+    # tf-slim's overfeat_test.testFullyConvolutional: 281x281 -> 2x2 logits
+    logits, _ = build(overfeat.overfeat, overfeat.overfeat_arg_scope, (281, 281), batch=1, spatial_squeeze=False)
+    assert logits.shape.as_list() == [1, 2, 2, 1000]
 
 
 def test_lenet_names_end_points_and_counts():
