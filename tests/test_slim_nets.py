@@ -10,7 +10,7 @@ import slimcore as tf
 import slimcore.slim as slim
 from slimcore.framework.tensor_shape import TensorShape
 from slimcore.slim import utils
-from slimcore.slim.nets import alexnet, cifarnet, lenet, overfeat, resnet_utils, resnet_v1, resnet_v2, vgg
+from slimcore.slim.nets import alexnet, cifarnet, inception_v1, lenet, overfeat, resnet_utils, resnet_v1, resnet_v2, vgg
 
 
 @pytest.fixture(autouse=True)
@@ -248,6 +248,79 @@ def test_overfeat_fully_convolutional():
     # tf-slim's overfeat_test.testFullyConvolutional: 281x281 -> 2x2 logits
     logits, _ = build(overfeat.overfeat, overfeat.overfeat_arg_scope, (281, 281), batch=1, spatial_squeeze=False)
     assert logits.shape.as_list() == [1, 2, 2, 1000]
+
+
+# GoogLeNet's table 1 (tf-slim's "5x5" branch is a 3x3): 1x1, 3x3 reduce, 3x3, 5x5 reduce, 5x5, pool proj
+GOOGLENET_TABLE = [
+    (192, 64, 96, 128, 16, 32, 32),
+    (256, 128, 128, 192, 32, 96, 64),
+    (480, 192, 96, 208, 16, 48, 64),
+    (512, 160, 112, 224, 24, 64, 64),
+    (512, 128, 128, 256, 24, 64, 64),
+    (512, 112, 144, 288, 32, 64, 64),
+    (528, 256, 160, 320, 32, 128, 128),
+    (832, 256, 160, 320, 32, 128, 128),
+    (832, 384, 192, 384, 48, 128, 128),
+]
+
+
+def test_inception_v1_names_end_points_and_counts():
+    logits, end_points = build(inception_v1.inception_v1, inception_v1.inception_v1_arg_scope, (224, 224))
+    assert logits.shape.as_list() == [2, 1000]
+    assert logits.op.name == "InceptionV1/Logits/SpatialSqueeze"
+    # tf-slim's inception_v1_test.testBuildAndCheckAllEndPointsUptoMixed5c, plus the head
+    assert list(end_points) == [
+        "Conv2d_1a_7x7",
+        "MaxPool_2a_3x3",
+        "Conv2d_2b_1x1",
+        "Conv2d_2c_3x3",
+        "MaxPool_3a_3x3",
+        "Mixed_3b",
+        "Mixed_3c",
+        "MaxPool_4a_3x3",
+        "Mixed_4b",
+        "Mixed_4c",
+        "Mixed_4d",
+        "Mixed_4e",
+        "Mixed_4f",
+        "MaxPool_5a_2x2",
+        "Mixed_5b",
+        "Mixed_5c",
+        "Logits",
+        "Predictions",
+    ]
+    shapes = {"Conv2d_1a_7x7": [2, 112, 112, 64], "MaxPool_3a_3x3": [2, 28, 28, 192], "Mixed_3c": [2, 28, 28, 480]}
+    shapes.update({"Mixed_4f": [2, 14, 14, 832], "Mixed_5c": [2, 7, 7, 1024]})
+    for name, shape in shapes.items():
+        assert end_points[name].shape.as_list() == shape, name
+    # re-entering the captured scope opens a nested name scope, as TF1 (whose graphs show
+    # "InceptionV1/InceptionV1/..." op names); the variables keep "InceptionV1/..."
+    assert end_points["Conv2d_1a_7x7"].op.name == "InceptionV1/InceptionV1/Conv2d_1a_7x7/Relu"
+    assert end_points["Predictions"].op.name == "InceptionV1/Logits/Predictions/Softmax"
+    # conv weights plus batch norm beta (no gamma under the arg_scope); logits with biases
+    bn_conv = lambda k, c_in, c_out: k * k * c_in * c_out + c_out  # noqa: E731
+    expected = bn_conv(7, 3, 64) + bn_conv(1, 64, 64) + bn_conv(3, 64, 192)
+    for c_in, d0, d1a, d1b, d2a, d2b, d3 in GOOGLENET_TABLE:
+        expected += bn_conv(1, c_in, d0) + bn_conv(1, c_in, d1a) + bn_conv(3, d1a, d1b)
+        expected += bn_conv(1, c_in, d2a) + bn_conv(3, d2a, d2b) + bn_conv(1, c_in, d3)
+    expected += 1024 * 1000 + 1000
+    assert n_params(tf.trainable_variables()) == expected == 6_617_624
+    n_convs = 3 + 6 * len(GOOGLENET_TABLE)
+    assert len(tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)) == n_convs + 1
+    assert len(tf.get_collection(tf.GraphKeys.UPDATE_OPS)) == 2 * n_convs
+    assert len(tf.get_collection("moving_vars")) == 2 * n_convs
+    names = {v.op.name for v in tf.trainable_variables()}
+    assert "InceptionV1/Mixed_5b/Branch_2/Conv2d_0a_3x3/weights" in names  # tf-slim's checkpoint quirk
+    assert "InceptionV1/Mixed_5c/Branch_2/Conv2d_0b_3x3/weights" in names
+    assert "InceptionV1/Logits/Conv2d_0c_1x1/biases" in names
+
+
+def test_inception_v1_base_stops_at_final_endpoint():
+    images = tf.placeholder(tf.float32, [1, 224, 224, 3])
+    net, end_points = inception_v1.inception_v1_base(images, final_endpoint="Mixed_3b")
+    assert list(end_points)[-1] == "Mixed_3b" and net.shape.as_list() == [1, 28, 28, 256]
+    with pytest.raises(ValueError, match="Unknown final endpoint"):
+        inception_v1.inception_v1_base(images, final_endpoint="Mixed_9z", scope="other")
 
 
 def test_lenet_names_end_points_and_counts():
