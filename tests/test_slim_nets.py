@@ -10,7 +10,18 @@ import slimcore as tf
 import slimcore.slim as slim
 from slimcore.framework.tensor_shape import TensorShape
 from slimcore.slim import utils
-from slimcore.slim.nets import alexnet, cifarnet, inception_v1, lenet, overfeat, resnet_utils, resnet_v1, resnet_v2, vgg
+from slimcore.slim.nets import (
+    alexnet,
+    cifarnet,
+    inception_v1,
+    lenet,
+    mobilenet_v1,
+    overfeat,
+    resnet_utils,
+    resnet_v1,
+    resnet_v2,
+    vgg,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -321,6 +332,79 @@ def test_inception_v1_base_stops_at_final_endpoint():
     assert list(end_points)[-1] == "Mixed_3b" and net.shape.as_list() == [1, 28, 28, 256]
     with pytest.raises(ValueError, match="Unknown final endpoint"):
         inception_v1.inception_v1_base(images, final_endpoint="Mixed_9z", scope="other")
+
+
+MOBILENET_V1_DEPTHS = [32, 64, 128, 128, 256, 256, 512, 512, 512, 512, 512, 512, 1024, 1024]  # the paper's table 1
+
+
+def mobilenet_v1_params(multiplier, num_classes=1000, min_depth=8):
+    """Trainable parameters: conv weights, depthwise 3x3 filters, gamma and beta
+    per batch norm, the logits' weights and biases."""
+    depths = [max(int(d * multiplier), min_depth) for d in MOBILENET_V1_DEPTHS]
+    params = 3 * 3 * 3 * depths[0] + 2 * depths[0]
+    for c_in, c_out in zip(depths, depths[1:]):
+        params += 3 * 3 * c_in + 2 * c_in + c_in * c_out + 2 * c_out
+    return params + depths[-1] * num_classes + num_classes
+
+
+@pytest.mark.parametrize(
+    "net_name, multiplier, published",
+    [("mobilenet_v1", 1.0, 4.23), ("mobilenet_v1_075", 0.75, 2.59), ("mobilenet_v1_050", 0.5, 1.34),
+     ("mobilenet_v1_025", 0.25, 0.47)],
+)  # fmt: skip
+def test_mobilenet_v1_names_end_points_and_counts(net_name, multiplier, published):
+    """Counts against the paper's table 1 and tf-slim's README (millions of parameters)."""
+    logits, end_points = build(getattr(mobilenet_v1, net_name), mobilenet_v1.mobilenet_v1_arg_scope, (224, 224))
+    assert logits.shape.as_list() == [2, 1000]
+    expected = mobilenet_v1_params(multiplier)
+    assert n_params(tf.trainable_variables()) == expected
+    # tf-slim's README table (its 1001-class checkpoints, in millions) to within 0.01M
+    assert expected / 1e6 == pytest.approx(published, abs=0.01)
+    names = ["Conv2d_0"] + [f"Conv2d_{i}_{kind}" for i in range(1, 14) for kind in ("depthwise", "pointwise")]
+    assert list(end_points) == names + ["AvgPool_1a", "Logits", "Predictions"]
+    assert end_points["Conv2d_13_pointwise"].shape.as_list() == [2, 7, 7, max(int(1024 * multiplier), 8)]
+    assert end_points["Predictions"].op.name == "MobilenetV1/Predictions/Softmax"
+    variables = [v.op.name for v in tf.trainable_variables()]
+    assert variables[:4] == [
+        "MobilenetV1/Conv2d_0/weights",
+        "MobilenetV1/Conv2d_0/BatchNorm/beta",
+        "MobilenetV1/Conv2d_0/BatchNorm/gamma",
+        "MobilenetV1/Conv2d_1_depthwise/depthwise_weights",
+    ] or variables[:4] == [  # gamma before beta once slim.batch_norm follows TF 1.15's order
+        "MobilenetV1/Conv2d_0/weights",
+        "MobilenetV1/Conv2d_0/BatchNorm/gamma",
+        "MobilenetV1/Conv2d_0/BatchNorm/beta",
+        "MobilenetV1/Conv2d_1_depthwise/depthwise_weights",
+    ]
+    assert variables[-2:] == ["MobilenetV1/Logits/Conv2d_1c_1x1/weights", "MobilenetV1/Logits/Conv2d_1c_1x1/biases"]
+    # depthwise filters are not penalised unless regularize_depthwise=True
+    assert len(tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)) == 14 + 1
+    assert len(tf.get_collection(tf.GraphKeys.UPDATE_OPS)) == 2 * 27
+
+
+def test_mobilenet_v1_options():
+    images = tf.placeholder(tf.float32, [1, 160, 160, 3])
+    with slim.arg_scope(mobilenet_v1.mobilenet_v1_arg_scope(regularize_depthwise=True)):
+        features, end_points = mobilenet_v1.mobilenet_v1(images, num_classes=None, global_pool=True)
+        assert features.shape.as_list() == [1, 1, 1, 1024] and "global_pool" in end_points
+        assert len(tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)) == 14 + 13
+        small, end_points = mobilenet_v1.mobilenet_v1(images, 10, scope="small")  # 5x5 pool for 160x160
+        assert end_points["AvgPool_1a"].shape.as_list() == [1, 1, 1, 1024] and small.shape.as_list() == [1, 10]
+        dense, _ = mobilenet_v1.mobilenet_v1_base(images, output_stride=8, scope="dense")
+        assert dense.shape.as_list() == [1, 20, 20, 1024]
+        padded, _ = mobilenet_v1.mobilenet_v1_base(images, use_explicit_padding=True, scope="padded")
+        assert padded.shape.as_list() == [1, 5, 5, 1024]
+        last, end_points = mobilenet_v1.mobilenet_v1_base(images, final_endpoint="Conv2d_3_depthwise", scope="cut")
+        assert list(end_points)[-1] == "Conv2d_3_depthwise" and last.shape.as_list() == [1, 40, 40, 128]
+        for kwargs, message in [
+            ({"depth_multiplier": 0}, "depth_multiplier"),
+            ({"output_stride": 4}, "output_stride"),
+            ({"final_endpoint": "Conv2d_99"}, "Unknown final endpoint"),
+        ]:
+            with pytest.raises(ValueError, match=message):
+                mobilenet_v1.mobilenet_v1_base(images, scope="bad", **kwargs)
+    with pytest.raises(ValueError, match="rank"):
+        mobilenet_v1.mobilenet_v1(tf.placeholder(tf.float32, [1, 160, 3]))
 
 
 def test_lenet_names_end_points_and_counts():
