@@ -14,6 +14,7 @@ from slimcore.slim.nets import (
     alexnet,
     cifarnet,
     inception_v1,
+    inception_v3,
     lenet,
     mobilenet_v1,
     overfeat,
@@ -332,6 +333,70 @@ def test_inception_v1_base_stops_at_final_endpoint():
     assert list(end_points)[-1] == "Mixed_3b" and net.shape.as_list() == [1, 28, 28, 256]
     with pytest.raises(ValueError, match="Unknown final endpoint"):
         inception_v1.inception_v1_base(images, final_endpoint="Mixed_9z", scope="other")
+
+
+def test_inception_v3_names_end_points_and_counts():
+    logits, end_points = build(inception_v3.inception_v3, inception_v3.inception_v3_arg_scope, (299, 299))
+    assert logits.shape.as_list() == [2, 1000]
+    stem = ["Conv2d_1a_3x3", "Conv2d_2a_3x3", "Conv2d_2b_3x3", "MaxPool_3a_3x3", "Conv2d_3b_1x1", "Conv2d_4a_3x3"]
+    mixed = ["Mixed_5b", "Mixed_5c", "Mixed_5d", "Mixed_6a", "Mixed_6b", "Mixed_6c", "Mixed_6d", "Mixed_6e"]
+    mixed += ["Mixed_7a", "Mixed_7b", "Mixed_7c"]
+    head = ["AuxLogits", "PreLogits", "Logits", "Predictions"]
+    assert list(end_points) == [*stem, "MaxPool_5a_3x3", *mixed, *head]
+    # tf-slim's inception_v3_test.testBuildAndCheckAllEndPointsUptoMixed7c shapes
+    shapes = {
+        "Conv2d_1a_3x3": [2, 149, 149, 32],
+        "Conv2d_2b_3x3": [2, 147, 147, 64],
+        "MaxPool_5a_3x3": [2, 35, 35, 192],
+        "Mixed_5b": [2, 35, 35, 256],
+        "Mixed_5d": [2, 35, 35, 288],
+        "Mixed_6a": [2, 17, 17, 768],
+        "Mixed_6e": [2, 17, 17, 768],
+        "Mixed_7a": [2, 8, 8, 1280],
+        "Mixed_7c": [2, 8, 8, 2048],
+        "AuxLogits": [2, 1000],
+        "PreLogits": [2, 1, 1, 2048],
+    }
+    for name, shape in shapes.items():
+        assert end_points[name].shape.as_list() == shape, name
+    variables = tf.trainable_variables()
+    without_aux = [v for v in variables if "/AuxLogits/" not in v.op.name]
+    assert n_params(without_aux) == 23_817_352  # Keras' InceptionV3 (same layers, no aux head) trainable count
+    aux = 768 * 128 + 128 + 5 * 5 * 128 * 768 + 768 + 768 * 1000 + 1000  # AuxLogits: convs + batch-norm betas
+    assert n_params(variables) == 23_817_352 + aux == 27_143_152
+    names = {v.op.name for v in variables}
+    for quirk in (
+        "Mixed_5c/Branch_1/Conv2d_0b_1x1",
+        "Mixed_5c/Branch_1/Conv_1_0c_5x5",
+        "Mixed_6a/Branch_0/Conv2d_1a_1x1",
+        "Mixed_7b/Branch_1/Conv2d_0b_3x1",
+        "Mixed_7c/Branch_1/Conv2d_0c_3x1",
+        "AuxLogits/Conv2d_2a_5x5",
+        "Logits/Conv2d_1c_1x1",
+    ):
+        assert f"InceptionV3/{quirk}/weights" in names, quirk
+    n_convs = len([v for v in variables if v.op.name.endswith("/weights")])
+    assert n_convs == 94 + 3 + 1  # Keras' 94 convolutions, the auxiliary head's 3, the logits
+    assert len(tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)) == n_convs
+    assert len(tf.get_collection(tf.GraphKeys.UPDATE_OPS)) == 2 * (n_convs - 2)  # both logits convs are unnormalised
+    assert len(tf.get_collection("moving_vars")) == 2 * (n_convs - 2)
+
+
+def test_inception_v3_small_input_depth_multiplier_and_final_endpoint():
+    images = tf.placeholder(tf.float32, [1, 150, 150, 3])
+    with slim.arg_scope(inception_v3.inception_v3_arg_scope()):
+        logits, end_points = inception_v3.inception_v3(images, 10, depth_multiplier=0.5)
+        assert logits.shape.as_list() == [1, 10]
+        assert end_points["Mixed_7c"].shape.as_list() == [1, 3, 3, 1024]  # 2048 * 0.5; 3x3 for 150x150
+        names = {v.op.name for v in tf.trainable_variables()}
+        assert "InceptionV3/Logits/Conv2d_1c_1x1/weights" in names
+        assert "InceptionV3/AuxLogits/Conv2d_2a_1x1/weights" in names  # kernel reduced to the 1x1 map
+        net, end_points = inception_v3.inception_v3_base(images, final_endpoint="Mixed_6a", scope="cut")
+        assert list(end_points)[-1] == "Mixed_6a" and net.shape.as_list() == [1, 7, 7, 768]
+        with pytest.raises(ValueError, match="Unknown final endpoint"):
+            inception_v3.inception_v3_base(images, final_endpoint="Mixed_8a", scope="bad")
+        with pytest.raises(ValueError, match="depth_multiplier"):
+            inception_v3.inception_v3(images, depth_multiplier=0, scope="bad2")
 
 
 MOBILENET_V1_DEPTHS = [32, 64, 128, 128, 256, 256, 512, 512, 512, 512, 512, 512, 1024, 1024]  # the paper's table 1

@@ -8,10 +8,22 @@ tf-slim's variable names, end points and arg_scopes.
 
 Modules (each as tf-slim's): ``alexnet`` (alexnet_v2), ``overfeat``, ``vgg`` (vgg_a, vgg_16,
 vgg_19), ``resnet_v1`` (resnet_v1_50/101/152/200), ``resnet_v2`` (resnet_v2_50/101/152/200),
-``resnet_utils``, ``inception_v1``, ``mobilenet_v1`` (and _075, _050, _025), ``lenet``, ``cifarnet``.
+``resnet_utils``, ``inception_v1``, ``inception_v3``, ``mobilenet_v1`` (and _075, _050, _025), ``lenet``, ``cifarnet``.
 """
 
-from . import alexnet, cifarnet, inception_v1, lenet, mobilenet_v1, overfeat, resnet_utils, resnet_v1, resnet_v2, vgg
+from . import (
+    alexnet,
+    cifarnet,
+    inception_v1,
+    inception_v3,
+    lenet,
+    mobilenet_v1,
+    overfeat,
+    resnet_utils,
+    resnet_v1,
+    resnet_v2,
+    vgg,
+)
 
 __all__ = [
     "alexnet",
