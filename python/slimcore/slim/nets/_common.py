@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # annotations only
     from ...framework.ops import Tensor
     from ...framework.types import InitializerFn, TensorLike
 
-__all__ = ["trunc_normal", "softmax"]
+__all__ = ["trunc_normal", "softmax", "reduced_kernel_size_for_small_input"]
 
 
 def trunc_normal(stddev: float) -> InitializerFn:
@@ -34,3 +34,12 @@ def softmax(logits: TensorLike, scope: str | None = None) -> Tensor:
         return slim_softmax(logits, scope=scope)
     with name_scope(scope, "softmax", [logits]):
         return nn_ops.softmax(logits)
+
+
+def reduced_kernel_size_for_small_input(input_tensor: Tensor, kernel_size: list) -> list:
+    """`kernel_size` clipped to the input's static height and width (the nets'
+    ``_reduced_kernel_size_for_small_input``); unchanged when they are unknown."""
+    shape = input_tensor.get_shape().as_list()
+    if shape[1] is None or shape[2] is None:
+        return kernel_size
+    return [min(shape[1], kernel_size[0]), min(shape[2], kernel_size[1])]

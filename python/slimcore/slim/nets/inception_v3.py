@@ -20,27 +20,18 @@ from typing import TYPE_CHECKING, Callable
 from ... import slim
 from ...framework.ops import GraphKeys
 from ...ops import nn_ops
-from ...ops.array_ops import concat, squeeze
+from ...ops.array_ops import squeeze
 from ...variable_scope import variable_scope
-from ._common import softmax, trunc_normal
+from ._common import reduced_kernel_size_for_small_input, softmax, trunc_normal
+from ._inception_spec import conv as _conv
+from ._inception_spec import pool as _pool
+from ._inception_spec import run_modules, run_step
 
 if TYPE_CHECKING:  # annotations only
-    from ...framework.ops import Tensor
     from ...framework.types import TensorLike
     from ...variable_scope import _ReuseMode
 
 __all__ = ["inception_v3", "inception_v3_base", "inception_v3_arg_scope"]
-
-
-# A step: ("conv", depth, kernel, scope[, stride, padding]), ("avg" | "max", kernel,
-# scope[, stride, padding]) or ("split", [conv steps]) -- parallel convolutions of
-# the same input, concatenated. Unlisted stride/padding: the module default (1, SAME).
-def _conv(depth, kernel, scope, stride=1, padding=None):
-    return ("conv", depth, kernel, scope, stride, padding)
-
-
-def _pool(kind, kernel, scope, stride=1, padding=None):
-    return (kind, None, kernel, scope, stride, padding)
 
 
 _STEM = [
@@ -132,19 +123,6 @@ _MODULES = [
 ]
 
 
-def _step(net: Tensor, step: tuple, depth: Callable) -> Tensor:
-    """Runs one step of the spec (module defaults come from the arg_scope)."""
-    if step[0] == "split":
-        return concat([_step(net, s, depth) for s in step[1]], 3)
-    kind, channels, kernel, scope, stride, padding = step
-    kwargs = {"stride": stride, "scope": scope}
-    if padding is not None:
-        kwargs["padding"] = padding
-    if kind == "conv":
-        return slim.conv2d(net, depth(channels), kernel, **kwargs)
-    return (slim.avg_pool2d if kind == "avg" else slim.max_pool2d)(net, kernel, **kwargs)
-
-
 def inception_v3_base(
     inputs: TensorLike,
     final_endpoint: str = "Mixed_7c",
@@ -173,32 +151,14 @@ def inception_v3_base(
         net = inputs
         with slim.arg_scope([slim.conv2d, slim.max_pool2d, slim.avg_pool2d], stride=1, padding="VALID"):
             for step in _STEM:
-                net = end_points[step[3]] = _step(net, step, depth)
+                net = end_points[step[3]] = run_step(net, step, depth)
                 if step[3] == final_endpoint:
                     return net, end_points
         with slim.arg_scope([slim.conv2d, slim.max_pool2d, slim.avg_pool2d], stride=1, padding="SAME"):
-            for end_point, branches in _MODULES:
-                with variable_scope(end_point):
-                    outputs = []
-                    for i, steps in enumerate(branches):
-                        with variable_scope(f"Branch_{i}"):
-                            branch = net
-                            for step in steps:
-                                branch = _step(branch, step, depth)
-                            outputs.append(branch)
-                    net = concat(outputs, 3)
-                end_points[end_point] = net
-                if end_point == final_endpoint:
-                    return net, end_points
+            net, reached = run_modules(net, _MODULES, depth, end_points, final_endpoint)
+            if reached:
+                return net, end_points
     raise ValueError(f"Unknown final endpoint {final_endpoint}")
-
-
-def _reduced_kernel_size_for_small_input(input_tensor: Tensor, kernel_size: list) -> list:
-    """`kernel_size` clipped to the input's static height and width."""
-    shape = input_tensor.get_shape().as_list()
-    if shape[1] is None or shape[2] is None:
-        return kernel_size
-    return [min(shape[1], kernel_size[0]), min(shape[2], kernel_size[1])]
 
 
 def inception_v3(
@@ -253,7 +213,7 @@ def inception_v3(
                         end_points["Mixed_6e"], [5, 5], stride=3, padding="VALID", scope="AvgPool_1a_5x5"
                     )
                     aux = slim.conv2d(aux, depth(128), [1, 1], scope="Conv2d_1b_1x1")
-                    kernel_size = _reduced_kernel_size_for_small_input(aux, [5, 5])
+                    kernel_size = reduced_kernel_size_for_small_input(aux, [5, 5])
                     aux = slim.conv2d(
                         aux,
                         depth(768),
@@ -275,7 +235,7 @@ def inception_v3(
                         aux = squeeze(aux, [1, 2], name="SpatialSqueeze")
                     end_points["AuxLogits"] = aux
             with variable_scope("Logits"):
-                kernel_size = _reduced_kernel_size_for_small_input(net, [8, 8])
+                kernel_size = reduced_kernel_size_for_small_input(net, [8, 8])
                 net = slim.avg_pool2d(net, kernel_size, padding="VALID", scope="AvgPool_1a_{}x{}".format(*kernel_size))
                 net = slim.dropout(net, keep_prob=dropout_keep_prob, scope="Dropout_1b")
                 end_points["PreLogits"] = net

@@ -20,7 +20,7 @@ from ...ops import math_ops, nn_ops
 from ...ops.array_ops import pad, squeeze
 from ...variable_scope import variable_scope
 from ..layers import batch_norm
-from ._common import softmax
+from ._common import reduced_kernel_size_for_small_input, softmax
 
 if TYPE_CHECKING:  # annotations only
     from ...framework.ops import Tensor
@@ -159,14 +159,6 @@ def mobilenet_v1_base(
     raise ValueError(f"Unknown final endpoint {final_endpoint}")
 
 
-def _reduced_kernel_size_for_small_input(input_tensor: Tensor, kernel_size: list) -> list:
-    """`kernel_size` clipped to the input's static height and width."""
-    shape = input_tensor.get_shape().as_list()
-    if shape[1] is None or shape[2] is None:
-        return kernel_size
-    return [min(shape[1], kernel_size[0]), min(shape[2], kernel_size[1])]
-
-
 def mobilenet_v1(
     inputs: TensorLike,
     num_classes: int | None = 1000,
@@ -217,7 +209,7 @@ def mobilenet_v1(
                     net = math_ops.reduce_mean(net, [1, 2], keepdims=True, name="global_pool")
                     end_points["global_pool"] = net
                 else:
-                    kernel_size = _reduced_kernel_size_for_small_input(net, [7, 7])
+                    kernel_size = reduced_kernel_size_for_small_input(net, [7, 7])
                     net = slim.avg_pool2d(net, kernel_size, padding="VALID", scope="AvgPool_1a")
                     end_points["AvgPool_1a"] = net
                 if not num_classes:
