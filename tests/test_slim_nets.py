@@ -14,6 +14,7 @@ from slimcore.slim.nets import (
     alexnet,
     cifarnet,
     inception_v1,
+    inception_v2,
     inception_v3,
     lenet,
     mobilenet_v1,
@@ -333,6 +334,78 @@ def test_inception_v1_base_stops_at_final_endpoint():
     assert list(end_points)[-1] == "Mixed_3b" and net.shape.as_list() == [1, 28, 28, 256]
     with pytest.raises(ValueError, match="Unknown final endpoint"):
         inception_v1.inception_v1_base(images, final_endpoint="Mixed_9z", scope="other")
+
+
+# BN-Inception's modules as tf-slim builds them: 1x1, 3x3 reduce, 3x3, double-3x3 reduce,
+# double 3x3, pool projection; then the two grid reductions (1x1 -> 3x3/2, 1x1 -> 3x3 -> 3x3/2)
+INCEPTION_V2_MODULES = [
+    (192, 64, 64, 64, 64, 96, 32),
+    (256, 64, 64, 96, 64, 96, 64),
+    (576, 224, 64, 96, 96, 128, 128),
+    (576, 192, 96, 128, 96, 128, 128),
+    (576, 160, 128, 160, 128, 160, 96),
+    (576, 96, 128, 192, 160, 192, 96),
+    (1024, 352, 192, 320, 160, 224, 128),
+    (1024, 352, 192, 320, 192, 224, 128),
+]
+INCEPTION_V2_REDUCTIONS = [(320, 128, 160, 64, 96), (576, 128, 192, 192, 256)]
+
+
+def test_inception_v2_names_end_points_and_counts():
+    logits, end_points = build(inception_v2.inception_v2, inception_v2.inception_v2_arg_scope, (224, 224))
+    assert logits.shape.as_list() == [2, 1000]
+    stem = ["Conv2d_1a_7x7", "MaxPool_2a_3x3", "Conv2d_2b_1x1", "Conv2d_2c_3x3", "MaxPool_3a_3x3"]
+    mixed = ["Mixed_3b", "Mixed_3c", "Mixed_4a", "Mixed_4b", "Mixed_4c", "Mixed_4d", "Mixed_4e", "Mixed_5a"]
+    assert list(end_points) == [*stem, *mixed, "Mixed_5b", "Mixed_5c", "Logits", "Predictions"]
+    # tf-slim's inception_v2_test.testBuildAndCheckAllEndPointsUptoMixed5c shapes
+    shapes = {
+        "Conv2d_1a_7x7": [2, 112, 112, 64],
+        "MaxPool_3a_3x3": [2, 28, 28, 192],
+        "Mixed_3c": [2, 28, 28, 320],
+        "Mixed_4a": [2, 14, 14, 576],
+        "Mixed_4e": [2, 14, 14, 576],
+        "Mixed_5a": [2, 7, 7, 1024],
+        "Mixed_5c": [2, 7, 7, 1024],
+    }
+    for name, shape in shapes.items():
+        assert end_points[name].shape.as_list() == shape, name
+    bn_conv = lambda k, c_in, c_out: k * k * c_in * c_out + c_out  # noqa: E731  (weights + beta)
+    # the separable stem: depthwise 7x7x3x8, pointwise 24 -> 64 with biases (no batch norm)
+    expected = 7 * 7 * 3 * 8 + 24 * 64 + 64 + bn_conv(1, 64, 64) + bn_conv(3, 64, 192)
+    for c_in, d0, d1a, d1b, d2a, d2b, d3 in INCEPTION_V2_MODULES:
+        expected += bn_conv(1, c_in, d0) + bn_conv(1, c_in, d1a) + bn_conv(3, d1a, d1b)
+        expected += bn_conv(1, c_in, d2a) + bn_conv(3, d2a, d2b) + bn_conv(3, d2b, d2b) + bn_conv(1, c_in, d3)
+    for c_in, d0a, d0b, d1a, d1b in INCEPTION_V2_REDUCTIONS:
+        expected += bn_conv(1, c_in, d0a) + bn_conv(3, d0a, d0b)
+        expected += bn_conv(1, c_in, d1a) + bn_conv(3, d1a, d1b) + bn_conv(3, d1b, d1b)
+    expected += 1024 * 1000 + 1000
+    assert n_params(tf.trainable_variables()) == expected == 11_178_336
+    names = [v.op.name for v in tf.trainable_variables()]
+    assert names[:3] == [
+        "InceptionV2/Conv2d_1a_7x7/depthwise_weights",
+        "InceptionV2/Conv2d_1a_7x7/pointwise_weights",
+        "InceptionV2/Conv2d_1a_7x7/biases",
+    ]
+    assert "InceptionV2/Mixed_5c/Branch_2/Conv2d_0c_3x3/weights" in names
+    n_convs = 2 + 7 * len(INCEPTION_V2_MODULES) + 5 * len(INCEPTION_V2_REDUCTIONS)
+    assert len(tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)) == n_convs + 1  # not the separable stem
+    assert len(tf.get_collection(tf.GraphKeys.UPDATE_OPS)) == 2 * n_convs
+    assert end_points["Mixed_5c"].op.inputs  # a concat of the four branches
+    assert tf.get_default_graph().get_operation_by_name("InceptionV2/InceptionV2/Mixed_5c/Branch_3/MaxPool_0a_3x3")
+
+
+def test_inception_v2_depth_multiplier_and_final_endpoint():
+    images = tf.placeholder(tf.float32, [1, 112, 112, 3])
+    with slim.arg_scope(inception_v2.inception_v2_arg_scope()):
+        logits, end_points = inception_v2.inception_v2(images, 10, depth_multiplier=0.5)
+        assert logits.shape.as_list() == [1, 10] and end_points["Mixed_5c"].shape.as_list() == [1, 4, 4, 512]
+        stem = {v.op.name: v.shape.as_list() for v in tf.trainable_variables() if "Conv2d_1a" in v.op.name}
+        assert stem["InceptionV2/Conv2d_1a_7x7/depthwise_weights"] == [7, 7, 3, 8]  # min(int(32 / 3), 8)
+        assert stem["InceptionV2/Conv2d_1a_7x7/pointwise_weights"] == [1, 1, 24, 32]
+        _, end_points = inception_v2.inception_v2_base(images, final_endpoint="MaxPool_2a_3x3", scope="cut")
+        assert list(end_points) == ["Conv2d_1a_7x7", "MaxPool_2a_3x3"]
+        with pytest.raises(ValueError, match="Unknown final endpoint"):
+            inception_v2.inception_v2_base(images, final_endpoint="Mixed_6a", scope="bad")
 
 
 def test_inception_v3_names_end_points_and_counts():
