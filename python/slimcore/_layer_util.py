@@ -161,8 +161,11 @@ def add_to_collections_by_key(variable: Variable, collections: list | dict | Non
         get_default_graph().add_to_collections(names if not isinstance(names, str) else [names], variable)
 
 
-def collect_outputs(collections: Iterable[str] | None, outputs: Tensor) -> Tensor:
-    """slim's collect_named_outputs: adds `outputs` to each collection."""
-    if collections:
-        get_default_graph().add_to_collections(list(collections), outputs)
-    return outputs
+def collect_outputs(collections: str | Iterable[str] | None, outputs: Tensor) -> Tensor:
+    """slim's ``collect_named_outputs(collections, sc.name, outputs)``, called inside
+    the layer's scope: aliases `outputs` as the current name scope (the layer's
+    scope name, what a net's end points are keyed by) and adds it to each
+    collection (a string is one collection, as TF1)."""
+    from .slim.utils import collect_named_outputs  # slim imports this module
+
+    return collect_named_outputs(collections, get_default_graph().get_name_scope(), outputs)

@@ -212,6 +212,15 @@ class Tensor(_Operators):
         return self._index
 
     @property
+    def aliases(self) -> list:
+        """The names slim gave this tensor (tf-slim's ``tensor.aliases``, set by
+        ``slim.utils.append_tensor_alias``); a live list, empty when none.
+
+        Tensors are value objects here, so the list lives in the graph, keyed
+        by (op, output index): every handle on the same output sees it."""
+        return self.graph._tensor_aliases.setdefault((self._node, self._index), [])
+
+    @property
     def dtype(self) -> _dtypes.DType:
         return _dtypes.as_dtype(self.graph._c.output_dtype(self._node, self._index))
 
@@ -348,6 +357,7 @@ class Graph:
         self._c = _core.Graph()
         self._collections: dict[str, list] = {}
         self._variables: dict[int, Any] = {}  # VariableV2 node -> Variable
+        self._tensor_aliases: dict[tuple, list] = {}  # (node, index) -> slim aliases
         self._lock = threading.RLock()
         self.seed: int | None = None
 
