@@ -140,3 +140,78 @@ def test_argument_errors(tmp_path):
     with pytest.raises(ValueError, match="logdir is None"):
         slim.learning.train(train_op, None, saver=tf.train.Saver())
     assert os.listdir(tmp_path) == []
+
+
+# ---------------------------------------------------------------------------
+# slim.evaluation
+# ---------------------------------------------------------------------------
+def _eval_graph():
+    """The model's graph again with an accuracy metric over the same data."""
+    tf.reset_default_graph()
+    _model()
+    logits = tf.get_default_graph().get_tensor_by_name("fully_connected/BiasAdd:0")
+    rng = np.random.default_rng(0)  # the labels _model draws
+    rng.normal(size=(16, 4))
+    labels = tf.constant(rng.integers(0, 3, 16))
+    predictions = tf.argmax(logits, axis=1)
+    accuracy, update = tf.metrics.accuracy(labels, predictions)
+    tf.summary.scalar("eval/accuracy", accuracy)
+    return accuracy, update, logits
+
+
+def test_evaluate_once_restores_runs_the_metric_and_writes_the_summary(tmp_path):
+    slim.learning.train(_model(), str(tmp_path / "train"), number_of_steps=3)
+    checkpoint = tf.train.latest_checkpoint(str(tmp_path / "train"))
+    (w, b) = _weights(tmp_path / "train")
+    accuracy, update, _ = _eval_graph()
+    value = slim.evaluation.evaluate_once(
+        "", checkpoint, str(tmp_path / "eval"), num_evals=4, eval_op=update, final_op=accuracy
+    )
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(16, 4)).astype(np.float32), rng.integers(0, 3, 16)
+    want = np.mean(np.argmax(x @ w + b, axis=1) == y)  # 4 evals of the same batch: the same mean
+    assert value == pytest.approx(want)
+    acc = event_accumulator.EventAccumulator(str(tmp_path / "eval"))
+    acc.Reload()
+    (event,) = acc.Scalars("eval/accuracy")
+    assert event.step == 3 and event.value == pytest.approx(want)
+
+
+def test_evaluation_loop_evaluates_new_checkpoints_until_the_limit(tmp_path):
+    slim.learning.train(_model(), str(tmp_path / "train"), number_of_steps=2)
+    accuracy, update, _ = _eval_graph()
+    value = slim.evaluation.evaluation_loop(
+        "",
+        str(tmp_path / "train"),
+        str(tmp_path / "eval"),
+        eval_op=update,
+        final_op=accuracy,
+        eval_interval_secs=0,
+        max_number_of_evaluations=1,
+    )
+    assert 0.0 <= value <= 1.0
+    # No new checkpoint within the timeout: the loop ends after the one it found.
+    timed_out = []
+    value_again = slim.evaluation.evaluation_loop(
+        "",
+        str(tmp_path / "train"),
+        None,
+        eval_op=update,
+        final_op=accuracy,
+        eval_interval_secs=0,
+        timeout=0.01,
+        timeout_fn=lambda: timed_out.append(True) or True,
+    )
+    assert value_again == value and timed_out == [True]
+
+
+def test_evaluation_argument_errors(tmp_path):
+    _eval_graph()
+    with pytest.raises(ValueError, match="num_evals"):
+        slim.evaluation.evaluate_once("", "x", None, num_evals=0)
+    with pytest.raises(ValueError, match="hooks"):
+        slim.evaluation.evaluate_once("", "x", None, hooks=[object()])
+    with pytest.raises(ValueError, match="master"):
+        slim.evaluation.evaluation_loop("grpc://x", str(tmp_path), None)
+    with pytest.raises(ValueError, match="not a valid checkpoint"):
+        slim.evaluation.evaluate_once("", str(tmp_path / "missing"), None)
