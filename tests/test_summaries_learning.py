@@ -215,3 +215,19 @@ def test_evaluation_argument_errors(tmp_path):
         slim.evaluation.evaluation_loop("grpc://x", str(tmp_path), None)
     with pytest.raises(ValueError, match="not a valid checkpoint"):
         slim.evaluation.evaluate_once("", str(tmp_path / "missing"), None)
+
+
+def test_cli_train_logdir_writes_the_split_per_step(tmp_path):
+    from slimcore.app import cli
+
+    args = ["train", "--epochs", "1", "--quiet", "--optimizer", "adamw", "--weight-decay", "1e-3"]
+    assert cli.main([*args, "--checkpoint-dir", str(tmp_path / "ckpt"), "--logdir", str(tmp_path / "tb")]) == 0
+    acc = event_accumulator.EventAccumulator(str(tmp_path / "tb"), size_guidance={"scalars": 0})
+    acc.Reload()
+    steps = [e.step for e in acc.Scalars("learning/data_loss")]
+    assert steps == list(range(1, len(steps) + 1)) and len(steps) > 10  # one event per step
+    assert {"learning/penalty", "learning/decay_magnitude", "learning/effective_decay/weights"} <= set(
+        acc.Tags()["scalars"]
+    )
+    assert acc.Scalars("learning/effective_decay/weights")[0].value == pytest.approx(1e-3)  # contrib: s = 1
+    assert acc.Graph() is not None

@@ -63,8 +63,7 @@ from .. import summary as _summary
 from ..framework.ops import GraphKeys, Tensor, get_default_graph
 from ..framework.session import Session
 from ..ops import math_ops
-from ..ops.array_ops import stack
-from ..train.accounting import decoupled_decay_magnitude
+from ..train.accounting import LossAccounting
 from ..train.plan import update_plan
 from ..train.saver import Saver, latest_checkpoint
 from ..train.training_util import get_global_step
@@ -103,33 +102,15 @@ def train_step(sess: Session, train_op: Tensor, global_step: Tensor, train_step_
 
 def _split_summaries(train_op: Tensor, graph: Graph) -> tuple:
     """The loss split fetches and their merged summary (module docstring)."""
-    with graph.as_default(), graph.name_scope("learning"):
+    with graph.as_default():
         losses = graph.get_collection(GraphKeys.LOSSES)
         data_loss = math_ops.add_n(losses) if losses else train_op
-        penalties = graph.get_collection(GraphKeys.REGULARIZATION_LOSSES)
-        penalty = math_ops.add_n(penalties) if penalties else math_ops.cast(0.0, "float32")
         try:
-            entries = [e for plan in update_plan(train_op) for e in plan.variables if e.decays]
-            decay = decoupled_decay_magnitude(train_op)
+            update_plan(train_op)
+            accounting = LossAccounting(data_loss, train_op, graph)
         except ValueError:  # a train op no slimcore optimizer built: no decay to report
-            entries, decay = [], math_ops.cast(0.0, "float32")
-        fetches = {"data_loss": data_loss, "penalty": penalty, "decay": decay}
-        parts = [
-            _summary.scalar("data_loss", data_loss, collections=[]),
-            _summary.scalar("penalty", penalty, collections=[]),
-            _summary.scalar("decay_magnitude", decay, collections=[]),
-        ]
-        roles: dict = {}
-        for entry in entries:
-            roles.setdefault(entry.role or "other", []).append(entry.decay_step())
-        for role, steps in sorted(roles.items()):
-            mean = math_ops.add_n(steps) / float(len(steps))
-            parts.append(_summary.scalar(f"effective_decay/{role}", mean, collections=[]))
-        trainable = graph.get_collection(GraphKeys.TRAINABLE_VARIABLES)
-        if trainable:
-            norms = stack([math_ops.sqrt(math_ops.reduce_sum(math_ops.square(v))) for v in trainable])
-            parts.append(_summary.histogram("weight_norms", norms, collections=[]))
-        return fetches, _summary.merge(parts, name="split")
+            accounting = LossAccounting(data_loss, None, graph)
+        return accounting.fetches, accounting.summary("learning")
 
 
 def _unsupported(**given: Any) -> None:
