@@ -278,3 +278,15 @@ def test_tf1_namespace_exposes_summary():
     import slimcore.compat.v1.summary as mod
 
     assert mod is tf.summary
+
+
+def test_hand_built_summary_protos_as_tf1_programs_write_them(tmp_path):
+    summary = tf1.Summary(value=[tf1.Summary.Value(tag="eval/accuracy", simple_value=0.75)])
+    assert tf1.Summary is tf.summary.Summary and tf1.Event is tf.summary.Event
+    with tf.summary.FileWriter(str(tmp_path)) as writer:
+        writer.add_session_log(tf1.SessionLog(status=tf1.SessionLog.START), 12)  # purges steps >= 12 seen before
+        writer.add_summary(summary, 12)
+    (event,) = _read(tmp_path).Scalars("eval/accuracy")
+    assert (event.step, event.value) == (12, 0.75)
+    with pytest.raises(AttributeError, match="no attribute 'NoSuchProto'"):
+        tf.summary.NoSuchProto  # noqa: B018

@@ -74,6 +74,19 @@ if TYPE_CHECKING:  # annotations only
 
 __all__ = ["scalar", "histogram", "image", "text", "merge", "merge_all", "FileWriter"]
 
+# TF1's protocol buffer classes under tf.summary (and tf.Summary, tf.Event, ... in
+# slimcore.compat.v1), loaded on first use: the summary protos programs build by hand,
+# ``tf.Summary(value=[tf.Summary.Value(tag="acc", simple_value=acc)])``.
+PROTO_NAMES = ("Summary", "SummaryMetadata", "HistogramProto", "Event", "SessionLog", "SummaryDescription")
+
+
+def __getattr__(name: str) -> Any:
+    if name in PROTO_NAMES:
+        from tensorboardX.proto import event_pb2, summary_pb2
+
+        return getattr(summary_pb2, name, None) or getattr(event_pb2, name)
+    raise AttributeError(f"module 'slimcore.summary' has no attribute {name!r}")
+
 
 def _pb() -> Any:
     """tensorboardX's protocol buffers (imported on first use: `import slimcore` stays fast)."""

@@ -174,3 +174,11 @@ __all__ = sorted(
 )
 
 del _name, _obj, _sub
+
+
+def __getattr__(name: str) -> object:
+    """tf.Summary, tf.Event, tf.SessionLog, tf.HistogramProto, tf.SummaryMetadata:
+    the protocol buffers of slimcore.summary, loaded on first use."""
+    if name in summary.PROTO_NAMES:
+        return getattr(summary, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
