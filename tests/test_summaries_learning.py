@@ -108,6 +108,13 @@ def test_log_lines_split_the_loss(tmp_path, caplog):
     assert all("data loss" in line and "penalty" in line and "decay" in line for line in lines)
 
 
+def test_log_every_0_steps_logs_nothing(tmp_path, caplog):
+    with caplog.at_level(logging.INFO, logger="tensorflow"):
+        assert slim.learning.train(_model(), str(tmp_path), number_of_steps=2, log_every_n_steps=0) > 0
+    assert "global step" not in caplog.text
+    assert "learning/data_loss" not in _read(tmp_path).Tags()["scalars"]
+
+
 def test_custom_train_step_fn_gets_tf1s_kwargs(tmp_path, caplog):
     seen = []
 

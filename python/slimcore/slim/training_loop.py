@@ -176,7 +176,8 @@ def train(
         split to logs and summaries).
       train_step_kwargs: passed to train_step_fn; default {"should_log",
         "should_stop"} tensors.
-      log_every_n_steps: log every n global steps.
+      log_every_n_steps: log every n global steps (0: never; then no loss
+        split is written either).
       graph: the graph (default: train_op's).
       global_step: default: the graph's global step.
       number_of_steps: stop when the global step reaches it (None: never).
@@ -237,7 +238,9 @@ def train(
         if summary_op is _USE_DEFAULT:
             summary_op = _summary.merge_all()
         if train_step_kwargs is _USE_DEFAULT:
-            train_step_kwargs = {"should_log": math_ops.equal(math_ops.mod(global_step, log_every_n_steps), 0)}
+            train_step_kwargs = {}
+            if log_every_n_steps > 0:
+                train_step_kwargs["should_log"] = math_ops.equal(math_ops.mod(global_step, log_every_n_steps), 0)
             if number_of_steps is not None:
                 train_step_kwargs["should_stop"] = math_ops.greater_equal(global_step, number_of_steps)
         split = _split_summaries(train_op, graph) if train_step_fn is train_step else None
@@ -301,7 +304,7 @@ def _default_step(
     """`train_step` with the loss split fetched in the same run on logging
     steps (the step after `step` is a logging step when its number is a
     multiple of log_every_n_steps); returns (loss, new step, should_stop)."""
-    logging_step = (step + 1) % max(1, int(log_every_n_steps)) == 0
+    logging_step = log_every_n_steps > 0 and (step + 1) % int(log_every_n_steps) == 0
     fetches: dict = {"loss": train_op, "step": global_step}
     if logging_step:
         fetches["split"], fetches["summary"] = split
