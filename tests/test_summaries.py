@@ -290,3 +290,13 @@ def test_hand_built_summary_protos_as_tf1_programs_write_them(tmp_path):
     assert (event.step, event.value) == (12, 0.75)
     with pytest.raises(AttributeError, match="no attribute 'NoSuchProto'"):
         tf.summary.NoSuchProto  # noqa: B018
+
+
+def test_an_unclosed_writer_is_flushed_when_collected(tmp_path):
+    import gc
+
+    writer = tf.summary.FileWriter(str(tmp_path), flush_secs=3600)
+    writer.add_summary(tf1.Summary(value=[tf1.Summary.Value(tag="a", simple_value=1.0)]), 1)
+    del writer
+    gc.collect()
+    assert [e.step for e in _read(tmp_path).Scalars("a")] == [1]

@@ -50,6 +50,7 @@ import re
 import struct
 import sys
 import time
+import weakref
 import zlib
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -532,7 +533,8 @@ class FileWriter:
     the same second (train and eval) never share a file (TF1 could).
     Events are written as they are added and flushed every `max_queue`
     events, every `flush_secs` seconds (checked when an event is added), on
-    ``flush()`` and on ``close()``. Usable as a context manager.
+    ``flush()`` and on ``close()`` (also when the writer is garbage-collected
+    or the interpreter exits). Usable as a context manager.
 
     Raises:
       ValueError: `session` is given (TF 1.x's summary-v2 writer path).
@@ -564,6 +566,8 @@ class FileWriter:
 
         os.makedirs(self._logdir, exist_ok=True)
         self._writer = EventsWriter(os.path.join(self._logdir, "events"), self._suffix)
+        # Flushed and closed when the writer is collected or the interpreter exits, if not before.
+        self._finalizer = weakref.finalize(self, self._writer.close)
         self._pending = 0
         self._last_flush = time.monotonic()
         self._closed = False
@@ -643,7 +647,7 @@ class FileWriter:
     def close(self) -> None:
         """Flushes and closes the file; `reopen` starts a new one."""
         if not self._closed:
-            self._writer.close()
+            self._finalizer()
             self._closed = True
 
     def reopen(self) -> None:
