@@ -138,6 +138,8 @@ def test_argument_errors(tmp_path):
     train_op = _model()
     with pytest.raises(ValueError, match="train_op cannot be None"):
         slim.learning.train(None, str(tmp_path))
+    with pytest.raises(TypeError, match="create_train_op"):
+        slim.learning.train(train_op.op, str(tmp_path))
     with pytest.raises(ValueError, match="master="):
         slim.learning.train(train_op, str(tmp_path), master="grpc://x")
     with pytest.raises(ValueError, match="is_chief="):

@@ -205,11 +205,16 @@ def train(
       The loss of the last step run (None if none ran).
 
     Raises:
+      TypeError: train_op is not a tensor (an Operation from minimize).
       ValueError: train_op is None; no global step; number_of_steps < 1;
         a distributed setting; logdir None with a summary writer or saver.
     """
     if train_op is None:
         raise ValueError("train_op cannot be None.")
+    if not isinstance(train_op, Tensor):
+        raise TypeError(
+            f"train_op must be the loss tensor create_train_op returns (its value is the loss logged), got {train_op!r}"
+        )
     _unsupported(
         master=(master, ""),
         is_chief=(is_chief, True),
