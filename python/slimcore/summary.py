@@ -171,7 +171,7 @@ def _serialized(summary: Any) -> Any:
 
 
 def _require_real(tensor: Tensor, what: str) -> None:
-    if tensor.dtype == _dtypes.string or tensor.dtype.name in ("bool",) or tensor.dtype.name.startswith("complex"):
+    if tensor.dtype == _dtypes.string or tensor.dtype.name == "bool":
         raise TypeError(f"{what}: expected a real-number tensor, got {tensor.name} of dtype {tensor.dtype.name}")
 
 
@@ -464,9 +464,8 @@ def merge(inputs: Sequence[TensorLike], collections: Iterable[str] | None = None
                 merged.value.append(value)
         return [_serialized(merged)]
 
-    with graph.as_default(), name_scope(name, "Merge") as scope:
+    with graph.as_default(), name_scope(name, "Merge"):
         op = host_call("PyFunc", kernel, tensors, {"Tout": [int(_dtypes.string._core)]}, "MergeSummary", graph)
-    del scope
     out = op.outputs[0]
     out.set_shape([])
     _collect(out, collections, [])

@@ -55,7 +55,6 @@ def _graph() -> Graph:
 
 def _evaluate(
     checkpoint_path: str,
-    logdir: str | None,
     num_evals: int,
     initial_op: Any,
     initial_op_feed_dict: dict | None,
@@ -148,7 +147,6 @@ def evaluate_once(
     try:
         return _evaluate(
             checkpoint_path,
-            logdir,
             num_evals,
             initial_op,
             initial_op_feed_dict,
@@ -261,7 +259,6 @@ def evaluation_loop(
             _log.info("Starting evaluation of %s", checkpoint)
             final = _evaluate(
                 checkpoint,
-                logdir,
                 num_evals,
                 initial_op,
                 initial_op_feed_dict,
