@@ -27,6 +27,7 @@ from . import (
     metrics,
     nn,
     regularizers,
+    summary,
     train,
 )
 from .decay import convert_decay
@@ -265,6 +266,7 @@ __all__ = sorted(
         "metrics",
         "nn",
         "regularizers",
+        "summary",
         "train",
         "tanh",
         "sigmoid",

@@ -144,9 +144,18 @@ def _diverged(epoch: int, step: int, why: str) -> Exception:
 
 
 def train_classifier(
-    data: Any, config: TrainConfig, progress: bool = True, checkpoint_dir: str | None = None, log: Any = print
+    data: Any,
+    config: TrainConfig,
+    progress: bool = True,
+    checkpoint_dir: str | None = None,
+    log: Any = print,
+    logdir: str | None = None,
 ) -> TrainResult:
     """Trains config.model on data (a slimcore.app.datasets.Dataset) and evaluates it.
+
+    With `logdir`, each step's data loss, penalty, decoupled-decay magnitude,
+    effective decay per role and weight-norm histogram go to a TensorBoard
+    event file there (LossAccounting.summary), at the global step.
 
     Raises:
       ValueError: a bad configuration or data that does not fit the model.
@@ -183,6 +192,11 @@ def train_classifier(
         optimizer = _optimizer(config, lr)
         train_op = slim.learning.create_train_op(total_loss, optimizer, global_step=step)
         accounting = sc.train.LossAccounting(data_loss, train_op)
+        fetches = {"split": accounting.fetches}
+        writer = None
+        if logdir is not None:
+            fetches["summary"] = accounting.summary("learning")
+            writer = sc.summary.FileWriter(logdir, graph)
         correct = sc.equal(sc.argmax(eval_logits, 1), labels)
         accuracy = sc.reduce_mean(sc.cast(correct, sc.float32))
         weights = [v for v in sc.trainable_variables() if v.role in ("weights", "depthwise_weights")]
@@ -215,11 +229,14 @@ def train_classifier(
                 for k in range(0, len(x_train), config.batch_size):
                     idx = order[k : k + config.batch_size]
                     try:
-                        _, values = sess.run(
-                            [train_op, accounting.fetches], {x: x_train[idx], labels: data.y_train[idx]}
-                        )
+                        _, fetched = sess.run([train_op, fetches], {x: x_train[idx], labels: data.y_train[idx]})
                     except sc.errors.NonFiniteError as e:
                         raise _diverged(epoch, k // config.batch_size + 1, str(e)) from None
+                    values = fetched["split"]
+                    if writer is not None:
+                        writer.add_summary(
+                            fetched["summary"], (epoch - 1) * steps_per_epoch + k // config.batch_size + 1
+                        )
                     loss = values["data_loss"] + values["penalty"]
                     if not math.isfinite(loss):
                         raise _diverged(epoch, k // config.batch_size + 1, f"the loss is {loss}")
@@ -240,6 +257,8 @@ def train_classifier(
                     raise _diverged(epoch, steps_per_epoch, f"the weights' global norm is {norm}")
             if bar is not None:
                 bar.close()
+            if writer is not None:
+                writer.close()
             result.seconds = time.perf_counter() - start
             result.train_accuracy = evaluate(sess, x_train, data.y_train)
             result.test_accuracy = evaluate(sess, x_test, data.y_test)

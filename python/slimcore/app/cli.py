@@ -151,7 +151,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         f"training {config.model} on {len(data.x_train)} examples ({len(data.x_test)} held out), "
         f"{config.optimizer} lr={config.learning_rate} l2={config.l2} weight_decay={config.weight_decay}"
     )
-    result = train_classifier(data, config, progress=not args.quiet, checkpoint_dir=args.checkpoint_dir)
+    result = train_classifier(
+        data, config, progress=not args.quiet, checkpoint_dir=args.checkpoint_dir, logdir=args.logdir
+    )
     for h in result.history:
         if h["epoch"] == 1 or h["epoch"] % max(1, config.epochs // 5) == 0 or h["epoch"] == config.epochs:
             print(
@@ -295,6 +297,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("train", help="train a model and write a checkpoint")
     training_args(p, epochs=30)
     p.add_argument("--checkpoint-dir", type=_directory, default="checkpoints")
+    p.add_argument(
+        "--logdir",
+        type=_directory,
+        default=None,
+        help="write TensorBoard events here: per step the data loss, penalty, decay magnitude, "
+        "effective decay per role and a weight-norm histogram",
+    )
     p.set_defaults(run=cmd_train)
 
     p = commands.add_parser("sweep", help="the regularization sweep over L2 scales and L2 penalty vs decoupled decay")

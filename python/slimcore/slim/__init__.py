@@ -11,7 +11,7 @@ from ..initializers import contrib_variance_scaling_initializer as variance_scal
 from ..initializers import xavier_initializer, xavier_initializer_conv2d
 from ..regularizers import apply_regularization, l1_l2_regularizer, l1_regularizer, l2_regularizer, sum_regularizer
 from ..train.training_util import get_global_step, get_or_create_global_step
-from . import learning, metrics, nets, utils, variables
+from . import evaluation, learning, metrics, nets, utils, variables
 from .arg_scope import (
     add_arg_scope,
     arg_scope,
@@ -146,6 +146,7 @@ __all__ = [
     "sum_regularizer",
     "apply_regularization",
     "losses",
+    "evaluation",
     "learning",
     "metrics",
     "nets",

@@ -1,4 +1,5 @@
-"""slim.learning: create_train_op and its gradient transforms.
+"""slim.learning: create_train_op, its gradient transforms, and the training
+loop ``train`` / ``train_step`` (in training_loop.py).
 
 ``create_train_op(total_loss, optimizer)`` returns a tensor that, when run,
 first runs the UPDATE_OPS (batch-norm statistics), then computes the
@@ -19,12 +20,13 @@ from ..ops.array_ops import identity
 from ..ops.control_flow_ops import no_op
 from ..train.training_util import clip_by_norm, get_or_create_global_step
 from ..variables import Variable
+from .training_loop import train, train_step
 
 if TYPE_CHECKING:  # annotations only
     from ..framework.types import TensorLike
     from ..train.optimizer import Optimizer
 
-__all__ = ["create_train_op", "multiply_gradients", "clip_gradient_norms"]
+__all__ = ["create_train_op", "multiply_gradients", "clip_gradient_norms", "train", "train_step"]
 
 _USE_GLOBAL_STEP = object()
 

@@ -68,9 +68,45 @@ class LossAccounting:
             penalty = math_ops.add_n(penalties) if penalties else constant(0.0)
             decay = decoupled_decay_magnitude(train_op) if train_op is not None else constant(0.0)
         self.fetches = {"data_loss": data_loss, "penalty": penalty, "decay": decay}
+        self._graph, self._train_op = graph, train_op
         self.history: list = []
         self._sums = dict.fromkeys(self.fetches, 0.0)
         self._count = 0
+
+    def summary(self, scope: str = "learning") -> Tensor:
+        """A merged tf.summary of the split, for TensorBoard: scalars
+        ``<scope>/data_loss``, ``<scope>/penalty``, ``<scope>/decay_magnitude``,
+        ``<scope>/effective_decay/<role>`` (the mean fraction s * d of its
+        weight a decayed variable of that role loses per step) and a histogram
+        ``<scope>/weight_norms`` of the trainable variables' norms. Its summary
+        ops go in no collection (merge_all does not pick them up).
+
+        Returns:
+          A scalar string tensor (run it with the train op, then
+          ``FileWriter.add_summary``).
+        """
+        from .. import summary
+        from ..ops.array_ops import stack
+
+        graph = self._graph
+        with graph.as_default(), graph.name_scope(scope):
+            parts = [
+                summary.scalar("data_loss", self.fetches["data_loss"], collections=[]),
+                summary.scalar("penalty", self.fetches["penalty"], collections=[]),
+                summary.scalar("decay_magnitude", self.fetches["decay"], collections=[]),
+            ]
+            roles: dict = {}
+            if self._train_op is not None:
+                for entry in (e for plan in update_plan(self._train_op) for e in plan.variables if e.decays):
+                    roles.setdefault(entry.role or "other", []).append(entry.decay_step())
+            for role, steps in sorted(roles.items()):
+                mean = math_ops.multiply(math_ops.add_n(steps), 1.0 / len(steps))
+                parts.append(summary.scalar(f"effective_decay/{role}", mean, collections=[]))
+            trainable = graph.get_collection(GraphKeys.TRAINABLE_VARIABLES)
+            if trainable:
+                norms = stack([math_ops.sqrt(math_ops.reduce_sum(math_ops.square(v))) for v in trainable])
+                parts.append(summary.histogram("weight_norms", norms, collections=[]))
+            return summary.merge(parts, name="split")
 
     def add(self, values: dict, count: int = 1) -> None:
         """Adds one step's fetched values (weighted by `count`)."""

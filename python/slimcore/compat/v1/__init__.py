@@ -79,6 +79,7 @@ from slimcore import (
     metrics,
     nn,
     regularizers,
+    summary,
     train,
 )
 from slimcore.ops import nest
@@ -127,7 +128,7 @@ __version__ = version.VERSION
 VERSION = version.VERSION
 
 # `import slimcore.compat.v1.losses` (and the other submodules) as TF1 allows.
-for _sub in ("losses", "metrics", "nn", "train", "layers", "errors", "keras"):
+for _sub in ("losses", "metrics", "nn", "summary", "train", "layers", "errors", "keras"):
     _sys.modules.setdefault(f"{__name__}.{_sub}", globals()[_sub])
 for _sub in (
     "models",
@@ -153,6 +154,7 @@ __all__ = sorted(
         "metrics",
         "nn",
         "nest",
+        "summary",
         "train",
         "errors",
         "compat",
@@ -172,3 +174,11 @@ __all__ = sorted(
 )
 
 del _name, _obj, _sub
+
+
+def __getattr__(name: str) -> object:
+    """tf.Summary, tf.Event, tf.SessionLog, tf.HistogramProto, tf.SummaryMetadata:
+    the protocol buffers of slimcore.summary, loaded on first use."""
+    if name in summary.PROTO_NAMES:
+        return getattr(summary, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
