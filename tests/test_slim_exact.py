@@ -1,0 +1,195 @@
+"""slim-exact (issue 15): tf.contrib.losses / slim.losses as contrib defines them
+(order, weighting, hinge unreduced, mean_pairwise's n and n^2), and collection
+arguments taken as TF1 takes them."""
+
+import numpy as np
+import pytest
+
+import slimcore as sc
+import slimcore.slim as slim
+from slimcore.compat import v1 as tf
+
+RNG = np.random.default_rng(15)
+B, D = 4, 3
+LOGITS = RNG.normal(0, 2, (B, D)).astype(np.float32)
+ONEHOT = np.eye(D, dtype=np.float32)[[0, 2, 1, 2]]
+PREDS = RNG.uniform(0, 1, (B, D)).astype(np.float32)
+LABELS = RNG.uniform(0, 1, (B, D)).astype(np.float32)
+ROW_WEIGHTS = np.array([1.0, 0.0, 2.0, 0.5], np.float32)
+
+
+def _run(t):
+    with sc.Session() as s:
+        return s.run(t)
+
+
+def _contrib_weighted(losses, weights):
+    """contrib's compute_weighted_loss in numpy: weights cover the LEADING dims,
+    n = nonzero weights * elements each one covers."""
+    losses = np.asarray(losses, np.float64)
+    w = np.asarray(weights, np.float64)
+    if w.ndim > 1 and w.shape[-1] == 1:
+        w = w[..., 0]
+    per_w = losses.reshape(w.shape + (-1,)).sum(-1) if w.ndim else losses.sum()
+    covered = losses.size // max(w.size, 1)
+    n = np.count_nonzero(w) * covered
+    return 0.0 if n == 0 else float(np.sum(per_w * w) / n)
+
+
+def _log_softmax(x):
+    x = np.asarray(x, np.float64)
+    m = x.max(-1, keepdims=True)
+    return x - m - np.log(np.exp(x - m).sum(-1, keepdims=True))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_graph():
+    with sc.Graph().as_default():
+        yield
+
+
+# ---- 1. distinct modules, contrib's positional order ----------------------------------------
+def test_contrib_losses_is_its_own_module():
+    assert slim.losses is not sc.losses
+    assert tf.contrib.losses is slim.losses and tf.contrib.slim.losses is slim.losses
+    assert slim.losses.softmax_cross_entropy is not sc.losses.softmax_cross_entropy
+
+
+def test_positional_order_is_logits_then_labels():
+    """Same tensors, positional call: contrib reads (logits, labels), core (labels, logits)."""
+    contrib = slim.losses.softmax_cross_entropy(LOGITS, ONEHOT)
+    core_same_order = sc.losses.softmax_cross_entropy(LOGITS, ONEHOT)  # core takes LOGITS as labels
+    core_right = sc.losses.softmax_cross_entropy(ONEHOT, LOGITS)
+    expected = -np.mean(np.sum(ONEHOT * _log_softmax(LOGITS), -1))
+    got, wrong, right = _run([contrib, core_same_order, core_right])
+    np.testing.assert_allclose(got, expected, rtol=1e-5)
+    np.testing.assert_allclose(right, expected, rtol=1e-5)
+    assert abs(wrong - expected) > 0.1
+
+
+def test_softmax_cross_entropy_smoothing_and_row_weights():
+    loss = slim.losses.softmax_cross_entropy(LOGITS, ONEHOT, weights=ROW_WEIGHTS, label_smoothing=0.2)
+    z = ONEHOT * 0.8 + 0.2 / D
+    per_example = -np.sum(z * _log_softmax(LOGITS), -1)
+    np.testing.assert_allclose(_run(loss), _contrib_weighted(per_example, ROW_WEIGHTS), rtol=1e-5)
+    assert loss.name == "softmax_cross_entropy_loss/value:0"
+
+
+def test_sparse_softmax_cross_entropy_reshapes_labels():
+    ids = np.array([[0], [2], [1], [2]])
+    loss = slim.losses.sparse_softmax_cross_entropy(LOGITS, ids, weights=ROW_WEIGHTS)
+    per_example = -_log_softmax(LOGITS)[np.arange(B), ids[:, 0]]
+    np.testing.assert_allclose(_run(loss), _contrib_weighted(per_example, ROW_WEIGHTS), rtol=1e-5)
+
+
+def test_sigmoid_cross_entropy_smoothing():
+    loss = slim.losses.sigmoid_cross_entropy(LOGITS, ONEHOT, label_smoothing=0.1)
+    x, z = LOGITS.astype(np.float64), ONEHOT * 0.9 + 0.05
+    per = np.maximum(x, 0) - x * z + np.log1p(np.exp(-np.abs(x)))
+    np.testing.assert_allclose(_run(loss), per.mean(), rtol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "name, per_element",
+    [
+        ("absolute_difference", lambda p, y: np.abs(p - y)),
+        ("mean_squared_error", lambda p, y: (p - y) ** 2),
+        ("log_loss", lambda p, y: -y * np.log(p + 1e-7) - (1 - y) * np.log(1 - p + 1e-7)),
+    ],
+)
+@pytest.mark.parametrize("weights", [1.0, 0.0, ROW_WEIGHTS, ROW_WEIGHTS[:, None], np.ones((B, D)) * [1, 0, 3]])
+def test_predictions_first_and_leading_dimension_weights(name, per_element, weights):
+    """A [batch] weight weights its whole row (core tf.losses would reject a [4] vs [4, 3])."""
+    loss = getattr(slim.losses, name)(PREDS, LABELS, weights=np.asarray(weights, np.float32))
+    expected = _contrib_weighted(per_element(PREDS.astype(np.float64), LABELS.astype(np.float64)), weights)
+    np.testing.assert_allclose(_run(loss), expected, rtol=1e-5, atol=1e-7)
+    assert loss in sc.get_collection(sc.GraphKeys.LOSSES)
+
+
+def test_hinge_loss_is_unreduced_and_not_collected():
+    per = slim.losses.hinge_loss(LOGITS, ONEHOT)
+    assert per.shape.as_list() == [B, D]
+    np.testing.assert_allclose(_run(per), np.maximum(0.0, 1 - (2 * ONEHOT - 1) * LOGITS), rtol=1e-6)
+    assert sc.get_collection(sc.GraphKeys.LOSSES) == []
+
+
+def test_cosine_distance_drops_the_axis():
+    p = PREDS / np.linalg.norm(PREDS, axis=1, keepdims=True)
+    y = LABELS / np.linalg.norm(LABELS, axis=1, keepdims=True)
+    loss = slim.losses.cosine_distance(p, y, axis=1, weights=ROW_WEIGHTS)
+    per_example = 1 - np.sum(p.astype(np.float64) * y, 1)
+    np.testing.assert_allclose(_run(loss), _contrib_weighted(per_example, ROW_WEIGHTS), rtol=1e-5)
+    with pytest.raises(ValueError, match="axis"):
+        slim.losses.cosine_distance(p, y)
+    np.testing.assert_allclose(_run(slim.losses.cosine_distance(p, y, dim=1)), per_example.mean(), rtol=1e-5)
+
+
+def _pairwise_contrib(p, y, w):
+    """contrib's mean_pairwise_squared_error: the mean of (d_i - d_j)^2 over all n^2
+    ordered pairs of each example (n, not n - 1), weighted and summed over the batch."""
+    d = (np.asarray(p, np.float64) - y).reshape(len(p), -1)
+    w = np.broadcast_to(np.asarray(w, np.float64), (len(p),))
+    total = 0.0
+    for b in range(len(p)):
+        n = d.shape[1] if w[b] != 0 else 0
+        if n:
+            total += w[b] * np.mean((d[b][:, None] - d[b][None, :]) ** 2)
+    return total
+
+
+@pytest.mark.parametrize("weights", [1.0, 2.5, ROW_WEIGHTS, 0.0])
+def test_mean_pairwise_squared_error_divides_by_n_and_n_squared(weights):
+    loss = slim.losses.mean_pairwise_squared_error(PREDS, LABELS, weights=np.asarray(weights, np.float32))
+    np.testing.assert_allclose(_run(loss), _pairwise_contrib(PREDS, LABELS, weights), rtol=1e-5, atol=1e-7)
+    # core keeps its own formula (n - 1, mean over the batch): the two differ
+    core = sc.losses.mean_pairwise_squared_error(LABELS, PREDS)
+    assert abs(_run(core) - _pairwise_contrib(PREDS, LABELS, 1.0)) > 1e-3
+
+
+def test_total_loss_and_add_loss():
+    w = sc.get_variable("w", [D], regularizer=slim.l2_regularizer(0.5), initializer=sc.ones_initializer())
+    data = slim.losses.mean_squared_error(PREDS, LABELS)
+    extra = sc.reduce_sum(slim.losses.hinge_loss(LOGITS, ONEHOT))
+    slim.losses.add_loss(extra)
+    assert slim.losses.get_losses() == [data, extra]
+    assert len(slim.losses.get_regularization_losses()) == 1
+    total = slim.losses.get_total_loss()
+    assert total.name == "total_loss:0"
+    expected = np.mean((PREDS - LABELS) ** 2.0) + np.sum(np.maximum(0, 1 - (2 * ONEHOT - 1) * LOGITS)) + 0.5 * 0.5 * D
+    with sc.Session() as s:
+        s.run(sc.global_variables_initializer())
+        np.testing.assert_allclose(s.run(total), expected, rtol=1e-5)
+    np.testing.assert_allclose(_run(slim.losses.get_total_loss(False, name="data")), expected - 0.75, rtol=1e-5)
+    del w
+
+
+def test_add_loss_takes_arg_scope():
+    with slim.arg_scope([slim.losses.add_loss], loss_collection="mine"):
+        slim.losses.add_loss(sc.constant(1.0))
+    assert len(sc.get_collection("mine")) == 1 and sc.get_collection(sc.GraphKeys.LOSSES) == []
+
+
+def test_errors_name_the_argument():
+    with pytest.raises(ValueError, match="weights"):
+        slim.losses.mean_squared_error(PREDS, LABELS, weights=None)
+    with pytest.raises(ValueError, match="labels"):
+        slim.losses.absolute_difference(PREDS)
+    with pytest.raises(ValueError, match="incompatible"):
+        slim.losses.mean_squared_error(PREDS, LABELS[:, :2])
+    with pytest.raises(ValueError, match="no losses"):
+        slim.losses.get_total_loss()
+
+
+def test_gradient_of_pairwise_loss_matches_finite_differences():
+    from gradcheck import check_gradients
+
+    # float32 inside, as TF1: checked at float32 precision
+    check_gradients(
+        lambda p: sc.cast(
+            slim.losses.mean_pairwise_squared_error(sc.cast(p, sc.float32), LABELS, weights=ROW_WEIGHTS), sc.float64
+        ),
+        [PREDS.astype(np.float64)],
+        eps=1e-3,
+        rtol=2e-2,
+        atol=2e-3,
+    )
