@@ -2,6 +2,8 @@
 (order, weighting, hinge unreduced, mean_pairwise's n and n^2), and collection
 arguments taken as TF1 takes them."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -193,3 +195,78 @@ def test_gradient_of_pairwise_loss_matches_finite_differences():
         rtol=2e-2,
         atol=2e-3,
     )
+
+
+# ---- 2. string collection arguments, as TF1 ---------------------------------------------------
+def test_outputs_collections_string_is_one_collection():
+    images = sc.placeholder(sc.float32, [2, 8, 8, 3])
+    net = slim.conv2d(images, 4, [3, 3], outputs_collections="end_points", scope="conv1")
+    net = slim.max_pool2d(net, [2, 2], outputs_collections="end_points", scope="pool1")
+    net = slim.fully_connected(slim.flatten(net), 5, outputs_collections=("end_points", "end_points"), scope="fc")
+    points = sc.get_collection("end_points")
+    assert [t.name.split("/")[0] for t in points] == ["conv1", "pool1", "fc"]
+    assert sc.get_collection("e") == [] and "n" not in sc.get_default_graph().get_all_collection_keys()
+
+
+def test_metrics_collections_string_is_one_collection():
+    value, update = sc.metrics.mean([1.0, 2.0], metrics_collections="m_values", updates_collections="m_updates")
+    assert sc.get_collection("m_values") == [value] and sc.get_collection("m_updates") == [update]
+    assert sc.get_collection("m") == []
+
+
+def test_batch_norm_updates_collections_string_is_one_collection():
+    x = sc.placeholder(sc.float32, [4, 3])
+    slim.batch_norm(x, is_training=True, updates_collections="my_updates")
+    assert len(sc.get_collection("my_updates")) == 2 and sc.get_collection("m") == []
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: sc.Variable(1.0, collections="foo"),
+        lambda: sc.get_variable("v", [2], collections="bar"),
+        lambda: tf.Variable(1.0, collections=sc.GraphKeys.LOCAL_VARIABLES),
+    ],
+)
+def test_variable_with_a_string_collections_raises_as_tf1(make):
+    with pytest.raises(ValueError, match="must be a list, tuple, or set"):
+        make()
+    assert sc.global_variables() == [] and sc.get_collection("f") == []
+
+
+def test_variable_collections_list_tuple_set():
+    a = sc.Variable(1.0, collections=["foo"])
+    b = sc.get_variable("b", [2], collections=("foo", sc.GraphKeys.GLOBAL_VARIABLES))
+    c = sc.Variable(2.0, trainable=False, collections={sc.GraphKeys.LOCAL_VARIABLES})
+    assert sc.get_collection("foo") == [a, b] and sc.global_variables() == [b]
+    assert sc.local_variables() == [c] and sc.trainable_variables() == [a, b]
+
+
+def test_slim_variables_collections_string_splits_with_a_warning_as_tf1():
+    """TF1's slim passes variables_collections through model_variable's list(): 'ab'
+    fills 'a' and 'b'. Kept for exactness, but no longer silent."""
+    x = sc.placeholder(sc.float32, [2, 3])
+    with pytest.warns(UserWarning, match=r"split into one collection per character.*\['ab'\]"):
+        slim.fully_connected(x, 4, variables_collections="ab", scope="fc")
+    assert [v.name for v in sc.get_collection("a")] == ["fc/weights:0", "fc/biases:0"]
+    assert sc.get_collection("ab") == []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        slim.fully_connected(x, 4, variables_collections={"weights": ["w_only"]}, scope="fc2")
+    assert [v.name for v in sc.get_collection("w_only")] == ["fc2/weights:0"]
+
+
+# ---- exactness details ----------------------------------------------------------------------------
+def test_pool_ops_are_named_as_tf1():
+    images = sc.placeholder(sc.float32, [2, 8, 8, 3])
+    assert slim.max_pool2d(images, [2, 2], scope="pool1").name == "pool1/MaxPool:0"
+    assert slim.max_pool2d(images, [2, 2]).name == "MaxPool2D/MaxPool:0"
+    assert slim.avg_pool2d(images, [2, 2]).name == "AvgPool2D/AvgPool:0"
+
+
+def test_flatten_of_rank_one_gives_a_column():
+    flat = slim.flatten(sc.constant([1.0, 2.0, 3.0]))
+    assert flat.shape.as_list() == [3, 1]
+    np.testing.assert_array_equal(_run(flat), [[1.0], [2.0], [3.0]])
+    with pytest.raises(ValueError, match="at least 1 dimension"):
+        slim.flatten(sc.constant(1.0))

@@ -4,6 +4,7 @@ optimizer hints) and applying a dense kernel to inputs of any rank."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Callable
 
@@ -153,16 +154,30 @@ def apply_dense(inputs: Tensor, kernel: Variable, bias: Variable | None) -> Tens
 
 
 def add_to_collections_by_key(variable: Variable, collections: list | dict | None, key: str) -> None:
-    """slim's variables_collections: a list (every variable) or a dict keyed by 'weights', 'biases'..."""
+    """slim's variables_collections: a list (every variable) or a dict keyed by 'weights', 'biases'...
+
+    As TF1's slim, whose model_variable takes ``list(collections)``, a string is split
+    into one collection per character ('foo' fills 'f' and 'o'); TF1 did that silently,
+    slimcore does it with a warning saying to pass a list.
+    """
     if collections is None:
         return
     names = collections.get(key) if isinstance(collections, dict) else collections
+    if isinstance(names, str):
+        warnings.warn(
+            f"variables_collections for {variable.name!r} is the string {names!r}: as TF1's slim, it is "
+            f"split into one collection per character ({sorted(set(names))}); pass [{names!r}] "
+            "to add the variable to that one collection",
+            stacklevel=4,
+        )
     if names:
-        get_default_graph().add_to_collections(names if not isinstance(names, str) else [names], variable)
+        get_default_graph().add_to_collections(list(names), variable)
 
 
-def collect_outputs(collections: Iterable[str] | None, outputs: Tensor) -> Tensor:
-    """slim's collect_named_outputs: adds `outputs` to each collection."""
+def collect_outputs(collections: str | Iterable[str] | None, outputs: Tensor) -> Tensor:
+    """slim's collect_named_outputs: adds `outputs` to `collections` as TF1's
+    add_to_collections does: a string is ONE collection ('end_points'), any other
+    iterable a set of names."""
     if collections:
-        get_default_graph().add_to_collections(list(collections), outputs)
+        get_default_graph().add_to_collections(collections, outputs)
     return outputs

@@ -495,12 +495,13 @@ def _pool(
     padding = _padding(padding, layer)
     if data_format not in (None, "NHWC"):
         raise ValueError(f"{layer}: data_format must be NHWC, got {data_format!r}")
-    with name_scope(scope, kind, [inputs]) as sc:
+    with name_scope(scope, kind, [inputs]):
         inputs = convert_to_tensor(inputs)
         dims = _rank4(inputs, layer)
         _check_valid_fits(dims, kernel, [1, 1], padding, layer)
         fn = nn_ops.max_pool if kind == "MaxPool2D" else nn_ops.avg_pool
-        outputs = fn(inputs, [1] + kernel + [1], [1] + strides + [1], padding, name=sc)
+        # The op is "<scope>/MaxPool" ("<scope>/AvgPool"), as TF1's pooling layer names it.
+        outputs = fn(inputs, [1] + kernel + [1], [1] + strides + [1], padding, name=kind[:-2])
         return collect_outputs(outputs_collections, outputs)
 
 
@@ -538,16 +539,16 @@ def avg_pool2d(
 def flatten(
     inputs: TensorLike, outputs_collections: str | Sequence[str] | None = None, scope: str | None = None
 ) -> Tensor:
-    """slim.flatten: [N, d1, ..., dk] -> [N, d1*...*dk].
+    """slim.flatten: [N, d1, ..., dk] -> [N, d1*...*dk]; a rank-1 [N] gives [N, 1], as TF1.
 
     Raises:
-      ValueError: rank < 2 or unknown non-batch dimensions.
+      ValueError: a scalar input or unknown non-batch dimensions.
     """
     with name_scope(scope, "Flatten", [inputs]) as sc:
         inputs = convert_to_tensor(inputs)
         dims = inputs.shape.as_list()
-        if len(dims) < 2:
-            raise ValueError(f"flatten: inputs must have at least 2 dimensions, got shape {dims}")
+        if len(dims) < 1:
+            raise ValueError(f"flatten: inputs must have at least 1 dimension, got shape {dims}")
         if any(d is None for d in dims[1:]):
             raise ValueError(f"flatten: all dimensions but the first must be known, got shape {dims}")
         size = int(math.prod(dims[1:]))
