@@ -270,3 +270,21 @@ def test_flatten_of_rank_one_gives_a_column():
     np.testing.assert_array_equal(_run(flat), [[1.0], [2.0], [3.0]])
     with pytest.raises(ValueError, match="at least 1 dimension"):
         slim.flatten(sc.constant(1.0))
+
+
+@pytest.mark.parametrize("finegrain, last_conv", [(False, 448), (True, 1280)])
+def test_mobilenet_v2_finegrain_keeps_1280_channels_only_when_true(finegrain, last_conv):
+    """tf-slim's channel counts at depth multiplier 0.35: first conv 16, last block 112,
+    last 1x1 conv 448 (1280 with finegrain_classification_mode, which divides its
+    num_outputs by the multiplier first)."""
+    from slimcore.models import mobilenet_v2
+
+    images = sc.placeholder(sc.float32, [None, 64, 64, 3])
+    _, end_points = mobilenet_v2.mobilenet(
+        images, 10, depth_multiplier=0.35, finegrain_classification_mode=finegrain
+    )
+    assert end_points["Conv"].shape.as_list()[-1] == 16
+    assert end_points["expanded_conv_16"].shape.as_list()[-1] == 112
+    assert end_points["Conv_1"].shape.as_list()[-1] == last_conv
+    weights = sc.get_default_graph().get_tensor_by_name("MobilenetV2/Logits/Conv2d_1c_1x1/weights:0")
+    assert weights.shape.as_list() == [1, 1, last_conv, 10]
