@@ -280,9 +280,7 @@ def test_mobilenet_v2_finegrain_keeps_1280_channels_only_when_true(finegrain, la
     from slimcore.models import mobilenet_v2
 
     images = sc.placeholder(sc.float32, [None, 64, 64, 3])
-    _, end_points = mobilenet_v2.mobilenet(
-        images, 10, depth_multiplier=0.35, finegrain_classification_mode=finegrain
-    )
+    _, end_points = mobilenet_v2.mobilenet(images, 10, depth_multiplier=0.35, finegrain_classification_mode=finegrain)
     assert end_points["Conv"].shape.as_list()[-1] == 16
     assert end_points["expanded_conv_16"].shape.as_list()[-1] == 112
     assert end_points["Conv_1"].shape.as_list()[-1] == last_conv
