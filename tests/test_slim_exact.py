@@ -286,3 +286,44 @@ def test_mobilenet_v2_finegrain_keeps_1280_channels_only_when_true(finegrain, la
     assert end_points["Conv_1"].shape.as_list()[-1] == last_conv
     weights = sc.get_default_graph().get_tensor_by_name("MobilenetV2/Logits/Conv2d_1c_1x1/weights:0")
     assert weights.shape.as_list() == [1, 1, last_conv, 10]
+
+
+def test_repeat_and_stack_name_layers_as_tf_slim():
+    """conv2d is tf-slim's alias of convolution2d, so its scopes say convolution2d."""
+    assert slim.conv2d is slim.convolution2d and slim.conv2d.__name__ == "convolution2d"
+    assert slim.separable_conv2d.__name__ == "separable_convolution2d"
+    assert slim.conv2d_transpose.__name__ == "convolution2d_transpose"
+    x = sc.placeholder(sc.float32, [1, 8, 8, 3])
+    net = slim.repeat(x, 2, slim.conv2d, 4, [3, 3])
+    slim.stack(net, slim.separable_conv2d, [(4, [3, 3], 1)])
+    names = [v.op.name for v in sc.global_variables()]
+    assert names[:3] == [
+        "Repeat/convolution2d_1/weights",
+        "Repeat/convolution2d_1/biases",
+        "Repeat/convolution2d_2/weights",
+    ]
+    assert "Stack/separable_convolution2d_1/depthwise_weights" in names
+
+
+def test_arg_scoped_arguments_is_tf_slims_tuple():
+    args = slim.arg_scoped_arguments(slim.conv2d)
+    assert isinstance(args, tuple) and args[:4] == ("stride", "padding", "data_format", "rate")
+    assert "inputs" not in args and "num_outputs" not in args and "scope" in args
+
+
+def test_none_raises_value_error_as_tf1():
+    with pytest.raises(ValueError, match="None values not supported"):
+        sc.convert_to_tensor(None)
+    with pytest.raises(ValueError, match="None values"):
+        sc.losses.mean_squared_error([1.0], [1.0], weights=None)
+
+
+def test_kernel_size_may_be_a_tensor_shape():
+    """The global-pool idiom: kernel_size=net.get_shape()[1:3] (a TensorShape of Dimensions)."""
+    net = sc.placeholder(sc.float32, [2, 5, 7, 3])
+    pooled = slim.avg_pool2d(net, net.get_shape()[1:3], stride=1)
+    assert pooled.shape.as_list() == [2, 1, 1, 3]
+    conv = slim.conv2d(net, 4, list(net.get_shape()[1:3]), padding="VALID")
+    assert conv.shape.as_list() == [2, 1, 1, 4]
+    with pytest.raises(ValueError, match="kernel_size"):
+        slim.max_pool2d(net, sc.placeholder(sc.float32, [2, None, 7, 3]).get_shape()[1:3])

@@ -701,8 +701,11 @@ def convert_to_tensor(
     its value, anything else as a constant.
 
     Raises:
+      ValueError: `value` is None ("None values not supported.", as TF1).
       TypeError: when `dtype` is given and the value has another dtype.
     """
+    if value is None:
+        raise ValueError("None values not supported.")
     want = None if dtype is None else _dtypes.as_dtype(dtype)
     element = _tensor_or_none(value)
     if element is None and isinstance(value, Operation):

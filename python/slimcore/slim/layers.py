@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from .._layer_util import OptimizerHints, add_to_collections_by_key, apply_dense, collect_outputs, layer_variable
 from ..framework import dtypes
 from ..framework.ops import GraphKeys, Tensor, _graph_element, convert_to_tensor, get_default_graph, name_scope
+from ..framework.tensor_shape import Dimension, TensorShape
 from ..framework.tensor_util import constant_value
 from ..initializers import ones_initializer, xavier_initializer, zeros_initializer
 from ..ops import math_ops, nn_ops
@@ -59,8 +60,15 @@ _PADDINGS = ("SAME", "VALID")
 
 
 # ---- argument checks that name the layer ---------------------------------------------
-def _pair(value: int | Sequence[int], layer: str, arg: str) -> list:
-    """An int or a pair of ints, both >= 1 (kernel_size, stride, rate)."""
+def _pair(value: int | Sequence[int] | TensorShape, layer: str, arg: str) -> list:
+    """An int or a pair of ints, both >= 1 (kernel_size, stride, rate). As TF1, the pair
+    may be a TensorShape or a list of Dimensions (the global-pool idiom
+    ``slim.avg_pool2d(net, net.get_shape()[1:3])``)."""
+    given = value
+    if isinstance(value, TensorShape):
+        value = value.as_list() if value.ndims is not None else None
+    if isinstance(value, (list, tuple)):
+        value = [v.value if isinstance(v, Dimension) else v for v in value]
     values = (
         [value, value]
         if isinstance(value, int) and not isinstance(value, bool)
@@ -69,9 +77,9 @@ def _pair(value: int | Sequence[int], layer: str, arg: str) -> list:
         else None
     )
     if values is None or len(values) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-        raise ValueError(f"{layer}: {arg} must be an int or a pair of ints, got {value!r}")
+        raise ValueError(f"{layer}: {arg} must be an int or a pair of ints (known), got {given!r}")
     if any(v < 1 for v in values):
-        raise ValueError(f"{layer}: {arg} must be positive, got {value!r}")
+        raise ValueError(f"{layer}: {arg} must be positive, got {given!r}")
     return values
 
 
@@ -237,7 +245,7 @@ def fully_connected(
 
 
 @add_arg_scope
-def conv2d(
+def convolution2d(
     inputs: TensorLike,
     num_outputs: int,
     kernel_size: int | Sequence[int],
@@ -305,11 +313,11 @@ def conv2d(
         return _finish(outputs, normalizer_fn, normalizer_params, activation_fn, outputs_collections, sc.name)
 
 
-convolution2d = conv2d
+conv2d = convolution2d  # tf-slim's alias (__name__ names repeat's scopes)
 
 
 @add_arg_scope
-def conv2d_transpose(
+def convolution2d_transpose(
     inputs: TensorLike,
     num_outputs: int,
     kernel_size: int | Sequence[int],
@@ -375,11 +383,11 @@ def conv2d_transpose(
         return _finish(outputs, normalizer_fn, normalizer_params, activation_fn, outputs_collections, sc.name)
 
 
-convolution2d_transpose = conv2d_transpose
+conv2d_transpose = convolution2d_transpose  # tf-slim's alias (__name__ names repeat's scopes)
 
 
 @add_arg_scope
-def separable_conv2d(
+def separable_convolution2d(
     inputs: TensorLike,
     num_outputs: int | None,
     kernel_size: int | Sequence[int],
@@ -476,7 +484,7 @@ def separable_conv2d(
         return _finish(outputs, normalizer_fn, normalizer_params, activation_fn, outputs_collections, sc.name)
 
 
-separable_convolution2d = separable_conv2d
+separable_conv2d = separable_convolution2d  # tf-slim's alias (__name__ names repeat's scopes)
 
 
 def _pool(
