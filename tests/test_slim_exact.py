@@ -327,3 +327,36 @@ def test_kernel_size_may_be_a_tensor_shape():
     assert conv.shape.as_list() == [2, 1, 1, 4]
     with pytest.raises(ValueError, match="kernel_size"):
         slim.max_pool2d(net, sc.placeholder(sc.float32, [2, None, 7, 3]).get_shape()[1:3])
+
+
+@pytest.mark.parametrize(
+    "shape, updates, first",
+    [
+        ([2, 4, 4, 3], sc.GraphKeys.UPDATE_OPS, "gamma"),
+        ([4, 3], sc.GraphKeys.UPDATE_OPS, "beta"),
+        ([2, 4, 4, 3], None, "beta"),
+        ([2, 5, 3], sc.GraphKeys.UPDATE_OPS, "gamma"),
+    ],
+)
+def test_batch_norm_variable_order_as_tf1(shape, updates, first):
+    """TF1.15: the Keras-style layer creates gamma then beta; slim's _fused_batch_norm
+    (rank 2, or non-default updates_collections) beta then gamma."""
+    slim.batch_norm(sc.placeholder(sc.float32, shape), scale=True, updates_collections=updates)
+    names = [v.op.name.split("/")[-1] for v in sc.trainable_variables()]
+    assert names == ([first, "beta" if first == "gamma" else "gamma"])
+
+
+@pytest.mark.parametrize("shape, corrected", [([6, 3], True), ([2, 3, 3], False), ([2, 2, 2, 3], True)])
+def test_batch_norm_moving_variance_rule(shape, corrected):
+    """Fused (rank 2 and 4) moves the variance toward the Bessel-corrected batch
+    variance n/(n-1) var_B; the non-fused rank-3 path toward the biased var_B."""
+    x = RNG.normal(1.0, 2.0, shape).astype(np.float32)
+    y = slim.batch_norm(sc.constant(x), decay=0.0, updates_collections=None, is_training=True, scope="bn")
+    (moving_variance,) = [v for v in sc.global_variables() if v.op.name == "bn/moving_variance"]
+    flat = x.reshape(-1, shape[-1]).astype(np.float64)
+    n = flat.shape[0]
+    expected = flat.var(0) * (n / (n - 1) if corrected else 1.0)
+    with sc.Session() as s:
+        s.run(sc.global_variables_initializer())
+        s.run(y)  # updates_collections=None: the update runs with the output
+        np.testing.assert_allclose(s.run(moving_variance), expected, rtol=1e-4)

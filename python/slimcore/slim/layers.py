@@ -597,8 +597,8 @@ def batch_norm(
     Training: y = gamma (x - mu_B) / sqrt(var_B + epsilon) + beta with the
     batch mean and biased variance over all axes but the last; the moving
     statistics move as  m <- m - (1 - decay)(m - mu_B),  v <- v - (1 - decay)(v - V)
-    with V the Bessel-corrected batch variance when fused (4-D inputs by
-    default) and the biased one otherwise -- TF's exact rule. The update ops
+    with V the Bessel-corrected batch variance when fused (rank 2 or 4 inputs
+    unless fused=False) and the biased one otherwise -- TF1.15's exact rule. The update ops
     go to `updates_collections` (run them, e.g. through create_train_op); with
     updates_collections=None they run every time the output is computed.
     Inference (is_training=False): y = gamma (x - m) / sqrt(v + epsilon) + beta.
@@ -608,8 +608,11 @@ def batch_norm(
     ops in `updates_collections` are then conds that read the moving
     statistics in inference runs).
 
-    Variables: "BatchNorm/beta" (center), "BatchNorm/gamma" (scale),
-    "BatchNorm/moving_mean", "BatchNorm/moving_variance" (not trainable).
+    Variables: "BatchNorm/gamma" (scale), "BatchNorm/beta" (center),
+    "BatchNorm/moving_mean", "BatchNorm/moving_variance" (not trainable), created
+    in that order as TF1.15's slim does through its Keras-style layer; on the
+    paths TF1 sends through slim's own fused function (rank-2 inputs, or
+    updates_collections other than UPDATE_OPS) beta comes before gamma, as there.
 
     Raises:
       ValueError: an unknown channel count, decay outside [0, 1], unsupported
@@ -635,7 +638,12 @@ def batch_norm(
         if len(dims) < 2 or dims[-1] is None:
             raise ValueError(f"{layer}: inputs must have rank >= 2 and a known channel dimension, got shape {dims}")
         channels, dtype = dims[-1], inputs.dtype
-        use_fused = len(dims) == 4 if fused is None else bool(fused)
+        # TF1.15's dispatch: fused (None counts as True) on a rank 2 or 4 input is
+        # fused; rank 2 or non-default updates_collections take slim's own
+        # _fused_batch_norm (beta created before gamma), everything else the
+        # Keras-style layer (gamma before beta).
+        use_fused = fused is not False and len(dims) in (2, 4)
+        slim_fused_path = use_fused and (len(dims) == 2 or updates_collections != GraphKeys.UPDATE_OPS)
 
         def param(name: str, role: str, default_init: InitializerFn, train: bool) -> Any:
             variable = layer_variable(
@@ -651,8 +659,11 @@ def batch_norm(
             add_to_collections_by_key(variable, variables_collections, name)
             return variable
 
-        beta = param("beta", "bn_beta", zeros_initializer(), True) if center else None
+        if slim_fused_path:
+            beta = param("beta", "bn_beta", zeros_initializer(), True) if center else None
         gamma = param("gamma", "bn_gamma", ones_initializer(), True) if scale else None
+        if not slim_fused_path:
+            beta = param("beta", "bn_beta", zeros_initializer(), True) if center else None
         moving_mean = param("moving_mean", "moving_stats", zeros_initializer(), False)
         moving_variance = param("moving_variance", "moving_stats", ones_initializer(), False)
         offset = beta if beta is not None else math_ops.multiply(0.0, moving_mean)
