@@ -360,3 +360,28 @@ def test_batch_norm_moving_variance_rule(shape, corrected):
         s.run(sc.global_variables_initializer())
         s.run(y)  # updates_collections=None: the update runs with the output
         np.testing.assert_allclose(s.run(moving_variance), expected, rtol=1e-4)
+
+
+# ---- collections and names as TF1's graphs have them ---------------------------------------------
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda x: slim.fully_connected(x, 3),
+        lambda x: slim.flatten(x),
+        lambda x: slim.dropout(x, is_training=False),
+        lambda x: tf.layers.dense(x, 3),
+        lambda x: tf.layers.max_pooling1d(sc.expand_dims(x, -1), 2, 1),
+    ],
+)
+def test_layers_register_the_update_ops_key_without_update_ops(build):
+    x = sc.placeholder(sc.float32, [2, 4])
+    assert sc.GraphKeys.UPDATE_OPS not in sc.get_default_graph().get_all_collection_keys()
+    build(x)
+    assert sc.GraphKeys.UPDATE_OPS in sc.get_default_graph().get_all_collection_keys()
+    assert sc.get_collection(sc.GraphKeys.UPDATE_OPS) == []
+
+
+def test_plain_ops_do_not_register_update_ops():
+    sc.matmul(sc.placeholder(sc.float32, [2, 4]), sc.ones([4, 3]))
+    sc.get_variable("w", [2])
+    assert sc.GraphKeys.UPDATE_OPS not in sc.get_default_graph().get_all_collection_keys()

@@ -24,6 +24,7 @@ __all__ = [
     "apply_dense",
     "add_to_collections_by_key",
     "collect_outputs",
+    "touch_update_ops",
     "ROLES",
     "set_no_decay_roles",
     "get_no_decay_roles",
@@ -174,10 +175,21 @@ def add_to_collections_by_key(variable: Variable, collections: list | dict | Non
         get_default_graph().add_to_collections(list(names), variable)
 
 
-def collect_outputs(collections: str | Iterable[str] | None, outputs: Tensor) -> Tensor:
+def touch_update_ops() -> None:
+    """What every call of a TF1 layer does to the graph even without an update op:
+    its ``get_collection_ref(UPDATE_OPS)`` creates the key, so TF1's
+    ``get_all_collection_keys()`` lists 'update_ops' after any tf.layers / slim layer."""
+    get_default_graph().get_collection_ref(GraphKeys.UPDATE_OPS)
+
+
+def collect_outputs(collections: str | Iterable[str] | None, outputs: Tensor, layer: bool = True) -> Tensor:
     """slim's collect_named_outputs: adds `outputs` to `collections` as TF1's
     add_to_collections does: a string is ONE collection ('end_points'), any other
-    iterable a set of names."""
+    iterable a set of names. `layer`: the slim function is built on a TF1 layer
+    (conv, fully_connected, pools, flatten, dropout, batch_norm), which registers
+    the UPDATE_OPS key (touch_update_ops); pass False for the others."""
+    if layer:
+        touch_update_ops()
     if collections:
         get_default_graph().add_to_collections(collections, outputs)
     return outputs

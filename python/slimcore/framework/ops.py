@@ -456,7 +456,9 @@ class Graph:
         return [item for item in items if getattr(item, "name", None) is not None and pattern.match(item.name)]
 
     def get_all_collection_keys(self) -> list:
-        return [k for k, v in self._collections.items() if v]
+        """Every collection key the graph has, as TF1: including keys whose list is
+        empty but was created (get_collection_ref, as every TF1 layer does for UPDATE_OPS)."""
+        return list(self._collections)
 
     def clear_collection(self, name: str) -> None:
         self._collections.pop(name, None)
