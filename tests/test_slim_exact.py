@@ -385,18 +385,3 @@ def test_plain_ops_do_not_register_update_ops():
     sc.matmul(sc.placeholder(sc.float32, [2, 4]), sc.ones([4, 3]))
     sc.get_variable("w", [2])
     assert sc.GraphKeys.UPDATE_OPS not in sc.get_default_graph().get_all_collection_keys()
-
-
-def test_outputs_carry_slims_aliases():
-    images = sc.placeholder(sc.float32, [2, 8, 8, 3])
-    with sc.variable_scope("net"):
-        conv = slim.conv2d(images, 4, [3, 3], outputs_collections="end_points", scope="conv1")
-        pool = slim.max_pool2d(conv, [2, 2], outputs_collections="end_points", scope="pool1")
-        flat = slim.flatten(pool, outputs_collections=["end_points"])
-        norm = slim.batch_norm(flat, outputs_collections="end_points")
-    plain = slim.fully_connected(norm, 2)
-    assert conv.aliases == ["net/conv1"] and pool.aliases == ["net/pool1"]
-    assert flat.aliases == ["net/Flatten"] and norm.aliases == ["net/BatchNorm"]
-    assert not hasattr(plain, "aliases")  # no outputs_collections: no alias, as tf-slim
-    # every Tensor object of the same output shares them
-    assert sc.get_default_graph().get_tensor_by_name(conv.name).aliases == ["net/conv1"]

@@ -182,24 +182,14 @@ def touch_update_ops() -> None:
     get_default_graph().get_collection_ref(GraphKeys.UPDATE_OPS)
 
 
-def collect_outputs(
-    collections: str | Iterable[str] | None, outputs: Tensor, alias: str | None = None, layer: bool = True
-) -> Tensor:
-    """slim's collect_named_outputs(collections, alias, outputs): when `collections`
-    is given, appends `alias` (trailing '/' dropped) to ``outputs.aliases`` and adds
-    `outputs` to `collections` as TF1's add_to_collections does: a string is ONE
-    collection ('end_points'), any other iterable a set of names. `layer`: the slim
-    function is built on a TF1 layer (conv, fully_connected, pools, flatten,
-    dropout, batch_norm), which registers the UPDATE_OPS key (touch_update_ops);
-    pass False for the others."""
+def collect_outputs(collections: str | Iterable[str] | None, outputs: Tensor, layer: bool = True) -> Tensor:
+    """slim's collect_named_outputs: adds `outputs` to `collections` as TF1's
+    add_to_collections does: a string is ONE collection ('end_points'), any other
+    iterable a set of names. `layer`: the slim function is built on a TF1 layer
+    (conv, fully_connected, pools, flatten, dropout, batch_norm), which registers
+    the UPDATE_OPS key (touch_update_ops); pass False for the others."""
     if layer:
         touch_update_ops()
     if collections:
-        if alias:
-            alias = alias[:-1] if alias.endswith("/") else alias
-            if hasattr(outputs, "aliases"):
-                outputs.aliases.append(alias)
-            else:
-                outputs.aliases = [alias]
         get_default_graph().add_to_collections(collections, outputs)
     return outputs

@@ -212,25 +212,6 @@ class Tensor(_Operators):
         return self._index
 
     @property
-    def aliases(self) -> list:
-        """The names slim gave this tensor (tf-slim's append_tensor_alias, run by every
-        slim layer with outputs_collections: ``conv1``, ``pool1``...). As TF1's plain
-        Python attribute, it does not exist until set (``hasattr`` is then False), and
-        every Tensor object of the same graph output shares it.
-
-        Raises:
-          AttributeError: no alias was set.
-        """
-        aliases = self.graph._tensor_aliases.get((self._node, self._index))
-        if aliases is None:
-            raise AttributeError(f"Tensor {self.name!r} has no aliases")
-        return aliases
-
-    @aliases.setter
-    def aliases(self, value: list) -> None:
-        self.graph._tensor_aliases[(self._node, self._index)] = value
-
-    @property
     def dtype(self) -> _dtypes.DType:
         return _dtypes.as_dtype(self.graph._c.output_dtype(self._node, self._index))
 
@@ -366,7 +347,6 @@ class Graph:
     def __init__(self) -> None:
         self._c = _core.Graph()
         self._collections: dict[str, list] = {}
-        self._tensor_aliases: dict[tuple, list] = {}  # (node, index) -> Tensor.aliases
         self._variables: dict[int, Any] = {}  # VariableV2 node -> Variable
         self._lock = threading.RLock()
         self.seed: int | None = None

@@ -137,7 +137,7 @@ def _finish(
         outputs = normalizer_fn(outputs, **(normalizer_params or {}))
     if activation_fn is not None:
         outputs = activation_fn(outputs)
-    return collect_outputs(outputs_collections, outputs, scope_name)
+    return collect_outputs(outputs_collections, outputs)
 
 
 def _weights_and_biases(
@@ -503,14 +503,14 @@ def _pool(
     padding = _padding(padding, layer)
     if data_format not in (None, "NHWC"):
         raise ValueError(f"{layer}: data_format must be NHWC, got {data_format!r}")
-    with name_scope(scope, kind, [inputs]) as sc:
+    with name_scope(scope, kind, [inputs]):
         inputs = convert_to_tensor(inputs)
         dims = _rank4(inputs, layer)
         _check_valid_fits(dims, kernel, [1, 1], padding, layer)
         fn = nn_ops.max_pool if kind == "MaxPool2D" else nn_ops.avg_pool
         # The op is "<scope>/MaxPool" ("<scope>/AvgPool"), as TF1's pooling layer names it.
         outputs = fn(inputs, [1] + kernel + [1], [1] + strides + [1], padding, name=kind[:-2])
-        return collect_outputs(outputs_collections, outputs, sc)
+        return collect_outputs(outputs_collections, outputs)
 
 
 @add_arg_scope
@@ -561,7 +561,7 @@ def flatten(
             raise ValueError(f"flatten: all dimensions but the first must be known, got shape {dims}")
         size = int(math.prod(dims[1:]))
         outputs = reshape(inputs, [-1 if dims[0] is None else dims[0], size], name=sc)
-        return collect_outputs(outputs_collections, outputs, sc)
+        return collect_outputs(outputs_collections, outputs)
 
 
 @add_arg_scope
@@ -632,7 +632,7 @@ def batch_norm(
     initializers = dict(param_initializers or {})
     regularizers = dict(param_regularizers or {})
     hints = OptimizerHints(params_lr_mult, None, params_decay)
-    with variable_scope(scope, "BatchNorm", [inputs], reuse=reuse) as bn_scope:
+    with variable_scope(scope, "BatchNorm", [inputs], reuse=reuse):
         inputs = convert_to_tensor(inputs)
         dims = inputs.shape.as_list()
         if len(dims) < 2 or dims[-1] is None:
@@ -718,7 +718,7 @@ def batch_norm(
             get_default_graph().add_to_collections(names, updates[1])
         if activation_fn is not None:
             outputs = activation_fn(outputs)
-        return collect_outputs(outputs_collections, outputs, bn_scope.name)
+        return collect_outputs(outputs_collections, outputs)
 
 
 @add_arg_scope
@@ -755,7 +755,7 @@ def dropout(
             outputs = nn_ops.dropout(inputs, keep_prob=keep_prob, noise_shape=noise_shape, seed=seed)
         else:
             outputs = identity(inputs, name=sc)
-        return collect_outputs(outputs_collections, outputs, sc)
+        return collect_outputs(outputs_collections, outputs)
 
 
 def _static_training(flag: object, layer: str, arg: str) -> bool | None:
