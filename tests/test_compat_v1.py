@@ -46,7 +46,9 @@ def test_submodules():
     assert tf.losses is slimcore.losses and tf.nn is slimcore.nn and tf.train is slimcore.train
     assert tf.layers is slimcore.layers and tf.keras is slimcore.keras
     assert tf.contrib.slim is slimcore.slim
-    assert tf.contrib.slim.losses.get_total_loss is tf.losses.get_total_loss
+    # contrib's losses ((logits, labels) order) are a module distinct from core tf.losses
+    assert tf.contrib.losses is tf.contrib.slim.losses is slimcore.slim.losses
+    assert tf.contrib.slim.losses is not tf.losses
     layers = tf.contrib.layers
     assert layers.fully_connected is slimcore.slim.fully_connected and layers.conv2d is slimcore.slim.conv2d
     assert layers.l2_regularizer is slimcore.regularizers.l2_regularizer

@@ -144,8 +144,7 @@ def test_optimizer_hints_through_arg_scope_and_scope_regularizer():
 def test_flatten_repeat_stack():
     x = tf.placeholder(tf.float32, [None, 2, 3, 4])
     assert slim.flatten(x).shape.as_list() == [None, 24]
-    with pytest.raises(ValueError, match="at least 2"):
-        slim.flatten(tf.placeholder(tf.float32, [5]))
+    assert slim.flatten(tf.placeholder(tf.float32, [5])).shape.as_list() == [5, 1]  # TF1: rank 1 -> [N, 1]
     with pytest.raises(ValueError, match="known"):
         slim.flatten(tf.placeholder(tf.float32, [None, None, 3]))
     v = tf.placeholder(tf.float32, [None, 8])

@@ -391,7 +391,8 @@ def test_inception_v2_names_end_points_and_counts():
     assert len(tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)) == n_convs + 1  # not the separable stem
     assert len(tf.get_collection(tf.GraphKeys.UPDATE_OPS)) == 2 * n_convs
     assert end_points["Mixed_5c"].op.inputs  # a concat of the four branches
-    assert tf.get_default_graph().get_operation_by_name("InceptionV2/InceptionV2/Mixed_5c/Branch_3/MaxPool_0a_3x3")
+    pool = "InceptionV2/InceptionV2/Mixed_5c/Branch_3/MaxPool_0a_3x3/MaxPool"  # TF1's op name
+    assert tf.get_default_graph().get_operation_by_name(pool)
 
 
 def test_inception_v2_depth_multiplier_and_final_endpoint():

@@ -4,6 +4,7 @@ optimizer hints) and applying a dense kernel to inputs of any rank."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Callable
 
@@ -23,6 +24,7 @@ __all__ = [
     "apply_dense",
     "add_to_collections_by_key",
     "collect_outputs",
+    "touch_update_ops",
     "ROLES",
     "set_no_decay_roles",
     "get_no_decay_roles",
@@ -153,19 +155,43 @@ def apply_dense(inputs: Tensor, kernel: Variable, bias: Variable | None) -> Tens
 
 
 def add_to_collections_by_key(variable: Variable, collections: list | dict | None, key: str) -> None:
-    """slim's variables_collections: a list (every variable) or a dict keyed by 'weights', 'biases'..."""
+    """slim's variables_collections: a list (every variable) or a dict keyed by 'weights', 'biases'...
+
+    As TF1's slim, whose model_variable takes ``list(collections)``, a string is split
+    into one collection per character ('foo' fills 'f' and 'o'); TF1 did that silently,
+    slimcore does it with a warning saying to pass a list.
+    """
     if collections is None:
         return
     names = collections.get(key) if isinstance(collections, dict) else collections
+    if isinstance(names, str):
+        warnings.warn(
+            f"variables_collections for {variable.name!r} is the string {names!r}: as TF1's slim, it is "
+            f"split into one collection per character ({sorted(set(names))}); pass [{names!r}] "
+            "to add the variable to that one collection",
+            stacklevel=4,
+        )
     if names:
-        get_default_graph().add_to_collections(names if not isinstance(names, str) else [names], variable)
+        get_default_graph().add_to_collections(list(names), variable)
 
 
-def collect_outputs(collections: str | Iterable[str] | None, outputs: Tensor) -> Tensor:
+def touch_update_ops() -> None:
+    """What every call of a TF1 layer does to the graph even without an update op:
+    its ``get_collection_ref(UPDATE_OPS)`` creates the key, so TF1's
+    ``get_all_collection_keys()`` lists 'update_ops' after any tf.layers / slim layer."""
+    get_default_graph().get_collection_ref(GraphKeys.UPDATE_OPS)
+
+
+def collect_outputs(collections: str | Iterable[str] | None, outputs: Tensor, layer: bool = True) -> Tensor:
     """slim's ``collect_named_outputs(collections, sc.name, outputs)``, called inside
     the layer's scope: aliases `outputs` as the current name scope (the layer's
     scope name, what a net's end points are keyed by) and adds it to each
-    collection (a string is one collection, as TF1)."""
+    collection (a string is ONE collection, as TF1's add_to_collections).
+    `layer`: the slim function is built on a TF1 layer (conv, fully_connected,
+    pools, flatten, dropout, batch_norm), which registers the UPDATE_OPS key
+    (touch_update_ops); pass False for the others."""
     from .slim.utils import collect_named_outputs  # slim imports this module
 
+    if layer:
+        touch_update_ops()
     return collect_named_outputs(collections, get_default_graph().get_name_scope(), outputs)

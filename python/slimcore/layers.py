@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Callable
 
-from ._layer_util import apply_dense, layer_variable
+from ._layer_util import apply_dense, layer_variable, touch_update_ops
 from .framework.ops import GraphKeys, Tensor, convert_to_tensor, get_default_graph, name_scope
 from .initializers import ones_initializer, zeros_initializer
 from .ops import array_ops, math_ops, nn_ops
@@ -68,7 +68,9 @@ def _check_conv_args(layer: str, filters: int, data_format: str, *constraints: C
 def _finish(
     outputs: Tensor, bias: Tensor | None, activation: Callable | None, activity_regularizer: Callable | None
 ) -> Tensor:
-    """tf.layers' tail: + bias (on the last axis), activation, activity penalty."""
+    """tf.layers' tail: + bias (on the last axis), activation, activity penalty;
+    registers the UPDATE_OPS key as every TF1 layer call does."""
+    touch_update_ops()
     if bias is not None:
         outputs = nn_ops.bias_add(outputs, bias)
     if activation is not None:
@@ -476,6 +478,7 @@ def _pooling1d(
         inputs = convert_to_tensor(inputs)
         _rank3(inputs, layer)
         y = pool2d(array_ops.expand_dims(inputs, 1), [1, 1, size, 1], [1, 1, stride, 1], padding)
+        touch_update_ops()
         return array_ops.squeeze(y, [1])
 
 

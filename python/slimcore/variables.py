@@ -95,12 +95,15 @@ class Variable(_Operators):
       initial_value: a tensor, numpy array, Python number, or a callable
         returning one (called under the "Initializer" name scope).
       trainable: also add to TRAINABLE_VARIABLES (what optimizers train).
-      collections: default [GLOBAL_VARIABLES].
+      collections: a list, tuple or set of collection names (default
+        [GLOBAL_VARIABLES]); TRAINABLE_VARIABLES is added when trainable.
       name: op name (default "Variable", made unique).
       dtype: convert the initial value to this dtype.
 
     Raises:
-      ValueError: an initial value of partially unknown shape.
+      ValueError: an initial value of partially unknown shape; `collections`
+        that is not a list, tuple or set (a string such as 'foo': TF1 raises
+        too, rather than filling one collection per character).
     """
 
     def __init__(
@@ -121,6 +124,11 @@ class Variable(_Operators):
             raise ValueError("Variable needs an initial_value")
         if not validate_shape:
             raise ValueError("slimcore variables always have a fixed shape (validate_shape=False is not supported)")
+        if collections is not None and not isinstance(collections, (list, tuple, set)):
+            raise ValueError(
+                "collections argument to Variable constructor must be a list, tuple, or set. "
+                f"Got {collections!r} of type {type(collections)}: pass [{collections!r}] for one collection"
+            )
         graph = get_default_graph()
         self.graph = graph
         self._trainable = bool(trainable)

@@ -466,7 +466,9 @@ class Graph:
         return [item for item in items if getattr(item, "name", None) is not None and pattern.match(item.name)]
 
     def get_all_collection_keys(self) -> list:
-        return [k for k, v in self._collections.items() if v]
+        """Every collection key the graph has, as TF1: including keys whose list is
+        empty but was created (get_collection_ref, as every TF1 layer does for UPDATE_OPS)."""
+        return list(self._collections)
 
     def clear_collection(self, name: str) -> None:
         self._collections.pop(name, None)
@@ -711,8 +713,11 @@ def convert_to_tensor(
     its value, anything else as a constant.
 
     Raises:
+      ValueError: `value` is None ("None values not supported.", as TF1).
       TypeError: when `dtype` is given and the value has another dtype.
     """
+    if value is None:
+        raise ValueError("None values not supported.")
     want = None if dtype is None else _dtypes.as_dtype(dtype)
     element = _tensor_or_none(value)
     if element is None and isinstance(value, Operation):

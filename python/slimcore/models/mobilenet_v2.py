@@ -98,7 +98,13 @@ def mobilenet_base(
     min_depth: int = 8,
     divisible_by: int = 8,
 ) -> tuple:
-    """The feature extractor: returns (features [N, h, w, 1280], end_points)."""
+    """The feature extractor: returns (features [N, h, w, C], end_points).
+
+    Every layer's depth is make_divisible(outputs * depth_multiplier). The last
+    1x1 conv has 1280 outputs scaled the same way (448 at 0.35), except with
+    `finegrain_classification_mode` and depth_multiplier < 1, where it keeps
+    1280 (tf-slim divides its num_outputs by the multiplier before scaling).
+    """
     if depth_multiplier <= 0:
         raise ValueError(f"depth_multiplier must be > 0, got {depth_multiplier}")
     end_points = {}
@@ -110,8 +116,8 @@ def mobilenet_base(
         slim.arg_scope([slim.conv2d, slim.separable_conv2d], **defaults),
     ):
         for kind, stride, outputs, expansion in V2_SPEC:
-            if kind == "conv1x1" and depth_multiplier < 1 and not finegrain_classification_mode:
-                depth = make_divisible(outputs, divisible_by, min_depth)  # the last layer keeps its width
+            if kind == "conv1x1" and depth_multiplier < 1 and finegrain_classification_mode:
+                depth = make_divisible(outputs, divisible_by, min_depth)  # finegrain: the last layer keeps its width
             else:
                 depth = make_divisible(outputs * depth_multiplier, divisible_by, min_depth)
             if kind == "block":

@@ -6,12 +6,11 @@ with slim.arg_scope([slim.conv2d, slim.fully_connected],
     net = slim.conv2d(images, 32, [3, 3])
 """
 
-from .. import losses
 from ..initializers import contrib_variance_scaling_initializer as variance_scaling_initializer
 from ..initializers import xavier_initializer, xavier_initializer_conv2d
 from ..regularizers import apply_regularization, l1_l2_regularizer, l1_regularizer, l2_regularizer, sum_regularizer
 from ..train.training_util import get_global_step, get_or_create_global_step
-from . import evaluation, learning, metrics, nets, utils, variables
+from . import evaluation, learning, losses, metrics, nets, utils, variables
 from .arg_scope import (
     add_arg_scope,
     arg_scope,

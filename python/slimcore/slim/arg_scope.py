@@ -59,11 +59,20 @@ def has_arg_scope(func: Callable) -> bool:
     return arg_scope_func_key(func) in _DECORATED
 
 
-def arg_scoped_arguments(func: Callable) -> list:
-    """The keyword arguments an arg_scope may set for `func`."""
+def arg_scoped_arguments(func: Callable) -> tuple:
+    """tf-slim's arg_scoped_arguments: the names of `func`'s arguments that have a
+    default, in order (``func(args, a=None, b=1)`` gives ``('a', 'b')``).
+
+    (arg_scope itself accepts any keyword argument `func` takes.)
+
+    Raises:
+      ValueError: `func` is not decorated with @add_arg_scope.
+    """
     if not has_arg_scope(func):
         raise ValueError(f"{_name(func)} is not decorated with @add_arg_scope")
-    return list(_DECORATED[arg_scope_func_key(func)][0])
+    params = inspect.signature(func).parameters.values()
+    keyword = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    return tuple(p.name for p in params if p.kind in keyword and p.default is not p.empty)
 
 
 def _name(func: Callable) -> str:

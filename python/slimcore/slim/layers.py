@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from .._layer_util import OptimizerHints, add_to_collections_by_key, apply_dense, collect_outputs, layer_variable
 from ..framework import dtypes
 from ..framework.ops import GraphKeys, Tensor, _graph_element, convert_to_tensor, get_default_graph, name_scope
+from ..framework.tensor_shape import Dimension, TensorShape
 from ..framework.tensor_util import constant_value
 from ..initializers import ones_initializer, xavier_initializer, zeros_initializer
 from ..ops import math_ops, nn_ops
@@ -59,8 +60,15 @@ _PADDINGS = ("SAME", "VALID")
 
 
 # ---- argument checks that name the layer ---------------------------------------------
-def _pair(value: int | Sequence[int], layer: str, arg: str) -> list:
-    """An int or a pair of ints, both >= 1 (kernel_size, stride, rate)."""
+def _pair(value: int | Sequence[int] | TensorShape, layer: str, arg: str) -> list:
+    """An int or a pair of ints, both >= 1 (kernel_size, stride, rate). As TF1, the pair
+    may be a TensorShape or a list of Dimensions (the global-pool idiom
+    ``slim.avg_pool2d(net, net.get_shape()[1:3])``)."""
+    given = value
+    if isinstance(value, TensorShape):
+        value = value.as_list() if value.ndims is not None else None
+    if isinstance(value, (list, tuple)):
+        value = [v.value if isinstance(v, Dimension) else v for v in value]
     values = (
         [value, value]
         if isinstance(value, int) and not isinstance(value, bool)
@@ -69,9 +77,9 @@ def _pair(value: int | Sequence[int], layer: str, arg: str) -> list:
         else None
     )
     if values is None or len(values) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-        raise ValueError(f"{layer}: {arg} must be an int or a pair of ints, got {value!r}")
+        raise ValueError(f"{layer}: {arg} must be an int or a pair of ints (known), got {given!r}")
     if any(v < 1 for v in values):
-        raise ValueError(f"{layer}: {arg} must be positive, got {value!r}")
+        raise ValueError(f"{layer}: {arg} must be positive, got {given!r}")
     return values
 
 
@@ -237,7 +245,7 @@ def fully_connected(
 
 
 @add_arg_scope
-def conv2d(
+def convolution2d(
     inputs: TensorLike,
     num_outputs: int,
     kernel_size: int | Sequence[int],
@@ -305,11 +313,11 @@ def conv2d(
         return _finish(outputs, normalizer_fn, normalizer_params, activation_fn, outputs_collections, sc.name)
 
 
-convolution2d = conv2d
+conv2d = convolution2d  # tf-slim's alias (__name__ names repeat's scopes)
 
 
 @add_arg_scope
-def conv2d_transpose(
+def convolution2d_transpose(
     inputs: TensorLike,
     num_outputs: int,
     kernel_size: int | Sequence[int],
@@ -375,11 +383,11 @@ def conv2d_transpose(
         return _finish(outputs, normalizer_fn, normalizer_params, activation_fn, outputs_collections, sc.name)
 
 
-convolution2d_transpose = conv2d_transpose
+conv2d_transpose = convolution2d_transpose  # tf-slim's alias (__name__ names repeat's scopes)
 
 
 @add_arg_scope
-def separable_conv2d(
+def separable_convolution2d(
     inputs: TensorLike,
     num_outputs: int | None,
     kernel_size: int | Sequence[int],
@@ -476,7 +484,7 @@ def separable_conv2d(
         return _finish(outputs, normalizer_fn, normalizer_params, activation_fn, outputs_collections, sc.name)
 
 
-separable_convolution2d = separable_conv2d
+separable_conv2d = separable_convolution2d  # tf-slim's alias (__name__ names repeat's scopes)
 
 
 def _pool(
@@ -495,12 +503,13 @@ def _pool(
     padding = _padding(padding, layer)
     if data_format not in (None, "NHWC"):
         raise ValueError(f"{layer}: data_format must be NHWC, got {data_format!r}")
-    with name_scope(scope, kind, [inputs]) as sc:
+    with name_scope(scope, kind, [inputs]):
         inputs = convert_to_tensor(inputs)
         dims = _rank4(inputs, layer)
         _check_valid_fits(dims, kernel, [1, 1], padding, layer)
         fn = nn_ops.max_pool if kind == "MaxPool2D" else nn_ops.avg_pool
-        outputs = fn(inputs, [1] + kernel + [1], [1] + strides + [1], padding, name=sc)
+        # The op is "<scope>/MaxPool" ("<scope>/AvgPool"), as TF1's pooling layer names it.
+        outputs = fn(inputs, [1] + kernel + [1], [1] + strides + [1], padding, name=kind[:-2])
         return collect_outputs(outputs_collections, outputs)
 
 
@@ -538,16 +547,16 @@ def avg_pool2d(
 def flatten(
     inputs: TensorLike, outputs_collections: str | Sequence[str] | None = None, scope: str | None = None
 ) -> Tensor:
-    """slim.flatten: [N, d1, ..., dk] -> [N, d1*...*dk].
+    """slim.flatten: [N, d1, ..., dk] -> [N, d1*...*dk]; a rank-1 [N] gives [N, 1], as TF1.
 
     Raises:
-      ValueError: rank < 2 or unknown non-batch dimensions.
+      ValueError: a scalar input or unknown non-batch dimensions.
     """
     with name_scope(scope, "Flatten", [inputs]) as sc:
         inputs = convert_to_tensor(inputs)
         dims = inputs.shape.as_list()
-        if len(dims) < 2:
-            raise ValueError(f"flatten: inputs must have at least 2 dimensions, got shape {dims}")
+        if len(dims) < 1:
+            raise ValueError(f"flatten: inputs must have at least 1 dimension, got shape {dims}")
         if any(d is None for d in dims[1:]):
             raise ValueError(f"flatten: all dimensions but the first must be known, got shape {dims}")
         size = int(math.prod(dims[1:]))
@@ -588,8 +597,8 @@ def batch_norm(
     Training: y = gamma (x - mu_B) / sqrt(var_B + epsilon) + beta with the
     batch mean and biased variance over all axes but the last; the moving
     statistics move as  m <- m - (1 - decay)(m - mu_B),  v <- v - (1 - decay)(v - V)
-    with V the Bessel-corrected batch variance when fused (4-D inputs by
-    default) and the biased one otherwise -- TF's exact rule. The update ops
+    with V the Bessel-corrected batch variance when fused (rank 2 or 4 inputs
+    unless fused=False) and the biased one otherwise -- TF1.15's exact rule. The update ops
     go to `updates_collections` (run them, e.g. through create_train_op); with
     updates_collections=None they run every time the output is computed.
     Inference (is_training=False): y = gamma (x - m) / sqrt(v + epsilon) + beta.
@@ -599,8 +608,11 @@ def batch_norm(
     ops in `updates_collections` are then conds that read the moving
     statistics in inference runs).
 
-    Variables: "BatchNorm/beta" (center), "BatchNorm/gamma" (scale),
-    "BatchNorm/moving_mean", "BatchNorm/moving_variance" (not trainable).
+    Variables: "BatchNorm/gamma" (scale), "BatchNorm/beta" (center),
+    "BatchNorm/moving_mean", "BatchNorm/moving_variance" (not trainable), created
+    in that order as TF1.15's slim does through its Keras-style layer; on the
+    paths TF1 sends through slim's own fused function (rank-2 inputs, or
+    updates_collections other than UPDATE_OPS) beta comes before gamma, as there.
 
     Raises:
       ValueError: an unknown channel count, decay outside [0, 1], unsupported
@@ -626,7 +638,12 @@ def batch_norm(
         if len(dims) < 2 or dims[-1] is None:
             raise ValueError(f"{layer}: inputs must have rank >= 2 and a known channel dimension, got shape {dims}")
         channels, dtype = dims[-1], inputs.dtype
-        use_fused = len(dims) == 4 if fused is None else bool(fused)
+        # TF1.15's dispatch: fused (None counts as True) on a rank 2 or 4 input is
+        # fused; rank 2 or non-default updates_collections take slim's own
+        # _fused_batch_norm (beta created before gamma), everything else the
+        # Keras-style layer (gamma before beta).
+        use_fused = fused is not False and len(dims) in (2, 4)
+        slim_fused_path = use_fused and (len(dims) == 2 or updates_collections != GraphKeys.UPDATE_OPS)
 
         def param(name: str, role: str, default_init: InitializerFn, train: bool) -> Any:
             variable = layer_variable(
@@ -642,8 +659,11 @@ def batch_norm(
             add_to_collections_by_key(variable, variables_collections, name)
             return variable
 
-        beta = param("beta", "bn_beta", zeros_initializer(), True) if center else None
+        if slim_fused_path:
+            beta = param("beta", "bn_beta", zeros_initializer(), True) if center else None
         gamma = param("gamma", "bn_gamma", ones_initializer(), True) if scale else None
+        if not slim_fused_path:
+            beta = param("beta", "bn_beta", zeros_initializer(), True) if center else None
         moving_mean = param("moving_mean", "moving_stats", zeros_initializer(), False)
         moving_variance = param("moving_variance", "moving_stats", ones_initializer(), False)
         offset = beta if beta is not None else math_ops.multiply(0.0, moving_mean)

@@ -1,8 +1,10 @@
 """tf.contrib (TF 1.x) on slimcore: ``layers``, ``slim``, ``framework``, ``opt``, ``rnn``, ``util``,
-``metrics``.
+``metrics``, ``losses``.
 
-``tf.contrib.slim`` is slimcore.slim itself and ``tf.contrib.metrics`` is
-slim.metrics (contrib's streaming_* metrics); the others are small modules
+``tf.contrib.slim`` is slimcore.slim itself, ``tf.contrib.metrics`` is
+slim.metrics (contrib's streaming_* metrics) and ``tf.contrib.losses`` is
+slim.losses (contrib's losses: (logits, labels) order, distinct from core
+tf.losses); the others are small modules
 re-exporting slimcore's objects under contrib's names.
 """
 
@@ -14,7 +16,9 @@ from .... import slim
 from . import framework, layers, opt, rnn, util
 
 metrics = slim.metrics
+losses = slim.losses
 _sys.modules.setdefault(f"{__name__}.slim", slim)
 _sys.modules.setdefault(f"{__name__}.metrics", metrics)
+_sys.modules.setdefault(f"{__name__}.losses", losses)
 
-__all__ = ["framework", "layers", "metrics", "opt", "rnn", "slim", "util"]
+__all__ = ["framework", "layers", "losses", "metrics", "opt", "rnn", "slim", "util"]
