@@ -10,65 +10,12 @@ re-exported them.
 from __future__ import annotations
 
 from ....ops.control_flow_ops import smart_cond
-from ....slim.arg_scope import (
-    add_arg_scope,
-    arg_scope,
-    arg_scope_func_key,
-    arg_scoped_arguments,
-    current_arg_scope,
-    has_arg_scope,
-)
-from ....slim.variables import (
-    add_model_variable,
-    assign_from_checkpoint,
-    assign_from_checkpoint_fn,
-    assign_from_values,
-    assign_from_values_fn,
-    filter_variables,
-    get_local_variables,
-    get_model_variables,
-    get_trainable_variables,
-    get_unique_variable,
-    get_variable_full_name,
-    get_variables,
-    get_variables_by_name,
-    get_variables_by_suffix,
-    get_variables_to_restore,
-    global_variable,
-    local_variable,
-    model_variable,
-    variable,
-)
-from ....train.training_util import create_global_step, get_global_step, get_or_create_global_step
 
-__all__ = [
-    "add_arg_scope",
-    "arg_scope",
-    "arg_scope_func_key",
-    "arg_scoped_arguments",
-    "current_arg_scope",
-    "has_arg_scope",
-    "create_global_step",
-    "get_global_step",
-    "get_or_create_global_step",
-    "smart_cond",
-    "add_model_variable",
-    "assign_from_checkpoint",
-    "assign_from_checkpoint_fn",
-    "assign_from_values",
-    "assign_from_values_fn",
-    "filter_variables",
-    "get_local_variables",
-    "get_model_variables",
-    "get_trainable_variables",
-    "get_unique_variable",
-    "get_variable_full_name",
-    "get_variables",
-    "get_variables_by_name",
-    "get_variables_by_suffix",
-    "get_variables_to_restore",
-    "global_variable",
-    "local_variable",
-    "model_variable",
-    "variable",
-]
+# slim's arg_scope and variables modules, re-exported whole (their __all__ is the
+# one list of names; the variables API includes the global-step functions).
+from ....slim.arg_scope import *  # noqa: F403
+from ....slim.arg_scope import __all__ as _arg_scope_all
+from ....slim.variables import *  # noqa: F403
+from ....slim.variables import __all__ as _variables_all
+
+__all__ = [*_arg_scope_all, *_variables_all, "smart_cond"]

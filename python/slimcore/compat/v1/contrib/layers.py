@@ -19,76 +19,22 @@ from __future__ import annotations
 from ....initializers import contrib_variance_scaling_initializer as variance_scaling_initializer
 from ....initializers import xavier_initializer, xavier_initializer_conv2d
 from ....regularizers import apply_regularization, l1_l2_regularizer, l1_regularizer, l2_regularizer, sum_regularizer
-from ....slim.convolution import conv1d, conv2d_in_plane, convolution, convolution1d, pool
-from ....slim.layers import (
-    avg_pool2d,
-    batch_norm,
-    conv2d,
-    conv2d_transpose,
-    convolution2d,
-    convolution2d_transpose,
-    dropout,
-    flatten,
-    fully_connected,
-    max_pool2d,
-    repeat,
-    separable_conv2d,
-    separable_convolution2d,
-    stack,
-)
-from ....slim.normalization import group_norm, instance_norm, layer_norm
-from ....slim.simple_layers import (
-    bias_add,
-    elu,
-    images_to_sequence,
-    linear,
-    maxout,
-    one_hot_encoding,
-    relu,
-    relu6,
-    scale_gradient,
-    sequence_to_images,
-    softmax,
-    spatial_softmax,
-    unit_norm,
-)
+
+# slim's layer modules, re-exported whole: their __all__ is the one list of names.
+from ....slim.convolution import *  # noqa: F403
+from ....slim.convolution import __all__ as _convolution_all
+from ....slim.layers import *  # noqa: F403
+from ....slim.layers import __all__ as _layers_all
+from ....slim.normalization import *  # noqa: F403
+from ....slim.normalization import __all__ as _normalization_all
+from ....slim.simple_layers import *  # noqa: F403
+from ....slim.simple_layers import __all__ as _simple_layers_all
 
 __all__ = [
-    "avg_pool2d",
-    "batch_norm",
-    "conv2d",
-    "conv2d_transpose",
-    "convolution2d",
-    "convolution2d_transpose",
-    "dropout",
-    "flatten",
-    "fully_connected",
-    "max_pool2d",
-    "repeat",
-    "separable_conv2d",
-    "separable_convolution2d",
-    "stack",
-    "bias_add",
-    "conv1d",
-    "conv2d_in_plane",
-    "convolution",
-    "convolution1d",
-    "pool",
-    "elu",
-    "group_norm",
-    "images_to_sequence",
-    "instance_norm",
-    "layer_norm",
-    "linear",
-    "maxout",
-    "one_hot_encoding",
-    "relu",
-    "relu6",
-    "scale_gradient",
-    "sequence_to_images",
-    "softmax",
-    "spatial_softmax",
-    "unit_norm",
+    *_layers_all,
+    *_convolution_all,
+    *_normalization_all,
+    *_simple_layers_all,
     "l1_regularizer",
     "l2_regularizer",
     "l1_l2_regularizer",
