@@ -40,9 +40,15 @@ def test_program_imports_slimcore_as_tf_and_nothing_else_of_slimcore():
 def test_program_graph_is_tf_slims_vgg_a_with_every_penalty_in_the_loss():
     import slimcore.compat.v1 as tf
 
+    flags = tf.app.flags.FLAGS
+    defined_before = set(flags)
     spec = importlib.util.spec_from_file_location("digits_vgg_program", PROGRAM)
     program = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(program)
+    try:
+        spec.loader.exec_module(program)
+    finally:  # absl's flags are process-wide: leave none behind for the other programs' tests
+        for name in set(flags) - defined_before:
+            delattr(flags, name)
     images, labels = program.load_digits(str(DIGITS))
     assert images.shape == (1797, 32, 32, 3) and images.dtype == np.float32
     assert labels.shape == (1797,)
