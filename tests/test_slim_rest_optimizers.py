@@ -10,7 +10,7 @@ import pytest
 
 import slimcore as sc
 from slimcore.keras import optimizers as keras_optimizers
-from test_torch_conventions import assert_same, grad, reference_trajectory, slimcore_trajectory
+from test_torch_conventions import assert_same, grad, reference_trajectory, slimcore_trajectory, torch_sgd_step
 
 
 # ---- Keras 3 RMSprop / Adagrad with weight_decay ------------------------------------------------
@@ -89,3 +89,63 @@ def test_keras_rmsprop_exclude_from_weight_decay():
         return opt
 
     assert_same(slimcore_trajectory(make), reference_trajectory(keras_rmsprop_step(lr, 0.0), {}))
+
+
+# ---- torch.optim.SGD(dampening=) ------------------------------------------------------------------
+@pytest.mark.parametrize("dampening", [0.3, 1.0])
+@pytest.mark.parametrize("wd", [0.0, 0.1])
+def test_torch_sgd_dampening(dampening, wd):
+    """torch.optim.SGD(lr, momentum, dampening, weight_decay=wd): the first step's
+    buffer is g undampened, later ones mu buf + (1 - dampening) g."""
+    lr, momentum = 0.1, 0.9
+    ours = slimcore_trajectory(lambda: sc.train.MomentumOptimizer(lr, momentum, dampening=dampening), coupled_wd=wd)
+    reference = reference_trajectory(torch_sgd_step(lr, momentum, dampening, False, wd), {})
+    assert_same(ours, reference)
+    undampened = reference_trajectory(torch_sgd_step(lr, momentum, 0.0, False, wd), {})
+    assert np.abs(ours - undampened).max() > 1e-3  # the dampening matters
+    always_dampened = reference_trajectory(_always_dampened_step(lr, momentum, dampening), {})
+    if wd == 0.0:
+        assert np.abs(ours - always_dampened).max() > 1e-4  # and the first step is not dampened
+
+
+def _always_dampened_step(lr, momentum, dampening):
+    """The rule without torch's first-step exception: buf <- mu buf + (1 - d) g from buf = 0."""
+
+    def step(p, t, s):
+        s["b"] = momentum * s.get("b", 0.0) + (1 - dampening) * grad(p)
+        return p - lr * s["b"]
+
+    return step
+
+
+def test_dampening_flags_are_per_variable_and_set_after_the_first_update():
+    """A variable that first trains later gets its undampened first step then,
+    as torch's per-parameter momentum_buffer; the flags are listed and saved."""
+    graph = sc.Graph()
+    with graph.as_default():
+        a = sc.get_variable("a", initializer=np.float32(1.0))
+        b = sc.get_variable("b", initializer=np.float32(1.0))
+        opt = sc.train.MomentumOptimizer(0.1, 0.5, dampening=0.5)
+        train_a = opt.minimize(a * 2.0, var_list=[a])  # gradient 2
+        train_both = opt.minimize(a * 2.0 + b * 4.0)  # gradients 2 and 4
+        flags = [v for v in opt.variables() if v.op.name.endswith("_started")]
+        assert sorted(f.op.name for f in flags) == ["a/Momentum_started", "b/Momentum_started"]
+        assert set(flags) <= set(sc.global_variables())
+        with sc.Session(graph=graph) as sess:
+            sess.run(sc.global_variables_initializer())
+            sess.run(train_a)  # a: buf = 2 -> a = 0.8
+            sess.run(train_both)  # a: buf = 0.5*2 + 0.5*2 = 2 -> 0.6; b: first step, buf = 4 -> 0.6
+            got = sess.run([a, b] + flags)
+    np.testing.assert_allclose(got[:2], [0.6, 0.6], rtol=1e-6)
+    assert got[2:] == [1.0, 1.0]
+
+
+def test_dampening_errors_and_repr():
+    with pytest.raises(ValueError, match="Nesterov momentum requires zero dampening"):
+        sc.train.MomentumOptimizer(0.1, 0.9, use_nesterov=True, dampening=0.1)
+    with pytest.raises(ValueError, match="dampening"):
+        sc.train.MomentumOptimizer(0.1, 0.9, dampening=1.5)
+    with pytest.raises(TypeError, match="dampening must be a number"):
+        sc.train.MomentumOptimizer(0.1, 0.9, dampening=sc.constant(0.1))
+    assert "dampening=0.3" in repr(sc.train.MomentumOptimizer(0.1, 0.9, dampening=0.3))
+    assert "dampening" not in repr(sc.train.MomentumOptimizer(0.1, 0.9))
