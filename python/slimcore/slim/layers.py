@@ -340,12 +340,19 @@ def convolution2d_transpose(
     outputs_collections: str | Sequence[str] | None = None,
     trainable: bool = True,
     scope: str | None = None,
+    weights_lr_mult: float | None = None,
+    biases_lr_mult: float | None = None,
+    weights_momentum: float | None = None,
+    biases_momentum: float | None = None,
+    weights_decay: float | None = None,
+    biases_decay: float | None = None,
 ) -> Tensor:
     """slim.conv2d_transpose: y = activation_fn(normalizer_fn(conv2d_transpose(x, W) + b)),
     NHWC, W [kh, kw, num_outputs, in] ("<scope>/weights", TF's order), b
     [num_outputs]. Output size per spatial axis: n*s with SAME, n*s + max(k - s, 0)
     with VALID (tf.nn.conv2d_transpose's output_shape). Default scope
-    "Conv2d_transpose"; default activation ReLU.
+    "Conv2d_transpose"; default activation ReLU. ``*_lr_mult``, ``*_momentum``,
+    ``*_decay``: the per-variable optimizer settings, as conv2d's.
 
     Raises:
       ValueError: inputs not rank 4 or of unknown height/width, non-positive
@@ -373,8 +380,8 @@ def convolution2d_transpose(
             not normalizer_fn and biases_initializer is not None,
             trainable,
             variables_collections,
-            OptimizerHints(None, None, None),
-            OptimizerHints(None, None, None),
+            OptimizerHints(weights_lr_mult, weights_momentum, weights_decay),
+            OptimizerHints(biases_lr_mult, biases_momentum, biases_decay),
             bias_size=num_outputs,
         )
         out_hw = [_deconv_length(n, k, s, padding) for n, k, s in zip(dims[1:3], kernel, strides)]
