@@ -135,3 +135,22 @@ def test_vgg_16_and_19_collect_fully_connected_outputs_too():
         _, end_points = vgg.vgg_16(images, num_classes=10)
     assert list(end_points)[:3] == ["vgg_16/conv1/conv1_1", "vgg_16/conv1/conv1_2", "vgg_16/pool1"]
     assert len(end_points) == 21  # 13 conv + 5 pool + fc6, fc7, fc8
+
+
+@pytest.mark.parametrize(
+    "name,multiplier,first,last",
+    [("mobilenet_v2_140", 1.4, 48, 1792), ("mobilenet_v2_050", 0.5, 16, 1280), ("mobilenet_v2_035", 0.35, 16, 1280)],
+)
+def test_mobilenet_v2_depth_multiplier_wrappers_as_research_slim(name, multiplier, first, last):
+    """research/slim's mobilenet_v2_140/_050/_035: depth multipliers, finegrain
+    (1280 channels kept in the last conv) below 1.0; _make_divisible(32 * m, 8)
+    first-conv channels."""
+    net = getattr(slim.nets.mobilenet_v2, name)
+    assert net.__name__ == "mobilenet"
+    images = tf.placeholder(tf.float32, [1, 64, 64, 3])
+    with slim.arg_scope(slim.nets.mobilenet_v2.training_scope()):
+        logits, _ = net(images, num_classes=5)
+    shapes = {v.op.name: v.shape.as_list() for v in tf.trainable_variables()}
+    assert shapes["MobilenetV2/Conv/weights"][-1] == first
+    assert shapes["MobilenetV2/Conv_1/weights"][-1] == last
+    assert logits.shape.as_list() == [1, 5]
