@@ -1,8 +1,9 @@
 """slim.nets as tf-slim and tensorflow/models' research/slim export them:
 mobilenet_v2 and inception_v2 reachable from slim.nets (and
 tf.contrib.slim.nets), and VGG's fc_conv_padding / global_pool / num_classes=None
-arguments (research/slim's vgg.py, which the README-style program uses on
-32x32 inputs). Build only: shapes, names and end points."""
+arguments (tensorflow/models research/slim's vgg.py; TF 1.15's contrib copy
+lacks them, so examples/slim/digits_vgg.py does not use them). Build only:
+shapes, names and end points."""
 
 import subprocess
 import sys

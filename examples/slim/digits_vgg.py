@@ -9,16 +9,17 @@ penalties train too, summaries of the losses and the end points, and
 ``slim.learning.create_train_op`` + ``slim.learning.train`` (checkpoints and
 TensorBoard event files in ``--logdir``, resumed from the latest checkpoint
 when run again). The data are the 8x8 digits that ship with slimcore
-(``slimcore/app/data/digits.npz``) upsampled to 32x32x3, the smallest input
-VGG's five 2x2 pools accept; ``fc_conv_padding="SAME"`` lets fc6's 7x7
-convolution run on pool5's 1x1 map (tensorflow/models' research/slim
-vgg argument).
+(``slimcore/app/data/digits.npz``), upsampled in the graph to 224x224x3 (each
+pixel a 28x28 block, grey in RGB): VGG's input size, the only one TF 1.15's
+``vgg_a`` accepts with its defaults (fc6 is a 7x7 VALID convolution on pool5's
+map).
 
     python examples/slim/digits_vgg.py --data python/slimcore/app/data/digits.npz \
         --logdir /tmp/digits_vgg --steps 20
 
 VGG-A has 128,807,306 parameters with 10 classes (102.8M of them fc6's
-7x7x512x4096 kernel): each step is seconds on a small CPU, as on TensorFlow.
+7x7x512x4096 kernel) and takes 7.6G multiply-adds per image: each step is seconds on a small
+CPU, as on TensorFlow.
 """
 
 import numpy as np
@@ -45,18 +46,24 @@ FLAGS = flags.FLAGS
 
 
 def load_digits(path):
-    """uint8 8x8 digits -> float [N, 32, 32, 3] in [0, 1] (nearest-neighbour x4, grey in RGB)."""
+    """uint8 8x8 digits (0..16) -> float [N, 8, 8] in [0, 1], int64 labels [N]."""
     data = np.load(path)
-    images = data["images"].astype(np.float32) / 16.0
-    images = np.repeat(np.repeat(images, 4, axis=1), 4, axis=2)  # [N, 32, 32]
-    images = np.stack([images] * 3, axis=-1)  # [N, 32, 32, 3]
-    return images, data["labels"].astype(np.int64)
+    return data["images"].astype(np.float32) / 16.0, data["labels"].astype(np.int64)
+
+
+def upsample(images, factor=28):
+    """[B, 8, 8] -> [B, 8 factor, 8 factor, 3]: nearest neighbour (each pixel a
+    factor x factor block), the grey level in all three channels."""
+    blocks = tf.tile(images[:, :, tf.newaxis, :, tf.newaxis], [1, 1, factor, 1, factor])  # [B, 8, f, 8, f]
+    grey = tf.reshape(blocks, [-1, 8 * factor, 8 * factor, 1])
+    return tf.tile(grey, [1, 1, 1, 3])
 
 
 def build_train_op(image_batch, label_batch, learning_rate, weight_decay):
-    """VGG-A's logits, contrib's cross-entropy plus the L2 penalties, summaries, the train op."""
+    """VGG-A's logits of [B, 224, 224, 3] images, contrib's cross-entropy plus the
+    L2 penalties, summaries, the train op."""
     with slim.arg_scope(vgg.vgg_arg_scope(weight_decay=weight_decay)):
-        logits, end_points = vgg.vgg_a(image_batch, num_classes=10, is_training=True, fc_conv_padding="SAME")
+        logits, end_points = vgg.vgg_a(image_batch, num_classes=10, is_training=True)
 
     # contrib's losses: (logits, labels), added to the LOSSES collection.
     slim.losses.sparse_softmax_cross_entropy(logits, label_batch)
@@ -83,7 +90,7 @@ def main(_):
     dataset = dataset.shuffle(len(labels), seed=FLAGS.seed).repeat().batch(FLAGS.batch_size)
     image_batch, label_batch = tf.data.make_one_shot_iterator(dataset).get_next()
 
-    train_op = build_train_op(image_batch, label_batch, FLAGS.learning_rate, FLAGS.weight_decay)
+    train_op = build_train_op(upsample(image_batch), label_batch, FLAGS.learning_rate, FLAGS.weight_decay)
 
     final_loss = slim.learning.train(
         train_op,
