@@ -144,7 +144,7 @@ def test_penalties_are_in_the_collection_with_every_layer_family():
     penalties = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)
     assert [p.name for p in penalties] == [
         "dense/kernel/Regularizer/l2_regularizer:0",
-        "dense_1/kernel/Regularizer/l2:0",
+        "dense_1/kernel/Regularizer/add:0",  # Keras' L1L2.__call__: 0. + l2 * sum(square(w))
         "fc/kernel/Regularizer/l2_regularizer:0",
     ]
     assert penalties[1] is model.losses[0]

@@ -103,7 +103,9 @@ class Regularizer:
     usually directly. Calling it on a tensor or variable builds the penalty under
     the name scope `scope` (default: the kind, e.g. "l2_regularizer"), the final
     op taking the scope's exact name, so get_variable's penalties are named
-    ".../Regularizer/l2_regularizer:0" as TensorFlow names them.
+    ".../Regularizer/l2_regularizer:0" as TensorFlow names them; a Keras one
+    builds Keras' ops in the caller's scope (".../Regularizer/add:0", see
+    `_keras_penalty`).
 
     Attributes:
       kind: "l1_regularizer", "l2_regularizer", "l1_l2_regularizer" (TF1) or
@@ -157,6 +159,11 @@ class Regularizer:
         if self.half and _is_zero(self.l1) and _is_zero(self.l2):
             return None
         weights = convert_to_tensor(weights)
+        if not self.half:
+            if name is None:
+                return self._keras_penalty(weights)
+            with name_scope(name):
+                return self._keras_penalty(weights)
         with name_scope(name or self.scope, self.kind, [weights]) as scope:
             terms = []
             if not _is_zero(self.l1):
@@ -166,11 +173,29 @@ class Regularizer:
                 s2 = convert_to_tensor(self.l2, dtype=weights.dtype, name="scale")
                 sq = l2_loss(weights) if self.half else math_ops.reduce_sum(math_ops.square(weights))
                 terms.append((s2, sq))
-            if not terms:  # Keras with zero factors: a zero penalty, not None
-                return constant(0.0, dtype=weights.dtype, name=scope)
             if len(terms) == 1:
                 return math_ops.multiply(terms[0][0], terms[0][1], name=scope)
             return math_ops.add_n([math_ops.multiply(s, t) for s, t in terms], name=scope)
+
+    def _keras_penalty(self, weights: Tensor) -> Tensor:
+        """Keras' L1L2.__call__ (TF 1.15's tensorflow/python/keras/regularizers.py)
+        op for op, in the caller's name scope (Keras opens none)::
+
+            if not l1 and not l2: return K.constant(0.)
+            regularization = 0.
+            if l1: regularization += l1 * reduce_sum(abs(x))
+            if l2: regularization += l2 * reduce_sum(square(x))
+
+        so the penalty of get_variable / tf.layers is ".../Regularizer/add:0"
+        (".../add_1:0" with both factors; ".../Const:0" with none), as in TF1."""
+        if _is_zero(self.l1) and _is_zero(self.l2):
+            return constant(0.0, dtype=weights.dtype)
+        regularization = 0.0
+        if not _is_zero(self.l1):
+            regularization = regularization + self.l1 * math_ops.reduce_sum(math_ops.abs(weights))
+        if not _is_zero(self.l2):
+            regularization = regularization + self.l2 * math_ops.reduce_sum(math_ops.square(weights))
+        return regularization
 
     def get_config(self) -> dict:
         return {"kind": self.kind, "l1": self.l1, "l2": self.l2, "convention": self.convention}

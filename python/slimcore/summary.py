@@ -25,7 +25,12 @@ holding a serialized ``Summary`` protocol buffer, and puts it in the
   images tagged ``<tag>/image/<i>`` (``<tag>/image`` when max_outputs is
   1), float images mapped to uint8 per image as TF1 does (non-negative:
   ``x * 255 / max``; else ``x * 127 / max|x| + 128``; non-finite pixels get
-  `bad_color`); ``text`` a string tensor under the ``text`` plugin.
+  `bad_color`); ``audio`` at most `max_outputs` 16-bit WAV clips tagged
+  ``<tag>/audio/<i>``; ``text`` a string tensor under the ``text`` plugin;
+  ``tensor_summary`` any tensor as a TensorProto.
+* `collections` is a list (default [GraphKeys.SUMMARIES]); a string
+  raises ValueError (TF1 filed the summary under one collection per
+  character).
 * ``merge`` concatenates summaries (a tag seen twice raises
   InvalidArgumentError); ``merge_all`` merges a collection, None when it
   is empty.
@@ -73,7 +78,7 @@ if TYPE_CHECKING:  # annotations only
 
     from .framework.types import TensorLike
 
-__all__ = ["scalar", "histogram", "image", "text", "merge", "merge_all", "FileWriter"]
+__all__ = ["scalar", "histogram", "image", "audio", "text", "tensor_summary", "merge", "merge_all", "FileWriter"]
 
 # TF1's protocol buffer classes under tf.summary (and tf.Summary, tf.Event, ... in
 # slimcore.compat.v1), loaded on first use: the summary protos programs build by hand,
@@ -119,16 +124,19 @@ def _clean_tag(name: str | None) -> str | None:
 
 
 def _collect(value: Tensor, collections: Iterable[str] | None, default: list) -> None:
-    """Adds `value` to each collection of `collections` (default: `default`).
+    """Adds `value` to each collection of `collections` (default: `default`),
+    TF1's summary_op_util.collect (``for key in collections``).
 
     Raises:
-      TypeError: `collections` is a string (TF1 would add the summary to one
-        collection per character).
+      ValueError: `collections` is a string: TF1's loop files the summary
+        under one collection per character ('mine' fills 'm', 'i', 'n', 'e'),
+        so merge_all('mine') never finds it; slimcore refuses, as TF1's
+        tf.Variable does for a string `collections`.
     """
     if collections is None:
         collections = default
     if isinstance(collections, (str, bytes)):
-        raise TypeError(
+        raise ValueError(
             f"collections must be a list of collection names, got the string {collections!r} "
             f"(TF1 would file the summary under one collection per character); pass [{collections!r}]"
         )
@@ -195,8 +203,9 @@ def scalar(
       A scalar string tensor, the serialized Summary.
 
     Raises:
-      ValueError: `tensor`'s static shape is not scalar (TF1 raises when run).
-      TypeError: `tensor` is not a real number; `collections` is a string.
+      ValueError: `tensor`'s static shape is not scalar (TF1 raises when run);
+        `collections` is a string.
+      TypeError: `tensor` is not a real number.
     """
     tensor = convert_to_tensor(tensor)
     _require_real(tensor, "tf.summary.scalar")
@@ -273,7 +282,8 @@ def histogram(
       A scalar string tensor, the serialized Summary.
 
     Raises:
-      TypeError: `values` is not a real number; `collections` is a string.
+      ValueError: `collections` is a string.
+      TypeError: `values` is not a real number.
       InvalidArgumentError: (when run) `values` holds NaN or Inf.
     """
     tensor = convert_to_tensor(values)
@@ -353,8 +363,8 @@ def image(
 
     Raises:
       ValueError: `tensor` is not 4-D with 1, 3 or 4 channels (static shape);
-        max_outputs < 1.
-      TypeError: a dtype other than uint8 or float; `collections` is a string.
+        max_outputs < 1; `collections` is a string.
+      TypeError: a dtype other than uint8 or float.
     """
     tensor = convert_to_tensor(tensor)
     if tensor.dtype.name not in ("uint8", "float16", "float32", "float64"):
@@ -386,8 +396,134 @@ def image(
 
 
 # ---------------------------------------------------------------------------
-# text, merge
+# audio
 # ---------------------------------------------------------------------------
+def _wav(samples: np.ndarray, sample_rate: int) -> bytes:
+    """TF1's wav::EncodeAudioAsS16LEWav of [frames, channels] float samples:
+    a 44-byte RIFF/WAVE header (PCM, 16 bits) and the samples as int16
+    ``clamp(round(x * 32768), -32768, 32767)`` (round half away from zero,
+    as roundf), little-endian, interleaved by frame."""
+    channels = samples.shape[1]
+    scaled = (np.asarray(samples, np.float32) * np.float32(32768.0)).astype(np.float64)  # exact, as the float product
+    rounded = np.copysign(np.floor(np.abs(scaled) + 0.5), scaled)  # roundf: half away from zero
+    pcm = np.clip(rounded, -32768, 32767).astype("<i2")
+    data = pcm.tobytes()
+    header = (
+        b"RIFF"
+        + struct.pack("<I", 36 + len(data))
+        + b"WAVEfmt "
+        + struct.pack("<IHHIIHH", 16, 1, channels, sample_rate, sample_rate * channels * 2, channels * 2, 16)
+        + b"data"
+        + struct.pack("<I", len(data))
+    )
+    return header + data
+
+
+def audio(
+    name: str,
+    tensor: TensorLike,
+    sample_rate: TensorLike,
+    max_outputs: int = 3,
+    collections: Iterable[str] | None = None,
+    family: str | None = None,
+) -> Tensor:
+    """tf.summary.audio: the first `max_outputs` clips of a batch as 16-bit WAV
+    files (TF1's AudioSummaryV2).
+
+    Each value is tagged ``<tag>/audio/<i>`` (``<tag>/audio`` when
+    max_outputs is 1) and holds sample_rate, num_channels, length_frames,
+    content_type "audio/wav" and the WAV bytes (`_wav`: samples in [-1, 1]
+    scaled by 32768 and clamped to int16; the header's rate is
+    ``lrint(sample_rate)``, at least 1).
+
+    Args:
+      name: the summary's name (tag as in `scalar`).
+      tensor: float32 [batch, frames, channels] or [batch, frames] (one
+        channel), samples in [-1, 1].
+      sample_rate: samples per second, a positive float scalar (or tensor).
+      max_outputs: at most this many clips (>= 1).
+      collections: as in `scalar`.
+      family: as in `scalar`.
+
+    Returns:
+      A scalar string tensor, the serialized Summary.
+
+    Raises:
+      ValueError: `tensor` is not 2-D or 3-D (static shape); max_outputs < 1;
+        (when run) sample_rate <= 0; `collections` is a string.
+      TypeError: `tensor` is not float32.
+    """
+    tensor = convert_to_tensor(tensor)
+    if tensor.dtype.name != "float32":
+        raise TypeError(f"tf.summary.audio: tensor must be float32, got {tensor.dtype.name}")
+    if tensor.shape.ndims is not None and tensor.shape.ndims not in (2, 3):
+        raise ValueError(f"tf.summary.audio({name!r}): Tensor must be 3-D or 2-D, got shape {tensor.shape}")
+    if int(max_outputs) < 1:
+        raise ValueError(f"tf.summary.audio: max_outputs must be > 0, got {max_outputs}")
+    max_outputs = int(max_outputs)
+    rate = convert_to_tensor(sample_rate, dtype=_dtypes.float32)
+
+    def make(tag: str, arrays: list) -> Any:
+        clips, rate_value = np.asarray(arrays[0], np.float32), float(arrays[1])
+        if clips.ndim not in (2, 3):
+            raise ValueError(f"Tensor must be 3-D or 2-D, got: {list(clips.shape)} (tag '{tag}')")
+        if not rate_value > 0.0:
+            raise ValueError(f"sample_rate must be > 0, got {rate_value} (tag '{tag}')")
+        if clips.ndim == 2:
+            clips = clips[:, :, None]
+        header_rate = max(1, int(np.rint(np.float32(rate_value))))  # lrintf
+        pb = _pb()
+        summary = pb.Summary()
+        for i in range(min(clips.shape[0], max_outputs)):
+            encoded = pb.Summary.Audio(
+                sample_rate=rate_value,
+                num_channels=clips.shape[2],
+                length_frames=clips.shape[1],
+                encoded_audio_string=_wav(clips[i], header_rate),
+                content_type="audio/wav",
+            )
+            summary.value.add(tag=f"{tag}/audio/{i}" if max_outputs > 1 else f"{tag}/audio", audio=encoded)
+        return summary
+
+    return _summary_op(name, family, [tensor, rate], make, collections)
+
+
+# ---------------------------------------------------------------------------
+# text, tensor_summary, merge
+# ---------------------------------------------------------------------------
+# numpy dtype -> TensorFlow's DataType enum (types.proto)
+_DT_ENUM = {
+    np.dtype(np.float32): 1,
+    np.dtype(np.float64): 2,
+    np.dtype(np.int32): 3,
+    np.dtype(np.uint8): 4,
+    np.dtype(np.int16): 5,
+    np.dtype(np.int8): 6,
+    np.dtype(np.int64): 9,
+    np.dtype(np.bool_): 10,
+    np.dtype(np.uint16): 17,
+    np.dtype(np.float16): 19,
+    np.dtype(np.uint32): 22,
+    np.dtype(np.uint64): 23,
+}
+
+
+def _tensor_proto(array: Any) -> Any:
+    """TF1's Tensor::AsProtoTensorContent: strings in ``string_val``, numbers
+    as their little-endian bytes in ``tensor_content``, with dtype and shape."""
+    from tensorboardX.proto import tensor_pb2, tensor_shape_pb2
+
+    data = np.asarray(array)
+    shape = tensor_shape_pb2.TensorShapeProto(dim=[tensor_shape_pb2.TensorShapeProto.Dim(size=n) for n in data.shape])
+    if data.dtype == object or data.dtype.kind in "SU":
+        strings = [v if isinstance(v, bytes) else str(v).encode() for v in data.reshape(-1)]
+        return tensor_pb2.TensorProto(dtype=7, tensor_shape=shape, string_val=strings)  # DT_STRING
+    little_endian = data.astype(data.dtype.newbyteorder("<"), copy=False)
+    return tensor_pb2.TensorProto(
+        dtype=_DT_ENUM[data.dtype.newbyteorder("=")], tensor_shape=shape, tensor_content=little_endian.tobytes()
+    )
+
+
 def text(name: str, tensor: TensorLike, collections: Iterable[str] | None = None) -> Tensor:
     """tf.summary.text: a string tensor (any shape) for TensorBoard's text plugin.
 
@@ -403,29 +539,68 @@ def text(name: str, tensor: TensorLike, collections: Iterable[str] | None = None
       A scalar string tensor, the serialized Summary.
 
     Raises:
-      ValueError: `tensor` is not a string tensor (TF1's message).
-      TypeError: `collections` is a string.
+      ValueError: `tensor` is not a string tensor (TF1's message);
+        `collections` is a string.
     """
     tensor = convert_to_tensor(tensor)
     if tensor.dtype != _dtypes.string:
         raise ValueError(f"Expected tensor {tensor.name} to have dtype string, got {tensor.dtype.name}")
 
     def make(tag: str, arrays: list) -> Any:
-        from tensorboardX.proto import tensor_pb2, tensor_shape_pb2
-
-        data = np.asarray(arrays[0], dtype=object)
-        proto = tensor_pb2.TensorProto(
-            dtype=7,  # DT_STRING
-            tensor_shape=tensor_shape_pb2.TensorShapeProto(
-                dim=[tensor_shape_pb2.TensorShapeProto.Dim(size=s) for s in data.shape]
-            ),
-            string_val=[v if isinstance(v, bytes) else str(v).encode() for v in data.reshape(-1)],
-        )
         pb = _pb()
         metadata = pb.SummaryMetadata(plugin_data=pb.SummaryMetadata.PluginData(plugin_name="text"))
-        return pb.Summary(value=[pb.Summary.Value(tag=tag, metadata=metadata, tensor=proto)])
+        return pb.Summary(value=[pb.Summary.Value(tag=tag, metadata=metadata, tensor=_tensor_proto(arrays[0]))])
 
     return _summary_op(name, None, [tensor], make, collections)
+
+
+def tensor_summary(
+    name: str,
+    tensor: TensorLike,
+    summary_description: str | None = None,
+    collections: Iterable[str] | None = None,
+    summary_metadata: Any = None,
+    family: str | None = None,
+    display_name: str | None = None,
+) -> Tensor:
+    """tf.summary.tensor_summary: the whole tensor, any dtype and shape, as a
+    TensorProto (TF1's TensorSummaryV2: numbers as raw little-endian
+    ``tensor_content``, strings as ``string_val``).
+
+    Args:
+      name: the summary's name (tag as in `scalar`).
+      tensor: a tensor of any shape.
+      summary_description: sets ``summary_metadata.summary_description``
+        (TF1 deprecated it in favour of `summary_metadata`).
+      collections: as in `scalar`.
+      summary_metadata: a ``SummaryMetadata`` proto (plugin data, display
+        name); default an empty one.
+      family: as in `scalar`.
+      display_name: sets ``summary_metadata.display_name``.
+
+    Returns:
+      A scalar string tensor, the serialized Summary.
+
+    Raises:
+      ValueError: `collections` is a string.
+      TypeError: `summary_metadata` is not a SummaryMetadata proto.
+    """
+    pb = _pb()
+    metadata = pb.SummaryMetadata()
+    if summary_metadata is not None:
+        if not isinstance(summary_metadata, pb.SummaryMetadata):
+            raise TypeError(f"summary_metadata must be a tf.SummaryMetadata proto, got {type(summary_metadata)}")
+        metadata.CopyFrom(summary_metadata)
+    if summary_description is not None:
+        metadata.summary_description = summary_description
+    if display_name is not None:
+        metadata.display_name = display_name
+
+    def make(tag: str, arrays: list) -> Any:
+        value = pb.Summary.Value(tag=tag, metadata=metadata, tensor=_tensor_proto(arrays[0]))
+        return pb.Summary(value=[value])
+
+    return _summary_op(name, family, [tensor], make, collections)
 
 
 def merge(inputs: Sequence[TensorLike], collections: Iterable[str] | None = None, name: str | None = None) -> Tensor:
@@ -440,8 +615,8 @@ def merge(inputs: Sequence[TensorLike], collections: Iterable[str] | None = None
       A scalar string tensor, the serialized merged Summary.
 
     Raises:
-      TypeError: an input is not a string tensor; `collections` is a string.
-      ValueError: `inputs` is empty.
+      TypeError: an input is not a string tensor.
+      ValueError: `inputs` is empty; `collections` is a string.
       InvalidArgumentError: (when run) two inputs share a tag.
     """
     tensors = [convert_to_tensor(t) for t in inputs]

@@ -20,7 +20,7 @@ Example::
 
     layer = Dense(16, activation='relu', kernel_regularizer=regularizers.l2(0.001))
     y = layer(x)               # builds dense/kernel [in, 16], dense/bias [16]
-    layer.losses               # [<dense/kernel/Regularizer/l2:0>] = 0.001 * sum(kernel^2)
+    layer.losses               # [<dense/kernel/Regularizer/add:0>] = 0.001 * sum(kernel^2)
 """
 
 from __future__ import annotations

@@ -23,8 +23,8 @@ weight_decay=0.004, beta_1=0.9,            then the Adam step above (decay_conve
 beta_2=0.999, epsilon=1e-7)``              "lr", every variable unless excluded)
 =========================================  ==========================================
 
-``weight_decay=`` (Keras 2.11+ and Keras 3) is taken by ``SGD``, ``Adam`` and
-``AdamW``: decoupled and scaled by the current learning rate, applied before
+``weight_decay=`` (Keras 2.11+ and Keras 3) is taken by ``SGD``, ``Adam``,
+``AdamW``, ``RMSprop`` and ``Adagrad``: decoupled and scaled by the current learning rate, applied before
 the step with the gradient of the undecayed weights, to every variable except
 those named in ``exclude_from_weight_decay(var_list=, var_names=)``
 (Keras 3's ``variable.assign_sub(variable * weight_decay * lr)``). It is
@@ -107,6 +107,29 @@ class _MomentumW(MomentumWOptimizer):
 _GradientDescentW.__name__ = _MomentumW.__name__ = "SGD"
 
 
+class _KerasWeightDecay(DecoupledWeightDecayExtension):
+    """Keras 3's ``weight_decay=`` on an optimizer with its own update (Adam,
+    RMSprop, Adagrad): None (the default) runs the base optimizer's update
+    alone, a number first does p <- p - lr weight_decay p (decay_convention
+    "lr", module docstring). Keras 3's BaseOptimizer._apply_weight_decay."""
+
+    def __init__(self, weight_decay: TensorLike | None, *args: Any, **kwargs: Any) -> None:
+        self._keras_decays = weight_decay is not None
+        super().__init__(0.0 if weight_decay is None else weight_decay, *args, decay_convention="lr", **kwargs)
+
+    exclude_from_weight_decay = _exclude_from_weight_decay
+
+    def _decay(self, decay_var_list: Any = None, variables: Any = None) -> tuple:
+        if not self._keras_decays:  # the base update: nothing decayed but the variables' own hints
+            return super(DecoupledWeightDecayExtension, self)._decay(decay_var_list, variables)
+        return super()._decay(decay_var_list, variables)
+
+    def _settings(self) -> list:
+        if not self._keras_decays:
+            return super(DecoupledWeightDecayExtension, self)._settings()
+        return super()._settings()
+
+
 class SGD:
     """keras.optimizers.SGD(learning_rate=0.01, momentum=0.0, nesterov=False,
     weight_decay=None): p <- p - lr g; with momentum, a <- momentum a + g,
@@ -146,7 +169,7 @@ class SGD:
         return GradientDescentOptimizer(rate, name=name)
 
 
-class Adam(DecoupledWeightDecayExtension, AdamOptimizer):
+class Adam(_KerasWeightDecay, AdamOptimizer):
     """keras.optimizers.Adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999,
     epsilon=1e-7, weight_decay=None): m <- b1 m + (1-b1) g; v <- b2 v + (1-b2) g^2;
     p <- p - lr sqrt(1-b2^t)/(1-b1^t) m / (sqrt(v) + epsilon). With
@@ -172,26 +195,7 @@ class Adam(DecoupledWeightDecayExtension, AdamOptimizer):
         weight_decay: TensorLike | None = None,
     ) -> None:
         _unsupported("Adam", amsgrad=amsgrad, decay=decay, clipnorm=clipnorm, clipvalue=clipvalue)
-        self._keras_decays = weight_decay is not None
-        super().__init__(
-            0.0 if weight_decay is None else weight_decay,
-            _learning_rate(learning_rate, lr, 0.001),
-            beta_1,
-            beta_2,
-            epsilon,
-            name=name,
-            decay_convention="lr",
-        )
-
-    exclude_from_weight_decay = _exclude_from_weight_decay
-
-    def _decay(self, decay_var_list: Any = None, variables: Any = None) -> tuple:
-        if not self._keras_decays:  # the plain Adam: nothing decayed but the variables' own hints
-            return AdamOptimizer._decay(self, decay_var_list, variables)
-        return super()._decay(decay_var_list, variables)
-
-    def _settings(self) -> list:
-        return super()._settings() if self._keras_decays else AdamOptimizer._settings(self)
+        super().__init__(weight_decay, _learning_rate(learning_rate, lr, 0.001), beta_1, beta_2, epsilon, name=name)
 
 
 class AdamW(Adam):
@@ -234,10 +238,12 @@ class AdamW(Adam):
         )
 
 
-class RMSprop(RMSPropOptimizer):
+class RMSprop(_KerasWeightDecay, RMSPropOptimizer):
     """keras.optimizers.RMSprop(learning_rate=0.001, rho=0.9, momentum=0.0,
-    epsilon=1e-7, centered=False): ms <- rho ms + (1-rho) g^2 (ms starts at 0,
-    as Keras); mom <- momentum mom + lr g / sqrt(ms + epsilon); p <- p - mom.
+    epsilon=1e-7, centered=False, weight_decay=None): ms <- rho ms + (1-rho) g^2
+    (ms starts at 0, as Keras); centered: mg <- rho mg + (1-rho) g, D = ms - mg^2
+    (else D = ms); mom <- momentum mom + lr g / sqrt(D + epsilon); p <- p - mom.
+    With ``weight_decay`` (Keras 3), first p <- p - lr weight_decay p.
 
     Raises:
       ValueError: out-of-range hyperparameters, decay/clipnorm/clipvalue.
@@ -255,17 +261,20 @@ class RMSprop(RMSPropOptimizer):
         decay: float = 0.0,
         clipnorm: float | None = None,
         clipvalue: float | None = None,
+        weight_decay: TensorLike | None = None,
     ) -> None:
         _unsupported("RMSprop", decay=decay, clipnorm=clipnorm, clipvalue=clipvalue)
-        super().__init__(_learning_rate(learning_rate, lr, 0.001), rho, momentum, epsilon, centered=centered, name=name)
+        rate = _learning_rate(learning_rate, lr, 0.001)
+        super().__init__(weight_decay, rate, rho, momentum, epsilon, centered=centered, name=name)
 
     _initial_rms = 0.0  # Keras' mean square starts at 0 (tf.train's at 1)
 
 
-class Adagrad(AdagradOptimizer):
+class Adagrad(_KerasWeightDecay, AdagradOptimizer):
     """keras.optimizers.Adagrad(learning_rate=0.001, initial_accumulator_value=0.1,
-    epsilon=1e-7): acc <- acc + g^2; p <- p - lr g / sqrt(acc) (TF1's kernel:
-    Keras' epsilon is not added, see the module table).
+    epsilon=1e-7, weight_decay=None): acc <- acc + g^2; p <- p - lr g / sqrt(acc)
+    (TF1's kernel: Keras' epsilon is not added, see the module table). With
+    ``weight_decay`` (Keras 3), first p <- p - lr weight_decay p.
 
     Raises:
       ValueError: a non-positive initial accumulator, decay/clipnorm/clipvalue.
@@ -281,6 +290,7 @@ class Adagrad(AdagradOptimizer):
         decay: float = 0.0,
         clipnorm: float | None = None,
         clipvalue: float | None = None,
+        weight_decay: TensorLike | None = None,
     ) -> None:
         _unsupported("Adagrad", decay=decay, clipnorm=clipnorm, clipvalue=clipvalue)
         if epsilon is not None and epsilon != 1e-7:
@@ -290,7 +300,7 @@ class Adagrad(AdagradOptimizer):
                 UserWarning,
                 stacklevel=2,
             )
-        super().__init__(_learning_rate(learning_rate, lr, 0.001), initial_accumulator_value, name=name)
+        super().__init__(weight_decay, _learning_rate(learning_rate, lr, 0.001), initial_accumulator_value, name=name)
 
 
 _BY_NAME = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop, "adagrad": Adagrad}

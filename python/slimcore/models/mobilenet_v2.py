@@ -14,6 +14,7 @@ convolution weights, none on depthwise weights, no bias under batch norm::
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 from .. import slim
@@ -26,7 +27,16 @@ if TYPE_CHECKING:  # annotations only
     from ..framework.types import TensorLike
     from ..variable_scope import _ReuseMode
 
-__all__ = ["mobilenet", "mobilenet_base", "training_scope", "make_divisible", "V2_SPEC"]
+__all__ = [
+    "mobilenet",
+    "mobilenet_base",
+    "mobilenet_v2_140",
+    "mobilenet_v2_050",
+    "mobilenet_v2_035",
+    "training_scope",
+    "make_divisible",
+    "V2_SPEC",
+]
 
 # (op, stride, num_outputs, expansion factor) of slim's V2_DEF.
 V2_SPEC = (
@@ -176,6 +186,21 @@ def mobilenet(
         end_points["Logits"] = logits
         end_points["Predictions"] = nn_ops.softmax(logits)
     return logits, end_points
+
+
+def _wrapped_partial(func: Any, **kwargs: Any) -> Any:
+    """research/slim's wrapped_partial: functools.partial keeping func's name
+    and docstring (arg_scope on `mobilenet` applies to the partials too)."""
+    partial_func = functools.partial(func, **kwargs)
+    functools.update_wrapper(partial_func, func)
+    return partial_func
+
+
+# research/slim's depth-multiplier wrappers: below 1.0 finegrain_classification_mode
+# keeps the last conv's 1280 channels.
+mobilenet_v2_140 = _wrapped_partial(mobilenet, depth_multiplier=1.4)
+mobilenet_v2_050 = _wrapped_partial(mobilenet, depth_multiplier=0.50, finegrain_classification_mode=True)
+mobilenet_v2_035 = _wrapped_partial(mobilenet, depth_multiplier=0.35, finegrain_classification_mode=True)
 
 
 def training_scope(

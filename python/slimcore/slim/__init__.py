@@ -10,7 +10,7 @@ from ..initializers import contrib_variance_scaling_initializer as variance_scal
 from ..initializers import xavier_initializer, xavier_initializer_conv2d
 from ..regularizers import apply_regularization, l1_l2_regularizer, l1_regularizer, l2_regularizer, sum_regularizer
 from ..train.training_util import get_global_step, get_or_create_global_step
-from . import evaluation, learning, losses, metrics, nets, utils, variables
+from . import evaluation, learning, losses, metrics, summaries, utils, variables
 from .arg_scope import (
     add_arg_scope,
     arg_scope,
@@ -73,6 +73,11 @@ from .variables import (
     model_variable,
     variable,
 )
+
+# isort: split
+# slim.nets last: models.mobilenet_v2 (slim.nets.mobilenet_v2) decorates its
+# block with slim.add_arg_scope when imported, so the names above must exist.
+from . import nets
 
 __all__ = [
     "add_arg_scope",
@@ -149,6 +154,7 @@ __all__ = [
     "learning",
     "metrics",
     "nets",
+    "summaries",
     "utils",
     "get_or_create_global_step",
     "get_global_step",

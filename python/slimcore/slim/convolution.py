@@ -250,7 +250,7 @@ def conv2d_in_plane(
         outputs = nn_ops.depthwise_conv2d(inputs, depthwise, [1] + strides + [1], padding)
         if biases is not None:
             outputs = nn_ops.bias_add(outputs, biases)
-        return _finish(outputs, normalizer_fn, normalizer_params, activation_fn, outputs_collections, "")
+        return _finish(outputs, normalizer_fn, normalizer_params, activation_fn, outputs_collections, "", layer=False)
 
 
 @add_arg_scope
@@ -302,4 +302,4 @@ def pool(
         outputs = fn(x, [1] + kernel + [1], [1] + strides + [1], padding)
         if rank == 3:
             outputs = squeeze(outputs, [1])
-        return collect_outputs(outputs_collections, outputs)
+        return collect_outputs(outputs_collections, outputs, layer=False)

@@ -131,13 +131,17 @@ def _finish(
     activation_fn: Callable | None,
     outputs_collections: str | Sequence[str],
     scope_name: str,
+    layer: bool = True,
 ) -> Tensor:
-    """slim's tail: normalizer, activation, outputs collections."""
+    """slim's tail: normalizer, activation, outputs collections. `layer`: the
+    slim function is built on a TF1 layer class, so it registers the
+    UPDATE_OPS key (collect_outputs); False for those built from variables and
+    nn ops (conv2d_in_plane, separable_conv2d with num_outputs=None)."""
     if normalizer_fn is not None:
         outputs = normalizer_fn(outputs, **(normalizer_params or {}))
     if activation_fn is not None:
         outputs = activation_fn(outputs)
-    return collect_outputs(outputs_collections, outputs)
+    return collect_outputs(outputs_collections, outputs, layer)
 
 
 def _weights_and_biases(
@@ -336,12 +340,19 @@ def convolution2d_transpose(
     outputs_collections: str | Sequence[str] | None = None,
     trainable: bool = True,
     scope: str | None = None,
+    weights_lr_mult: float | None = None,
+    biases_lr_mult: float | None = None,
+    weights_momentum: float | None = None,
+    biases_momentum: float | None = None,
+    weights_decay: float | None = None,
+    biases_decay: float | None = None,
 ) -> Tensor:
     """slim.conv2d_transpose: y = activation_fn(normalizer_fn(conv2d_transpose(x, W) + b)),
     NHWC, W [kh, kw, num_outputs, in] ("<scope>/weights", TF's order), b
     [num_outputs]. Output size per spatial axis: n*s with SAME, n*s + max(k - s, 0)
     with VALID (tf.nn.conv2d_transpose's output_shape). Default scope
-    "Conv2d_transpose"; default activation ReLU.
+    "Conv2d_transpose"; default activation ReLU. ``*_lr_mult``, ``*_momentum``,
+    ``*_decay``: the per-variable optimizer settings, as conv2d's.
 
     Raises:
       ValueError: inputs not rank 4 or of unknown height/width, non-positive
@@ -369,8 +380,8 @@ def convolution2d_transpose(
             not normalizer_fn and biases_initializer is not None,
             trainable,
             variables_collections,
-            OptimizerHints(None, None, None),
-            OptimizerHints(None, None, None),
+            OptimizerHints(weights_lr_mult, weights_momentum, weights_decay),
+            OptimizerHints(biases_lr_mult, biases_momentum, biases_decay),
             bias_size=num_outputs,
         )
         out_hw = [_deconv_length(n, k, s, padding) for n, k, s in zip(dims[1:3], kernel, strides)]
@@ -481,7 +492,16 @@ def separable_convolution2d(
             )
             add_to_collections_by_key(biases, variables_collections, "biases")
             outputs = nn_ops.bias_add(outputs, biases)
-        return _finish(outputs, normalizer_fn, normalizer_params, activation_fn, outputs_collections, sc.name)
+        # TF1: SeparableConvolution2D (a layer) with num_outputs, plain depthwise ops without
+        return _finish(
+            outputs,
+            normalizer_fn,
+            normalizer_params,
+            activation_fn,
+            outputs_collections,
+            sc.name,
+            num_outputs is not None,
+        )
 
 
 separable_conv2d = separable_convolution2d  # tf-slim's alias (__name__ names repeat's scopes)
@@ -718,7 +738,9 @@ def batch_norm(
             get_default_graph().add_to_collections(names, updates[1])
         if activation_fn is not None:
             outputs = activation_fn(outputs)
-        return collect_outputs(outputs_collections, outputs)
+        # TF1's layer path is normalization_layers.BatchNormalization (registers the
+        # UPDATE_OPS key); _fused_batch_norm only adds its updates when there are some.
+        return collect_outputs(outputs_collections, outputs, layer=not slim_fused_path)
 
 
 @add_arg_scope

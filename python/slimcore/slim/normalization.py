@@ -90,9 +90,11 @@ def _static_shape_for_reshape(dims: list, layer: str) -> list:
 
 
 def _finish(outputs: Tensor, activation_fn: Callable | None, outputs_collections: Any) -> Tensor:
+    """The activation and outputs collections. No UPDATE_OPS key: TF1's
+    layer_norm, instance_norm and group_norm use no layer class."""
     if activation_fn is not None:
         outputs = activation_fn(outputs)
-    return collect_outputs(outputs_collections, outputs)
+    return collect_outputs(outputs_collections, outputs, layer=False)
 
 
 @add_arg_scope

@@ -139,7 +139,7 @@ def bias_add(
         outputs = nn_ops.bias_add(inputs, biases)
         if activation_fn is not None:
             outputs = activation_fn(outputs)
-        return collect_outputs(outputs_collections, outputs)
+        return collect_outputs(outputs_collections, outputs, layer=False)
 
 
 @add_arg_scope
@@ -159,7 +159,7 @@ def one_hot_encoding(
         if labels.dtype == dtypes.int32:
             labels = to_int64(labels)
         outputs = one_hot(labels, num_classes, on_value=on_value, off_value=off_value)
-        return collect_outputs(outputs_collections, outputs)
+        return collect_outputs(outputs_collections, outputs, layer=False)
 
 
 def unit_norm(inputs: TensorLike, dim: int, epsilon: float = 1e-7, scope: str | None = None) -> Tensor:
@@ -306,7 +306,7 @@ def images_to_sequence(
             raise ValueError(f"images_to_sequence: width and depth must be known, got shape {[n, h, w, c]}")
         rows = None if n is None or h is None else n * h
         outputs = reshape(transpose(inputs, [2, 0, 1, 3]), _reshape_dims([w, rows, c], "images_to_sequence"))
-        return collect_outputs(outputs_collections, outputs)
+        return collect_outputs(outputs_collections, outputs, layer=False)
 
 
 @add_arg_scope
@@ -336,4 +336,4 @@ def sequence_to_images(
         n = None if rows is None else rows // height
         images = reshape(inputs, _reshape_dims([w, n, height, c], "sequence_to_images"))
         perm = [1, 3, 2, 0] if output_data_format == "channels_first" else [1, 2, 0, 3]
-        return collect_outputs(outputs_collections, transpose(images, perm))
+        return collect_outputs(outputs_collections, transpose(images, perm), layer=False)

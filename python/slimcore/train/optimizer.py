@@ -429,7 +429,21 @@ class GradientDescentOptimizer(Optimizer):
 
 class MomentumOptimizer(Optimizer):
     """tf.train.MomentumOptimizer: a <- mu a + g; p <- p - lr a
-    (use_nesterov: p <- p - lr (g + mu a)). Slot "momentum"."""
+    (use_nesterov: p <- p - lr (g + mu a)). Slot "momentum".
+
+    slimcore's addition: ``dampening`` (torch.optim.SGD's, in [0, 1]): a <- g
+    at a variable's first update, then a <- mu a + (1 - dampening) g, so
+    torch.optim.SGD(lr, momentum=mu, dampening=d) is ``MomentumOptimizer(lr,
+    mu, dampening=d)`` (torch's coupled weight_decay: an l2_regularizer(wd) in
+    the loss). The fused kernel is TF1's; the gradient it gets is scaled by
+    1 - d * started, ``started`` a per-variable scalar ("<var>/Momentum_started",
+    not trainable, checkpointed) set to 1 after the variable's first update
+    (torch's momentum_buffer being None). Default 0: TF1's update, no extra op.
+
+    Raises:
+      ValueError: dampening outside [0, 1], or with use_nesterov (torch:
+        "Nesterov momentum requires a momentum and zero dampening").
+    """
 
     _algorithm = "momentum"
     _uses_momentum = True
@@ -442,11 +456,18 @@ class MomentumOptimizer(Optimizer):
         name: str = "Momentum",
         use_nesterov: bool = False,
         check_finite: bool = True,
+        dampening: float = 0.0,
     ) -> None:
         super().__init__(use_locking, name, check_finite)
         self._learning_rate = _check_hyper(learning_rate, "learning_rate")
         self._momentum = _check_hyper(momentum, "momentum")
         self._use_nesterov = bool(use_nesterov)
+        if isinstance(dampening, bool) or not isinstance(dampening, numbers.Real):
+            raise TypeError(f"dampening must be a number in [0, 1], got {dampening!r}")
+        self._dampening = float(_check_hyper(dampening, "dampening", 0.0, 1.0))
+        if self._dampening and self._use_nesterov:
+            raise ValueError("Nesterov momentum requires zero dampening (torch.optim.SGD's rule)")
+        self._started: dict = {}  # variable -> its "started" flag (dampening only)
 
     def _hyper_values(self):
         return [("momentum", self._momentum)]
@@ -455,7 +476,47 @@ class MomentumOptimizer(Optimizer):
         return {"nesterov": self._use_nesterov}
 
     def _settings(self):
-        return super()._settings() + (["use_nesterov=True"] if self._use_nesterov else [])
+        return (
+            super()._settings()
+            + (["use_nesterov=True"] if self._use_nesterov else [])
+            + ([f"dampening={self._dampening!r}"] if self._dampening else [])
+        )
+
+    def apply_gradients(
+        self,
+        grads_and_vars: Iterable[tuple],
+        global_step: Tensor | Variable | None = None,
+        name: str | None = None,
+        decay_var_list: Iterable[Variable] | None = None,
+    ) -> Operation:
+        """As Optimizer.apply_gradients; with dampening, each gradient is first
+        scaled by 1 - dampening * started (class docstring) and the flags of
+        the updated variables are set after the update."""
+        if not self._dampening:
+            return super().apply_gradients(grads_and_vars, global_step, name, decay_var_list)
+        pairs = list(grads_and_vars)
+        scaled, flags = [], []
+        for g, v in pairs:
+            if g is None or not isinstance(v, Variable):  # the base class warns or raises
+                scaled.append((g, v))
+                continue
+            started = self._started_flag(v)
+            with v.graph.as_default(), name_scope(f"{v.op.name}/Dampening"):
+                scaled.append((convert_to_tensor(g) * (1.0 - self._dampening * started), v))
+            flags.append(started)
+        update = super().apply_gradients(scaled, global_step, name, decay_var_list)
+        with update.graph.as_default(), update.graph.control_dependencies([update]):
+            return group(*[flag.assign(1.0) for flag in flags], name=f"{update.name}_started")
+
+    def _started_flag(self, v: Variable) -> Variable:
+        """The per-variable first-update flag (0 until v's first dampened update)."""
+        if v not in self._started:
+            with v.graph.as_default(), v.graph.control_dependencies(None), v.graph.name_scope(""):
+                flag = Variable(0.0, trainable=False, name=f"{v.op.name}/{self._name}_started", dtype=_dtypes.float32)
+            flag.role = "optimizer_slot"
+            self._started[v] = flag
+            self._non_slot[f"{v.op.name}/started"] = flag  # listed by variables()
+        return self._started[v]
 
 
 class AdamOptimizer(Optimizer):
