@@ -12,7 +12,8 @@ a pool of local processes, or a Ray cluster.
 
 Every backend calls ``train_fn(config)`` once per configuration and returns
 the results in the order of ``configs``, so a sweep whose runs are seeded
-gives the same numbers sequentially, on 2 processes or on Ray. TF1 had no
+gives the same numbers sequentially, on 2 processes or on Ray (given the
+same kernel threads per run: see ``sweep``). TF1 had no
 counterpart (a sweep was a shell loop over ``python train.py``); the closest
 peers are Ray Tune's ``tune.run`` and ``multiprocessing.Pool.map``.
 
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import sys
 import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -167,11 +169,17 @@ def _run_processes(configs: list, train_fn: Callable, workers: int, threads: int
 # ---- Ray --------------------------------------------------------------------------------------
 
 
-def _ray_task(train_fn: Callable, config: Any, threads: int) -> Any:
+def _ray_task(train_fn_bytes: bytes, config_bytes: bytes, threads: int, driver_path: list) -> Any:
+    from ray import cloudpickle
+
     import slimcore
 
+    # The driver's import path, appended where its folders exist here: Ray workers do not
+    # inherit it, and a train_fn or config from the caller's own modules (a script's folder, a
+    # test suite) pickles by reference to them. Appended, so the worker's own packages win.
+    sys.path.extend(p for p in driver_path if p not in sys.path and os.path.isdir(p))
     slimcore.set_num_threads(threads)
-    return _call(train_fn, config)
+    return _call(cloudpickle.loads(train_fn_bytes), cloudpickle.loads(config_bytes))
 
 
 def _run_ray(configs: list, train_fn: Callable, threads: int, address: str | None, on_result: Callable) -> list:
@@ -181,6 +189,8 @@ def _run_ray(configs: list, train_fn: Callable, threads: int, address: str | Non
         raise ImportError(
             "sweep: backend='ray' needs Ray, which slimcore's optional extra installs: pip install 'slimcore[ray]'"
         ) from None
+    from ray import cloudpickle
+
     started = not ray.is_initialized()
     if started:
         # No address: a local Ray instance for this sweep, shut down after it.
@@ -188,8 +198,9 @@ def _run_ray(configs: list, train_fn: Callable, threads: int, address: str | Non
         ray.init(**options, log_to_driver=True, configure_logging=False)
     try:
         remote = ray.remote(num_cpus=threads, max_retries=0)(_ray_task)
-        fn_ref = ray.put(train_fn)  # sent to the object store once, not once per task
-        refs = [remote.remote(fn_ref, config, threads) for config in configs]
+        fn_ref = ray.put(cloudpickle.dumps(train_fn))  # to the object store once, not once per task
+        path = [p for p in sys.path if p]
+        refs = [remote.remote(fn_ref, cloudpickle.dumps(config), threads, path) for config in configs]
         results = []
         try:
             for index, (config, ref) in enumerate(zip(configs, refs)):
@@ -231,8 +242,10 @@ def sweep(
     ``[train_fn(c) for c in configs]``, run in this process ("sequential"),
     in a pool of ``workers`` local processes ("processes", started with
     'spawn') or as Ray tasks ("ray"). The results are the same on every
-    backend when ``train_fn`` is deterministic (slimcore's runs are, for a
-    given seed: their numbers do not depend on the thread count).
+    backend when ``train_fn`` is deterministic. slimcore's runs are, bit for
+    bit, for a given seed and number of threads per run; some reductions
+    round differently on 1 and on 2 threads (last digits of a loss), so
+    compare a sequential sweep with ``threads=k`` to workers given k threads.
 
     No TF1 counterpart; as ``multiprocessing.Pool(workers).map(train_fn,
     configs)`` with the cores divided between workers, or Ray Tune's
