@@ -17,6 +17,10 @@ same kernel threads per run: see ``sweep``). TF1 had no
 counterpart (a sweep was a shell loop over ``python train.py``); the closest
 peers are Ray Tune's ``tune.run`` and ``multiprocessing.Pool.map``.
 
+The pool starts its workers with 'spawn', which imports the caller's main
+module in each worker: a script calls ``sweep`` under ``if __name__ ==
+"__main__":``, as with any ``multiprocessing`` program.
+
 Threads: the engine's kernels use every core by default, so N runs side by
 side would oversubscribe the machine N-fold. The process pool gives each
 worker ``threads = max(1, cores // workers)`` (``slimcore.set_num_threads``);

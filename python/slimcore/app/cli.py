@@ -232,7 +232,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     try:
         results = sc.sweep([config for _, _, config in points], train, on_result=show, **backend)
     except sc.SweepError as e:  # the CLI's exit codes, as if the run had failed in this process
-        print(f"slimcore sweep: error: {e}", file=sys.stderr)
+        print(f"slimcore sweep: error: {str(e).splitlines()[0]}", file=sys.stderr)  # not the worker's traceback
         return 1 if isinstance(e.error, FloatingPointError) else 2
 
     print()

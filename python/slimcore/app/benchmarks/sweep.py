@@ -19,11 +19,15 @@ from .. import cli
 from ..datasets import load_digits
 
 
-def run(seconds: float = 2.0, rounds: int = 3, epochs: int | None = None) -> None:
-    """Prints the median wall time of each launch; `epochs` defaults to round(seconds) (at least 1)."""
+def run(
+    seconds: float = 2.0, rounds: int = 3, epochs: int | None = None, model: str = "mlp", all_cores: bool = True
+) -> None:
+    """Prints the median wall time of each launch; `epochs` defaults to round(seconds) (at least 1).
+    all_cores=False leaves out the sequential sweep on all cores (minutes on a busy machine, where
+    OpenMP's threads wait for each other at every op)."""
     epochs = epochs or max(1, round(seconds))
     data = load_digits(seed=0)
-    args = cli.build_parser().parse_args(["sweep", "--epochs", str(epochs)])
+    args = cli.build_parser().parse_args(["sweep", "--epochs", str(epochs), "--model", model])
     configs = [config for _, _, config in cli._sweep_points(args)]
     train = functools.partial(cli._train_sweep_point, data, False)
     launches = {
@@ -31,10 +35,12 @@ def run(seconds: float = 2.0, rounds: int = 3, epochs: int | None = None) -> Non
         "sequential --threads 1": {"threads": 1},
         "--workers 2": {"backend": "processes", "workers": 2},
     }
+    if not all_cores:
+        del launches[next(iter(launches))]
     if importlib.util.find_spec("ray") is not None:
         launches["--ray (local)"] = {"backend": "ray"}
     print(
-        f"{len(configs)} runs of {epochs} epochs (mlp, digits), {rounds} rounds; cores {os.cpu_count()}, "
+        f"{len(configs)} runs of {epochs} epochs ({model}, digits), {rounds} rounds; cores {os.cpu_count()}, "
         f"load average {os.getloadavg()[0]:.1f} at start"
     )
     times: dict = {name: [] for name in launches}
@@ -43,11 +49,12 @@ def run(seconds: float = 2.0, rounds: int = 3, epochs: int | None = None) -> Non
             start = time.perf_counter()
             sc.sweep(configs, train, **launch)
             times[name].append(time.perf_counter() - start)
-    base = statistics.median(times[next(iter(launches))])
+    first = next(iter(launches))
+    base, base_name = statistics.median(times[first]), first.split(" (")[0]
     for name, ts in times.items():
         median = statistics.median(ts)
         spread = ", ".join(f"{t:.1f}" for t in ts)
-        print(f"{name:<26s}{median:8.1f} s median  ({spread})   sequential / this = {base / median:5.2f}x")
+        print(f"{name:<26s}{median:8.1f} s median  ({spread})   {base_name} / this = {base / median:5.2f}x")
     print(f"load average {os.getloadavg()[0]:.1f} at end")
 
 
@@ -57,8 +64,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--epochs", type=int, default=20, help="per run (default: the command's 20)")
+    parser.add_argument("--model", choices=cli.MODELS, default="mlp")
+    parser.add_argument("--no-all-cores", action="store_true", help="leave out the sequential sweep on all cores")
     options = parser.parse_args()
-    run(rounds=options.rounds, epochs=options.epochs)
+    run(rounds=options.rounds, epochs=options.epochs, model=options.model, all_cores=not options.no_all_cores)
 
 
 if __name__ == "__main__":
