@@ -197,8 +197,9 @@ def _run_ray(configs: list, train_fn: Callable, threads: int, address: str | Non
 
     started = not ray.is_initialized()
     if started:
-        # No address: a local Ray instance for this sweep, shut down after it.
-        options = {"address": address} if address else {"include_dashboard": False}
+        # No address: a new local Ray instance for this sweep, shut down after it ("local": plain
+        # ray.init() would join the cluster `ray start` last ran here, and wait for it if it died).
+        options = {"address": address} if address else {"address": "local", "include_dashboard": False}
         ray.init(**options, log_to_driver=True, configure_logging=False)
     try:
         remote = ray.remote(num_cpus=threads, max_retries=0)(_ray_task)
@@ -211,8 +212,14 @@ def _run_ray(configs: list, train_fn: Callable, threads: int, address: str | Non
                 try:
                     result = ray.get(ref)
                 except ray.exceptions.RayError as e:  # the worker died, or the task could not run
+                    report = str(e).strip()
+                    reason = report.splitlines()[-1] if report else type(e).__name__  # Ray puts the cause last
                     raise SweepError(
-                        f"sweep: configuration {index} ({config!r}): its Ray task failed ({e})", index, config, None
+                        f"sweep: configuration {index} ({config!r}): its Ray task failed: {reason}\n"
+                        f"--- Ray's report ---\n{report}",
+                        index,
+                        config,
+                        None,
                     ) from e
                 if isinstance(result, _Failure):
                     raise _failed(index, config, result, "in a Ray task")
