@@ -96,6 +96,7 @@ from .ops.nn_ops import sigmoid, tanh
 from .ops.random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
 from .ops.script_ops import numpy_function, py_func
 from .ops.while_ops import while_loop
+from .sweeps import SweepError, sweep
 from .train.training_util import clip_by_global_norm, clip_by_norm, global_norm
 from .variable_scope import AUTO_REUSE, VariableScope, get_variable, get_variable_scope, no_regularizer, variable_scope
 from .variables import (
@@ -258,6 +259,8 @@ __all__ = sorted(
         "max_num_threads",
         "get_cmake_dir",
         "convert_decay",
+        "sweep",
+        "SweepError",
         "dtypes",
         "errors",
         "keras",

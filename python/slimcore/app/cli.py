@@ -9,6 +9,7 @@ slimcore bench     the benchmarks, with ratios against PyTorch / TensorFlow when
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import os
 import sys
@@ -169,46 +170,80 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _train_sweep_point(data, progress: bool, config: TrainConfig):
+    """One configuration of `slimcore sweep`: what every backend runs (module-level so that a
+    spawned worker process or a Ray task unpickles it by reference)."""
+    return train_classifier(data, config, progress=progress)
+
+
+def _sweep_points(args: argparse.Namespace) -> list:
+    """(label, value shown in the table, config) for every run of the sweep, in table order:
+    seed 002's L2 scales, then seed 001's equal-strength comparison. With plain SGD, L2 of lambda
+    equals decoupled decay of lr * lambda; with Adam they differ -- the comparison shows by how much."""
+    strength = args.compare_strength
+    points = [("l2_regularizer", scale, _config(args, l2=scale, weight_decay=0.0)) for scale in args.scales]
+    points.append(("adam + l2_regularizer", strength, _config(args, optimizer="adam", l2=strength, weight_decay=0.0)))
+    points.append(
+        (
+            "adamw (decoupled)",
+            args.learning_rate * strength,
+            _config(
+                args, optimizer="adamw", l2=0.0, weight_decay=args.learning_rate * strength, decay_convention="contrib"
+            ),
+        )
+    )
+    return points
+
+
+def _sweep_backend(args: argparse.Namespace) -> dict:
+    """sc.sweep's backend arguments from --workers / --ray / --threads."""
+    if args.ray is not None:
+        return dict(backend="ray", address=args.ray or None, threads=args.threads)
+    if args.workers is not None:
+        return dict(backend="processes", workers=args.workers, threads=args.threads)
+    _threads(args)
+    return dict(backend="sequential")
+
+
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Seed 002: the same network at several L2 scales; seed 001: L2 in the
-    loss vs decoupled weight decay with Adam at equal strength."""
-    _threads(args)
+    loss vs decoupled weight decay with Adam at equal strength. Each point is
+    one `_train_sweep_point`, run in this process, on --workers processes or as
+    --ray tasks (sc.sweep); the table and plot are the same for every backend."""
+    backend = _sweep_backend(args)
     data = _load(args)
-    rows = []
+    points = _sweep_points(args)
     print(
         f"regularization sweep: {args.model}, {len(data.x_train)} train / {len(data.x_test)} test examples, "
         f"{args.epochs} epochs of {args.optimizer}"
     )
-    for scale in args.scales:
-        result = train_classifier(data, _config(args, l2=scale, weight_decay=0.0), progress=not args.quiet)
-        rows.append(("l2_regularizer", scale, result))
-        print(f"  l2 {scale:<8g} test accuracy {result.test_accuracy:.4f}  weight norm {result.weight_norm:8.2f}")
-    # Seed 001: equal strength. With plain SGD, L2 of lambda equals decoupled
-    # decay of lr * lambda; with Adam they differ -- this shows by how much.
-    strength = args.compare_strength
-    compare = []
-    for label, cfg in (
-        ("adam + l2_regularizer", _config(args, optimizer="adam", l2=strength, weight_decay=0.0)),
-        (
-            "adamw (decoupled)",
-            _config(
-                args, optimizer="adamw", l2=0.0, weight_decay=args.learning_rate * strength, decay_convention="contrib"
-            ),
-        ),
-    ):
-        result = train_classifier(data, cfg, progress=not args.quiet)
-        compare.append((label, result))
-        print(f"  {label:<24s} test accuracy {result.test_accuracy:.4f}  weight norm {result.weight_norm:8.2f}")
+    if backend["backend"] != "sequential":
+        where = f"{args.workers} worker processes" if args.workers else f"Ray tasks ({args.ray or 'a local Ray'})"
+        print(f"  {len(points)} runs on {where}")
+
+    def show(index: int, config: TrainConfig, result) -> None:
+        label, value, _ = points[index]
+        name = f"l2 {value:<8g}" if label == "l2_regularizer" else f"{label:<24s}"
+        print(f"  {name} test accuracy {result.test_accuracy:.4f}  weight norm {result.weight_norm:8.2f}")
+
+    # One bar per run is readable only when the runs take turns.
+    progress = not args.quiet and backend["backend"] == "sequential"
+    train = functools.partial(_train_sweep_point, data, progress)
+    try:
+        results = sc.sweep([config for _, _, config in points], train, on_result=show, **backend)
+    except sc.SweepError as e:  # the CLI's exit codes, as if the run had failed in this process
+        print(f"slimcore sweep: error: {str(e).splitlines()[0]}", file=sys.stderr)  # not the worker's traceback
+        return 1 if isinstance(e.error, FloatingPointError) else 2
 
     print()
     print(f"{'regularization':<26s}{'scale':>10s}{'test acc':>10s}{'weight norm':>13s}")
-    for kind, scale, r in rows:
-        print(f"{kind:<26s}{scale:>10g}{r.test_accuracy:>10.4f}{r.weight_norm:>13.2f}")
-    for label, r in compare:
-        value = strength if "l2" in label else args.learning_rate * strength
+    for (label, value, _), r in zip(points, results):
         print(f"{label:<26s}{value:>10g}{r.test_accuracy:>10.4f}{r.weight_norm:>13.2f}")
     if args.plot:
-        _plot(args.plot, rows, compare, strength)
+        n = len(args.scales)
+        rows = [("l2_regularizer", value, r) for (_, value, _), r in zip(points[:n], results[:n])]
+        compare = [(label, r) for (label, _, _), r in zip(points[n:], results[n:])]
+        _plot(args.plot, rows, compare, args.compare_strength)
         print(f"plot: {args.plot}")
     return 0
 
@@ -316,6 +351,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="lambda of the Adam L2-vs-decoupled comparison (decoupled decay = lr * lambda)",
     )
     p.add_argument("--plot", default="sweep.png", help="PNG file for the plot ('' for none)")
+    launch = p.add_mutually_exclusive_group()
+    launch.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=None,
+        help="run the configurations on N local processes, the cores divided between them "
+        "(--threads sets each worker's threads instead)",
+    )
+    launch.add_argument(
+        "--ray",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="ADDRESS",
+        help="run the configurations as Ray tasks on the cluster at ADDRESS (default: a local Ray "
+        "instance); needs the extra: pip install 'slimcore[ray]'",
+    )
     p.set_defaults(run=cmd_sweep)
 
     p = commands.add_parser("report", help="the regularization report of a model")
