@@ -48,6 +48,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <tuple>
 #include <type_traits>
@@ -141,7 +142,7 @@ struct Wide {
   friend Wide sqrt(Wide a) { return {_mm512_sqrt_ps(a.v)}; }
   friend Wide abs_max(Wide a, Wide b) { return {_mm512_max_ps(a.v, _mm512_abs_ps(b.v))}; }
   friend Wide abs(Wide a) { return {_mm512_abs_ps(a.v)}; }
-  friend Wide max(Wide a, Wide b) { return {_mm512_max_ps(a.v, b.v)}; }
+  friend Wide max(Wide a, Wide b) { return {_mm512_max_ps(b.v, a.v)}; }  // std::max: a when either is NaN
   friend Wide copysign(Wide magnitude, Wide sign) {
     const __m512i m = _mm512_castps_si512(_mm512_abs_ps(magnitude.v));
     const __m512i s = _mm512_and_si512(_mm512_castps_si512(sign.v), _mm512_set1_epi32(INT32_MIN));
@@ -168,7 +169,7 @@ struct Wide {
   friend Wide sqrt(Wide a) { return {_mm256_sqrt_ps(a.v)}; }
   friend Wide abs_max(Wide a, Wide b) { return {_mm256_max_ps(a.v, _mm256_andnot_ps(_mm256_set1_ps(-0.0f), b.v))}; }
   friend Wide abs(Wide a) { return {_mm256_andnot_ps(_mm256_set1_ps(-0.0f), a.v)}; }
-  friend Wide max(Wide a, Wide b) { return {_mm256_max_ps(a.v, b.v)}; }
+  friend Wide max(Wide a, Wide b) { return {_mm256_max_ps(b.v, a.v)}; }  // std::max: a when either is NaN
   friend Wide copysign(Wide magnitude, Wide sign) {
     const __m256 bit = _mm256_set1_ps(-0.0f);
     return {_mm256_or_ps(_mm256_andnot_ps(bit, magnitude.v), _mm256_and_ps(bit, sign.v))};
@@ -205,7 +206,7 @@ struct Wide {
   friend Wide sqrt(Wide a) { return {_mm_sqrt_ps(a.v)}; }
   friend Wide abs_max(Wide a, Wide b) { return {_mm_max_ps(a.v, _mm_andnot_ps(_mm_set1_ps(-0.0f), b.v))}; }
   friend Wide abs(Wide a) { return {_mm_andnot_ps(_mm_set1_ps(-0.0f), a.v)}; }
-  friend Wide max(Wide a, Wide b) { return {_mm_max_ps(a.v, b.v)}; }
+  friend Wide max(Wide a, Wide b) { return {_mm_max_ps(b.v, a.v)}; }  // std::max: a when either is NaN
   friend Wide copysign(Wide magnitude, Wide sign) {
     const __m128 bit = _mm_set1_ps(-0.0f);
     return {_mm_or_ps(_mm_andnot_ps(bit, magnitude.v), _mm_and_ps(bit, sign.v))};
@@ -247,6 +248,23 @@ template <typename V> V power(V x, float e) {
   return V::load(lanes);
 }
 
+// Software prefetch of the streams a pass reads, this many floats ahead of
+// the element being updated (one cache line of each stream per 16 floats).
+// The hardware prefetchers track few streams and stop at page boundaries; with
+// 4-5 read streams a core on its own (1 thread) then waits on memory.
+// Prefetching past a stream's end is harmless (prefetches never fault).
+constexpr int64_t kPrefetchAhead = 512;  // 2 KB per stream
+
+inline void prefetch_ahead(int64_t i, std::initializer_list<const float*> streams) {
+#if defined(__SSE2__)
+  for (const float* s : streams)
+    if (s) _mm_prefetch(reinterpret_cast<const char*>(s + i + kPrefetchAhead), _MM_HINT_T0);
+#else
+  (void)i;
+  (void)streams;
+#endif
+}
+
 // Calls step(V{}, i) for i in [begin, end): whole Wide vectors, then the
 // scalar tail one Narrow at a time.
 template <typename Step> inline void for_each_lane_group(int64_t begin, int64_t end, Step&& step) {
@@ -260,36 +278,51 @@ template <typename Step> inline void for_each_lane_group(int64_t begin, int64_t 
 // nothing), or write them to the shadow arenas (kShadow: non-temporal stores,
 // or plain ones for kShadowCached when the step fits in the caches; a failed
 // block also says whether its gradients were to blame). All return whether
-// every new value of the block (weights and slots) is finite.
-enum class Mode { kStore, kDryRun, kShadow, kShadowCached };
+// every new value of the block (weights and slots) is finite, but kUnchecked
+// (check_finite=False), which stores in place and checks nothing.
+enum class Mode { kStore, kDryRun, kShadow, kShadowCached, kUnchecked };
 
-// Accumulates 0 * x: the sum stays 0 while every x is finite and becomes NaN
-// at the first NaN or Inf (the finiteness test of the pass: two vector ops,
-// no branch, the values already in registers).
-// A second sum of 0 * (x * 2^64) does the same for |x| >= kHeadroom (x * 2^64
-// overflows to Inf there): it tells whether the values a pass stores stay in
-// the range the next step's overflow bound assumes (see step_may_overflow).
+// The finiteness test of the pass, on values already in registers, no
+// branch: finite() is false once some x added was NaN or Inf, and
+// within_headroom() (add() only) once some |x| >= kHeadroom, which tells
+// whether the values a pass stores stay in the range the next step's overflow
+// bound assumes (see step_may_overflow).
+// With AVX-512DQ a whole vector is classified in one instruction
+// (vfpclassps: NaN or Inf; vcmpps: not below kHeadroom) and the lanes that
+// fail are OR-ed into a mask register (1-cycle kor, no dependency chain
+// through the vector units). Without it, 0 * x is accumulated: the sum stays 0
+// while every x is finite and becomes NaN at the first NaN or Inf (the big
+// test likewise on 0 * (x * 2^64), which overflows to Inf for |x| >= 2^64).
 constexpr double kHeadroom = 0x1p64;
 struct FiniteProbe {
+#if defined(__AVX512F__) && defined(__AVX512DQ__)
+  __mmask16 wide_bad = 0, wide_big = 0;
+  static constexpr int kNanOrInf = 0x01 | 0x08 | 0x10 | 0x80;  // vfpclassps: QNaN, +Inf, -Inf, SNaN
+  void add_finite(Wide x) { wide_bad |= _mm512_fpclass_ps_mask(x.v, kNanOrInf); }
+  void add(Wide x) {
+    add_finite(x);
+    wide_big |= _mm512_cmp_ps_mask(_mm512_abs_ps(x.v), _mm512_set1_ps(0x1p64f), _CMP_NLT_UQ);
+  }
+  bool wide_finite() const { return wide_bad == 0; }
+  bool wide_within_headroom() const { return wide_big == 0; }
+#else
   Wide wide = Wide::splat(0.0f), wide_big = Wide::splat(0.0f);
-  Narrow narrow = Narrow::splat(0.0f), narrow_big = Narrow::splat(0.0f);
-  // Only the finiteness test (within_headroom() then says nothing).
-  template <typename V> void add_finite(V x) {
-    if constexpr (std::is_same_v<V, Wide>) wide = wide + V::splat(0.0f) * x;
-    else narrow = narrow + V::splat(0.0f) * x;
+  void add_finite(Wide x) { wide = wide + Wide::splat(0.0f) * x; }
+  void add(Wide x) {
+    add_finite(x);
+    wide_big = wide_big + Wide::splat(0.0f) * (x * Wide::splat(0x1p64f));
   }
-  template <typename V> void add(V x) {
-    const V zero = V::splat(0.0f), scale = V::splat(0x1p64f);
-    if constexpr (std::is_same_v<V, Wide>) {
-      wide = wide + zero * x;
-      wide_big = wide_big + zero * (x * scale);
-    } else {
-      narrow = narrow + zero * x;
-      narrow_big = narrow_big + zero * (x * scale);
-    }
+  bool wide_finite() const { return wide.reduce_add() == 0.0f; }
+  bool wide_within_headroom() const { return wide_big.reduce_add() == 0.0f; }
+#endif
+  bool narrow_bad = false, narrow_big = false;  // the scalar tail
+  void add_finite(Narrow x) { narrow_bad |= !std::isfinite(x.v); }
+  void add(Narrow x) {
+    add_finite(x);
+    narrow_big |= !(std::fabs(x.v) < 0x1p64f);
   }
-  bool finite() const { return wide.reduce_add() + narrow.v == 0.0f; }
-  bool within_headroom() const { return wide_big.reduce_add() + narrow_big.v == 0.0f; }
+  bool finite() const { return wide_finite() && !narrow_bad; }
+  bool within_headroom() const { return wide_within_headroom() && !narrow_big; }
 };
 
 // What a block's new values (and, for the shadow modes, gradients) were like.
@@ -302,16 +335,17 @@ float max_abs_block(const float* g, int64_t begin, int64_t end) {
   FiniteProbe probe;
   int64_t i = begin;
   for (; i + 2 * Wide::kWidth <= end; i += 2 * Wide::kWidth) {
+    prefetch_ahead(i, {g, g + Wide::kWidth});
     const Wide a = Wide::load(g + i), b = Wide::load(g + i + Wide::kWidth);
     m0 = abs_max(m0, a);
     m1 = abs_max(m1, b);
-    probe.add(a);
-    probe.add(b);
+    probe.add_finite(a);
+    probe.add_finite(b);
   }
   Narrow tail = Narrow::splat(0.0f);
   for (; i < end; ++i) {
     tail = abs_max(tail, Narrow::load(g + i));
-    probe.add(Narrow::load(g + i));
+    probe.add_finite(Narrow::load(g + i));
   }
   if (!probe.finite()) return std::numeric_limits<float>::quiet_NaN();
   return std::max(abs_max(m0, m1).reduce_max(), tail.v);
@@ -340,15 +374,17 @@ BlockResult update_block(const Segment& s, const Hyper& h, int64_t begin, int64_
   FiniteProbe probe;
   auto put = [&probe](auto x, float* dst) {
     if constexpr (kShadowed) probe.add_finite(x);
-    else probe.add(x);
-    if constexpr (M == Mode::kStore || M == Mode::kShadowCached) x.store(dst);
+    else if constexpr (M != Mode::kUnchecked) probe.add(x);
+    if constexpr (M == Mode::kStore || M == Mode::kShadowCached || M == Mode::kUnchecked) x.store(dst);
     if constexpr (M == Mode::kShadow) x.stream(dst);
   };
   for_each_lane_group(begin, end, [&](auto lanes, int64_t i) {
     using V = decltype(lanes);
+    if constexpr (std::is_same_v<V, Wide>) prefetch_ahead(i, {p, g, s0, s1, s2});
     const V lr = V::splat(lr_), keep = V::splat(keep_);
     const V pi = V::load(p + i);
     const V gi = V::load(g + i);
+    if constexpr (kShadowed) probe.add_finite(gi);  // see the end
     if constexpr (A == Algorithm::kSgd) {
       put(keep * pi - lr * gi, out_p + i);
     } else if constexpr (A == Algorithm::kMomentum) {
@@ -408,9 +444,12 @@ BlockResult update_block(const Segment& s, const Hyper& h, int64_t begin, int64_
       put(shrunk / (V::splat(1.0f) + V::splat(l2_) * lr), out_p + i);
     }
   });
+  if constexpr (M == Mode::kUnchecked) return kFine;
   if (!probe.finite()) {
-    // Every rule turns a NaN or Inf gradient into a NaN or Inf new value, so
-    // the gradients need a look only here, to say which it was.
+    // The shadow modes probe the gradients as well as the new values: the
+    // outputs alone would catch a NaN gradient only if every rule carried it
+    // into some output (proximal SGD's vector max(NaN, 0) once returned 0).
+    // The gradients get a second look only here, to say which it was.
     if (kShadowed && !std::isfinite(max_abs_block(g, begin, end))) return kBadGradient;
     return kNonFinite;
   }
@@ -823,7 +862,7 @@ void apply_kernel(KernelContext& c) {
 
   std::vector<char> result;
   if (!attrs.get_or<bool>("check_finite", true)) {
-    run_pass<Mode::kStore>(a, segments, blocks, h, result);
+    run_pass<Mode::kUnchecked>(a, segments, blocks, h, result);
   } else {
     if (!apply_through_shadows(c, a, segments, blocks, h, result))
       apply_all_or_nothing(c, a, segments, blocks, h, result);
