@@ -235,8 +235,9 @@ def test_train_command_stops_when_training_diverges(tmp_path, capsys, extra, why
 
 
 def test_large_step_streams_its_new_values_and_stays_all_or_nothing():
-    # Above 2^20 parameters the shadow path writes with non-temporal stores.
-    n = (1 << 20) + 7
+    # From 2^23 parameters on the step goes through the shadows again (below,
+    # from 2^18, in place) and writes them with non-temporal stores.
+    n = (1 << 23) + 7
     rng = np.random.default_rng(3)
     grads = [rng.standard_normal(n).astype(np.float32) for _ in range(3)]
     states = []

@@ -31,7 +31,8 @@
 // this pass only through g.
 //
 // Work is split in blocks of 8192 floats, dynamically over the OpenMP team,
-// updated in vectors of 16/8/4 floats (AVX-512/AVX/SSE) with a scalar tail.
+// updated in vectors of 16/8/4 floats (AVX-512/AVX/SSE) with a scalar tail,
+// the read streams prefetched 2 KB ahead.
 // A step is all or nothing (apply_through_shadows, else apply_all_or_nothing):
 // a NaN or Inf gradient, or new values that would overflow, raise NonFinite
 // with every variable, slot and beta power untouched; check_finite=False skips
@@ -96,6 +97,7 @@ struct Hyper {
   float l1 = 0, l2 = 0, l2_shrinkage = 0, lr_power = -0.5f;  // ftrl, proximal_sgd
   bool nesterov = false, centered = false;
   bool eps_outside_sqrt = false;  // rmsprop, epsilon_convention "pytorch": sqrt(D) + eps
+  bool prefetch = false;          // a setting of the pass, not of the rule: see kPrefetchThreshold
 };
 
 // ---- a minimal SIMD layer ------------------------------------------------------
@@ -253,7 +255,12 @@ template <typename V> V power(V x, float e) {
 // The hardware prefetchers track few streams and stop at page boundaries; with
 // 4-5 read streams a core on its own (1 thread) then waits on memory.
 // Prefetching past a stream's end is harmless (prefetches never fault).
+// Only steps of at least kPrefetchThreshold parameters prefetch: those run
+// from memory, where it gains 4-6% (a standalone AdamW loop, 1 thread, 10M-50M
+// floats); a step that the caches hold runs slower with it (1M: 1.36x the time,
+// 4M: 1.11x), the prefetches then only taking issue slots.
 constexpr int64_t kPrefetchAhead = 512;  // 2 KB per stream
+constexpr int64_t kPrefetchThreshold = int64_t{1} << 23;
 
 inline void prefetch_ahead(int64_t i, std::initializer_list<const float*> streams) {
 #if defined(__SSE2__)
@@ -330,12 +337,12 @@ enum BlockResult : char { kFine = 0, kLarge = 1, kNonFinite = 2, kBadGradient = 
 
 // max |g[begin, end)|, NaN when some g is NaN (NaN compares false, so it is
 // tracked apart): read-only, the first pass over the gradients.
-float max_abs_block(const float* g, int64_t begin, int64_t end) {
+float max_abs_block(const float* g, int64_t begin, int64_t end, bool prefetch) {
   Wide m0 = Wide::splat(0.0f), m1 = Wide::splat(0.0f);
   FiniteProbe probe;
   int64_t i = begin;
   for (; i + 2 * Wide::kWidth <= end; i += 2 * Wide::kWidth) {
-    prefetch_ahead(i, {g, g + Wide::kWidth});
+    if (prefetch) prefetch_ahead(i, {g, g + Wide::kWidth});
     const Wide a = Wide::load(g + i), b = Wide::load(g + i + Wide::kWidth);
     m0 = abs_max(m0, a);
     m1 = abs_max(m1, b);
@@ -371,6 +378,7 @@ BlockResult update_block(const Segment& s, const Hyper& h, int64_t begin, int64_
   const float b1_ = h.b1, b2_ = h.b2, eps_ = h.eps, rho_ = h.rho;
   const float l1_ = h.l1, l2_ = h.l2, l2s_ = h.l2_shrinkage, lrp_ = h.lr_power;
   const bool nesterov = h.nesterov, centered = h.centered, eps_outside_sqrt = h.eps_outside_sqrt;
+  const bool prefetch = h.prefetch;
   FiniteProbe probe;
   auto put = [&probe](auto x, float* dst) {
     if constexpr (kShadowed) probe.add_finite(x);
@@ -380,7 +388,8 @@ BlockResult update_block(const Segment& s, const Hyper& h, int64_t begin, int64_
   };
   for_each_lane_group(begin, end, [&](auto lanes, int64_t i) {
     using V = decltype(lanes);
-    if constexpr (std::is_same_v<V, Wide>) prefetch_ahead(i, {p, g, s0, s1, s2});
+    if constexpr (std::is_same_v<V, Wide>)
+      if (prefetch) prefetch_ahead(i, {p, g, s0, s1, s2});
     const V lr = V::splat(lr_), keep = V::splat(keep_);
     const V pi = V::load(p + i);
     const V gi = V::load(g + i);
@@ -450,7 +459,7 @@ BlockResult update_block(const Segment& s, const Hyper& h, int64_t begin, int64_
     // outputs alone would catch a NaN gradient only if every rule carried it
     // into some output (proximal SGD's vector max(NaN, 0) once returned 0).
     // The gradients get a second look only here, to say which it was.
-    if (kShadowed && !std::isfinite(max_abs_block(g, begin, end))) return kBadGradient;
+    if (kShadowed && !std::isfinite(max_abs_block(g, begin, end, false))) return kBadGradient;
     return kNonFinite;
   }
   return probe.within_headroom() ? kFine : kLarge;
@@ -528,7 +537,21 @@ int node_of(const KernelContext& c, std::size_t i, std::size_t n) {
 
 // Steps this large (elements) stream their new values past the caches; smaller
 // ones store them (the shadow and the arena both stay cache-resident then).
-constexpr int64_t kStreamThreshold = int64_t{1} << 20;
+// A standalone AdamW loop on 1 thread, shadow written with streaming / plain
+// stores: 64K floats 3.1x / 1.0x the in-place loop's time, 256K 1.9x / 2.1x,
+// 1M 1.8x / 2.4x (2 MB of L2 per core: from 256K on the step leaves it).
+constexpr int64_t kStreamThreshold = int64_t{1} << 18;
+
+// Steps from kStreamThreshold to this size (elements) take the in-place path
+// instead of the shadows: the caches hold them, so the in-place path's extra
+// read of the gradients is cheap, while streaming the shadows sends the new
+// values to memory and plain stores into them read every line first.
+// bench_optimizer.py, 1 thread, checked step's time (load 5): 1M 1.04 ns/param
+// in place vs 1.52 through streamed shadows (unchecked 0.79-0.86); 10M, near
+// the crossover, 2.17 vs 2.38 (unchecked 1.93-2.00; one noisy run each). At
+// 50M the shadows win (1.07-1.18 vs 1.30 the unchecked time, see
+// apply_all_or_nothing).
+constexpr int64_t kShadowThreshold = int64_t{1} << 23;
 
 // True when some new value of variable `s` could overflow float32 this step,
 // for gradients bounded by |g| <= g_max and weights and slots bounded by
@@ -600,9 +623,10 @@ std::string names_with(const KernelContext& c, const std::vector<char>& flags, c
 // allocated at its first checked step. No dry run and no overflow bound are
 // needed here: every value is checked before anything becomes visible.
 // Returns false, having done nothing, when the step does not qualify: a
-// variable or slot outside the arenas, or this op's variables filling less
+// variable or slot outside the arenas, this op's variables filling less
 // than half of an arena it writes (the copy would then cost more than the
-// check pass of the in-place path).
+// check pass of the in-place path), or a step of a size that the caches hold
+// but L2 does not (kStreamThreshold <= total < kShadowThreshold).
 bool apply_through_shadows(KernelContext& c, Algorithm a, std::vector<Segment>& segments,
                            const std::vector<Block>& blocks, const Hyper& h, std::vector<char>& result) {
   VariableStore& store = c.variables;
@@ -626,6 +650,7 @@ bool apply_through_shadows(KernelContext& c, Algorithm a, std::vector<Segment>& 
       if (std::find(arenas.begin(), arenas.end(), k) == arenas.end()) arenas.push_back(k);
     }
   }
+  if (total >= kStreamThreshold && total < kShadowThreshold) return false;
   for (int k : arenas) {
     int64_t covered = 0;
     for (const Range& r : ranges)
@@ -706,6 +731,21 @@ bool apply_through_shadows(KernelContext& c, Algorithm a, std::vector<Segment>& 
 // stores into the shadows (write-allocate reads: 40 bytes a parameter) the
 // shadow path measured 1.66: the non-temporal stores are what make it pay.
 // Transparent huge pages for the arenas made no measurable difference.
+// What the remaining gap is made of (a standalone AdamW loop over 50M floats,
+// 1 thread, time / the in-place loop's, per-round medians at load 7-11): the
+// check's arithmetic is not measurable (shadow pass with no check at all 1.13-
+// 1.23, with the mul+add probe 1.10-1.26, with vfpclassps 1.15-1.28: the same
+// within the noise); the non-temporal stores are: the in-place loop with
+// streaming stores instead of plain ones costs as much (1.23-1.33), staging
+// 2 KB per stream to stream them in bursts is worse (1.42-1.56), plain stores
+// into the shadows far worse (1.83-1.98). Software prefetch (kPrefetchAhead)
+// gains 4-8% in place and nothing measurable on the shadows, so it widens the
+// gap it was meant to close while making both steps faster. Streaming stores
+// in place do not help the unchecked step either (bench, in-run: 1.1-1.3x
+// slower), so the unchecked baseline stays in-place plain stores.
+// bench/bench_optimizer.py --unchecked after these changes, in-run ratio
+// checked / unchecked (median of 15 rounds), load 6-10: 1 thread 1.12-1.18,
+// 2 threads 1.14-1.25; the build before them, same runs: 1.10 / 1.06-1.11.
 void apply_all_or_nothing(KernelContext& c, Algorithm a, const std::vector<Segment>& segments,
                           const std::vector<Block>& blocks, const Hyper& h, std::vector<char>& result) {
   thread_local std::vector<float> block_max;  // the calling thread's: the team writes through `out`
@@ -713,7 +753,7 @@ void apply_all_or_nothing(KernelContext& c, Algorithm a, const std::vector<Segme
   float* out = block_max.data();
   for_each_block(segments, blocks, [&](int64_t b) {
     const Block& blk = blocks[static_cast<std::size_t>(b)];
-    out[b] = max_abs_block(segments[static_cast<std::size_t>(blk.segment)].g, blk.begin, blk.end);
+    out[b] = max_abs_block(segments[static_cast<std::size_t>(blk.segment)].g, blk.begin, blk.end, h.prefetch);
   });
   std::vector<double> g_max(segments.size(), 0.0);
   std::vector<char> bad_gradient(segments.size(), 0);
@@ -859,6 +899,10 @@ void apply_kernel(KernelContext& c) {
     for (int64_t b = 0; b < value.numel(); b += kBlock)
       blocks.push_back({static_cast<int>(i), b, std::min(value.numel(), b + kBlock)});
   }
+
+  int64_t total = 0;
+  for (const Segment& seg : segments) total += seg.n;
+  h.prefetch = total >= kPrefetchThreshold;
 
   std::vector<char> result;
   if (!attrs.get_or<bool>("check_finite", true)) {
