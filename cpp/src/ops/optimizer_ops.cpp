@@ -546,12 +546,10 @@ constexpr int64_t kStreamThreshold = int64_t{1} << 18;
 // instead of the shadows: the caches hold them, so the in-place path's extra
 // read of the gradients is cheap, while streaming the shadows sends the new
 // values to memory and plain stores into them read every line first.
-// bench_optimizer.py, 1 thread, checked step's time (load 5): 1M 1.04 ns/param
-// in place vs 1.52 through streamed shadows (unchecked 0.79-0.86); 10M, near
-// the crossover, 2.17 vs 2.38 (unchecked 1.93-2.00; one noisy run each). At
-// 50M the shadows win (1.07-1.18 vs 1.30 the unchecked time, see
-// apply_all_or_nothing).
-constexpr int64_t kShadowThreshold = int64_t{1} << 23;
+// bench_optimizer.py, 1 thread, checked / unchecked step time in the same run
+// (load 4-5): 1M 1.03 in place vs 1.85 through streamed shadows; 10M 1.19 vs
+// 1.41. At 50M the shadows win (1.07-1.18 vs 1.30, see apply_all_or_nothing).
+constexpr int64_t kShadowThreshold = int64_t{1} << 24;
 
 // True when some new value of variable `s` could overflow float32 this step,
 // for gradients bounded by |g| <= g_max and weights and slots bounded by
