@@ -546,9 +546,11 @@ constexpr int64_t kStreamThreshold = int64_t{1} << 18;
 // instead of the shadows: the caches hold them, so the in-place path's extra
 // read of the gradients is cheap, while streaming the shadows sends the new
 // values to memory and plain stores into them read every line first.
-// bench_optimizer.py, 1 thread, checked / unchecked step time in the same run
-// (load 4-5): 1M 1.03 in place vs 1.85 through streamed shadows; 10M 1.19 vs
-// 1.41. At 50M the shadows win (1.07-1.18 vs 1.30, see apply_all_or_nothing).
+// bench_optimizer.py, checked / unchecked step time in the same run, in place
+// vs through streamed shadows: quiet machine (load 1), 10M 1.30 vs 1.84 (1
+// thread), 1.28 vs 1.80 (2 threads); 50M 1.33 vs 1.20 and 1.33 vs 1.19, so
+// the shadows from 2^24 (16.7M) on. Loaded (4-5), 1 thread: 1M 1.03 vs 1.85,
+// 10M 1.19 vs 1.41.
 constexpr int64_t kShadowThreshold = int64_t{1} << 24;
 
 // True when some new value of variable `s` could overflow float32 this step,
@@ -741,9 +743,12 @@ bool apply_through_shadows(KernelContext& c, Algorithm a, std::vector<Segment>& 
 // gap it was meant to close while making both steps faster. Streaming stores
 // in place do not help the unchecked step either (bench, in-run: 1.1-1.3x
 // slower), so the unchecked baseline stays in-place plain stores.
-// bench/bench_optimizer.py --unchecked after these changes, in-run ratio
-// checked / unchecked (median of 15 rounds), load 6-10: 1 thread 1.12-1.18,
-// 2 threads 1.14-1.25; the build before them, same runs: 1.10 / 1.06-1.11.
+// bench/bench_optimizer.py --unchecked, 50M, quiet machine (load 1), ns/param
+// checked / unchecked, before the vfpclassps probe, the probe-free unchecked
+// pass and the prefetch: 1.256 / 1.168 (1 thread), 0.642 / 0.613 (2 threads);
+// after: 1.206 / 1.007, 0.651 / 0.546. The checked step barely moved and the
+// unchecked one gained 11-14%: the check costs 1.19-1.20x the best unchecked
+// step (the 1.05 target is not met; what is left is the streaming stores).
 void apply_all_or_nothing(KernelContext& c, Algorithm a, const std::vector<Segment>& segments,
                           const std::vector<Block>& blocks, const Hyper& h, std::vector<char>& result) {
   thread_local std::vector<float> block_max;  // the calling thread's: the team writes through `out`
