@@ -11,6 +11,8 @@ small part of the arenas updates in place after checking the gradients (and,
 when an overflow bound says so, a dry run): PATHS "in_place", made by a large
 trainable variable that the op does not train."""
 
+import hashlib
+
 import numpy as np
 import pytest
 
@@ -90,15 +92,21 @@ def assert_identical(before, after):
         assert x.tobytes() == y.tobytes()  # bit-identical, -0.0 and all
 
 
+# Where the bad gradient sits in b: in the scalar tail of its last block, or in
+# a lane of a whole vector (the pass checks vectors and the tail apart).
+POSITIONS = {"tail": LARGE - 3, "vector": 2 * 8192 + 16 * 5 + 9}
+
+
 @pytest.mark.parametrize("path", sorted(PATHS))
 @pytest.mark.parametrize("name", sorted(OPTIMIZERS))
 @pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])
-def test_nonfinite_gradient_in_a_later_block_changes_nothing(name, value, path):
+@pytest.mark.parametrize("position", sorted(POSITIONS))
+def test_nonfinite_gradient_in_a_later_block_changes_nothing(name, value, path, position):
     s = Setup(OPTIMIZERS[name], bystander=PATHS[path])
     s.run(*gradients(1))  # slots and beta powers away from their initial values
     before = s.state()
     ga, gb = gradients(2)
-    gb[LARGE - 3] = value  # the last block of the second variable: all others come first
+    gb[POSITIONS[position]] = value  # the last block of the second variable: all others come first
     with pytest.raises(errors.NonFiniteError, match=r"gradients of b\b.*no variable or slot was changed"):
         s.run(ga, gb)
     assert_identical(before, s.state())
@@ -229,10 +237,20 @@ def test_train_command_stops_when_training_diverges(tmp_path, capsys, extra, why
 
 
 def test_large_step_streams_its_new_values_and_stays_all_or_nothing():
-    # Above 2^20 parameters the shadow path writes with non-temporal stores.
-    n = (1 << 20) + 7
-    rng = np.random.default_rng(3)
-    grads = [rng.standard_normal(n).astype(np.float32) for _ in range(3)]
+    # From 2^24 parameters on the step goes through the shadows again (below,
+    # from 2^18, in place) and writes them with non-temporal stores. Gradients
+    # are made when fed and states kept as digests: 64 MB an array.
+    n = (1 << 24) + 7
+
+    def grad(seed, bad_at=None):
+        g = np.random.default_rng(seed).standard_normal(n, dtype=np.float32)
+        if bad_at is not None:
+            g[bad_at] = np.nan
+        return g
+
+    def digest(arrays):
+        return [hashlib.sha256(np.ascontiguousarray(x).tobytes()).hexdigest() for x in arrays]
+
     states = []
     for check_finite in (True, False):
         with tf.Graph().as_default():
@@ -242,18 +260,16 @@ def test_large_step_streams_its_new_values_and_stays_all_or_nothing():
             train = opt.apply_gradients([(g, w)])
             with tf.Session() as sess:
                 sess.run(tf.global_variables_initializer())
-                sess.run(train, {g: grads[0]})
+                sess.run(train, {g: grad(0)})
                 if check_finite:
-                    before = sess.run([w] + opt.variables())
-                    bad = grads[1].copy()
-                    bad[n - 1] = np.nan
+                    before = digest(sess.run([w] + opt.variables()))
                     with pytest.raises(errors.NonFiniteError, match=r"gradients of w\b"):
-                        sess.run(train, {g: bad})
-                    assert_identical(before, sess.run([w] + opt.variables()))
-                sess.run(train, {g: grads[1]})
-                sess.run(train, {g: grads[2]})
-                states.append(sess.run([w] + opt.variables()))
-    assert_identical(states[0], states[1])
+                        sess.run(train, {g: grad(1, bad_at=n - 1)})
+                    assert digest(sess.run([w] + opt.variables())) == before
+                sess.run(train, {g: grad(1)})
+                sess.run(train, {g: grad(2)})
+                states.append(digest(sess.run([w] + opt.variables())))
+    assert states[0] == states[1]
 
 
 def test_ops_after_the_train_op_in_the_same_run_read_the_new_values():

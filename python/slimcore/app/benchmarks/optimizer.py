@@ -38,6 +38,7 @@ import numpy as np
 import slimcore as sc
 
 BYTES_PER_PARAM = 28
+UNCHECKED = "slimcore (no NaN check)"
 
 
 def per_call(fn: Callable[[], None], target_seconds: float) -> float:
@@ -143,7 +144,7 @@ def bench(n: int, threads: int, rounds: int, seconds: float, with_torch: bool, u
     overhead = per_call(noop, 0.05)
     if unchecked:
         step2, _, _sess2 = slimcore_step(n, threads, check_finite=False)
-        contenders["slimcore (no NaN check)"] = step2
+        contenders[UNCHECKED] = step2
     if with_torch:
         for mode in ("fused", "foreach"):
             fn = torch_step(n, threads, mode)
@@ -207,6 +208,11 @@ def main(argv: list | None = None) -> None:
                     key = f"torch AdamW {mode}"
                     if key in times:
                         row[stat][mode] = pick(times[key]) / ours
+            if UNCHECKED in times:
+                # The check's cost: checked / unchecked time per round (both ran
+                # back to back in each round), then the median over rounds.
+                per_round = [c / u for c, u in zip(times["slimcore AdamW"], times[UNCHECKED])]
+                row["check_cost"] = per_round
             summary.append(row)
             gc.collect()
     print(
@@ -225,6 +231,14 @@ def main(argv: list | None = None) -> None:
             foreach = f"{x['foreach']:.2f}x" if "foreach" in x else "-"
             cells.append(f"{x['ns']:>8.3f} {100 * x['bw']:>7.0f}% {fused:>8s} {foreach:>10s}")
         print(f"  {r['size']:>6g}M {r['threads']:>3d} {cells[0]}   | {cells[1]}")
+    if any("check_cost" in r for r in summary):
+        print(
+            "\nCost of the all-or-nothing check: checked / unchecked step time, per round "
+            "(target <= 1.05 at 50M); median [min-max] over rounds"
+        )
+        for r in summary:
+            if "check_cost" in r:
+                print(f"  {r['size']:>6g}M {r['threads']:>3d}   {fmt_spread(r['check_cost'], digits=3)}")
 
 
 if __name__ == "__main__":
