@@ -47,6 +47,9 @@ def test_a_team_of_eight_meets_at_its_barrier():
         for _ in range(20):
             ids = probe(min(8, tf.max_num_threads()))
             assert len(set(ids)) == len(ids) == min(8, tf.max_num_threads())
+        # Smaller teams on the grown pool: the workers outside them stay out.
+        for team in [2, 3, 2] * 10:
+            assert len(set(probe(team))) == team
     finally:
         tf.set_num_threads(saved)
 
@@ -54,6 +57,8 @@ def test_a_team_of_eight_meets_at_its_barrier():
 def test_team_outside_the_limits_is_refused():
     with pytest.raises(ValueError, match=r"team must be in \[1, 64\], got 0"):
         probe(0)
+    with pytest.raises(ValueError, match=r"team must be in \[1, 64\], got 65"):
+        probe(65)
 
 
 def _big_graph():

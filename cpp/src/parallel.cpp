@@ -2,8 +2,10 @@
 // that chose it, are at the top of parallel.h.
 //
 // One job at a time: the caller (thread 0 of the team) publishes the job by
-// bumping `generation_`, runs its own share, then waits until the others
-// report done. Every wait (workers for a job, the caller for the team, the
+// storing a new `job_` word (a generation count and the team size), runs its
+// own share, then waits until the other threads of the team report done.
+// Workers outside the team see the word, skip the job and touch nothing
+// else of it, so the caller never waits for them. Every wait (workers for a job, the caller for the team, the
 // team at a barrier) spins kSpinRounds pause instructions and then blocks
 // on a condition variable.
 #include "parallel.h"
@@ -116,10 +118,8 @@ class Pool {
     fn_ = fn;
     ctx_ = ctx;
     team_ = team;
-    // Every worker acknowledges every job (those outside the team at once),
-    // so that none reads the next job's fields while they are written.
-    pending_.store(static_cast<int>(workers_.size()));
-    generation_.fetch_add(1);
+    pending_.store(team - 1);
+    job_.store(((job_.load() >> kTeamBits) + 1) << kTeamBits | static_cast<uint64_t>(team));
     wake(job_mutex_, job_cv_, job_sleepers_);
     tls_pool = this;
     fn(ctx, 0, team);
@@ -147,7 +147,7 @@ class Pool {
   void ensure_workers(int n) {
     while (static_cast<int>(workers_.size()) < n) {
       const int index = static_cast<int>(workers_.size()) + 1;
-      const uint64_t seen = generation_.load();  // jobs from the next one on
+      const uint64_t seen = job_.load();  // jobs from the next one on
       workers_.emplace_back([this, index, seen] { work(index, seen); });
       workers_.back().detach();
     }
@@ -155,13 +155,13 @@ class Pool {
 
   void work(int index, uint64_t seen) {
     for (;;) {
-      spin_then_wait([&] { return generation_.load() != seen; }, job_mutex_, job_cv_, job_sleepers_);
-      seen = generation_.load();
-      if (index < team_) {
-        tls_pool = this;
-        fn_(ctx_, index, team_);
-        tls_pool = nullptr;
-      }
+      spin_then_wait([&] { return job_.load() != seen; }, job_mutex_, job_cv_, job_sleepers_);
+      seen = job_.load();
+      // Outside the team: the caller may already be writing the next job.
+      if (index >= static_cast<int>(seen & kTeamMask)) continue;
+      tls_pool = this;
+      fn_(ctx_, index, team_);
+      tls_pool = nullptr;
       if (pending_.fetch_sub(1) == 1) wake(done_mutex_, done_cv_, done_sleepers_);
     }
   }
@@ -188,16 +188,20 @@ class Pool {
   std::mutex run_mutex_;  // held by the caller of the running job
   std::vector<std::thread> workers_;
 
-  // The job: written by the caller before generation_ is bumped.
+  // The job: written by the caller before job_ changes, read only by the
+  // threads of its team (the caller waits for them before the next job).
   void (*fn_)(void*, int, int) = nullptr;
   void* ctx_ = nullptr;
   int team_ = 1;
-  std::atomic<uint64_t> generation_{0};
+  static constexpr int kTeamBits = 8;
+  static_assert(kMaxThreads < (1 << kTeamBits), "a team size must fit the job word");
+  static constexpr uint64_t kTeamMask = (uint64_t{1} << kTeamBits) - 1;
+  std::atomic<uint64_t> job_{0};  // generation << kTeamBits | team size
   std::mutex job_mutex_;
   std::condition_variable job_cv_;
   std::atomic<int> job_sleepers_{0};
 
-  std::atomic<int> pending_{0};  // workers yet to finish (or skip) the job
+  std::atomic<int> pending_{0};  // threads of the team (but the caller) still running
   std::mutex done_mutex_;
   std::condition_variable done_cv_;
   std::atomic<int> done_sleepers_{0};

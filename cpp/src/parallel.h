@@ -99,7 +99,8 @@ int run_on_pool(int team, void (*fn)(void*, int, int), void* ctx);
 
 // body(thread, team) on up to `team` threads (inline when team is 1); returns
 // how many ran, which is what a reduction over per-thread partials must add.
-// The body may call team_barrier() and in_thread_order().
+// The body may call team_barrier() and in_thread_order(); it must not throw
+// (as in an OpenMP region: an exception on a pool thread ends the process).
 template <typename Body> int run_team(int team, Body&& body) {
   if (team <= 1) {
     body(0, 1);
