@@ -6,7 +6,7 @@
 // own share, then waits until the other threads of the team report done.
 // Workers outside the team see the word, skip the job and touch nothing
 // else of it, so the caller never waits for them. Every wait (workers for a job, the caller for the team, the
-// team at a barrier) spins kSpinRounds pause instructions and then blocks
+// team at a barrier) spins spin_rounds() pause instructions and then blocks
 // on a condition variable.
 #include "parallel.h"
 
@@ -37,18 +37,27 @@ namespace slimcore {
 
 namespace {
 
-// Spins of a waiting thread before it blocks: about 20 us here (a pause is
-// ~40 cycles on this CPU). Long enough to catch the next op of a step on an
-// idle machine, short enough that a thread waiting for a descheduled partner
-// gives up its core quickly.
+// Spins of a waiting thread before it blocks (kSpinRounds pause
+// instructions, SLIMCORE_SPIN_ROUNDS in the environment when set, read once):
+// long enough to catch the next op of a step on an idle machine, short
+// enough that a thread waiting for a descheduled partner soon gives up its
+// core. The default was chosen by measurement: see parallel.h.
 constexpr int kSpinRounds = 2000;
+int spin_rounds() {
+  static const int rounds = [] {
+    const char* env = std::getenv("SLIMCORE_SPIN_ROUNDS");
+    return env && std::atoi(env) >= 0 ? std::atoi(env) : kSpinRounds;
+  }();
+  return rounds;
+}
 
 // Spins until ready() holds, then blocks on `cv` (under `m`) until it does;
 // `sleepers` counts the blocked threads so that wakers skip notify when
 // nobody sleeps.
 template <typename Ready>
 void spin_then_wait(const Ready& ready, std::mutex& m, std::condition_variable& cv, std::atomic<int>& sleepers) {
-  for (int i = 0; i < kSpinRounds; ++i) {
+  const int rounds = spin_rounds();
+  for (int i = 0; i < rounds; ++i) {
     if (ready()) return;
     SLIMCORE_PAUSE();
   }

@@ -11,22 +11,27 @@
 // and inside them, and Eigen's OpenMP-parallel GEMM spins on atomics with no
 // way to block. On a shared machine one of the two threads is descheduled
 // now and then, and its partner spins away its whole time slice waiting for
-// it. Measured on this 2-core machine (A/B of the old and new build, rounds
-// interleaved, medians, a `python -c 'while True: pass'` process loading one
-// core; see bench/README.md for the runs, `uptime` load 2-8 from other
-// builds):
+// it. Measured on this 2-core machine: A/B of the OpenMP build and this one,
+// separate processes, rounds interleaved, medians of 3, steps/s; "busy" is a
+// `python -c 'while True: pass'` process loading one core; other engineers'
+// builds kept the load average at 6-10 throughout (bench/README.md has the
+// whole table and the peers):
 //
-//   seed MLP, steps/s           1 thread   2 threads   2 threads, core busy
-//   OpenMP (old)                   209        2.5           10.6
-//   OpenMP, OMP_WAIT_POLICY=passive 262       7.9           13.5
-//   this pool                      see bench/README.md "Threads under load"
+//                              1 thread  2 threads  2 threads, core busy
+//   seed MLP, OpenMP             169        2.1          2.9
+//   seed MLP, this pool          161        158          167
+//   small CNN, OpenMP            7.5        1.6          1.0
+//   small CNN, this pool         7.4        13.2         9.6
 //
-// (the figures above are from a heavily loaded moment, load average 8.6;
-// OpenMP's passive policy does not help, Eigen's GEMM spins regardless.)
-// The pool's threads spin briefly (kSpinRounds pause instructions, a few
-// microseconds: long enough to catch the next op of a step, as Eigen's
+// OpenMP with OMP_WAIT_POLICY=passive did not help (MLP 2 threads 7.9, busy
+// 13.5, in a single run): Eigen's OpenMP GEMM spins on atomics regardless.
+// The pool's threads spin briefly (2000 pause instructions, parallel.cpp's
+// kSpinRounds: long enough to catch the next op of a step, as Eigen's
 // ThreadPool, which TensorFlow uses, does) and then block on a condition
 // variable, so a waiting thread gives its core to the one it waits for.
+// Spin length, seed MLP at 2 threads, idle / one core busy, medians of 3
+// interleaved rounds (SLIMCORE_SPIN_ROUNDS, load average 5): 0 pauses
+// 330 / 220 steps/s, 200: 289 / 210, 2000: 339 / 418, 20000: 84 / 76.
 // Loops without a reduction hand out several chunks per thread from an
 // atomic counter, so a thread that was descheduled does fewer of them; the
 // chunk boundaries depend only on the size and the thread count, so results
@@ -48,9 +53,9 @@
 namespace slimcore {
 
 // Below this many elements a loop stays on one thread: waking the team costs
-// more than it saves (about 2 us to wake and join a blocked thread here;
-// 32768 float adds take about 4 us on one core). PyTorch's grain size for
-// elementwise loops is the same, 32768.
+// more than it saves. PyTorch's grain size for elementwise loops
+// (at::internal::GRAIN_SIZE) is the same, 32768; see the wake-up cost
+// measured below kMinFlopsPerThread.
 constexpr int64_t kParallelThreshold = 32768;
 
 // Most threads a team has: arrays of per-thread partial results are sized by
