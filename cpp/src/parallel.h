@@ -31,7 +31,9 @@
 // variable, so a waiting thread gives its core to the one it waits for.
 // Spin length, seed MLP at 2 threads, idle / one core busy, medians of 3
 // interleaved rounds (SLIMCORE_SPIN_ROUNDS, load average 5): 0 pauses
-// 330 / 220 steps/s, 200: 289 / 210, 2000: 339 / 418, 20000: 84 / 76.
+// 330 / 220 steps/s, 200: 289 / 210, 2000: 339 / 418, 20000: 84 / 76
+// (the small CNN, fewer and larger regions, showed no difference above the
+// noise: 12-24 steps/s for every setting).
 // Loops without a reduction hand out several chunks per thread from an
 // atomic counter, so a thread that was descheduled does fewer of them; the
 // chunk boundaries depend only on the size and the thread count, so results
@@ -79,7 +81,12 @@ inline int team_for_work(int64_t work) {
   return work >= kParallelThreshold ? max_threads() : 1;
 }
 
-// A thread is worth waking for about this many floating-point operations.
+// A thread is worth waking for about this many floating-point operations
+// (about 10 us of work on one core). An empty region of 2 threads took
+// 40-140 us (against 1 us for a team of one, mostly the binding's overhead)
+// measured with _core.testing.parallel_region_threads at load average 4-5,
+// where the other thread must first be scheduled: on a loaded machine a
+// higher threshold would pay. Not tuned yet.
 constexpr double kMinFlopsPerThread = 1 << 18;
 
 // Threads for `flops` of work over `units` independent units: at most one
