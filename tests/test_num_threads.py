@@ -1,7 +1,7 @@
 """set_num_threads is capped at 4 threads per core (never above 256): a count
 beyond that is a ValueError naming the argument and the limit, from Python,
 from C++ (the check lives in the engine) and from the command line, instead of
-libgomp aborting the process."""
+oversubscribing the cores."""
 
 import os
 

@@ -357,6 +357,9 @@ PYBIND11_MODULE(_core, m) {
         return out;
       },
       py::arg("session"), "(variable node, offset, size) of each trainable float32 variable in the arena");
+  testing.def("parallel_region_threads", &parallel_region_threads, py::arg("team"),
+              py::call_guard<py::gil_scoped_release>(),
+              "kernel thread ids (gettid) of the threads of one parallel region of `team`, in thread order");
   testing.def("allocation_count", &Tensor::allocation_count,
               "Tensor buffers allocated so far by the engine in this process");
 

@@ -26,7 +26,7 @@
 namespace slimcore {
 
 namespace {
-std::atomic<int> g_num_threads{0};  // 0: OpenMP's default (all cores)
+std::atomic<int> g_num_threads{0};  // 0: parallel.h's default (all cores)
 }
 
 int max_num_threads() {

@@ -131,14 +131,14 @@ __version__ = "0.1.0"
 
 
 def set_num_threads(n: int) -> None:
-    """Number of threads the C++ kernels use (OpenMP); default: all cores.
+    """Number of threads the C++ kernels use (one pool shared by every op,
+    cpp/src/parallel.h); default: all cores, or ``OMP_NUM_THREADS`` when set.
     TF1 sets this per session (``ConfigProto(intra_op_parallelism_threads=n)``);
     PyTorch's counterpart is ``torch.set_num_threads``.
 
     Args:
       n: 1 <= n <= max_num_threads() (4 per core, at most 256: more only
-        oversubscribes the cores, and the OpenMP runtime aborts the process
-        when asked for tens of thousands).
+        oversubscribes the cores). A parallel region uses at most 64.
 
     Raises:
       TypeError: n is not an int.

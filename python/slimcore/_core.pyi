@@ -343,6 +343,11 @@ class testing:
         """
         a copy of the session's gradient arena (None before a train op ran)
         """
+    @staticmethod
+    def parallel_region_threads(team: int) -> list[int]:
+        """
+        kernel thread ids (gettid) of the threads of one parallel region of `team`, in thread order
+        """
 
 class VariableSettings:
     """

@@ -54,15 +54,22 @@ class Session {
   std::atomic<std::thread::id> running_thread_{};
 };
 
-// Threads used by kernels (OpenMP); default: all cores. At most
-// max_num_threads(): kMaxThreadsPerCore threads per core, and never more than
-// kMaxNumThreads (more only oversubscribes the cores, and tens of thousands
-// make the OpenMP runtime abort the process). Throws InvalidArgument for n < 1
-// or n > max_num_threads().
+// Threads used by kernels (the pool of cpp/src/parallel.h); default: all
+// cores (OMP_NUM_THREADS when set). At most max_num_threads():
+// kMaxThreadsPerCore threads per core, and never more than kMaxNumThreads
+// (more only oversubscribes the cores). Throws InvalidArgument for n < 1 or
+// n > max_num_threads().
 constexpr int kMaxThreadsPerCore = 4;
 constexpr int kMaxNumThreads = 256;
 void set_num_threads(int64_t n);
 int get_num_threads();
 int max_num_threads();
+
+// For tests: runs one parallel region of `team` threads whose threads meet at
+// a barrier, and returns the kernel thread id (gettid) of each thread of the
+// team in thread order (fewer when the region ran on the caller alone).
+// Throws InvalidArgument for team < 1, and std::logic_error when a thread
+// left the barrier before all arrived.
+std::vector<int64_t> parallel_region_threads(int team);
 
 }  // namespace slimcore

@@ -1,5 +1,6 @@
 // MatMul: C = op(A) op(B) for rank-2 tensors, op = transpose when flagged,
-// on Eigen's GEMM (multi-threaded through OpenMP).
+// on Eigen's GEMM, one block of rows (or of columns, when C is wider than
+// tall) of C per thread of parallel.h's pool.
 #include <Eigen/Core>
 
 #include "kernel_util.h"
@@ -31,15 +32,35 @@ std::vector<TensorSpec> matmul_shape(const InferContext& c) {
   return {{a.dtype, {m, n}}};
 }
 
+// C = opA opB, each thread of the team computing one slice of the rows of C
+// (C[r0:r1] = opA[r0:r1] opB) or, when C has more columns than rows, of its
+// columns (C[:, c0:c1] = opA opB[:, c0:c1]); Eigen's GEMM itself runs on one
+// thread (EIGEN_DONT_PARALLELIZE). The slices depend only on the shapes and
+// the thread count, so the result is repeatable for a given thread count.
+template <typename C, typename OpA, typename OpB> void split_product(C& c, const OpA& opa, const OpB& opb) {
+  const int64_t m = c.rows(), n = c.cols(), k = opa.cols();
+  const bool by_rows = m >= n;
+  const int team = team_for_flops(2.0 * m * n * k, (by_rows ? m : n) / 8);
+  run_team(team, [&](int t, int nt) {
+    if (by_rows) {
+      const int64_t r0 = slice_begin(m, t, nt), r1 = slice_begin(m, t + 1, nt);
+      c.middleRows(r0, r1 - r0).noalias() = opa.middleRows(r0, r1 - r0) * opb;
+    } else {
+      const int64_t c0 = slice_begin(n, t, nt), c1 = slice_begin(n, t + 1, nt);
+      c.middleCols(c0, c1 - c0).noalias() = opa * opb.middleCols(c0, c1 - c0);
+    }
+  });
+}
+
 template <typename T> void matmul(const Tensor& a, const Tensor& b, Tensor& out, bool ta, bool tb) {
   using Map = Eigen::Map<const RowMajor<T>>;
   Map A(a.data<T>(), a.dim(0), a.dim(1));
   Map B(b.data<T>(), b.dim(0), b.dim(1));
   Eigen::Map<RowMajor<T>> C(out.data<T>(), out.dim(0), out.dim(1));
-  if (!ta && !tb) C.noalias() = A * B;
-  else if (ta && !tb) C.noalias() = A.transpose() * B;
-  else if (!ta && tb) C.noalias() = A * B.transpose();
-  else C.noalias() = A.transpose() * B.transpose();
+  if (!ta && !tb) split_product(C, A, B);
+  else if (ta && !tb) split_product(C, A.transpose(), B);
+  else if (!ta && tb) split_product(C, A, B.transpose());
+  else split_product(C, A.transpose(), B.transpose());
 }
 
 // TensorFlow's _MatMulGrad: for C = op(A) op(B) with upstream gradient G,

@@ -13,8 +13,10 @@
 
 Prints steps per second and the ratio slimcore / peer (higher is better),
 with all cores and with one thread (sc.set_num_threads(1) /
-torch.set_num_threads(1)). The contenders take turns in rounds and each
-keeps its best round, which damps the noise of a shared machine.
+torch.set_num_threads(1)), idle and, with --busy-core, with one core kept
+busy by another process (`python -c 'while True: pass'`). The contenders
+take turns in rounds and each keeps its best round, which damps the noise of
+a shared machine.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import numpy as np
 
 import slimcore as sc
 
+from ._util import busy_core, load_label
 from ._util import steps_per_second as timed
 
 # (expansion t, output channels c, repeats n, first stride s) of MobileNetV2 at width 0.35,
@@ -210,6 +213,9 @@ def main(argv: list | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--models", nargs="+", default=list(MODELS), choices=list(MODELS))
     parser.add_argument("--threads", nargs="+", type=int, default=[os.cpu_count() or 1, 1])
+    parser.add_argument(
+        "--busy-core", action="store_true", help="also time each with one core kept busy by another process"
+    )
     args = parser.parse_args(argv)
     try:
         import torch  # optional peer: benchmarked only when installed
@@ -229,16 +235,21 @@ def main(argv: list | None = None) -> None:
             if torch is not None:
                 steps["torch NCHW"] = torch_step(make, x_data, y_data, 0.01, channels_last=False)
                 steps["torch channels_last"] = torch_step(make, x_data, y_data, 0.01, channels_last=True)
-            rates = timed_rounds(steps, args.seconds, args.rounds)
-            ours = rates.pop("slimcore")
-            print(f"{name:9s} {threads} thread(s)  slimcore             {ours:8.2f} steps/s")
-            for peer, theirs in rates.items():
-                print(
-                    f"{name:9s} {threads} thread(s)  {peer:20s} {theirs:8.2f} steps/s   "
-                    f"slimcore/peer = {ours / theirs:.2f}x"
-                )
-            if rates:
-                print(f"{name:9s} {threads} thread(s)  slimcore / fastest torch = {ours / max(rates.values()):.2f}x")
+            for busy in [False, True] if args.busy_core else [False]:
+                with busy_core(busy):
+                    rates = timed_rounds(steps, args.seconds, args.rounds)
+                report(f"{name:9s} {threads} thread(s), {load_label(busy)}", rates)
+
+
+def report(label: str, rates: dict) -> None:
+    """Prints slimcore's rate and its ratio to each peer in `rates`."""
+    rates = dict(rates)
+    ours = rates.pop("slimcore")
+    print(f"{label}  slimcore             {ours:8.2f} steps/s")
+    for peer, theirs in rates.items():
+        print(f"{label}  {peer:20s} {theirs:8.2f} steps/s   slimcore/peer = {ours / theirs:.2f}x")
+    if rates:
+        print(f"{label}  slimcore / fastest torch = {ours / max(rates.values()):.2f}x")
 
 
 if __name__ == "__main__":

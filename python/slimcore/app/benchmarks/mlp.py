@@ -1,10 +1,13 @@
 """Training step of the seed MLP (784-200-200-10, tanh, softmax cross-entropy
 with slim's l2_regularizer(1e-4) on the weights, Adam, batch 100): slimcore
-vs PyTorch eager and TensorFlow's graph mode when installed.
-Target (shared/DESIGN.md): >= 2x PyTorch eager, >= 1.5x TensorFlow graph mode."""
+vs PyTorch eager and TensorFlow's graph mode when installed, on each thread
+count, idle and (busy_core) with one core kept busy by another process.
+Target (shared/DESIGN.md): >= 2x PyTorch eager, >= 1.5x TensorFlow graph mode;
+with one core busy, 2 threads >= 0.9x slimcore's idle 1-thread rate (issue 16)."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import warnings
 
@@ -13,7 +16,8 @@ import numpy as np
 import slimcore as sc
 from slimcore import slim
 
-from ._util import ratio_line, steps_per_second
+from ._util import busy_core as busy_core_context
+from ._util import load_label, ratio_line, steps_per_second
 
 SIZES = [784, 200, 200, 10]
 L2 = 1e-4
@@ -69,7 +73,7 @@ def torch_step(x_data, y_data):
     return step
 
 
-def tensorflow_step(x_data, y_data):
+def tensorflow_step(x_data, y_data, threads: int = 0):
     import tensorflow as tf1
 
     tf = tf1.compat.v1
@@ -88,30 +92,47 @@ def tensorflow_step(x_data, y_data):
             )
         tf.losses.sparse_softmax_cross_entropy(labels, net)
         train = tf.train.AdamOptimizer(1e-3).minimize(tf.losses.get_total_loss())
-        sess = tf.Session(graph=graph)
+        config = tf.ConfigProto(intra_op_parallelism_threads=threads)
+        sess = tf.Session(graph=graph, config=config)
         sess.run(tf.global_variables_initializer())
     feed = {x: x_data, labels: y_data}
     return lambda: sess.run(train, feed)
 
 
-def run(seconds: float = 2.0, batch: int = 100) -> None:
+def run(seconds: float = 2.0, batch: int = 100, threads: list | None = None, busy_core: bool = False) -> None:
+    """Steps per second of each contender for each thread count in `threads`
+    (default: all cores, then 1), idle and, when `busy_core`, with one core
+    kept busy by another process (_util.busy_core)."""
     x_data, y_data = _data(batch)
-    ours = steps_per_second(slimcore_step(x_data, y_data), seconds)
-    print(f"{'slimcore':<28s}{ours:10.1f} steps/s")
+    ours_step = slimcore_step(x_data, y_data)
     try:
         import torch  # optional peer: benchmarked only when installed
 
-        torch.set_num_threads(os.cpu_count() or 1)
-        print(ratio_line("torch eager", steps_per_second(torch_step(x_data, y_data), seconds), ours))
+        torch_steps = torch_step(x_data, y_data)
     except ImportError:
+        torch = None
         print("torch eager                 not installed: skipped (pip install torch==2.13.0)")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            rate = steps_per_second(tensorflow_step(x_data, y_data), seconds)
-        print(ratio_line("tensorflow graph", rate, ours))
-    except ImportError:
+    has_tensorflow = importlib.util.find_spec("tensorflow") is not None
+    if not has_tensorflow:
         print("tensorflow graph            not installed: skipped")
+    for n in threads or [os.cpu_count() or 1, 1]:
+        sc.set_num_threads(n)
+        if torch is not None:
+            torch.set_num_threads(n)
+        tf_step = None
+        if has_tensorflow:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tf_step = tensorflow_step(x_data, y_data, n)
+        for busy in [False, True] if busy_core else [False]:
+            print(f"-- {n} thread(s), {load_label(busy)}")
+            with busy_core_context(busy):
+                ours = steps_per_second(ours_step, seconds)
+                print(f"{'slimcore':<28s}{ours:10.1f} steps/s")
+                if torch is not None:
+                    print(ratio_line("torch eager", steps_per_second(torch_steps, seconds), ours))
+                if tf_step is not None:
+                    print(ratio_line("tensorflow graph", steps_per_second(tf_step, seconds), ours))
 
 
 if __name__ == "__main__":
