@@ -66,6 +66,24 @@ def test_matmul_chain_fused_equals_unfused(monkeypatch, act, bias, dtype, m, k, 
     np.testing.assert_allclose(fused[0], want, rtol=1e-4 if dtype == np.float32 else 1e-12, atol=1e-4)
 
 
+@pytest.mark.parametrize("transpose_a", [False, True])
+@pytest.mark.parametrize("m,k,n", [(3, 129, 65), (129, 3, 17)])  # c^T = b a^T, then b^T
+def test_transposed_matmul_chain_fused_equals_unfused(monkeypatch, transpose_a, m, k, n):
+    def build(x, w, b):
+        return sc.nn.relu(sc.nn.bias_add(sc.matmul(x, w, transpose_a=transpose_a, transpose_b=True), b))
+
+    feeds = [
+        sample((k, m) if transpose_a else (m, k), np.float32),
+        sample((n, k), np.float32, 1),
+        sample((n,), np.float32, 2),
+    ]
+    fused, unfused = run_twice(monkeypatch, build, feeds)
+    for a, b in zip(fused, unfused):
+        np.testing.assert_array_equal(a, b)
+    x = feeds[0].T if transpose_a else feeds[0]
+    np.testing.assert_allclose(fused[0], np.maximum(x @ feeds[1].T + feeds[2], 0), rtol=1e-4, atol=1e-4)
+
+
 def conv_chain(strides, ksize, act, bias=True):
     def build(x, f, b):
         y = sc.nn.conv2d(x, f, strides, "SAME")
