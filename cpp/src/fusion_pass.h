@@ -10,13 +10,16 @@
 //   y[..., c] = act(p[..., c] + bias[c])      (act: identity, max(0, .), min(max(0, .), 6))
 //
 // to its output in place, block by block while the block is in cache
-// (MatMul, Conv2D, FusedBatchNorm), or over the whole output right after the
-// kernel (any other producer). The absorbed BiasAdd and activation steps do
-// not run: their outputs are the producer's buffer. The numbers are the
-// unfused ones bit for bit (the same additions and comparisons in the same
-// order), and gradients are untouched: the gradient graph reads only the
-// activation's output (ReluGrad and Relu6Grad take y) and the producer's
-// inputs, never the intermediates, which is what lets them die.
+// (MatMul, Conv2D, DepthwiseConv2dNative and FusedBatchNorm take it with
+// KernelContext::take_epilogue; for any other producer the executor applies
+// it over the whole output right after the kernel). The absorbed BiasAdd and
+// activation steps do not run: their outputs are the producer's buffer. The
+// numbers are the unfused ones bit for bit (the same additions and
+// comparisons in the same order), and gradients are untouched: the gradient
+// graph reads only the activation's output (ReluGrad and Relu6Grad take y)
+// and the producer's inputs, never the intermediates, which is what lets
+// them die. A chain with a bias runs at the BiasAdd's place in the plan (the
+// bias may be computed after the producer).
 //
 // A chain is left unfused when an intermediate (the producer's output 0 or
 // the BiasAdd's output) is fetched, fed, read by another step, placed in the
