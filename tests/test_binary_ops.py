@@ -131,6 +131,19 @@ def test_bool_arithmetic_is_refused():
         sc.add(t, t)
 
 
+@pytest.mark.parametrize("n", [1, 17, 1023, 1025, 70001])
+@pytest.mark.parametrize("k", [1, 2, 5])
+@pytest.mark.parametrize("dtype", [np.float32, np.int32])
+def test_add_n_awkward_sizes_sum_left_to_right(n, k, dtype):
+    """Blocks of the kernel and thread chunks: ((x0 + x1) + x2) + ... exactly."""
+    rng = np.random.default_rng(n + k)
+    arrays = [(rng.standard_normal(n) * 100).astype(dtype) for _ in range(k)]
+    want = arrays[0].copy()
+    for a in arrays[1:]:
+        want = want + a
+    np.testing.assert_array_equal(run_op(lambda *xs: sc.add_n(list(xs)), arrays), want)
+
+
 def test_add_n():
     rng = np.random.default_rng(3)
     arrays = [rng.standard_normal((3, 5)) for _ in range(4)]

@@ -9,7 +9,24 @@ from gradcheck import check_gradients, run_op
 
 @pytest.mark.parametrize("transpose_a", [False, True])
 @pytest.mark.parametrize("transpose_b", [False, True])
-@pytest.mark.parametrize("m,k,n", [(1, 1, 1), (3, 5, 2), (17, 33, 9), (256, 300, 128)])
+@pytest.mark.parametrize(
+    "m,k,n",
+    [
+        (1, 1, 1),
+        (3, 5, 2),
+        (17, 33, 9),
+        (256, 300, 128),
+        (1, 3, 17),
+        (3, 129, 1),
+        (17, 65, 129),
+        (65, 17, 3),
+        (129, 1, 65),
+        (129, 129, 17),
+        (1, 4096, 129),  # one row: threads split the columns
+        (2, 3000, 300),
+        (300, 0, 5),  # empty inner dimension: zeros
+    ],
+)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_forward(transpose_a, transpose_b, m, k, n, dtype):
     rng = np.random.default_rng(0)

@@ -11,6 +11,8 @@
 
 namespace slimcore {
 
+struct Epilogue;  // fusion_pass.h
+
 // Input specs of a node whose outputs are being inferred. The same rule
 // serves at graph build time (shapes may hold -1) and at run time (all
 // shapes known), so build-time and run-time shapes cannot disagree.
@@ -48,6 +50,11 @@ struct KernelContext {
   // Per-op counters that persist across the runs of one session (how far a
   // random op has advanced its stream): a new session starts them at 0.
   std::map<int, uint64_t>& op_counters;
+  // A fused bias and activation to apply to output 0 (fusion_pass.h), or
+  // null. A kernel that applies it inside its own loops takes it
+  // (take_epilogue); otherwise the executor applies it after the kernel.
+  Epilogue* epilogue = nullptr;
+  Epilogue* take_epilogue();
   const Attrs& attrs() const { return node.attrs; }
   const Tensor& input(int i) const { return *inputs[i]; }
   Tensor& output(int i) { return outputs[i]; }

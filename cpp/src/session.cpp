@@ -19,6 +19,7 @@
 #include <atomic>
 #include <thread>
 
+#include "fusion_pass.h"
 #include "nested_plan.h"
 #include "op_registry.h"
 #include "parallel.h"
@@ -72,6 +73,14 @@ struct Step {
   // ... and, unless it is a Merge, its inputs and these steps are live.
   std::vector<int> control_steps;
   bool merge = false;
+  // Epilogue fusion (fusion_pass.h): a producer applies the bias (input 1 of
+  // its absorbed BiasAdd) and activation of the steps it absorbed, whose
+  // outputs are its own buffer (fused_into: the producer's step).
+  Source fused_bias;
+  bool has_fused_bias = false;
+  Activation fused_activation = Activation::kNone;
+  std::vector<int> absorbed;
+  int fused_into = -1;
 };
 
 struct Plan {
@@ -126,6 +135,38 @@ void place_gradients(const Graph& graph, Plan& plan) {
       producer.placements[src.index] = var;
       placed_vars.push_back(var);
     }
+  }
+}
+
+// Epilogue fusion (fusion_pass.h): marks the chains find_fusions picks on
+// the plan's steps.
+void fuse_epilogues(const Graph& graph, Plan& plan) {
+  if (!fusion_enabled()) return;
+  std::vector<FusionStep> view(plan.steps.size());
+  for (std::size_t s = 0; s < plan.steps.size(); ++s) {
+    const Step& step = plan.steps[s];
+    view[s].node = step.node;
+    view[s].def = step.def;
+    for (const Source& src : step.inputs) view[s].inputs.emplace_back(src.feed >= 0 ? -1 : src.step, src.index);
+    for (TensorRef in : step.node->inputs)
+      view[s].input_specs.push_back(graph.node(in.node).outputs[static_cast<std::size_t>(in.index)]);
+    const bool placed = std::any_of(step.placements.begin(), step.placements.end(), [](int v) { return v >= 0; });
+    view[s].fusable = step.guards.empty() && !placed && !step.def->sets_own_outputs;
+  }
+  std::vector<std::pair<int, int>> fetched;
+  for (const Source& src : plan.fetch_sources) fetched.emplace_back(src.feed >= 0 ? -1 : src.step, src.index);
+  for (const Fusion& f : find_fusions(view, fetched)) {
+    Step& producer = plan.steps[static_cast<std::size_t>(f.producer)];
+    for (int s : {f.bias_add, f.activation}) {
+      if (s < 0) continue;
+      producer.absorbed.push_back(s);
+      plan.steps[static_cast<std::size_t>(s)].fused_into = f.producer;
+    }
+    if (f.bias_add >= 0) {
+      producer.fused_bias = plan.steps[static_cast<std::size_t>(f.bias_add)].inputs[1];
+      producer.has_fused_bias = true;
+    }
+    producer.fused_activation = f.kind;
   }
 }
 
@@ -194,6 +235,7 @@ std::unique_ptr<Plan> make_plan(const Graph& graph, const std::vector<std::pair<
     const int f = fed_index(ref);
     plan->fetch_sources.push_back(f >= 0 ? Source{f, -1, 0} : Source{-1, step_of[ref.node], ref.index});
   }
+  fuse_epilogues(graph, *plan);
   return plan;
 }
 
@@ -224,8 +266,22 @@ template <typename E> [[noreturn]] void rethrow_in(const Node& node, const E& e)
   throw E(label + " (" + node.type + "): " + what);
 }
 
-void run_step(Step& step, const std::vector<std::pair<TensorRef, Tensor>>& feeds, std::vector<Step>& steps,
-              VariableStore& variables, std::map<int, uint64_t>& op_counters) {
+// The epilogue of a fused producer (fusion_pass.h).
+Epilogue fused_epilogue(const Step& step, const std::vector<std::pair<TensorRef, Tensor>>& feeds,
+                        const std::vector<Step>& steps) {
+  if (!step.has_fused_bias) return make_epilogue(step.fused_activation, nullptr, step.output_specs[0], nullptr);
+  const Source& src = step.fused_bias;
+  const Tensor* bias = src.feed >= 0 ? &feeds[static_cast<std::size_t>(src.feed)].second
+                                     : &steps[static_cast<std::size_t>(src.step)].outputs[src.index];
+  return make_epilogue(step.fused_activation, bias, step.output_specs[0],
+                       steps[static_cast<std::size_t>(step.absorbed[0])].node);
+}
+
+void run_kernel(Step& step, const std::vector<std::pair<TensorRef, Tensor>>& feeds, std::vector<Step>& steps,
+                VariableStore& variables, std::map<int, uint64_t>& op_counters) {
+  // The absorbed steps share output 0 from the last run: let it go, so that
+  // it stays uniquely owned and is reused.
+  for (int s : step.absorbed) steps[static_cast<std::size_t>(s)].outputs[0] = Tensor();
   std::vector<const Tensor*> inputs(step.inputs.size());
   bool shapes_changed = !step.inferred;
   for (std::size_t i = 0; i < step.inputs.size(); ++i) {
@@ -259,7 +315,37 @@ void run_step(Step& step, const std::vector<std::pair<TensorRef, Tensor>>& feeds
       }
     }
   KernelContext ctx{*step.node, std::move(inputs), step.outputs, variables, op_counters};
+  if (step.absorbed.empty()) {
+    step.def->compute(ctx);
+    return;
+  }
+  Epilogue epilogue = fused_epilogue(step, feeds, steps);
+  ctx.epilogue = &epilogue;
   step.def->compute(ctx);
+  finish_epilogue(epilogue, step.outputs[0]);  // unless the kernel applied it
+}
+
+// Runs a step. A fused chain (fusion_pass.h) runs as its producer's kernel:
+// at the producer's place, or at its BiasAdd's when it adds a bias (the bias
+// may be computed after the producer; nothing else reads the producer's
+// output); the absorbed steps' outputs are the producer's.
+void run_step(Step& step, const std::vector<std::pair<TensorRef, Tensor>>& feeds, std::vector<Step>& steps,
+              VariableStore& variables, std::map<int, uint64_t>& op_counters) {
+  if (step.fused_into < 0) {
+    if (!step.has_fused_bias) run_kernel(step, feeds, steps, variables, op_counters);
+    return;
+  }
+  Step& producer = steps[static_cast<std::size_t>(step.fused_into)];
+  if (producer.has_fused_bias && &step == &steps[static_cast<std::size_t>(producer.absorbed[0])]) {
+    try {
+      run_kernel(producer, feeds, steps, variables, op_counters);
+    } catch (const TypeMismatch& e) {
+      rethrow_in(*producer.node, e);
+    } catch (const InvalidArgument& e) {
+      rethrow_in(*producer.node, e);
+    }
+  }
+  step.outputs[0] = producer.outputs[0];
 }
 
 // Whether `step` runs this time (see the top of the file); steps before it

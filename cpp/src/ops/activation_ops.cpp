@@ -263,7 +263,7 @@ void relu_grad_kernel(KernelContext& c) {
   });
 }
 
-// Relu6Grad(dy, x) = dy * (0 < x < 6), x is relu6's input.
+// Relu6Grad(dy, y) = dy * (0 < y < 6), y relu6's output (or its input x: the same mask).
 void relu6_grad_kernel(KernelContext& c) {
   float_pair_kernel(c, [](const auto* dy, const auto* x, auto* dx, int64_t n) {
     using T = std::remove_const_t<std::remove_pointer_t<decltype(dy)>>;
@@ -366,9 +366,11 @@ Output grad_op(const GradContext& c, const char* type, Output a, Output b) {
 std::vector<Output> relu_grad(const GradContext& c) {
   return {grad_op(c, "ReluGrad", c.grad(), c.output(0))};
 }
-// d relu6: Relu6Grad(g, x).
+// d relu6: Relu6Grad(g, y), y = relu6(x), as TF's nn_grad.py: 0 < y < 6
+// exactly where 0 < x < 6, and reading y rather than x lets x die (an
+// epilogue-fused producer never stores it, fusion_pass.h).
 std::vector<Output> relu6_grad(const GradContext& c) {
-  return {grad_op(c, "Relu6Grad", c.grad(), c.input(0))};
+  return {grad_op(c, "Relu6Grad", c.grad(), c.output(0))};
 }
 std::vector<Output> tanh_grad(const GradContext& c) {
   return {grad_op(c, "TanhGrad", c.output(0), c.grad())};

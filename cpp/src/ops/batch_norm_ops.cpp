@@ -42,6 +42,7 @@
 #include <sstream>
 #include <vector>
 
+#include "fusion_pass.h"
 #include "grad_util.h"
 #include "kernel_util.h"
 #include "op_registry.h"
@@ -173,10 +174,11 @@ template <typename T> void expand(T* coef, int rows_of_coef, int64_t width, int6
 
 // ---- forward ------------------------------------------------------------------------------
 
-// y = (x - mean) * (scale * inv_std) + offset, per channel.
+// y = (x - mean) * (scale * inv_std) + offset, per channel, then a fused
+// activation (fusion_pass.h; null: none) on each block while it is in cache.
 template <typename T>
 void normalize(const T* x, T* y, int64_t rows, int64_t channels, const T* mean, const T* inv_std, const T* scale,
-               const T* offset) {
+               const T* offset, const Epilogue* epilogue) {
   const Blocks b = blocks_of(rows, channels);
   T* coef = scratch<T, kCoefficients>(static_cast<std::size_t>(3 * b.width));
   T* m = coef;
@@ -193,6 +195,7 @@ void normalize(const T* x, T* y, int64_t rows, int64_t channels, const T* mean, 
     T* yb = y + begin;
 #pragma omp simd
     for (int64_t j = 0; j < len; ++j) yb[j] = (xb[j] - m[j]) * a[j] + o[j];
+    if (epilogue) epilogue->apply(y, begin, begin + len);
   });
 }
 
@@ -235,7 +238,7 @@ template <typename T> void batch_norm_forward(KernelContext& c) {
     }
   }
   normalize(x, c.output(0).data<T>(), rows, channels, saved_mean, saved_inv_std, c.input(1).data<T>(),
-            c.input(2).data<T>());
+            c.input(2).data<T>(), c.take_epilogue());
 }
 
 void batch_norm_kernel(KernelContext& c) {

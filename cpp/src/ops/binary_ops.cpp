@@ -421,12 +421,25 @@ REGISTER_OP("AddN")
         using T = decltype(zero);
         T* o = out.data<T>();
         const int k = c.num_inputs();
-        std::vector<const T*> in(static_cast<std::size_t>(k));
-        for (int j = 0; j < k; ++j) in[j] = c.input(j).data<T>();
-        parallel_for(out.numel(), [&](int64_t i) {
-          T acc = in[0][i];
-          for (int j = 1; j < k; ++j) acc += in[j][i];
-          o[i] = acc;
+        // o = ((x0 + x1) + x2) + ..., one input at a time into a block that
+        // stays in L1, so that each pass is a vector loop (the loop over the
+        // inputs inside the loop over elements was scalar: 8% of the seed
+        // MLP's step on one thread); the block is written to o at the end,
+        // so o may alias any input.
+        parallel_chunks(out.numel(), kParallelThreshold / 2, [&](int64_t begin, int64_t end) {
+          constexpr int64_t kBlock = 1024;
+          T acc[kBlock];
+          for (int64_t b0 = begin; b0 < end; b0 += kBlock) {
+            const int64_t len = std::min(kBlock, end - b0);
+            const T* x0 = c.input(0).data<T>() + b0;
+            std::copy(x0, x0 + len, acc);
+            for (int j = 1; j < k; ++j) {
+              const T* xj = c.input(j).data<T>() + b0;
+#pragma omp simd
+              for (int64_t i = 0; i < len; ++i) acc[i] += xj[i];
+            }
+            std::copy(acc, acc + len, o + b0);
+          }
         });
       });
     })

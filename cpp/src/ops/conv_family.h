@@ -8,13 +8,16 @@
 //   static constexpr const char* kForward, kBackpropInput, kBackpropFilter;
 //   static constexpr const char* kFilterLast;  // the filter's last dimension
 //   static int64_t out_channels(int64_t in_channels, int64_t filter_last);
-//   template <typename T> static void forward(const Geometry&, const T* x, const T* f, T* y);
+//   template <typename T> static void forward(const Geometry&, const T* x, const T* f, T* y,
+//                                             const Epilogue* epilogue);  // fused bias, activation, or null
 //   template <typename T> static void backprop_input(const Geometry&, const T* f, const T* dy, T* dx);
 //   template <typename T> static void backprop_filter(const Geometry&, const T* x, const T* dy, T* df);
+// (forward applies the epilogue of fusion_pass.h to y block by block).
 #pragma once
 #include <string>
 #include <vector>
 
+#include "fusion_pass.h"
 #include "kernel_util.h"
 #include "op_registry.h"
 #include "window_util.h"
@@ -99,7 +102,10 @@ template <typename Family> struct ConvFamily {
     const Geometry g = geometry_of(c);
     dispatch_float(c.input(0).dtype(), [&](auto zero) {
       using T = decltype(zero);
-      Family::forward(g, c.input(0).data<T>(), c.input(1).data<T>(), c.output(0).data<T>());
+      const T* x = c.input(0).data<T>();
+      const T* f = c.input(1).data<T>();
+      T* y = c.output(0).data<T>();
+      Family::forward(g, x, f, y, c.take_epilogue());
     });
   }
   static void backprop_input_kernel(KernelContext& c) {

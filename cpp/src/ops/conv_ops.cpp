@@ -192,8 +192,9 @@ template <typename T> const T* transposed_filter(const T* f, int64_t K, int64_t 
 }
 
 // y = conv(x, f): y[P, CO] = col[P, K] f[K, CO], with the rows of col read
-// in place (a 1x1 convolution with stride 1 is the plain product on x).
-template <typename T> void conv2d_forward(const Geometry& g, const T* x, const T* f, T* y) {
+// in place (a 1x1 convolution with stride 1 is the plain product on x), then
+// the fused epilogue (if any) on each block of pixels while it is in cache.
+template <typename T> void conv2d_forward(const Geometry& g, const T* x, const T* f, T* y, const Epilogue* epilogue) {
   const int64_t K = g.kh * g.kw * g.c, CO = g.out_c, P = g.n * g.oh * g.ow;
   if (P == 0 || CO == 0) return;
   const int team = team_for_flops(2.0 * P * K * CO, P);
@@ -201,6 +202,7 @@ template <typename T> void conv2d_forward(const Geometry& g, const T* x, const T
     run_team(team, [&](int t, int nt) {
       const int64_t p0 = slice_begin(P, t, nt), p1 = slice_begin(P, t + 1, nt);
       matmul(p1 - p0, CO, K, x + p0 * K, f, y + p0 * CO);
+      if (epilogue) epilogue->apply(y, p0 * CO, p1 * CO);
     });
     return;
   }
@@ -219,6 +221,7 @@ template <typename T> void conv2d_forward(const Geometry& g, const T* x, const T
                            conv_gemm::RowPointers<T>{starts, run.offset + k0}, f + (run.k0 + k0) * CO, CO, y + a * CO,
                            CO, r > 0 || k0 > 0);
       }
+      if (epilogue) epilogue->apply(y, a * CO, b * CO);
     }
   });
 }
@@ -317,8 +320,9 @@ struct Conv2D {
   static constexpr const char* kBackpropFilter = "Conv2DBackpropFilter";
   static constexpr const char* kFilterLast = "out_channels";
   static int64_t out_channels(int64_t, int64_t filter_last) { return filter_last; }
-  template <typename T> static void forward(const Geometry& g, const T* x, const T* f, T* y) {
-    conv2d_forward(g, x, f, y);
+  template <typename T>
+  static void forward(const Geometry& g, const T* x, const T* f, T* y, const Epilogue* epilogue) {
+    conv2d_forward(g, x, f, y, epilogue);
   }
   template <typename T> static void backprop_input(const Geometry& g, const T* f, const T* dy, T* dx) {
     conv2d_backprop_input(g, f, dy, dx);

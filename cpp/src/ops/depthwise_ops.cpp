@@ -75,9 +75,10 @@ constexpr int64_t kPixels = 4;
 
 // y[n, oh, ow, k] = sum over the valid taps (i, j) of xe[n, ih, iw, k] * f[i, j, k].
 // Interior pixels (every column tap inside the input) go kPixels at a time,
-// border pixels one at a time with their clipped tap range.
+// border pixels one at a time with their clipped tap range; then the fused
+// epilogue (fusion_pass.h; null: none) on each output row.
 template <typename T>
-void depthwise_forward(const Geometry& g, int64_t mult, const T* x, const T* f, T* y) {
+void depthwise_forward(const Geometry& g, int64_t mult, const T* x, const T* f, T* y, const Epilogue* epilogue) {
   const int64_t CM = g.out_c, R = g.n * g.oh;
   if (R * g.ow * CM == 0) return;
   const double flops = 2.0 * R * g.ow * g.kh * g.kw * CM;
@@ -112,6 +113,7 @@ void depthwise_forward(const Geometry& g, int64_t mult, const T* x, const T* f, 
                                                                width, yrow + ow * CM);
         });
       for (; ow < g.ow; ++ow) one(ow);
+      if (epilogue) epilogue->apply(y, r * g.ow * CM, (r + 1) * g.ow * CM);  // fused bias, activation
     }
   });
 }
@@ -211,7 +213,7 @@ void depthwise_backprop_input(const Geometry& g, int64_t mult, const T* f, const
       for (int64_t j = 0; j < g.kw; ++j)
         std::copy(f + (i * g.kw + j) * C, f + (i * g.kw + j + 1) * C,
                   flipped + ((g.kh - 1 - i) * g.kw + (g.kw - 1 - j)) * C);
-    depthwise_forward(t, 1, dy, flipped, dx);
+    depthwise_forward(t, 1, dy, flipped, dx, nullptr);
     return;
   }
   const double flops = 2.0 * g.n * g.oh * g.ow * g.kh * g.kw * CM;
@@ -288,8 +290,9 @@ struct Depthwise {
     return channels >= 0 && mult >= 0 ? channels * mult : -1;
   }
   static int64_t multiplier(const Geometry& g) { return g.c > 0 ? g.out_c / g.c : 1; }
-  template <typename T> static void forward(const Geometry& g, const T* x, const T* f, T* y) {
-    depthwise_forward(g, multiplier(g), x, f, y);
+  template <typename T>
+  static void forward(const Geometry& g, const T* x, const T* f, T* y, const Epilogue* epilogue) {
+    depthwise_forward(g, multiplier(g), x, f, y, epilogue);
   }
   template <typename T> static void backprop_input(const Geometry& g, const T* f, const T* dy, T* dx) {
     depthwise_backprop_input(g, multiplier(g), f, dy, dx);
