@@ -359,6 +359,11 @@ PYBIND11_MODULE(_core, m) {
       py::arg("session"), "(variable node, offset, size) of each trainable float32 variable in the arena");
   testing.def("allocation_count", &Tensor::allocation_count,
               "Tensor buffers allocated so far by the engine in this process");
+  testing.def("allocated_bytes", &Tensor::allocated_bytes, "Bytes of tensor buffers alive now in this process");
+  testing.def("reset_peak_allocated_bytes", &Tensor::reset_peak_allocated_bytes,
+              "Starts a new high-water mark of tensor bytes at the bytes alive now; returns the previous mark");
+  testing.def("peak_allocated_bytes", &Tensor::peak_allocated_bytes,
+              "High-water mark of tensor bytes alive since the last reset_peak_allocated_bytes()");
 
   m.def(
       "save_variables",

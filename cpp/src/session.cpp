@@ -19,6 +19,7 @@
 #include <atomic>
 #include <thread>
 
+#include "buffer_planner.h"
 #include "nested_plan.h"
 #include "op_registry.h"
 #include "parallel.h"
@@ -80,8 +81,9 @@ struct Plan {
   std::vector<TensorRef> fed;  // in the order of the feeds that made the plan
   std::vector<Step> steps;     // topological (ascending node id)
   std::vector<Source> fetch_sources;
-  std::vector<char> live;    // per step, as of the current run
-  bool conditional = false;  // some step is in a cond context: liveness is decided per run
+  std::vector<char> live;                  // per step, as of the current run
+  bool conditional = false;                // some step is in a cond context: liveness is decided per run
+  std::unique_ptr<BufferPlanner> buffers;  // which outputs share memory (buffer_planner.h)
 };
 
 Session::Session(std::shared_ptr<Graph> graph) : graph_(std::move(graph)), variables_(*graph_) {
@@ -127,6 +129,32 @@ void place_gradients(const Graph& graph, Plan& plan) {
       placed_vars.push_back(var);
     }
   }
+}
+
+// Memory by liveness (buffer_planner.h): tells the planner what each step
+// reads and which outputs must keep buffers of their own.
+void plan_buffers(Plan& plan) {
+  std::vector<StepUse> uses(plan.steps.size());
+  auto ref = [](const Source& src) { return std::make_pair(src.feed >= 0 ? -1 : src.step, src.index); };
+  for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+    const Step& step = plan.steps[i];
+    StepUse& use = uses[i];
+    for (const Source& src : step.inputs) use.inputs.push_back(src.feed >= 0 ? std::make_pair(-1, -1) : ref(src));
+    for (const auto& guard : step.guards)
+      if (guard.first.feed < 0) use.predicates.push_back(ref(guard.first));
+    use.num_outputs = static_cast<int>(step.outputs.size());
+    use.aliases_inputs = step.def->sets_own_outputs;
+    use.in_place = step.def->in_place;
+    use.keep.assign(step.outputs.size(), 0);
+    use.strings.assign(step.outputs.size(), 0);
+    for (std::size_t k = 0; k < step.outputs.size(); ++k) {
+      use.keep[k] = !step.placements.empty() && step.placements[k] >= 0;
+      use.strings[k] = step.node->outputs[k].dtype == DType::String;
+    }
+  }
+  for (const Source& src : plan.fetch_sources)
+    if (src.feed < 0) uses[static_cast<std::size_t>(src.step)].keep[static_cast<std::size_t>(src.index)] = 1;
+  plan.buffers = std::make_unique<BufferPlanner>(uses, BufferPlanner::enabled_by_environment());
 }
 
 std::unique_ptr<Plan> make_plan(const Graph& graph, const std::vector<std::pair<TensorRef, Tensor>>& feeds,
@@ -194,6 +222,7 @@ std::unique_ptr<Plan> make_plan(const Graph& graph, const std::vector<std::pair<
     const int f = fed_index(ref);
     plan->fetch_sources.push_back(f >= 0 ? Source{f, -1, 0} : Source{-1, step_of[ref.node], ref.index});
   }
+  plan_buffers(*plan);
   return plan;
 }
 
@@ -224,8 +253,10 @@ template <typename E> [[noreturn]] void rethrow_in(const Node& node, const E& e)
   throw E(label + " (" + node.type + "): " + what);
 }
 
-void run_step(Step& step, const std::vector<std::pair<TensorRef, Tensor>>& feeds, std::vector<Step>& steps,
+void run_step(Plan& plan, std::size_t index, const std::vector<std::pair<TensorRef, Tensor>>& feeds,
               VariableStore& variables, std::map<int, uint64_t>& op_counters) {
+  std::vector<Step>& steps = plan.steps;
+  Step& step = steps[index];
   std::vector<const Tensor*> inputs(step.inputs.size());
   bool shapes_changed = !step.inferred;
   for (std::size_t i = 0; i < step.inputs.size(); ++i) {
@@ -246,7 +277,10 @@ void run_step(Step& step, const std::vector<std::pair<TensorRef, Tensor>>& feeds
   if (!step.def->sets_own_outputs)
     for (std::size_t i = 0; i < step.outputs.size(); ++i) {
       const int var = step.placements.empty() ? -1 : step.placements[i];
-      if (var < 0) {
+      const int s = static_cast<int>(index), k = static_cast<int>(i);
+      if (var < 0 && plan.buffers->planned(s, k)) {
+        step.outputs[i] = plan.buffers->acquire(s, k, step.output_specs[i], inputs);
+      } else if (var < 0) {
         prepare_buffer(step.outputs[i], step.output_specs[i]);
       } else if (step.outputs[i].is_null() || !step.outputs[i].shares_storage_with(variables.gradient_arena())) {
         // A variable's gradient: written straight into its gradient-arena slot.
@@ -281,6 +315,13 @@ bool step_is_live(const Step& step, const Plan& plan, const std::vector<std::pai
   for (int dep : step.control_steps)
     if (!plan.live[static_cast<std::size_t>(dep)]) return false;
   return true;
+}
+
+// Drops the views of outputs whose last reader is step i (run or dead), so
+// their planned buffers serve later steps.
+void release_after(Plan& plan, std::size_t i) {
+  for (auto [s, k] : plan.buffers->released_after(static_cast<int>(i)))
+    plan.steps[static_cast<std::size_t>(s)].outputs[static_cast<std::size_t>(k)] = Tensor();
 }
 
 // Decides (and records) whether step i runs this time: always in a plan
@@ -336,12 +377,13 @@ std::vector<Tensor> Session::run_refs(const std::vector<std::pair<TensorRef, Ten
   for (Step& step : plan.steps)
     if (step.def->sets_own_outputs)
       for (Tensor& t : step.outputs) t = Tensor();
-  for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+  for (std::size_t i = 0; i < plan.steps.size(); ++i) release_after(plan, i);  // a failed run left them
+  for (std::size_t i = 0; i < plan.steps.size(); release_after(plan, i++)) {
     if (!decide_live(plan, i, feeds)) continue;
     Step& step = plan.steps[i];
     try {
       const uint64_t commits = variables_.commits();
-      run_step(step, feeds, plan.steps, variables_, op_counters_);
+      run_step(plan, i, feeds, variables_, op_counters_);
       // A checked optimizer step swapped arenas (VariableStore::commit_shadows):
       // this run's views of the variables (VariableV2 outputs and their
       // aliases) follow, so ops after the train op read the new values.
@@ -407,8 +449,9 @@ void NestedPlan::run(const std::vector<const Tensor*>& values, VariableStore& va
   for (Step& step : plan_->steps)
     if (step.def->sets_own_outputs)
       for (Tensor& t : step.outputs) t = Tensor();
-  for (std::size_t i = 0; i < plan_->steps.size(); ++i)
-    if (decide_live(*plan_, i, feeds_)) run_step(plan_->steps[i], feeds_, plan_->steps, variables, counters);
+  for (std::size_t i = 0; i < plan_->steps.size(); ++i) release_after(*plan_, i);  // a failed run left them
+  for (std::size_t i = 0; i < plan_->steps.size(); release_after(*plan_, i++))
+    if (decide_live(*plan_, i, feeds_)) run_step(*plan_, i, feeds_, variables, counters);
 }
 
 const Tensor& NestedPlan::result(std::size_t i) const {
