@@ -96,7 +96,22 @@ def _host_callback():
     return lambda sess, i: sess.run([out], {x: _data(5, 4, seed=i)})
 
 
-@pytest.mark.parametrize("build", [_mlp_training, _cond, _while_loop, _in_place_chain, _host_callback])
+def _cond_on_a_computed_predicate():
+    # The predicate is an op output that the guards of the branch steps and
+    # the cond's Merge read: it must stay valid until the last of them.
+    x = tf.placeholder(tf.float32, [6, 6])
+    sign = tf.placeholder(tf.float32, [])
+    pred = tf.reduce_mean(x * sign) > 0.0
+    h = tf.tanh(x * 3.0)
+    big = [tf.nn.relu(h + float(k)) for k in range(4)]  # buffers that could take the predicate's
+    out = tf.cond(pred, lambda: tf.add_n(big) * 2.0, lambda: tf.square(big[0]) - big[3])
+    feed_x = _data(6, 6) + 0.1
+    return lambda sess, i: sess.run([out], {x: feed_x, sign: 1.0 if i % 2 else -1.0})
+
+
+@pytest.mark.parametrize(
+    "build", [_mlp_training, _cond, _cond_on_a_computed_predicate, _while_loop, _in_place_chain, _host_callback]
+)
 def test_planning_keeps_every_result_bitwise(build, monkeypatch):
     _assert_bitwise_equal(build, monkeypatch)
 
@@ -178,3 +193,24 @@ def test_steady_state_runs_allocate_nothing_with_both_branches_of_a_cond(monkeyp
         for i in range(6):
             sess.run(train, {x: data, pred: i % 2 == 0})
         assert _core.testing.allocation_count() == before
+
+
+def test_a_failed_run_leaves_the_next_runs_correct(monkeypatch):
+    """A kernel that throws mid-run leaves views in planned buffers; the next
+    run starts from a clean plan and computes what numpy does."""
+    monkeypatch.setenv("SLIMCORE_PLAN_BUFFERS", "1")
+    x = tf.placeholder(tf.float32, [4, 5])
+    n = tf.placeholder(tf.int32, [4, 5])
+    d = tf.placeholder(tf.int32, [])
+    a = tf.nn.relu(x * 2.0 - 0.3)
+    q = tf.cast(tf.floordiv(n, d), tf.float32)  # integer division by zero fails
+    out = tf.tanh(a + q) * a
+    data, ints = _data(4, 5), np.arange(20, dtype=np.int32).reshape(4, 5)
+    a_np = np.maximum(data * np.float32(2.0) - np.float32(0.3), 0)
+    with tf.Session() as sess:
+        with pytest.raises(ValueError, match="division by zero"):
+            sess.run(out, {x: data, n: ints, d: 0})
+        for divisor in (1, 3):
+            got = sess.run(out, {x: data, n: ints, d: divisor})
+            want = np.tanh(a_np + (ints // divisor).astype(np.float32)) * a_np
+            np.testing.assert_allclose(got, want, rtol=1e-6)

@@ -122,10 +122,4 @@ Tensor BufferPlanner::acquire(int s, int k, const TensorSpec& spec, const std::v
   return storage.view(spec.dtype, spec.shape, 0);
 }
 
-int64_t BufferPlanner::planned_bytes() const {
-  int64_t total = 0;
-  for (const Buffer& b : buffers_) total += static_cast<int64_t>(b.storage.nbytes());
-  return total;
-}
-
 }  // namespace slimcore

@@ -13,9 +13,10 @@
 // buffer. A buffer is reused once the last reader of its occupant ran; an op
 // registered .in_place() (elementwise: out[i] depends on in[i] only) writes
 // its output over an input of the same dtype and size whose last reader it
-// is. Intervals are static (as if every step ran), so a run in which a
-// tf.cond makes steps dead only frees a buffer later than it could, never
-// earlier: the planning is conservative where liveness per run is dynamic.
+// is and that nothing else views (counted on the storage, so an alias the
+// static rules below missed can never be written over). Intervals are static (as if every step ran), so a run in which
+// a tf.cond makes steps dead only frees a buffer later than it could, never earlier: the planning is conservative where
+// liveness per run is dynamic.
 //
 // Not planned, keeping their own buffers as before (BufferPlanner::planned):
 // fetched outputs (read after the run, or by the While op that runs a nested
@@ -29,7 +30,7 @@
 // (best fit among the buffers free over its interval), and stay assigned: a
 // run with the same shapes and the same live steps takes the same buffers and
 // allocates nothing. A buffer only grows; it is replaced (an allocation) when
-// someone outside the plan still holds it.
+// someone still views it when it is handed out (the same safety net).
 //
 // SLIMCORE_PLAN_BUFFERS=0 in the environment turns the planning off for plans
 // made afterwards (every output keeps its own buffer, as before): a switch for
@@ -74,9 +75,6 @@ class BufferPlanner {
   // (step, output) pairs whose last reader is step s: the executor drops its
   // views of them after position s, whether or not step s ran.
   const std::vector<std::pair<int, int>>& released_after(int s) const { return released_[s]; }
-
-  // Bytes of all planned buffers (their capacities) so far.
-  int64_t planned_bytes() const;
 
   // Whether planning is on for new plans: not when SLIMCORE_PLAN_BUFFERS=0.
   static bool enabled_by_environment();

@@ -1,11 +1,12 @@
 // The executor: prune, plan, run.
 //
-// A plan is made once per (fetches, targets, fed tensors) and keeps every
-// node's output buffers between runs. A node's output specs are re-inferred
-// only when its input shapes change (on every run for an op whose shape
-// depends on input values, op_registry.h), and a buffer is reused whenever its
-// size still fits and nobody outside the plan holds it, so steady-state
-// training steps allocate nothing.
+// A plan is made once per (fetches, targets, fed tensors) and keeps its
+// buffers between runs: outputs share buffers by liveness (buffer_planner.h;
+// fetched outputs and a few others keep one of their own). A node's output
+// specs are re-inferred only when its input shapes change (on every run for
+// an op whose shape depends on input values, op_registry.h), and a buffer is
+// reused whenever its size still fits and nobody outside the plan holds it,
+// so steady-state training steps allocate nothing.
 //
 // Conditional execution (tf.cond): a node added in a cond context runs only
 // when every predicate of its context chain has its branch's value in this
