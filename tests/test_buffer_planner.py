@@ -214,3 +214,19 @@ def test_a_failed_run_leaves_the_next_runs_correct(monkeypatch):
             got = sess.run(out, {x: data, n: ints, d: divisor})
             want = np.tanh(a_np + (ints // divisor).astype(np.float32)) * a_np
             np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+def test_relu6_gradient_reads_the_output_so_its_input_can_die():
+    """TF1's _Relu6Grad: Relu6Grad(g, y), the same mask as from x (0 < y < 6
+    exactly where 0 < x < 6); x is then dead after relu6, which runs in place."""
+    x = tf.placeholder(tf.float32, [3, 4])
+    y = tf.nn.relu6(x * 4.0)
+    (g,) = tf.gradients(tf.reduce_sum(y * y), [x])
+    relu6_grad = g.op.inputs[0].op
+    assert relu6_grad.type == "Relu6Grad" and relu6_grad.inputs[1].name == y.name
+    data = np.array([[-1, 0, 0.5, 1.5], [1.49, 1.51, 6, 7], [0.01, -0.01, 3, 1]], np.float32)
+    with tf.Session() as sess:
+        got = sess.run(g, {x: data})
+    xs = data * np.float32(4.0)
+    mask = (xs > 0) & (xs < 6)
+    np.testing.assert_array_equal(got, np.where(mask, 2 * np.clip(xs, 0, 6) * 4, 0).astype(np.float32))
