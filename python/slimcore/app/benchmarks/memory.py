@@ -133,7 +133,7 @@ def child(engine: str, model: str, steps: int) -> None:
 
 def measure(engine: str, model: str, steps: int, env: dict | None = None) -> float | None:
     """Peak RSS (MB) of a child process, or None when the engine is missing."""
-    cmd = [sys.executable, "-m", __name__, "--child", engine, model, "--steps", str(steps)]
+    cmd = [sys.executable, "-m", "slimcore.app.benchmarks.memory", "--child", engine, model, "--steps", str(steps)]
     proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **(env or {})})
     if proc.returncode != 0:
         if "No module named 'torch'" in proc.stderr:
