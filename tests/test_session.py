@@ -232,11 +232,15 @@ def test_num_threads():
     assert sc.get_num_threads() == before
 
 
-def test_steady_state_runs_allocate_nothing():
+@pytest.mark.parametrize("plan_buffers", ["1", "0"])
+def test_steady_state_runs_allocate_nothing(plan_buffers, monkeypatch):
     """Buffers are planned once per input shape and reused: after a warm-up
-    run, a training step allocates no tensor buffers; fetches cost one copy each."""
+    run, a training step allocates no tensor buffers; fetches cost one copy
+    each. With buffers shared by liveness (buffer_planner.h, the default)
+    and without (SLIMCORE_PLAN_BUFFERS=0)."""
     from slimcore import _core
 
+    monkeypatch.setenv("SLIMCORE_PLAN_BUFFERS", plan_buffers)
     x = sc.placeholder(sc.float32, [None, 8], name="x")
     w = sc.Variable(np.full((8, 4), 0.1, np.float32))
     y = sc.matmul(x, w) + 1.0

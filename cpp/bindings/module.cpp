@@ -362,6 +362,11 @@ PYBIND11_MODULE(_core, m) {
               "kernel thread ids (gettid) of the threads of one parallel region of `team`, in thread order");
   testing.def("allocation_count", &Tensor::allocation_count,
               "Tensor buffers allocated so far by the engine in this process");
+  testing.def("allocated_bytes", &Tensor::allocated_bytes, "Bytes of tensor buffers alive now in this process");
+  testing.def("reset_peak_allocated_bytes", &Tensor::reset_peak_allocated_bytes,
+              "Starts a new high-water mark of tensor bytes at the bytes alive now; returns the previous mark");
+  testing.def("peak_allocated_bytes", &Tensor::peak_allocated_bytes,
+              "High-water mark of tensor bytes alive since the last reset_peak_allocated_bytes()");
 
   m.def(
       "save_variables",

@@ -103,6 +103,12 @@ struct OpDef {
   // uint8, uint16, float16, string). Any other op takes and gives only the
   // compute dtypes (is_compute_dtype); infer_outputs refuses the rest.
   bool any_dtype = false;
+  // Elementwise: out 0 [i] depends on the inputs at [i] only (or on inputs
+  // broadcast along it), so the executor may hand the op a dying input of
+  // the output's dtype and size as its output buffer (buffer_planner.h).
+  // The kernel must read each element of every input before it writes that
+  // element of the output, and write nothing else.
+  bool in_place = false;
 };
 
 // def.shape's output specs for `node`, each checked to be indexable
@@ -193,6 +199,11 @@ class OpBuilder {
   // See OpDef::any_dtype.
   OpBuilder& any_dtype() {
     def_.any_dtype = true;
+    return *this;
+  }
+  // See OpDef::in_place.
+  OpBuilder& in_place() {
+    def_.in_place = true;
     return *this;
   }
   const OpDef& def() const { return def_; }

@@ -1,11 +1,12 @@
 // The executor: prune, plan, run.
 //
-// A plan is made once per (fetches, targets, fed tensors) and keeps every
-// node's output buffers between runs. A node's output specs are re-inferred
-// only when its input shapes change (on every run for an op whose shape
-// depends on input values, op_registry.h), and a buffer is reused whenever its
-// size still fits and nobody outside the plan holds it, so steady-state
-// training steps allocate nothing.
+// A plan is made once per (fetches, targets, fed tensors) and keeps its
+// buffers between runs: outputs share buffers by liveness (buffer_planner.h;
+// fetched outputs and a few others keep one of their own). A node's output
+// specs are re-inferred only when its input shapes change (on every run for
+// an op whose shape depends on input values, op_registry.h), and a buffer is
+// reused whenever its size still fits and nobody outside the plan holds it,
+// so steady-state training steps allocate nothing.
 //
 // Conditional execution (tf.cond): a node added in a cond context runs only
 // when every predicate of its context chain has its branch's value in this
@@ -19,6 +20,7 @@
 #include <atomic>
 #include <thread>
 
+#include "buffer_planner.h"
 #include "fusion_pass.h"
 #include "nested_plan.h"
 #include "op_registry.h"
@@ -89,8 +91,9 @@ struct Plan {
   std::vector<TensorRef> fed;  // in the order of the feeds that made the plan
   std::vector<Step> steps;     // topological (ascending node id)
   std::vector<Source> fetch_sources;
-  std::vector<char> live;    // per step, as of the current run
-  bool conditional = false;  // some step is in a cond context: liveness is decided per run
+  std::vector<char> live;                  // per step, as of the current run
+  bool conditional = false;                // some step is in a cond context: liveness is decided per run
+  std::unique_ptr<BufferPlanner> buffers;  // which outputs share memory (buffer_planner.h)
 };
 
 Session::Session(std::shared_ptr<Graph> graph) : graph_(std::move(graph)), variables_(*graph_) {
@@ -170,6 +173,41 @@ void fuse_epilogues(const Graph& graph, Plan& plan) {
   }
 }
 
+// Memory by liveness (buffer_planner.h): tells the planner what each step
+// reads and which outputs must keep buffers of their own.
+void plan_buffers(Plan& plan) {
+  std::vector<StepUse> uses(plan.steps.size());
+  auto ref = [](const Source& src) { return std::make_pair(src.feed >= 0 ? -1 : src.step, src.index); };
+  for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+    const Step& step = plan.steps[i];
+    StepUse& use = uses[i];
+    for (const Source& src : step.inputs) use.inputs.push_back(src.feed >= 0 ? std::make_pair(-1, -1) : ref(src));
+    for (const auto& guard : step.guards)
+      if (guard.first.feed < 0) use.predicates.push_back(ref(guard.first));
+    use.num_outputs = static_cast<int>(step.outputs.size());
+    // A step absorbed by a fused producer (fusion_pass.h) views the
+    // producer's output: an alias, with no kernel of its own.
+    const bool absorbed = step.fused_into >= 0;
+    use.aliases_inputs = step.def->sets_own_outputs || absorbed;
+    use.in_place = step.def->in_place && !absorbed;
+    use.keep.assign(step.outputs.size(), 0);
+    use.strings.assign(step.outputs.size(), 0);
+    for (std::size_t k = 0; k < step.outputs.size(); ++k) {
+      use.keep[k] = !step.placements.empty() && step.placements[k] >= 0;
+      use.strings[k] = step.node->outputs[k].dtype == DType::String;
+    }
+  }
+  // A producer that adds a fused bias runs at its BiasAdd's place: its inputs
+  // are read there (read, not aliased: listed with the predicates).
+  for (const Step& step : plan.steps)
+    if (step.has_fused_bias)
+      for (const Source& src : step.inputs)
+        if (src.feed < 0) uses[static_cast<std::size_t>(step.absorbed[0])].predicates.push_back(ref(src));
+  for (const Source& src : plan.fetch_sources)
+    if (src.feed < 0) uses[static_cast<std::size_t>(src.step)].keep[static_cast<std::size_t>(src.index)] = 1;
+  plan.buffers = std::make_unique<BufferPlanner>(uses, BufferPlanner::enabled_by_environment());
+}
+
 std::unique_ptr<Plan> make_plan(const Graph& graph, const std::vector<std::pair<TensorRef, Tensor>>& feeds,
                                 const std::vector<TensorRef>& fetches, const std::vector<int>& targets) {
   auto plan = std::make_unique<Plan>();
@@ -236,6 +274,7 @@ std::unique_ptr<Plan> make_plan(const Graph& graph, const std::vector<std::pair<
     plan->fetch_sources.push_back(f >= 0 ? Source{f, -1, 0} : Source{-1, step_of[ref.node], ref.index});
   }
   fuse_epilogues(graph, *plan);
+  plan_buffers(*plan);  // after the fusion: absorbed steps alias their producer
   return plan;
 }
 
@@ -277,8 +316,10 @@ Epilogue fused_epilogue(const Step& step, const std::vector<std::pair<TensorRef,
                        steps[static_cast<std::size_t>(step.absorbed[0])].node);
 }
 
-void run_kernel(Step& step, const std::vector<std::pair<TensorRef, Tensor>>& feeds, std::vector<Step>& steps,
+void run_kernel(Plan& plan, std::size_t index, const std::vector<std::pair<TensorRef, Tensor>>& feeds,
                 VariableStore& variables, std::map<int, uint64_t>& op_counters) {
+  std::vector<Step>& steps = plan.steps;
+  Step& step = steps[index];
   // The absorbed steps share output 0 from the last run: let it go, so that
   // it stays uniquely owned and is reused.
   for (int s : step.absorbed) steps[static_cast<std::size_t>(s)].outputs[0] = Tensor();
@@ -302,7 +343,10 @@ void run_kernel(Step& step, const std::vector<std::pair<TensorRef, Tensor>>& fee
   if (!step.def->sets_own_outputs)
     for (std::size_t i = 0; i < step.outputs.size(); ++i) {
       const int var = step.placements.empty() ? -1 : step.placements[i];
-      if (var < 0) {
+      const int s = static_cast<int>(index), k = static_cast<int>(i);
+      if (var < 0 && plan.buffers->planned(s, k)) {
+        step.outputs[i] = plan.buffers->acquire(s, k, step.output_specs[i], inputs);
+      } else if (var < 0) {
         prepare_buffer(step.outputs[i], step.output_specs[i]);
       } else if (step.outputs[i].is_null() || !step.outputs[i].shares_storage_with(variables.gradient_arena())) {
         // A variable's gradient: written straight into its gradient-arena slot.
@@ -329,16 +373,19 @@ void run_kernel(Step& step, const std::vector<std::pair<TensorRef, Tensor>>& fee
 // at the producer's place, or at its BiasAdd's when it adds a bias (the bias
 // may be computed after the producer; nothing else reads the producer's
 // output); the absorbed steps' outputs are the producer's.
-void run_step(Step& step, const std::vector<std::pair<TensorRef, Tensor>>& feeds, std::vector<Step>& steps,
+void run_step(Plan& plan, std::size_t index, const std::vector<std::pair<TensorRef, Tensor>>& feeds,
               VariableStore& variables, std::map<int, uint64_t>& op_counters) {
+  std::vector<Step>& steps = plan.steps;
+  Step& step = steps[index];
   if (step.fused_into < 0) {
-    if (!step.has_fused_bias) run_kernel(step, feeds, steps, variables, op_counters);
+    if (!step.has_fused_bias) run_kernel(plan, index, feeds, variables, op_counters);
     return;
   }
-  Step& producer = steps[static_cast<std::size_t>(step.fused_into)];
+  const std::size_t producer_index = static_cast<std::size_t>(step.fused_into);
+  Step& producer = steps[producer_index];
   if (producer.has_fused_bias && &step == &steps[static_cast<std::size_t>(producer.absorbed[0])]) {
     try {
-      run_kernel(producer, feeds, steps, variables, op_counters);
+      run_kernel(plan, producer_index, feeds, variables, op_counters);
     } catch (const TypeMismatch& e) {
       rethrow_in(*producer.node, e);
     } catch (const InvalidArgument& e) {
@@ -367,6 +414,13 @@ bool step_is_live(const Step& step, const Plan& plan, const std::vector<std::pai
   for (int dep : step.control_steps)
     if (!plan.live[static_cast<std::size_t>(dep)]) return false;
   return true;
+}
+
+// Drops the views of outputs whose last reader is step i (run or dead), so
+// their planned buffers serve later steps.
+void release_after(Plan& plan, std::size_t i) {
+  for (auto [s, k] : plan.buffers->released_after(static_cast<int>(i)))
+    plan.steps[static_cast<std::size_t>(s)].outputs[static_cast<std::size_t>(k)] = Tensor();
 }
 
 // Decides (and records) whether step i runs this time: always in a plan
@@ -422,12 +476,13 @@ std::vector<Tensor> Session::run_refs(const std::vector<std::pair<TensorRef, Ten
   for (Step& step : plan.steps)
     if (step.def->sets_own_outputs)
       for (Tensor& t : step.outputs) t = Tensor();
-  for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+  for (std::size_t i = 0; i < plan.steps.size(); ++i) release_after(plan, i);  // a failed run left them
+  for (std::size_t i = 0; i < plan.steps.size(); release_after(plan, i++)) {
     if (!decide_live(plan, i, feeds)) continue;
     Step& step = plan.steps[i];
     try {
       const uint64_t commits = variables_.commits();
-      run_step(step, feeds, plan.steps, variables_, op_counters_);
+      run_step(plan, i, feeds, variables_, op_counters_);
       // A checked optimizer step swapped arenas (VariableStore::commit_shadows):
       // this run's views of the variables (VariableV2 outputs and their
       // aliases) follow, so ops after the train op read the new values.
@@ -493,8 +548,9 @@ void NestedPlan::run(const std::vector<const Tensor*>& values, VariableStore& va
   for (Step& step : plan_->steps)
     if (step.def->sets_own_outputs)
       for (Tensor& t : step.outputs) t = Tensor();
-  for (std::size_t i = 0; i < plan_->steps.size(); ++i)
-    if (decide_live(*plan_, i, feeds_)) run_step(plan_->steps[i], feeds_, plan_->steps, variables, counters);
+  for (std::size_t i = 0; i < plan_->steps.size(); ++i) release_after(*plan_, i);  // a failed run left them
+  for (std::size_t i = 0; i < plan_->steps.size(); release_after(*plan_, i++))
+    if (decide_live(*plan_, i, feeds_)) run_step(*plan_, i, feeds_, variables, counters);
 }
 
 const Tensor& NestedPlan::result(std::size_t i) const {

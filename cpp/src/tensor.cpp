@@ -137,12 +137,22 @@ int64_t normalize_axis(int64_t axis, int64_t rank, const char* what) {
 namespace {
 constexpr std::size_t kAlignment = 64;  // a cache line; AVX-512 loads
 std::atomic<uint64_t> g_allocations{0};
+std::atomic<uint64_t> g_bytes{0};       // bytes of aligned tensor storage alive now
+std::atomic<uint64_t> g_peak_bytes{0};  // their high-water mark since the last reset
 std::shared_ptr<void> allocate_aligned(std::size_t bytes) {
   g_allocations.fetch_add(1, std::memory_order_relaxed);
   const std::size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
-  void* p = std::aligned_alloc(kAlignment, rounded == 0 ? kAlignment : rounded);
+  const std::size_t size = rounded == 0 ? kAlignment : rounded;
+  void* p = std::aligned_alloc(kAlignment, size);
   if (!p) throw ResourceExhausted("out of memory: cannot allocate a tensor of " + std::to_string(bytes) + " bytes");
-  return std::shared_ptr<void>(p, [](void* q) { std::free(q); });
+  const uint64_t now = g_bytes.fetch_add(size, std::memory_order_relaxed) + size;
+  uint64_t peak = g_peak_bytes.load(std::memory_order_relaxed);
+  while (now > peak && !g_peak_bytes.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
+  }
+  return std::shared_ptr<void>(p, [size](void* q) {
+    g_bytes.fetch_sub(size, std::memory_order_relaxed);
+    std::free(q);
+  });
 }
 // String tensors hold constructed std::string objects (destroyed with the storage).
 std::shared_ptr<void> allocate_strings(int64_t count) {
@@ -154,6 +164,19 @@ std::shared_ptr<void> allocate_strings(int64_t count) {
 
 uint64_t Tensor::allocation_count() {
   return g_allocations.load(std::memory_order_relaxed);
+}
+
+uint64_t Tensor::allocated_bytes() {
+  return g_bytes.load(std::memory_order_relaxed);
+}
+
+uint64_t Tensor::reset_peak_allocated_bytes() {
+  const uint64_t now = g_bytes.load(std::memory_order_relaxed);
+  return g_peak_bytes.exchange(now, std::memory_order_relaxed);
+}
+
+uint64_t Tensor::peak_allocated_bytes() {
+  return g_peak_bytes.load(std::memory_order_relaxed);
 }
 
 Tensor::Tensor(DType dtype, Shape shape) : dtype_(dtype), shape_(std::move(shape)), has_shape_(true) {

@@ -324,9 +324,24 @@ class testing:
     The submodule _core.testing: engine internals that only tests read.
     """
     @staticmethod
+    def allocated_bytes() -> int:
+        """
+        Bytes of tensor buffers alive now in this process
+        """
+    @staticmethod
     def allocation_count() -> int:
         """
         Tensor buffers allocated so far by the engine in this process
+        """
+    @staticmethod
+    def peak_allocated_bytes() -> int:
+        """
+        High-water mark of tensor bytes alive since the last reset_peak_allocated_bytes()
+        """
+    @staticmethod
+    def reset_peak_allocated_bytes() -> int:
+        """
+        Starts a new high-water mark of tensor bytes at the bytes alive now; returns the previous mark
         """
     @staticmethod
     def arena(session: Session, k: int = 0) -> numpy.ndarray | None:

@@ -28,6 +28,12 @@ class Tensor {
   // Tensor buffers allocated so far in this process (to check that steady
   // state runs allocate nothing).
   static uint64_t allocation_count();
+  // Bytes of (non-string) tensor storage alive now, and their high-water mark
+  // since the last reset_peak_allocated_bytes() (which returns the old mark
+  // and starts the new one at the bytes alive now).
+  static uint64_t allocated_bytes();
+  static uint64_t peak_allocated_bytes();
+  static uint64_t reset_peak_allocated_bytes();
 
   bool defined() const { return storage_ != nullptr || numel_ == 0; }
   bool is_null() const { return storage_ == nullptr && !has_shape_; }
@@ -39,6 +45,8 @@ class Tensor {
   std::size_t nbytes() const { return static_cast<std::size_t>(numel_) * dtype_size(dtype_); }
   // True when no other tensor shares this storage (the buffer may be reused).
   bool storage_unique() const { return storage_.use_count() <= 1; }
+  // How many tensors share this storage (this one included).
+  long storage_use_count() const { return storage_.use_count(); }
   bool shares_storage_with(const Tensor& other) const { return storage_ == other.storage_; }
 
   void* raw() const { return static_cast<char*>(storage_.get()) + offset_; }

@@ -366,9 +366,10 @@ Output grad_op(const GradContext& c, const char* type, Output a, Output b) {
 std::vector<Output> relu_grad(const GradContext& c) {
   return {grad_op(c, "ReluGrad", c.grad(), c.output(0))};
 }
-// d relu6: Relu6Grad(g, y), y = relu6(x), as TF's nn_grad.py: 0 < y < 6
-// exactly where 0 < x < 6, and reading y rather than x lets x die (an
-// epilogue-fused producer never stores it, fusion_pass.h).
+// d relu6: Relu6Grad(g, y), y = relu6(x), as TF1's _Relu6Grad: 0 < y < 6
+// exactly where 0 < x < 6, and reading y rather than x lets x die (relu6 then
+// runs in place over it, buffer_planner.h; an epilogue-fused producer never
+// stores it, fusion_pass.h).
 std::vector<Output> relu6_grad(const GradContext& c) {
   return {grad_op(c, "Relu6Grad", c.grad(), c.output(0))};
 }
@@ -446,33 +447,58 @@ std::vector<Output> softplus_grad_grad(const GradContext& c) {
           grad_op(c, "SigmoidGrad", ops::sigmoid(x), ops::mul(c.grad(), c.input(0)))};
 }
 
-REGISTER_OP("Relu").inputs(1).shape(numeric_unary_shape).kernel(relu_kernel).gradient(relu_grad);
-REGISTER_OP("Relu6").inputs(1).shape(numeric_unary_shape).kernel(relu6_kernel).gradient(relu6_grad);
-REGISTER_OP("Tanh").inputs(1).shape(float_unary_shape).kernel(tanh_kernel).gradient(tanh_grad);
+REGISTER_OP("Relu").inputs(1).shape(numeric_unary_shape).kernel(relu_kernel).in_place().gradient(relu_grad);
+REGISTER_OP("Relu6").inputs(1).shape(numeric_unary_shape).kernel(relu6_kernel).in_place().gradient(relu6_grad);
+REGISTER_OP("Tanh").inputs(1).shape(float_unary_shape).kernel(tanh_kernel).in_place().gradient(tanh_grad);
 REGISTER_OP("Sigmoid").inputs(1).shape(float_unary_shape).kernel(sigmoid_kernel).gradient(sigmoid_grad);
 REGISTER_OP("Softmax").inputs(1).shape(last_axis_shape).kernel(softmax_kernel).gradient(softmax_grad);
 REGISTER_OP("LogSoftmax").inputs(1).shape(last_axis_shape).kernel(log_softmax_kernel).gradient(log_softmax_grad);
 
-REGISTER_OP("ReluGrad").inputs(2).shape(grad_pair_shape).kernel(relu_grad_kernel).gradient(relu_grad_grad);
-REGISTER_OP("Relu6Grad").inputs(2).shape(grad_pair_shape).kernel(relu6_grad_kernel).gradient(relu6_grad_grad);
-REGISTER_OP("TanhGrad").inputs(2).shape(grad_pair_shape).kernel(tanh_grad_kernel).gradient(tanh_grad_grad);
-REGISTER_OP("SigmoidGrad").inputs(2).shape(grad_pair_shape).kernel(sigmoid_grad_kernel).gradient(sigmoid_grad_grad);
-REGISTER_OP("Elu").inputs(1).shape(float_unary_shape).kernel(elu_kernel).gradient(elu_grad);
-REGISTER_OP("Selu").inputs(1).shape(float_unary_shape).kernel(selu_kernel).gradient(selu_grad);
-REGISTER_OP("LeakyRelu").inputs(1).shape(float_unary_shape).kernel(leaky_relu_kernel).gradient(leaky_relu_grad);
-REGISTER_OP("Softplus").inputs(1).shape(float_unary_shape).kernel(softplus_kernel).gradient(softplus_grad);
-REGISTER_OP("Softsign").inputs(1).shape(float_unary_shape).kernel(softsign_kernel).gradient(softsign_grad);
-REGISTER_OP("EluGrad").inputs(2).shape(grad_pair_shape).kernel(elu_grad_kernel).gradient(elu_like_grad_grad);
-REGISTER_OP("SeluGrad").inputs(2).shape(grad_pair_shape).kernel(selu_grad_kernel).gradient(elu_like_grad_grad);
+REGISTER_OP("ReluGrad").inputs(2).shape(grad_pair_shape).kernel(relu_grad_kernel).in_place().gradient(relu_grad_grad);
+REGISTER_OP("Relu6Grad")
+    .inputs(2)
+    .shape(grad_pair_shape)
+    .kernel(relu6_grad_kernel)
+    .in_place()
+    .gradient(relu6_grad_grad);
+REGISTER_OP("TanhGrad").inputs(2).shape(grad_pair_shape).kernel(tanh_grad_kernel).in_place().gradient(tanh_grad_grad);
+REGISTER_OP("SigmoidGrad")
+    .inputs(2)
+    .shape(grad_pair_shape)
+    .kernel(sigmoid_grad_kernel)
+    .in_place()
+    .gradient(sigmoid_grad_grad);
+REGISTER_OP("Elu").inputs(1).shape(float_unary_shape).kernel(elu_kernel).in_place().gradient(elu_grad);
+REGISTER_OP("Selu").inputs(1).shape(float_unary_shape).kernel(selu_kernel).in_place().gradient(selu_grad);
+REGISTER_OP("LeakyRelu")
+    .inputs(1)
+    .shape(float_unary_shape)
+    .kernel(leaky_relu_kernel)
+    .in_place()
+    .gradient(leaky_relu_grad);
+REGISTER_OP("Softplus").inputs(1).shape(float_unary_shape).kernel(softplus_kernel).in_place().gradient(softplus_grad);
+REGISTER_OP("Softsign").inputs(1).shape(float_unary_shape).kernel(softsign_kernel).in_place().gradient(softsign_grad);
+REGISTER_OP("EluGrad").inputs(2).shape(grad_pair_shape).kernel(elu_grad_kernel).in_place().gradient(elu_like_grad_grad);
+REGISTER_OP("SeluGrad")
+    .inputs(2)
+    .shape(grad_pair_shape)
+    .kernel(selu_grad_kernel)
+    .in_place()
+    .gradient(elu_like_grad_grad);
 REGISTER_OP("LeakyReluGrad")
     .inputs(2)
     .shape(grad_pair_shape)
     .kernel(leaky_relu_grad_kernel)
     .gradient(leaky_relu_grad_grad);
-REGISTER_OP("SoftplusGrad").inputs(2).shape(grad_pair_shape).kernel(softplus_grad_kernel).gradient(softplus_grad_grad);
+REGISTER_OP("SoftplusGrad")
+    .inputs(2)
+    .shape(grad_pair_shape)
+    .kernel(softplus_grad_kernel)
+    .in_place()
+    .gradient(softplus_grad_grad);
 // No second-order rule (TensorFlow has none): differentiating it raises
 // "No gradient defined".
-REGISTER_OP("SoftsignGrad").inputs(2).shape(grad_pair_shape).kernel(softsign_grad_kernel);
+REGISTER_OP("SoftsignGrad").inputs(2).shape(grad_pair_shape).kernel(softsign_grad_kernel).in_place();
 // No second-order rule yet (it needs a row sum): differentiating these
 // raises "No gradient defined" instead of returning a wrong value.
 REGISTER_OP("SoftmaxGrad")

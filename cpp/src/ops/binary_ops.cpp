@@ -265,21 +265,25 @@ template <bool kMax> std::vector<Output> select_grad(const GradContext& c) {
 REGISTER_OP("Add")
     .inputs(2)
     .shape(arithmetic_shape)
+    .in_place()
     .kernel([](KernelContext& c) { arithmetic_kernel(c, [](auto x, auto y) { return x + y; }); })
     .gradient(add_grad);
 REGISTER_OP("Sub")
     .inputs(2)
     .shape(arithmetic_shape)
+    .in_place()
     .kernel([](KernelContext& c) { arithmetic_kernel(c, [](auto x, auto y) { return x - y; }); })
     .gradient(sub_grad);
 REGISTER_OP("Mul")
     .inputs(2)
     .shape(arithmetic_shape)
+    .in_place()
     .kernel([](KernelContext& c) { arithmetic_kernel(c, [](auto x, auto y) { return x * y; }); })
     .gradient(mul_grad);
 REGISTER_OP("RealDiv")
     .inputs(2)
     .shape(arithmetic_shape)
+    .in_place()
     .kernel([](KernelContext& c) { arithmetic_kernel(c, [](auto x, auto y) { return x / y; }); })
     .gradient(div_grad);
 // x / y, and 0 where y == 0 (tf.div_no_nan: the safe mean of tf.losses).
@@ -287,6 +291,7 @@ REGISTER_OP("RealDiv")
 REGISTER_OP("DivNoNan")
     .inputs(2)
     .shape(arithmetic_shape)
+    .in_place()
     .kernel([](KernelContext& c) {
       arithmetic_kernel(c, [](auto x, auto y) { return y == decltype(y)(0) ? decltype(y)(0) : x / y; });
     })
@@ -358,11 +363,13 @@ SLIMCORE_DIVISION("TruncateMod", truncate_mod).not_differentiable();
 REGISTER_OP("Maximum")
     .inputs(2)
     .shape(arithmetic_shape)
+    .in_place()
     .kernel([](KernelContext& c) { arithmetic_kernel(c, [](auto x, auto y) { return x >= y ? x : y; }); })
     .gradient(select_grad<true>);
 REGISTER_OP("Minimum")
     .inputs(2)
     .shape(arithmetic_shape)
+    .in_place()
     .kernel([](KernelContext& c) { arithmetic_kernel(c, [](auto x, auto y) { return x <= y ? x : y; }); })
     .gradient(select_grad<false>);
 
@@ -398,6 +405,7 @@ REGISTER_OP("LogicalOr")
 // ---- AddN: the sum of equally shaped tensors ----------------------------------------
 REGISTER_OP("AddN")
     .variadic_inputs()
+    .in_place()
     .shape([](const InferContext& c) {
       if (c.num_inputs() == 0) c.fail("needs at least one input");
       TensorSpec out = c.input(0);

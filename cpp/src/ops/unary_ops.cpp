@@ -117,10 +117,16 @@ constexpr double kTwoOverSqrtPi = 1.12837916709551257390;  // d erf(x) = 2/sqrt(
       .inputs(1)                                             \
       .shape(SHAPE)                                          \
       .kernel(elementwise<false>(DISPATCH, FORWARD))         \
+      .in_place()                                            \
       .gradient(chain_rule(                                  \
           []([[maybe_unused]] Graph& g, [[maybe_unused]] Output x, [[maybe_unused]] Output y) { return DYDX; }));
 #define SLIMCORE_STEP(NAME, SHAPE, DISPATCH, FORWARD) \
-  REGISTER_OP(NAME).inputs(1).shape(SHAPE).kernel(elementwise<false>(DISPATCH, FORWARD)).not_differentiable();
+  REGISTER_OP(NAME)                                   \
+      .inputs(1)                                      \
+      .shape(SHAPE)                                   \
+      .kernel(elementwise<false>(DISPATCH, FORWARD))  \
+      .in_place()                                     \
+      .not_differentiable();
 #define SLIMCORE_PREDICATE(NAME, SHAPE, DISPATCH, FORWARD) \
   REGISTER_OP(NAME).inputs(1).shape(SHAPE).kernel(elementwise<true>(DISPATCH, FORWARD)).not_differentiable();
 #define F(EXPR) [](auto x) { return EXPR; }

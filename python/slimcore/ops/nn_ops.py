@@ -69,8 +69,8 @@ def relu6(features: TensorLike, name: str | None = None) -> Tensor:
     """tf.nn.relu6: min(max(features, 0), 6), elementwise.
 
     Gradient (TF's): g where 0 < features < 6, else 0 (0 at both kinks),
-    computed by the Relu6Grad op from relu6's output (the same mask as its input;
-    reading the output lets an epilogue-fused producer skip storing the input).
+    computed by the Relu6Grad op from relu6's output, as TF1 (the same
+    mask: 0 < y < 6 exactly where 0 < x < 6).
 
     Args:
       features: a numeric tensor (float32, float64, int32, int64).
