@@ -286,3 +286,17 @@ def test_cpp_and_python_per_variable_settings_agree(per_variable_settings, tmp_p
         np.testing.assert_allclose(cpp[name], python[name], rtol=1e-6, err_msg=name)
     # the settings did something: z only decays, w decays at its own rate
     assert not np.allclose(python["z"], [1.0, -2.0])
+
+
+# ---- data-parallel training through the gradient-reducer interface -----------
+DIFFERENCE_LINE = re.compile(r"^max weight difference (\S+) \(largest weight (\S+)\)$", re.MULTILINE)
+
+
+def test_two_in_process_replicas_train_as_one_process_on_the_whole_batch(examples):
+    # data_parallel trains two replicas (threads) on half the points each, their
+    # gradients averaged by an InProcessMeanReducer, and one process on all points.
+    proc = _run([str(_executable(examples, "data_parallel")), "100"], timeout=300)
+    losses = [float(loss) for _, loss in LOSS_LINE.findall(proc.stdout)]
+    assert losses[-1] < losses[0] / 2, proc.stdout
+    difference, largest = (float(v) for v in DIFFERENCE_LINE.findall(proc.stdout)[-1])
+    assert difference <= 1e-5 * max(1.0, largest), proc.stdout

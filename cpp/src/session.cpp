@@ -19,6 +19,7 @@
 #include <atomic>
 #include <thread>
 
+#include "gradient_reduction.h"
 #include "nested_plan.h"
 #include "op_registry.h"
 #include "parallel.h"
@@ -258,6 +259,8 @@ void run_step(Step& step, const std::vector<std::pair<TensorRef, Tensor>>& feeds
                                 shape_string(step.outputs[i].shape()));
       }
     }
+  // Data-parallel training: the gradients' mean over the replicas, before the update.
+  const std::vector<Tensor> reduced = reduce_update_gradients(*step.node, inputs, variables);
   KernelContext ctx{*step.node, std::move(inputs), step.outputs, variables, op_counters};
   step.def->compute(ctx);
 }

@@ -1,0 +1,177 @@
+"""Data-parallel training (slimcore.distributed, slimcore/gradient_reducer.h).
+
+The reducer hook is checked in this process with a reducer written in
+Python; the MPI runs start ``mpiexec -n 2`` (the mpi extra's MPICH) on
+tests/distributed_cases.py and compare both ranks' variables (weights,
+slots, moving statistics) after 20 steps on half the batch with one process
+on the whole batch (rtol 1e-5; entries near 0 to 1e-5 of the tensor's
+largest). They skip
+when mpi4py or mpiexec is missing (``pip install '.[mpi]'``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import slimcore as tf
+from slimcore import _core
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import distributed_cases  # noqa: E402 -- the shared training runs, beside this file
+
+
+def _mpiexec() -> str | None:
+    """The mpiexec of this environment (the mpich wheel puts it beside python)."""
+    return shutil.which("mpiexec", path=os.path.dirname(sys.executable)) or shutil.which("mpiexec")
+
+
+def _have_mpi() -> bool:
+    return importlib.util.find_spec("mpi4py") is not None and _mpiexec() is not None
+
+
+needs_mpi = pytest.mark.skipif(not _have_mpi(), reason="the mpi extra (mpi4py, mpich) is not installed")
+
+
+def _run_ranks(case: str, out: Path, timeout: float = 240) -> subprocess.CompletedProcess:
+    cmd = [_mpiexec(), "-n", "2", sys.executable, str(HERE / "distributed_cases.py"), case, str(out)]
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+
+
+# ---- the reducer hook, no MPI -------------------------------------------------------
+
+
+class _HalvingReducer:
+    """A stand-in for 2 replicas whose other gradient is 0: the mean halves it."""
+
+    def __init__(self) -> None:
+        self.sizes: list = []
+
+    def __call__(self, buffer: np.ndarray) -> None:
+        self.sizes.append(buffer.size)
+        buffer *= 0.5
+
+
+def test_reducer_averages_the_gradient_arena_once_per_step():
+    reducer = _HalvingReducer()
+    token = _core.register_gradient_reducer(reducer)
+    try:
+        graph = tf.Graph()
+        with graph.as_default():
+            w = tf.Variable(np.ones([3, 4], np.float32))
+            b = tf.Variable(np.zeros([4], np.float32))
+            loss = tf.reduce_sum(tf.square(w)) + tf.reduce_sum(b * 2.0)
+            opt = tf.train.GradientDescentOptimizer(0.1)
+            opt._gradient_reducer = token
+            train_op = opt.minimize(loss)
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                sess.run(train_op)
+                sess.run(train_op)
+                w_value, b_value = sess.run([w, b])
+                arena = _core.testing.gradient_arena(sess._c)
+    finally:
+        _core.unregister_gradient_reducer(token)
+    # one call per step over the whole arena (w and b, each segment aligned), not one per variable
+    assert arena.size >= 16
+    assert reducer.sizes == [arena.size, arena.size]
+    # w <- w - 0.1 * (2 w) / 2 twice; b <- b - 0.1 * 2 / 2 twice
+    np.testing.assert_allclose(w_value, np.full([3, 4], 0.81, np.float32), rtol=1e-6)
+    np.testing.assert_allclose(b_value, np.full([4], -0.2, np.float32), rtol=1e-6)
+
+
+def test_reducer_error_leaves_the_variables_untouched():
+    def failing(buffer: np.ndarray) -> None:
+        raise RuntimeError("peer rank 3 is gone")
+
+    token = _core.register_gradient_reducer(failing)
+    try:
+        with tf.Graph().as_default():
+            w = tf.Variable(np.ones([5], np.float32))
+            opt = tf.train.GradientDescentOptimizer(0.1)
+            opt._gradient_reducer = token
+            train_op = opt.minimize(tf.reduce_sum(tf.square(w)))
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                with pytest.raises(RuntimeError, match="peer rank 3 is gone"):
+                    sess.run(train_op)
+                np.testing.assert_array_equal(sess.run(w), np.ones([5], np.float32))
+    finally:
+        _core.unregister_gradient_reducer(token)
+
+
+def test_unregistered_reducer_is_a_clear_error():
+    token = _core.register_gradient_reducer(lambda buffer: None)
+    _core.unregister_gradient_reducer(token)
+    with tf.Graph().as_default():
+        w = tf.Variable(np.ones([2], np.float32))
+        opt = tf.train.GradientDescentOptimizer(0.1)
+        opt._gradient_reducer = token
+        train_op = opt.minimize(tf.reduce_sum(w))
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            with pytest.raises(tf.errors.NotFoundError, match="no gradient reducer"):
+                sess.run(train_op)
+
+
+def test_import_without_the_extra_names_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "mpi4py", None)
+    monkeypatch.delitem(sys.modules, "mpi4py.MPI", raising=False)
+    monkeypatch.delitem(sys.modules, "slimcore.distributed", raising=False)
+    with pytest.raises(ImportError, match=r"pip install 'slimcore\[mpi\]'"):
+        importlib.import_module("slimcore.distributed")
+
+
+# ---- two MPI ranks ---------------------------------------------------------------------
+
+
+@needs_mpi
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["mlp_adam", "mlp_momentumw", "lenet_bn"])
+def test_two_ranks_on_half_batches_equal_one_process_on_the_whole(case, tmp_path):
+    proc = _run_ranks(case, tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    reference = distributed_cases.train(case)["values"]
+    initial = distributed_cases.train(case, steps=0)["values"]
+    moved = max(float(np.abs(reference[k] - initial[k]).max()) for k in reference if k.endswith("weights"))
+    assert moved > 1e-3, f"the weights barely moved ({moved}): the comparison would prove nothing"
+    for suffix in ("", "_rank1"):
+        ranks = np.load(tmp_path / f"weights{suffix}.npz")
+        assert sorted(ranks.files) == sorted(reference)
+        for name, value in reference.items():
+            # rtol 1e-5, and near-zero entries to 1e-5 of the tensor's largest (float32 rounding of its sums)
+            atol = 1e-5 * max(float(np.abs(value).max()), 0.1)
+            np.testing.assert_allclose(ranks[name], value, rtol=1e-5, atol=atol, err_msg=f"{name}{suffix}")
+    assert "ranks: 2" in (tmp_path / "report.txt").read_text()
+    if case == "mlp_adam":
+        # only rank 0 wrote a checkpoint; restore gave rank 1 rank 0's values
+        assert any(tmp_path.glob("ckpt_rank0*"))
+        assert not any(tmp_path.glob("ckpt_rank1*"))
+        for r in (0, 1):
+            saved, restored = np.load(tmp_path / f"restored_rank{r}.npy")
+            np.testing.assert_array_equal(restored, saved)
+        # allreduce: mean [1.5, 3], sum [3, 6]; d/dx of mean_r(r+1) * allreduce(x*x) = 2x * 1.5
+        for r in (0, 1):
+            mean, total, grad = np.load(tmp_path / f"allreduce_rank{r}.npy")
+            np.testing.assert_allclose(mean, [1.5, 3.0])
+            np.testing.assert_allclose(total, [3.0, 6.0])
+            np.testing.assert_allclose(grad, 2 * np.array([1.0, 2.0]) * (r + 1) * 1.5)
+
+
+@needs_mpi
+@pytest.mark.slow
+def test_a_raising_rank_ends_the_job_with_its_error(tmp_path):
+    proc = _run_ranks("raise", tmp_path, timeout=30)  # a hang fails with TimeoutExpired
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0, output
+    assert "rank 1 of 2" in output
+    assert "rank 1 fails on purpose at step 5" in output
