@@ -141,8 +141,8 @@ def main(case: str, out: str) -> None:
     import slimcore.distributed as hvd
 
     hvd.init()
-    if case == "raise":
-        _raise_on_rank1(hvd)
+    if case in ("raise", "spin"):
+        _train_until(hvd, out, raise_on_rank1=case == "raise")
         return
     result = train(case, hvd)
     suffix = "" if hvd.rank() == 0 else f"_rank{hvd.rank()}"
@@ -155,8 +155,10 @@ def main(case: str, out: str) -> None:
         _allreduce_values(hvd, out)
 
 
-def _raise_on_rank1(hvd: object) -> None:
-    """Rank 1 raises at step 5; rank 0 keeps stepping (and waits in the allreduce)."""
+def _train_until(hvd: object, out: str, raise_on_rank1: bool) -> None:
+    """Trains for 10^6 steps (rank 0 writes OUT/started after the first); with
+    raise_on_rank1, rank 1 raises at step 5 while rank 0 keeps stepping (and
+    waits in the allreduce)."""
     graph = tf.Graph()
     with graph.as_default():
         w = tf.get_variable("w", [100])
@@ -164,10 +166,12 @@ def _raise_on_rank1(hvd: object) -> None:
         train_op = hvd.DistributedOptimizer(tf.train.GradientDescentOptimizer(0.1)).minimize(loss)
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
-            for step in range(1000):
-                if hvd.rank() == 1 and step == 5:
+            for step in range(10**6):
+                if raise_on_rank1 and hvd.rank() == 1 and step == 5:
                     raise RuntimeError("rank 1 fails on purpose at step 5")
                 sess.run(train_op)
+                if step == 0 and hvd.rank() == 0:
+                    open(os.path.join(out, "started"), "w").close()
 
 
 if __name__ == "__main__":

@@ -14,8 +14,10 @@ from __future__ import annotations
 import importlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -41,10 +43,15 @@ def _have_mpi() -> bool:
 needs_mpi = pytest.mark.skipif(not _have_mpi(), reason="the mpi extra (mpi4py, mpich) is not installed")
 
 
+def _rank_command(case: str, out: Path) -> list:
+    return [_mpiexec(), "-n", "2", sys.executable, str(HERE / "distributed_cases.py"), case, str(out)]
+
+
+ENV = {**os.environ, "OMP_NUM_THREADS": "1"}
+
+
 def _run_ranks(case: str, out: Path, timeout: float = 240) -> subprocess.CompletedProcess:
-    cmd = [_mpiexec(), "-n", "2", sys.executable, str(HERE / "distributed_cases.py"), case, str(out)]
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+    return subprocess.run(_rank_command(case, out), capture_output=True, text=True, timeout=timeout, env=ENV)
 
 
 # ---- the reducer hook, no MPI -------------------------------------------------------
@@ -175,3 +182,43 @@ def test_a_raising_rank_ends_the_job_with_its_error(tmp_path):
     assert proc.returncode != 0, output
     assert "rank 1 of 2" in output
     assert "rank 1 fails on purpose at step 5" in output
+
+
+@needs_mpi
+@pytest.mark.slow
+def test_ctrl_c_stops_every_rank(tmp_path):
+    # Ctrl-C in a terminal sends SIGINT to the whole foreground process group.
+    job = subprocess.Popen(
+        _rank_command("spin", tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=ENV,
+        start_new_session=True,
+    )
+    try:
+        for _ in range(600):  # the ranks are training once rank 0 wrote "started" (at most 60 s)
+            if (tmp_path / "started").exists() or job.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert (tmp_path / "started").exists(), job.communicate()[0]
+        os.killpg(job.pid, signal.SIGINT)
+        output, _ = job.communicate(timeout=30)  # a rank left running fails with TimeoutExpired
+    finally:
+        if job.poll() is None:
+            os.killpg(job.pid, signal.SIGKILL)
+            job.wait()
+    assert job.returncode != 0, output
+    assert "interrupted; aborting all ranks" in output
+
+
+@needs_mpi
+@pytest.mark.slow
+def test_cli_train_workers_launches_ranks_and_only_rank0_prints(tmp_path):
+    cli = [sys.executable, "-m", "slimcore", "train", "--epochs", "1", "--quiet", "--checkpoint-dir", str(tmp_path)]
+    proc = subprocess.run([*cli, "--workers", "2"], capture_output=True, text=True, timeout=240, env=ENV)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.count("test accuracy") == 1, proc.stdout
+    assert "on 2 ranks" in proc.stdout
+    # 1,438 training examples: 719 per rank, 23 steps of 32 (one allreduce each) -> global step 23
+    assert sorted(p.name for p in tmp_path.glob("*.safetensors")) == ["mlp-23.safetensors"]

@@ -159,8 +159,11 @@ def _abort_on_uncaught(exc_type: type, exc: BaseException, tb: Any) -> None:
     """sys.excepthook on a multi-rank run: report the rank, then MPI_Abort
     every rank (the others would wait in their next collective forever)."""
     where = f"slimcore.distributed: rank {_world.rank()} of {_world.size()}" if _world else "slimcore.distributed"
-    text = "".join(traceback.format_exception(exc_type, exc, tb))
-    sys.stderr.write(f"{where} failed; aborting all ranks.\n{text}")
+    if issubclass(exc_type, KeyboardInterrupt):
+        sys.stderr.write(f"{where} interrupted; aborting all ranks.\n")
+    else:
+        text = "".join(traceback.format_exception(exc_type, exc, tb))
+        sys.stderr.write(f"{where} failed; aborting all ranks.\n{text}")
     sys.stderr.flush()
     sys.stdout.flush()
     MPI.COMM_WORLD.Abort(130 if issubclass(exc_type, KeyboardInterrupt) else 1)

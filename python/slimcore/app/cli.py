@@ -179,7 +179,11 @@ def _launch_workers(args: argparse.Namespace) -> int:
     if args.threads is None:
         env["OMP_NUM_THREADS"] = str(max(1, (os.cpu_count() or 1) // args.workers))
     command = [mpiexec, "-n", str(args.workers), sys.executable, "-m", "slimcore", *argv]
-    return subprocess.run(command, env=env).returncode
+    with subprocess.Popen(command, env=env) as job:
+        try:
+            return job.wait()
+        except KeyboardInterrupt:  # Ctrl-C reached mpiexec too: it stops every rank
+            return job.wait()
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -202,8 +206,10 @@ def _train(args: argparse.Namespace) -> int:
     _threads(args)
     data = _load(args)
     config = _config(args)
+    ranks = sc.framework.replicas.count()
+    shards = f" on {ranks} ranks ({len(data.x_train) // ranks} each)" if ranks > 1 else ""
     print(
-        f"training {config.model} on {len(data.x_train)} examples ({len(data.x_test)} held out), "
+        f"training {config.model} on {len(data.x_train)} examples{shards} ({len(data.x_test)} held out), "
         f"{config.optimizer} lr={config.learning_rate} l2={config.l2} weight_decay={config.weight_decay}"
     )
     result = train_classifier(
