@@ -5,7 +5,7 @@
 Starts itself under this environment's ``mpiexec`` (the mpi extra) and prints:
 
 1. the gradient allreduce's share of a training step of a 10M-parameter MLP
-   (784-3000-2500-10, Adam, batch 32 per rank) on 2 ranks: seconds inside the
+   (784-3000-2500-10, Adam, batch 32 and 256 per rank) on 2 ranks: seconds inside the
    reducer (MPI_Allreduce of the 40 MB gradient arena + the 1/N scale) over
    seconds per step. Target: <= 10%.
 2. the seed MLP (784-200-200-10 tanh, L2, Adam, global batch 100): examples/s
@@ -53,7 +53,7 @@ def _worker(model: str, batch: int, steps: int) -> None:
             sess.run(hvd.broadcast_global_variables(0))
             for _ in range(3):
                 sess.run(train_op, {x: xs, y: ys})
-            before = hvd.reduce_stats()
+            before = hvd.reduce_stats(barrier_first=model == "10m")
             start = time.perf_counter()
             for _ in range(steps):
                 sess.run(train_op, {x: xs, y: ys})
@@ -61,23 +61,26 @@ def _worker(model: str, batch: int, steps: int) -> None:
             after = hvd.reduce_stats()
     if hvd.rank() == 0:
         reduce_seconds = after["seconds"] - before["seconds"]
+        wait_seconds = after["wait"] - before["wait"]
         print(
             json.dumps(
                 {
                     "params": params,
                     "step": seconds / steps,
                     "reduce": reduce_seconds / steps,
+                    "wait": wait_seconds / steps,
                     "examples_per_s": batch * hvd.size() * steps / seconds,
                 }
             )
         )
 
 
-def _launch(ranks: int, model: str, batch: int, steps: int) -> dict:
+def _launch(ranks: int, model: str, batch: int, steps: int, threads: int | None = None) -> dict:
     mpiexec = shutil.which("mpiexec", path=os.path.dirname(sys.executable)) or shutil.which("mpiexec")
     if mpiexec is None:
         sys.exit("bench_distributed: no mpiexec: pip install 'slimcore[mpi]'")
-    env = {**os.environ, "OMP_NUM_THREADS": str(max(1, (os.cpu_count() or 1) // ranks))}
+    threads = threads or max(1, (os.cpu_count() or 1) // ranks)
+    env = {**os.environ, "OMP_NUM_THREADS": str(threads)}
     command = [mpiexec, "-n", str(ranks), sys.executable, __file__, "--worker", model, str(batch), str(steps)]
     proc = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if proc.returncode != 0:
@@ -89,27 +92,43 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--batch", type=int, nargs="+", default=[32, 256], help="per-rank batch sizes of the 10M-param model"
+    )
     parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         _worker(args.worker[0], int(args.worker[1]), int(args.worker[2]))
         return
     print(f"load: {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} cores")
-    runs = [_launch(2, "10m", 32, max(5, args.steps // 3)) for _ in range(args.rounds)]
+    for batch in args.batch:
+        _report_share(batch, [_launch(2, "10m", batch, max(5, args.steps // 3)) for _ in range(args.rounds)])
+    _report_throughput(args)
+
+
+def _report_share(batch: int, runs: list) -> None:
     shares = [r["reduce"] / r["step"] for r in runs]
     print(
-        f"10M-param MLP ({runs[0]['params']:,} params), 2 ranks, batch 32/rank: step "
+        f"10M-param MLP ({runs[0]['params']:,} params), 2 ranks, batch {batch}/rank: step "
         f"{statistics.median(r['step'] for r in runs) * 1e3:.1f} ms, allreduce "
         f"{statistics.median(r['reduce'] for r in runs) * 1e3:.1f} ms = {statistics.median(shares):.1%} of the step "
-        f"(rounds: {', '.join(f'{s:.1%}' for s in shares)}; target <= 10%)"
+        f"(rounds: {', '.join(f'{s:.1%}' for s in shares)}; target <= 10%); waiting for the other rank "
+        f"{statistics.median(r['wait'] for r in runs) * 1e3:.1f} ms (a timing barrier, not part of the allreduce)"
     )
-    one, two = [], []
+
+
+def _report_throughput(args: argparse.Namespace) -> None:
+    cores = os.cpu_count() or 1
+    one, one_single, two = [], [], []
     for _ in range(args.rounds):
         one.append(_launch(1, "seed", 100, args.steps)["examples_per_s"])
+        one_single.append(_launch(1, "seed", 100, args.steps, threads=1)["examples_per_s"])
         two.append(_launch(2, "seed", 50, args.steps)["examples_per_s"])
+    best_one = max(statistics.median(one), statistics.median(one_single))
     print(
-        f"seed MLP, global batch 100: 1 rank {statistics.median(one):,.0f} examples/s, "
-        f"2 ranks {statistics.median(two):,.0f} examples/s: {statistics.median(two) / statistics.median(one):.2f}x"
+        f"seed MLP, global batch 100 (examples/s, medians): 1 rank x {cores} threads {statistics.median(one):,.0f}, "
+        f"1 rank x 1 thread {statistics.median(one_single):,.0f}, 2 ranks x {max(1, cores // 2)} threads "
+        f"{statistics.median(two):,.0f}: {statistics.median(two) / best_one:.2f}x the better 1-rank figure"
     )
 
 

@@ -120,6 +120,10 @@ class _Communicator:
         self.reduce_calls = 0
         self.reduce_seconds = 0.0
         self.reduce_floats = 0
+        # Benchmarks: a barrier before each allreduce, timed apart (wait_seconds), so that
+        # reduce_seconds is the transfer alone, not the wait for a slower rank.
+        self.barrier_first = False
+        self.wait_seconds = 0.0
         self.token = _core.register_gradient_reducer(self.reduce_gradients)
 
     def rank(self) -> int:
@@ -131,8 +135,12 @@ class _Communicator:
     def reduce_gradients(self, buffer: np.ndarray) -> None:
         """The engine's gradient reducer: `buffer` is a view of the gradient
         arena (no copy); leaves the mean over the ranks in it."""
-        start = time.perf_counter()
         n = self.size()
+        if self.barrier_first and n > 1:
+            start = time.perf_counter()
+            self.comm.Barrier()
+            self.wait_seconds += time.perf_counter() - start
+        start = time.perf_counter()
         if n > 1:
             self.comm.Allreduce(MPI.IN_PLACE, buffer, op=MPI.SUM)
             np.multiply(buffer, np.float32(1.0 / n), out=buffer)
@@ -238,11 +246,25 @@ def local_size() -> int:
     return _require().local.Get_size()
 
 
-def reduce_stats() -> dict:
+def reduce_stats(barrier_first: bool | None = None) -> dict:
     """What the gradient reducer did in this process: calls, float32 values
-    reduced and seconds spent (the allreduce plus the 1/N scale)."""
+    reduced, seconds spent (the allreduce plus the 1/N scale) and seconds
+    waiting for the other ranks ("wait", counted apart only after
+    ``reduce_stats(barrier_first=True)``, which makes each reduction start
+    with an MPI barrier; otherwise the wait is inside "seconds").
+
+    Args:
+      barrier_first: when given, turns the timing barrier on or off (benchmarks).
+    """
     world = _require()
-    return {"calls": world.reduce_calls, "floats": world.reduce_floats, "seconds": world.reduce_seconds}
+    if barrier_first is not None:
+        world.barrier_first = bool(barrier_first)
+    return {
+        "calls": world.reduce_calls,
+        "floats": world.reduce_floats,
+        "seconds": world.reduce_seconds,
+        "wait": world.wait_seconds,
+    }
 
 
 def shard(data: Any, rank: int | None = None, size: int | None = None) -> Any:
