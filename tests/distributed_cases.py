@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 import zlib
 
 import numpy as np
@@ -137,6 +138,20 @@ def _allreduce_values(hvd: object, out: str) -> None:
             np.save(os.path.join(out, f"allreduce_rank{hvd.rank()}.npy"), np.stack(sess.run([mean, total, grad])))
 
 
+def _guard_message(hvd: object, out: str) -> None:
+    """The guard's warning for a train op built from the data loss alone (seed 000's bug)."""
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, 784])
+        y = tf.placeholder(tf.float32, [None, 10])
+        data_loss = tf.losses.softmax_cross_entropy(y, mlp(x, weights_regularizer=slim.l2_regularizer(1e-3)))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            hvd.DistributedOptimizer(tf.train.AdamOptimizer(1e-3)).minimize(data_loss)
+    if hvd.rank() == 0:
+        with open(os.path.join(out, "guard.txt"), "w") as f:
+            f.write("\n".join(str(w.message) for w in caught))
+
+
 def main(case: str, out: str) -> None:
     import slimcore.distributed as hvd
 
@@ -153,6 +168,7 @@ def main(case: str, out: str) -> None:
     if case == "mlp_adam":
         _checkpoint_round_trip(hvd, out)
         _allreduce_values(hvd, out)
+        _guard_message(hvd, out)
 
 
 def _train_until(hvd: object, out: str, raise_on_rank1: bool) -> None:

@@ -160,6 +160,8 @@ def test_two_ranks_on_half_batches_equal_one_process_on_the_whole(case, tmp_path
             np.testing.assert_allclose(ranks[name], value, rtol=1e-5, atol=atol, err_msg=f"{name}{suffix}")
     assert "ranks: 2" in (tmp_path / "report.txt").read_text()
     if case == "mlp_adam":
+        guard = (tmp_path / "guard.txt").read_text()
+        assert "leaves out" in guard and "[ranks: 2:" in guard, guard
         # only rank 0 wrote a checkpoint; restore gave rank 1 rank 0's values
         assert any(tmp_path.glob("ckpt_rank0*"))
         assert not any(tmp_path.glob("ckpt_rank1*"))
