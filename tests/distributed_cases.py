@@ -172,7 +172,8 @@ def main(case: str, out: str) -> None:
 
 
 def _train_until(hvd: object, out: str, raise_on_rank1: bool) -> None:
-    """Trains for 10^6 steps (rank 0 writes OUT/started after the first); with
+    """Trains for 10^6 steps (after the first each rank writes its pid to
+    OUT/pid_rank<r>, then rank 0 writes OUT/started); with
     raise_on_rank1, rank 1 raises at step 5 while rank 0 keeps stepping (and
     waits in the allreduce)."""
     graph = tf.Graph()
@@ -186,8 +187,11 @@ def _train_until(hvd: object, out: str, raise_on_rank1: bool) -> None:
                 if raise_on_rank1 and hvd.rank() == 1 and step == 5:
                     raise RuntimeError("rank 1 fails on purpose at step 5")
                 sess.run(train_op)
-                if step == 0 and hvd.rank() == 0:
-                    open(os.path.join(out, "started"), "w").close()
+                if step == 0:
+                    with open(os.path.join(out, f"pid_rank{hvd.rank()}"), "w") as f:
+                        f.write(str(os.getpid()))
+                    if hvd.rank() == 0:
+                        open(os.path.join(out, "started"), "w").close()
 
 
 if __name__ == "__main__":

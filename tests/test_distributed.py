@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pytest
@@ -186,10 +187,10 @@ def test_a_raising_rank_ends_the_job_with_its_error(tmp_path):
     assert "rank 1 fails on purpose at step 5" in output
 
 
-@needs_mpi
-@pytest.mark.slow
-def test_ctrl_c_stops_every_rank(tmp_path):
-    # Ctrl-C in a terminal sends SIGINT to the whole foreground process group.
+def _spin_then(tmp_path: Path, stop: Callable[[subprocess.Popen], None]) -> tuple:
+    """Starts 2 training ranks in their own process group, waits until they
+    train, calls stop(job); returns (exit code, output) once mpiexec exits
+    (TimeoutExpired after 30 s: a rank left running)."""
     job = subprocess.Popen(
         _rank_command("spin", tmp_path),
         stdout=subprocess.PIPE,
@@ -199,19 +200,38 @@ def test_ctrl_c_stops_every_rank(tmp_path):
         start_new_session=True,
     )
     try:
-        for _ in range(600):  # the ranks are training once rank 0 wrote "started" (at most 60 s)
-            if (tmp_path / "started").exists() or job.poll() is not None:
+        marks = [tmp_path / "started", tmp_path / "pid_rank1"]  # the ranks are training (wait at most 60 s)
+        for _ in range(600):
+            if all(m.exists() for m in marks) or job.poll() is not None:
                 break
             time.sleep(0.1)
-        assert (tmp_path / "started").exists(), job.communicate()[0]
-        os.killpg(job.pid, signal.SIGINT)
-        output, _ = job.communicate(timeout=30)  # a rank left running fails with TimeoutExpired
+        assert all(m.exists() for m in marks), job.communicate()[0]
+        stop(job)
+        output, _ = job.communicate(timeout=30)
     finally:
         if job.poll() is None:
             os.killpg(job.pid, signal.SIGKILL)
             job.wait()
-    assert job.returncode != 0, output
+    return job.returncode, output
+
+
+@needs_mpi
+@pytest.mark.slow
+def test_ctrl_c_stops_every_rank(tmp_path):
+    # Ctrl-C in a terminal sends SIGINT to the whole foreground process group.
+    code, output = _spin_then(tmp_path, lambda job: os.killpg(job.pid, signal.SIGINT))
+    assert code != 0, output
     assert "interrupted; aborting all ranks" in output
+
+
+@needs_mpi
+@pytest.mark.slow
+def test_a_killed_rank_ends_the_job(tmp_path):
+    # Rank 1 dies without a word (SIGKILL): mpiexec ends rank 0 instead of it waiting in the allreduce.
+    pid = lambda: int((tmp_path / "pid_rank1").read_text())  # noqa: E731
+    code, output = _spin_then(tmp_path, lambda job: os.kill(pid(), signal.SIGKILL))
+    assert code != 0, output
+    assert f"PID {pid()}" in output and "BAD TERMINATION" in output, output
 
 
 @needs_mpi
