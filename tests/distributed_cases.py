@@ -188,8 +188,10 @@ def _train_until(hvd: object, out: str, raise_on_rank1: bool) -> None:
                     raise RuntimeError("rank 1 fails on purpose at step 5")
                 sess.run(train_op)
                 if step == 0:
-                    with open(os.path.join(out, f"pid_rank{hvd.rank()}"), "w") as f:
+                    pid_file = os.path.join(out, f"pid_rank{hvd.rank()}")
+                    with open(pid_file + ".tmp", "w") as f:
                         f.write(str(os.getpid()))
+                    os.replace(pid_file + ".tmp", pid_file)  # whole when it appears
                     if hvd.rank() == 0:
                         open(os.path.join(out, "started"), "w").close()
 
