@@ -260,7 +260,8 @@ void run_step(Step& step, const std::vector<std::pair<TensorRef, Tensor>>& feeds
       }
     }
   // Data-parallel training: the gradients' mean over the replicas, before the update.
-  const std::vector<Tensor> reduced = reduce_update_gradients(*step.node, inputs, variables);
+  std::vector<Tensor> reduced;
+  if (step.node->type == "ApplyOptimizer") reduced = reduce_update_gradients(*step.node, inputs, variables);
   KernelContext ctx{*step.node, std::move(inputs), step.outputs, variables, op_counters};
   step.def->compute(ctx);
 }
