@@ -29,17 +29,18 @@ STEPS = 20
 def _data(case: str) -> tuple:
     """The fixed batch of 64 (inputs, one-hot labels) of `case`."""
     rng = np.random.default_rng(7)
-    shape = (BATCH, 28, 28, 1) if case == "lenet_bn" else (BATCH, 784)
+    shape = (BATCH, 28, 28, 1) if case.startswith("lenet") else (BATCH, 784)
     x = rng.standard_normal(shape).astype(np.float32)
     y = np.eye(10, dtype=np.float32)[rng.integers(0, 10, BATCH)]
     return x, y
 
 
 def _model(case: str, x: tf.Tensor) -> tf.Tensor:
-    if case == "lenet_bn":
+    if case in ("lenet_bn", "lenet_bn_per_rank"):
         with slim.arg_scope(lenet_arg_scope(weight_decay=1e-3)):
             with slim.arg_scope([slim.conv2d, slim.fully_connected], normalizer_fn=slim.batch_norm):
-                with slim.arg_scope([slim.batch_norm], is_training=True, scale=True, sync=True):
+                sync = case == "lenet_bn"  # lenet_bn_per_rank: Horovod's default, statistics per rank
+                with slim.arg_scope([slim.batch_norm], is_training=True, scale=True, sync=sync):
                     return lenet(x, depth=4, fc_units=32)
     if case == "mlp_adam":
         return mlp(x, weights_regularizer=slim.l2_regularizer(1e-3))

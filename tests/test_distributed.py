@@ -179,6 +179,21 @@ def test_two_ranks_on_half_batches_equal_one_process_on_the_whole(case, tmp_path
 
 @needs_mpi
 @pytest.mark.slow
+def test_batch_norm_statistics_stay_per_rank_without_sync(tmp_path):
+    proc = _run_ranks("lenet_bn_per_rank", tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    rank0, rank1 = np.load(tmp_path / "weights.npz"), np.load(tmp_path / "weights_rank1.npz")
+    moving = [k for k in rank0.files if "moving_" in k]
+    assert moving
+    for name in rank0.files:
+        if name in moving:  # each rank averaged its own shard's statistics
+            assert not np.allclose(rank0[name], rank1[name], rtol=1e-2, atol=0), name
+        else:  # the weights and slots take the same averaged step on both ranks
+            np.testing.assert_array_equal(rank0[name], rank1[name], err_msg=name)
+
+
+@needs_mpi
+@pytest.mark.slow
 def test_a_raising_rank_ends_the_job_with_its_error(tmp_path):
     proc = _run_ranks("raise", tmp_path, timeout=30)  # a hang fails with TimeoutExpired
     output = proc.stdout + proc.stderr
