@@ -186,8 +186,8 @@ def test_batch_norm_statistics_stay_per_rank_without_sync(tmp_path):
     moving = [k for k in rank0.files if "moving_" in k]
     assert moving
     for name in rank0.files:
-        if name in moving:  # each rank averaged its own shard's statistics
-            assert not np.allclose(rank0[name], rank1[name], rtol=1e-2, atol=0), name
+        if name in moving:  # each rank averaged its own shard's statistics (synced ones are bitwise equal)
+            assert np.abs(rank0[name] - rank1[name]).max() > 1e-6, name
         else:  # the weights and slots take the same averaged step on both ranks
             np.testing.assert_array_equal(rank0[name], rank1[name], err_msg=name)
 
