@@ -54,6 +54,19 @@ def _run(cmd: list[str], timeout: float, **kwargs) -> subprocess.CompletedProces
     return proc
 
 
+def _mpiexec() -> str | None:
+    """The mpi extra's mpiexec (beside this interpreter), else one on PATH."""
+    return shutil.which("mpiexec", path=os.path.dirname(sys.executable)) or shutil.which("mpiexec")
+
+
+def _mpi_home() -> list:
+    """-DMPI_HOME of the MPI beside this interpreter (the mpi extra's MPICH),
+    so that find_package(MPI) builds data_parallel_mpi; nothing otherwise."""
+    if shutil.which("mpicxx", path=os.path.dirname(sys.executable)) is None:
+        return []
+    return [f"-DMPI_HOME={Path(sys.executable).parent.parent}"]
+
+
 @pytest.fixture(scope="module")
 def examples(tmp_path_factory) -> Path:
     """The build folder of cpp/examples, built against the installed slimcore."""
@@ -72,6 +85,7 @@ def examples(tmp_path_factory) -> Path:
             str(build),
             "-DCMAKE_BUILD_TYPE=Release",
             f"-Dslimcore_DIR={slimcore.get_cmake_dir()}",
+            *_mpi_home(),
         ],
         timeout=300,
     )
@@ -286,3 +300,28 @@ def test_cpp_and_python_per_variable_settings_agree(per_variable_settings, tmp_p
         np.testing.assert_allclose(cpp[name], python[name], rtol=1e-6, err_msg=name)
     # the settings did something: z only decays, w decays at its own rate
     assert not np.allclose(python["z"], [1.0, -2.0])
+
+
+# ---- data-parallel training through the gradient-reducer interface -----------
+DIFFERENCE_LINE = re.compile(r"^max weight difference (\S+) \(largest weight (\S+)\)$", re.MULTILINE)
+
+
+def test_two_in_process_replicas_train_as_one_process_on_the_whole_batch(examples):
+    # data_parallel trains two replicas (threads) on half the points each, their
+    # gradients averaged by an InProcessMeanReducer, and one process on all points.
+    proc = _run([str(_executable(examples, "data_parallel")), "100"], timeout=300)
+    losses = [float(loss) for _, loss in LOSS_LINE.findall(proc.stdout)]
+    assert losses[-1] < losses[0] / 2, proc.stdout
+    difference, largest = (float(v) for v in DIFFERENCE_LINE.findall(proc.stdout)[-1])
+    assert difference <= 1e-5 * max(1.0, largest), proc.stdout
+
+
+def test_mpi_example_ranks_train_alike(examples):
+    # data_parallel_mpi: each rank trains on its half through an MPI_Allreduce reducer.
+    exe = examples / "data_parallel_mpi"
+    if not exe.is_file() or _mpiexec() is None:
+        pytest.skip("no MPI found by CMake (pip install '.[mpi]'): data_parallel_mpi is not built")
+    proc = _run([_mpiexec(), "-n", "2", str(exe), "100"], timeout=300)
+    losses = [float(loss) for _, loss in LOSS_LINE.findall(proc.stdout)]
+    assert losses and losses[-1] < 0.05, proc.stdout
+    assert "ranks 2 agree to 0" in proc.stdout

@@ -1,9 +1,13 @@
 // Bindings of the per-variable settings record and the optimizer builder
 // (slimcore/variable_settings.h, slimcore/optimizer.h): type conversions
-// only; the Python API is python/slimcore (variables.py, train/).
+// only; the Python API is python/slimcore (variables.py, train/), and the
+// gradient reducer of data-parallel training (slimcore/gradient_reducer.h;
+// Python's side is slimcore.distributed).
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include "slimcore/gradient_reducer.h"
 #include "slimcore/optimizer.h"
 #include "slimcore/variable_settings.h"
 
@@ -22,6 +26,38 @@ std::vector<Output> outputs(Graph& g, const std::vector<Ref>& refs) {
   std::vector<Output> out;
   for (auto [node, index] : refs) out.push_back(g.output(node, index));
   return out;
+}
+
+// A GradientReducer whose reduce() calls a Python function with a numpy view
+// of the buffer (no copy): fn(array) must leave the mean over the replicas in
+// it. The function is shared through a pointer whose deleter takes the GIL.
+class PyGradientReducer : public GradientReducer {
+ public:
+  explicit PyGradientReducer(py::function fn)
+      : fn_(new py::function(std::move(fn)), [](py::function* f) {
+          py::gil_scoped_acquire gil;
+          delete f;
+        }) {}
+  void reduce(float* data, std::size_t n) override {
+    py::gil_scoped_acquire gil;
+    const py::capsule unowned(data, [](void*) {});  // the engine owns the buffer
+    (*fn_)(py::array_t<float>({static_cast<py::ssize_t>(n)}, {static_cast<py::ssize_t>(sizeof(float))}, data, unowned));
+  }
+
+ private:
+  std::shared_ptr<py::function> fn_;
+};
+
+void bind_gradient_reducer(py::module_& m) {
+  m.def(
+      "register_gradient_reducer",
+      [](py::function fn) { return register_gradient_reducer(std::make_shared<PyGradientReducer>(std::move(fn))); },
+      py::arg("fn"),
+      "registers fn(float32 numpy view of the gradients) as a gradient reducer (fn leaves their mean over the "
+      "replicas in the view, in place); returns its token for optimizer_apply. An exception fn raises comes out "
+      "of Session.run unchanged, no variable updated");
+  m.def("unregister_gradient_reducer", &unregister_gradient_reducer, py::arg("token"),
+        "forgets the gradient reducer of `token` (no-op when unknown)");
 }
 
 }  // namespace
@@ -71,7 +107,7 @@ void bind_train(py::module_& m) {
          const std::vector<std::vector<int>>& slots, const std::vector<int>& nonslot,
          const std::map<std::string, Ref>& hyper, const std::vector<bool>& decayed, const std::string& decay_convention,
          bool nesterov, bool centered, bool check_finite, const std::string& name,
-         const std::string& epsilon_convention) {
+         const std::string& epsilon_convention, int64_t gradient_reducer) {
         optimizer::ApplyRequest r;
         r.algorithm = algorithm;
         r.grads = outputs(g, grads);
@@ -89,12 +125,14 @@ void bind_train(py::module_& m) {
         r.centered = centered;
         r.check_finite = check_finite;
         r.name = name;
+        r.gradient_reducer = gradient_reducer;
         return optimizer::apply(g, r);
       },
       py::arg("graph"), py::arg("algorithm"), py::arg("grads"), py::arg("vars"), py::arg("slots"), py::arg("nonslot"),
       py::arg("hyper"), py::arg("decayed"), py::arg("decay_convention"), py::arg("nesterov"), py::arg("centered"),
-      py::arg("check_finite"), py::arg("name"), py::arg("epsilon_convention") = "tf",
+      py::arg("check_finite"), py::arg("name"), py::arg("epsilon_convention") = "tf", py::arg("gradient_reducer") = 0,
       "adds the fused ApplyOptimizer node (optimizer::apply); returns its id");
+  bind_gradient_reducer(m);
 
   py::class_<optimizer::PlanScalar>(m, "PlanScalar", "one scalar input of an ApplyOptimizer op")
       .def_readonly("name", &optimizer::PlanScalar::name, "hyperparameter name")

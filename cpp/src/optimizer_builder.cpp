@@ -153,6 +153,7 @@ int apply(Graph& g, const ApplyRequest& r) {
               {"nesterov", r.nesterov},
               {"centered", r.centered},
               {"check_finite", r.check_finite}};
+  if (r.gradient_reducer != 0) attrs.set("gradient_reducer", r.gradient_reducer);
   return g.add_node("ApplyOptimizer", inputs, attrs, r.name);
 }
 

@@ -22,6 +22,7 @@
 
 #include "buffer_planner.h"
 #include "fusion_pass.h"
+#include "gradient_reduction.h"
 #include "nested_plan.h"
 #include "op_registry.h"
 #include "parallel.h"
@@ -358,6 +359,9 @@ void run_kernel(Plan& plan, std::size_t index, const std::vector<std::pair<Tenso
                                 shape_string(step.outputs[i].shape()));
       }
     }
+  // Data-parallel training: the gradients' mean over the replicas, before the update.
+  std::vector<Tensor> reduced;
+  if (step.node->type == "ApplyOptimizer") reduced = reduce_update_gradients(*step.node, inputs, variables);
   KernelContext ctx{*step.node, std::move(inputs), step.outputs, variables, op_counters};
   if (step.absorbed.empty()) {
     step.def->compute(ctx);

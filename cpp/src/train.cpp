@@ -86,6 +86,7 @@ TrainOp minimize(Output loss, const std::vector<Output>& vars, const OptimizerSp
   request.check_finite = spec.check_finite;
   request.decay_convention = spec.decay_convention;
   request.epsilon_convention = spec.epsilon_convention;
+  request.gradient_reducer = spec.gradient_reducer;
   for (std::size_t i = 0; i < vars.size(); ++i) {
     if (vars[i].node().type != "VariableV2" || vars[i].dtype() != DType::Float32)
       throw InvalidArgument("minimize: " + vars[i].name() + " is not a float32 variable");

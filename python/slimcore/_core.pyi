@@ -551,9 +551,20 @@ def optimizer_apply(
     check_finite: bool,
     name: str,
     epsilon_convention: str = "tf",
+    gradient_reducer: int = 0,
 ) -> int:
     """
     adds the fused ApplyOptimizer node (optimizer::apply); returns its id
+    """
+
+def register_gradient_reducer(fn: collections.abc.Callable[[numpy.ndarray], None]) -> int:
+    """
+    registers fn(float32 numpy view of the gradients) as a gradient reducer (fn leaves their mean over the replicas in the view, in place); returns its token for optimizer_apply. An exception fn raises comes out of Session.run unchanged, no variable updated
+    """
+
+def unregister_gradient_reducer(token: int) -> None:
+    """
+    forgets the gradient reducer of `token` (no-op when unknown)
     """
 
 def optimizer_hyperparameter_names(algorithm: str) -> list[str]:

@@ -92,6 +92,9 @@ struct ApplyRequest {
   // (decay_var_list); empty: to every variable.
   std::vector<bool> decayed;
   std::string name = "update";
+  // A registered gradient reducer (slimcore/gradient_reducer.h) that averages
+  // the gradients over data-parallel replicas before the update; 0: none.
+  int64_t gradient_reducer = 0;
 };
 
 // Adds the ApplyOptimizer node (its id) that updates `vars` in one pass,

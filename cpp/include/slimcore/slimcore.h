@@ -3,6 +3,7 @@
 #include "slimcore/checkpoint.h"
 #include "slimcore/dtype.h"
 #include "slimcore/errors.h"
+#include "slimcore/gradient_reducer.h"
 #include "slimcore/gradients.h"
 #include "slimcore/graph.h"
 #include "slimcore/host_callback.h"

@@ -57,6 +57,9 @@ struct OptimizerSpec {
   // (torch.optim.Adam/AdamW/RMSprop); see slimcore/optimizer.h.
   std::string epsilon_convention = "tf";
   bool check_finite = true;  // NaN/Inf gradients raise NonFinite instead of reaching the weights
+  // Data-parallel replicas: the token of a registered GradientReducer
+  // (slimcore/gradient_reducer.h) that averages the gradients; 0: none.
+  int64_t gradient_reducer = 0;
 };
 
 struct TrainOp {

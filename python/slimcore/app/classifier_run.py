@@ -24,6 +24,7 @@ import numpy as np
 import slimcore as sc
 
 from .. import slim, train
+from ..framework import replicas
 from ..models import lenet, lenet_arg_scope, mlp, mobilenet_v2
 
 if TYPE_CHECKING:  # annotations only
@@ -143,6 +144,25 @@ def _diverged(epoch: int, step: int, why: str) -> Exception:
     )
 
 
+def _distributed() -> Any:
+    from .. import distributed  # the mpi extra: present whenever replicas.count() > 1
+
+    return distributed
+
+
+def _rank_share(x: np.ndarray, y: np.ndarray) -> tuple:
+    """This rank's training rows in data-parallel training: rank r of N takes
+    rows [r * m, (r + 1) * m), m = len(x) // N (equal shares: every rank takes
+    the same number of steps, hence of allreduces; the last len(x) % N rows
+    are left out). All rows on one process."""
+    n = replicas.count()
+    if n == 1:
+        return x, y
+    m = len(x) // n
+    r = replicas.current().rank()
+    return x[r * m : (r + 1) * m], y[r * m : (r + 1) * m]
+
+
 def train_classifier(
     data: Any,
     config: TrainConfig,
@@ -152,6 +172,12 @@ def train_classifier(
     logdir: str | None = None,
 ) -> TrainResult:
     """Trains config.model on data (a slimcore.app.datasets.Dataset) and evaluates it.
+
+    In data-parallel training (slimcore.distributed initialized, N ranks)
+    each rank trains on its share of the training rows (_rank_share) with
+    batch_size examples per rank per step (Horovod's convention: the global
+    batch is N * batch_size), starting from rank 0's weights; only rank 0
+    shows progress, writes events and the checkpoint.
 
     With `logdir`, each step's data loss, penalty, decoupled-decay magnitude,
     effective decay per role and weight-norm histogram go to a TensorBoard
@@ -164,7 +190,8 @@ def train_classifier(
         left the weights as they were).
     """
     config.validate()
-    x_train, x_test = data.x_train, data.x_test
+    x_train, y_train = _rank_share(data.x_train, data.y_train)
+    x_test = data.x_test
     if config.model != "mlp":
         x_train, x_test = _images(x_train), _images(x_test)
     rng = np.random.default_rng(config.seed)
@@ -190,11 +217,13 @@ def train_classifier(
         else:
             lr = config.learning_rate
         optimizer = _optimizer(config, lr)
+        if replicas.count() > 1:
+            optimizer = _distributed().DistributedOptimizer(optimizer)
         train_op = slim.learning.create_train_op(total_loss, optimizer, global_step=step)
         accounting = sc.train.LossAccounting(data_loss, train_op)
         fetches = {"split": accounting.fetches}
         writer = None
-        if logdir is not None:
+        if logdir is not None and replicas.is_root():
             fetches["summary"] = accounting.summary("learning")
             writer = sc.summary.FileWriter(logdir, graph)
         correct = sc.equal(sc.argmax(eval_logits, 1), labels)
@@ -210,11 +239,14 @@ def train_classifier(
                 hits += sess.run(accuracy, {x: xs[k : k + 512], labels: ys[k : k + 512]}) * len(xs[k : k + 512])
             return hits / max(1, len(xs))
 
+        broadcast = _distributed().broadcast_global_variables(0) if replicas.count() > 1 else None
         with sc.Session(graph=graph) as sess:
             sess.run(sc.global_variables_initializer())
+            if broadcast is not None:
+                sess.run(broadcast)  # every rank starts from rank 0's weights
             start = time.perf_counter()
             bar = None
-            if progress:
+            if progress and replicas.is_root():
                 from tqdm import tqdm
 
                 bar = tqdm(
@@ -229,7 +261,7 @@ def train_classifier(
                 for k in range(0, len(x_train), config.batch_size):
                     idx = order[k : k + config.batch_size]
                     try:
-                        _, fetched = sess.run([train_op, fetches], {x: x_train[idx], labels: data.y_train[idx]})
+                        _, fetched = sess.run([train_op, fetches], {x: x_train[idx], labels: y_train[idx]})
                     except sc.errors.NonFiniteError as e:
                         raise _diverged(epoch, k // config.batch_size + 1, str(e)) from None
                     values = fetched["split"]
@@ -260,7 +292,7 @@ def train_classifier(
             if writer is not None:
                 writer.close()
             result.seconds = time.perf_counter() - start
-            result.train_accuracy = evaluate(sess, x_train, data.y_train)
+            result.train_accuracy = evaluate(sess, x_train, y_train)
             result.test_accuracy = evaluate(sess, x_test, data.y_test)
             result.history[-1]["test_accuracy"] = result.test_accuracy
             result.weight_norm = float(sess.run(weight_norm))

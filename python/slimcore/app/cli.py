@@ -9,9 +9,14 @@ slimcore bench     the benchmarks, with ratios against PyTorch / TensorFlow when
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
+import importlib.util
+import io
 import math
 import os
+import shutil
+import subprocess
 import sys
 from collections.abc import Sequence
 
@@ -143,13 +148,69 @@ def _threads(args: argparse.Namespace) -> None:
         sc.set_num_threads(args.threads)
 
 
+def _mpi_job_size() -> int:
+    """The number of ranks of the MPI job this process is a rank of (MPICH's
+    PMI_SIZE, Open MPI's OMPI_COMM_WORLD_SIZE); 1 outside mpiexec."""
+    for variable in ("PMI_SIZE", "OMPI_COMM_WORLD_SIZE"):
+        if os.environ.get(variable, "").isdigit():
+            return int(os.environ[variable])
+    return 1
+
+
+def _launch_workers(args: argparse.Namespace) -> int:
+    """`slimcore train --workers N`: the same command under `mpiexec -n N`
+    (this environment's mpiexec, from the mpi extra's MPICH), each rank with
+    cores / N threads unless --threads says otherwise. Returns mpiexec's exit code.
+
+    Raises:
+      UsageError: naming --workers, when mpi4py or mpiexec is missing.
+    """
+    mpiexec = shutil.which("mpiexec", path=os.path.dirname(sys.executable)) or shutil.which("mpiexec")
+    if mpiexec is None or importlib.util.find_spec("mpi4py") is None:
+        raise UsageError("argument --workers: needs the mpi extra: pip install 'slimcore[mpi]' (mpi4py and MPICH)")
+    argv = list(getattr(args, "argv", None) or sys.argv[1:])
+    for i, arg in enumerate(argv):
+        if arg == "--workers":
+            del argv[i : i + 2]
+            break
+        if arg.startswith("--workers="):
+            del argv[i]
+            break
+    env = dict(os.environ)
+    if args.threads is None:
+        env["OMP_NUM_THREADS"] = str(max(1, (os.cpu_count() or 1) // args.workers))
+    command = [mpiexec, "-n", str(args.workers), sys.executable, "-m", "slimcore", *argv]
+    with subprocess.Popen(command, env=env) as job:
+        try:
+            return job.wait()
+        except KeyboardInterrupt:  # Ctrl-C reached mpiexec too: it stops every rank
+            return job.wait()
+
+
 def cmd_train(args: argparse.Namespace) -> int:
-    """Trains one model and prints accuracies, the report and the checkpoint."""
+    """Trains one model and prints accuracies, the report and the checkpoint.
+    Under mpiexec (or with --workers N) it is one rank of data-parallel
+    training (slimcore.distributed): only rank 0 prints."""
+    if args.workers > 1 and _mpi_job_size() == 1:
+        return _launch_workers(args)
+    if _mpi_job_size() > 1:
+        from .. import distributed
+
+        distributed.init()
+        if distributed.rank() != 0:
+            with contextlib.redirect_stdout(io.StringIO()):
+                return _train(args)
+    return _train(args)
+
+
+def _train(args: argparse.Namespace) -> int:
     _threads(args)
     data = _load(args)
     config = _config(args)
+    ranks = sc.framework.replicas.count()
+    shards = f" on {ranks} ranks ({len(data.x_train) // ranks} each)" if ranks > 1 else ""
     print(
-        f"training {config.model} on {len(data.x_train)} examples ({len(data.x_test)} held out), "
+        f"training {config.model} on {len(data.x_train)} examples{shards} ({len(data.x_test)} held out), "
         f"{config.optimizer} lr={config.learning_rate} l2={config.l2} weight_decay={config.weight_decay}"
     )
     result = train_classifier(
@@ -333,6 +394,13 @@ def build_parser() -> argparse.ArgumentParser:
     training_args(p, epochs=30)
     p.add_argument("--checkpoint-dir", type=_directory, default="checkpoints")
     p.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=1,
+        help="data-parallel training on N processes (mpiexec -n N; needs the mpi extra): each trains on 1/N of "
+        "the data with --batch-size examples per step and averages gradients every step",
+    )
+    p.add_argument(
         "--logdir",
         type=_directory,
         default=None,
@@ -388,6 +456,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    args.argv = list(argv) if argv is not None else sys.argv[1:]  # what `train --workers` relaunches
     try:
         return args.run(args)
     except (ValueError, TypeError, OSError) as e:  # a bad value found late, an unwritable file: no traceback

@@ -24,12 +24,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Callable
 
 from .._layer_util import OptimizerHints, add_to_collections_by_key, apply_dense, collect_outputs, layer_variable
-from ..framework import dtypes
+from ..framework import dtypes, replicas
 from ..framework.ops import GraphKeys, Tensor, _graph_element, convert_to_tensor, get_default_graph, name_scope
 from ..framework.tensor_shape import Dimension, TensorShape
 from ..framework.tensor_util import constant_value
 from ..initializers import ones_initializer, xavier_initializer, zeros_initializer
-from ..ops import math_ops, nn_ops
+from ..ops import array_ops, math_ops, nn_ops
 from ..ops.array_ops import identity, reshape
 from ..ops.control_flow_ops import cond
 from ..variable_scope import variable_scope
@@ -611,6 +611,7 @@ def batch_norm(
     adjustment: Any = None,
     params_lr_mult: float | None = None,
     params_decay: float | None = None,
+    sync: bool = False,
 ) -> Tensor:
     """slim.batch_norm over the last axis (NHWC or [N, C]).
 
@@ -627,6 +628,13 @@ def batch_norm(
     tf-slim does: the moving averages move only in training runs (the update
     ops in `updates_collections` are then conds that read the moving
     statistics in inference runs).
+
+    Data-parallel training (slimcore.distributed): each rank normalizes with
+    its own shard's statistics and moves its own moving statistics, as in
+    Horovod; sync=True (Horovod's SyncBatchNormalization) takes mu_B and the
+    variance over the batch of all ranks together (distributed.sync_moments,
+    equal shards), so N ranks train as one process on the whole batch. On
+    one process sync changes nothing.
 
     Variables: "BatchNorm/gamma" (scale), "BatchNorm/beta" (center),
     "BatchNorm/moving_mean", "BatchNorm/moving_variance" (not trainable), created
@@ -690,6 +698,8 @@ def batch_norm(
         gain = gamma if gamma is not None else math_ops.add(math_ops.multiply(0.0, moving_mean), 1.0)
 
         def training_mode() -> tuple:
+            if sync and replicas.count() > 1:
+                return _sync_training_mode(inputs, gain, offset, epsilon, use_fused)
             if use_fused:
                 return nn_ops.fused_batch_norm(inputs, gain, offset, epsilon=epsilon, is_training=True)
             mean, variance = nn_ops.moments(inputs, list(range(len(dims) - 1)))
@@ -741,6 +751,22 @@ def batch_norm(
         # TF1's layer path is normalization_layers.BatchNormalization (registers the
         # UPDATE_OPS key); _fused_batch_norm only adds its updates when there are some.
         return collect_outputs(outputs_collections, outputs, layer=not slim_fused_path)
+
+
+def _sync_training_mode(inputs: Tensor, gain: Any, offset: Any, epsilon: float, bessel: bool) -> tuple:
+    """batch_norm's training mode with statistics over all ranks' batches:
+    (outputs, mean, variance for the moving average: Bessel-corrected over
+    the global count when the fused path would correct it)."""
+    from ..distributed import sync_moments  # the mpi extra; present when replicas.count() > 1
+
+    dims = inputs.shape.as_list()
+    mean, variance = sync_moments(inputs, list(range(len(dims) - 1)))
+    outputs = nn_ops.batch_normalization(inputs, mean, variance, offset, gain, epsilon)
+    if bessel:
+        count = array_ops.cast(math_ops.reduce_prod(array_ops.shape(inputs)[:-1]), variance.dtype)
+        count = math_ops.multiply(count, float(replicas.count()))
+        variance = math_ops.multiply(variance, math_ops.divide(count, math_ops.maximum(count - 1.0, 1.0)))
+    return outputs, mean, variance
 
 
 @add_arg_scope

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..framework import replicas
 from ..framework.ops import GraphKeys, Tensor, convert_to_tensor
 from ..ops import math_ops
 from ..ops.array_ops import constant
@@ -56,7 +57,12 @@ def decoupled_decay_magnitude(train_op: Tensor | Operation) -> Tensor:
 
 
 class LossAccounting:
-    """Per-step fetches and per-epoch means of data loss, penalty and decay."""
+    """Per-step fetches and per-epoch means of data loss, penalty and decay.
+
+    In data-parallel training (slimcore.distributed, ``ranks`` > 1) the data
+    loss is this rank's shard's; the penalty and the decay are the same on
+    every rank (identical weights), and the update uses the ranks' mean
+    gradient, which holds the penalty's once."""
 
     def __init__(
         self, data_loss: TensorLike, train_op: Tensor | Operation | None = None, graph: Graph | None = None
@@ -72,6 +78,7 @@ class LossAccounting:
         self.history: list = []
         self._sums = dict.fromkeys(self.fetches, 0.0)
         self._count = 0
+        self.ranks = replicas.count()  # data-parallel replicas training together
 
     def summary(self, scope: str = "learning") -> Tensor:
         """A merged tf.summary of the split, for TensorBoard: scalars

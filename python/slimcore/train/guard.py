@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Iterable
 from typing import Any
 
+from ..framework import replicas
 from ..framework.ops import GraphKeys, Tensor
 
 __all__ = [
@@ -108,6 +109,8 @@ def check_regularization(
         "tf.losses.get_regularization_loss() to the loss. (regularization_check='ignore' "
         "silences this.)"
     )
+    if replicas.count() > 1:
+        message += f" [ranks: {replicas.count()}: every rank trains without them]"
     if policy == "error":
         raise RegularizationNotAppliedError(message)
     warnings.warn(message, RegularizationNotAppliedWarning, stacklevel=user_stacklevel())

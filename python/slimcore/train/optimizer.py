@@ -109,6 +109,9 @@ class Optimizer:
     """Base class: compute_gradients, apply_gradients, minimize, slots (tf.train.Optimizer)."""
 
     _algorithm = ""
+    # The token of the gradient reducer that averages the gradients over
+    # data-parallel replicas before the update (slimcore.distributed.DistributedOptimizer); 0: none.
+    _gradient_reducer = 0
 
     def __init__(self, use_locking: bool = False, name: str = "Optimizer", check_finite: bool = True) -> None:
         if not name:
@@ -310,6 +313,7 @@ class Optimizer:
                     self._check_finite,
                     "update",
                     self._attrs().get("epsilon_convention", "tf"),
+                    self._gradient_reducer,
                 )
             update = Operation(graph, node)
             if global_step is None:

@@ -16,6 +16,7 @@ import json
 import math
 from typing import TYPE_CHECKING, Any
 
+from ..framework import replicas
 from ..framework.ops import GraphKeys, Tensor, get_default_graph
 from .plan import penalty_settings, penalty_summary, update_plan
 from .training_util import get_global_step
@@ -72,6 +73,7 @@ class RegularizationReport:
         self.learning_rate = learning_rate
         self.optimizer = optimizer
         self.notes = notes or []
+        self.ranks = replicas.count()  # data-parallel replicas training together (slimcore.distributed)
 
     def as_dicts(self) -> list:
         return [dict(r) for r in self.rows]
@@ -104,6 +106,7 @@ class RegularizationReport:
                 "rows": self.rows,
                 "summary": self.summary(),
                 "notes": self.notes,
+                "ranks": self.ranks,
             },
             **kwargs,
         )
@@ -138,7 +141,7 @@ class RegularizationReport:
         title = (
             (
                 f"Regularization report for train op '{self.train_op_name}' ({self.optimizer}, "
-                f"learning rate {self.learning_rate})"
+                f"learning rate {self.learning_rate}{self._ranks_text()})"
             )
             if self.train_op_name
             else "Regularization report (no train op: penalties and hints as declared)"
@@ -148,6 +151,12 @@ class RegularizationReport:
         return "\n".join([title, *lines, *summary, *notes])
 
     __repr__ = __str__
+
+    def _ranks_text(self) -> str:
+        """', ranks: N' in data-parallel training: the gradients are averaged
+        over N ranks, each adding the penalties once (same numbers as one
+        process on the whole batch)."""
+        return f", ranks: {self.ranks}" if self.ranks > 1 else ""
 
 
 def _lambda_grad(penalty: dict, variable: Variable) -> float | None:

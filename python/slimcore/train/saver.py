@@ -32,6 +32,7 @@ import warnings
 from typing import TYPE_CHECKING, Any
 
 from .. import _core
+from ..framework import replicas
 from ..framework.errors import DataLossError
 from ..framework.ops import GraphKeys, Tensor, get_default_graph
 from ..variables import Variable
@@ -406,7 +407,9 @@ class Saver:
         """Writes the variables' values; returns the checkpoint prefix.
 
         The checkpoint is written atomically; then the state file names it;
-        then checkpoints beyond ``max_to_keep`` are deleted. Temporary files
+        then checkpoints beyond ``max_to_keep`` are deleted. In data-parallel
+        training (slimcore.distributed) only rank 0 writes; every rank
+        returns the prefix. Temporary files
         that killed saves of this `save_path` left are removed first.
 
         Raises:
@@ -422,6 +425,8 @@ class Saver:
         if not os.path.isdir(directory):
             raise ValueError(f"Parent directory of {save_path} doesn't exist, can't save.")
         nodes, names = self._nodes(sess)
+        if not replicas.is_root():
+            return prefix  # data-parallel: rank 0 writes, the others hold the same values
         meta = {
             "format": "slimcore/1",
             DECAY_KEY: json.dumps(decay_settings([v for _, v in self._items], names), sort_keys=True),
@@ -446,7 +451,9 @@ class Saver:
         """Assigns every variable its value from the checkpoint, all or nothing:
         the file is validated whole, every name, shape and dtype checked and the
         metadata (decay settings) parsed before any variable is assigned, so a
-        failed restore changes nothing.
+        failed restore changes nothing. In data-parallel training
+        (slimcore.distributed) rank 0 reads the file and broadcasts the
+        values to every rank (call it on every rank).
 
         Raises:
           ValueError: no checkpoint at save_path.
@@ -457,6 +464,16 @@ class Saver:
         """
         if save_path is None:
             raise ValueError("Can't load save_path when it is None.")
+        if replicas.count() > 1:
+            # Data-parallel: rank 0 reads, every rank gets its values.
+            if replicas.is_root():
+                self._restore_here(sess, save_path)
+            replicas.current().broadcast_variables(sess, [v for _, v in self._items], 0)
+            return
+        self._restore_here(sess, save_path)
+
+    def _restore_here(self, sess: Session, save_path: str) -> None:
+        """restore() in this process alone."""
         path = checkpoint_path(save_path)
         if not os.path.isfile(path):
             raise ValueError(f"The passed save_path is not a valid checkpoint: {save_path}")
