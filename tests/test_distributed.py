@@ -204,6 +204,15 @@ def test_distributed_is_a_keyword_only_flag_in_the_signatures():
     assert inspect.signature(slim.learning.create_train_op).parameters["distributed"].default is False
 
 
+def test_a_user_subclass_takes_distributed_too(halving_world):
+    class HalfRateSGD(tf.train.GradientDescentOptimizer):  # its own __init__, unaware of the flag
+        def __init__(self, learning_rate: float) -> None:
+            super().__init__(learning_rate / 2)
+
+    _two_steps(HalfRateSGD(0.2, distributed=True), 1.0)
+    assert len(halving_world.sizes) == 2
+
+
 def test_create_train_op_distributed_true(halving_world):
     opt = tf.train.MomentumOptimizer(0.1, 0.9)
     distributed = _two_steps(opt, 1.0, via_create_train_op=True, distributed=True)

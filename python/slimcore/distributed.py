@@ -20,6 +20,8 @@ engine reduces its one contiguous gradient arena with one
     x_shard = hvd.shard(x_train)                   # this rank's rows
     loss = tf.losses.get_total_loss()             # penalties included
     opt = hvd.DistributedOptimizer(tf.train.AdamOptimizer(1e-3))
+    # or: opt = tf.train.AdamOptimizer(1e-3, distributed=True) (every slimcore
+    # optimizer), or slim.learning.create_train_op(loss, opt, distributed=True)
     train_op = opt.minimize(loss)
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
@@ -27,6 +29,11 @@ engine reduces its one contiguous gradient arena with one
         ...
 
 launched as ``mpiexec -n 4 python train.py`` (or ``slimcore train --workers 4``).
+The reducer averages float32 gradients (the optimizers update float32
+variables): a variable of another dtype raises TypeError naming it when the
+train op is built. ``shard`` splits rows as tf.data's ``Dataset.shard``, or
+into equal blocks leaving out the last len % N rows (``drop_remainder=True``,
+what ``slimcore train --workers`` uses, as Horovod's samplers' drop_last).
 
 What holds on N ranks as on one:
 

@@ -134,10 +134,9 @@ def _accepting_distributed(init: Any) -> Any:
 
     signature = inspect.signature(init)
     params = list(signature.parameters.values())
-    if "distributed" not in signature.parameters:
-        flag = inspect.Parameter("distributed", inspect.Parameter.KEYWORD_ONLY, default=False, annotation="bool")
-        at = next((i for i, p in enumerate(params) if p.kind is inspect.Parameter.VAR_KEYWORD), len(params))
-        params.insert(at, flag)
+    flag = inspect.Parameter("distributed", inspect.Parameter.KEYWORD_ONLY, default=False, annotation="bool")
+    at = next((i for i, p in enumerate(params) if p.kind is inspect.Parameter.VAR_KEYWORD), len(params))
+    params.insert(at, flag)
     __init__.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
     return __init__
 
@@ -172,8 +171,9 @@ class Optimizer:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """Gives every subclass that defines __init__ the ``distributed`` keyword (one place, no copies)."""
         super().__init_subclass__(**kwargs)
-        if "__init__" in cls.__dict__:
-            cls.__init__ = _accepting_distributed(cls.__dict__["__init__"])  # type: ignore[method-assign]
+        init = cls.__dict__.get("__init__")
+        if init is not None and "distributed" not in inspect.signature(init).parameters:  # not already taking it
+            cls.__init__ = _accepting_distributed(init)  # type: ignore[method-assign]
 
     def __init__(self, use_locking: bool = False, name: str = "Optimizer", check_finite: bool = True) -> None:
         if not name:
@@ -486,6 +486,9 @@ class Optimizer:
                     name=key,
                     dtype=_dtypes.float32,
                 )
+
+
+Optimizer.__init__ = _accepting_distributed(Optimizer.__init__)  # type: ignore[method-assign]
 
 
 class GradientDescentOptimizer(Optimizer):
