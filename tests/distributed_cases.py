@@ -44,12 +44,14 @@ def _model(case: str, x: tf.Tensor) -> tf.Tensor:
                     return lenet(x, depth=4, fc_units=32)
     if case == "mlp_adam":
         return mlp(x, weights_regularizer=slim.l2_regularizer(1e-3))
-    if case == "mlp_momentumw":
+    if case in ("mlp_momentumw", "mlp_momentumw_flag"):
         return mlp(x)
     raise ValueError(f"unknown case {case!r}")
 
 
-def _optimizer(case: str) -> tf.train.Optimizer:
+def _optimizer(case: str, distributed: bool = False) -> tf.train.Optimizer:
+    if case == "mlp_momentumw_flag":  # mlp_momentumw with the optimizer's own distributed=True
+        return tf.train.MomentumWOptimizer(weight_decay=1e-2, learning_rate=0.05, momentum=0.9, distributed=distributed)
     if case == "mlp_adam":
         # epsilon 1e-4, not TF1's 1e-8: Adam moves an element whose gradient is at float32
         # rounding level (~1e-9 here) by up to lr whichever sign the rounding gives it, and
@@ -89,8 +91,8 @@ def train(case: str, hvd: object = None, steps: int = STEPS) -> dict:
         logits = _model(case, x)
         tf.losses.softmax_cross_entropy(y, logits)
         loss = tf.losses.get_total_loss()
-        opt = _optimizer(case)
-        if hvd is not None:
+        opt = _optimizer(case, distributed=hvd is not None)
+        if hvd is not None and case != "mlp_momentumw_flag":
             opt = hvd.DistributedOptimizer(opt)
         train_op = slim.learning.create_train_op(loss, opt)
         init = tf.global_variables_initializer()

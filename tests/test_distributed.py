@@ -12,12 +12,14 @@ when mpi4py or mpiexec is missing (``pip install '.[mpi]'``).
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
+import types
 from pathlib import Path
 from typing import Callable
 
@@ -25,7 +27,7 @@ import numpy as np
 import pytest
 
 import slimcore as tf
-from slimcore import _core
+from slimcore import _core, slim
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -139,16 +141,154 @@ def test_import_without_the_extra_names_it(monkeypatch):
         importlib.import_module("slimcore.distributed")
 
 
+# ---- distributed=True on the optimizers and create_train_op, no MPI ----------------------
+
+
+@pytest.fixture
+def halving_world(monkeypatch):
+    """slimcore.distributed as if init() had run, its reducer the halving
+    stand-in for 2 ranks (the MPI reducer itself is checked under mpiexec)."""
+    hvd = pytest.importorskip("slimcore.distributed")
+    reducer = _HalvingReducer()
+    token = _core.register_gradient_reducer(reducer)
+    monkeypatch.setattr(hvd, "_world", types.SimpleNamespace(token=token))
+    yield reducer
+    _core.unregister_gradient_reducer(token)
+
+
+OPTIMIZERS = {
+    "sgd": lambda **kw: tf.train.GradientDescentOptimizer(0.1, **kw),
+    "momentum": lambda **kw: tf.train.MomentumOptimizer(0.1, 0.9, use_nesterov=True, **kw),
+    "adam": lambda **kw: tf.train.AdamOptimizer(0.1, epsilon=1e-2, **kw),
+    "rmsprop": lambda **kw: tf.train.RMSPropOptimizer(0.1, centered=True, **kw),
+    "adagrad": lambda **kw: tf.train.AdagradOptimizer(0.1, **kw),
+    "adadelta": lambda **kw: tf.train.AdadeltaOptimizer(1.0, **kw),
+    "ftrl": lambda **kw: tf.train.FtrlOptimizer(0.1, **kw),
+    "proximal": lambda **kw: tf.train.ProximalGradientDescentOptimizer(0.1, l1_regularization_strength=0.01, **kw),
+    "adamw": lambda **kw: tf.train.AdamWOptimizer(0.01, 0.1, epsilon=1e-2, **kw),
+    "momentumw": lambda **kw: tf.train.MomentumWOptimizer(0.01, 0.1, 0.9, **kw),
+    "extended": lambda **kw: tf.train.extend_with_decoupled_weight_decay(tf.train.AdagradOptimizer)(0.01, 0.1, **kw),
+    "keras_adam": lambda **kw: tf.keras.optimizers.Adam(0.1, **kw),
+    "keras_sgd": lambda **kw: tf.keras.optimizers.SGD(0.1, momentum=0.9, weight_decay=0.01, **kw),
+}
+
+
+def _two_steps(opt: tf.train.Optimizer, scale: float, via_create_train_op: bool = False, **kw) -> np.ndarray:
+    """w after two steps on scale * sum((w - t)^2)."""
+    with tf.Graph().as_default():
+        w = tf.Variable(np.arange(12, dtype=np.float32).reshape(3, 4) / 7.0)
+        loss = scale * tf.reduce_sum(tf.square(w - 1.0))
+        train_op = slim.learning.create_train_op(loss, opt, **kw) if via_create_train_op else opt.minimize(loss)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            sess.run(train_op)
+            sess.run(train_op)
+            return sess.run(w)
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_every_optimizer_takes_distributed_true(name, halving_world):
+    opt = OPTIMIZERS[name](distributed=True)
+    assert "distributed=True" in repr(opt)
+    distributed = _two_steps(opt, 1.0)
+    # the reducer ran once per step on the whole arena, and the update used its (halved) gradient
+    assert len(halving_world.sizes) == 2 and halving_world.sizes[0] == halving_world.sizes[1] >= 12
+    np.testing.assert_allclose(distributed, _two_steps(OPTIMIZERS[name](), 0.5), rtol=1e-6)
+    assert "distributed" not in repr(OPTIMIZERS[name]())
+
+
+def test_distributed_is_a_keyword_only_flag_in_the_signatures():
+    for cls in (tf.train.AdamOptimizer, tf.train.MomentumWOptimizer, tf.keras.optimizers.SGD):
+        flag = inspect.signature(cls).parameters["distributed"]
+        assert flag.kind is inspect.Parameter.KEYWORD_ONLY and flag.default is False, cls
+    assert inspect.signature(slim.learning.create_train_op).parameters["distributed"].default is False
+
+
+def test_a_user_subclass_takes_distributed_too(halving_world):
+    class HalfRateSGD(tf.train.GradientDescentOptimizer):  # its own __init__, unaware of the flag
+        def __init__(self, learning_rate: float) -> None:
+            super().__init__(learning_rate / 2)
+
+    _two_steps(HalfRateSGD(0.2, distributed=True), 1.0)
+    assert len(halving_world.sizes) == 2
+
+
+def test_create_train_op_distributed_true(halving_world):
+    opt = tf.train.MomentumOptimizer(0.1, 0.9)
+    distributed = _two_steps(opt, 1.0, via_create_train_op=True, distributed=True)
+    assert len(halving_world.sizes) == 2
+    np.testing.assert_allclose(distributed, _two_steps(tf.train.MomentumOptimizer(0.1, 0.9), 0.5), rtol=1e-6)
+    assert opt._gradient_reducer == 0  # the caller's optimizer is left as it was (a copy is distributed)
+    assert not np.allclose(_two_steps(opt, 1.0, via_create_train_op=True), distributed)
+
+
+@pytest.mark.parametrize("where", ["optimizer", "create_train_op"])
+def test_distributed_true_without_the_extra_names_it(where, monkeypatch):
+    monkeypatch.setitem(sys.modules, "mpi4py", None)
+    monkeypatch.delitem(sys.modules, "mpi4py.MPI", raising=False)
+    monkeypatch.delitem(sys.modules, "slimcore.distributed", raising=False)
+    if where == "optimizer":
+        with pytest.raises(ImportError, match=r"AdamOptimizer\(distributed=True\).*pip install 'slimcore\[mpi\]'"):
+            tf.train.AdamOptimizer(distributed=True)
+        return
+    with tf.Graph().as_default():
+        w = tf.Variable(np.ones([2], np.float32))
+        with pytest.raises(ImportError, match=r"create_train_op\(distributed=True\).*'mpi' extra"):
+            slim.learning.create_train_op(tf.reduce_sum(w), tf.train.AdamOptimizer(), distributed=True)
+
+
+def test_distributed_true_before_init_or_not_a_bool(monkeypatch):
+    hvd = pytest.importorskip("slimcore.distributed")
+    monkeypatch.setattr(hvd, "_world", None)
+    with pytest.raises(ValueError, match=r"call slimcore.distributed.init\(\) first"):
+        tf.train.AdamWOptimizer(0.01, distributed=True)
+    with pytest.raises(TypeError, match="distributed must be True or False, got 'yes'"):
+        tf.train.GradientDescentOptimizer(0.1, distributed="yes")
+
+
+@pytest.mark.parametrize("how", ["DistributedOptimizer", "distributed=True", "create_train_op"])
+def test_float64_variable_is_refused_when_the_graph_is_built(how, halving_world):
+    hvd = importlib.import_module("slimcore.distributed")
+    with tf.Graph().as_default():
+        w32 = tf.Variable(np.ones([3], np.float32), name="w32")
+        w64 = tf.Variable(np.ones([3], np.float64), name="w64")
+        loss = tf.reduce_sum(tf.square(w32)) + tf.cast(tf.reduce_sum(tf.square(w64)), tf.float32)
+        message = r"w64:0 is float64 \(and the data-parallel gradient reducer averages a float32 gradient arena\)"
+        build = {
+            "DistributedOptimizer": lambda: hvd.DistributedOptimizer(tf.train.AdamOptimizer()).minimize(loss),
+            "distributed=True": lambda: tf.train.AdamOptimizer(distributed=True).minimize(loss),
+            "create_train_op": lambda: slim.learning.create_train_op(loss, tf.train.AdamOptimizer(), distributed=True),
+        }[how]
+        with pytest.raises(TypeError, match=message):
+            build()
+    assert halving_world.sizes == []  # refused before any step
+
+
+def test_shard_partitions_or_drops_the_remainder():
+    hvd = pytest.importorskip("slimcore.distributed")
+    x, y = np.arange(10), np.arange(10) * 2
+    blocks = [hvd.shard((x, y), r, 4) for r in range(4)]
+    assert [len(bx) for bx, _ in blocks] == [2, 3, 2, 3]  # at most one row apart
+    np.testing.assert_array_equal(np.concatenate([bx for bx, _ in blocks]), x)  # every row, once, in order
+    assert all(np.array_equal(by, bx * 2) for bx, by in blocks)  # split alike
+    equal = [hvd.shard((x, y), r, 4, drop_remainder=True) for r in range(4)]
+    assert [len(bx) for bx, _ in equal] == [2, 2, 2, 2]
+    np.testing.assert_array_equal(np.concatenate([bx for bx, _ in equal]), x[:8])  # the last 10 % 4 rows left out
+    assert all(np.array_equal(by, bx * 2) for bx, by in equal)
+    np.testing.assert_array_equal(hvd.shard(x, 2, 3, drop_remainder=True), [6, 7, 8])
+
+
 # ---- two MPI ranks ---------------------------------------------------------------------
 
 
 @needs_mpi
 @pytest.mark.slow
-@pytest.mark.parametrize("case", ["mlp_adam", "mlp_momentumw", "lenet_bn"])
+@pytest.mark.parametrize("case", ["mlp_adam", "mlp_momentumw", "mlp_momentumw_flag", "lenet_bn"])
 def test_two_ranks_on_half_batches_equal_one_process_on_the_whole(case, tmp_path):
     proc = _run_ranks(case, tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    reference = distributed_cases.train(case)["values"]
+    # mlp_momentumw_flag: the ranks' optimizer is built with distributed=True instead of wrapped
+    reference = distributed_cases.train(case.removesuffix("_flag"))["values"]
     initial = distributed_cases.train(case, steps=0)["values"]
     moved = max(float(np.abs(reference[k] - initial[k]).max()) for k in reference if k.endswith("weights"))
     assert moved > 1e-3, f"the weights barely moved ({moved}): the comparison would prove nothing"

@@ -20,6 +20,8 @@ engine reduces its one contiguous gradient arena with one
     x_shard = hvd.shard(x_train)                   # this rank's rows
     loss = tf.losses.get_total_loss()             # penalties included
     opt = hvd.DistributedOptimizer(tf.train.AdamOptimizer(1e-3))
+    # or: opt = tf.train.AdamOptimizer(1e-3, distributed=True) (every slimcore
+    # optimizer), or slim.learning.create_train_op(loss, opt, distributed=True)
     train_op = opt.minimize(loss)
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
@@ -27,6 +29,11 @@ engine reduces its one contiguous gradient arena with one
         ...
 
 launched as ``mpiexec -n 4 python train.py`` (or ``slimcore train --workers 4``).
+The reducer averages float32 gradients (the optimizers update float32
+variables): a variable of another dtype raises TypeError naming it when the
+train op is built. ``shard`` splits rows as tf.data's ``Dataset.shard``, or
+into equal blocks leaving out the last len % N rows (``drop_remainder=True``,
+what ``slimcore train --workers`` uses, as Horovod's samplers' drop_last).
 
 What holds on N ranks as on one:
 
@@ -267,11 +274,29 @@ def reduce_stats(barrier_first: bool | None = None) -> dict:
     }
 
 
-def shard(data: Any, rank: int | None = None, size: int | None = None) -> Any:
+def shard(data: Any, rank: int | None = None, size: int | None = None, drop_remainder: bool = False) -> Any:
     """Rank `rank`'s contiguous block of the rows of `data` (an array, or a
-    tuple/list of arrays with the same number of rows, split alike): rows
-    [rank * n // size, (rank + 1) * n // size). Deterministic: the same
-    rows on every run; the blocks of all ranks partition the rows.
+    tuple/list of arrays with the same number of rows, split alike).
+    Deterministic: the same rows on every run. With n rows and N = size:
+
+    * drop_remainder=False (default, as tf.data's ``Dataset.shard``): rows
+      [rank * n // N, (rank + 1) * n // N). The blocks partition all the
+      rows and differ in length by at most one, so ranks that loop over
+      their own block in batches may take different numbers of steps (one
+      allreduce each: the job then fails or hangs in the collective), and a
+      smaller last batch weighs its rows more in the average;
+    * drop_remainder=True: rows [rank * m, (rank + 1) * m), m = n // N.
+      Every rank gets exactly m rows, hence the same steps; the last n % N
+      (< N) rows are on no rank. This is what ``slimcore train --workers``
+      does (Horovod's samplers with drop_last=True do the same).
+
+    Args:
+      data: an array, or a tuple/list of arrays with the same number of rows.
+      rank, size: default this process's rank() and size().
+      drop_remainder: equal blocks, leaving out the last n % N rows.
+
+    Returns:
+      The rows of rank `rank`, of data's type.
 
     Raises:
       ValueError: rank outside [0, size), or arrays with different row counts.
@@ -284,9 +309,22 @@ def shard(data: Any, rank: int | None = None, size: int | None = None) -> Any:
         rows = {len(a) for a in data}
         if len(rows) > 1:
             raise ValueError(f"shard: the arrays have different numbers of rows {sorted(rows)}")
-        return type(data)(shard(a, rank, size) for a in data)
+        return type(data)(shard(a, rank, size, drop_remainder) for a in data)
     n = len(data)
+    if drop_remainder:
+        m = n // size
+        return data[rank * m : (rank + 1) * m]
     return data[rank * n // size : (rank + 1) * n // size]
+
+
+def _reducer_token() -> int:
+    """The engine's token of this process's gradient reducer (what a
+    slimcore optimizer built with distributed=True carries).
+
+    Raises:
+      ValueError: init() has not run.
+    """
+    return _require().token
 
 
 def DistributedOptimizer(optimizer: Optimizer) -> Optimizer:  # noqa: N802 -- Horovod's name
@@ -294,7 +332,9 @@ def DistributedOptimizer(optimizer: Optimizer) -> Optimizer:  # noqa: N802 -- Ho
     average the gradients over the ranks before the update (one in-place
     allreduce of the gradient arena per step). Everything else -- the
     algorithm, hyperparameters, per-variable settings, decoupled decay,
-    slots -- is `optimizer`'s; use the returned optimizer only.
+    slots -- is `optimizer`'s; use the returned optimizer only. The same as
+    constructing it with ``distributed=True`` (every slimcore optimizer takes
+    it) or passing ``distributed=True`` to slim's create_train_op.
 
     TF1/Horovod equivalent: ``hvd.DistributedOptimizer(tf.train.AdamOptimizer(lr))``.
 
@@ -304,11 +344,11 @@ def DistributedOptimizer(optimizer: Optimizer) -> Optimizer:  # noqa: N802 -- Ho
     """
     from .train.optimizer import Optimizer
 
-    world = _require()
+    token = _reducer_token()
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"DistributedOptimizer: optimizer must be a slimcore optimizer, got {optimizer!r}")
     distributed = copy.copy(optimizer)
-    distributed._gradient_reducer = world.token
+    distributed._gradient_reducer = token
     return distributed
 
 

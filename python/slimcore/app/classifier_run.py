@@ -151,16 +151,14 @@ def _distributed() -> Any:
 
 
 def _rank_share(x: np.ndarray, y: np.ndarray) -> tuple:
-    """This rank's training rows in data-parallel training: rank r of N takes
-    rows [r * m, (r + 1) * m), m = len(x) // N (equal shares: every rank takes
-    the same number of steps, hence of allreduces; the last len(x) % N rows
-    are left out). All rows on one process."""
-    n = replicas.count()
-    if n == 1:
+    """This rank's training rows in data-parallel training:
+    slimcore.distributed.shard(..., drop_remainder=True), rows [r * m, (r + 1) * m),
+    m = len(x) // N. Equal shares, because every rank must take the same
+    number of steps (one allreduce each); the last len(x) % N (< N) rows are
+    left out. All rows on one process."""
+    if replicas.count() == 1:
         return x, y
-    m = len(x) // n
-    r = replicas.current().rank()
-    return x[r * m : (r + 1) * m], y[r * m : (r + 1) * m]
+    return _distributed().shard((x, y), drop_remainder=True)
 
 
 def train_classifier(

@@ -137,7 +137,8 @@ class SGD:
     m <- momentum m - lr g; p <- p + m for a constant learning rate. With
     ``weight_decay`` (Keras 3), first p <- p - lr weight_decay p.
     Returns a slimcore GradientDescentOptimizer or MomentumOptimizer named "SGD"
-    (their decoupled-decay forms, decay_convention "lr", with weight_decay).
+    (their decoupled-decay forms, decay_convention "lr", with weight_decay);
+    ``distributed=True`` is every slimcore optimizer's (train.Optimizer).
 
     Raises:
       ValueError: a negative learning rate, momentum or weight_decay,
@@ -155,6 +156,8 @@ class SGD:
         clipnorm: float | None = None,
         clipvalue: float | None = None,
         weight_decay: TensorLike | None = None,
+        *,
+        distributed: bool = False,
     ) -> Optimizer:  # type: ignore[misc]
         _unsupported("SGD", decay=decay, clipnorm=clipnorm, clipvalue=clipvalue)
         rate = _learning_rate(learning_rate, lr, 0.01)
@@ -162,11 +165,19 @@ class SGD:
             raise ValueError("SGD: nesterov=True needs a momentum > 0")
         if weight_decay is not None:
             if momentum:
-                return _MomentumW(weight_decay, rate, momentum, name=name, use_nesterov=nesterov, decay_convention="lr")
-            return _GradientDescentW(weight_decay, rate, name=name, decay_convention="lr")
+                return _MomentumW(
+                    weight_decay,
+                    rate,
+                    momentum,
+                    name=name,
+                    use_nesterov=nesterov,
+                    decay_convention="lr",
+                    distributed=distributed,
+                )
+            return _GradientDescentW(weight_decay, rate, name=name, decay_convention="lr", distributed=distributed)
         if momentum:
-            return MomentumOptimizer(rate, momentum, use_nesterov=nesterov, name=name)
-        return GradientDescentOptimizer(rate, name=name)
+            return MomentumOptimizer(rate, momentum, use_nesterov=nesterov, name=name, distributed=distributed)
+        return GradientDescentOptimizer(rate, name=name, distributed=distributed)
 
 
 class Adam(_KerasWeightDecay, AdamOptimizer):

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..framework.ops import GraphKeys, Tensor, _op1, convert_to_tensor, get_default_graph, name_scope
 from ..ops.array_ops import identity
 from ..ops.control_flow_ops import no_op
+from ..train.optimizer import _distributed_module
 from ..train.training_util import clip_by_norm, get_or_create_global_step
 from ..variables import Variable
 from .training_loop import train, train_step
@@ -82,6 +83,7 @@ def create_train_op(
     gradient_multipliers: dict | None = None,
     check_numerics: bool = True,
     regularization_check: str | None = None,
+    distributed: bool = False,
 ) -> Tensor:
     """slim.learning.create_train_op: a tensor equal to total_loss whose
     evaluation runs update_ops (default: UPDATE_OPS), then applies the
@@ -89,12 +91,26 @@ def create_train_op(
     None for none).
 
     Args:
+      distributed: slimcore's addition for data-parallel training: average
+        the gradients over the N ranks of slimcore.distributed before the
+        update, g = (1/N) sum_r g_r, in the same step (after clipping and
+        multipliers, which act on each rank's own gradients). The same as
+        passing ``slimcore.distributed.DistributedOptimizer(optimizer)``
+        (Horovod-on-TF1: ``hvd.DistributedOptimizer(opt)``); an optimizer
+        built with ``distributed=True`` needs no flag here.
       gradient_multipliers: {variable or name: factor} scaling gradients.
       clip_gradient_norm: > 0 clips each gradient to that norm.
       check_numerics: the loss must be finite, else NonFiniteError and the
         weights are not updated.
       regularization_check: "warn" / "error" / "ignore" (default: the global policy).
+
+    Raises:
+      ImportError: distributed=True without mpi4py (the message names the 'mpi' extra).
+      ValueError: distributed=True before slimcore.distributed.init(); no variables to train.
+      TypeError: distributed=True with a variable that is not float32 (named).
     """
+    if distributed:
+        optimizer = _distributed_module("create_train_op").DistributedOptimizer(optimizer)
     graph = get_default_graph()
     total_loss = convert_to_tensor(total_loss)
     if global_step is _USE_GLOBAL_STEP:

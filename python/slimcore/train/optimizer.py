@@ -20,6 +20,9 @@ variables (TF1 would silently write NaN).
 
 from __future__ import annotations
 
+import functools
+import importlib
+import inspect
 import math
 import numbers
 import re
@@ -105,13 +108,72 @@ def _check_hyper(
     return value
 
 
+def _distributed_module(where: str) -> Any:
+    """slimcore.distributed (the mpi extra), imported for `where`.
+
+    Raises:
+      ImportError: mpi4py is missing; the message names the 'mpi' extra.
+    """
+    try:
+        return importlib.import_module(f"{__package__.rpartition('.')[0]}.distributed")
+    except ImportError as exc:
+        raise ImportError(f"{where}(distributed=True): {exc}") from exc
+
+
+def _accepting_distributed(init: Any) -> Any:
+    """Wraps an optimizer class's __init__ to take the keyword-only
+    ``distributed`` of every slimcore optimizer (Optimizer's docstring)."""
+
+    @functools.wraps(init)
+    def __init__(self: Optimizer, *args: Any, distributed: bool = False, **kwargs: Any) -> None:  # noqa: N807
+        init(self, *args, **kwargs)
+        if not isinstance(distributed, bool):
+            raise TypeError(f"{type(self).__name__}: distributed must be True or False, got {distributed!r}")
+        if distributed:
+            self._gradient_reducer = _distributed_module(type(self).__name__)._reducer_token()
+
+    signature = inspect.signature(init)
+    params = list(signature.parameters.values())
+    flag = inspect.Parameter("distributed", inspect.Parameter.KEYWORD_ONLY, default=False, annotation="bool")
+    at = next((i for i, p in enumerate(params) if p.kind is inspect.Parameter.VAR_KEYWORD), len(params))
+    params.insert(at, flag)
+    __init__.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    return __init__
+
+
 class Optimizer:
-    """Base class: compute_gradients, apply_gradients, minimize, slots (tf.train.Optimizer)."""
+    """Base class: compute_gradients, apply_gradients, minimize, slots (tf.train.Optimizer).
+
+    Data-parallel training: every slimcore optimizer (this class's
+    subclasses, yours included) takes the keyword-only ``distributed=False``.
+    With ``distributed=True`` its train ops average the gradients over the N
+    ranks of slimcore.distributed before the update, in the same step (one
+    in-place allreduce of the gradient arena):
+
+        g = (1/N) sum_r g_r        then the optimizer's own update with g
+
+    exactly as ``slimcore.distributed.DistributedOptimizer(opt)`` (Horovod's
+    ``hvd.DistributedOptimizer(tf.train.AdamOptimizer(lr))``); the learning
+    rate is not scaled. Call ``slimcore.distributed.init()`` first.
+
+    Raises (construction, distributed=True):
+      ImportError: mpi4py is missing (the message names the 'mpi' extra,
+        ``pip install 'slimcore[mpi]'``).
+      ValueError: slimcore.distributed.init() has not run.
+      TypeError: distributed is not a bool.
+    """
 
     _algorithm = ""
     # The token of the gradient reducer that averages the gradients over
-    # data-parallel replicas before the update (slimcore.distributed.DistributedOptimizer); 0: none.
+    # data-parallel replicas before the update (distributed=True, DistributedOptimizer); 0: none.
     _gradient_reducer = 0
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Gives every subclass that defines __init__ the ``distributed`` keyword (one place, no copies)."""
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is not None and "distributed" not in inspect.signature(init).parameters:  # not already taking it
+            cls.__init__ = _accepting_distributed(init)  # type: ignore[method-assign]
 
     def __init__(self, use_locking: bool = False, name: str = "Optimizer", check_finite: bool = True) -> None:
         if not name:
@@ -250,7 +312,7 @@ class Optimizer:
                     f"gradient {g.name} of shape {g.shape} does not match variable {v.name} of shape {v.shape}"
                 )
             if v.dtype != _dtypes.float32 or g.dtype != _dtypes.float32:
-                raise TypeError(f"slimcore optimizers update float32 variables; {v.name} is {v.dtype.name}")
+                raise TypeError(self._not_float32(v, g))
             updates.append((g, v))
         if not updates:
             raise ValueError(
@@ -361,10 +423,21 @@ class Optimizer:
                 stacklevel=4,
             )
 
+    def _not_float32(self, v: Variable, g: Tensor) -> str:
+        """apply_gradients' error for a variable or gradient that is not float32."""
+        what = f"{v.name} is {v.dtype.name}"
+        if v.dtype == _dtypes.float32:
+            what = f"the gradient of {v.name} is {g.dtype.name}"
+        message = f"slimcore optimizers update float32 variables; {what}"
+        if self._gradient_reducer:
+            # caught here, at graph construction: the reducer would otherwise meet it inside a step
+            message += " (and the data-parallel gradient reducer averages a float32 gradient arena)"
+        return message + ": create it as float32 or leave it out of var_list"
+
     def _settings(self) -> list:
         out = [f"learning_rate={self._learning_rate!r}"]
         out += [f"{n}={v!r}" for n, v in self._hyper_values()]
-        return out
+        return out + (["distributed=True"] if self._gradient_reducer else [])
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} '{self._name}' {' '.join(self._settings())}>"
@@ -413,6 +486,9 @@ class Optimizer:
                     name=key,
                     dtype=_dtypes.float32,
                 )
+
+
+Optimizer.__init__ = _accepting_distributed(Optimizer.__init__)  # type: ignore[method-assign]
 
 
 class GradientDescentOptimizer(Optimizer):
