@@ -227,8 +227,14 @@ def _run_ray(configs: list, train_fn: Callable, threads: int, address: str | Non
                 if on_result is not None:
                     on_result(index, config, result)
         except BaseException:
-            for ref in refs:
-                ray.cancel(ref)
+            # The runs still pending stop with the instance this sweep started (ray.shutdown below).
+            # On a cluster of the user's, cancel those not finished: cancelling a task that is
+            # completing at that moment can abort the driver in Ray 2.60 ("Tried to complete task
+            # that was not pending"), so a local instance is never cancelled task by task.
+            if not started:
+                pending = ray.wait(refs, num_returns=len(refs), timeout=0)[1]
+                for ref in pending:
+                    ray.cancel(ref)
             raise
         return results
     finally:
