@@ -112,6 +112,22 @@ def _check_picklable(what: str, value: Any, backend: str) -> None:
         ) from None
 
 
+def _collect(configs: list, wait: Callable[[int, Any], Any], where: str, on_result: Callable | None) -> list:
+    """The results of a parallel backend in config order: wait(index, config)
+    returns run index's result (a _Failure when train_fn raised; it raises
+    SweepError itself when the run could not finish), on_result is called
+    for each in turn."""
+    results = []
+    for index, config in enumerate(configs):
+        result = wait(index, config)
+        if isinstance(result, _Failure):
+            raise _failed(index, config, result, where)
+        results.append(result)
+        if on_result is not None:
+            on_result(index, config, result)
+    return results
+
+
 # ---- the process pool -----------------------------------------------------------------------
 
 _worker_fn: Callable | None = None  # a pool worker's train_fn, installed once by _init_worker
@@ -134,13 +150,11 @@ def _run_processes(configs: list, train_fn: Callable, workers: int, threads: int
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    # 'spawn', not Linux's default 'fork': a forked child inherits the parent's OpenMP runtime
-    # (libgomp's thread pool and its locks) in whatever state the parent's threads left it, and
-    # the first parallel region in the child can hang; a fork of a process that runs Ray's or
-    # tqdm's threads has the same problem. A spawned worker starts a fresh interpreter, imports
-    # slimcore and sets its own thread count before it trains.
+    # 'spawn', not Linux's default 'fork': a forked child inherits the parent's threads' locks in
+    # whatever state they were (slimcore's own pool restarts in a forked child, but a process that
+    # runs Ray's, tqdm's or another library's threads may hang). A spawned worker starts a fresh
+    # interpreter, imports slimcore and sets its own thread count before it trains.
     context = multiprocessing.get_context("spawn")
-    results = []
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
@@ -148,26 +162,23 @@ def _run_processes(configs: list, train_fn: Callable, workers: int, threads: int
         initargs=(threads, pickle.dumps(train_fn)),
     ) as pool:
         futures = [pool.submit(_pool_task, config) for config in configs]
+
+        def wait(index: int, config: Any) -> Any:
+            try:
+                return futures[index].result()
+            except BrokenProcessPool as e:  # the worker died (a crash, os._exit, the OOM killer)
+                raise SweepError(
+                    f"sweep: configuration {index} ({config!r}): its worker process died ({e})",
+                    index,
+                    config,
+                    None,
+                ) from e
+
         try:
-            for index, (config, future) in enumerate(zip(configs, futures)):
-                try:
-                    result = future.result()
-                except BrokenProcessPool as e:  # the worker died (a crash, os._exit, the OOM killer)
-                    raise SweepError(
-                        f"sweep: configuration {index} ({config!r}): its worker process died ({e})",
-                        index,
-                        config,
-                        None,
-                    ) from e
-                if isinstance(result, _Failure):
-                    raise _failed(index, config, result, "in a worker process")
-                results.append(result)
-                if on_result is not None:
-                    on_result(index, config, result)
+            return _collect(configs, wait, "in a worker process", on_result)
         except BaseException:  # an error or Ctrl-C: the runs not started yet are not started
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-    return results
 
 
 # ---- Ray --------------------------------------------------------------------------------------
@@ -206,26 +217,23 @@ def _run_ray(configs: list, train_fn: Callable, threads: int, address: str | Non
         fn_ref = ray.put(cloudpickle.dumps(train_fn))  # to the object store once, not once per task
         path = [p for p in sys.path if p]
         refs = [remote.remote(fn_ref, cloudpickle.dumps(config), threads, path) for config in configs]
-        results = []
+
+        def wait(index: int, config: Any) -> Any:
+            try:
+                return ray.get(refs[index])
+            except ray.exceptions.RayError as e:  # the worker died, or the task could not run
+                report = str(e).strip()
+                reason = report.splitlines()[-1] if report else type(e).__name__  # Ray puts the cause last
+                raise SweepError(
+                    f"sweep: configuration {index} ({config!r}): its Ray task failed: {reason}\n"
+                    f"--- Ray's report ---\n{report}",
+                    index,
+                    config,
+                    None,
+                ) from e
+
         try:
-            for index, (config, ref) in enumerate(zip(configs, refs)):
-                try:
-                    result = ray.get(ref)
-                except ray.exceptions.RayError as e:  # the worker died, or the task could not run
-                    report = str(e).strip()
-                    reason = report.splitlines()[-1] if report else type(e).__name__  # Ray puts the cause last
-                    raise SweepError(
-                        f"sweep: configuration {index} ({config!r}): its Ray task failed: {reason}\n"
-                        f"--- Ray's report ---\n{report}",
-                        index,
-                        config,
-                        None,
-                    ) from e
-                if isinstance(result, _Failure):
-                    raise _failed(index, config, result, "in a Ray task")
-                results.append(result)
-                if on_result is not None:
-                    on_result(index, config, result)
+            return _collect(configs, wait, "in a Ray task", on_result)
         except BaseException:
             # The runs still pending stop with the instance this sweep started (ray.shutdown below).
             # On a cluster of the user's, cancel those not finished: cancelling a task that is
@@ -236,7 +244,6 @@ def _run_ray(configs: list, train_fn: Callable, threads: int, address: str | Non
                 for ref in pending:
                     ray.cancel(ref)
             raise
-        return results
     finally:
         if started:
             ray.shutdown()
