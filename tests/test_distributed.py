@@ -46,6 +46,16 @@ def _have_mpi() -> bool:
 needs_mpi = pytest.mark.skipif(not _have_mpi(), reason="the mpi extra (mpi4py, mpich) is not installed")
 
 
+def _import_distributed():
+    """slimcore.distributed, or a skip when the mpi extra is not installed
+    (the module then raises ImportError naming the extra: tested above)."""
+    if importlib.util.find_spec("mpi4py") is None:
+        pytest.skip("the mpi extra (mpi4py) is not installed")
+    import slimcore.distributed
+
+    return slimcore.distributed
+
+
 def _rank_command(case: str, out: Path) -> list:
     return [_mpiexec(), "-n", "2", sys.executable, str(HERE / "distributed_cases.py"), case, str(out)]
 
@@ -148,7 +158,7 @@ def test_import_without_the_extra_names_it(monkeypatch):
 def halving_world(monkeypatch):
     """slimcore.distributed as if init() had run, its reducer the halving
     stand-in for 2 ranks (the MPI reducer itself is checked under mpiexec)."""
-    hvd = pytest.importorskip("slimcore.distributed")
+    hvd = _import_distributed()
     reducer = _HalvingReducer()
     token = _core.register_gradient_reducer(reducer)
     monkeypatch.setattr(hvd, "_world", types.SimpleNamespace(token=token))
@@ -238,7 +248,7 @@ def test_distributed_true_without_the_extra_names_it(where, monkeypatch):
 
 
 def test_distributed_true_before_init_or_not_a_bool(monkeypatch):
-    hvd = pytest.importorskip("slimcore.distributed")
+    hvd = _import_distributed()
     monkeypatch.setattr(hvd, "_world", None)
     with pytest.raises(ValueError, match=r"call slimcore.distributed.init\(\) first"):
         tf.train.AdamWOptimizer(0.01, distributed=True)
@@ -265,7 +275,7 @@ def test_float64_variable_is_refused_when_the_graph_is_built(how, halving_world)
 
 
 def test_shard_partitions_or_drops_the_remainder():
-    hvd = pytest.importorskip("slimcore.distributed")
+    hvd = _import_distributed()
     x, y = np.arange(10), np.arange(10) * 2
     blocks = [hvd.shard((x, y), r, 4) for r in range(4)]
     assert [len(bx) for bx, _ in blocks] == [2, 3, 2, 3]  # at most one row apart
